@@ -1,0 +1,65 @@
+"""Input errors that name the place: file, line, record, field and reason.
+
+Every problem found while reading rule files, datasets or waivers becomes a
+`Problem`; a failed load raises one `InputError` carrying all of them (capped,
+with the count of the rest), so a user fixes a file in one pass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    file: str
+    reason: str
+    line: int | None = None
+    column: int | None = None
+    record: str | None = None  # e.g. "members[3] (id=m-004)"
+    field: str | None = None  # e.g. "birth_date" or "check.at_least.unit"
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        parts = [place]
+        if self.record:
+            parts.append(self.record)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts) + f": {self.reason}"
+
+
+@dataclass
+class InputError(Exception):
+    """Bad input (dataset, rule file, waiver file): one or more problems."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        return str(self.problems[0]) if self.problems else "invalid input"
+
+    def lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+        """One line per problem, capped, with '… and N more' at the end."""
+        shown = [str(p) for p in self.problems[:limit]]
+        rest = len(self.problems) - limit
+        if rest > 0:
+            shown.append(f"… and {rest} more")
+        return shown
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def fail(file: str, reason: str, **where) -> InputError:
+    """Shorthand: an InputError with a single problem."""
+    return InputError([Problem(file=file, reason=reason, **where)])
