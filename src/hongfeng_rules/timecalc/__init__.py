@@ -1,0 +1,57 @@
+"""Time semantics for the rules: one timezone, periods, working days, deadlines.
+
+Pure functions with no knowledge of domain models. See docs/time.md.
+"""
+from .deadlines import (
+    FAIL,
+    PASS,
+    PENDING,
+    UNITS,
+    Extension,
+    deadline,
+    effective_deadline,
+    judge_deadline,
+    time_left,
+)
+from .periods import (
+    CUT_BY_NOT_BEFORE,
+    CUT_BY_PERIOD,
+    NOT_ENDED,
+    PERIOD_UNITS,
+    Period,
+    skip_reason,
+    unit_containing,
+    whole_periods,
+)
+from .workdays import FIRST_YEAR, CalendarUnavailable, WorkCalendar, default_calendar, derive_last_year
+from .zone import SHANGHAI, as_shanghai, day_end, day_start, local_date
+
+__all__ = [
+    "SHANGHAI",
+    "as_shanghai",
+    "local_date",
+    "day_start",
+    "day_end",
+    "Period",
+    "PERIOD_UNITS",
+    "unit_containing",
+    "whole_periods",
+    "skip_reason",
+    "CUT_BY_PERIOD",
+    "CUT_BY_NOT_BEFORE",
+    "NOT_ENDED",
+    "FIRST_YEAR",
+    "CalendarUnavailable",
+    "WorkCalendar",
+    "default_calendar",
+    "derive_last_year",
+    "UNITS",
+    "deadline",
+    "Extension",
+    "effective_deadline",
+    "judge_deadline",
+    "time_left",
+    "PASS",
+    "FAIL",
+    "PENDING",
+]

@@ -1,0 +1,453 @@
+"""Tests for hongfeng_rules.timecalc: timezone, periods, working days, deadlines."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import holidays
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hongfeng_rules.timecalc import (
+    CUT_BY_NOT_BEFORE,
+    CUT_BY_PERIOD,
+    NOT_ENDED,
+    SHANGHAI,
+    UNITS,
+    CalendarUnavailable,
+    Extension,
+    Period,
+    WorkCalendar,
+    as_shanghai,
+    day_end,
+    day_start,
+    deadline,
+    effective_deadline,
+    judge_deadline,
+    skip_reason,
+    time_left,
+    whole_periods,
+)
+from hongfeng_rules.timecalc.workdays import derive_last_year, has_makeup_workdays
+
+CAL = WorkCalendar()
+EIGHT_HOURS = timedelta(hours=8)
+UTC = timezone.utc
+
+
+def sh(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------- zone
+def test_naive_is_read_as_shanghai():
+    value = as_shanghai(datetime(2025, 3, 1, 9, 30))
+    assert value == sh(2025, 3, 1, 9, 30)
+    assert value.utcoffset() == EIGHT_HOURS
+    assert value.astimezone(UTC) == datetime(2025, 3, 1, 1, 30, tzinfo=UTC)
+
+
+def test_aware_is_converted_to_shanghai():
+    value = as_shanghai(datetime(2025, 3, 31, 16, 30, tzinfo=UTC))
+    assert value.tzinfo is SHANGHAI
+    assert (value.date(), value.hour, value.minute) == (date(2025, 4, 1), 0, 30)
+
+
+def test_as_shanghai_rejects_a_date():
+    with pytest.raises(TypeError):
+        as_shanghai(date(2025, 1, 1))  # type: ignore[arg-type]
+
+
+def test_day_start_and_end():
+    assert day_start(date(2025, 10, 13)) == sh(2025, 10, 13)
+    assert day_end(date(2025, 10, 13)) == sh(2025, 10, 13, 23, 59, 59, 999999)
+    assert day_end(date(2025, 10, 13)) + timedelta(microseconds=1) == day_start(date(2025, 10, 14))
+
+
+# China has had no daylight saving since 1991.
+_any_zone_datetimes = st.datetimes(
+    min_value=datetime(1992, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.timezones()
+)
+
+
+@given(_any_zone_datetimes)
+def test_shanghai_offset_is_always_plus_eight_and_instant_is_kept(value):
+    converted = as_shanghai(value)
+    assert converted.utcoffset() == EIGHT_HOURS
+    assert converted.dst() in (None, timedelta(0))
+    assert converted.timestamp() == value.timestamp()
+
+
+@given(st.datetimes(min_value=datetime(1992, 1, 1), max_value=datetime(2100, 12, 31)))
+def test_naive_keeps_its_wall_clock(value):
+    converted = as_shanghai(value)
+    assert converted.replace(tzinfo=None) == value
+    assert converted.utcoffset() == EIGHT_HOURS
+
+
+# ------------------------------------------------------------------------ periods
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("2025", date(2025, 1, 1), date(2025, 12, 31), "2025"),
+        ("2025-Q1", date(2025, 1, 1), date(2025, 3, 31), "2025-Q1"),
+        ("2024-Q4", date(2024, 10, 1), date(2024, 12, 31), "2024-Q4"),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29), "2024-02"),
+        ("2025-12", date(2025, 12, 1), date(2025, 12, 31), "2025-12"),
+        ("2025-W14", date(2025, 3, 31), date(2025, 4, 6), "2025-W14"),
+        ("2025-W01", date(2024, 12, 30), date(2025, 1, 5), "2025-W01"),
+        ("2025-01-01..2025-06-30", date(2025, 1, 1), date(2025, 6, 30), "2025-01-01..2025-06-30"),
+        (" 2025-03 ", date(2025, 3, 1), date(2025, 3, 31), "2025-03"),
+    ],
+)
+def test_period_parse(text, start, end, label):
+    period = Period.parse(text)
+    assert (period.start, period.end, period.label) == (start, end, label)
+    assert str(period) == label
+
+
+@pytest.mark.parametrize(
+    "text", ["", "25", "2025-13", "2025-Q5", "2025-W54", "2025/03", "2025-3", "Q1-2025",
+             "2025-06-30..2025-01-01", "2025-02-30..2025-03-01", "2025-01-01.."]
+)
+def test_period_parse_rejects_with_clear_message(text):
+    with pytest.raises(ValueError, match="invalid period"):
+        Period.parse(text)
+
+
+def test_period_rejects_reversed_range():
+    with pytest.raises(ValueError):
+        Period(date(2025, 2, 1), date(2025, 1, 1), "x")
+
+
+def test_period_contains_uses_shanghai_date():
+    march, q2 = Period.parse("2025-03"), Period.parse("2025-Q2")
+    late_utc = datetime(2025, 3, 31, 16, 30, tzinfo=UTC)  # 2025-04-01 00:30 in Shanghai
+    assert not march.contains(late_utc)
+    assert q2.contains(late_utc)
+    assert march.contains(datetime(2025, 3, 31, 23, 59))  # naive -> Shanghai
+    assert march.contains(date(2025, 3, 1)) and not march.contains(date(2025, 2, 28))
+
+
+def test_period_clip():
+    year = Period.parse("2025")
+    assert year.clip() is year
+    assert year.clip(start=date(2025, 5, 20)) == Period(date(2025, 5, 20), date(2025, 12, 31),
+                                                         "2025-05-20..2025-12-31")
+    assert year.clip(date(2024, 1, 1), date(2025, 2, 1)).label == "2025-01-01..2025-02-01"
+    assert year.clip(start=date(2026, 1, 1)) is None
+    assert year.clip(end=date(2024, 12, 31)) is None
+
+
+def labels(periods):
+    return [p.label for p in periods]
+
+
+def test_whole_weeks_of_a_month():
+    # March 2025 starts on a Saturday and ends on a Monday.
+    judged, skipped = whole_periods(Period.parse("2025-03"), "week", sh(2025, 4, 10))
+    assert labels(judged) == ["2025-W10", "2025-W11", "2025-W12", "2025-W13"]
+    assert labels(skipped) == ["2025-W09", "2025-W14"]
+    assert all(skip_reason(w, Period.parse("2025-03"), sh(2025, 4, 10)) == CUT_BY_PERIOD for w in skipped)
+    assert judged[0].start == date(2025, 3, 3) and judged[0].start.weekday() == 0
+    assert judged[-1].end == date(2025, 3, 30) and judged[-1].end.weekday() == 6
+
+
+def test_whole_weeks_of_a_year_cross_iso_year_edges():
+    judged, skipped = whole_periods(Period.parse("2025"), "week", sh(2026, 2, 1))
+    assert labels(skipped) == ["2025-W01", "2026-W01"]  # 2024-12-30.. and ..2026-01-04
+    assert len(judged) == 51
+    assert judged[0].start == date(2025, 1, 6) and judged[-1].end == date(2025, 12, 28)
+
+
+def test_whole_months_not_yet_ended():
+    year = Period.parse("2025")
+    judged, skipped = whole_periods(year, "month", day_end(date(2025, 6, 30)))
+    assert labels(judged) == [f"2025-{m:02d}" for m in range(1, 6)]
+    assert labels(skipped) == [f"2025-{m:02d}" for m in range(6, 13)]
+    assert skip_reason(skipped[0], year, day_end(date(2025, 6, 30))) == NOT_ENDED
+    # One microsecond later June has ended.
+    judged, _ = whole_periods(year, "month", day_start(date(2025, 7, 1)))
+    assert labels(judged)[-1] == "2025-06"
+
+
+def test_whole_months_mid_year_founding():
+    year = Period.parse("2025")
+    founded = date(2025, 5, 20)
+    as_of = sh(2026, 1, 15)
+    judged, skipped = whole_periods(year, "month", as_of, not_before=founded)
+    assert labels(judged) == [f"2025-{m:02d}" for m in range(6, 13)]
+    assert labels(skipped) == [f"2025-{m:02d}" for m in range(1, 6)]
+    assert {skip_reason(p, year, as_of, founded) for p in skipped} == {CUT_BY_NOT_BEFORE}
+    # Founded on the first of a month: that month counts.
+    judged, _ = whole_periods(year, "month", as_of, not_before=date(2025, 6, 1))
+    assert labels(judged)[0] == "2025-06"
+
+
+def test_whole_quarters_with_partial_period_and_founding():
+    half = Period.parse("2025-01-01..2025-05-31")
+    judged, skipped = whole_periods(half, "quarter", sh(2026, 1, 1), not_before=date(2025, 2, 10))
+    assert labels(judged) == []
+    assert labels(skipped) == ["2025-Q1", "2025-Q2"]
+    assert skip_reason(skipped[0], half, sh(2026, 1, 1), date(2025, 2, 10)) == CUT_BY_NOT_BEFORE
+    assert skip_reason(skipped[1], half, sh(2026, 1, 1), date(2025, 2, 10)) == CUT_BY_PERIOD
+
+    judged, skipped = whole_periods(Period.parse("2025"), "quarter", sh(2025, 10, 1))
+    assert labels(judged) == ["2025-Q1", "2025-Q2", "2025-Q3"]
+    assert labels(skipped) == ["2025-Q4"]
+
+
+def test_whole_years():
+    judged, skipped = whole_periods(Period.parse("2024-07-01..2025-12-31"), "year", sh(2026, 1, 1))
+    assert labels(judged) == ["2025"]
+    assert labels(skipped) == ["2024"]
+
+
+def test_whole_periods_rejects_unknown_unit():
+    with pytest.raises(ValueError, match="fortnight"):
+        whole_periods(Period.parse("2025"), "fortnight", sh(2026, 1, 1))
+
+
+# ------------------------------------------------------------------ working days
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2024, 2, 4), date(2024, 2, 18),  # Sundays, Spring Festival 调休
+        date(2024, 4, 7), date(2024, 4, 28), date(2024, 5, 11),
+        date(2024, 9, 14), date(2024, 9, 29), date(2024, 10, 12),
+        date(2025, 1, 26), date(2025, 2, 8), date(2025, 4, 27),
+        date(2025, 9, 28), date(2025, 10, 11),  # Sunday and Saturday, National Day 调休
+        date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
+        date(2026, 9, 20), date(2026, 10, 10),  # 2026 State Council notice
+        date(2025, 10, 9), date(2026, 10, 8), date(2024, 2, 19),  # ordinary weekdays after holidays
+    ],
+)
+def test_working_days(day):
+    assert CAL.is_working_day(day)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        *(date(2024, 2, d) for d in range(10, 18)),  # 2024 Spring Festival Feb 10-17
+        *(date(2024, 10, d) for d in range(1, 8)),
+        *(date(2025, 1, 28) + timedelta(days=i) for i in range(8)),  # 2025 Jan 28 - Feb 4
+        *(date(2025, 10, d) for d in range(1, 9)),  # 2025 Oct 1-8
+        date(2025, 5, 5), date(2025, 6, 2),
+        *(date(2026, 2, d) for d in range(15, 24)),  # 2026 Feb 15-23
+        date(2026, 1, 2), date(2026, 5, 4), date(2026, 5, 5),
+        *(date(2026, 10, d) for d in range(1, 8)),  # 2026 Oct 1-7
+        date(2025, 9, 27), date(2025, 10, 12),  # ordinary weekend days
+    ],
+)
+def test_days_off(day):
+    assert not CAL.is_working_day(day)
+
+
+def test_working_days_per_year_by_hand():
+    # 365/366 days - weekend days - statutory holidays; 调休 swaps cancel out within these years.
+    # 2024: 366 - 104 - 11 = 251; 2025: 365 - 104 - 13 = 248; 2026: 365 - 104 - 13 = 248.
+    for year, expected in [(2024, 251), (2025, 248), (2026, 248)]:
+        assert CAL.working_days_between(date(year - 1, 12, 31), date(year, 12, 31)) == expected
+
+
+def test_every_supported_year_is_plausible():
+    for year in range(CAL.first_year, CAL.last_year + 1):
+        count = CAL.working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
+        assert 245 <= count <= 254, (year, count)
+
+
+def test_last_year_is_derived_from_the_library():
+    independent = max(
+        y for y in range(2001, holidays.China.end_year + 1)
+        if any(d.year == y for d in holidays.China(years=y).weekend_workdays)
+    )
+    assert CAL.last_year == derive_last_year() == independent
+    assert CAL.last_year >= 2026
+    assert has_makeup_workdays(CAL.last_year)
+    assert not has_makeup_workdays(CAL.last_year + 1)
+    assert CAL.first_year == 2001
+
+
+@pytest.mark.parametrize("day", [date(2027, 1, 4), date(2000, 6, 1), date(2000, 12, 31)])
+def test_unsupported_years_raise(day):
+    with pytest.raises(CalendarUnavailable) as info:
+        CAL.is_working_day(day)
+    assert info.value.year == day.year
+    assert str(day.year) in info.value.message
+    assert str(day.year) in str(info.value)
+    assert "年" in info.value.message and "cannot be computed" in info.value.message  # zh and en
+
+
+def test_2027_is_unavailable_today():
+    # holidays 0.109 publishes through 2026; if this fails after an upgrade, update docs/time.md.
+    assert CAL.last_year == 2026
+    with pytest.raises(CalendarUnavailable, match="2027"):
+        CAL.is_working_day(date(2027, 3, 1))
+    with pytest.raises(CalendarUnavailable, match="2000"):
+        CAL.working_days_between(date(1999, 12, 31), date(2000, 1, 10))
+
+
+def test_add_working_days_and_between():
+    assert CAL.add_working_days(date(2025, 9, 26), 1) == date(2025, 9, 28)  # Sunday 调休 workday
+    assert CAL.add_working_days(date(2025, 9, 30), 1) == date(2025, 10, 9)
+    assert CAL.working_days_between(date(2025, 9, 26), date(2025, 10, 13)) == 7
+    assert CAL.working_days_between(date(2025, 10, 13), date(2025, 9, 26)) == -7
+    assert CAL.working_days_between(date(2025, 10, 1), date(2025, 10, 1)) == 0
+    with pytest.raises(ValueError):
+        CAL.add_working_days(date(2025, 1, 1), 0)
+
+
+_supported_dates = st.dates(min_value=date(CAL.first_year, 1, 1), max_value=date(CAL.last_year, 6, 30))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_supported_dates, st.integers(min_value=1, max_value=60))
+def test_add_then_count_round_trips(d, n):
+    result = CAL.add_working_days(d, n)
+    assert CAL.working_days_between(d, result) == n
+    assert CAL.is_working_day(result)
+    assert CAL.working_days_between(d, result - timedelta(days=1)) == n - 1
+
+
+# ---------------------------------------------------------------------- deadlines
+def test_units():
+    assert UNITS == {"second", "minute", "hour", "day", "working_day", "month"}
+
+
+def test_24_hours_is_exact_to_the_microsecond():
+    start = sh(2025, 3, 9, 10, 15, 30, 123456)
+    due = deadline(start, 24, "hour")
+    assert due == sh(2025, 3, 10, 10, 15, 30, 123456)
+    assert due.utcoffset() == EIGHT_HOURS
+    assert judge_deadline(start, due, due, due) == "pass"
+    assert judge_deadline(start, due + timedelta(microseconds=1), due, sh(2025, 4, 1)) == "fail"
+
+
+@given(_any_zone_datetimes.filter(lambda d: d.year < 2100))
+def test_hours_are_real_elapsed_time_from_any_zone(start):
+    due = deadline(start, 24, "hour")
+    assert due.astimezone(UTC) - start.astimezone(UTC) == timedelta(seconds=86400)
+    assert due.tzinfo is SHANGHAI
+
+
+def test_other_exact_units():
+    start = sh(2025, 12, 31, 23, 59, 59)
+    assert deadline(start, 1, "second") == sh(2026, 1, 1)
+    assert deadline(start, 2, "minute") == sh(2026, 1, 1, 0, 1, 59)
+    assert deadline(start, 3, "day") == sh(2026, 1, 3, 23, 59, 59)
+
+
+def test_month_end_of_month():
+    assert deadline(sh(2025, 1, 31, 14, 0), 1, "month") == sh(2025, 2, 28, 14, 0)
+    assert deadline(sh(2024, 1, 31, 14, 0), 1, "month") == sh(2024, 2, 29, 14, 0)
+    assert deadline(datetime(2025, 3, 15, 8, 30), 1, "month") == sh(2025, 4, 15, 8, 30)  # naive
+
+
+def test_complaint_closed_before_national_day_2025():
+    # Investigation ends Friday 2025-09-26. Counting from the next day:
+    # Sat 27 off; Sun 28 (调休) =1; Mon 29 =2; Tue 30 =3; Oct 1-8 holidays;
+    # Thu Oct 9 =4; Fri 10 =5; Sat 11 (调休) =6; Sun 12 off; Mon Oct 13 =7.
+    closed = sh(2025, 9, 26, 16, 0)
+    due = deadline(closed, 7, "working_day", CAL)
+    assert due == sh(2025, 10, 13, 23, 59, 59, 999999)
+    assert deadline(datetime(2025, 9, 26, 8, 0), 7, "working_day") == due  # default calendar, naive
+    assert judge_deadline(closed, sh(2025, 10, 13, 18, 0), due, sh(2025, 11, 1)) == "pass"
+    assert judge_deadline(closed, sh(2025, 10, 14, 0, 0), due, sh(2025, 11, 1)) == "fail"
+
+
+def test_working_day_start_is_judged_by_shanghai_date():
+    # 2025-09-26 17:00 UTC is already Saturday 27 01:00 in Shanghai.
+    due = deadline(datetime(2025, 9, 26, 17, 0, tzinfo=UTC), 1, "working_day")
+    assert due == day_end(date(2025, 9, 28))
+
+
+def test_working_day_window_past_last_year_raises():
+    with pytest.raises(CalendarUnavailable) as info:
+        deadline(sh(CAL.last_year, 12, 28), 7, "working_day")
+    assert info.value.year == CAL.last_year + 1
+
+
+@pytest.mark.parametrize(("amount", "unit"), [(0, "hour"), (-1, "day"), (1.5, "hour"), (True, "day"),
+                                              (1, "week"), (1, "workday")])
+def test_deadline_rejects_bad_input(amount, unit):
+    with pytest.raises(ValueError):
+        deadline(sh(2025, 1, 1), amount, unit)
+
+
+_starts = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(CAL.last_year, 6, 30))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_starts, _starts, st.sampled_from(sorted(UNITS)), st.integers(min_value=1, max_value=60))
+def test_deadline_is_monotonic_in_start(a, b, unit, amount):
+    early, late = min(a, b), max(a, b)
+    assert deadline(early, amount, unit) <= deadline(late, amount, unit)
+
+
+# --------------------------------------------------------------------- extensions
+ORIGINAL = sh(2025, 10, 13, 23, 59, 59, 999999)
+
+
+def test_no_extension():
+    assert effective_deadline(ORIGINAL, None) == (ORIGINAL, None)
+
+
+def test_extension_honoured():
+    new = sh(2025, 10, 31, 23, 59, 59)
+    ext = Extension(notified_at=sh(2025, 10, 10, 9, 0), reason="涉及多个部门，需补充调查", new_deadline=new)
+    assert effective_deadline(ORIGINAL, ext) == (new, None)
+    # Notice given exactly at the original deadline still counts.
+    assert effective_deadline(ORIGINAL, Extension(ORIGINAL, "复杂", new)) == (new, None)
+
+
+@pytest.mark.parametrize(
+    ("ext", "words"),
+    [
+        (Extension(ORIGINAL + timedelta(microseconds=1), "复杂", sh(2025, 10, 31)), ["late"]),
+        (Extension(None, "复杂", sh(2025, 10, 31)), ["notice"]),
+        (Extension(sh(2025, 10, 10), "  ", sh(2025, 10, 31)), ["reason"]),
+        (Extension(sh(2025, 10, 10), None, sh(2025, 10, 31)), ["reason"]),
+        (Extension(sh(2025, 10, 10), "复杂", None), ["no new deadline"]),
+        (Extension(sh(2025, 10, 10), "复杂", ORIGINAL), ["not later"]),
+        (Extension(sh(2025, 10, 20), "", None), ["late", "reason", "no new deadline"]),
+    ],
+)
+def test_extension_ignored(ext, words):
+    due, note = effective_deadline(ORIGINAL, ext)
+    assert due == ORIGINAL
+    assert note is not None and note.startswith("extension ignored")
+    for word in words:
+        assert word in note
+
+
+# ----------------------------------------------------------------------- verdicts
+def test_judge_deadline_cases():
+    start, due = sh(2025, 3, 1, 8), sh(2025, 3, 2, 8)
+    assert judge_deadline(start, None, due, sh(2025, 3, 1, 20)) == "pending"
+    assert judge_deadline(start, None, due, due) == "pending"
+    assert judge_deadline(start, None, due, due + timedelta(microseconds=1)) == "fail"
+    assert judge_deadline(start, sh(2025, 3, 1, 9), due, sh(2025, 3, 5)) == "pass"
+    # An end after as_of has not happened yet at as_of.
+    assert judge_deadline(start, sh(2025, 3, 1, 9), due, sh(2025, 3, 1, 8, 30)) == "pending"
+    assert judge_deadline(start, sh(2025, 3, 3), due, sh(2025, 3, 1, 8, 30)) == "pending"
+    assert judge_deadline(start, sh(2025, 3, 3), due, sh(2025, 3, 4)) == "fail"
+    # Naive inputs are Shanghai time: 00:00 UTC on Mar 2 is 08:00 Shanghai, i.e. exactly due.
+    assert judge_deadline(start, datetime(2025, 3, 2, 0, tzinfo=UTC), datetime(2025, 3, 2, 8), sh(2025, 4, 1)) == "pass"
+
+
+@given(_starts, st.integers(min_value=0, max_value=10**12))
+def test_judge_deadline_boundary(due, later_us):
+    due = as_shanghai(due)
+    as_of = due + timedelta(microseconds=1 + later_us)
+    assert judge_deadline(due, due, due, as_of) == "pass"
+    assert judge_deadline(due, due + timedelta(microseconds=1), due, as_of) == "fail"
+    assert judge_deadline(due, None, due, due) == "pending"
+    assert judge_deadline(due, None, due, as_of) == "fail"
+
+
+def test_time_left():
+    due = sh(2025, 3, 2, 8)
+    assert time_left(due, sh(2025, 3, 1, 8)) == timedelta(days=1)
+    assert time_left(due, datetime(2025, 3, 2, 9)) == timedelta(hours=-1)
+    assert time_left(due, datetime(2025, 3, 2, 0, tzinfo=UTC)) == timedelta(0)
