@@ -1,0 +1,15 @@
+"""hongfeng-rules: the Hongfeng volunteer-police standard as checkable policy.
+
+    from hongfeng_rules import load_dataset, load_pack, audit
+    report = audit(load_dataset("examples/hongfeng"), load_pack("rules/hongfeng"), "2025", as_of)
+"""
+__version__ = "0.1.0"
+
+from .audit import audit  # noqa: E402
+from .errors import InputError, Problem  # noqa: E402
+from .loading import load_dataset  # noqa: E402
+from .report.model import ComplianceReport, Finding  # noqa: E402
+from .rulebook.pack import RulePack, load_pack  # noqa: E402
+
+__all__ = ["__version__", "audit", "load_dataset", "load_pack", "ComplianceReport", "Finding", "InputError",
+           "Problem", "RulePack"]

@@ -1,0 +1,139 @@
+"""The batch audit: every compiled rule over every subject, into a ComplianceReport."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+from typing import Iterable
+
+from . import __version__
+from .checks.context import Context
+from .checks.outcome import Outcome, not_assessable
+from .index import Index
+from .models import COLLECTIONS, Dataset
+from .report.model import (STATUS_ORDER, ComplianceReport, Counts, Finding, PackInfo, Subject,
+                           SubjectSummary, Text)
+from .rulebook.pack import CompiledRule, RulePack
+from .timecalc import Period, WorkCalendar, as_shanghai, default_calendar, time_left
+
+
+def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str,
+          as_of: datetime, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset") -> ComplianceReport:
+    """Run every rule of the packs over the dataset for a period, judged as of an instant."""
+    packs = [packs] if isinstance(packs, RulePack) else list(packs)
+    period = Period.parse(period) if isinstance(period, str) else period
+    as_of = as_shanghai(as_of)
+    ctx = Context(Index(dataset), period, as_of, calendar or default_calendar())
+    findings = [f for pack in packs for rule in pack.rules for f in run_rule(rule, ctx)]
+    findings.sort(key=_finding_order)
+    return ComplianceReport(
+        tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
+        period_start=period.start, period_end=period.end, as_of=as_of,
+        packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
+                        code=p.manifest.code, rules=len(p.rules)) for p in packs],
+        overall=summarise("overall", "all", None, findings),
+        associations=[summarise("association", a.id, a.name, [f for f in findings if f.subject.association_id == a.id])
+                      for a in sorted(dataset.associations or [], key=lambda a: a.id)],
+        teams=[summarise("team", t.id, t.name, [f for f in findings if f.subject.team_id == t.id])
+               for t in sorted(dataset.teams or [], key=lambda t: t.id)],
+        findings=findings,
+    )
+
+
+def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
+    """All findings of one rule: one per subject it applies to."""
+    records = ctx.index.records(rule.subject_collection)
+    missing = sorted(c for c in rule.needs if ctx.index.records(c) is None)
+    if records is None:
+        outcome = not_assessable(f"the dataset has no {rule.subject_collection}")
+        return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
+    event = COLLECTIONS[rule.subject_collection].event
+    out = []
+    for record in records:
+        if event and not ctx.in_period(rule.subject_collection, record):
+            continue
+        if rule.applies(record, ctx) is not True:
+            continue
+        if missing:
+            outcome = not_assessable("the dataset has no " + ", ".join(missing))
+        else:
+            outcome = rule.evaluate(record, ctx)
+        out.append(make_finding(rule, subject_of(rule.subject_collection, record, ctx.index), outcome, ctx))
+    return out
+
+
+def subject_of(collection: str, record, index: Index) -> Subject:
+    """The subject of a finding, with the team and association it rolls up to."""
+    kind = COLLECTIONS[collection].kind
+    team_id = record.id if collection == "teams" else getattr(record, "team_id", None)
+    if team_id is None and getattr(record, "dispute_id", None):
+        team_id = getattr(index.by_id("disputes").get(record.dispute_id), "team_id", None)
+    if team_id is None and getattr(record, "member_id", None):
+        team_id = getattr(index.by_id("members").get(record.member_id), "team_id", None)
+    association_id = record.id if collection == "associations" else getattr(record, "association_id", None)
+    if association_id is None and team_id is not None:
+        association_id = getattr(index.by_id("teams").get(team_id), "association_id", None)
+    return Subject(kind=kind, id=record.id, name=getattr(record, "name", None), team_id=team_id,
+                   association_id=association_id)
+
+
+def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context) -> Finding:
+    spec = rule.rule
+    values = {
+        "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
+        "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
+        "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
+        "due": outcome.due.isoformat() if outcome.due else "",
+    }
+    message = Text(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
+    if outcome.status != "fail" and outcome.note:
+        message = Text(zh=f"{_STATUS_ZH[outcome.status]}：{outcome.note}", en=f"{outcome.status}: {outcome.note}")
+    elif outcome.status == "pass":
+        message = Text(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}")
+    left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
+    return Finding(
+        rule_id=spec.id, pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause, strength=spec.strength,
+        status=outcome.status, subject=subject, measured=_plain(outcome.measured), expected=_plain(outcome.expected),
+        evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
+        time_left_hours=round(left, 2) if left is not None else None, message=message,
+        source=Text(zh=spec.source.zh, en=spec.source.en), rule_file=rule.file,
+    )
+
+
+_STATUS_ZH = {"pending": "未到期", "not_assessable": "无法评估", "not_applicable": "不适用", "waived": "已豁免",
+              "pass": "符合", "fail": "不符合"}
+
+
+def summarise(kind: str, id_: str, name: str | None, findings: list[Finding]) -> SubjectSummary:
+    by_status = Counter(f.status for f in findings)
+    failures = Counter(f.strength for f in findings if f.status == "fail")
+    shall_unknown = any(f.status == "not_assessable" and f.strength == "shall" for f in findings)
+    return SubjectSummary(
+        kind=kind, id=id_, name=name, conformant=failures["shall"] == 0, complete=not shall_unknown,
+        counts=Counts(by_status={s: by_status[s] for s in STATUS_ORDER},
+                      failures_by_strength={s: failures[s] for s in ("shall", "should", "may")}),
+    )
+
+
+def clause_key(clause: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.]", clause))
+
+
+def _finding_order(f: Finding):
+    return (f.subject.association_id or "", f.subject.team_id or "", STATUS_ORDER.index(f.status),
+            clause_key(f.clause), f.rule_id, f.subject.id)
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _fill(template: str, values: dict) -> str:
+    return template.format_map(_Blank(values))

@@ -1,0 +1,43 @@
+"""Everything a check may look at while it evaluates one subject."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable
+
+from ..index import Index
+from ..models import COLLECTIONS
+from ..timecalc import Period, WorkCalendar, as_shanghai
+
+
+@dataclass
+class Context:
+    index: Index
+    period: Period
+    as_of: datetime
+    calendar: WorkCalendar
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reference_date(self) -> date:
+        """The day facts are judged on: the period's last day, or the as-of day if earlier."""
+        return min(self.period.end, as_shanghai(self.as_of).date())
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """Compute something once per audit (e.g. every member's service hours)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    def when(self, collection: str, record: Any) -> date | datetime | None:
+        time_field = COLLECTIONS[collection].time_field
+        return getattr(record, time_field, None) if time_field else None
+
+    def in_period(self, collection: str, record: Any) -> bool:
+        """True when the record's time lies inside the evaluation period and not after as-of."""
+        when = self.when(collection, record)
+        if when is None:
+            return False
+        if isinstance(when, datetime):
+            return self.period.contains(when) and when <= self.as_of
+        return self.period.contains(when) and when <= self.reference_date

@@ -1,0 +1,54 @@
+"""`every`: every selected record meets a condition (every core member has a skill).
+
+Without `of`, the condition applies to the subject itself (a hazard record names its place).
+A record whose needed value is not recorded makes the finding not assessable, never a pass.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ..models import COLLECTIONS
+from ..models.base import StrictModel
+from .outcome import Outcome, not_applicable, not_assessable
+from .selection import Selection
+from .where import compile_condition
+
+
+class EveryCheck(StrictModel):
+    kind: Literal["every"]
+    of: str | None = None
+    via: str | None = None
+    where: dict[str, Any] | None = None
+    in_period: bool = False
+    require: dict[str, Any]
+
+    def compile(self, subject_collection: str):
+        if self.of is None:
+            select = lambda subject, ctx: [subject]  # noqa: E731
+            model = COLLECTIONS[subject_collection].model
+        else:
+            selection = Selection(of=self.of, via=self.via, where=self.where, in_period=self.in_period)
+            select = selection.compile_selection(subject_collection)
+            model = COLLECTIONS[self.of].model
+        test = compile_condition(self.require, model, "check.require")
+        what = self.of or COLLECTIONS[subject_collection].kind
+
+        def evaluate(subject, ctx) -> Outcome:
+            records = select(subject, ctx)
+            if not records:
+                return not_applicable(f"no {what} to check")
+            results = [(r, test(r, ctx)) for r in records]
+            failing = [r.id for r, ok in results if ok is False]
+            unknown = [r.id for r, ok in results if ok is None]
+            measured = f"{len(records) - len(failing) - len(unknown)} of {len(records)}"
+            if failing:
+                return Outcome("fail", measured, "all", failing)
+            if unknown:
+                return not_assessable(f"not recorded for {len(unknown)} of {len(records)}", unknown,
+                                      measured=measured, expected="all")
+            return Outcome("pass", measured, "all")
+
+        return evaluate
+
+    def needs(self) -> set[str]:
+        return {self.of} if self.of else set()

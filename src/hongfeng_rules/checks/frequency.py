@@ -1,0 +1,40 @@
+"""`frequency`: at least N records in every whole week / month / quarter / year of the period.
+
+Only whole periods that ended by the as-of date count, and for a subject with a founding date
+(a team) only those that start on or after it; partial periods are listed, not judged.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from ..timecalc import whole_periods
+from .outcome import Outcome, not_applicable
+from .selection import Bound, Selection
+
+
+class FrequencyCheck(Selection, Bound):
+    kind: Literal["frequency"]
+    per: Literal["week", "month", "quarter", "year"]
+
+    def compile(self, subject_collection: str):
+        select = self.compile_selection(subject_collection)
+
+        def evaluate(subject, ctx) -> Outcome:
+            founded = getattr(subject, "founded_on", None)
+            judged, skipped = whole_periods(ctx.period, self.per, ctx.as_of, not_before=founded)
+            if not judged:
+                status = "pending" if any(p.end >= ctx.reference_date for p in skipped) else "not_applicable"
+                return Outcome(status, note=f"no whole {self.per} of the period has ended by the as-of date")
+            records = select(subject, ctx)
+            missed, expected = [], ""
+            for part in judged:
+                n = sum(1 for r in records if part.contains(ctx.when(self.of, r)))
+                met, expected = self.judge(n, ctx)
+                if met is None:
+                    return not_applicable(expected)
+                if not met:
+                    missed.append(f"{part.label}: {n}")
+            measured = f"{len(judged) - len(missed)} of {len(judged)} {self.per}s met"
+            return Outcome("fail" if missed else "pass", measured, f"{expected} every {self.per}", missed)
+
+        return evaluate

@@ -1,0 +1,32 @@
+"""The closed set of check kinds. A rule's `check.kind` picks one; nothing else can run."""
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from pydantic import Field
+
+from .count import CountCheck
+from .deadline import DeadlineCheck
+from .document import DocumentCheck
+from .every import EveryCheck
+from .frequency import FrequencyCheck
+from .mean import MeanCheck
+from .rank_within import RankWithinCheck
+from .share import ShareCheck
+
+CHECK_KINDS = {
+    "count": CountCheck,
+    "share": ShareCheck,
+    "mean": MeanCheck,
+    "every": EveryCheck,
+    "frequency": FrequencyCheck,
+    "deadline": DeadlineCheck,
+    "document": DocumentCheck,
+    "rank_within": RankWithinCheck,
+}
+
+CheckSpec = Annotated[
+    Union[CountCheck, ShareCheck, MeanCheck, EveryCheck, FrequencyCheck, DeadlineCheck, DocumentCheck,
+          RankWithinCheck],
+    Field(discriminator="kind"),
+]

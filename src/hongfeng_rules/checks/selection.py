@@ -1,0 +1,85 @@
+"""Shared parts of the aggregate check kinds: which related records, and which bound."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from pydantic import model_validator
+
+from ..models import COLLECTIONS
+from ..models.base import StrictModel
+from ..rulebook.units import Threshold
+from .where import ConditionError, compile_condition
+
+
+class Selection(StrictModel):
+    """`of` a collection, linked to the subject `via` a field (default `<subject>_id`),
+    filtered by `where`, and by the evaluation period when `in_period` is true."""
+
+    of: str
+    via: str | None = None
+    where: dict[str, Any] | None = None
+    in_period: bool = False
+
+    def compile_selection(self, subject_collection: str) -> Callable[[Any, Any], list[Any]]:
+        if self.of not in COLLECTIONS:
+            raise ConditionError("check.of", f"unknown collection {self.of!r}; known: {sorted(COLLECTIONS)}")
+        target = COLLECTIONS[self.of]
+        kind = COLLECTIONS[subject_collection].kind
+        via = self.via or f"{kind}_id"
+        if via.split(".")[0] not in target.model.model_fields:
+            raise ConditionError("check.via", f"{self.of} has no field {via.split('.')[0]!r} linking to a {kind};"
+                                 " name the link with 'via'")
+        if self.in_period and target.time_field is None:
+            raise ConditionError("check.in_period", f"{self.of} has no time field to place it in a period")
+        keep = compile_condition(self.where, target.model, "check.where")
+        of, in_period = self.of, self.in_period
+
+        def select(subject, ctx) -> list[Any]:
+            related = ctx.index.related(of, via, subject.id)
+            return [r for r in related if (not in_period or ctx.in_period(of, r)) and keep(r, ctx) is True]
+
+        return select
+
+    def needs(self) -> set[str]:
+        return {self.of}
+
+
+class Bound(StrictModel):
+    """Exactly one of at_least / at_most / exactly, each a threshold with a unit."""
+
+    at_least: Threshold | None = None
+    at_most: Threshold | None = None
+    exactly: Threshold | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [k for k in ("at_least", "at_most", "exactly") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of at_least, at_most, exactly")
+        return self
+
+    @property
+    def bound(self) -> tuple[str, Threshold]:
+        for name in ("at_least", "at_most", "exactly"):
+            threshold = getattr(self, name)
+            if threshold is not None:
+                return name, threshold
+        raise AssertionError
+
+    def judge(self, measured: float, ctx) -> tuple[bool | None, str]:
+        """(met?, expected text); met is None when no value is in force in the period."""
+        name, threshold = self.bound
+        limit = threshold.in_force(ctx.reference_date)
+        if limit is None:
+            return None, "no value in force"
+        met = {"at_least": measured >= limit, "at_most": measured <= limit, "exactly": measured == limit}[name]
+        sign = {"at_least": "≥", "at_most": "≤", "exactly": "="}[name]
+        return met, f"{sign} {_number(limit)} {threshold.unit}"
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def status_of(met: bool | None) -> str:
+    return {True: "pass", False: "fail", None: "not_applicable"}[met]

@@ -1,0 +1,243 @@
+"""The condition language of rule files: a small, closed set of operators, no eval.
+
+A condition is a mapping of field path -> test. A bare value tests equality; a mapping uses
+operators: eq, ne, in, not_in, contains, contains_all, is_set, min_items, max_items, gte, gt,
+lte, lt, matches, any, all, not_older_than. `all_of`, `any_of` and `not` combine conditions.
+Paths are dotted (`file.personal_info`); `@name` is a derived value (see derived.py).
+Operands may be `$as_of`, `$period_start`, `$period_end`, `$reference_date`, or a threshold
+`{value: 4, unit: hour}` whose unit must match the field's.
+
+Evaluation is three-valued: a test on a value that is not recorded (None) is unknown (None),
+so `every` can report "not assessable" instead of guessing.
+"""
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date, datetime, timedelta
+from typing import Any, Callable
+
+import re2
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel
+
+from ..models import COLLECTIONS
+from ..timecalc import as_shanghai, day_start
+
+Pred = Callable[[Any, Any], "bool | None"]
+VARIABLES = ("$as_of", "$period_start", "$period_end", "$reference_date")
+COMPARE = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b,
+           "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
+OPERATORS = {"eq", "ne", "in", "not_in", "contains", "contains_all", "is_set", "min_items",
+             "max_items", "matches", "any", "all", "not_older_than", *COMPARE}
+AGE_UNITS = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days", "month": "months"}
+
+
+class ConditionError(ValueError):
+    """A condition that cannot compile; `path` is the key path inside the condition."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+def compile_condition(cond: dict | None, model: type[BaseModel], at: str = "where") -> Pred:
+    """Compile a condition against a record type; raises ConditionError on any unknown name."""
+    if not cond:
+        return lambda record, ctx: True
+    if not isinstance(cond, dict):
+        raise ConditionError(at, "a condition must be a mapping of field to test")
+    tests = [_compile_entry(key, value, model, f"{at}.{key}") for key, value in cond.items()]
+    return lambda record, ctx: _all(t(record, ctx) for t in tests)
+
+
+def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
+    if key == "all_of" or key == "any_of":
+        if not isinstance(value, list) or not value:
+            raise ConditionError(at, f"{key} takes a non-empty list of conditions")
+        parts = [compile_condition(c, model, f"{at}[{i}]") for i, c in enumerate(value)]
+        combine = _all if key == "all_of" else _any
+        return lambda r, ctx: combine(p(r, ctx) for p in parts)
+    if key == "not":
+        inner = compile_condition(value, model, at)
+        return lambda r, ctx: _not(inner(r, ctx))
+    getter, field_type, unit = _field(key, model, at)
+    if not isinstance(value, dict) or "value" in value and "unit" in value:
+        value = {"eq": value}
+    tests = []
+    for op, operand in value.items():
+        if op not in OPERATORS:
+            raise ConditionError(f"{at}.{op}", f"unknown operator; allowed: {sorted(OPERATORS)}")
+        tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
+    return lambda r, ctx: _all(t(r, ctx) for t in tests)
+
+
+def _field(path: str, model, at: str):
+    """A getter for a dotted path or @derived name, the type found there, and its unit."""
+    if path.startswith("@"):
+        from ..derived import DERIVED  # derived values depend on checks.context
+
+        name = path[1:]
+        d = DERIVED.get(name)
+        collection = _collection_of(model)
+        if d is None or d.applies_to != collection:
+            known = sorted(n for n, v in DERIVED.items() if v.applies_to == collection)
+            raise ConditionError(at, f"unknown derived value @{name} for {collection}; known: {known}")
+        return (lambda r, ctx: d.compute(r, ctx)), None, d.unit
+    current: Any = model
+    for part in path.split("."):
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            allowed = sorted(fields) if fields else []
+            raise ConditionError(at, f"unknown field {part!r}; fields here: {allowed}")
+        current = _inner_type(fields[part].annotation)
+    parts = path.split(".")
+
+    def get(record, ctx):
+        value = record
+        for part in parts:
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    return get, current, None
+
+
+def _inner_type(annotation):
+    """Strip Optional/list/Annotated down to the model or scalar type inside."""
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _inner_type(inner[0]) if len(inner) == 1 else annotation
+    if origin is list:
+        return _inner_type(args[0])
+    if origin is typing.Annotated:
+        return _inner_type(args[0])
+    return annotation
+
+
+def _collection_of(model) -> str | None:
+    return next((c.name for c in COLLECTIONS.values() if c.model is model), None)
+
+
+def _operand(raw: Any, unit: str | None, at: str):
+    """Resolve an operand once: a variable name, a threshold, a date string, or a constant."""
+    if isinstance(raw, str) and raw.startswith("$"):
+        if raw not in VARIABLES:
+            raise ConditionError(at, f"unknown variable {raw}; known: {list(VARIABLES)}")
+        name = raw[1:]
+        return lambda ctx: _variable(name, ctx)
+    if isinstance(raw, dict) and set(raw) == {"value", "unit"}:
+        if unit is None:
+            raise ConditionError(at, "a threshold with a unit needs a derived value with a unit")
+        if raw["unit"] != unit:
+            raise ConditionError(at, f"unit {raw['unit']!r} does not match the value's unit {unit!r}")
+        value = raw["value"]
+        return lambda ctx: value
+    if isinstance(raw, str):
+        try:
+            parsed = date.fromisoformat(raw)
+            return lambda ctx: parsed
+        except ValueError:
+            pass
+    return lambda ctx: raw
+
+
+def _variable(name: str, ctx):
+    return {"as_of": ctx.as_of, "period_start": ctx.period.start,
+            "period_end": ctx.period.end, "reference_date": ctx.reference_date}[name]
+
+
+def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
+    if op in ("any", "all"):
+        if not (isinstance(field_type, type) and issubclass(field_type, BaseModel)):
+            raise ConditionError(at, f"'{op}' needs a list of records")
+        inner = compile_condition(operand, field_type, at)
+        combine = _any if op == "any" else _all
+
+        def quantified(r, ctx):
+            items = get(r, ctx)
+            if items is None:
+                return None
+            return combine(inner(item, ctx) for item in items)
+        return quantified
+    if op == "is_set":
+        want = bool(operand)
+        return lambda r, ctx: (get(r, ctx) not in (None, "", [])) == want
+    if op in ("min_items", "max_items"):
+        if not isinstance(operand, int):
+            raise ConditionError(at, f"{op} takes a whole number")
+        cmp = (lambda n: n >= operand) if op == "min_items" else (lambda n: n <= operand)
+        return lambda r, ctx: None if get(r, ctx) is None else cmp(len(get(r, ctx)))
+    if op == "matches":
+        try:
+            pattern = re2.compile(operand)
+        except Exception as exc:  # re2 rejects back-references and other non-linear constructs
+            raise ConditionError(at, f"invalid pattern (RE2 syntax, linear time): {exc}") from None
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: pattern.fullmatch(str(v)) is not None)
+    if op == "not_older_than":
+        if not (isinstance(operand, dict) and operand.get("unit") in AGE_UNITS and "value" in operand):
+            raise ConditionError(at, f"not_older_than takes {{value, unit}} with unit in {sorted(AGE_UNITS)}")
+        span = relativedelta(**{AGE_UNITS[operand["unit"]]: operand["value"]})
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: _instant(v) >= ctx.as_of - span)
+    resolve = _operand(operand, unit, at)
+    if op in COMPARE:
+        cmp = COMPARE[op]
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: cmp(*_comparable(v, resolve(ctx))))
+    if op in ("in", "not_in", "contains_all"):
+        if not isinstance(operand, list):
+            raise ConditionError(at, f"{op} takes a list")
+    if op == "eq":
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: v == resolve(ctx))
+    if op == "ne":
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: v != resolve(ctx))
+    if op == "in":
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: v in operand)
+    if op == "not_in":
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: v not in operand)
+    if op == "contains":
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: operand in v)
+    return lambda r, ctx: _maybe(get(r, ctx), lambda v: all(x in v for x in operand))
+
+
+def _instant(v):
+    return as_shanghai(v) if isinstance(v, datetime) else day_start(v)
+
+
+def _comparable(a, b):
+    """Dates against instants compare as Shanghai calendar dates."""
+    if isinstance(a, datetime) and isinstance(b, date) and not isinstance(b, datetime):
+        return as_shanghai(a).date(), b
+    if isinstance(b, datetime) and isinstance(a, date) and not isinstance(a, datetime):
+        return a, as_shanghai(b).date()
+    return a, b
+
+
+def _maybe(value, test) -> bool | None:
+    return None if value is None else test(value)
+
+
+def _all(results) -> bool | None:
+    unknown = False
+    for r in results:
+        if r is False:
+            return False
+        if r is None:
+            unknown = True
+    return None if unknown else True
+
+
+def _any(results) -> bool | None:
+    unknown = False
+    for r in results:
+        if r is True:
+            return True
+        if r is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _not(r):
+    return None if r is None else not r

@@ -1,0 +1,153 @@
+"""The `hongfeng-rules` command line. Exit codes: 0 conformant, 1 a gated rule fails, 2 bad input or rules."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from datetime import datetime
+
+from . import __version__
+from .audit import audit
+from .errors import InputError, Problem
+from .loading import load_dataset
+from .models import Dataset
+from .report.model import ComplianceReport
+from .report import text as text_report
+from .rulebook.cases import lint_cases, run_cases
+from .rulebook.locate import load_packs
+from .output import write_atomic
+from .timecalc import Period, as_shanghai, day_end
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+RENDERERS = {
+    "text": lambda report, args: text_report.render(report, args.lang),
+    "json": lambda report, args: report.to_json(),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hongfeng-rules", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"hongfeng-rules {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="audit a dataset (file or folder) against rule packs")
+    check.add_argument("path")
+    check.add_argument("--rules", "--pack", dest="packs", action="append", metavar="PACK",
+                       help="a shipped pack name (hongfeng, …) or a folder; repeatable (default: hongfeng)")
+    check.add_argument("--period", help="2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (default: the as-of year)")
+    check.add_argument("--as-of", help="date or instant the audit is judged at (default: end of period, or now)")
+    check.add_argument("--format", default="text", choices=sorted(RENDERERS))
+    check.add_argument("--out", help="write the report to FILE (atomically) instead of standard output")
+    check.add_argument("--lang", default="en", choices=["zh", "en"])
+    check.add_argument("--fail-on", default="shall", choices=["shall", "should", "never"])
+
+    rules = sub.add_parser("rules", help="work with rule packs").add_subparsers(dest="rules_command", required=True)
+    for name, text in [("lint", "validate rule files and check each has test cases"),
+                       ("list", "list the rules"), ("test", "run the rules' test cases")]:
+        p = rules.add_parser(name, help=text)
+        p.add_argument("dir", nargs="?", help="a pack folder, a folder of packs, or a pack name (default: all shipped)")
+        if name == "list":
+            p.add_argument("--format", default="text", choices=["text", "json"])
+
+    schema = sub.add_parser("schema", help="print a JSON Schema")
+    schema.add_argument("which", choices=["dataset", "report"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # a bug, not the user's input: say so plainly, in one line
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
+                  file=sys.stderr)
+        return EXIT_INPUT
+
+
+def period_and_as_of(args) -> tuple[Period, datetime]:
+    try:
+        as_of = as_shanghai(_instant(args.as_of)) if args.as_of else None
+        period = Period.parse(args.period) if args.period else None
+    except ValueError as exc:
+        raise InputError([Problem("command line", str(exc), field="--as-of/--period")]) from None
+    now = as_shanghai(datetime.now().astimezone())
+    if period is None:
+        period = Period.parse(str((as_of or now).year))
+    if as_of is None:
+        as_of = min(day_end(period.end), now)
+    return period, as_of
+
+
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return day_end(value.date()) if len(text) == 10 else value
+
+
+def cmd_check(args) -> int:
+    period, as_of = period_and_as_of(args)
+    packs = load_packs(args.packs or ["hongfeng"])
+    dataset = load_dataset(args.path)
+    report = audit(dataset, packs, period, as_of, dataset_label=args.path)
+    rendered = RENDERERS[args.format](report, args)
+    if args.out:
+        write_atomic(args.out, rendered)
+    else:
+        sys.stdout.write(rendered)
+    return gate(report, args.fail_on)
+
+
+def gate(report: ComplianceReport, fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_OK
+    failing = report.overall.counts.failures_by_strength
+    strengths = ["shall"] if fail_on == "shall" else ["shall", "should"]
+    return EXIT_FAIL if any(failing[s] for s in strengths) else EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    packs = load_packs([args.dir] if args.dir else None)
+    if args.rules_command == "lint":
+        problems = [p for pack in packs for rule in pack.rules for p in lint_cases(rule)]
+        if problems:
+            raise InputError(problems)
+        print(f"ok: {sum(len(p.rules) for p in packs)} rules in {len(packs)} pack(s)")
+        return EXIT_OK
+    if args.rules_command == "list":
+        rows = [{"id": r.rule.id, "pack": p.name, "clause": r.rule.clause, "strength": r.rule.strength,
+                 "subject": r.rule.subject, "kind": r.rule.check.kind, "title": r.rule.title.model_dump(),
+                 "parameters": r.rule.check.model_dump(mode="json", exclude_none=True), "file": r.file}
+                for p in packs for r in p.rules]
+        if args.format == "json":
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            for row in rows:
+                print(f"{row['id']:<45} {row['clause']:<8} {row['strength']:<7} {row['kind']:<12} {row['title']['en']}")
+        return EXIT_OK
+    results = [r for pack in packs for r in run_cases(pack)]
+    broken = [r for r in results if not r.ok]
+    for r in broken:
+        for failure in r.failures:
+            print(f"FAIL {r.rule_id} case {r.case!r}: {failure}")
+    print(f"{len(results) - len(broken)} passed, {len(broken)} failed")
+    return EXIT_FAIL if broken else EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    model = Dataset if args.which == "dataset" else ComplianceReport
+    print(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "schema": cmd_schema}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Values computed from the data rather than stored: a member's age, service hours, last activity.
+
+Rules name them with an `@` prefix (`@age_years`). Each has the unit it is measured in, so a
+threshold in another unit is a lint error.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from dateutil.relativedelta import relativedelta
+
+from .checks.context import Context
+from .timecalc import day_start
+
+
+@dataclass(frozen=True)
+class Derived:
+    applies_to: str  # collection name
+    unit: str
+    compute: Callable[[Any, Context], Any]
+    doc: str
+
+
+def _age_years(member, ctx: Context):
+    if member.birth_date is None:
+        return None
+    return relativedelta(ctx.reference_date, member.birth_date).years
+
+
+def _hours_by_member(ctx: Context) -> dict[str, float]:
+    hours: dict[str, float] = defaultdict(float)
+    for activity in ctx.index.records("activities") or []:
+        if ctx.in_period("activities", activity):
+            for p in activity.participants:
+                hours[p.member_id] += p.hours
+    return hours
+
+
+def _activities_by_member(ctx: Context) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for activity in ctx.index.records("activities") or []:
+        if ctx.in_period("activities", activity):
+            for member_id in {p.member_id for p in activity.participants}:
+                counts[member_id] += 1
+    return counts
+
+
+def _last_active(ctx: Context) -> dict[str, datetime]:
+    """Latest activity, training or patrol sign-in of each member, not after as-of."""
+    latest: dict[str, datetime] = {}
+
+    def seen(member_id: str, when: datetime) -> None:
+        if when <= ctx.as_of and (member_id not in latest or when > latest[member_id]):
+            latest[member_id] = when
+
+    for a in ctx.index.records("activities") or []:
+        for p in a.participants:
+            seen(p.member_id, a.end)
+    for t in ctx.index.records("trainings") or []:
+        for member_id in t.attendee_ids:
+            seen(member_id, t.end)
+    for s in ctx.index.records("patrol_sign_ins") or []:
+        seen(s.member_id, s.at)
+    return latest
+
+
+def _last_active_at(member, ctx: Context):
+    last = ctx.memo("last_active", lambda: _last_active(ctx)).get(member.id)
+    joined = day_start(member.join_date)
+    return max(last, joined) if last else joined
+
+
+DERIVED: dict[str, Derived] = {
+    "age_years": Derived("members", "year", _age_years, "whole years of age on the reference date"),
+    "service_hours": Derived(
+        "members", "hour",
+        lambda m, ctx: ctx.memo("service_hours", lambda: _hours_by_member(ctx)).get(m.id, 0.0),
+        "hours credited in activities of the evaluation period",
+    ),
+    "activity_count": Derived(
+        "members", "times",
+        lambda m, ctx: ctx.memo("activity_count", lambda: _activities_by_member(ctx)).get(m.id, 0),
+        "activities of the evaluation period the member took part in",
+    ),
+    "last_active_at": Derived(
+        "members", "day", _last_active_at,
+        "latest activity, training or patrol sign-in (or the join date), not after as-of",
+    ),
+    "duration_hours": Derived(
+        "trainings", "hour", lambda t, ctx: (t.end - t.start).total_seconds() / 3600,
+        "length of a session in hours",
+    ),
+    "activity_duration_hours": Derived(
+        "activities", "hour", lambda a, ctx: (a.end - a.start).total_seconds() / 3600,
+        "length of an activity in hours",
+    ),
+}
+
+
+def derived_value(name: str, record: Any, ctx: Context) -> Any:
+    return DERIVED[name].compute(record, ctx)

@@ -1,0 +1,59 @@
+"""Look-ups over a dataset, built once per audit: records by id and by link field."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable
+
+from .models import Dataset
+
+
+def values_at(record: Any, path: str) -> list[Any]:
+    """All values at a dotted path; lists along the way are flattened ("participants.member_id")."""
+    current = [record]
+    for part in path.split("."):
+        nxt = []
+        for item in current:
+            value = getattr(item, part, None) if not isinstance(item, dict) else item.get(part)
+            if isinstance(value, list):
+                nxt.extend(value)
+            elif value is not None:
+                nxt.append(value)
+        current = nxt
+    return current
+
+
+class Index:
+    """Records of a dataset by id, and grouped by any link path, each built on first use."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self._by_id: dict[str, dict[str, Any]] = {}
+        self._groups: dict[tuple[str, str], dict[Any, list[Any]]] = {}
+
+    def records(self, collection: str) -> list[Any] | None:
+        return getattr(self.dataset, collection)
+
+    def by_id(self, collection: str) -> dict[str, Any]:
+        if collection not in self._by_id:
+            self._by_id[collection] = {r.id: r for r in self.records(collection) or []}
+        return self._by_id[collection]
+
+    def related(self, collection: str, via: str, owner_id: Any) -> list[Any]:
+        """The records of `collection` whose `via` path holds `owner_id`."""
+        key = (collection, via)
+        groups = self._groups.get(key)
+        if groups is None:
+            groups = defaultdict(list)
+            for record in self.records(collection) or []:
+                for value in _unique(values_at(record, via)):
+                    groups[value].append(record)
+            self._groups[key] = groups
+        return groups.get(owner_id, [])
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for v in values:
+        if v not in seen:
+            seen.append(v)
+    return seen

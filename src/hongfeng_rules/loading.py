@@ -1,0 +1,127 @@
+"""Load a dataset from JSON or YAML: one file, or a folder with one file per collection.
+
+Every problem is reported at once, each naming file, record (index and id), field and reason;
+nothing is half-loaded: either a valid Dataset comes back or InputError is raised.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .errors import InputError, Problem
+from .integrity import check_dataset
+from .models import COLLECTIONS, Dataset
+from .safe_load import DEFAULT_LIMITS, Document, Limits, read_document
+
+SUFFIXES = (".json", ".yaml", ".yml")
+_ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
+
+
+def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Dataset:
+    """A validated Dataset, or InputError listing every problem found."""
+    path = Path(path)
+    if path.is_dir():
+        sources = _folder_sources(path, limits)
+    elif path.exists():
+        sources = _file_sources(path, limits)
+    else:
+        raise InputError([Problem(str(path), "no such file or folder")])
+    return _build(sources)
+
+
+def dataset_from_document(doc: Document) -> Dataset:
+    """A Dataset from an already-read document (e.g. a rule test case's fragment)."""
+    return _build(_document_sources(doc))
+
+
+def _build(sources: dict[str, tuple[Document, tuple]]) -> Dataset:
+    problems: list[Problem] = []
+    collections: dict[str, Any] = {}
+    for name, (doc, keys) in sources.items():
+        collections[name] = _validate(name, doc, keys, problems)
+    if problems:
+        raise InputError(problems)
+    dataset = Dataset.model_construct(**collections)
+    issues = check_dataset(dataset)
+    if issues:
+        raise InputError([_locate(i, sources) for i in issues])
+    return dataset
+
+
+def _file_sources(path: Path, limits: Limits) -> dict[str, tuple[Document, tuple]]:
+    return _document_sources(read_document(path, limits))
+
+
+def _document_sources(doc: Document) -> dict[str, tuple[Document, tuple]]:
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.file, "a dataset file holds a mapping of collection name to a list of records",
+                                  line=1)])
+    unknown = sorted(set(doc.data) - set(COLLECTIONS))
+    if unknown:
+        raise InputError([Problem(doc.file, f"unknown collection {k!r}; known: {sorted(COLLECTIONS)}",
+                                  line=doc.line_of((k,)), field=k) for k in unknown])
+    return {name: (doc, (name,)) for name in doc.data if doc.data[name] is not None}
+
+
+def _folder_sources(folder: Path, limits: Limits) -> dict[str, tuple[Document, tuple]]:
+    sources, problems = {}, []
+    files = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES)
+    if not files:
+        raise InputError([Problem(str(folder), "no .json or .yaml files in this folder")])
+    for p in files:
+        if p.stem not in COLLECTIONS:
+            problems.append(Problem(str(p), f"file name must be a collection name; known: {sorted(COLLECTIONS)}"))
+        elif p.stem in sources:
+            problems.append(Problem(str(p), f"collection {p.stem} is given twice (also {sources[p.stem][0].file})"))
+        else:
+            try:
+                sources[p.stem] = (read_document(p, limits), ())
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return sources
+
+
+def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem]):
+    data = doc.data
+    for k in keys:
+        data = data[k]
+    if not isinstance(data, list):
+        problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys), field=name))
+        return None
+    try:
+        return _ADAPTERS[name].validate_python(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            index = loc[0] if loc and isinstance(loc[0], int) else None
+            record = data[index] if index is not None and index < len(data) else None
+            field = ".".join(f"[{k}]" if isinstance(k, int) else str(k) for k in loc[1:]).replace(".[", "[")
+            reason = err["msg"]
+            if err["type"] == "extra_forbidden":
+                reason = f"unknown field {loc[-1]!r}"
+            elif err["type"] == "missing":
+                reason = f"required field {loc[-1]!r} is missing"
+            problems.append(Problem(doc.file, reason, line=doc.line_of(keys + tuple(loc)),
+                                    record=_record_label(name, index, record), field=field or None))
+        return None
+
+
+def _record_label(name: str, index: int | None, record: Any) -> str:
+    if index is None:
+        return name
+    rid = record.get("id") if isinstance(record, dict) else None
+    return f"{name}[{index}]" + (f" (id={rid})" if rid is not None else "")
+
+
+def _locate(issue, sources) -> Problem:
+    doc, keys = sources.get(issue.collection, (None, ()))
+    file = doc.file if doc else issue.collection
+    line = doc.line_of(keys + ((issue.index,) if issue.index is not None else ())) if doc else None
+    record = f"{issue.collection}[{issue.index}]" + (f" (id={issue.record_id})" if issue.record_id else "") \
+        if issue.index is not None else issue.collection
+    return Problem(file, issue.reason, line=line, record=record, field=issue.field)

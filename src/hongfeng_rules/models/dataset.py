@@ -1,0 +1,78 @@
+"""The dataset: every collection a rule pack may need, grouped in one object.
+
+A collection that is absent (None) means "not provided": rules that need it are
+`not_assessable`. An empty list means "provided, and there are none".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .activities import Activity, Meeting, Training
+from .base import StrictModel
+from .casework import (AssistanceCase, Complaint, Dispute, FollowUp, Hazard, ImprovementItem,
+                       Inspection, PatrolReport, PatrolSignIn)
+from .members import Member
+from .organisation import Association, Team, Unit
+from .scoring import Evidence, PointsEntry, TeamScore
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What the engine knows of a collection: its record type and its time field."""
+
+    name: str
+    kind: str  # the subject kind of one record ("member" for "members")
+    model: type[StrictModel]
+    time_field: str | None = None  # the instant/date that places a record in a period
+    event: bool = False  # records are events: only those inside the evaluation period are subjects
+
+
+class Dataset(StrictModel):
+    """All records of one export. Every collection is optional."""
+
+    associations: list[Association] | None = None
+    teams: list[Team] | None = None
+    units: list[Unit] | None = None
+    members: list[Member] | None = None
+    trainings: list[Training] | None = None
+    meetings: list[Meeting] | None = None
+    activities: list[Activity] | None = None
+    hazards: list[Hazard] | None = None
+    disputes: list[Dispute] | None = None
+    follow_ups: list[FollowUp] | None = None
+    patrol_sign_ins: list[PatrolSignIn] | None = None
+    patrol_reports: list[PatrolReport] | None = None
+    assistance_cases: list[AssistanceCase] | None = None
+    complaints: list[Complaint] | None = None
+    inspections: list[Inspection] | None = None
+    improvements: list[ImprovementItem] | None = None
+    points: list[PointsEntry] | None = None
+    team_scores: list[TeamScore] | None = None
+    evidence: list[Evidence] | None = None
+
+
+COLLECTIONS: dict[str, Collection] = {
+    c.name: c
+    for c in [
+        Collection("associations", "association", Association),
+        Collection("teams", "team", Team, "founded_on"),
+        Collection("units", "unit", Unit),
+        Collection("members", "member", Member, "join_date"),
+        Collection("trainings", "training", Training, "start", event=True),
+        Collection("meetings", "meeting", Meeting, "held_at", event=True),
+        Collection("activities", "activity", Activity, "start", event=True),
+        Collection("hazards", "hazard", Hazard, "found_at", event=True),
+        Collection("disputes", "dispute", Dispute, "registered_at", event=True),
+        Collection("follow_ups", "follow_up", FollowUp, "at", event=True),
+        Collection("patrol_sign_ins", "patrol_sign_in", PatrolSignIn, "at", event=True),
+        Collection("patrol_reports", "patrol_report", PatrolReport, "submitted_at", event=True),
+        Collection("assistance_cases", "assistance_case", AssistanceCase, "started_at", event=True),
+        Collection("complaints", "complaint", Complaint, "received_at", event=True),
+        Collection("inspections", "inspection", Inspection, "at", event=True),
+        Collection("improvements", "improvement", ImprovementItem, "due"),
+        Collection("points", "points_entry", PointsEntry, "on"),
+        Collection("team_scores", "team_score", TeamScore),
+        Collection("evidence", "evidence", Evidence, "issued_on"),
+    ]
+}
+KIND_TO_COLLECTION = {c.kind: c.name for c in COLLECTIONS.values()}

@@ -1,0 +1,96 @@
+"""The compliance report: findings and summaries, a pydantic model any host can embed."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["pass", "fail", "pending", "not_assessable", "not_applicable", "waived"]
+STATUS_ORDER = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
+
+
+class ReportModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text(ReportModel):
+    zh: str
+    en: str
+
+
+class Subject(ReportModel):
+    kind: str
+    id: str
+    name: str | None = None
+    team_id: str | None = None
+    association_id: str | None = None
+
+
+class Finding(ReportModel):
+    rule_id: str
+    pack: str
+    pack_version: str
+    clause: str
+    strength: Literal["shall", "should", "may"]
+    status: Status
+    subject: Subject
+    measured: Any = None
+    expected: Any = None
+    evidence_ids: list[str] = []
+    note: str | None = None
+    due: datetime | None = None
+    time_left_hours: float | None = None
+    message: Text
+    source: Text
+    rule_file: str | None = None
+    waiver: dict[str, Any] | None = None
+
+
+class Counts(ReportModel):
+    """Findings by status, and failures by strength."""
+
+    by_status: dict[str, int]
+    failures_by_strength: dict[str, int]
+
+
+class SubjectSummary(ReportModel):
+    kind: str
+    id: str
+    name: str | None = None
+    conformant: bool  # no `shall` rule fails
+    complete: bool  # no `shall` rule is not assessable
+    counts: Counts
+
+
+class PackInfo(ReportModel):
+    pack: str
+    version: str
+    title: Text
+    code: str | None = None
+    rules: int
+
+
+class ComplianceReport(ReportModel):
+    tool: str
+    tool_version: str
+    dataset: str
+    period: str
+    period_start: date
+    period_end: date
+    as_of: datetime
+    packs: list[PackInfo]
+    overall: SubjectSummary
+    associations: list[SubjectSummary]
+    teams: list[SubjectSummary]
+    findings: list[Finding]
+    expired_waivers: list[dict[str, Any]] = []
+    derived: dict[str, Any] | None = None
+
+    @property
+    def conformant(self) -> bool:
+        return self.overall.conformant
+
+    def to_json(self) -> str:
+        """Deterministic JSON (same input, same bytes)."""
+        return self.model_dump_json(indent=2) + "\n"

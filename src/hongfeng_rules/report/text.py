@@ -1,0 +1,63 @@
+"""Plain-text report: per team, non-conformities first, each with its clause number."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .model import ComplianceReport, Finding
+
+MARK = {"fail": "✗", "not_assessable": "?", "pending": "…", "waived": "~", "pass": "✓", "not_applicable": "-"}
+STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
+WORDS = {
+    "zh": {"team": "队伍", "conformant": "符合", "nonconformant": "不符合", "overall": "总体",
+           "incomplete": "（部分 应 条款无法评估）", "other": "协会及其他", "passed": "项通过",
+           "not_applicable": "项不适用"},
+    "en": {"team": "Team", "conformant": "CONFORMANT", "nonconformant": "NON-CONFORMANT", "overall": "Overall",
+           "incomplete": " (some shall rules not assessable)", "other": "Associations and other subjects",
+           "passed": "passed", "not_applicable": "not applicable"},
+}
+
+
+def render(report: ComplianceReport, lang: str = "en", show_passes: bool = False) -> str:
+    w = WORDS[lang]
+    lines = [f"hongfeng-rules {report.tool_version} — {report.dataset} — period {report.period}, "
+             f"as of {report.as_of.isoformat()}",
+             "packs: " + ", ".join(f"{p.pack} {p.version} ({p.rules} rules)" for p in report.packs), ""]
+    by_team: dict[str | None, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        by_team[f.subject.team_id].append(f)
+    for team in report.teams:
+        verdict = w["conformant"] if team.conformant else w["nonconformant"]
+        lines.append(f"== {w['team']} {team.id} {team.name or ''}: {verdict}{'' if team.complete else w['incomplete']}")
+        lines += _findings(by_team.pop(team.id, []), lang, show_passes)
+        lines.append("")
+    rest = [f for findings in by_team.values() for f in findings]
+    if rest:
+        lines.append(f"== {w['other']}")
+        lines += _findings(rest, lang, show_passes)
+        lines.append("")
+    o = report.overall
+    counts = ", ".join(f"{s} {n}" for s, n in o.counts.by_status.items() if n)
+    lines.append(f"{w['overall']}: {w['conformant'] if o.conformant else w['nonconformant']}"
+                 f"{'' if o.complete else w['incomplete']} — {counts}")
+    return "\n".join(lines) + "\n"
+
+
+def _findings(findings: list[Finding], lang: str, show_passes: bool) -> list[str]:
+    out, passed, not_applicable = [], 0, 0
+    for f in findings:
+        if f.status == "pass" and not show_passes:
+            passed += 1
+            continue
+        if f.status == "not_applicable" and not show_passes:
+            not_applicable += 1
+            continue
+        subject = "" if f.subject.kind == "team" else f" [{f.subject.kind} {f.subject.id}]"
+        message = getattr(f.message, lang)
+        out.append(f"  {MARK[f.status]} {f.clause} {STRENGTH[lang][f.strength]} {f.rule_id}{subject}: {message}")
+        if f.status in ("fail", "not_assessable") and f.evidence_ids and f.subject.kind == "team":
+            shown = ", ".join(f.evidence_ids[:8]) + (" …" if len(f.evidence_ids) > 8 else "")
+            out.append(f"      evidence: {shown}")
+    w = WORDS[lang]
+    if passed or not_applicable:
+        out.append(f"  {MARK['pass']} {passed} {w['passed']}, {not_applicable} {w['not_applicable']}")
+    return out

@@ -1,0 +1,159 @@
+"""Rule tests beside the rules: `<rule>.cases.yaml` holds named cases with the status expected per subject.
+
+A case's data is a dataset fragment merged over the file's `base`; a record with `_repeat: N`
+stands for N records, `{i}` in its strings numbered 1..N (so boundary cases stay short).
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from ..errors import InputError, Problem
+from ..models.base import StrictModel
+from ..report.model import Status
+from ..safe_load import Document, read_document
+from ..timecalc import Period
+from .pack import CASES_SUFFIX, CompiledRule, RulePack, validation_problems
+
+MAX_REPEAT = 10_000
+
+
+class Case(StrictModel):
+    name: str
+    data: dict[str, Any] = {}
+    period: str | None = None
+    as_of: datetime | None = None
+    expect: dict[str, Status] = Field(min_length=1)
+
+
+class CaseFile(StrictModel):
+    rule: str
+    period: str
+    as_of: datetime
+    base: dict[str, Any] = {}
+    cases: list[Case] = Field(min_length=1)
+
+
+@dataclass
+class CaseResult:
+    rule_id: str
+    case: str
+    file: str
+    failures: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def cases_path(rule: CompiledRule) -> Path:
+    return Path(rule.file[: -len(".yaml")] + CASES_SUFFIX)
+
+
+def read_cases(rule: CompiledRule) -> CaseFile:
+    path = cases_path(rule)
+    if not path.is_file():
+        raise InputError([Problem(rule.file, f"rule {rule.rule.id} has no test cases file {path.name}")])
+    doc = read_document(path)
+    try:
+        cases = CaseFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, doc)) from None
+    if cases.rule != rule.rule.id:
+        raise InputError([Problem(str(path), f"cases are for {cases.rule}, not {rule.rule.id}", field="rule")])
+    return cases
+
+
+def lint_cases(rule: CompiledRule) -> list[Problem]:
+    """A rule needs a case file with at least one passing and one failing expectation."""
+    try:
+        cases = read_cases(rule)
+    except InputError as exc:
+        return exc.problems
+    expected = {s for c in cases.cases for s in c.expect.values()}
+    missing = [s for s in ("pass", "fail") if s not in expected]
+    if missing:
+        return [Problem(str(cases_path(rule)), f"no case expects {' or '.join(missing)}: every rule needs a passing "
+                                               "and a failing case", field="cases")]
+    return []
+
+
+def run_cases(pack: RulePack) -> list[CaseResult]:
+    from ..audit import audit  # the audit imports the rule pack; import late to keep layers one-way
+    from ..loading import dataset_from_document
+
+    results = []
+    for rule in pack.rules:
+        try:
+            cases = read_cases(rule)
+        except InputError as exc:
+            results.append(CaseResult(rule.rule.id, "(cases file)", rule.file, [str(p) for p in exc.problems]))
+            continue
+        for case in cases.cases:
+            file = f"{cases_path(rule)}#{case.name}"
+            try:
+                data = expand(merge(cases.base, case.data))
+                dataset = dataset_from_document(Document(data=data, file=file))
+            except (InputError, ValueError) as exc:
+                results.append(CaseResult(rule.rule.id, case.name, file, [str(exc)]))
+                continue
+            one = RulePack(pack.manifest, pack.directory, [rule])
+            report = audit(dataset, one, Period.parse(case.period or cases.period), case.as_of or cases.as_of)
+            got = {f.subject.id: f for f in report.findings}
+            failures = []
+            for subject, status in case.expect.items():
+                f = got.get(subject)
+                if f is None:
+                    failures.append(f"{subject}: expected {status}, got no finding")
+                elif f.status != status:
+                    failures.append(f"{subject}: expected {status}, got {f.status} "
+                                    f"(measured {f.measured}, expected {f.expected}; {f.note or f.message.en})")
+            results.append(CaseResult(rule.rule.id, case.name, file, failures))
+    return results
+
+
+def merge(base: dict, data: dict) -> dict:
+    """The case's collections replace the base's; `+name` appends to the base's list."""
+    out = copy.deepcopy(base)
+    for key, value in data.items():
+        if key.startswith("+"):
+            out[key[1:]] = out.get(key[1:], []) + copy.deepcopy(value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def expand(data: dict) -> dict:
+    """Unfold `_repeat: N` records."""
+    out = {}
+    for name, records in data.items():
+        if not isinstance(records, list):
+            out[name] = records
+            continue
+        unfolded = []
+        for record in records:
+            if isinstance(record, dict) and "_repeat" in record:
+                n = record["_repeat"]
+                if not isinstance(n, int) or not 0 <= n <= MAX_REPEAT:
+                    raise ValueError(f"{name}: _repeat takes a whole number from 0 to {MAX_REPEAT}")
+                template = {k: v for k, v in record.items() if k != "_repeat"}
+                unfolded += [_number(template, i) for i in range(1, n + 1)]
+            else:
+                unfolded.append(record)
+        out[name] = unfolded
+    return out
+
+
+def _number(value: Any, i: int) -> Any:
+    if isinstance(value, str):
+        return value.replace("{i}", str(i))
+    if isinstance(value, list):
+        return [_number(v, i) for v in value]
+    if isinstance(value, dict):
+        return {k: _number(v, i) for k, v in value.items()}
+    return value

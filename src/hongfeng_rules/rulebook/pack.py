@@ -1,0 +1,142 @@
+"""Load a folder of rule files (a pack) and compile every rule; all problems are reported at once."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from ..checks.registry import CHECK_KINDS
+from ..checks.where import ConditionError, compile_condition
+from ..errors import InputError, Problem
+from ..models import COLLECTIONS, KIND_TO_COLLECTION
+from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
+from .spec import PackManifest, Rule
+
+MANIFEST = "pack.yaml"
+CASES_SUFFIX = ".cases.yaml"
+
+
+@dataclass
+class CompiledRule:
+    """A rule ready to run: its spec, where it came from, and its evaluator."""
+
+    rule: Rule
+    file: str
+    subject_collection: str
+    evaluate: Callable[[Any, Any], Any]
+    applies: Callable[[Any, Any], Any]
+    needs: set[str]
+    pack: str = ""
+    pack_version: str = ""
+
+
+@dataclass
+class RulePack:
+    manifest: PackManifest
+    directory: Path
+    rules: list[CompiledRule] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.pack
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.name != MANIFEST and not p.name.endswith(CASES_SUFFIX))
+
+
+def load_pack(directory: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> RulePack:
+    """Read `pack.yaml` and every rule file of a folder; raise InputError listing every problem."""
+    directory = Path(directory)
+    if not (directory / MANIFEST).is_file():
+        raise InputError([Problem(str(directory), f"not a rule pack: no {MANIFEST} in this folder")])
+    problems: list[Problem] = []
+    manifest, _ = _parse(directory / MANIFEST, PackManifest, problems, limits)
+    pack = RulePack(manifest, directory)  # type: ignore[arg-type]
+    seen: dict[str, str] = {}
+    for path in rule_files(directory):
+        rule, doc = _parse(path, Rule, problems, limits)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(Problem(str(path), f"rule id {rule.id} is also used by {seen[rule.id]}", field="id"))
+            continue
+        seen[rule.id] = str(path)
+        if manifest and not rule.id.startswith(manifest.id_prefix + "-"):
+            problems.append(Problem(str(path), f"rule id must start with the pack prefix '{manifest.id_prefix}-'",
+                                    field="id"))
+        compiled = compile_rule(rule, doc, problems)
+        if compiled and manifest:
+            compiled.pack, compiled.pack_version = manifest.pack, manifest.version
+            pack.rules.append(compiled)
+    if problems:
+        raise InputError(problems)
+    return pack
+
+
+def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> CompiledRule | None:
+    """Turn a validated rule into an evaluator; a rule that cannot compile is a lint problem."""
+    file = doc.file
+    collection = KIND_TO_COLLECTION.get(rule.subject)
+    if collection is None:
+        problems.append(_problem(file, doc, ("subject",), f"unknown subject {rule.subject!r}; known: "
+                                 f"{sorted(KIND_TO_COLLECTION)}"))
+        return None
+    try:
+        applies = compile_condition(rule.where, COLLECTIONS[collection].model, "where")
+        evaluate = rule.check.compile(collection)
+    except ConditionError as exc:
+        problems.append(_problem(file, doc, _keys(exc.path), exc.reason))
+        return None
+    except ValueError as exc:
+        problems.append(_problem(file, doc, ("check",), str(exc)))
+        return None
+    needs = {collection} | rule.check.needs()
+    return CompiledRule(rule, file, collection, evaluate, applies, needs)
+
+
+def _parse(path: Path, model, problems: list[Problem], limits: Limits):
+    try:
+        doc = read_document(path, limits)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None, None
+    try:
+        return model.model_validate(doc.data), doc
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, doc))
+        return None, doc
+
+
+def validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
+    """Pydantic errors as problems with the YAML line and the key path."""
+    out = []
+    for err in exc.errors(include_url=False):
+        keys = tuple(k for i, k in enumerate(err["loc"]) if not (i > 0 and err["loc"][i - 1] == "check"
+                                                                 and k in CHECK_KINDS))
+        reason = err["msg"]
+        if err["type"] == "extra_forbidden":
+            reason = f"unknown key {keys[-1]!r}"
+        elif err["type"] == "missing":
+            reason = f"required key {keys[-1]!r} is missing"
+        out.append(_problem(doc.file, doc, keys, reason))
+    return out
+
+
+def _keys(path: str) -> tuple:
+    keys: list[Any] = []
+    for part in path.replace("[", ".[").split("."):
+        if part.startswith("[") and part.endswith("]") and part[1:-1].isdigit():
+            keys.append(int(part[1:-1]))
+        elif part:
+            keys.append(part)
+    return tuple(keys)
+
+
+def _problem(file: str, doc: Document | None, keys: tuple, reason: str) -> Problem:
+    line = doc.line_of(keys) if doc else None
+    dotted = ".".join(f"[{k}]" if isinstance(k, int) else str(k) for k in keys).replace(".[", "[")
+    return Problem(file=file, reason=reason, line=line, field=dotted or None)

@@ -1,0 +1,91 @@
+"""The rule-file format: one YAML file per rule, validated strictly (unknown keys are errors)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ..checks.registry import CheckSpec
+from ..models.base import StrictModel
+
+MODAL_STRENGTH = {"应": "shall", "宜": "should", "可": "may"}
+Strength = Literal["shall", "should", "may"]
+PLACEHOLDERS = {"measured", "expected", "evidence", "count", "subject", "note", "due"}
+
+
+class Text(StrictModel):
+    """A sentence in Chinese and English."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Interpretation(StrictModel):
+    """A phrase of the standard that needs a reading to become a check."""
+
+    phrase: str
+    reading: str
+    parameter: str | None = None  # the key path in the rule that carries the reading
+
+
+class Rule(StrictModel):
+    """One checkable requirement of one clause."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*-[0-9A-Za-z.]+(-[a-z0-9]+)+$")
+    clause: str = Field(pattern=r"^[0-9A-Z]+(\.[0-9]+)*$")
+    strength: Strength
+    modal: Literal["应", "宜", "可", "none"]
+    reading: str | None = None  # required when modal is "none": why this strength was chosen
+    title: Text
+    source: Text
+    subject: str
+    where: dict[str, Any] | None = None
+    check: CheckSpec
+    message: Text
+    interpretations: list[Interpretation] = []
+    deprecated: bool = False
+
+    @model_validator(mode="after")
+    def _strength_matches_modal(self):
+        if self.modal == "none":
+            if not self.reading:
+                raise ValueError("modal is 'none': say in 'reading' why this strength was chosen")
+        elif MODAL_STRENGTH[self.modal] != self.strength:
+            raise ValueError(
+                f"modal {self.modal} means {MODAL_STRENGTH[self.modal]}, not {self.strength}"
+                " (GB/T 1.1-2020: 应 shall, 宜 should, 可 may)"
+            )
+        if not self.id.split("-")[1].startswith(self.clause.split(".")[0]):
+            raise ValueError(f"id {self.id!r} should carry its clause number {self.clause!r}")
+        return self
+
+    @field_validator("message")
+    @classmethod
+    def _known_placeholders(cls, message: Text) -> Text:
+        for lang, text in (("zh", message.zh), ("en", message.en)):
+            for name in re.findall(r"{(\w+)}", text):
+                if name not in PLACEHOLDERS:
+                    raise ValueError(
+                        f"message.{lang}: unknown placeholder {{{name}}}; allowed: {sorted(PLACEHOLDERS)}"
+                    )
+        return message
+
+
+class PackManifest(StrictModel):
+    """`pack.yaml`: what standard (or practice) a folder of rules encodes."""
+
+    pack: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    id_prefix: str = Field(pattern=r"^[a-z][a-z0-9]*$")
+    code: str | None = None  # the standard's code, e.g. "T/ZS xxxx—2025"
+    title: Text
+    version: str
+    source_kind: Literal["standard", "local_standard", "group_standard", "article", "practice"]
+    source_document: str
+    published: date | None = None
+    effective: date | None = None
+    scope: Text | None = None
+    note: Text | None = None
+    clauses: dict[str, Text] = {}  # clause heading / text used by reports
+    not_checkable: dict[str, str] = {}  # clause -> reason it cannot be checked from data

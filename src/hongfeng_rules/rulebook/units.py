@@ -1,0 +1,48 @@
+"""Thresholds: a number with a unit from a fixed list, optionally with dated values."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import model_validator
+
+from ..models.base import StrictModel
+
+Unit = Literal[
+    "person", "percent", "year", "times", "item", "hour", "minute", "second", "day", "working_day",
+    "month", "point", "rank",
+]
+UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
+
+
+class Threshold(StrictModel):
+    """`{value: 10, unit: person}` or `{unit: person, values: {"2025-01-01": 10, "2028-01-01": 12}}`.
+
+    Dated values follow OpenFisca: each value is in force from its date until the next; a null
+    value retires the requirement from that date.
+    """
+
+    unit: Unit
+    value: float | None = None
+    values: dict[date, float | None] | None = None
+
+    @model_validator(mode="after")
+    def _one_of_value_or_values(self):
+        if (self.value is None) == (self.values is None):
+            raise ValueError("give exactly one of 'value' or 'values'")
+        if self.values is not None and not self.values:
+            raise ValueError("'values' needs at least one dated value")
+        return self
+
+    def in_force(self, on: date) -> float | None:
+        """The value in force on a date (None when not yet in force or retired)."""
+        if self.value is not None:
+            return self.value
+        current = None
+        for start in sorted(self.values):  # type: ignore[arg-type]
+            if start <= on:
+                current = self.values[start]  # type: ignore[index]
+        return current
+
+    def dated(self) -> bool:
+        return self.values is not None
