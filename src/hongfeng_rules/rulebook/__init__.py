@@ -1,0 +1,1 @@
+"""Rule files: format, packs, compilation, test cases and where packs live."""
