@@ -55,6 +55,16 @@ REFERENCES = [
     Reference("team_scores", "team_id", "teams"),
     Reference("evidence", "team_id", "teams"),
     Reference("evidence", "association_id", "associations"),
+    Reference("trainings", "patrol_team_id", "patrol_teams"),
+    Reference("online_groups", "place_id", "places"),
+    Reference("group_members", "online_group_id", "online_groups"),
+    Reference("security_committees", "place_id", "places"),
+    Reference("committee_members", "security_committee_id", "security_committees"),
+    Reference("patrol_teams", "place_ids", "places"),
+    Reference("patrol_members", "patrol_team_id", "patrol_teams"),
+    Reference("patrols", "patrol_team_id", "patrol_teams"),
+    Reference("patrol_team_checks", "patrol_team_id", "patrol_teams"),
+    Reference("auxiliary_posts", "place_id", "places"),
 ]
 
 

@@ -2,6 +2,8 @@
 from .activities import Activity, Meeting, Participation, Training
 from .casework import (AssistanceCase, Complaint, ComplaintFile, Dispute, FollowUp, Hazard,
                        ImprovementItem, Inspection, PatrolReport, PatrolSignIn)
+from .community import (AuxiliaryPost, CommitteeMember, GroupMember, OnlineGroup, Patrol, PatrolMember,
+                        PatrolTeam, PatrolTeamCheck, Place, SecurityCommittee)
 from .dataset import COLLECTIONS, KIND_TO_COLLECTION, Collection, Dataset
 from .members import Certificate, EquipmentIssue, InsuranceCover, Member, MemberFile
 from .organisation import Association, CoreService, PartyBranch, Team, Unit
@@ -13,4 +15,6 @@ __all__ = [
     "ImprovementItem", "Inspection", "InsuranceCover", "KIND_TO_COLLECTION", "Meeting", "Member", "MemberFile",
     "Participation", "PartyBranch", "PatrolReport", "PatrolSignIn", "PointsEntry", "Team", "TeamScore",
     "Training", "Unit",
+    "AuxiliaryPost", "CommitteeMember", "GroupMember", "OnlineGroup", "Patrol", "PatrolMember", "PatrolTeam",
+    "PatrolTeamCheck", "Place", "SecurityCommittee",
 ]

@@ -12,7 +12,8 @@ class Training(StrictModel):
     """A training session (5.3.1): pre-job, regular, professional, or a drill (模拟演练/应急演练)."""
 
     id: Id
-    team_id: Id
+    team_id: Id | None = None
+    patrol_team_id: Id | None = None  # a patrol team's drill (community.py), instead of a team's training
     kind: Literal["pre_job", "regular", "professional", "drill", "counselling"]
     topic: str | None = None
     start: Instant
@@ -23,6 +24,8 @@ class Training(StrictModel):
     def _ends_after_start(self):
         if self.end < self.start:
             raise ValueError("end is before start")
+        if (self.team_id is None) == (self.patrol_team_id is None):
+            raise ValueError("give exactly one of team_id (a team's training) or patrol_team_id (a patrol team's)")
         return self
 
     @property

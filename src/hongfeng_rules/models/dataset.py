@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from .activities import Activity, Meeting, Training
 from .base import StrictModel
+from .community import (AuxiliaryPost, CommitteeMember, GroupMember, OnlineGroup, Patrol, PatrolMember,
+                        PatrolTeam, PatrolTeamCheck, Place, SecurityCommittee)
 from .casework import (AssistanceCase, Complaint, Dispute, FollowUp, Hazard, ImprovementItem,
                        Inspection, PatrolReport, PatrolSignIn)
 from .members import Member
@@ -49,6 +51,16 @@ class Dataset(StrictModel):
     points: list[PointsEntry] | None = None
     team_scores: list[TeamScore] | None = None
     evidence: list[Evidence] | None = None
+    places: list[Place] | None = None
+    online_groups: list[OnlineGroup] | None = None
+    group_members: list[GroupMember] | None = None
+    security_committees: list[SecurityCommittee] | None = None
+    committee_members: list[CommitteeMember] | None = None
+    patrol_teams: list[PatrolTeam] | None = None
+    patrol_members: list[PatrolMember] | None = None
+    patrols: list[Patrol] | None = None
+    patrol_team_checks: list[PatrolTeamCheck] | None = None
+    auxiliary_posts: list[AuxiliaryPost] | None = None
 
 
 COLLECTIONS: dict[str, Collection] = {
@@ -73,6 +85,16 @@ COLLECTIONS: dict[str, Collection] = {
         Collection("points", "points_entry", PointsEntry, "on"),
         Collection("team_scores", "team_score", TeamScore),
         Collection("evidence", "evidence", Evidence, "issued_on"),
+        Collection("places", "place", Place),
+        Collection("online_groups", "online_group", OnlineGroup),
+        Collection("group_members", "group_member", GroupMember),
+        Collection("security_committees", "security_committee", SecurityCommittee),
+        Collection("committee_members", "committee_member", CommitteeMember),
+        Collection("patrol_teams", "patrol_team", PatrolTeam, "founded_on"),
+        Collection("patrol_members", "patrol_member", PatrolMember),
+        Collection("patrols", "patrol", Patrol, "start", event=True),
+        Collection("patrol_team_checks", "patrol_team_check", PatrolTeamCheck, "at", event=True),
+        Collection("auxiliary_posts", "auxiliary_post", AuxiliaryPost, "since"),
     ]
 }
 KIND_TO_COLLECTION = {c.kind: c.name for c in COLLECTIONS.values()}
