@@ -1,0 +1,53 @@
+"""Small builders shared by the engine tests: a rule pack in a temp folder, a minimal dataset."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from hongfeng_rules import audit, load_pack
+from hongfeng_rules.models import Dataset
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = datetime(2026, 1, 15, 12)
+
+MANIFEST = {
+    "pack": "t", "id_prefix": "hf", "title": {"zh": "测试", "en": "test"}, "version": "1",
+    "source_kind": "group_standard", "source_document": "x",
+}
+
+
+def rule(check: dict, subject: str = "team", rid: str = "hf-5.0.1-test", **extra) -> dict:
+    body = {
+        "id": rid, "clause": rid.split("-")[1], "strength": "shall", "modal": "应",
+        "title": {"zh": "测", "en": "test"}, "source": {"zh": "应测试", "en": "shall test"},
+        "subject": subject, "check": check,
+        "message": {"zh": "{measured} / {expected}", "en": "{measured} vs {expected}"},
+    }
+    body.update(extra)
+    return body
+
+
+def write_pack(folder: Path, *rules: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pack.yaml").write_text(yaml.safe_dump(MANIFEST, allow_unicode=True), encoding="utf-8")
+    for r in rules:
+        (folder / f"{r['id']}.yaml").write_text(yaml.safe_dump(r, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def team_data(**collections) -> Dataset:
+    base = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
+            "teams": [{"id": "t1", "association_id": "a1", "name": "T1", "founded_on": "2020-01-01"}]}
+    base.update(collections)
+    return Dataset.model_validate(base)
+
+
+def member(i: int, team: str = "t1", **fields) -> dict:
+    return {"id": f"m{i}", "team_id": team, "name": f"M{i}", "join_date": "2020-01-01", **fields}
+
+
+def run(tmp_path: Path, check: dict, dataset: Dataset, subject: str = "team", period: str = "2025", as_of=AS_OF, **extra):
+    pack = load_pack(write_pack(tmp_path / "pack", rule(check, subject, **extra)))
+    return audit(dataset, pack, period, as_of).findings
