@@ -46,6 +46,7 @@ REFERENCES = [
     Reference("follow_ups", "dispute_id", "disputes"),
     Reference("patrol_sign_ins", "team_id", "teams"),
     Reference("patrol_sign_ins", "member_id", "members", same_team=True),
+    Reference("patrol_sign_ins", "activity_id", "activities"),
     Reference("patrol_reports", "team_id", "teams"),
     Reference("assistance_cases", "team_id", "teams"),
     Reference("complaints", "team_id", "teams"),

@@ -2,7 +2,9 @@
 
 A condition is a mapping of field path -> test. A bare value tests equality; a mapping uses
 operators: eq, ne, in, not_in, contains, contains_all, is_set, min_items, max_items, gte, gt,
-lte, lt, matches, any, all, not_older_than. `all_of`, `any_of` and `not` combine conditions.
+lte, lt, matches, any, all, not_older_than, and gte_field, gt_field, lte_field, lt_field (compare
+with another field of the same record: `home_visit_at: {lte_field: started_at}`). `all_of`,
+`any_of` and `not` combine conditions.
 Paths are dotted (`file.personal_info`); `@name` is a derived value (see derived.py).
 Operands may be `$as_of`, `$period_start`, `$period_end`, `$reference_date`, or a threshold
 `{value: 4, unit: hour}` whose unit must match the field's.
@@ -30,6 +32,8 @@ COMPARE = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b,
            "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
 OPERATORS = {"eq", "ne", "in", "not_in", "contains", "contains_all", "is_set", "min_items",
              "max_items", "matches", "any", "all", "not_older_than", *COMPARE}
+FIELD_COMPARE = {f"{op}_field": cmp for op, cmp in COMPARE.items()}
+OPERATORS |= set(FIELD_COMPARE)
 AGE_UNITS = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days", "month": "months"}
 
 
@@ -68,6 +72,9 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
     for op, operand in value.items():
         if op not in OPERATORS:
             raise ConditionError(f"{at}.{op}", f"unknown operator; allowed: {sorted(OPERATORS)}")
+        if op in FIELD_COMPARE:
+            tests.append(_compare_fields(op, operand, getter, model, f"{at}.{op}"))
+            continue
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
     return lambda r, ctx: _all(t(r, ctx) for t in tests)
 
@@ -200,6 +207,15 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
     if op == "contains":
         return lambda r, ctx: _maybe(get(r, ctx), lambda v: operand in v)
     return lambda r, ctx: _maybe(get(r, ctx), lambda v: all(x in v for x in operand))
+
+
+def _compare_fields(op, other, get, model, at) -> Pred:
+    """`{lte_field: started_at}`: compare with another field of the same record (unknown if either is unset)."""
+    if not isinstance(other, str):
+        raise ConditionError(at, f"{op} takes the name of another field of the record")
+    get_other, _, _ = _field(other, model, at)
+    cmp = FIELD_COMPARE[op]
+    return lambda r, ctx: _maybe(get(r, ctx), lambda a: _maybe(get_other(r, ctx), lambda b: cmp(*_comparable(a, b))))
 
 
 def _instant(v):

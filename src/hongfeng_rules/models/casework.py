@@ -54,6 +54,7 @@ class PatrolSignIn(StrictModel):
     member_id: Id
     at: Instant
     place: str | None = None
+    activity_id: Id | None = None  # the patrol (activity of kind patrol) signed in to
 
 
 class PatrolReport(StrictModel):
