@@ -22,6 +22,7 @@ class Derived:
     unit: str
     compute: Callable[[Any, Context], Any]
     doc: str
+    needs: tuple[str, ...] = ()  # collections it reads: absent → the finding is not assessable
 
 
 def _age_years(member, ctx: Context):
@@ -67,6 +68,15 @@ def _last_active(ctx: Context) -> dict[str, datetime]:
     return latest
 
 
+def _pre_job_by_member(ctx: Context) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for t in ctx.index.records("trainings") or []:
+        if t.kind == "pre_job" and t.end <= ctx.as_of:
+            for member_id in set(t.attendee_ids):
+                counts[member_id] += 1
+    return counts
+
+
 def _last_active_at(member, ctx: Context):
     last = ctx.memo("last_active", lambda: _last_active(ctx)).get(member.id)
     joined = day_start(member.join_date)
@@ -78,16 +88,22 @@ DERIVED: dict[str, Derived] = {
     "service_hours": Derived(
         "members", "hour",
         lambda m, ctx: ctx.memo("service_hours", lambda: _hours_by_member(ctx)).get(m.id, 0.0),
-        "hours credited in activities of the evaluation period",
+        "hours credited in activities of the evaluation period", ("activities",),
     ),
     "activity_count": Derived(
         "members", "times",
         lambda m, ctx: ctx.memo("activity_count", lambda: _activities_by_member(ctx)).get(m.id, 0),
-        "activities of the evaluation period the member took part in",
+        "activities of the evaluation period the member took part in", ("activities",),
     ),
     "last_active_at": Derived(
         "members", "day", _last_active_at,
         "latest activity, training or patrol sign-in (or the join date), not after as-of",
+        ("activities", "trainings"),
+    ),
+    "pre_job_trainings": Derived(
+        "members", "times",
+        lambda m, ctx: ctx.memo("pre_job_trainings", lambda: _pre_job_by_member(ctx)).get(m.id, 0),
+        "pre-job trainings the member attended, any date up to as-of (not limited to the period)", ("trainings",),
     ),
     "duration_hours": Derived(
         "trainings", "hour", lambda t, ctx: (t.end - t.start).total_seconds() / 3600,
@@ -98,6 +114,19 @@ DERIVED: dict[str, Derived] = {
         "length of an activity in hours",
     ),
 }
+
+
+def derived_needs(*specs: Any) -> set[str]:
+    """The collections read by every `@name` found anywhere in rule parts (keys or values)."""
+    found: set[str] = set()
+    for spec in specs:
+        if isinstance(spec, dict):
+            found |= derived_needs(*spec.keys(), *spec.values())
+        elif isinstance(spec, (list, tuple)):
+            found |= derived_needs(*spec)
+        elif isinstance(spec, str) and spec.startswith("@") and spec[1:] in DERIVED:
+            found |= set(DERIVED[spec[1:]].needs)
+    return found
 
 
 def derived_value(name: str, record: Any, ctx: Context) -> Any:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from ..checks.registry import CHECK_KINDS
 from ..checks.where import ConditionError, compile_condition
+from ..derived import derived_needs
 from ..errors import InputError, Problem
 from ..models import COLLECTIONS, KIND_TO_COLLECTION
 from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
@@ -98,7 +99,7 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
     except ValueError as exc:
         problems.append(_problem(file, doc, ("check",), str(exc)))
         return None
-    needs = {collection} | rule.check.needs()
+    needs = {collection} | rule.check.needs() | derived_needs(rule.check.model_dump(), rule.where)
     return CompiledRule(rule, file, collection, evaluate, applies, needs)
 
 

@@ -89,3 +89,4 @@ class PackManifest(StrictModel):
     note: Text | None = None
     clauses: dict[str, Text] = {}  # clause heading / text used by reports
     not_checkable: dict[str, str] = {}  # clause -> reason it cannot be checked from data
+    evidence_kinds: dict[str, Text] = {}  # Evidence.kind -> what that document or thing is
