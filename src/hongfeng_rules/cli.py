@@ -13,16 +13,22 @@ from .errors import InputError, Problem
 from .loading import load_dataset
 from .models import Dataset
 from .report.model import ComplianceReport
+from .report import html as html_report, junit as junit_report, markdown as markdown_report, sarif as sarif_report
 from .report import text as text_report
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
 from .output import write_atomic
 from .timecalc import Period, as_shanghai, day_end
+from .waivers import apply_waivers, load_waivers
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 RENDERERS = {
     "text": lambda report, args: text_report.render(report, args.lang),
     "json": lambda report, args: report.to_json(),
+    "junit": lambda report, args: junit_report.render(report, args.lang),
+    "sarif": lambda report, args: sarif_report.render(report, args.lang),
+    "markdown": lambda report, args: markdown_report.render(report, args.lang),
+    "html": lambda report, args: html_report.render(report, args.lang),
 }
 
 
@@ -42,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--out", help="write the report to FILE (atomically) instead of standard output")
     check.add_argument("--lang", default="en", choices=["zh", "en"])
     check.add_argument("--fail-on", default="shall", choices=["shall", "should", "never"])
+    check.add_argument("--waivers", metavar="FILE", help="YAML/JSON waiver file applied to the findings")
 
     rules = sub.add_parser("rules", help="work with rule packs").add_subparsers(dest="rules_command", required=True)
     for name, text in [("lint", "validate rule files and check each has test cases"),
@@ -97,6 +104,9 @@ def cmd_check(args) -> int:
     packs = load_packs(args.packs or ["hongfeng"])
     dataset = load_dataset(args.path)
     report = audit(dataset, packs, period, as_of, dataset_label=args.path)
+    if args.waivers:
+        rule_ids = [r.rule.id for p in packs for r in p.rules]
+        report = apply_waivers(report, load_waivers(args.waivers), rule_ids)
     rendered = RENDERERS[args.format](report, args)
     if args.out:
         write_atomic(args.out, rendered)

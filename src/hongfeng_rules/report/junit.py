@@ -1,0 +1,82 @@
+"""JUnit XML: a test suite per team, a test case per rule × subject.
+
+`classname` is `<pack>.<rule id>`, `name` is `<subject kind> <subject id>`. A failing finding
+is a `<failure>` (message, and the evidence ids in the body); `not_applicable`,
+`not_assessable`, `pending` and `waived` are `<skipped>` with the reason. Findings that belong
+to no team (association rules, collections missing from the dataset) form one more suite.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from .model import ComplianceReport, Finding
+
+SKIPPED = ("not_applicable", "not_assessable", "pending", "waived")
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def render(report: ComplianceReport, lang: str = "en") -> str:
+    by_team: dict[str | None, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        by_team[f.subject.team_id].append(f)
+    root = ET.Element("testsuites", name=f"hongfeng-rules {report.dataset} {report.period}")
+    for team in report.teams:
+        _suite(root, f"team {team.id} {team.name or ''}".strip(), by_team.pop(team.id, []), report, lang)
+    rest = [f for findings in by_team.values() for f in findings]
+    if rest:
+        _suite(root, "other subjects" if lang == "en" else "协会及其他", rest, report, lang)
+    _count(root, root.findall("testsuite"))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(root: ET.Element, name: str, findings: list[Finding], report: ComplianceReport, lang: str) -> None:
+    suite = ET.SubElement(root, "testsuite", name=_x(name), timestamp=report.as_of.isoformat())
+    props = ET.SubElement(suite, "properties")
+    for key, value in [("dataset", report.dataset), ("period", report.period), ("as_of", report.as_of.isoformat())]:
+        ET.SubElement(props, "property", name=key, value=_x(value))
+    for f in findings:
+        case = ET.SubElement(suite, "testcase", classname=_x(f"{f.pack}.{f.rule_id}"),
+                             name=_x(f"{f.subject.kind} {f.subject.id}"), time="0")
+        if f.rule_file:
+            case.set("file", _x(f.rule_file))
+        message = _x(f"{f.clause} {f.strength}: {getattr(f.message, lang)}")
+        if f.status == "fail":
+            failure = ET.SubElement(case, "failure", message=message, type=f.strength)
+            failure.text = _x(_details(f, lang))
+        elif f.status in SKIPPED:
+            reason = f.note or getattr(f.message, lang)
+            if f.status == "waived" and f.waiver:
+                reason = (f"waived until {f.waiver['expires_on']} by {f.waiver['approved_by']}: "
+                          f"{f.waiver['justification']}")
+            ET.SubElement(case, "skipped", message=_x(f"{f.status}: {reason}"))
+    _count(suite, suite.findall("testcase"))
+
+
+def _details(f: Finding, lang: str) -> str:
+    lines = [getattr(f.source, lang), f"measured: {f.measured}", f"expected: {f.expected}"]
+    if f.evidence_ids:
+        lines.append("evidence: " + ", ".join(f.evidence_ids))
+    return "\n".join(lines)
+
+
+def _count(element: ET.Element, children: list[ET.Element]) -> None:
+    """Totals on a suite (from its cases) or on the root (from its suites)."""
+    if element.tag == "testsuite":
+        tests = len(children)
+        failures = sum(1 for c in children if c.find("failure") is not None)
+        skipped = sum(1 for c in children if c.find("skipped") is not None)
+    else:
+        tests, failures, skipped = (sum(int(s.get(k)) for s in children) for k in ("tests", "failures", "skipped"))
+    element.set("tests", str(tests))
+    element.set("failures", str(failures))
+    element.set("errors", "0")
+    element.set("skipped", str(skipped))
+    element.set("time", "0")
+
+
+def _x(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (ElementTree escapes the rest)."""
+    return _NOT_XML.sub("\ufffd", str(text))

@@ -1,0 +1,77 @@
+"""Markdown: a pull-request-sized summary (verdict, a row per team, the failures, what could not be judged)."""
+from __future__ import annotations
+
+import re
+
+from .model import ComplianceReport, Finding
+
+MAX_LISTED = 50
+WORDS = {
+    "en": {"title": "Compliance report", "conformant": "✅ conformant", "nonconformant": "❌ non-conformant",
+           "incomplete": "⚠️ some *shall* rules could not be assessed", "team": "Team", "verdict": "Verdict",
+           "failures": "Failures", "unknown": "Not assessable", "waived": "Waived", "expired": "Expired waivers",
+           "more": "… and {n} more (see the full report)", "evidence": "evidence", "none": "none",
+           "period": "period", "as_of": "as of", "until": "until"},
+    "zh": {"title": "合规报告", "conformant": "✅ 符合", "nonconformant": "❌ 不符合",
+           "incomplete": "⚠️ 部分“应”条款无法评估", "team": "队伍", "verdict": "结论",
+           "failures": "不符合项", "unknown": "无法评估", "waived": "已豁免", "expired": "已过期的豁免",
+           "more": "…… 另有 {n} 项（见完整报告）", "evidence": "证据", "none": "无",
+           "period": "期间", "as_of": "评估时点", "until": "至"},
+}
+STATUSES = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
+STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+
+
+def render(report: ComplianceReport, lang: str = "en") -> str:
+    w = WORDS[lang]
+    o = report.overall
+    out = [f"## {w['title']}: {md(report.dataset)}", "",
+           f"**{w['conformant'] if o.conformant else w['nonconformant']}**"
+           + ("" if o.complete else f" — {w['incomplete']}")
+           + f" · {w['period']} {md(report.period)} · {w['as_of']} {report.as_of.isoformat()} · "
+           + ", ".join(f"{md(p.pack)} {md(p.version)}" for p in report.packs), "",
+           f"| {w['team']} | {w['verdict']} | " + " | ".join(STATUSES) + " |",
+           "|---|---|" + "---:|" * len(STATUSES)]
+    for t in report.teams:
+        verdict = (w["conformant"] if t.conformant else w["nonconformant"]) + ("" if t.complete else " ⚠️")
+        out.append(f"| {md(t.id)} {md(t.name or '')} | {verdict} | "
+                   + " | ".join(str(t.counts.by_status.get(s, 0)) for s in STATUSES) + " |")
+    out.append("")
+    for status, title in [("fail", "failures"), ("not_assessable", "unknown"), ("waived", "waived")]:
+        found = [f for f in report.findings if f.status == status]
+        if not found:
+            continue
+        out += [f"### {w[title]} ({len(found)})", ""]
+        out += [_line(f, lang) for f in found[:MAX_LISTED]]
+        if len(found) > MAX_LISTED:
+            out.append("- " + w["more"].format(n=len(found) - MAX_LISTED))
+        out.append("")
+    if report.expired_waivers:
+        out += [f"### {w['expired']} ({len(report.expired_waivers)})", ""]
+        out += [f"- `{code(x['rule_id'])}` {md(x['subject_id'])} — {w['until']} {md(str(x['expires_on']))}, "
+                f"{md(x['approved_by'])}" for x in report.expired_waivers]
+        out.append("")
+    return "\n".join(out)
+
+
+def _line(f: Finding, lang: str) -> str:
+    subject = f"{md(f.subject.kind)} {md(f.subject.id)}"
+    text = (f"- **{md(f.clause)}** {STRENGTH[lang][f.strength]} `{code(f.rule_id)}` — {subject}: "
+            f"{md(getattr(f.message, lang))}")
+    if f.status == "waived" and f.waiver:
+        text += f" ({WORDS[lang]['until']} {md(str(f.waiver['expires_on']))}: {md(f.waiver['justification'])})"
+    if f.evidence_ids:
+        shown = ", ".join(md(e) for e in f.evidence_ids[:8]) + (" …" if len(f.evidence_ids) > 8 else "")
+        text += f" · {WORDS[lang]['evidence']}: {shown}"
+    return text
+
+
+def md(text: str) -> str:
+    """Escape Markdown and inline HTML; keep everything on one line."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code(text: str) -> str:
+    """Text safe inside a single-backtick code span."""
+    return " ".join(str(text).split()).replace("`", "'")

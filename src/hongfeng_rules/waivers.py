@@ -1,0 +1,135 @@
+"""Waivers: an approved, dated exception for one rule on one subject.
+
+A waiver file (YAML or JSON, read through `safe_load.read_document`) looks like::
+
+    waivers:
+      - rule_id: hf-5.2.6-core-members
+        subject_id: t-017
+        justification: Team re-founded in November; recruiting.
+        approved_by: County association, Wang Li
+        approved_on: 2025-11-20
+        expires_on: 2026-03-31
+
+While in force (the audit's as-of date is on or before `expires_on`), a `fail` or
+`not_assessable` finding becomes `waived`, keeps its measured values and carries the
+waiver. After expiry the finding keeps its real status and the waiver is listed in
+the report's `expired_waivers`. Waivers on findings with any other status change nothing.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Iterable
+
+from pydantic import Field, ValidationError, model_validator
+
+from .audit import _finding_order, summarise
+from .errors import InputError, Problem
+from .models.base import StrictModel
+from .report.model import ComplianceReport
+from .safe_load import read_document
+
+WAIVABLE = ("fail", "not_assessable")
+
+
+class Waiver(StrictModel):
+    """One approved exception."""
+
+    rule_id: str = Field(min_length=1)
+    subject_id: str = Field(min_length=1)
+    justification: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    approved_on: date
+    expires_on: date
+    file: str | None = Field(default=None, exclude=True)
+    entry: int | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Waiver":
+        if self.expires_on < self.approved_on:
+            raise ValueError("expires_on is before approved_on")
+        return self
+
+    def where(self) -> str:
+        return f"waivers[{self.entry}] ({self.rule_id} / {self.subject_id})"
+
+
+class WaiverFile(StrictModel):
+    waivers: list[Waiver]
+
+
+def load_waivers(path: str | os.PathLike) -> list[Waiver]:
+    """Read and validate a waiver file; every problem is reported, naming file, entry and field."""
+    doc = read_document(path)
+    if not isinstance(doc.data, dict) or "waivers" not in doc.data:
+        raise InputError([Problem(doc.file, "a waiver file is a mapping with a 'waivers' list", line=1)])
+    try:
+        parsed = WaiverFile.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            record = f"waivers[{loc[1]}]" if len(loc) > 1 and isinstance(loc[1], int) else None
+            field = ".".join(str(k) for k in loc[2:]) or None
+            reason = {"extra_forbidden": f"unknown field {loc[-1]!r} (allowed: {', '.join(_FIELDS)})",
+                      "missing": f"required field {loc[-1]!r} is missing"}.get(err["type"], err["msg"])
+            problems.append(Problem(doc.file, reason, line=doc.line_of(loc), record=record, field=field))
+        raise InputError(problems) from None
+    for i, waiver in enumerate(parsed.waivers):
+        waiver.file, waiver.entry = doc.file, i
+    return parsed.waivers
+
+
+_FIELDS = [n for n in Waiver.model_fields if n not in ("file", "entry")]
+
+
+def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
+                  rule_ids: Iterable[str] | None = None) -> ComplianceReport:
+    """A new report with the waivers applied and the summaries recomputed.
+
+    `rule_ids` are the rules that ran (default: those with findings). A waiver naming an
+    unknown rule, a subject the rule has no finding for, or the same pair as an earlier
+    waiver is an InputError.
+    """
+    waivers = list(waivers)
+    known_rules = set(rule_ids) if rule_ids is not None else {f.rule_id for f in report.findings}
+    subjects: dict[str, set[str]] = {}
+    for f in report.findings:
+        subjects.setdefault(f.rule_id, set()).add(f.subject.id)
+    problems, by_pair = [], {}
+    for w in waivers:
+        file = w.file or "waivers"
+        if w.rule_id not in known_rules:
+            problems.append(Problem(file, f"unknown rule {w.rule_id!r}", record=w.where(), field="rule_id"))
+        elif w.subject_id not in subjects.get(w.rule_id, set()):
+            problems.append(Problem(file, f"rule {w.rule_id!r} has no finding for subject {w.subject_id!r}",
+                                    record=w.where(), field="subject_id"))
+        elif (w.rule_id, w.subject_id) in by_pair:
+            problems.append(Problem(file, f"duplicate waiver (first is waivers[{by_pair[w.rule_id, w.subject_id].entry}])",
+                                    record=w.where()))
+        else:
+            by_pair[w.rule_id, w.subject_id] = w
+    if problems:
+        raise InputError(problems)
+
+    as_of = report.as_of.date()
+    findings, expired = [], list(report.expired_waivers)
+    for f in report.findings:
+        w = by_pair.get((f.rule_id, f.subject.id))
+        if w is not None and as_of > w.expires_on:
+            expired.append({**w.model_dump(mode="json"), "status": f.status})
+        elif w is not None and f.status in WAIVABLE:
+            f = f.model_copy(update={"status": "waived", "waiver": {**w.model_dump(mode="json"),
+                                                                    "waived_status": f.status}})
+        findings.append(f)
+    findings.sort(key=_finding_order)
+    return report.model_copy(update={
+        "findings": findings,
+        "expired_waivers": expired,
+        "overall": summarise("overall", "all", None, findings),
+        "associations": [summarise("association", a.id, a.name,
+                                   [f for f in findings if f.subject.association_id == a.id])
+                         for a in report.associations],
+        "teams": [summarise("team", t.id, t.name, [f for f in findings if f.subject.team_id == t.id])
+                  for t in report.teams],
+    })
