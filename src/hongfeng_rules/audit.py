@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Iterable
 
 from . import __version__
 from .checks.context import Context
 from .checks.outcome import Outcome, not_assessable
+from .derived_results import collect as collect_derived, is_derived
 from .index import Index
 from .models import COLLECTIONS, Dataset
 from .report.model import (STATUS_ORDER, ComplianceReport, Counts, Finding, PackInfo, Subject,
@@ -24,20 +25,37 @@ def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period
     period = Period.parse(period) if isinstance(period, str) else period
     as_of = as_shanghai(as_of)
     ctx = Context(Index(dataset), period, as_of, calendar or default_calendar())
-    findings = [f for pack in packs for rule in pack.rules for f in run_rule(rule, ctx)]
+    findings = [f for pack in packs for rule in pack.rules if not is_derived(rule) for f in run_rule(rule, ctx)]
+    derived = collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
     findings.sort(key=_finding_order)
+    by_team, by_association = group_findings(findings, dataset)
     return ComplianceReport(
         tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
         period_start=period.start, period_end=period.end, as_of=as_of,
         packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
                         code=p.manifest.code, rules=len(p.rules)) for p in packs],
         overall=summarise("overall", "all", None, findings),
-        associations=[summarise("association", a.id, a.name, [f for f in findings if f.subject.association_id == a.id])
+        associations=[summarise("association", a.id, a.name, by_association[a.id])
                       for a in sorted(dataset.associations or [], key=lambda a: a.id)],
-        teams=[summarise("team", t.id, t.name, [f for f in findings if f.subject.team_id == t.id])
-               for t in sorted(dataset.teams or [], key=lambda t: t.id)],
-        findings=findings,
+        teams=[summarise("team", t.id, t.name, by_team[t.id]) for t in sorted(dataset.teams or [], key=lambda t: t.id)],
+        findings=findings, derived=derived,
     )
+
+
+def group_findings(findings: list[Finding], dataset: Dataset) -> tuple[dict, dict]:
+    """Findings by team, and by association including every association below it."""
+    parents = {a.id: a.parent_id for a in dataset.associations or []}
+    by_team: dict[str, list[Finding]] = defaultdict(list)
+    by_association: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.subject.team_id:
+            by_team[f.subject.team_id].append(f)
+        node, seen = f.subject.association_id, set()
+        while node is not None and node not in seen:  # integrity checks reject cycles; stay safe anyway
+            seen.add(node)
+            by_association[node].append(f)
+            node = parents.get(node)
+    return by_team, by_association
 
 
 def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:

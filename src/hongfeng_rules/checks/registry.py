@@ -10,8 +10,10 @@ from .deadline import DeadlineCheck
 from .document import DocumentCheck
 from .every import EveryCheck
 from .frequency import FrequencyCheck
+from .levels import LevelsCheck
 from .mean import MeanCheck
 from .rank_within import RankWithinCheck
+from .ranking import RankingCheck
 from .share import ShareCheck
 
 CHECK_KINDS = {
@@ -23,10 +25,12 @@ CHECK_KINDS = {
     "deadline": DeadlineCheck,
     "document": DocumentCheck,
     "rank_within": RankWithinCheck,
+    "levels": LevelsCheck,
+    "ranking": RankingCheck,
 }
 
 CheckSpec = Annotated[
     Union[CountCheck, ShareCheck, MeanCheck, EveryCheck, FrequencyCheck, DeadlineCheck, DocumentCheck,
-          RankWithinCheck],
+          RankWithinCheck, LevelsCheck, RankingCheck],
     Field(discriminator="kind"),
 ]

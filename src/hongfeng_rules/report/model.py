@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..derived_results import Derived
+
 Status = Literal["pass", "fail", "pending", "not_assessable", "not_applicable", "waived"]
 STATUS_ORDER = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
 
@@ -85,7 +87,7 @@ class ComplianceReport(ReportModel):
     teams: list[SubjectSummary]
     findings: list[Finding]
     expired_waivers: list[dict[str, Any]] = []
-    derived: dict[str, Any] | None = None
+    derived: Derived | None = None  # levels and titles (derived results, not pass/fail)
 
     @property
     def conformant(self) -> bool:

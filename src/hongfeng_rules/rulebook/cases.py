@@ -11,11 +11,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from ..errors import InputError, Problem
 from ..models.base import StrictModel
 from ..report.model import Status
+from ..derived_results import is_derived
 from ..safe_load import Document, read_document
 from ..timecalc import Period
 from .pack import CASES_SUFFIX, CompiledRule, RulePack, validation_problems
@@ -28,7 +29,14 @@ class Case(StrictModel):
     data: dict[str, Any] = {}
     period: str | None = None
     as_of: datetime | None = None
-    expect: dict[str, Status] = Field(min_length=1)
+    expect: dict[str, Status] = {}
+    expect_derived: dict[str, str | None] = {}  # derived rules: subject -> level/title (zh, en or key), null for none
+
+    @model_validator(mode="after")
+    def _expects_something(self):
+        if not self.expect and not self.expect_derived:
+            raise ValueError("a case needs 'expect' (or 'expect_derived' for a derived rule)")
+        return self
 
 
 class CaseFile(StrictModel):
@@ -75,6 +83,12 @@ def lint_cases(rule: CompiledRule) -> list[Problem]:
         cases = read_cases(rule)
     except InputError as exc:
         return exc.problems
+    if is_derived(rule):
+        values = {v for c in cases.cases for v in c.expect_derived.values()}
+        if len(values) < 2:
+            return [Problem(str(cases_path(rule)), "a derived rule needs cases expecting at least two different "
+                                                   "results in 'expect_derived'", field="cases")]
+        return []
     expected = {s for c in cases.cases for s in c.expect.values()}
     missing = [s for s in ("pass", "fail") if s not in expected]
     if missing:
@@ -113,8 +127,26 @@ def run_cases(pack: RulePack) -> list[CaseResult]:
                 elif f.status != status:
                     failures.append(f"{subject}: expected {status}, got {f.status} "
                                     f"(measured {f.measured}, expected {f.expected}; {f.note or f.message.en})")
+            failures += derived_failures(report, rule.rule.id, case.expect_derived)
             results.append(CaseResult(rule.rule.id, case.name, file, failures))
     return results
+
+
+def derived_failures(report, rule_id: str, expect: dict[str, str | None]) -> list[str]:
+    """Compare a derived rule's level/title per subject (by zh, en or key; null: none)."""
+    got = report.derived.by_subject(rule_id) if report.derived else {}
+    failures = []
+    for subject, want in expect.items():
+        result = got.get(subject)
+        if result is None:
+            failures.append(f"{subject}: expected {want}, got no result")
+            continue
+        name = getattr(result, "level", None) if hasattr(result, "level") else result.title
+        ok = name is None if want is None else (name is not None and name.matches(want))
+        if not ok:
+            failures.append(f"{subject}: expected {want}, got {name.zh if name else None} "
+                            f"({result.model_dump_json(exclude={'crossed', 'evidence_ids', 'prior_years'})})")
+    return failures
 
 
 def merge(base: dict, data: dict) -> dict:

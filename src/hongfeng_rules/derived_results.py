@@ -1,0 +1,138 @@
+"""Derived results (7.2.2 levels, 7.2.3 star titles): not pass/fail, so not findings.
+
+A check kind whose class has `derives = True` compiles to `derive(subject, ctx) -> result`; the
+audit collects those results here, into the report's `derived` section.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .models.base import StrictModel
+
+
+class Name(StrictModel):
+    """A level or title as the rule file names it: a stable key and its Chinese and English names."""
+
+    key: str | None = None
+    zh: str
+    en: str
+
+    def matches(self, text: str | None) -> bool:
+        return text is not None and text.strip() in {self.key, self.zh, self.en}
+
+
+class DerivedModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Step(DerivedModel):
+    """One level and the points it needs."""
+
+    name: Name
+    at_least: float
+
+
+class MemberLevel(DerivedModel):
+    """A member's level as of a day, with the ledger sum that explains it."""
+
+    rule_id: str
+    clause: str
+    member_id: str
+    team_id: str | None = None
+    association_id: str | None = None
+    as_of: date
+    points: float
+    entries: int  # ledger entries counted (on or before as_of)
+    adjustments: float  # the sum of negative entries (0 when none)
+    level: Name | None  # None: below the lowest level
+    crossed: list[Step]  # every threshold the sum reaches, lowest first
+    next: Step | None  # the next level, None at the top
+    points_to_next: float | None
+    evidence_ids: list[str] = []
+
+    @property
+    def label(self) -> str | None:
+        return self.level.zh if self.level else None
+
+
+class PriorYear(DerivedModel):
+    """A year before the evaluated one, as used for a consecutive-years upgrade."""
+
+    year: int
+    source: Literal["stored", "computed", "none"]  # stored title, recomputed from scores, or no data
+    title: str | None = None  # the stored title text, or the computed base title's key
+    counts: bool  # does the year continue the run?
+    score: float | None = None
+    rank: int | None = None
+
+
+class TeamTitle(DerivedModel):
+    """A team's star title for a year and scope, with the ranking that explains it."""
+
+    rule_id: str
+    clause: str
+    team_id: str
+    association_id: str | None = None
+    year: int
+    scope: str  # "all", or an association id (its teams and its sub-associations' teams)
+    ties: Literal["better", "worse"]
+    score: float | None  # None: no score this year, so unranked
+    rank: int | None  # competition rank (1, 2, 2, 4); None when unranked
+    positions: list[int] | None = None  # [first, last] positions a tie occupies
+    tied_with: list[str] = []
+    ranked: int  # teams ranked in the scope this year
+    base_title: Name | None = None  # the title the rank earns before upgrades
+    title: Name | None = None  # the title awarded, after any consecutive-years upgrade
+    run: int = 0  # consecutive years (this one included) with the upgradeable title
+    prior_years: list[PriorYear] = []
+    stored_title: str | None = None  # a title already recorded for this year, if any
+    note: str | None = None
+
+    @property
+    def label(self) -> str | None:
+        return self.title.zh if self.title else None
+
+
+class Derived(DerivedModel):
+    """The derived section of a compliance report."""
+
+    levels: list[MemberLevel] = []
+    stars: list[TeamTitle] = []
+    notes: list[str] = []  # e.g. a derived rule whose data is absent
+
+    def by_subject(self, rule_id: str) -> dict[str, Any]:
+        """Results of one rule by subject id (used by rule test cases)."""
+        out: dict[str, Any] = {r.member_id: r for r in self.levels if r.rule_id == rule_id}
+        out.update({r.team_id: r for r in self.stars if r.rule_id == rule_id})
+        return out
+
+
+def is_derived(rule) -> bool:
+    """True for a compiled rule whose check kind derives results instead of judging."""
+    return bool(getattr(rule.rule.check, "derives", False))
+
+
+def collect(rules, ctx) -> Derived | None:
+    """Run every derived rule over its subjects (those its `where` selects)."""
+    if not rules:
+        return None
+    out = Derived()
+    for rule in rules:
+        records = ctx.index.records(rule.subject_collection)
+        missing = sorted(c for c in rule.needs if ctx.index.records(c) is None)
+        if records is None or missing:
+            out.notes.append(f"{rule.rule.id}: not assessable, the dataset has no "
+                             + ", ".join(missing or [rule.subject_collection]))
+            continue
+        for record in records:
+            if rule.applies(record, ctx) is not True:
+                continue
+            result = rule.evaluate(record, ctx)
+            result.rule_id, result.clause = rule.rule.id, rule.rule.clause
+            (out.levels if isinstance(result, MemberLevel) else out.stars).append(result)
+    out.levels.sort(key=lambda r: (r.rule_id, r.member_id))
+    out.stars.sort(key=lambda r: (r.rule_id, r.team_id))
+    return out
