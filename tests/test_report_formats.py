@@ -1,0 +1,161 @@
+"""JUnit, SARIF, Markdown and HTML renderings of one small report, checked against their readers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from junitparser import Failure, JUnitXml, Skipped
+
+from hongfeng_rules.cli import main
+from hongfeng_rules.report.model import ComplianceReport
+
+import report_fixture as rf
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = REPO.parent / "shared" / "schemas"
+EXAMPLE = REPO / "examples" / "hongfeng"
+SKIPPED = ("not_applicable", "not_assessable", "pending", "waived")
+
+
+@pytest.fixture
+def run(tmp_path):
+    """run(format, *extra) -> (exit code, rendered text, ComplianceReport) for the fixture dataset."""
+    pack, data = rf.make(tmp_path)
+
+    def go(fmt: str, *extra: str, path: Path = data, packs: Path | None = pack):
+        out = tmp_path / f"out.{fmt}"
+        args = rf.check_args(packs, path, "--format", fmt, "--out", str(out), *extra)
+        if packs is None:
+            args[args.index("--rules"):args.index("--rules") + 2] = []
+        code = main(args)
+        text = out.read_text(encoding="utf-8")
+        main([a if a != fmt else "json" for a in args])
+        report = ComplianceReport.model_validate_json(out.read_text(encoding="utf-8"))
+        return code, text, report
+    return go
+
+
+def sarif_validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_file = SCHEMAS / "sarif-schema-2.1.0.json"
+    if not schema_file.is_file():
+        pytest.skip(f"SARIF schema not found at {schema_file} (the shared schemas folder is absent)")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+# --------------------------------------------------------------------------- SARIF
+
+def test_sarif_validates_against_the_official_schema(run):
+    code, text, report = run("sarif")
+    log = json.loads(text)
+    sarif_validator().validate(log)
+    assert code == 1
+    run_ = log["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == ["tp-5.2.6-core-members", "tp-5.2.7-member-skills", "tp-5.3.1-trainings"]
+    core = rules[0]
+    assert core["properties"]["clause"] == "5.2.6" and core["properties"]["strength"] == "shall"
+    assert core["fullDescription"]["text"].startswith("A team shall have no fewer than 3 core members")
+    assert core["defaultConfiguration"]["level"] == "error" and core["help"]["text"]
+    results = {(r["ruleId"], r["locations"][0]["logicalLocations"][0]["name"]): r for r in run_["results"]}
+    assert set(results) == {("tp-5.2.6-core-members", "t2"), ("tp-5.2.7-member-skills", "t1-m0"),
+                            ("tp-5.3.1-trainings", "t1"), ("tp-5.3.1-trainings", "t2")}
+    assert results["tp-5.2.6-core-members", "t2"]["level"] == "error"
+    assert results["tp-5.2.7-member-skills", "t1-m0"]["level"] == "warning"
+    unknown = results["tp-5.3.1-trainings", "t1"]
+    assert (unknown["kind"], unknown["level"]) == ("review", "none")
+    where = results["tp-5.2.7-member-skills", "t1-m0"]["locations"][0]
+    assert where["physicalLocation"]["artifactLocation"]["uri"].endswith("export.json")
+    assert where["logicalLocations"][0]["fullyQualifiedName"] == "members/t1-m0"
+    for r in run_["results"]:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+
+
+def test_sarif_schema_check_can_fail(run):
+    _, text, _ = run("sarif")
+    log = json.loads(text)
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(Exception, match="fatal"):
+        sarif_validator().validate(log)
+
+
+def test_sarif_may_is_note_and_output_is_stable(run, tmp_path):
+    (tmp_path / "tpack" / "skills.yaml").write_text(
+        rf.PACK["skills.yaml"].replace("strength: should", "strength: may").replace("modal: 宜", "modal: 可"),
+        encoding="utf-8")
+    _, first, _ = run("sarif")
+    _, second, _ = run("sarif")
+    assert first == second
+    levels = {r["ruleId"]: r["level"] for r in json.loads(first)["runs"][0]["results"]}
+    assert levels["tp-5.2.7-member-skills"] == "note"
+
+
+# --------------------------------------------------------------------------- JUnit
+
+def test_junit_parses_and_counts_match_the_report(run):
+    _, text, report = run("junit")
+    xml = JUnitXml.fromstring(text)
+    suites = list(xml)
+    assert [s.name for s in suites] == ["team t1 Team one", 'team t2 Team <two> & "co"']
+    cases = [c for s in suites for c in s]
+    assert len(cases) == len(report.findings) == xml.tests
+    failures = [c for c in cases if any(isinstance(r, Failure) for r in c.result)]
+    skipped = [c for c in cases if any(isinstance(r, Skipped) for r in c.result)]
+    assert len(failures) == report.overall.counts.by_status["fail"] == xml.failures == 2
+    assert len(skipped) == sum(report.overall.counts.by_status[s] for s in SKIPPED) == xml.skipped == 2
+    for suite, team in zip(suites, report.teams):
+        assert suite.tests == sum(team.counts.by_status.values())
+        assert suite.failures == team.counts.by_status["fail"]
+    core = next(c for c in failures if c.classname == "tpack.tp-5.2.6-core-members")
+    assert core.name == "team t2"
+    assert "1 active core members" in core.result[0].message
+    assert "evidence: t2-m0" in core.result[0].text
+    reason = next(c for c in skipped if c.name == "team t1").result[0].message
+    assert reason == "not_assessable: the dataset has no trainings"
+
+
+# --------------------------------------------------------------------------- Markdown
+
+def test_markdown_summary_escapes_and_lists_failures(run):
+    _, text, report = run("markdown")
+    assert "**❌ non-conformant**" in text
+    assert r"Team \<two\> \& \"co\"" in text or r"Team \<two\> \& " in text
+    assert "<two>" not in text
+    assert "`tp-5.2.6-core-members` — team t2" in text
+    assert "### Failures (2)" in text and "### Not assessable (2)" in text
+    _, zh, _ = run("markdown", "--lang", "zh")
+    assert "不符合项" in zh
+
+
+# --------------------------------------------------------------------------- HTML (static checks)
+
+def test_html_is_self_contained_and_escaped(run):
+    _, text, _ = run("html")
+    assert text.startswith("<!DOCTYPE html>")
+    assert "Team &lt;two&gt; &amp; &quot;co&quot;" in text and "<two>" not in text
+    assert "3 core members &lt;b&gt;&amp;" in text
+    assert "default-src 'none'" in text
+    for needle in ("<script", "<link", "src=", "@import", "url(", "http://", "https://"):
+        assert needle not in text, needle
+    assert 'id="overview"' in text and 'id="matrix"' in text
+    assert 'data-rule="tp-5.2.6-core-members" data-subject="t2"' in text
+    _, zh, _ = run("html", "--lang", "zh")
+    assert '<html lang="zh-CN">' in zh and "各队伍符合情况" in zh
+
+
+# --------------------------------------------------------------------------- the example data
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "markdown", "html"])
+def test_each_format_from_the_example(run, fmt):
+    if not (EXAMPLE / "teams.json").is_file():
+        pytest.skip("examples/hongfeng is not there yet")
+    code, text, report = run(fmt, path=EXAMPLE, packs=None)
+    assert code in (0, 1) and text.strip()
+    if fmt == "sarif":
+        sarif_validator().validate(json.loads(text))
+    if fmt == "junit":
+        assert JUnitXml.fromstring(text).tests == len(report.findings)
