@@ -1,0 +1,212 @@
+"""Province-scale benchmark (issue #8): how load, audit and report cost grow with the data.
+
+    python benchmarks/run.py                       # 100, 300 and 1,000 teams, medians of 3 runs
+    python benchmarks/run.py --sizes 30,100 --repeat 5
+
+For each size a child process generates the data into a temporary folder (one <collection>.json
+each), and a second, fresh child process measures, `--repeat` times: load-and-validate
+(`hongfeng_rules.load_dataset` on the folder), the audit (every rule of the shipped packs, report
+built) and `report.to_json()`. Seconds are medians; peak memory is the measuring child's maximum
+resident set size (`ru_maxrss`), so sizes do not pollute each other. Targets are checked at the
+largest size and between consecutive sizes, and printed as PASS/FAIL; the exit status is 1 when a
+target fails.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+AUDIT_SHARE_OF_LOAD = 0.25  # at the largest size, audit seconds <= this × load seconds
+PEAK_MEMORY_BYTES = 4 * 1024 ** 3  # peak RSS below 4 GiB
+GROWTH_PER_TRIPLING = 3.5  # tripling the data at most multiplies audit seconds by this
+
+
+# ----------------------------------------------------------------------------- child processes
+
+def child_generate(teams: int, seed: int, rate: float, folder: str) -> dict:
+    from generate import counts, generate, write
+
+    start = time.perf_counter()
+    data = generate(teams, seed, rate)
+    generated = time.perf_counter() - start
+    size = write(data, folder)
+    c = counts(data)
+    records = sum(v for k, v in c.items() if k not in ("participations", "attendances"))
+    return {"teams": teams, "records": records, "bytes": size, "generate_s": generated, **c}
+
+
+def child_measure(folder: str, repeat: int, packs: list[str]) -> dict:
+    from generate import AS_OF, PERIOD
+    from hongfeng_rules import audit, load_dataset
+    from hongfeng_rules.rulebook.locate import load_packs
+
+    rule_packs = load_packs(packs)
+    as_of = datetime.fromisoformat(AS_OF)
+    load_s, audit_s, json_s = [], [], []
+    findings, statuses, json_bytes = 0, {}, 0
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        dataset = load_dataset(folder)
+        t1 = time.perf_counter()
+        report = audit(dataset, rule_packs, PERIOD, as_of)
+        t2 = time.perf_counter()
+        text = report.to_json()
+        t3 = time.perf_counter()
+        load_s.append(t1 - t0)
+        audit_s.append(t2 - t1)
+        json_s.append(t3 - t2)
+        findings, json_bytes = len(report.findings), len(text.encode("utf-8"))
+        statuses = {}
+        for f in report.findings:
+            statuses[f.status] = statuses.get(f.status, 0) + 1
+        del dataset, report, text
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    return {"load_s": statistics.median(load_s), "audit_s": statistics.median(audit_s),
+            "json_s": statistics.median(json_s), "load_runs": load_s, "audit_runs": audit_s, "json_runs": json_s,
+            "peak_bytes": peak, "findings": findings, "statuses": statuses, "report_bytes": json_bytes,
+            "rules": sum(len(p.rules) for p in rule_packs)}
+
+
+def _run_child(args: list[str]) -> dict:
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"child {' '.join(args)} failed with status {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- the table
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    return (f"{os.cpu_count()} cores (nproc), {mem:.1f} GiB memory, Python {platform.python_version()} "
+            f"({platform.python_implementation()}), {platform.system()} {platform.machine()}")
+
+
+def _mib(n: float) -> str:
+    return f"{n / 1024 ** 2:,.0f}"
+
+
+def table(rows: list[dict]) -> str:
+    head = ["teams", "records", "particip.", "MiB in", "load s", "audit s", "json s", "peak MiB",
+            "load rec/s", "audit rec/s", "findings", "audit/load", "×data", "×load", "×audit", "×audit per 3×"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    prev = None
+    for r in rows:
+        growth = ["", "", "", ""]
+        if prev:
+            data_x = r["records"] / prev["records"]
+            audit_x = r["audit_s"] / prev["audit_s"]
+            growth = [f"{data_x:.2f}", f"{r['load_s'] / prev['load_s']:.2f}", f"{audit_x:.2f}",
+                      f"{per_tripling(prev, r):.2f}"]
+        lines.append("| " + " | ".join([
+            f"{r['teams']:,}", f"{r['records']:,}", f"{r['participations']:,}", _mib(r["bytes"]),
+            f"{r['load_s']:.2f}", f"{r['audit_s']:.2f}", f"{r['json_s']:.2f}", _mib(r["peak_bytes"]),
+            f"{r['records'] / r['load_s']:,.0f}", f"{r['records'] / r['audit_s']:,.0f}", f"{r['findings']:,}",
+            f"{r['audit_s'] / r['load_s']:.3f}", *growth]) + " |")
+        prev = r
+    return "\n".join(lines)
+
+
+def per_tripling(a: dict, b: dict) -> float:
+    """Audit-time growth from size a to size b, expressed per tripling of the records (time ∝ n^k)."""
+    import math
+
+    k = math.log(b["audit_s"] / a["audit_s"]) / math.log(b["records"] / a["records"])
+    return 3 ** k
+
+
+def targets(rows: list[dict]) -> list[tuple[bool, str]]:
+    last = rows[-1]
+    out = [
+        (last["audit_s"] <= AUDIT_SHARE_OF_LOAD * last["load_s"],
+         f"at {last['teams']:,} teams the audit takes ≤ ¼ of load-and-validate: "
+         f"{last['audit_s']:.2f} s vs {last['load_s']:.2f} s ({last['audit_s'] / last['load_s']:.1%})"),
+        (last["peak_bytes"] < PEAK_MEMORY_BYTES,
+         f"at {last['teams']:,} teams peak memory < 4 GiB: {_mib(last['peak_bytes'])} MiB"),
+    ]
+    for a, b in zip(rows, rows[1:]):
+        g = per_tripling(a, b)
+        out.append((g <= GROWTH_PER_TRIPLING,
+                    f"{a['teams']:,} → {b['teams']:,} teams: audit ×{b['audit_s'] / a['audit_s']:.2f} for "
+                    f"×{b['records'] / a['records']:.2f} records = ×{g:.2f} per tripling (≤ {GROWTH_PER_TRIPLING})"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Province-scale benchmark of hongfeng-rules (issue #8).")
+    parser.add_argument("--sizes", default="100,300,1000", help="team counts, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; seconds are medians")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--violation-rate", type=float, default=0.1)
+    parser.add_argument("--packs", default="hongfeng", help="shipped packs or pack folders, comma-separated")
+    parser.add_argument("--data-dir", help="keep the generated folders here (default: a temporary folder)")
+    parser.add_argument("--json", help="also write the measurements to this file")
+    parser.add_argument("--child", choices=["generate", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument("--teams", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    packs = [p for p in args.packs.split(",") if p]
+    if args.child == "generate":
+        print(json.dumps(child_generate(args.teams, args.seed, args.violation_rate, args.folder)))
+        return 0
+    if args.child == "measure":
+        print(json.dumps(child_measure(args.folder, args.repeat, packs)))
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    print(f"machine: {machine()}")
+    print(f"period {__import__('generate').PERIOD}, as of {__import__('generate').AS_OF}, seed {args.seed}, "
+          f"violation rate {args.violation_rate}, packs {packs}, medians of {args.repeat} runs")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hongfeng-bench-") as tmp:
+        base = Path(args.data_dir) if args.data_dir else Path(tmp)
+        for teams in sizes:
+            folder = base / f"teams-{teams}"
+            gen = _run_child(["--child", "generate", "--teams", str(teams), "--seed", str(args.seed),
+                              "--violation-rate", str(args.violation_rate), "--folder", str(folder)])
+            print(f"  {teams:>6,} teams: generated {gen['records']:,} records, {gen['participations']:,} "
+                  f"participations, {_mib(gen['bytes'])} MiB in {gen['generate_s']:.1f} s; measuring…", flush=True)
+            meas = _run_child(["--child", "measure", "--folder", str(folder), "--repeat", str(args.repeat),
+                               "--packs", ",".join(packs)])
+            rows.append({**gen, **meas})
+            print(f"          load {meas['load_s']:.2f} s, audit {meas['audit_s']:.2f} s "
+                  f"({meas['rules']} rules, {meas['findings']:,} findings {meas['statuses']}), "
+                  f"json {meas['json_s']:.2f} s, peak {_mib(meas['peak_bytes'])} MiB", flush=True)
+            if not args.data_dir:
+                for p in folder.iterdir():
+                    p.unlink()
+                folder.rmdir()
+    print()
+    print(table(rows))
+    print()
+    last = rows[-1]
+    print(f"loading cost per record at {last['teams']:,} teams: {1e6 * last['load_s'] / last['records']:.1f} µs "
+          f"per top-level record, {1e9 * last['load_s'] / last['bytes']:.1f} ns per input byte")
+    results = targets(rows)
+    for ok, text in results:
+        print(f"{'PASS' if ok else 'FAIL'}  {text}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": machine(), "rows": rows,
+                                               "targets": [{"pass": ok, "text": t} for ok, t in results]},
+                                              indent=2) + "\n")
+    return 0 if all(ok for ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
