@@ -22,7 +22,7 @@ WORDS = {
            "subject": "Subject", "measured": "Measured", "expected": "Expected", "evidence": "Evidence",
            "status": "Status", "note": "Note", "waiver": "Waiver", "expired": "Expired waivers",
            "until": "until", "approved_by": "approved by", "other": "Associations and other subjects",
-           "none": "No findings other than passes.", "legend": "Legend", "passes": "passed"},
+           "none": "No findings other than passes.", "legend": "Legend", "passes": "passed or not applicable"},
     "zh": {"title": "合规报告", "dataset": "数据集", "period": "评估期间", "as_of": "评估时点",
            "packs": "规则包", "overall": "总体", "overview": "各队伍符合情况", "team": "队伍",
            "verdict": "结论", "conformant": "符合", "nonconformant": "不符合",
@@ -31,7 +31,7 @@ WORDS = {
            "subject": "对象", "measured": "实测", "expected": "要求", "evidence": "证据",
            "status": "状态", "note": "说明", "waiver": "豁免", "expired": "已过期的豁免",
            "until": "至", "approved_by": "批准人", "other": "协会及其他对象",
-           "none": "除符合项外无其他发现。", "legend": "图例", "passes": "项符合"},
+           "none": "除符合项外无其他发现。", "legend": "图例", "passes": "项符合或不适用"},
 }
 STATUS = {
     "en": {"fail": "fail", "not_assessable": "not assessable", "pending": "pending", "waived": "waived",
@@ -141,7 +141,7 @@ def _findings(rows, lang: str) -> list[str]:
         if not shown:
             out.append(f"<p>{e(w['none'])}</p>")
         if passed:
-            out.append(f"<p>{passed} {e(w['passes'])} / {e(STATUS[lang]['not_applicable'])}</p>")
+            out.append(f"<p>{passed} {e(w['passes'])}</p>")
     return out
 
 
