@@ -52,11 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="work with rule packs").add_subparsers(dest="rules_command", required=True)
     for name, text in [("lint", "validate rule files and check each has test cases"),
-                       ("list", "list the rules"), ("test", "run the rules' test cases")]:
+                       ("list", "list the rules"), ("test", "run the rules' test cases"),
+                       ("matrix", "clause coverage: clause → rule ids, or why not checkable, or MISSING"),
+                       ("interpretations", "the readings chosen for the standard's phrases, and the evidence kinds")]:
         p = rules.add_parser(name, help=text)
         p.add_argument("dir", nargs="?", help="a pack folder, a folder of packs, or a pack name (default: all shipped)")
         if name == "list":
             p.add_argument("--format", default="text", choices=["text", "json"])
+        if name == "matrix":
+            p.add_argument("--format", default="markdown", choices=["markdown", "json"])
 
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=["dataset", "report"])
@@ -125,6 +129,13 @@ def gate(report: ComplianceReport, fail_on: str) -> int:
 
 def cmd_rules(args) -> int:
     packs = load_packs([args.dir] if args.dir else None)
+    if args.rules_command in ("matrix", "interpretations"):
+        from .rulebook import coverage
+        if args.rules_command == "interpretations":
+            sys.stdout.write(coverage.interpretations_markdown(packs))
+        else:
+            sys.stdout.write((coverage.matrix_json if args.format == "json" else coverage.matrix_markdown)(packs))
+        return EXIT_OK
     if args.rules_command == "lint":
         problems = [p for pack in packs for rule in pack.rules for p in lint_cases(rule)]
         if problems:
