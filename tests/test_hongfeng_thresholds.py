@@ -1,0 +1,316 @@
+"""Every number of the Hongfeng rules, pinned.
+
+(a) Property tests (hypothesis) through the public API: each test reads its threshold n from the
+    shipped rule file, builds a Dataset in code and audits it at n-1, n and n+1 (or the boundary
+    instant), so moving the number in the YAML moves the test's boundary with it.
+(b) Golden table: `tests/golden/hongfeng-*.yaml` says, per rule, the number, unit and strength the
+    standard states; one test per row, so changing one number in a rule file fails exactly that row.
+    To add rows for other clauses, add a file `tests/golden/hongfeng-<chapter>.yaml` in the same format.
+"""
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings, strategies as st
+
+from hongfeng_rules import audit, load_pack
+from hongfeng_rules.models import Dataset
+from hongfeng_rules.rulebook.pack import MANIFEST, rule_files
+from hongfeng_rules.rulebook.spec import Rule
+from hongfeng_rules.safe_load import read_document
+from hongfeng_rules.timecalc import Period, as_shanghai, day_start, whole_periods
+
+PACK = Path(__file__).resolve().parents[1] / "rules" / "hongfeng"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PERIOD = "2025"
+AS_OF = as_shanghai(datetime(2026, 1, 15, 12, 0))
+REFERENCE = date(2025, 12, 31)  # the period's last day: earlier than as-of
+FEW = settings(max_examples=12, deadline=None)
+
+
+# ---------------------------------------------------------------- reading the rule files
+
+@cache
+def rule_file(rule_id: str) -> Path:
+    for path in rule_files(PACK):
+        data = read_document(path).data
+        if isinstance(data, dict) and data.get("id") == rule_id:
+            return path
+    raise LookupError(f"no rule file with id {rule_id} in {PACK}")
+
+
+def rule_spec(rule_id: str) -> Rule:
+    return Rule.model_validate(read_document(rule_file(rule_id)).data)
+
+
+def numbers(rule: Rule) -> list[tuple[float, str]]:
+    """Every number a rule carries: thresholds `{value, unit}` and `min_items` counts."""
+    found: list[tuple[float, str]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "value" in node and "unit" in node:
+                found.append((node["value"], node["unit"]))
+            if isinstance(node.get("min_items"), int):
+                found.append((node["min_items"], "item"))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(rule.check.model_dump(mode="json", exclude_none=True))
+    return found
+
+
+def threshold(rule_id: str) -> int:
+    (value, _unit), = numbers(rule_spec(rule_id))
+    assert float(value).is_integer(), f"{rule_id}: the property tests expect a whole-number threshold"
+    return int(value)
+
+
+@cache
+def pack_of(rule_id: str):
+    """The pack's manifest with this one rule, loaded through load_pack (other rules do not interfere)."""
+    folder = Path(tempfile.mkdtemp(prefix="hf-threshold-"))
+    shutil.copy(PACK / MANIFEST, folder / MANIFEST)
+    shutil.copy(rule_file(rule_id), folder / rule_file(rule_id).name)
+    return load_pack(folder)
+
+
+def status(rule_id: str, data: dict, as_of: datetime = AS_OF, subject: str = "t1") -> str:
+    base = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
+            "teams": [{"id": "t1", "association_id": "a1", "name": "T", "founded_on": "2020-01-01"}]}
+    report = audit(Dataset.model_validate(base | data), pack_of(rule_id), PERIOD, as_of)
+    found = [f.status for f in report.findings if f.subject.id == subject]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def member(i, **kw) -> dict:
+    return {"id": f"m{i}", "team_id": "t1", "name": f"M{i}", "join_date": "2024-01-01", **kw}
+
+
+def session(id_, start: datetime, kind: str, attendees=(), hours: float = 4) -> dict:
+    return {"id": id_, "team_id": "t1", "kind": kind, "start": start.isoformat(),
+            "end": (start + timedelta(hours=hours)).isoformat(), "attendee_ids": list(attendees)}
+
+
+offsets = st.sampled_from([-1, 0, 1])
+
+
+# ---------------------------------------------------------------- (a) counts: at least / exactly
+
+def _count_expect(rule_id: str, k: int, n: int) -> bool:
+    check = rule_spec(rule_id).check
+    return k == n if check.exactly is not None else k >= n
+
+
+COUNT_RULES = {
+    # rule id -> (collection, factory(i) of a record the rule counts, factory(i) of one it must ignore)
+    "hf-5.2.6-core-members": ("members", lambda i: member(i, roles=["core"]),
+                              lambda i: member(f"x{i}", roles=["core"], status="exited")),
+    "hf-5.2.6-team-size": ("members", lambda i: member(i), lambda i: member(f"x{i}", status="demoted")),
+    "hf-5.2.4-one-captain": ("members", lambda i: member(i, roles=["captain"]), lambda i: member(f"x{i}")),
+    "hf-5.1.3-party-vanguard": ("units", lambda i: {"id": f"u{i}", "team_id": "t1", "level": "group", "name": "G",
+                                                    "party_vanguard": True},
+                                lambda i: {"id": f"x{i}", "team_id": "t1", "level": "group", "name": "G"}),
+    "hf-5.2.9-attendance-published": ("evidence", lambda i: {"id": f"e{i}", "kind": "attendance_publication",
+                                                             "team_id": "t1", "issued_on": "2025-06-01"},
+                                      lambda i: {"id": f"x{i}", "kind": "attendance_publication", "team_id": "t1",
+                                                 "issued_on": "2024-06-01"}),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(COUNT_RULES))
+@FEW
+@given(d=offsets, noise=st.integers(0, 3))
+def test_count_boundary(rule_id, d, noise):
+    n = threshold(rule_id)
+    collection, counted, ignored = COUNT_RULES[rule_id]
+    k = max(0, n + d)
+    data = {collection: [counted(i) for i in range(k)] + [ignored(i) for i in range(noise)]}
+    if collection == "units":
+        data["units"] += [{"id": "s0", "team_id": "t1", "level": "sub_team", "name": "S"}]
+    assert status(rule_id, data) == ("pass" if _count_expect(rule_id, k, n) else "fail")
+
+
+@FEW
+@given(d=offsets)
+def test_three_tier_needs_groups_under_a_sub_team(d):
+    n = threshold("hf-5.1.3-three-tier")
+    units = [{"id": "s0", "team_id": "t1", "level": "sub_team", "name": "S"}]
+    units += [{"id": f"g{i}", "team_id": "t1", "level": "group", "name": "G", "parent_id": "s0"} for i in range(n + d)]
+    assert status("hf-5.1.3-three-tier", {"units": units}) == ("pass" if n + d >= n else "fail")
+
+
+# ---------------------------------------------------------------- (a) average age, share, items
+
+@FEW
+@given(d=offsets, size=st.integers(1, 5), days=st.integers(0, 360))
+def test_average_age_boundary(d, size, days):
+    n = threshold("hf-5.2.6-average-age")  # at most n years
+    born = REFERENCE - relativedelta(years=n + d) - timedelta(days=days)  # exactly n+d whole years old
+    data = {"members": [member(i, birth_date=born.isoformat()) for i in range(size)]}
+    assert status("hf-5.2.6-average-age", data) == ("pass" if d <= 0 else "fail")
+
+
+@FEW
+@given(d=offsets, scale=st.integers(1, 3))
+def test_certified_share_boundary(d, scale):
+    p = threshold("hf-5.2.6-certified-share")  # percent
+    total, certified = 100 * scale, (p + d) * scale
+    cert = [{"name": "救护员证", "valid_until": REFERENCE.isoformat()}]
+    data = {"members": [member(i, certificates=cert if i < certified else []) for i in range(total)]}
+    assert status("hf-5.2.6-certified-share", data) == ("pass" if d >= 0 else "fail")
+
+
+@FEW
+@given(d=offsets)
+def test_certificate_validity_boundary(d):
+    p = threshold("hf-5.2.6-certified-share")
+    cert = [{"name": "证", "valid_until": (REFERENCE + timedelta(days=d)).isoformat()}]
+    data = {"members": [member(i, certificates=cert if i < p else []) for i in range(100)]}
+    assert status("hf-5.2.6-certified-share", data) == ("pass" if d >= 0 else "fail")
+
+
+@FEW
+@given(d=offsets)
+def test_core_skill_boundary(d):
+    n = threshold("hf-5.2.6-core-skill")
+    data = {"members": [member(1, roles=["core"], skills=[f"s{j}" for j in range(n + d)])]}
+    assert status("hf-5.2.6-core-skill", data) == ("pass" if d >= 0 else "fail")
+
+
+@FEW
+@given(d=offsets)
+def test_party_brand_boundary(d):
+    n = threshold("hf-5.4.2-party-brand")
+    team = {"id": "t1", "association_id": "a1", "name": "T", "party_branch": {
+        "secretary": "L", "secretary_role": "community_police_officer", "brands": [f"b{j}" for j in range(n + d)]}}
+    data = {"teams": [team]}
+    assert status("hf-5.4.2-party-brand", data) == ("pass" if d >= 0 else "fail")
+
+
+@FEW
+@given(size=st.integers(3, 30), where=st.sampled_from(["above", "at", "below"]))
+def test_captain_rank_boundary(size, where):
+    p = threshold("hf-5.2.4-captain-service-hours")  # top p percent
+    allowed = max(1, math.ceil(size * p / 100))
+    rank = {"above": allowed - 1, "at": allowed, "below": allowed + 1}[where]
+    if not 1 <= rank <= size:
+        return
+    members = [member(i) for i in range(size - 1)] + [member("c", roles=["captain"])]
+    hours = {f"m{i}": float(size - i) for i in range(size - 1)}  # distinct: m0 has the most
+    hours["mc"] = size - (rank - 1) + 0.5  # beats exactly rank-1 members
+    activity = {"id": "a", "team_id": "t1", "kind": "patrol", "start": "2025-05-01T09:00", "end": "2025-05-01T17:00",
+                "participants": [{"member_id": m, "hours": h} for m, h in hours.items()]}
+    got = status("hf-5.2.4-captain-service-hours", {"members": members, "activities": [activity]})
+    assert got == ("pass" if rank <= allowed else "fail")
+
+
+# ---------------------------------------------------------------- (a) frequencies
+
+FREQUENCY_RULES = ["hf-5.2.7-weekly-meeting", "hf-5.3.1-regular-monthly", "hf-5.3.1-professional-quarterly",
+                   "hf-5.3.1-drills-yearly", "hf-5.4.3-quarterly-drill", "hf-5.4.3-quarterly-counselling"]
+
+
+@pytest.mark.parametrize("rule_id", FREQUENCY_RULES)
+@FEW
+@given(d=offsets, spread=st.integers(0, 6), hour=st.integers(0, 19))
+def test_frequency_boundary(rule_id, d, spread, hour):
+    """n-1 / n / n+1 records in every judged unit; with n-1 in just one unit the rule fails."""
+    check = rule_spec(rule_id).check
+    n = threshold(rule_id)
+    judged, _ = whole_periods(Period.parse(PERIOD), check.per, AS_OF)
+    short = judged[spread % len(judged)]
+    records = []
+    for part in judged:
+        k = n + d if part is short else n
+        span = (part.end - part.start).days
+        for j in range(max(0, k)):
+            when = day_start(part.start + timedelta(days=(spread + j) % (span + 1))) + timedelta(hours=hour)
+            if check.of == "meetings":
+                records.append({"id": f"w{part.label}-{j}", "team_id": "t1", "kind": check.where["kind"],
+                                "held_at": when.isoformat()})
+            else:
+                records.append(session(f"s{part.label}-{j}", when, check.where["kind"]))
+    assert status(rule_id, {check.of: records}) == ("pass" if d >= 0 else "fail")
+
+
+# ---------------------------------------------------------------- (a) per-record numbers
+
+@FEW
+@given(d=offsets, extra=st.integers(0, 2))
+def test_pre_job_boundary(d, extra):
+    n = threshold("hf-5.3.1-pre-job")
+    new = member("n", join_date="2025-03-01")
+    trainings = [session(f"p{j}", as_shanghai(datetime(2025, 3, 2 + j, 9)), "pre_job", ["mn"]) for j in range(n + d)]
+    trainings += [session(f"r{j}", as_shanghai(datetime(2025, 4, 2 + j, 9)), "regular", ["mn"]) for j in range(extra)]
+    assert status("hf-5.3.1-pre-job", {"members": [new], "trainings": trainings}) == ("pass" if d >= 0 else "fail")
+
+
+@FEW
+@given(minutes=st.sampled_from([-60, -1, 0, 1, 60]), day=st.integers(1, 28))
+def test_half_day_boundary(minutes, day):
+    n = threshold("hf-5.3.1-half-day")  # hours
+    start = as_shanghai(datetime(2025, 3, day, 8))
+    data = {"trainings": [session("s", start, "regular", hours=n + minutes / 60)]}
+    assert status("hf-5.3.1-half-day", data, subject="s") == ("pass" if minutes >= 0 else "fail")
+
+
+@FEW
+@given(d=offsets, micro=st.sampled_from([-1, 0, 1]), day=st.integers(1, 28))
+def test_inactive_member_boundary(d, micro, day):
+    """Last seen n-1 / n / n+1 months before as-of; at exactly n months, one microsecond decides."""
+    n = threshold("hf-5.2.7-inactive-members")  # months
+    as_of = as_shanghai(datetime(2026, 1, day, 12))
+    seen = as_of - relativedelta(months=n + d) + timedelta(microseconds=micro if d == 0 else 0)
+    data = {"members": [member(1, join_date="2020-01-01")], "activities": [],
+            "trainings": [{"id": "t", "team_id": "t1", "kind": "regular", "start": (seen - timedelta(hours=1)).isoformat(),
+                           "end": seen.isoformat(), "attendee_ids": ["m1"]}]}
+    fresh = d < 0 or (d == 0 and micro >= 0)
+    assert status("hf-5.2.7-inactive-members", data, as_of=as_of) == ("pass" if fresh else "fail")
+
+
+@FEW
+@given(d=offsets, day=st.integers(1, 28))
+def test_inactive_sub_team_boundary(d, day):
+    n = threshold("hf-5.2.7-inactive-sub-teams")
+    as_of = day_start(date(2026, 1, day))  # midnight: the day exactly n months back is still fresh
+    last = (as_of - relativedelta(months=n + d)).date()
+    data = {"units": [{"id": "s1", "team_id": "t1", "level": "sub_team", "name": "S", "last_active_on": last.isoformat()}]}
+    assert status("hf-5.2.7-inactive-sub-teams", data, as_of=as_of) == ("pass" if d <= 0 else "fail")
+
+
+# ---------------------------------------------------------------- (b) golden table
+
+def golden_rows() -> list:
+    rows = []
+    for path in sorted(GOLDEN.glob("hongfeng-*.yaml")):
+        for rule_id, row in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            rows.append(pytest.param(rule_id, row, id=rule_id))
+    return rows
+
+
+@pytest.mark.parametrize("rule_id, row", golden_rows())
+def test_golden(rule_id, row):
+    rule = rule_spec(rule_id)
+    expected = [] if row["number"] is None else [(row["number"], row["unit"])]
+    assert [(v, u) for v, u in numbers(rule)] == expected, f"{rule_id}: number/unit differ from the standard"
+    assert rule.strength == row["strength"], f"{rule_id}: strength differs from the standard"
+
+
+def test_every_shipped_rule_has_a_golden_row():
+    """Lists the rules of the pack with no golden row; passes once every chapter has its table."""
+    golden = {p.values[0] for p in golden_rows()}
+    shipped = {read_document(p).data.get("id") for p in rule_files(PACK)}
+    assert sorted(shipped - golden) == [], "rules without a golden row in tests/golden/"
