@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from pydantic import BaseModel
+
 from ..checks.context import Context
 from ..checks.deadline import DeadlineCheck, EndFrom
 from ..index import Index
@@ -153,7 +155,7 @@ def _time_threshold(node):
         return node if node.unit in TIME_UNITS else None
     if isinstance(node, dict) and set(node) == {"value", "unit"}:
         return Threshold(**node) if node["unit"] in TIME_UNITS else None
-    children = (node.__dict__.values() if hasattr(node, "model_fields") else
+    children = (node.__dict__.values() if isinstance(node, BaseModel) else
                 node.values() if isinstance(node, dict) else node if isinstance(node, list) else [])
     for child in children:
         found = _time_threshold(child)
