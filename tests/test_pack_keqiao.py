@@ -38,20 +38,20 @@ def expected(count: int, n: int) -> str:
 def test_manifest_is_a_practice_profile():
     m = PACK.manifest
     assert m.source_kind == "article" and m.code is None
-    assert {"P1.1", "P1.2", "P1.3", "P2"} <= set(m.clauses)
+    assert {"P1.1", "P1.4", "P1.5", "P1.7", "P1.9", "P2.2"} <= set(m.clauses)
     assert m.not_checkable
     assert all(r.rule.modal == "none" and r.rule.reading for r in PACK.rules)
 
 
 def test_thresholds_are_the_articles():
     assert at_least("kz-P1.1-committee-size") == 3
-    assert at_least("kz-P1.2-patrol-team-size-village") == 5
-    assert at_least("kz-P1.2-patrol-team-size-community") == 10
-    assert at_least("kz-P2-auxiliary-community") == 2
-    assert at_least("kz-P2-auxiliary-village") == 1
-    assert RULES["kz-P1.2-weekly-patrol"].rule.check.per == "week"
-    assert RULES["kz-P1.3-monthly-check"].rule.check.per == "month"
-    assert RULES["kz-P1.3-quarterly-drill"].rule.check.per == "quarter"
+    assert at_least("kz-P1.4-patrol-team-size-village") == 5
+    assert at_least("kz-P1.4-patrol-team-size-community") == 10
+    assert at_least("kz-P2.2-auxiliary-community") == 2
+    assert at_least("kz-P2.2-auxiliary-village") == 1
+    assert RULES["kz-P1.5-weekly-patrol"].rule.check.per == "week"
+    assert RULES["kz-P1.7-monthly-check"].rule.check.per == "month"
+    assert RULES["kz-P1.9-quarterly-drill"].rule.check.per == "quarter"
 
 
 @settings(max_examples=30, deadline=None)
@@ -68,8 +68,8 @@ def test_committee_size(delta, left):
 @settings(max_examples=40, deadline=None)
 @given(kind=st.sampled_from(["village", "unit", "enterprise", "community"]), delta=DELTA)
 def test_patrol_team_size_depends_on_kind(kind, delta):
-    rule_id = "kz-P1.2-patrol-team-size-" + ("community" if kind == "community" else "village")
-    other_id = "kz-P1.2-patrol-team-size-" + ("village" if kind == "community" else "community")
+    rule_id = "kz-P1.4-patrol-team-size-" + ("community" if kind == "community" else "village")
+    other_id = "kz-P1.4-patrol-team-size-" + ("village" if kind == "community" else "community")
     n = at_least(rule_id)
     data = dict(patrol_teams=[{"id": "t", "name": "T", "kind": kind}],
                 patrol_members=[{"id": f"m{i}", "patrol_team_id": "t", "name": "M"} for i in range(n + delta)])
@@ -84,13 +84,13 @@ def weeks(start: date, count: int) -> list[date]:
 @settings(max_examples=30, deadline=None)
 @given(delta=DELTA, which=st.integers(0, 3), weekday=st.integers(0, 6))
 def test_weekly_patrol(delta, which, weekday):
-    n = at_least("kz-P1.2-weekly-patrol")
+    n = at_least("kz-P1.5-weekly-patrol")
     patrols = []
     for w, monday in enumerate(weeks(date(2025, 3, 3), 4)):
         times = n + delta if w == which else n
         day = monday + timedelta(days=weekday)
         patrols += [{"id": f"p{w}-{k}", "patrol_team_id": "t", "start": f"{day}T{20 + k % 4}:00:00"} for k in range(times)]
-    got = run("kz-P1.2-weekly-patrol", "2025-03-03..2025-03-30", datetime(2025, 4, 1),
+    got = run("kz-P1.5-weekly-patrol", "2025-03-03..2025-03-30", datetime(2025, 4, 1),
               patrol_teams=[{"id": "t", "name": "T", "kind": "village"}], patrols=patrols)
     assert got == {"t": expected(n + delta, n)}
 
@@ -98,7 +98,7 @@ def test_weekly_patrol(delta, which, weekday):
 @settings(max_examples=30, deadline=None)
 @given(delta=DELTA, which=st.integers(1, 3), by_other=st.booleans())
 def test_monthly_check(delta, which, by_other):
-    n = at_least("kz-P1.3-monthly-check")
+    n = at_least("kz-P1.7-monthly-check")
     checks = []
     for month in (1, 2, 3):
         times = n + delta if month == which else n
@@ -106,7 +106,7 @@ def test_monthly_check(delta, which, by_other):
                     "inspector_role": "community_police_officer"} for k in range(times)]
     if by_other:  # a check by someone else never makes up for a missing one
         checks.append({"id": "o", "patrol_team_id": "t", "at": f"2025-{which:02d}-28T10:00:00", "inspector_role": "other"})
-    got = run("kz-P1.3-monthly-check", "2025-Q1", datetime(2025, 4, 1),
+    got = run("kz-P1.7-monthly-check", "2025-Q1", datetime(2025, 4, 1),
               patrol_teams=[{"id": "t", "name": "T", "kind": "village"}], patrol_team_checks=checks)
     assert got == {"t": expected(n + delta, n)}
 
@@ -114,7 +114,7 @@ def test_monthly_check(delta, which, by_other):
 @settings(max_examples=30, deadline=None)
 @given(delta=DELTA, which=st.integers(1, 4))
 def test_quarterly_drill(delta, which):
-    n = at_least("kz-P1.3-quarterly-drill")
+    n = at_least("kz-P1.9-quarterly-drill")
     trainings = []
     for q in (1, 2, 3, 4):
         times = n + delta if q == which else n
@@ -124,7 +124,7 @@ def test_quarterly_drill(delta, which):
                       for k in range(times)]
     trainings.append({"id": "r", "patrol_team_id": "t", "kind": "regular",
                       "start": f"2025-{3 * which - 1:02d}-25T09:00:00", "end": f"2025-{3 * which - 1:02d}-25T11:00:00"})
-    got = run("kz-P1.3-quarterly-drill", "2025", datetime(2026, 1, 5),
+    got = run("kz-P1.9-quarterly-drill", "2025", datetime(2026, 1, 5),
               patrol_teams=[{"id": "t", "name": "T", "kind": "village"}], trainings=trainings)
     assert got == {"t": expected(n + delta, n)}
 
@@ -132,7 +132,7 @@ def test_quarterly_drill(delta, which):
 @settings(max_examples=30, deadline=None)
 @given(kind=st.sampled_from(["village", "community"]), delta=DELTA)
 def test_auxiliary_posts(kind, delta):
-    rule_id = f"kz-P2-auxiliary-{kind}"
+    rule_id = f"kz-P2.2-auxiliary-{kind}"
     n = at_least(rule_id)
     posts = [{"id": f"a{i}", "place_id": "p", "name": "A"} for i in range(n + delta)]
     got = run(rule_id, places=[{"id": "p", "name": "P", "kind": kind}, {"id": "e", "name": "E", "kind": "enterprise"}],
@@ -141,9 +141,9 @@ def test_auxiliary_posts(kind, delta):
 
 
 def test_missing_evidence_is_not_assessable():
-    assert run("kz-P1.2-weekly-patrol", patrol_teams=[{"id": "t", "name": "T", "kind": "village"}]) == \
+    assert run("kz-P1.5-weekly-patrol", patrol_teams=[{"id": "t", "name": "T", "kind": "village"}]) == \
         {"t": "not_assessable"}
-    assert run("kz-P2-auxiliary-village", places=[{"id": "p", "name": "P", "kind": "village"}]) == \
+    assert run("kz-P2.2-auxiliary-village", places=[{"id": "p", "name": "P", "kind": "village"}]) == \
         {"p": "not_assessable"}
 
 
@@ -160,11 +160,11 @@ def test_cli_end_to_end(tmp_path):
     assert failing == {
         ("kz-P1.1-committee-in-place", "kz-v2"),
         ("kz-P1.1-committee-size", "sc-c1"),
-        ("kz-P1.2-patrol-team-size-community", "pt-c1"),
-        ("kz-P1.2-weekly-patrol", "pt-c1"),
-        ("kz-P1.3-monthly-check", "pt-c1"),
-        ("kz-P1.3-quarterly-drill", "pt-c1"),
-        ("kz-P2-auxiliary-community", "kz-c1"),
+        ("kz-P1.4-patrol-team-size-community", "pt-c1"),
+        ("kz-P1.5-weekly-patrol", "pt-c1"),
+        ("kz-P1.7-monthly-check", "pt-c1"),
+        ("kz-P1.9-quarterly-drill", "pt-c1"),
+        ("kz-P2.2-auxiliary-community", "kz-c1"),
     }
     assert {f["status"] for f in report["findings"] if f["subject"]["id"] in {"pt-v1", "pt-e1", "kz-v1"}} == {"pass"}
 
