@@ -187,3 +187,16 @@ def test_cli_rules_commands_per_pack(capsys):
     assert main(["rules", "list", "keqiao-zhucun", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["pack"] for r in rows} == {"keqiao-zhucun"} and {r["id"] for r in rows} == set(RULES)
+
+
+def test_a_training_belongs_to_a_team_or_a_patrol_team_not_both_or_neither():
+    import pytest
+    from pydantic import ValidationError
+
+    from hongfeng_rules.models import Training
+
+    times = {"kind": "drill", "start": "2025-03-01T09:00:00", "end": "2025-03-01T10:00:00"}
+    assert Training.model_validate({"id": "d", "patrol_team_id": "t", **times}).team_id is None
+    for ids in ({}, {"team_id": "x", "patrol_team_id": "t"}):
+        with pytest.raises(ValidationError, match="exactly one of team_id"):
+            Training.model_validate({"id": "d", **ids, **times})
