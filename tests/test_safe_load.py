@@ -176,6 +176,11 @@ def test_control_characters_rejected(fmt, text, line, col):
     assert (p.line, p.column) == (line, col) and "control character" in p.reason
 
 
+def test_noncharacter_rejected():
+    p = problem("a: x\ufffe\n")
+    assert (p.line, p.column) == (1, 5) and "U+FFFE" in p.reason
+
+
 def test_tab_cr_lf_allowed():
     assert load('{"a":\t"x",\r\n "b": 2}', "json") == {"a": "x", "b": 2}
 
@@ -290,6 +295,8 @@ def test_missing_directory_and_special_files(tmp_path):
     (tmp_path / "dir.json").mkdir()
     with pytest.raises(InputError, match="is a directory"):
         read_document(tmp_path / "dir.json")
+    with pytest.raises(InputError, match="cannot read file"):
+        read_document(str(tmp_path / "nul\x00.yaml"))
     os.mkfifo(tmp_path / "pipe.yaml")
     with pytest.raises(InputError, match="not a regular file"):
         read_document(tmp_path / "pipe.yaml")

@@ -33,7 +33,7 @@ from yaml.events import (
 
 from .errors import InputError, fail
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "Document", "read_document", "read_text_document"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "Document", "read_document", "read_text_document", "field_path"]
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser when available
 
@@ -102,6 +102,8 @@ def read_document(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> D
         raise fail(file, "file not found") from None
     except OSError as e:
         raise fail(file, f"cannot read file: {e.strerror or e}") from None
+    except ValueError as e:  # e.g. a NUL byte in the name
+        raise fail(file, f"cannot read file: {e}") from None
     return read_text_document(raw, file, fmt, limits)
 
 
@@ -116,7 +118,9 @@ def read_text_document(text: str | bytes, file: str, fmt: str, limits: Limits = 
     bad = _NOT_PRINTABLE.search(text)
     if bad:
         line, col = _line_col(text, bad.start())
-        raise fail(file, f"control character U+{ord(bad.group()):04X} is not allowed", line=line, column=col)
+        code = ord(bad.group())
+        kind = "control character" if code < 0xA0 else "non-printable character"
+        raise fail(file, f"{kind} U+{code:04X} is not allowed", line=line, column=col)
     if not text.strip():
         raise fail(file, "file is empty")
     try:
