@@ -1,4 +1,4 @@
-"""Hongfeng clauses 6–7: deadlines pinned at their boundary instants, 6.1.2's counts at n-1/n/n+1,
+"""Hongfeng clauses 6–7: deadlines pinned at their boundary instants, 6.1.2's counts at n-1/n/n+1.
 Thresholds are read from the rule files;
 the golden rows for these rules are in tests/golden/hongfeng-6-7.yaml."""
 from __future__ import annotations

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..timecalc import whole_periods
+from ..models import COLLECTIONS
+from ..timecalc import Period, whole_periods
 from .outcome import Outcome, not_applicable
 from .selection import Bound, Selection
+from .where import ConditionError
 
 
 class FrequencyCheck(Selection, Bound):
     kind: Literal["frequency"]
     per: Literal["week", "month", "quarter", "year"]
+    place_by: str | None = None  # field placing a record in a period (a date, instant or label "2025-03")
 
     def compile(self, subject_collection: str):
         select = self.compile_selection(subject_collection)
+        if self.place_by and self.place_by not in COLLECTIONS[self.of].model.model_fields:
+            raise ConditionError("check.place_by", f"{self.of} has no field {self.place_by!r}")
 
         def evaluate(subject, ctx) -> Outcome:
             founded = getattr(subject, "founded_on", None)
@@ -28,7 +33,7 @@ class FrequencyCheck(Selection, Bound):
             records = select(subject, ctx)
             missed, expected = [], ""
             for part in judged:
-                n = sum(1 for r in records if part.contains(ctx.when(self.of, r)))
+                n = sum(1 for r in records if part.contains(self._when(r, ctx)))
                 met, expected = self.judge(n, ctx)
                 if met is None:
                     return not_applicable(expected)
@@ -38,3 +43,10 @@ class FrequencyCheck(Selection, Bound):
             return Outcome("fail" if missed else "pass", measured, f"{expected} every {self.per}", missed)
 
         return evaluate
+
+    def _when(self, record, ctx):
+        """`place_by`'s value (a period label counts as its first day), else the collection's time field."""
+        if self.place_by is None:
+            return ctx.when(self.of, record)
+        value = getattr(record, self.place_by)
+        return Period.parse(value).start if isinstance(value, str) else value
