@@ -1,7 +1,12 @@
-"""The `hongfeng-rules` command line. Exit codes: 0 conformant, 1 a gated rule fails, 2 bad input or rules."""
+"""The `hongfeng-rules` command line.
+
+Exit codes: 0 conformant, 1 a gated rule fails or is not assessable (missing evidence is never a pass;
+--allow-incomplete lifts the latter), 2 bad input or rules.
+"""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import traceback
@@ -18,6 +23,7 @@ from .report import text as text_report
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
 from .output import write_atomic
+from .safe_load import DEFAULT_LIMITS, Limits
 from .timecalc import Period, as_shanghai, day_end
 from .waivers import apply_waivers, load_waivers
 
@@ -47,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", default="text", choices=sorted(RENDERERS))
     check.add_argument("--out", help="write the report to FILE (atomically) instead of standard output")
     check.add_argument("--lang", default="en", choices=["zh", "en"])
-    check.add_argument("--fail-on", default="shall", choices=["shall", "should", "never"])
+    check.add_argument("--fail-on", default="shall", choices=["shall", "should", "never"],
+                       help="exit 1 if a rule of this strength (or stronger) fails or is not assessable "
+                            "(missing evidence is never a pass); never: always 0 (default: shall)")
+    check.add_argument("--allow-incomplete", action="store_true",
+                       help="do not exit 1 for gated rules that are only not assessable (missing data)")
+    _limit_options(check)
     check.add_argument("--waivers", metavar="FILE", help="YAML/JSON waiver file applied to the findings")
 
     rules = sub.add_parser("rules", help="work with rule packs").add_subparsers(dest="rules_command", required=True)
@@ -62,9 +73,35 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "matrix":
             p.add_argument("--format", default="markdown", choices=["markdown", "json"])
 
+    for p in (rules.choices.values()):
+        _limit_options(p)
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=["dataset", "report"])
     return parser
+
+
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-file-bytes", type=_positive, default=DEFAULT_LIMITS.max_file_bytes, metavar="N",
+                        help=f"largest input file read (default: {DEFAULT_LIMITS.max_file_bytes})")
+    parser.add_argument("--max-records", type=_positive, default=DEFAULT_LIMITS.max_records, metavar="N",
+                        help=f"most items in any one list or mapping of a file (default: {DEFAULT_LIMITS.max_records})")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def limits_of(args) -> Limits:
+    """The resource limits chosen on the command line (docs/security.md)."""
+    return dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=getattr(args, "max_file_bytes", None)
+                               or DEFAULT_LIMITS.max_file_bytes,
+                               max_records=getattr(args, "max_records", None) or DEFAULT_LIMITS.max_records)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,8 +142,8 @@ def _instant(text: str) -> datetime:
 
 def cmd_check(args) -> int:
     period, as_of = period_and_as_of(args)
-    packs = load_packs(args.packs or ["hongfeng"])
-    dataset = load_dataset(args.path)
+    packs = load_packs(args.packs or ["hongfeng"], limits_of(args))
+    dataset = load_dataset(args.path, limits_of(args))
     report = audit(dataset, packs, period, as_of, dataset_label=args.path)
     if args.waivers:
         rule_ids = [r.rule.id for p in packs for r in p.rules]
@@ -116,19 +153,24 @@ def cmd_check(args) -> int:
         write_atomic(args.out, rendered)
     else:
         sys.stdout.write(rendered)
-    return gate(report, args.fail_on)
+    return gate(report, args.fail_on, allow_incomplete=args.allow_incomplete)
 
 
-def gate(report: ComplianceReport, fail_on: str) -> int:
+def gate(report: ComplianceReport, fail_on: str, allow_incomplete: bool = False) -> int:
+    """Exit 1 if a gated rule fails, or (unless allowed) is not assessable: missing evidence is never a pass."""
     if fail_on == "never":
         return EXIT_OK
     failing = report.overall.counts.failures_by_strength
     strengths = ["shall"] if fail_on == "shall" else ["shall", "should"]
-    return EXIT_FAIL if any(failing[s] for s in strengths) else EXIT_OK
+    if any(failing[s] for s in strengths):
+        return EXIT_FAIL
+    unknown = not allow_incomplete and any(f.status == "not_assessable" and f.strength in strengths
+                                           for f in report.findings)
+    return EXIT_FAIL if unknown else EXIT_OK
 
 
 def cmd_rules(args) -> int:
-    packs = load_packs([args.dir] if args.dir else None)
+    packs = load_packs([args.dir] if args.dir else None, limits_of(args))
     if args.rules_command in ("matrix", "interpretations"):
         from .rulebook import coverage
         if args.rules_command == "interpretations":
