@@ -370,6 +370,7 @@ def test_property_monitor_agrees_with_batch_audit(items, minute):
     assert monitor_failures(events, as_of) == audit_failures(events, as_of)
 
 
+@pytest.mark.slow
 def test_large_replay_agrees_with_batch_audit():
     rng = random.Random(7)
     items = []
