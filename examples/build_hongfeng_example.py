@@ -22,7 +22,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 SKILLS = ["first_aid", "mediation", "water_rescue", "fire_safety", "legal_aid", "psychology", "drone", "driving"]
 EVIDENCE = ["civil_registration", "charter", "code_of_conduct", "workstation", "signage", "culture_wall",
             "recruitment_standard", "rules_system", "points_rules", "risk_assessment_plan",
-            "complaint_channels", "improvement_ledger", "inspection_archive"]
+            "improvement_ledger", "inspection_archive"]
 PLATFORM = ["task_dispatch", "info_reporting", "learning", "service_record", "points", "archives",
             "tiered_organisation", "member_review", "online_tasks", "sign_in", "auto_points", "points_exchange"]
 
@@ -104,6 +104,9 @@ class TeamBuilder:
         self._casework()
         for kind in EVIDENCE:
             self.add("evidence", {"id": self.next_id("e"), "kind": kind, "team_id": tid, "issued_on": "2024-06-01"})
+        for channel in ("投诉电话", "意见箱", "网络平台"):
+            self.add("evidence", {"id": self.next_id("e"), "kind": "complaint_channel", "team_id": tid,
+                                  "title": channel, "issued_on": "2024-06-01"})
         for q in range(4):
             self.add("evidence", {"id": self.next_id("e"), "kind": "attendance_publication", "team_id": tid,
                                   "issued_on": date(YEAR, 3 * q + 3, 28).isoformat()})
