@@ -11,6 +11,7 @@ from .checks.context import Context
 from .checks.outcome import Outcome, not_assessable
 from .derived_results import collect as collect_derived, is_derived
 from .index import Index
+from .integrity import records_after
 from .models import COLLECTIONS, Dataset
 from .report.model import (STATUS_ORDER, ComplianceReport, Counts, Finding, PackInfo, Subject,
                            SubjectSummary, Text)
@@ -38,7 +39,7 @@ def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period
         associations=[summarise("association", a.id, a.name, by_association[a.id])
                       for a in sorted(dataset.associations or [], key=lambda a: a.id)],
         teams=[summarise("team", t.id, t.name, by_team[t.id]) for t in sorted(dataset.teams or [], key=lambda t: t.id)],
-        findings=findings, derived=derived,
+        findings=findings, derived=derived, future_records=records_after(dataset, as_of),
     )
 
 

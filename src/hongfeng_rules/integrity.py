@@ -1,11 +1,15 @@
-"""Dataset checks beyond types: unique ids, references that resolve, no cycles.
+"""Dataset checks beyond types: unique ids, references that resolve, no cycles, no impossible order of
+events (a hazard reported before it was found), and the records dated after the as-of instant.
 
 Each problem names the collection, the record (index and id) and the field, so the loader can
-add the file it came from.
+add the file it came from. What the standard judges (an interim control before the hazard was found, a
+home visit after the help started, a late feedback) is left to the rules: only what cannot happen
+is an error here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from .index import values_at
 from .models import COLLECTIONS, Dataset
@@ -69,11 +73,90 @@ REFERENCES = [
 ]
 
 
+# collection, earlier field, later fields: a later event recorded before the earlier one cannot happen
+ORDER = [
+    ("hazards", "found_at", ("reported_at", "rectified_at", "feedback_at")),
+    ("disputes", "registered_at", ("mediated_at",)),
+    ("complaints", "received_at", ("investigation_closed_at", "extension_notified_at", "extended_until",
+                                   "feedback_at")),
+    ("assistance_cases", "started_at", ("evaluated_at", "referred_at")),
+    ("patrols", "start", ("end",)),
+    ("members", "birth_date", ("join_date",)),
+    ("members", "join_date", ("status_since",)),
+    ("members", "insurance[].start", ("insurance[].end",)),
+    ("members", "certificates[].valid_from", ("certificates[].valid_until",)),
+    ("evidence", "issued_on", ("valid_until",)),
+]
+# fields that name a time still to come, so a value after as-of is expected (a due date, a validity end)
+FUTURE_BY_NATURE = {"due", "valid_until", "extended_until", "end"}
+
+
 def check_dataset(dataset: Dataset) -> list[Issue]:
     issues = duplicate_ids(dataset)
     issues += dangling_references(dataset)
     issues += association_cycles(dataset)
+    issues += impossible_order(dataset)
     return issues
+
+
+def impossible_order(dataset: Dataset) -> list[Issue]:
+    """Later events recorded before earlier ones (a report before the finding, a follow-up before the mediation)."""
+    issues = []
+    for name, first, laters in ORDER:
+        for i, record in enumerate(getattr(dataset, name) or []):
+            for later in laters:
+                for pos, (a, b) in enumerate(_pairs(record, first, later)):
+                    if a is not None and b is not None and b < a:
+                        where = later.replace("[]", f"[{pos}]")
+                        issues.append(Issue(name, i, getattr(record, "id", None), where,
+                                            f"{later.split('.')[-1]} {_iso(b)} is before "
+                                            f"{first.split('.')[-1]} {_iso(a)}"))
+    disputes = {d.id: d for d in dataset.disputes or []}
+    for i, follow_up in enumerate(dataset.follow_ups or []):
+        dispute = disputes.get(follow_up.dispute_id)
+        if dispute is None:
+            continue  # reported as a dangling reference
+        field, when = ("mediated_at", dispute.mediated_at) if dispute.mediated_at else ("registered_at",
+                                                                                         dispute.registered_at)
+        if follow_up.at < when:
+            issues.append(Issue("follow_ups", i, follow_up.id, "at", f"follow-up at {_iso(follow_up.at)} is before "
+                                f"its dispute {dispute.id!r} was {field.split('_')[0]} ({_iso(when)})"))
+    return issues
+
+
+def _pairs(record, first: str, later: str):
+    """(earlier, later) values of a record, or of each item of a list field (`insurance[].start`)."""
+    if "[]." not in first:
+        return [(getattr(record, first, None), getattr(record, later, None))]
+    items, a = first.split("[].")
+    b = later.split("[].")[1]
+    return [(getattr(item, a, None), getattr(item, b, None)) for item in getattr(record, items, None) or []]
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+def records_after(dataset: Dataset, as_of: datetime, limit: int = 100) -> list[str]:
+    """Records dated after the as-of instant (a report dated in the future): flagged in the report.
+
+    The audit does not count them: events after as-of are outside the evaluation (`Context.in_period`) and a
+    closing event after as-of has not happened yet (`deadline`). Dates are compared with the as-of day.
+    At most `limit` lines, then '… and N more'.
+    """
+    out = []
+    for name in COLLECTIONS:
+        for i, record in enumerate(getattr(dataset, name) or []):
+            for field in type(record).model_fields:
+                value = getattr(record, field)
+                if field in FUTURE_BY_NATURE or not isinstance(value, date):
+                    continue
+                late = value > as_of if isinstance(value, datetime) else value > as_of.date()
+                if late:
+                    rid = getattr(record, "id", None)
+                    label = f"{name}[{i}]" + (f" (id={rid})" if rid is not None else "")
+                    out.append(f"{label}: {field} {_iso(value)} is after as-of {_iso(as_of)}")
+    return out[:limit] + ([f"… and {len(out) - limit} more"] if len(out) > limit else [])
 
 
 def duplicate_ids(dataset: Dataset) -> list[Issue]:

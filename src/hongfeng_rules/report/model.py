@@ -87,6 +87,7 @@ class ComplianceReport(ReportModel):
     teams: list[SubjectSummary]
     findings: list[Finding]
     expired_waivers: list[dict[str, Any]] = []
+    future_records: list[str] = []  # records dated after as-of: flagged, not counted (integrity.records_after)
     derived: Derived | None = None  # levels and titles (derived results, not pass/fail)
 
     @property

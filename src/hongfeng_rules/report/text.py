@@ -10,10 +10,11 @@ STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall
 WORDS = {
     "zh": {"team": "队伍", "conformant": "符合", "nonconformant": "不符合", "overall": "总体",
            "incomplete": "（部分 应 条款无法评估）", "other": "协会及其他", "passed": "项通过",
-           "not_applicable": "项不适用"},
+           "not_applicable": "项不适用", "future": "晚于评估时点的记录（已标记，未计入）"},
     "en": {"team": "Team", "conformant": "CONFORMANT", "nonconformant": "NON-CONFORMANT", "overall": "Overall",
            "incomplete": " (some shall rules not assessable)", "other": "Associations and other subjects",
-           "passed": "passed", "not_applicable": "not applicable"},
+           "passed": "passed", "not_applicable": "not applicable",
+           "future": "Records dated after as-of (flagged, not counted)"},
 }
 
 
@@ -34,6 +35,10 @@ def render(report: ComplianceReport, lang: str = "en", show_passes: bool = False
     if rest:
         lines.append(f"== {w['other']}")
         lines += _findings(rest, lang, show_passes)
+        lines.append("")
+    if report.future_records:
+        lines.append(f"== {w['future']}")
+        lines += [f"  ! {r}" for r in report.future_records]
         lines.append("")
     o = report.overall
     counts = ", ".join(f"{s} {n}" for s, n in o.counts.by_status.items() if n)
