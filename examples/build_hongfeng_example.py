@@ -21,10 +21,11 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲建国红梅志强晓东海燕春生文斌立新"
 SKILLS = ["first_aid", "mediation", "water_rescue", "fire_safety", "legal_aid", "psychology", "drone", "driving"]
 EVIDENCE = ["civil_registration", "charter", "code_of_conduct", "workstation", "signage", "culture_wall",
-            "recruitment_standard", "rules_system", "points_rules", "risk_assessment_plan",
+            "recruitment_standard", "rules_system", "points_rules", "risk_assessment_plan", "safety_education_base",
             "improvement_ledger", "inspection_archive"]
-PLATFORM = ["task_dispatch", "info_reporting", "learning", "service_record", "points", "archives",
-            "tiered_organisation", "member_review", "online_tasks", "sign_in", "auto_points", "points_exchange"]
+PLATFORM = ["task_dispatch", "info_reporting", "learning", "service_records", "points", "personnel_files",
+            "tiered_organisation", "member_review", "classification", "dynamic_update", "online_tasks", "sign_in",
+            "auto_points", "points_exchange", "awards_statistics"]
 
 
 def at(d: date, hour: int = 9, minute: int = 0) -> str:
@@ -66,7 +67,7 @@ class TeamBuilder:
             "core_services": [{"name": "矛盾纠纷化解", "plan": True, "process": True, "checklist": True}],
             "party_branch": {"secretary": self.name(), "secretary_role": "community_police_officer",
                              "brands": [f"红枫先锋{self.n}"]},
-            "platform_functions": PLATFORM,
+            "platform_functions": PLATFORM, "recruits_students_retirees_gig_workers": True,
         })
         units = []
         for s in range(2):
