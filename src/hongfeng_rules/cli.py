@@ -19,7 +19,8 @@ from .loading import load_dataset
 from .models import Dataset
 from .report.model import ComplianceReport
 from .report import html as html_report, junit as junit_report, markdown as markdown_report, sarif as sarif_report
-from .report import text as text_report
+from .report import derived_text, text as text_report
+from .derived_results import Derived
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
 from .output import write_atomic
@@ -72,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--format", default="text", choices=["text", "json"])
         if name == "matrix":
             p.add_argument("--format", default="markdown", choices=["markdown", "json"])
+
+    for name, text in [("levels", "member levels from the points ledger (7.2.2)"),
+                       ("stars", "team star titles from the year's ranking (7.2.3)")]:
+        p = sub.add_parser(name, help=text)
+        p.add_argument("path")
+        p.add_argument("--rules", "--pack", dest="packs", action="append", metavar="PACK")
+        p.add_argument("--format", default="text", choices=["text", "json"])
+        p.add_argument("--lang", default="en", choices=["zh", "en"])
+        if name == "levels":
+            p.add_argument("--as-of", help="the day the ledger is summed to (default: now)")
+        else:
+            p.add_argument("--year", type=int, help="the year ranked (default: this year)")
+            p.add_argument("--scope", help="all, association, or an association id (default: the rule's)")
 
     for p in (rules.choices.values()):
         _limit_options(p)
@@ -210,7 +224,32 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "schema": cmd_schema}
+def cmd_derived(args) -> int:
+    """`levels` / `stars`: only the derived results, as of a day or for a year."""
+    kind = "levels" if args.command == "levels" else "ranking"
+    args.period = str(args.year) if getattr(args, "year", None) else None
+    args.as_of = getattr(args, "as_of", None)
+    period, as_of = period_and_as_of(args)
+    dataset = load_dataset(args.path)
+    scope = getattr(args, "scope", None)
+    known = {"all", "association"} | {a.id for a in dataset.associations or []}
+    if scope is not None and scope not in known:
+        raise InputError([Problem("command line", f"unknown scope {scope!r}; known: {sorted(known)}", field="--scope")])
+    packs = []
+    for pack in load_packs(args.packs or ["hongfeng"]):
+        rules = [r for r in pack.rules if r.rule.check.kind == kind]
+        if scope is not None:
+            rules = [dataclasses.replace(r, evaluate=r.rule.check.model_copy(update={"scope": scope})
+                                         .compile(r.subject_collection)) for r in rules]
+        packs.append(dataclasses.replace(pack, rules=rules))
+    derived = audit(dataset, packs, period, as_of, dataset_label=args.path).derived or Derived()
+    sys.stdout.write(derived.model_dump_json(indent=2) + "\n" if args.format == "json"
+                     else derived_text.render(derived, args.lang))
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "schema": cmd_schema, "levels": cmd_derived,
+            "stars": cmd_derived}
 
 if __name__ == "__main__":
     sys.exit(main())

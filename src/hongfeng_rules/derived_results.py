@@ -131,6 +131,8 @@ def collect(rules, ctx) -> Derived | None:
             if rule.applies(record, ctx) is not True:
                 continue
             result = rule.evaluate(record, ctx)
+            if result is None:  # e.g. a team outside the ranking's scope
+                continue
             result.rule_id, result.clause = rule.rule.id, rule.rule.clause
             (out.levels if isinstance(result, MemberLevel) else out.stars).append(result)
     out.levels.sort(key=lambda r: (r.rule_id, r.member_id))

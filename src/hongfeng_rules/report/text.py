@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from . import derived_text
 from .model import ComplianceReport, Finding
 
 MARK = {"fail": "✗", "not_assessable": "?", "pending": "…", "waived": "~", "pass": "✓", "not_applicable": "-"}
@@ -36,6 +37,8 @@ def render(report: ComplianceReport, lang: str = "en", show_passes: bool = False
         lines.append(f"== {w['other']}")
         lines += _findings(rest, lang, show_passes)
         lines.append("")
+    if report.derived:
+        lines.append(derived_text.render(report.derived, lang, members=False))
     if report.future_records:
         lines.append(f"== {w['future']}")
         lines += [f"  ! {r}" for r in report.future_records]

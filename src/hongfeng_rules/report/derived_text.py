@@ -1,0 +1,59 @@
+"""Plain text for the derived section: member levels (7.2.2) and team star titles (7.2.3)."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..derived_results import Derived, MemberLevel, TeamTitle
+
+WORDS = {
+    "zh": {"levels": "义警级别", "stars": "星级评定", "none": "无", "points": "积分", "next": "距下一级",
+           "top": "最高级", "rank": "名次", "unranked": "未排名", "tied": "并列", "run": "连续", "years": "年",
+           "prior": "往年", "detail": "逐人明细"},
+    "en": {"levels": "Member levels", "stars": "Team star titles", "none": "none", "points": "points",
+           "next": "to next", "top": "top level", "rank": "rank", "unranked": "unranked", "tied": "tied with",
+           "run": "run", "years": "years", "prior": "prior", "detail": "per member"},
+}
+
+
+def render(derived: Derived | None, lang: str = "en", members: bool = True) -> str:
+    """Both tables (levels as counts per level unless `members`); empty when nothing is derived."""
+    if derived is None:
+        return ""
+    lines = []
+    if derived.levels and members:
+        lines += [f"== {WORDS[lang]['levels']} (7.2.2)"] + [level_line(r, lang) for r in derived.levels] + [""]
+    elif derived.levels:
+        ordered = sorted(derived.levels, key=lambda r: len(r.crossed))
+        counts = Counter(getattr(r.level, lang) if r.level else WORDS[lang]["none"] for r in ordered)
+        lines += [f"== {WORDS[lang]['levels']} (7.2.2)", "  " + ", ".join(f"{k} {n}" for k, n in counts.items()),
+                  f"  ({WORDS[lang]['detail']}: hongfeng-rules levels)", ""]
+    if derived.stars:
+        lines += [f"== {WORDS[lang]['stars']} (7.2.3)"] + [title_line(r, lang) for r in derived.stars] + [""]
+    lines += [f"note: {n}" for n in derived.notes]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def level_line(r: MemberLevel, lang: str) -> str:
+    w = WORDS[lang]
+    level = getattr(r.level, lang) if r.level else w["none"]
+    ahead = (f"{w['next']} {getattr(r.next.name, lang)}: {_n(r.points_to_next)}" if r.next else w["top"])
+    adjust = f", {_n(r.adjustments)} adj." if r.adjustments else ""
+    return f"  {r.member_id:<16} {_n(r.points):>6} {w['points']}  {level}  ({ahead}; {r.entries} entries{adjust})"
+
+
+def title_line(r: TeamTitle, lang: str) -> str:
+    w = WORDS[lang]
+    title = getattr(r.title, lang) if r.title else w["none"]
+    if r.rank is None:
+        return f"  {r.team_id:<10} {w['unranked']:<10} {title}  ({r.note})"
+    rank = f"{w['rank']} {r.rank}/{r.ranked}"
+    tie = f"; {w['tied']} {', '.join(r.tied_with)}" if r.tied_with else ""
+    prior = ", ".join(f"{p.year} {p.title or '-'} ({p.source})" for p in r.prior_years)
+    run = f"; {w['run']} {r.run} {w['years']}: {prior}" if r.prior_years else ""
+    return f"  {r.team_id:<10} {_n(r.score):>7} {rank:<12} {title}  ({r.year}, scope {r.scope}{tie}{run})"
+
+
+def _n(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
