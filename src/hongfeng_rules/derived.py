@@ -77,6 +77,15 @@ def _pre_job_by_member(ctx: Context) -> dict[str, int]:
     return counts
 
 
+def _passed_review_on(ctx: Context) -> dict[str, Any]:
+    """The day each member's earliest passed political review (政审) was completed."""
+    first: dict[str, Any] = {}
+    for r in ctx.index.records("political_reviews") or []:
+        if r.result == "passed" and r.completed_on is not None:
+            first[r.member_id] = min(first.get(r.member_id, r.completed_on), r.completed_on)
+    return first
+
+
 def _last_active_at(member, ctx: Context):
     last = ctx.memo("last_active", lambda: _last_active(ctx)).get(member.id)
     joined = day_start(member.join_date)
@@ -104,6 +113,12 @@ DERIVED: dict[str, Derived] = {
         "members", "times",
         lambda m, ctx: ctx.memo("pre_job_trainings", lambda: _pre_job_by_member(ctx)).get(m.id, 0),
         "pre-job trainings the member attended, any date up to as-of (not limited to the period)", ("trainings",),
+    ),
+    "political_review_passed_on": Derived(
+        "members", "day",
+        lambda m, ctx: ctx.memo("political_review_passed_on", lambda: _passed_review_on(ctx)).get(m.id),
+        "the day the member's earliest passed political review was completed (None: none passed)",
+        ("political_reviews",),
     ),
     "duration_hours": Derived(
         "trainings", "hour", lambda t, ctx: (t.end - t.start).total_seconds() / 3600,

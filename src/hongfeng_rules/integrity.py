@@ -70,6 +70,13 @@ REFERENCES = [
     Reference("patrols", "patrol_team_id", "patrol_teams"),
     Reference("patrol_team_checks", "patrol_team_id", "patrol_teams"),
     Reference("auxiliary_posts", "place_id", "places"),
+    Reference("workstations", "association_id", "associations"),
+    Reference("workstations", "team_ids", "teams"),
+    Reference("emergency_units", "association_id", "associations"),
+    Reference("emergency_units", "team_id", "teams"),
+    Reference("emergency_units", "member_ids", "members"),
+    Reference("incidents", "emergency_unit_id", "emergency_units"),
+    Reference("political_reviews", "member_id", "members"),
 ]
 
 
@@ -86,6 +93,7 @@ ORDER = [
     ("members", "insurance[].start", ("insurance[].end",)),
     ("members", "certificates[].valid_from", ("certificates[].valid_until",)),
     ("evidence", "issued_on", ("valid_until",)),
+    ("incidents", "alerted_at", ("arrived_at",)),
 ]
 # fields that name a time still to come, so a value after as-of is expected (a due date, a validity end)
 FUTURE_BY_NATURE = {"due", "valid_until", "extended_until", "end"}

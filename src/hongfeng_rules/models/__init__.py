@@ -4,6 +4,7 @@ from .casework import (AssistanceCase, Complaint, ComplaintFile, Dispute, Follow
                        ImprovementItem, Inspection, PatrolReport, PatrolSignIn)
 from .community import (AuxiliaryPost, CommitteeMember, GroupMember, OnlineGroup, Patrol, PatrolMember,
                         PatrolTeam, PatrolTeamCheck, Place, SecurityCommittee)
+from .emergency import EmergencyUnit, Incident, PoliticalReview, Workstation
 from .dataset import COLLECTIONS, KIND_TO_COLLECTION, Collection, Dataset
 from .members import Certificate, EquipmentIssue, InsuranceCover, Member, MemberFile
 from .organisation import Association, CoreService, PartyBranch, Team, Unit
@@ -17,4 +18,5 @@ __all__ = [
     "Training", "Unit",
     "AuxiliaryPost", "CommitteeMember", "GroupMember", "OnlineGroup", "Patrol", "PatrolMember", "PatrolTeam",
     "PatrolTeamCheck", "Place", "SecurityCommittee",
+    "EmergencyUnit", "Incident", "PoliticalReview", "Workstation",
 ]

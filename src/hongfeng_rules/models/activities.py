@@ -56,7 +56,10 @@ class Activity(StrictModel):
     id: Id
     team_id: Id
     kind: Literal[
-        "special", "patrol", "risk_check", "mediation", "assistance", "publicity", "joint_response", "other"
+        "special", "patrol", "risk_check", "mediation", "assistance", "publicity", "joint_response",
+        "school_guard",  # 护校岗
+        "online_watch",  # 关注网上动态: watching online activity
+        "other",
     ]
     title: str | None = None
     start: Instant

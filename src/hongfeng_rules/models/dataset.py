@@ -13,6 +13,7 @@ from .community import (AuxiliaryPost, CommitteeMember, GroupMember, OnlineGroup
                         PatrolTeam, PatrolTeamCheck, Place, SecurityCommittee)
 from .casework import (AssistanceCase, Complaint, Dispute, FollowUp, Hazard, ImprovementItem,
                        Inspection, PatrolReport, PatrolSignIn)
+from .emergency import EmergencyUnit, Incident, PoliticalReview, Workstation
 from .members import Member
 from .organisation import Association, Team, Unit
 from .scoring import Evidence, PointsEntry, TeamScore
@@ -61,6 +62,10 @@ class Dataset(StrictModel):
     patrols: list[Patrol] | None = None
     patrol_team_checks: list[PatrolTeamCheck] | None = None
     auxiliary_posts: list[AuxiliaryPost] | None = None
+    workstations: list[Workstation] | None = None
+    emergency_units: list[EmergencyUnit] | None = None
+    incidents: list[Incident] | None = None
+    political_reviews: list[PoliticalReview] | None = None
 
 
 COLLECTIONS: dict[str, Collection] = {
@@ -95,6 +100,10 @@ COLLECTIONS: dict[str, Collection] = {
         Collection("patrols", "patrol", Patrol, "start", event=True),
         Collection("patrol_team_checks", "patrol_team_check", PatrolTeamCheck, "at", event=True),
         Collection("auxiliary_posts", "auxiliary_post", AuxiliaryPost, "since"),
+        Collection("workstations", "workstation", Workstation),
+        Collection("emergency_units", "emergency_unit", EmergencyUnit),
+        Collection("incidents", "incident", Incident, "alerted_at", event=True),
+        Collection("political_reviews", "political_review", PoliticalReview, "completed_on"),
     ]
 }
 KIND_TO_COLLECTION = {c.kind: c.name for c in COLLECTIONS.values()}

@@ -1,0 +1,68 @@
+"""Town-level workstations (工作站), smallest emergency units (最小应急单元), the incidents they are alerted
+to, and political reviews (政审) of members.
+
+First used by the Gucheng practice pack; nothing here is specific to it. The response tier of a unit or of
+a dispatch is a label (`ring1`, …) whose meaning and time limit live in the rule files, not here.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import model_validator
+
+from .base import Id, Instant, StrictModel
+
+
+class Workstation(StrictModel):
+    """A volunteer-police workstation (义警工作站) of an association, usually one per town or community,
+    with the teams it manages (`team_ids`)."""
+
+    id: Id
+    association_id: Id
+    name: str
+    township: str | None = None  # 乡镇 / 社区 it serves
+    team_ids: list[Id] = []
+
+
+class EmergencyUnit(StrictModel):
+    """A smallest emergency unit (最小应急单元): a few members on call, linked with a police station or post."""
+
+    id: Id
+    association_id: Id
+    team_id: Id | None = None
+    name: str
+    tier: str | None = None  # the ring of the response circle it is assigned to (a label the rules name)
+    police_station: str | None = None  # 警务站 / 派出所 it is linked with (None: not recorded)
+    member_ids: list[Id] = []
+    status: Literal["active", "disbanded"] = "active"
+
+
+class Incident(StrictModel):
+    """One dispatch of an emergency unit to an incident (突发事件/警情): when the unit was alerted and when it
+    arrived on the scene. `tier` is the ring the dispatch was made under (recorded by the command system);
+    `arrived_at` None means no arrival is recorded."""
+
+    id: Id
+    emergency_unit_id: Id
+    tier: str
+    alerted_at: Instant
+    arrived_at: Instant | None = None
+    kind: str | None = None
+    place: str | None = None
+
+
+class PoliticalReview(StrictModel):
+    """A political review (政审) of a member: its result and the day it was completed."""
+
+    id: Id
+    member_id: Id
+    result: Literal["passed", "failed", "pending"]
+    completed_on: date | None = None  # None while pending
+    reviewer: str | None = None
+
+    @model_validator(mode="after")
+    def _completed_when_decided(self):
+        if self.result != "pending" and self.completed_on is None:
+            raise ValueError(f"a {self.result} review needs completed_on")
+        return self
