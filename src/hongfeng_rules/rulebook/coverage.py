@@ -67,8 +67,9 @@ def matrix_markdown(packs: list[RulePack]) -> str:
                 f"{counts[MISSING]} missing.", "",
                 "| clause | text | rules or reason |", "| --- | --- | --- |"]
         for r in rows:
-            cell = "<br>".join(f"`{x}`" for x in r.rules) if r.rules else (
-                f"not checkable: {r.reason}" if r.reason else f"**{MISSING}**")
+            parts = [f"`{x}`" for x in r.rules] + ([f"not checkable{' (part)' if r.rules else ''}: {r.reason}"]
+                                                    if r.reason else [])
+            cell = "<br>".join(parts) or f"**{MISSING}**"
             text = _cell(r.zh) if r.listed else "*(not listed in pack.yaml)*"
             out.append(f"| {r.clause} | {text} | {_cell(cell)} |")
         out.append("")

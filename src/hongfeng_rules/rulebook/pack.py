@@ -45,12 +45,8 @@ class RulePack:
         return self.manifest.pack
 
 
-NOT_CHECKABLE_PREFIX = "not-checkable"  # clause -> reason lists, merged into pack.yaml's not_checkable
-
-
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.name != MANIFEST and not p.name.endswith(CASES_SUFFIX)
-                  and not p.name.startswith(NOT_CHECKABLE_PREFIX))
+    return sorted(p for p in directory.glob("*.yaml") if p.name != MANIFEST and not p.name.endswith(CASES_SUFFIX))
 
 
 def load_pack(directory: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> RulePack:
