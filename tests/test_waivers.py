@@ -124,3 +124,20 @@ def test_waived_findings_render_in_every_format(check, tmp_path, capsys):
                         capsys.readouterr().out)[1])
     [waived] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == CORE]
     assert waived["suppressions"][0]["status"] == "accepted"
+
+
+def test_waiving_a_not_assessable_shall_rule_lifts_the_gate(check):
+    waivers = "waivers:\n" + waiver() + "".join(waiver(rule="tp-5.3.1-trainings", subject=t) for t in ("t1", "t2"))
+    code, report, _ = check(waivers=waivers)
+    assert finding(report, "tp-5.3.1-trainings", "t1")["waiver"]["waived_status"] == "not_assessable"
+    assert report["overall"]["complete"] and code == 0
+
+
+def test_expired_waivers_are_shown_in_markdown_and_html(check, tmp_path, capsys):
+    check(waivers="waivers:\n" + waiver(expires="2025-12-01"))
+    pack, data, path = tmp_path / "tpack", tmp_path / "export.json", tmp_path / "waivers.yaml"
+    main(rf.check_args(pack, data, "--format", "markdown", "--waivers", str(path)))
+    assert "### Expired waivers (1)" in capsys.readouterr().out
+    main(rf.check_args(pack, data, "--format", "html", "--waivers", str(path)))
+    html = capsys.readouterr().out
+    assert 'id="expired"' in html and "2025-12-01" in html

@@ -73,6 +73,8 @@ def load_waivers(path: str | os.PathLike) -> list[Waiver]:
             field = ".".join(str(k) for k in loc[2:]) or None
             reason = {"extra_forbidden": f"unknown field {loc[-1]!r} (allowed: {', '.join(_FIELDS)})",
                       "missing": f"required field {loc[-1]!r} is missing"}.get(err["type"], err["msg"])
+            if err["type"] == "value_error":
+                reason = str(err["ctx"]["error"])
             problems.append(Problem(doc.file, reason, line=doc.line_of(loc), record=record, field=field))
         raise InputError(problems) from None
     for i, waiver in enumerate(parsed.waivers):
