@@ -21,7 +21,7 @@ from hongfeng_rules import load_pack
 from hongfeng_rules.monitor import Monitor
 from hongfeng_rules.timecalc import SHANGHAI
 
-PACK = Path(__file__).resolve().parents[1] / "tests" / "monitor_rules"
+PACK = Path(__file__).resolve().parents[1] / "rules" / "hongfeng"
 
 
 def rss_mb() -> float:

@@ -23,9 +23,9 @@ from hongfeng_rules.monitor.engine import fnv1a32  # noqa: E402
 from hongfeng_rules.timecalc import SHANGHAI  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-PACK = load_pack(HERE / "monitor_rules")
+PACK = load_pack(HERE.parent / "rules" / "hongfeng")  # the shipped rule files: monitor and audit share them
 HAZARD, DISPUTE, COMPLAINT, INACTIVE = ("hf-6.2.3-major-hazard-report", "hf-6.3.3-major-follow-up",
-                                        "hf-7.3.3-complaint-feedback", "hf-5.2.7-inactive-members")
+                                        "hf-7.3.3-feedback", "hf-5.2.7-inactive-members")
 DEADLINE_RULES = {HAZARD, DISPUTE, COMPLAINT}
 
 
