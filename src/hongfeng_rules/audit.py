@@ -1,7 +1,6 @@
 """The batch audit: every compiled rule over every subject, into a ComplianceReport."""
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Iterable
@@ -16,6 +15,7 @@ from .models import COLLECTIONS, Dataset
 from .report.model import (STATUS_ORDER, ComplianceReport, Counts, Finding, PackInfo, Subject,
                            SubjectSummary, Text)
 from .rulebook.pack import CompiledRule, RulePack
+from .rulebook.spec import clause_key
 from .timecalc import Period, WorkCalendar, as_shanghai, default_calendar, time_left
 
 
@@ -132,10 +132,6 @@ def summarise(kind: str, id_: str, name: str | None, findings: list[Finding]) ->
         counts=Counts(by_status={s: by_status[s] for s in STATUS_ORDER},
                       failures_by_strength={s: failures[s] for s in ("shall", "should", "may")}),
     )
-
-
-def clause_key(clause: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.]", clause))
 
 
 def _finding_order(f: Finding):

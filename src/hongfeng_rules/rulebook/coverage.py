@@ -7,10 +7,10 @@ evidence-kind vocabulary (`pack.yaml` `evidence_kinds:`). `docs/coverage.md` and
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 
 from .pack import RulePack
+from .spec import clause_key
 
 MISSING = "MISSING"
 
@@ -24,11 +24,6 @@ class ClauseRow:
     rules: list[str] = field(default_factory=list)  # "id (strength)"
     reason: str | None = None
     listed: bool = True  # the clause is in pack.yaml's `clauses:`
-
-
-def clause_key(clause: str) -> tuple:
-    """Natural order: 5.2.9 < 5.2.10, P1.2 < P2.1; stable for any clause label."""
-    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", clause))
 
 
 def matrix(pack: RulePack) -> list[ClauseRow]:

@@ -15,6 +15,11 @@ Strength = Literal["shall", "should", "may"]
 PLACEHOLDERS = {"measured", "expected", "evidence", "count", "subject", "note", "due"}
 
 
+def clause_key(clause: str) -> tuple:
+    """Natural order of clause labels: 5.2.9 < 5.2.10, P1.2 < P2.1."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", clause))
+
+
 class Text(StrictModel):
     """A sentence in Chinese and English."""
 
