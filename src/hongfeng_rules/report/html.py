@@ -39,6 +39,7 @@ STATUS = {
     "zh": {"fail": "不符合", "not_assessable": "无法评估", "pending": "未到期", "waived": "已豁免",
            "pass": "符合", "not_applicable": "不适用"},
 }
+MARK = {"fail": "✗", "not_assessable": "?", "pending": "…", "waived": "~", "pass": "✓", "not_applicable": "–"}
 STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
 CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5rem;color:#1a1a1a;max-width:80rem}
@@ -47,7 +48,7 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;paddin
 th{background:#f0f0f0}td.num{text-align:right}
 .s-fail{background:#f4b6b6}.s-not_assessable{background:#f7dc8f}.s-pending{background:#cfe0f7}
 .s-waived{background:#ddd0f2}.s-pass{background:#c4e8c4}.s-not_applicable{background:#eee;color:#666}
-.matrix td{text-align:center;min-width:3rem}.verdict-no{color:#a00;font-weight:bold}.verdict-yes{color:#060;font-weight:bold}
+.wide{overflow-x:auto}.matrix td{text-align:center;min-width:1.8rem}.matrix th{white-space:nowrap}.verdict-no{color:#a00;font-weight:bold}.verdict-yes{color:#060;font-weight:bold}
 .finding{border-left:.4rem solid #bbb;padding:.25rem .75rem;margin:.75rem 0}
 .finding.s-fail{border-color:#c33;background:#fdf0f0}.finding.s-not_assessable{border-color:#c90;background:#fdf8ea}
 .finding.s-pending{border-color:#36c;background:#f0f5fd}.finding.s-waived{border-color:#74b;background:#f6f2fc}
@@ -109,9 +110,9 @@ def _matrix(report: ComplianceReport, rows, lang: str) -> list[str]:
     w, st = WORDS[lang], STATUS[lang]
     clauses = sorted({f.clause for f in report.findings}, key=clause_key)
     out = [f"<h2>{e(w['matrix'])}</h2>",
-           f'<p>{e(w["legend"])}: ' + " ".join(f'<span class="s-{s}">&nbsp;{e(st[s])}&nbsp;</span>'
+           f'<p>{e(w["legend"])}: ' + " ".join(f'<span class="s-{s}">&nbsp;{MARK[s]} {e(st[s])}&nbsp;</span>'
                                                 for s in STATUS_ORDER) + "</p>",
-           '<table class="matrix" id="matrix">',
+           '<div class="wide"><table class="matrix" id="matrix">',
            f"<tr><th>{e(w['team'])}</th>" + "".join(f"<th>{e(c)}</th>" for c in clauses) + "</tr>"]
     for anchor, label, findings in rows:
         cells = []
@@ -124,9 +125,10 @@ def _matrix(report: ComplianceReport, rows, lang: str) -> list[str]:
             counts = ", ".join(f"{st[s]} {sum(f.status == s for f in here)}" for s in STATUS_ORDER
                                if any(f.status == s for f in here))
             cells.append(f'<td class="s-{worst}" title="{e(c)}: {e(counts)}" data-status="{worst}">'
-                         f"{e(st[worst])}</td>")
-        out.append(f'<tr><th><a href="#{anchor}">{e(label)}</a></th>' + "".join(cells) + "</tr>")
-    out.append("</table>")
+                         f"{MARK[worst]}</td>")
+        out.append(f'<tr><th title="{e(label)}"><a href="#{anchor}">{e(label if anchor == "other" else label.split(" ")[0])}</a></th>'
+                   + "".join(cells) + "</tr>")
+    out.append("</table></div>")
     return out
 
 
@@ -135,10 +137,15 @@ def _findings(rows, lang: str) -> list[str]:
     out = [f"<h2>{e(w['findings'])}</h2>"]
     for anchor, label, findings in rows:
         out.append(f'<h3 id="{anchor}">{e(w["team"] if anchor != "other" else "")} {e(label)}</h3>')
-        shown = [f for f in findings if f.status not in ("pass", "not_applicable")]
-        passed = len(findings) - len(shown)
+        shown = [f for f in findings if f.status in ("fail", "not_assessable")]
+        later = [f for f in findings if f.status in ("pending", "waived")]
+        passed = len(findings) - len(shown) - len(later)
         out += [_finding(f, lang) for f in shown]
-        if not shown:
+        if later:
+            summary = ", ".join(f"{sum(f.status == s for f in later)} {STATUS[lang][s]}" for s in ("pending", "waived")
+                                if any(f.status == s for f in later))
+            out += [f"<details><summary>{e(summary)}</summary>"] + [_finding(f, lang) for f in later] + ["</details>"]
+        if not shown and not later:
             out.append(f"<p>{e(w['none'])}</p>")
         if passed:
             out.append(f"<p>{passed} {e(w['passes'])}</p>")
