@@ -106,6 +106,8 @@ def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem]):
                 reason = f"unknown field {loc[-1]!r}"
             elif err["type"] == "missing":
                 reason = f"required field {loc[-1]!r} is missing"
+            elif err["type"] == "value_error":
+                reason = reason.removeprefix("Value error, ")
             problems.append(Problem(doc.file, reason, line=doc.line_of(keys + tuple(loc)),
                                     record=_record_label(name, index, record), field=field or None))
         return None

@@ -35,6 +35,8 @@ OPERATORS = {"eq", "ne", "in", "not_in", "contains", "contains_all", "is_set", "
 FIELD_COMPARE = {f"{op}_field": cmp for op, cmp in COMPARE.items()}
 OPERATORS |= set(FIELD_COMPARE)
 AGE_UNITS = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days", "month": "months"}
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is a lint error, not a line from the C++ library on stderr
 
 
 class ConditionError(ValueError):
@@ -180,9 +182,11 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
         return lambda r, ctx: None if get(r, ctx) is None else cmp(len(get(r, ctx)))
     if op == "matches":
         try:
-            pattern = re2.compile(operand)
+            pattern = re2.compile(operand, _RE2_OPTIONS)
         except Exception as exc:  # re2 rejects back-references and other non-linear constructs
-            raise ConditionError(at, f"invalid pattern (RE2 syntax, linear time): {exc}") from None
+            reason = exc.args[0] if exc.args else exc
+            reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else reason
+            raise ConditionError(at, f"invalid pattern (RE2 syntax, linear time): {reason}") from None
         return lambda r, ctx: _maybe(get(r, ctx), lambda v: pattern.fullmatch(str(v)) is not None)
     if op == "not_older_than":
         if not (isinstance(operand, dict) and operand.get("unit") in AGE_UNITS and "value" in operand):
