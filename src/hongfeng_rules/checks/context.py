@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -18,7 +19,7 @@ class Context:
     calendar: WorkCalendar
     _memo: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def reference_date(self) -> date:
         """The day facts are judged on: the period's last day, or the as-of day if earlier."""
         return min(self.period.end, as_shanghai(self.as_of).date())

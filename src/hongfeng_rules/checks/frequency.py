@@ -5,10 +5,12 @@ Only whole periods that ended by the as-of date count, and for a subject with a 
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Literal
 
 from ..models import COLLECTIONS
 from ..timecalc import Period, whole_periods
+from ..timecalc.zone import local_date
 from .outcome import Outcome, not_applicable
 from .selection import Bound, Selection
 from .where import ConditionError
@@ -26,14 +28,16 @@ class FrequencyCheck(Selection, Bound):
 
         def evaluate(subject, ctx) -> Outcome:
             founded = getattr(subject, "founded_on", None)
-            judged, skipped = whole_periods(ctx.period, self.per, ctx.as_of, not_before=founded)
+            judged, skipped = ctx.memo(f"whole_periods:{self.per}:{founded}",
+                                       lambda: whole_periods(ctx.period, self.per, ctx.as_of, not_before=founded))
             if not judged:
                 status = "pending" if any(p.end >= ctx.reference_date for p in skipped) else "not_applicable"
                 return Outcome(status, note=f"no whole {self.per} of the period has ended by the as-of date")
             records = select(subject, ctx)
+            days = sorted(local_date(w) for w in (self._when(r, ctx) for r in records) if w is not None)
             missed, expected = [], ""
-            for part in judged:
-                n = sum(1 for r in records if part.contains(self._when(r, ctx)))
+            for part in judged:  # records per part by bisection: linear in records, not records × parts
+                n = bisect_right(days, part.end) - bisect_left(days, part.start)
                 met, expected = self.judge(n, ctx)
                 if met is None:
                     return not_applicable(expected)

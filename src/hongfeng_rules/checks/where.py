@@ -54,7 +54,24 @@ def compile_condition(cond: dict | None, model: type[BaseModel], at: str = "wher
     if not isinstance(cond, dict):
         raise ConditionError(at, "a condition must be a mapping of field to test")
     tests = [_compile_entry(key, value, model, f"{at}.{key}") for key, value in cond.items()]
-    return lambda record, ctx: _all(t(record, ctx) for t in tests)
+    return _conjunction(tests)
+
+
+def _conjunction(tests: list[Pred]) -> Pred:
+    """All tests, three-valued and short-circuiting like `_all`, without a generator per record."""
+    if len(tests) == 1:
+        return tests[0]
+
+    def conj(record, ctx):
+        unknown = False
+        for t in tests:
+            r = t(record, ctx)
+            if r is False:
+                return False
+            if r is None:
+                unknown = True
+        return None if unknown else True
+    return conj
 
 
 def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
@@ -78,7 +95,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
             tests.append(_compare_fields(op, operand, getter, model, f"{at}.{op}"))
             continue
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
-    return lambda r, ctx: _all(t(r, ctx) for t in tests)
+    return _conjunction(tests)
 
 
 def _field(path: str, model, at: str):
@@ -101,6 +118,9 @@ def _field(path: str, model, at: str):
             raise ConditionError(at, f"unknown field {part!r}; fields here: {allowed}")
         current = _inner_type(fields[part].annotation)
     parts = path.split(".")
+    if len(parts) == 1:
+        name = parts[0]
+        return (lambda record, ctx: getattr(record, name, None)), current, None
 
     def get(record, ctx):
         value = record
@@ -136,8 +156,7 @@ def _operand(raw: Any, unit: str | None, at: str):
     if isinstance(raw, str) and raw.startswith("$"):
         if raw not in VARIABLES:
             raise ConditionError(at, f"unknown variable {raw}; known: {list(VARIABLES)}")
-        name = raw[1:]
-        return lambda ctx: _variable(name, ctx)
+        return _VARIABLE_GETTERS[raw[1:]]
     if isinstance(raw, dict) and set(raw) == {"value", "unit"}:
         if unit is None:
             raise ConditionError(at, "a threshold with a unit needs a derived value with a unit")
@@ -152,6 +171,10 @@ def _operand(raw: Any, unit: str | None, at: str):
         except ValueError:
             pass
     return lambda ctx: raw
+
+
+_VARIABLE_GETTERS = {"as_of": lambda ctx: ctx.as_of, "period_start": lambda ctx: ctx.period.start,
+                     "period_end": lambda ctx: ctx.period.end, "reference_date": lambda ctx: ctx.reference_date}
 
 
 def _variable(name: str, ctx):
@@ -192,7 +215,8 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
         if not (isinstance(operand, dict) and operand.get("unit") in AGE_UNITS and "value" in operand):
             raise ConditionError(at, f"not_older_than takes {{value, unit}} with unit in {sorted(AGE_UNITS)}")
         span = relativedelta(**{AGE_UNITS[operand["unit"]]: operand["value"]})
-        return lambda r, ctx: _maybe(get(r, ctx), lambda v: _instant(v) >= ctx.as_of - span)
+        key = f"not_older_than:{span!r}"
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: _instant(v) >= ctx.memo(key, lambda: ctx.as_of - span))
     resolve = _operand(operand, unit, at)
     if op in COMPARE:
         cmp = COMPARE[op]

@@ -16,6 +16,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def as_shanghai(value: datetime) -> datetime:
     """Naive -> interpreted as Asia/Shanghai; aware -> converted to Asia/Shanghai."""
+    if type(value) is datetime and value.tzinfo is SHANGHAI:  # fast path: already Shanghai (every loaded instant)
+        return value
     if not isinstance(value, datetime):
         raise TypeError(f"expected a datetime, got {type(value).__name__}: {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -26,7 +28,7 @@ def as_shanghai(value: datetime) -> datetime:
 def local_date(value: date | datetime) -> date:
     """The Shanghai calendar date of a datetime; a plain date is returned as is."""
     if isinstance(value, datetime):
-        return as_shanghai(value).date()
+        return (value if value.tzinfo is SHANGHAI else as_shanghai(value)).date()
     return value
 
 
