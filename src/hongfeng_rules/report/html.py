@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from ..audit import clause_key
+from ..rulebook.spec import clause_key
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
 WORDS = {

@@ -19,7 +19,7 @@ import os
 from pathlib import PurePath
 from urllib.parse import quote
 
-from ..audit import clause_key
+from ..rulebook.spec import clause_key
 from ..models import KIND_TO_COLLECTION
 from .model import ComplianceReport, Finding
 
