@@ -35,6 +35,7 @@ YEAR = 2025
 PERIOD = "2025"
 AS_OF = "2026-01-15T12:00:00+08:00"
 TZ = "+08:00"
+_AS_OF_NAIVE = datetime(2026, 1, 15, 12)  # AS_OF as Shanghai wall-clock time
 
 # flaw -> the clause it breaks (every team draws each with probability violation_rate)
 FLAWS: dict[str, str] = {
@@ -86,6 +87,7 @@ FLAWS: dict[str, str] = {
     "inspection_without_checklist": "7.1.2",
     "inspection_without_report": "7.1.3",
     "inspection_not_archived": "7.1.4",
+    "few_complaint_channels": "7.3.1",
     "complaint_not_registered": "7.3.2",
     "complaint_file_incomplete": "7.3.4",
     "missed_quarterly_review": "7.4.1",
@@ -105,12 +107,11 @@ CERTIFICATES = ["red_cross_first_aid", "lifeguard", "people_mediator", "legal_pr
 PLATFORM_FUNCTIONS = ["task_dispatch", "information_reporting", "learning", "service_records", "points",
                       "personnel_files", "tiered_organisation", "member_review", "sign_in", "auto_scoring",
                       "points_exchange"]
-TEAM_EVIDENCE = {  # kind -> flaw that removes it
-    "workstation": "no_workstation", "signboard": None, "charter": "no_charter", "code_of_conduct": None,
+TEAM_EVIDENCE = {  # kind (as the hongfeng pack's manifest names them) -> flaw that removes it or lets it lapse
+    "workstation": "no_workstation", "signage": None, "charter": "no_charter", "code_of_conduct": None,
     "civil_registration": "no_civil_registration", "recruitment_standard": None, "rules_system": None,
-    "culture_wall": "no_culture_wall", "attendance_publicity": "no_attendance_publicity",
-    "risk_assessment_plan": "no_risk_assessment_plan", "patrol_plan": None, "points_rules": None,
-    "satisfaction_survey": None, "complaint_channels": None,
+    "culture_wall": "no_culture_wall", "safety_education_base": None, "points_rules": None,
+    "risk_assessment_plan": "no_risk_assessment_plan", "improvement_ledger": None, "patrol_plan": None,
 }
 ASSOCIATION_EVIDENCE = ["charter", "civil_registration", "development_plan"]
 SPECIALTIES = ["mediation", "rescue", "patrol", "anti_fraud", "traffic", "care", "water_rescue"]
@@ -394,8 +395,9 @@ class _Team:
                                         "due": (day + timedelta(days=rng.randint(20, 60))).isoformat()}
                 if "improvement_without_owner" in f and n == 0 and i == 0:
                     del item["owner"]
-                if rng.random() < 0.8:
-                    item["closed_at"] = _at(day + timedelta(days=rng.randint(5, 40)), 10)
+                closed = day + timedelta(days=rng.randint(5, 40))
+                if rng.random() < 0.8 and closed < _AS_OF_NAIVE.date():
+                    item["closed_at"] = _at(closed, 10)
                 self.out["improvements"].append(item)
 
     # ----------------------------------------------------------------- activities
@@ -457,13 +459,13 @@ class _Team:
                 for i, p in enumerate(a["participants"]):
                     self.out["patrol_sign_ins"].append({"id": f"{a['id']}-s{i + 1}", "team_id": tid,
                                                         "member_id": p["member_id"], "at": a["start"],
-                                                        "place": "巡逻点"})
+                                                        "place": "巡逻点", "activity_id": a["id"]})
 
     # ----------------------------------------------------------------- casework
     def casework(self) -> None:
         rng, f, tid, out = self.rng, self.flaws, self.tid, self.out
         for k in range(rng.randint(8, 15)):
-            found = datetime.combine(_DAYS[rng.randint(0, 355)], datetime.min.time()) + timedelta(hours=rng.randint(8, 20))
+            found = datetime.combine(_DAYS[rng.randint(0, 340)], datetime.min.time()) + timedelta(hours=rng.randint(8, 20))
             major = rng.random() < 0.2
             h: dict[str, Any] = {"id": f"{tid}-h{k + 1:02d}", "team_id": tid, "found_at": _iso(found),
                                  "place": "重点部位", "problem": "监控损坏", "suggestion": "报修", "major": major}
@@ -495,9 +497,10 @@ class _Team:
                 late = self.lapse()
                 if not (late and rng.random() < 0.3):
                     at = mediated + timedelta(days=rng.randint(35, 60) if late else rng.randint(5, 25))
-                    out["follow_ups"].append({"id": f"{did}-f1", "dispute_id": did, "at": _iso(at),
+                    if at <= _AS_OF_NAIVE:
+                        out["follow_ups"].append({"id": f"{did}-f1", "dispute_id": did, "at": _iso(at),
                                               "evaluation": "满意"})
-            elif rng.random() < 0.5:
+            elif rng.random() < 0.5 and mediated + timedelta(days=50) <= _AS_OF_NAIVE:
                 out["follow_ups"].append({"id": f"{did}-f1", "dispute_id": did,
                                           "at": _iso(mediated + timedelta(days=rng.randint(5, 50))),
                                           "evaluation": "满意"})
@@ -514,7 +517,8 @@ class _Team:
                                     "beneficiary_group": rng.choice(GROUPS), "started_at": _at(start, 10),
                                     "home_visit_at": _at(start - timedelta(days=rng.randint(1, 7)), 15),
                                     "kinds": rng.sample(HELP_KINDS, rng.randint(2, 3)), "records_kept": True,
-                                    "evaluated_at": _at(start + timedelta(days=rng.randint(20, 60)), 10)}
+                                    "evaluated_at": _at(min(start + timedelta(days=rng.randint(20, 60)),
+                                                            _AS_OF_NAIVE.date() - timedelta(days=1)), 10)}
             if k == 0 and "no_home_visit" in f:
                 del case["home_visit_at"]
             if k == 0 and "one_kind_of_help" in f:
@@ -578,6 +582,14 @@ class _Team:
             if valid_until:
                 e["valid_until"] = valid_until
             self.out["evidence"].append(e)
+        for q in range(4):  # attendance results published every quarter (5.2.9)
+            if "no_attendance_publicity" in self.flaws:
+                break
+            self.out["evidence"].append({"id": f"{self.tid}-e-attendance-q{q + 1}", "kind": "attendance_publication",
+                                         "team_id": self.tid, "issued_on": _quarter_days(q)[-3].isoformat()})
+        for channel in self.rng.sample(CHANNELS[:3], 1 if "few_complaint_channels" in self.flaws else 3):
+            self.out["evidence"].append({"id": f"{self.tid}-e-channel-{channel}", "kind": "complaint_channel",
+                                         "team_id": self.tid, "title": channel, "issued_on": "2022-01-01"})
 
     def points(self) -> None:
         rng, tid = self.rng, self.tid
