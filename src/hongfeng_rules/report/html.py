@@ -7,7 +7,7 @@ any network access.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from html import escape
 
 from ..rulebook.spec import clause_key
@@ -77,7 +77,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         "</dl>",
     ]
     return "\n".join(head + _overview(report, lang) + _matrix(report, rows, lang) + _findings(rows, lang)
-                     + _expired(report, lang) + ["</body>", "</html>", ""])
+                     + _expired(report, lang) + _derived(report, lang) + ["</body>", "</html>", ""])
 
 
 def _rows(report: ComplianceReport, lang: str) -> list[tuple[str, str, list[Finding]]]:
@@ -187,6 +187,39 @@ def _expired(report: ComplianceReport, lang: str) -> list[str]:
                    f"<td>{e(str(x['expires_on']))}</td><td>{e(x['approved_by'])}</td>"
                    f'<td class="s-{e(status)}">{e(STATUS[lang].get(status, status))}</td></tr>')
     out.append("</table>")
+    return out
+
+
+DERIVED_WORDS = {
+    "zh": {"stars": "星级评定（7.2.3）", "levels": "义警级别（7.2.2）", "team": "队伍", "score": "分数", "rank": "名次",
+           "title": "称号", "members": "人数", "none": "无级别"},
+    "en": {"stars": "Team star titles (7.2.3)", "levels": "Member levels (7.2.2)", "team": "Team", "score": "Score",
+           "rank": "Rank", "title": "Title", "members": "Members", "none": "no level"},
+}
+
+
+def _derived(report: ComplianceReport, lang: str) -> list[str]:
+    """Star titles per team, and how many members reached each level."""
+    d, w = report.derived, DERIVED_WORDS[lang]
+    if d is None:
+        return []
+    out = []
+    if d.stars:
+        out += [f"<h2>{e(w['stars'])}</h2>", '<table id="stars">',
+                f"<tr><th>{e(w['team'])}</th><th>{e(w['score'])}</th><th>{e(w['rank'])}</th><th>{e(w['title'])}</th></tr>"]
+        for t in d.stars:
+            rank = "–" if t.rank is None else f"{t.rank}/{t.ranked}"
+            score = "–" if t.score is None else f"{t.score:g}"
+            title = getattr(t.title, lang) if t.title else "–"
+            out.append(f"<tr><td>{e(t.team_id)}</td><td>{e(score)}</td><td>{e(rank)}</td><td>{e(title)}</td></tr>")
+        out.append("</table>")
+    if d.levels:
+        ordered = sorted(d.levels, key=lambda m: len(m.crossed))  # lowest level first
+        counts = Counter(getattr(m.level, lang) if m.level else w["none"] for m in ordered)
+        out += [f"<h2>{e(w['levels'])}</h2>", '<table id="levels">',
+                f"<tr><th>{e(w['title'])}</th><th>{e(w['members'])}</th></tr>"]
+        out += [f"<tr><td>{e(k)}</td><td>{n}</td></tr>" for k, n in counts.items()]
+        out.append("</table>")
     return out
 
 

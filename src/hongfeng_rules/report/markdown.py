@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .model import ComplianceReport, Finding
 
@@ -17,6 +18,12 @@ WORDS = {
            "failures": "不符合项", "unknown": "无法评估", "waived": "已豁免", "expired": "已过期的豁免",
            "more": "…… 另有 {n} 项（见完整报告）", "evidence": "证据", "none": "无",
            "period": "期间", "as_of": "评估时点", "until": "至"},
+}
+DERIVED_WORDS = {
+    "zh": {"stars": "星级评定", "levels": "义警级别", "team": "队伍", "score": "分数", "rank": "名次", "title": "称号",
+           "none": "无级别"},
+    "en": {"stars": "Team star titles", "levels": "Member levels", "team": "team", "score": "score", "rank": "rank",
+           "title": "title", "none": "no level"},
 }
 STATUSES = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
 STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
@@ -52,7 +59,28 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         out += [f"- `{code(x['rule_id'])}` {md(x['subject_id'])} — {w['until']} {md(str(x['expires_on']))}, "
                 f"{md(x['approved_by'])}" for x in report.expired_waivers]
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + _derived(report, lang))
+
+
+def _derived(report: ComplianceReport, lang: str) -> list[str]:
+    """Star titles (7.2.3) as a table and member levels (7.2.2) as counts per level."""
+    d, w = report.derived, DERIVED_WORDS[lang]
+    if d is None:
+        return []
+    out = []
+    if d.stars:
+        out += [f"### {w['stars']} (7.2.3)", "", f"| {w['team']} | {w['score']} | {w['rank']} | {w['title']} |",
+                "|---|---:|---:|---|"]
+        for t in d.stars:
+            score = "–" if t.score is None else f"{t.score:g}"
+            rank = "–" if t.rank is None else f"{t.rank}/{t.ranked}"
+            out.append(f"| {md(t.team_id)} | {score} | {rank} | {md(getattr(t.title, lang) if t.title else '–')} |")
+        out.append("")
+    if d.levels:
+        ordered = sorted(d.levels, key=lambda m: len(m.crossed))  # lowest level first
+        counts = Counter(getattr(m.level, lang) if m.level else w["none"] for m in ordered)
+        out += [f"### {w['levels']} (7.2.2)", "", ", ".join(f"{md(k)}: {n}" for k, n in counts.items()), ""]
+    return out
 
 
 def _line(f: Finding, lang: str) -> str:
