@@ -33,7 +33,7 @@ class EmergencyUnit(StrictModel):
     team_id: Id | None = None
     name: str
     tier: str | None = None  # the ring of the response circle it is assigned to (a label the rules name)
-    police_station: str | None = None  # 警务站 / 派出所 it is linked with (None: not recorded)
+    linked_stations: list[str] | None = None  # 警务站 / 派出所 it works with (None: not recorded; []: none)
     member_ids: list[Id] = []
     status: Literal["active", "disbanded"] = "active"
 
