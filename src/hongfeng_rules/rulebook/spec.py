@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
 from typing import Any, Literal
 
@@ -70,10 +71,16 @@ class Rule(StrictModel):
     @classmethod
     def _known_placeholders(cls, message: Text) -> Text:
         for lang, text in (("zh", message.zh), ("en", message.en)):
-            for name in re.findall(r"{(\w+)}", text):
-                if name not in PLACEHOLDERS:
+            try:  # plain {name} only: no attribute or index access, conversion or format spec
+                fields = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text)
+                          if name is not None]
+            except ValueError as exc:
+                raise ValueError(f"message.{lang}: {exc} (write {{{{ and }}}} for literal braces)") from None
+            for name, conv, spec in fields:
+                if name not in PLACEHOLDERS or conv or spec:
                     raise ValueError(
-                        f"message.{lang}: unknown placeholder {{{name}}}; allowed: {sorted(PLACEHOLDERS)}"
+                        f"message.{lang}: unknown placeholder {{{name}{'!' + conv if conv else ''}"
+                        f"{':' + spec if spec else ''}}}; allowed: {sorted(PLACEHOLDERS)}"
                     )
         return message
 
