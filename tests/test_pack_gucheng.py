@@ -57,6 +57,8 @@ def test_manifest_says_the_source_is_an_article():
 
 
 def test_quotes_are_the_articles_sentences():
+    if not ARTICLE.is_file():
+        pytest.skip(f"the source article is not at {ARTICLE}")
     article = ARTICLE.read_text(encoding="utf-8")
     for clause, text in PACK.manifest.clauses.items():
         assert text.zh in article, clause
