@@ -92,8 +92,8 @@ def subject_of(collection: str, record, index: Index) -> Subject:
     association_id = record.id if collection == "associations" else getattr(record, "association_id", None)
     if association_id is None and team_id is not None:
         association_id = getattr(index.by_id("teams").get(team_id), "association_id", None)
-    return Subject(kind=kind, id=record.id, name=getattr(record, "name", None), team_id=team_id,
-                   association_id=association_id)
+    return Subject.model_construct(kind=kind, id=record.id, name=getattr(record, "name", None), team_id=team_id,
+                                   association_id=association_id)
 
 
 def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context) -> Finding:
@@ -104,18 +104,22 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
         "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
         "due": outcome.due.isoformat() if outcome.due else "",
     }
-    message = Text(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
+    # Text and Subject hold plain strings built here: model_construct skips re-validating them per finding
     if outcome.status != "fail" and outcome.note:
-        message = Text(zh=f"{_STATUS_ZH[outcome.status]}：{outcome.note}", en=f"{outcome.status}: {outcome.note}")
+        message = Text.model_construct(zh=f"{_STATUS_ZH[outcome.status]}：{outcome.note}",
+                                       en=f"{outcome.status}: {outcome.note}")
     elif outcome.status == "pass":
-        message = Text(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}")
+        message = Text.model_construct(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}")
+    else:
+        message = Text.model_construct(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
     left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
     return Finding(
-        rule_id=spec.id, pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause, strength=spec.strength,
+        rule_id=spec.id, title=Text.model_construct(zh=spec.title.zh, en=spec.title.en), pack=rule.pack,
+        pack_version=rule.pack_version, clause=spec.clause, strength=spec.strength,
         status=outcome.status, subject=subject, measured=_plain(outcome.measured), expected=_plain(outcome.expected),
         evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
         time_left_hours=round(left, 2) if left is not None else None, message=message,
-        source=Text(zh=spec.source.zh, en=spec.source.en), rule_file=rule.file,
+        source=Text.model_construct(zh=spec.source.zh, en=spec.source.en), rule_file=rule.file,
     )
 
 

@@ -59,12 +59,16 @@ class LevelsCheck(Selection):
         get, _, _ = _field(self.amount, COLLECTIONS[self.of].model, "check.amount")
         of = self.of
 
+        steps_on: dict[date, list[Step]] = {}
+
         def derive(subject, ctx) -> MemberLevel:
             on = ctx.reference_date
             entries = [r for r in select(subject, ctx) if _on_or_before(ctx.when(of, r), on)]
             amounts = [get(r, ctx) or 0 for r in entries]
             total = sum(amounts)
-            steps = self.steps(on)
+            steps = steps_on.get(on)
+            if steps is None:  # the table in force is the same for every member: build it once a day
+                steps = steps_on[on] = self.steps(on)
             crossed = [s for s in steps if total >= s.at_least]
             ahead = [s for s in steps if total < s.at_least]
             team_id = getattr(subject, "team_id", None)
