@@ -31,6 +31,7 @@ class Subject(ReportModel):
 
 class Finding(ReportModel):
     rule_id: str
+    title: Text
     pack: str
     pack_version: str
     clause: str

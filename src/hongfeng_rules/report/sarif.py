@@ -76,7 +76,7 @@ def _descriptor(f: Finding, pack, lang: str) -> dict:
     return {
         "id": f.rule_id,
         "name": f.rule_id,
-        "shortDescription": {"text": f"{f.clause} ({f.strength}) {source}"},
+        "shortDescription": {"text": f"{f.clause} ({f.strength}) {getattr(f.title, lang)}"},
         "fullDescription": {"text": source},
         "help": {"text": help_text},
         "defaultConfiguration": {"level": LEVEL[f.strength]},
