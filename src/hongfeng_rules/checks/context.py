@@ -34,6 +34,13 @@ class Context:
         time_field = COLLECTIONS[collection].time_field
         return getattr(record, time_field, None) if time_field else None
 
+    def not_after_as_of(self, collection: str, record: Any) -> bool:
+        """False for a record dated after the as-of instant: it is flagged in the report, never counted."""
+        when = self.when(collection, record)
+        if when is None:
+            return True
+        return when <= self.as_of if isinstance(when, datetime) else when <= self.reference_date
+
     def in_period(self, collection: str, record: Any) -> bool:
         """True when the record's time lies inside the evaluation period and not after as-of."""
         when = self.when(collection, record)

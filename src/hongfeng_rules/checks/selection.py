@@ -36,7 +36,8 @@ class Selection(StrictModel):
 
         def select(subject, ctx) -> list[Any]:
             related = ctx.index.related(of, via, subject.id)
-            return [r for r in related if (not in_period or ctx.in_period(of, r)) and keep(r, ctx) is True]
+            return [r for r in related if (ctx.in_period(of, r) if in_period else ctx.not_after_as_of(of, r))
+                    and keep(r, ctx) is True]
 
         return select
 

@@ -118,7 +118,7 @@ def validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
     for err in exc.errors(include_url=False):
         keys = tuple(k for i, k in enumerate(err["loc"]) if not (i > 0 and err["loc"][i - 1] == "check"
                                                                  and k in CHECK_KINDS))
-        reason = err["msg"]
+        reason = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             reason = f"unknown key {keys[-1]!r}"
         elif err["type"] == "missing":
