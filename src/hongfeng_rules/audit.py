@@ -155,4 +155,4 @@ class _Blank(dict):
 
 
 def _fill(template: str, values: dict) -> str:
-    return template.format_map(_Blank(values))
+    return template.format_map(_Blank(values)).strip()

@@ -21,7 +21,7 @@ class DocumentCheck(StrictModel):
         def evaluate(subject, ctx) -> Outcome:
             docs = [d for d in ctx.index.related("evidence", via, subject.id) if d.kind == self.document]
             if not docs:
-                return Outcome("fail", "none", self.document)
+                return Outcome("fail", "none", self.document, note="no record of this kind")
             day = ctx.reference_date
             valid = [d for d in docs if (d.issued_on is None or d.issued_on <= day)
                      and (d.valid_until is None or d.valid_until >= day)]
