@@ -7,10 +7,11 @@ any network access.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from html import escape
 
 from ..rulebook.spec import clause_key
+from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
 WORDS = {
@@ -190,14 +191,6 @@ def _expired(report: ComplianceReport, lang: str) -> list[str]:
     return out
 
 
-DERIVED_WORDS = {
-    "zh": {"stars": "星级评定（7.2.3）", "levels": "义警级别（7.2.2）", "team": "队伍", "score": "分数", "rank": "名次",
-           "title": "称号", "members": "人数", "none": "无级别"},
-    "en": {"stars": "Team star titles (7.2.3)", "levels": "Member levels (7.2.2)", "team": "Team", "score": "Score",
-           "rank": "Rank", "title": "Title", "members": "Members", "none": "no level"},
-}
-
-
 def _derived(report: ComplianceReport, lang: str) -> list[str]:
     """Star titles per team, and how many members reached each level."""
     d, w = report.derived, DERIVED_WORDS[lang]
@@ -205,23 +198,16 @@ def _derived(report: ComplianceReport, lang: str) -> list[str]:
         return []
     out = []
     if d.stars:
-        out += [f"<h2>{e(w['stars'])}</h2>", '<table id="stars">',
-                f"<tr><th>{e(w['team'])}</th><th>{e(w['score'])}</th><th>{e(w['rank'])}</th><th>{e(w['title'])}</th></tr>"]
-        for t in d.stars:
-            rank = "–" if t.rank is None else f"{t.rank}/{t.ranked}"
-            score = "–" if t.score is None else f"{t.score:g}"
-            title = getattr(t.title, lang) if t.title else "–"
-            out.append(f"<tr><td>{e(t.team_id)}</td><td>{e(score)}</td><td>{e(rank)}</td><td>{e(title)}</td></tr>")
+        out += [f"<h2>{e(w['stars'])}</h2>", '<table id="stars">', "<tr>" + "".join(
+            f"<th>{e(w[k])}</th>" for k in ("team", "score", "rank", "title")) + "</tr>"]
+        out += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in star_rows(d, lang)]
         out.append("</table>")
     if d.levels:
-        ordered = sorted(d.levels, key=lambda m: len(m.crossed))  # lowest level first
-        counts = Counter(getattr(m.level, lang) if m.level else w["none"] for m in ordered)
         out += [f"<h2>{e(w['levels'])}</h2>", '<table id="levels">',
                 f"<tr><th>{e(w['title'])}</th><th>{e(w['members'])}</th></tr>"]
-        out += [f"<tr><td>{e(k)}</td><td>{n}</td></tr>" for k, n in counts.items()]
+        out += [f"<tr><td>{e(k)}</td><td>{n}</td></tr>" for k, n in level_counts(d, lang)]
         out.append("</table>")
     return out
-
 
 def _verdict(conformant: bool, complete: bool, lang: str) -> str:
     w = WORDS[lang]

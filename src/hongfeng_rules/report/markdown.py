@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
+from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
 from .model import ComplianceReport, Finding
 
 MAX_LISTED = 50
@@ -18,12 +18,6 @@ WORDS = {
            "failures": "不符合项", "unknown": "无法评估", "waived": "已豁免", "expired": "已过期的豁免",
            "more": "…… 另有 {n} 项（见完整报告）", "evidence": "证据", "none": "无",
            "period": "期间", "as_of": "评估时点", "until": "至"},
-}
-DERIVED_WORDS = {
-    "zh": {"stars": "星级评定", "levels": "义警级别", "team": "队伍", "score": "分数", "rank": "名次", "title": "称号",
-           "none": "无级别"},
-    "en": {"stars": "Team star titles", "levels": "Member levels", "team": "team", "score": "score", "rank": "rank",
-           "title": "title", "none": "no level"},
 }
 STATUSES = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
 STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
@@ -69,19 +63,13 @@ def _derived(report: ComplianceReport, lang: str) -> list[str]:
         return []
     out = []
     if d.stars:
-        out += [f"### {w['stars']} (7.2.3)", "", f"| {w['team']} | {w['score']} | {w['rank']} | {w['title']} |",
+        out += [f"### {w['stars']}", "", f"| {w['team']} | {w['score']} | {w['rank']} | {w['title']} |",
                 "|---|---:|---:|---|"]
-        for t in d.stars:
-            score = "–" if t.score is None else f"{t.score:g}"
-            rank = "–" if t.rank is None else f"{t.rank}/{t.ranked}"
-            out.append(f"| {md(t.team_id)} | {score} | {rank} | {md(getattr(t.title, lang) if t.title else '–')} |")
+        out += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in star_rows(d, lang)]
         out.append("")
     if d.levels:
-        ordered = sorted(d.levels, key=lambda m: len(m.crossed))  # lowest level first
-        counts = Counter(getattr(m.level, lang) if m.level else w["none"] for m in ordered)
-        out += [f"### {w['levels']} (7.2.2)", "", ", ".join(f"{md(k)}: {n}" for k, n in counts.items()), ""]
+        out += [f"### {w['levels']}", "", ", ".join(f"{md(k)}: {n}" for k, n in level_counts(d, lang)), ""]
     return out
-
 
 def _line(f: Finding, lang: str) -> str:
     subject = f"{md(f.subject.kind)} {md(f.subject.id)}"
