@@ -85,7 +85,7 @@ def test_raising_a_limit_lets_the_file_through(capsys):
 
 def test_rules_lint_takes_the_limits_too(capsys):
     code, _, err = run(capsys, "rules", "lint", str(PACK), "--max-file-bytes", "50")
-    assert code == 2 and len(err) == 3 and all("(Limits.max_file_bytes)" in line for line in err)
+    assert code == 2 and len(err) == 3 and all("(limit: --max-file-bytes)" in line for line in err)
 
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(monkeypatch, capsys):

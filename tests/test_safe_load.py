@@ -321,7 +321,7 @@ def test_size_checked_before_reading(tmp_path):
     assert time.perf_counter() - start < 2
     small = tmp_path / "small.yaml"
     small.write_text("a: 123456\n")
-    with pytest.raises(InputError, match="Limits.max_file_bytes"):
+    with pytest.raises(InputError, match="--max-file-bytes"):
         read_document(small, Limits(max_file_bytes=4))
 
 

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--year", type=int, help="the year ranked (default: this year)")
             p.add_argument("--scope", help="all, association, or an association id (default: the rule's)")
 
-    for p in (rules.choices.values()):
+    for p in [*rules.choices.values(), sub.choices["levels"], sub.choices["stars"]]:
         _limit_options(p)
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=["dataset", "report"])
@@ -230,13 +230,13 @@ def cmd_derived(args) -> int:
     args.period = str(args.year) if getattr(args, "year", None) else None
     args.as_of = getattr(args, "as_of", None)
     period, as_of = period_and_as_of(args)
-    dataset = load_dataset(args.path)
+    dataset = load_dataset(args.path, limits_of(args))
     scope = getattr(args, "scope", None)
     known = {"all", "association"} | {a.id for a in dataset.associations or []}
     if scope is not None and scope not in known:
         raise InputError([Problem("command line", f"unknown scope {scope!r}; known: {sorted(known)}", field="--scope")])
     packs = []
-    for pack in load_packs(args.packs or ["hongfeng"]):
+    for pack in load_packs(args.packs or ["hongfeng"], limits_of(args)):
         rules = [r for r in pack.rules if r.rule.check.kind == kind]
         if scope is not None:
             rules = [dataclasses.replace(r, evaluate=r.rule.check.model_copy(update={"scope": scope})
