@@ -9,6 +9,7 @@ from . import __version__
 from .checks.context import Context
 from .checks.outcome import Outcome, not_assessable
 from .derived_results import collect as collect_derived, is_derived
+from .gcpause import paused_gc
 from .index import Index
 from .integrity import records_after
 from .models import COLLECTIONS, Dataset
@@ -24,8 +25,13 @@ def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period
     """Run every rule of the packs over the dataset for a period, judged as of an instant."""
     packs = [packs] if isinstance(packs, RulePack) else list(packs)
     period = Period.parse(period) if isinstance(period, str) else period
-    as_of = as_shanghai(as_of)
-    ctx = Context(Index(dataset), period, as_of, calendar or default_calendar())
+    with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
+        ctx = Context(Index(dataset), period, as_shanghai(as_of), calendar or default_calendar())
+        return _report(dataset, packs, ctx, dataset_label)
+
+
+def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label: str) -> ComplianceReport:
+    period, as_of = ctx.period, ctx.as_of
     findings = [f for pack in packs for rule in pack.rules if not is_derived(rule) for f in run_rule(rule, ctx)]
     derived = collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
     findings.sort(key=_finding_order)
@@ -67,6 +73,7 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
         outcome = not_assessable(f"the dataset has no {rule.subject_collection}")
         return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
     event = COLLECTIONS[rule.subject_collection].event
+    subjects = ctx.memo(f"subjects:{rule.subject_collection}", dict)  # one Subject per record, shared by rules
     out = []
     for record in records:
         if event and not ctx.in_period(rule.subject_collection, record):
@@ -77,7 +84,10 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
             outcome = not_assessable("the dataset has no " + ", ".join(missing))
         else:
             outcome = rule.evaluate(record, ctx)
-        out.append(make_finding(rule, subject_of(rule.subject_collection, record, ctx.index), outcome, ctx))
+        subject = subjects.get(record.id)
+        if subject is None:
+            subject = subjects[record.id] = subject_of(rule.subject_collection, record, ctx.index)
+        out.append(make_finding(rule, subject, outcome, ctx))
     return out
 
 
@@ -97,30 +107,42 @@ def subject_of(collection: str, record, index: Index) -> Subject:
 
 
 def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context) -> Finding:
-    spec = rule.rule
-    values = {
-        "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
-        "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
-        "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
-        "due": outcome.due.isoformat() if outcome.due else "",
-    }
-    # Text and Subject hold plain strings built here: model_construct skips re-validating them per finding
+    """One finding. Every part is built here from validated data, so the models are constructed without
+    re-validation; the parts that are the same for every finding of a rule are built once per rule."""
+    spec, fixed = rule.rule, _fixed_parts(rule)
     if outcome.status != "fail" and outcome.note:
         message = Text.model_construct(zh=f"{_STATUS_ZH[outcome.status]}：{outcome.note}",
                                        en=f"{outcome.status}: {outcome.note}")
     elif outcome.status == "pass":
-        message = Text.model_construct(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}")
+        message = fixed["pass_message"]
     else:
+        values = {
+            "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
+            "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
+            "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
+            "due": outcome.due.isoformat() if outcome.due else "",
+        }
         message = Text.model_construct(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
     left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
-    return Finding(
-        rule_id=spec.id, title=Text.model_construct(zh=spec.title.zh, en=spec.title.en), pack=rule.pack,
-        pack_version=rule.pack_version, clause=spec.clause, strength=spec.strength,
-        status=outcome.status, subject=subject, measured=_plain(outcome.measured), expected=_plain(outcome.expected),
-        evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
-        time_left_hours=round(left, 2) if left is not None else None, message=message,
-        source=Text.model_construct(zh=spec.source.zh, en=spec.source.en), rule_file=rule.file,
+    return Finding.model_construct(
+        **fixed["fields"], status=outcome.status, subject=subject, measured=_plain(outcome.measured),
+        expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
+        time_left_hours=round(left, 2) if left is not None else None, message=message, waiver=None,
     )
+
+
+def _fixed_parts(rule: CompiledRule) -> dict:
+    """The parts of a finding that only depend on its rule, built on first use."""
+    if rule.finding_parts is None:
+        spec = rule.rule
+        rule.finding_parts = {
+            "pass_message": Text.model_construct(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}"),
+            "fields": dict(rule_id=spec.id, title=Text.model_construct(zh=spec.title.zh, en=spec.title.en),
+                           pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause,
+                           strength=spec.strength, source=Text.model_construct(zh=spec.source.zh, en=spec.source.en),
+                           rule_file=rule.file),
+        }
+    return rule.finding_parts
 
 
 _STATUS_ZH = {"pending": "未到期", "not_assessable": "无法评估", "not_applicable": "不适用", "waived": "已豁免",

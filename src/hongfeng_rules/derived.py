@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from dateutil.relativedelta import relativedelta
 
 from .checks.context import Context
 from .timecalc import day_start
@@ -28,7 +27,8 @@ class Derived:
 def _age_years(member, ctx: Context):
     if member.birth_date is None:
         return None
-    return relativedelta(ctx.reference_date, member.birth_date).years
+    day, born = ctx.reference_date, member.birth_date
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))  # whole years, as relativedelta
 
 
 def _hours_by_member(ctx: Context) -> dict[str, float]:

@@ -38,8 +38,8 @@ class Index:
             self._by_id[collection] = {r.id: r for r in self.records(collection) or []}
         return self._by_id[collection]
 
-    def related(self, collection: str, via: str, owner_id: Any) -> list[Any]:
-        """The records of `collection` whose `via` path holds `owner_id`."""
+    def groups(self, collection: str, via: str) -> dict[Any, list[Any]]:
+        """The records of `collection` grouped by every value their `via` path holds."""
         key = (collection, via)
         groups = self._groups.get(key)
         if groups is None:
@@ -48,7 +48,11 @@ class Index:
                 for value in _unique(values_at(record, via)):
                     groups[value].append(record)
             self._groups[key] = groups
-        return groups.get(owner_id, [])
+        return groups
+
+    def related(self, collection: str, via: str, owner_id: Any) -> list[Any]:
+        """The records of `collection` whose `via` path holds `owner_id`."""
+        return self.groups(collection, via).get(owner_id, [])
 
 
 def _unique(values: Iterable[Any]) -> list[Any]:

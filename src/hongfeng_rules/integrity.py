@@ -8,9 +8,11 @@ is an error here.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .checks.where import _inner_type
 from .index import values_at
 from .models import COLLECTIONS, Dataset
 
@@ -145,6 +147,13 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
+@functools.lru_cache(maxsize=None)
+def _dated_fields(model) -> tuple[str, ...]:
+    """The top-level date and instant fields of a record type that cannot lie in the future."""
+    return tuple(name for name, info in model.model_fields.items() if name not in FUTURE_BY_NATURE
+                 and _inner_type(info.annotation) in (date, datetime))
+
+
 def records_after(dataset: Dataset, as_of: datetime, limit: int = 100) -> list[str]:
     """Records dated after the as-of instant (a report dated in the future): flagged in the report.
 
@@ -153,11 +162,12 @@ def records_after(dataset: Dataset, as_of: datetime, limit: int = 100) -> list[s
     At most `limit` lines, then '… and N more'.
     """
     out = []
-    for name in COLLECTIONS:
-        for i, record in enumerate(getattr(dataset, name) or []):
-            for field in type(record).model_fields:
+    for name, collection in COLLECTIONS.items():
+        fields = _dated_fields(collection.model)
+        for i, record in enumerate(getattr(dataset, name) or [] if fields else []):
+            for field in fields:
                 value = getattr(record, field)
-                if field in FUTURE_BY_NATURE or not isinstance(value, date):
+                if value is None:
                     continue
                 late = value > as_of if isinstance(value, datetime) else value > as_of.date()
                 if late:

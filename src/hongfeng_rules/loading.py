@@ -7,29 +7,32 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import InputError, Problem
 from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
+from .gcpause import paused_gc
 from .safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 
 SUFFIXES = (".json", ".yaml", ".yml")
 _ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
 
 
+Source = Callable[[], tuple[Document, tuple]]  # reads (or returns) the document and the key path of a collection
+
+
 def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """A validated Dataset, or InputError listing every problem found."""
     path = Path(path)
-    if path.is_dir():
-        sources = _folder_sources(path, limits)
-    elif path.exists():
-        sources = _file_sources(path, limits)
-    else:
-        raise InputError([Problem(str(path), "no such file or folder")])
-    return _build(sources)
+    with paused_gc():
+        if path.is_dir():
+            return _build(_folder_sources(path, limits))
+        if path.exists():
+            return _build(_document_sources(read_document(path, limits)))
+    raise InputError([Problem(str(path), "no such file or folder")])
 
 
 def dataset_from_document(doc: Document) -> Dataset:
@@ -37,25 +40,32 @@ def dataset_from_document(doc: Document) -> Dataset:
     return _build(_document_sources(doc))
 
 
-def _build(sources: dict[str, tuple[Document, tuple]]) -> Dataset:
+def _build(sources: dict[str, Source]) -> Dataset:
+    """Read and validate one collection at a time; a file's raw records are dropped once validated,
+    so the peak holds the models and one file's raw data, not every file's."""
     problems: list[Problem] = []
     collections: dict[str, Any] = {}
-    for name, (doc, keys) in sources.items():
+    located: dict[str, tuple[Document, tuple]] = {}
+    for name, open_source in sources.items():
+        try:
+            doc, keys = open_source()
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        located[name] = (doc, keys)
         collections[name] = _validate(name, doc, keys, problems)
+        if not keys:
+            doc.data = None
     if problems:
         raise InputError(problems)
     dataset = Dataset.model_construct(**collections)
     issues = check_dataset(dataset)
     if issues:
-        raise InputError([_locate(i, sources) for i in issues])
+        raise InputError([_locate(i, located) for i in issues])
     return dataset
 
 
-def _file_sources(path: Path, limits: Limits) -> dict[str, tuple[Document, tuple]]:
-    return _document_sources(read_document(path, limits))
-
-
-def _document_sources(doc: Document) -> dict[str, tuple[Document, tuple]]:
+def _document_sources(doc: Document) -> dict[str, Source]:
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.file, "a dataset file holds a mapping of collection name to a list of records",
                                   line=1)])
@@ -63,24 +73,24 @@ def _document_sources(doc: Document) -> dict[str, tuple[Document, tuple]]:
     if unknown:
         raise InputError([Problem(doc.file, f"unknown collection {k!r}; known: {sorted(COLLECTIONS)}",
                                   line=doc.line_of((k,)), field=k) for k in unknown])
-    return {name: (doc, (name,)) for name in doc.data if doc.data[name] is not None}
+    return {name: (lambda name=name: (doc, (name,))) for name in doc.data if doc.data[name] is not None}
 
 
-def _folder_sources(folder: Path, limits: Limits) -> dict[str, tuple[Document, tuple]]:
-    sources, problems = {}, []
+def _folder_sources(folder: Path, limits: Limits) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    seen: dict[str, Path] = {}
+    problems = []
     files = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES)
     if not files:
         raise InputError([Problem(str(folder), "no .json or .yaml files in this folder")])
     for p in files:
         if p.stem not in COLLECTIONS:
             problems.append(Problem(str(p), f"file name must be a collection name; known: {sorted(COLLECTIONS)}"))
-        elif p.stem in sources:
-            problems.append(Problem(str(p), f"collection {p.stem} is given twice (also {sources[p.stem][0].file})"))
+        elif p.stem in seen:
+            problems.append(Problem(str(p), f"collection {p.stem} is given twice (also {seen[p.stem]})"))
         else:
-            try:
-                sources[p.stem] = (read_document(p, limits), ())
-            except InputError as exc:
-                problems.extend(exc.problems)
+            seen[p.stem] = p
+            sources[p.stem] = lambda p=p: (read_document(p, limits), ())
     if problems:
         raise InputError(problems)
     return sources

@@ -104,7 +104,10 @@ def read_document(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> D
         raise fail(file, f"cannot read file: {e.strerror or e}") from None
     except ValueError as e:  # e.g. a NUL byte in the name
         raise fail(file, f"cannot read file: {e}") from None
-    return read_text_document(raw, file, fmt, limits)
+    doc = read_text_document(raw, file, fmt, limits)
+    if fmt == "json":  # look lines up by re-reading the file, so a loaded document does not keep its text
+        doc._find_line = _FileLines(file)
+    return doc
 
 
 def read_text_document(text: str | bytes, file: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -523,6 +526,19 @@ def _reason(error: BaseException) -> str:
     if "digits" in str(error):
         return f"integer has more than {sys.get_int_max_str_digits()} digits"
     return f"invalid JSON: {' '.join(str(error).split())}"
+
+
+class _FileLines:
+    """JSON line lookup that reads the file again on first use (only an error report needs lines)."""
+
+    def __init__(self, file: str):
+        self.file, self.lines = file, None
+
+    def __call__(self, path: Path) -> int | None:
+        if self.lines is None:
+            with open(self.file, "rb") as f:
+                self.lines = _JsonLines(_decode(f.read(), self.file))
+        return self.lines(path)
 
 
 class _JsonLines:

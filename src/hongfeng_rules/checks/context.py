@@ -30,6 +30,17 @@ class Context:
             self._memo[key] = build()
         return self._memo[key]
 
+    def related(self, collection: str, via: str, owner_id: Any, in_period: bool = False) -> list[Any]:
+        """Records of `collection` linked to `owner_id`: those of the evaluation period, or (by default) all
+        not dated after as-of. The filtered groups are built once per audit."""
+        groups = self.memo(f"related:{collection}:{via}:{in_period}", lambda: self._filtered(collection, via, in_period))
+        return groups.get(owner_id, [])
+
+    def _filtered(self, collection: str, via: str, in_period: bool) -> dict[Any, list[Any]]:
+        keep = self.in_period if in_period else self.not_after_as_of
+        return {owner: [r for r in records if keep(collection, r)]
+                for owner, records in self.index.groups(collection, via).items()}
+
     def when(self, collection: str, record: Any) -> date | datetime | None:
         time_field = COLLECTIONS[collection].time_field
         return getattr(record, time_field, None) if time_field else None

@@ -35,9 +35,7 @@ class Selection(StrictModel):
         of, in_period = self.of, self.in_period
 
         def select(subject, ctx) -> list[Any]:
-            related = ctx.index.related(of, via, subject.id)
-            return [r for r in related if (ctx.in_period(of, r) if in_period else ctx.not_after_as_of(of, r))
-                    and keep(r, ctx) is True]
+            return [r for r in ctx.related(of, via, subject.id, in_period) if keep(r, ctx) is True]
 
         return select
 

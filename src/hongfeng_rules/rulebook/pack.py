@@ -32,6 +32,7 @@ class CompiledRule:
     needs: set[str]
     pack: str = ""
     pack_version: str = ""
+    finding_parts: dict | None = None  # filled by the audit: what every finding of this rule shares
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The rule-file format: one YAML file per rule, validated strictly (unknown keys are errors)."""
 from __future__ import annotations
 
+import functools
 import re
 import string
 from datetime import date
@@ -16,6 +17,7 @@ Strength = Literal["shall", "should", "may"]
 PLACEHOLDERS = {"measured", "expected", "evidence", "count", "subject", "note", "due"}
 
 
+@functools.lru_cache(maxsize=4096)
 def clause_key(clause: str) -> tuple:
     """Natural order of clause labels: 5.2.9 < 5.2.10, P1.2 < P2.1."""
     return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", clause))
