@@ -86,10 +86,12 @@ def pack_of(rule_id: str):
     return load_pack(folder)
 
 
+BASE = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
+        "teams": [{"id": "t1", "association_id": "a1", "name": "T", "founded_on": "2020-01-01"}]}
+
+
 def status(rule_id: str, data: dict, as_of: datetime = AS_OF, subject: str = "t1") -> str:
-    base = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
-            "teams": [{"id": "t1", "association_id": "a1", "name": "T", "founded_on": "2020-01-01"}]}
-    report = audit(Dataset.model_validate(base | data), pack_of(rule_id), PERIOD, as_of)
+    report = audit(Dataset.model_validate(BASE | data), pack_of(rule_id), PERIOD, as_of)
     found = [f.status for f in report.findings if f.subject.id == subject]
     assert len(found) == 1, found
     return found[0]
@@ -263,8 +265,12 @@ def test_pre_job_boundary(d, extra):
 def test_half_day_boundary(minutes, day):
     n = threshold("hf-5.3.1-half-day")  # hours
     start = as_shanghai(datetime(2025, 3, day, 8))
-    data = {"trainings": [session("s", start, "regular", hours=n + minutes / 60)]}
-    assert status("hf-5.3.1-half-day", data, subject="s") == ("pass" if minutes >= 0 else "fail")
+    full = session("full", as_shanghai(datetime(2025, 4, day, 8)), "regular", hours=n)
+    data = {"trainings": [session("s", start, "regular", hours=n + minutes / 60), full]}
+    report = audit(Dataset.model_validate(BASE | data), pack_of("hf-5.3.1-half-day"), PERIOD, AS_OF)
+    (found,) = [f for f in report.findings if f.subject.id == "t1"]  # one team-level finding
+    assert found.status == ("pass" if minutes >= 0 else "fail")
+    assert found.evidence_ids == ([] if minutes >= 0 else ["s"])  # the short session is named
 
 
 @FEW
