@@ -150,3 +150,15 @@ def test_dated_threshold_uses_value_in_force(tmp_path):
     data = team_data(members=[member(0), member(1)])
     assert run(tmp_path / "a", check, data, period="2025")[0].status == "pass"
     assert run(tmp_path / "b", check, data, period="2026", as_of=datetime(2027, 1, 2))[0].status == "fail"
+
+
+def test_records_dated_after_as_of_are_not_counted_but_due_dates_are_normal(tmp_path):
+    training = {"team_id": "t1", "kind": "regular"}
+    trainings = [{"id": "past", **training, "start": "2025-05-01T09:00:00", "end": "2025-05-01T13:00:00"},
+                 {"id": "future", **training, "start": "2026-03-01T09:00:00", "end": "2026-03-01T13:00:00"}]
+    check = {"kind": "count", "of": "trainings", "at_least": {"value": 2, "unit": "times"}}
+    (f,) = run(tmp_path / "a", check, team_data(trainings=trainings))
+    assert (f.status, f.evidence_ids) == ("fail", ["past"])  # the training dated after as-of is flagged, not counted
+    items = [{"id": "i1", "team_id": "t1", "measure": "m", "due": "2026-03-01"}]
+    check = {"kind": "count", "of": "improvements", "at_least": {"value": 1, "unit": "item"}}
+    assert run(tmp_path / "b", check, team_data(improvements=items))[0].status == "pass"

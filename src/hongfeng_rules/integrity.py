@@ -15,6 +15,7 @@ from datetime import date, datetime
 from .checks.where import _inner_type
 from .index import values_at
 from .models import COLLECTIONS, Dataset
+from .models.dataset import FUTURE_BY_NATURE
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,6 @@ ORDER = [
     ("incidents", "alerted_at", ("arrived_at",)),
 ]
 # fields that name a time still to come, so a value after as-of is expected (a due date, a validity end)
-FUTURE_BY_NATURE = {"due", "valid_until", "extended_until", "end"}
 
 
 def check_dataset(dataset: Dataset) -> list[Issue]:

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from ..index import Index
 from ..models import COLLECTIONS
+from ..models.dataset import FUTURE_BY_NATURE
 from ..timecalc import Period, WorkCalendar, as_shanghai
 
 
@@ -47,6 +48,8 @@ class Context:
 
     def not_after_as_of(self, collection: str, record: Any) -> bool:
         """False for a record dated after the as-of instant: it is flagged in the report, never counted."""
+        if COLLECTIONS[collection].time_field in FUTURE_BY_NATURE:  # e.g. an improvement item due next month
+            return True
         when = self.when(collection, record)
         if when is None:
             return True

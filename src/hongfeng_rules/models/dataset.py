@@ -19,6 +19,10 @@ from .organisation import Association, Team, Unit
 from .scoring import Evidence, PointsEntry, TeamScore
 
 
+FUTURE_BY_NATURE = frozenset({"due", "valid_until", "extended_until", "end"})
+"""Fields that name a deadline or an expiry: a value after the as-of date is normal, not a future record."""
+
+
 @dataclass(frozen=True)
 class Collection:
     """What the engine knows of a collection: its record type and its time field."""
