@@ -6,7 +6,7 @@
 For each size a child process generates the data into a temporary folder (one <collection>.json
 each), and a second, fresh child process measures, `--repeat` times: load-and-validate
 (`hongfeng_rules.load_dataset` on the folder), the audit (every rule of the shipped packs, report
-built) and `report.to_json()`. Seconds are medians; peak memory is the measuring child's maximum
+built) and `report.to_json_bytes()`. Seconds are medians; peak memory is the measuring child's maximum
 resident set size (`ru_maxrss`), so sizes do not pollute each other. Targets are checked at the
 largest size and between consecutive sizes, and printed as PASS/FAIL; the exit status is 1 when a
 target fails.
@@ -65,12 +65,12 @@ def child_measure(folder: str, repeat: int, packs: list[str]) -> dict:
         t1 = time.perf_counter()
         report = audit(dataset, rule_packs, PERIOD, as_of)
         t2 = time.perf_counter()
-        text = report.to_json()
+        text = report.to_json_bytes()  # what `check --format json` writes
         t3 = time.perf_counter()
         load_s.append(t1 - t0)
         audit_s.append(t2 - t1)
         json_s.append(t3 - t2)
-        findings, json_bytes = len(report.findings), len(text.encode("utf-8"))
+        findings, json_bytes = len(report.findings), len(text)
         statuses = {}
         for f in report.findings:
             statuses[f.status] = statuses.get(f.status, 0) + 1

@@ -31,7 +31,7 @@ from .waivers import apply_waivers, load_waivers
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 RENDERERS = {
     "text": lambda report, args: text_report.render(report, args.lang),
-    "json": lambda report, args: report.to_json(),
+    "json": lambda report, args: report.to_json_bytes(),
     "junit": lambda report, args: junit_report.render(report, args.lang),
     "sarif": lambda report, args: sarif_report.render(report, args.lang),
     "markdown": lambda report, args: markdown_report.render(report, args.lang),
@@ -166,8 +166,17 @@ def cmd_check(args) -> int:
     if args.out:
         write_atomic(args.out, rendered)
     else:
-        sys.stdout.write(rendered)
+        _print(rendered)
     return gate(report, args.fail_on, allow_incomplete=args.allow_incomplete)
+
+
+def _print(rendered: str | bytes) -> None:
+    if isinstance(rendered, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(rendered)
 
 
 def gate(report: ComplianceReport, fail_on: str, allow_incomplete: bool = False) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict
 
 from ..derived_results import Derived
@@ -98,3 +99,7 @@ class ComplianceReport(ReportModel):
     def to_json(self) -> str:
         """Deterministic JSON (same input, same bytes)."""
         return self.model_dump_json(indent=2) + "\n"
+
+    def to_json_bytes(self) -> bytes:
+        """The same JSON as UTF-8 bytes, without an intermediate str (a province's report is hundreds of MB)."""
+        return pydantic_core.to_json(self, indent=2) + b"\n"
