@@ -10,7 +10,9 @@ recorded, else by its title recomputed the same way from that year's scores.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import ClassVar, Literal
 
@@ -42,6 +44,14 @@ class YearTable:
     last: dict[str, int]  # the last position a team's tie occupies (= rank when untied)
     stored: dict[str, str]
     duplicates: set[str]
+
+    @cached_property
+    def by_score(self) -> dict[float, list[str]]:
+        """Team ids sharing each score, sorted (for the ties a result names)."""
+        groups: dict[float, list[str]] = {}
+        for team_id in sorted(self.scores):
+            groups.setdefault(self.scores[team_id], []).append(team_id)
+        return groups
 
 
 class RankingCheck(StrictModel):
@@ -98,7 +108,7 @@ class RankingCheck(StrictModel):
             else:
                 first, last = table.rank[team.id], table.last[team.id]
                 out.positions = [first, last]
-                out.tied_with = sorted(t for t, s in table.scores.items() if s == out.score and t != team.id)
+                out.tied_with = [t for t in table.by_score[out.score] if t != team.id]
             if base is None or base.key != run_of:
                 return out
             out.run = 1
@@ -126,9 +136,10 @@ class RankingCheck(StrictModel):
                 seen[r.team_id] = seen.get(r.team_id, 0) + 1
             duplicates = {t for t, n in seen.items() if n > 1}
             scores = {r.team_id: r.score for r in scored if r.team_id not in duplicates}
-            values = list(scores.values())
-            rank = {t: 1 + sum(1 for v in values if v > s) for t, s in scores.items()}
-            last = {t: sum(1 for v in values if v >= s) for t, s in scores.items()}
+            ascending = sorted(scores.values())  # ranks by bisection: linear-logarithmic in the teams
+            n = len(ascending)
+            rank = {t: 1 + n - bisect.bisect_right(ascending, s) for t, s in scores.items()}
+            last = {t: n - bisect.bisect_left(ascending, s) for t, s in scores.items()}
             return YearTable(scores, rank, last, stored, duplicates)
 
         return ctx.memo(f"ranking:{id(self)}:{scope}:{year}", build)
