@@ -592,7 +592,7 @@ class _Team:
                                          "team_id": self.tid, "title": channel, "issued_on": "2022-01-01"})
 
     def points(self) -> None:
-        rng, tid = self.rng, self.tid
+        rng = self.rng
         for j, m in enumerate(self.active):
             for k in range(rng.randint(1, 5)):
                 self.out["points"].append({"id": f"{m}-p{k + 1}", "member_id": m,

@@ -3,7 +3,6 @@ import json
 
 import jsonschema
 import pytest
-import yaml
 
 from hongfeng_rules.cli import main
 from helpers import REPO, rule, write_pack

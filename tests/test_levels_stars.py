@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import json
-import random
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings, strategies as st
 
 from hongfeng_rules.checks.context import Context

@@ -315,7 +315,6 @@ def history_of(items) -> list[dict]:
 def dataset_of(events) -> Dataset:
     """The batch audit's view of the same history (the records the events describe)."""
     recs: dict[str, dict] = {"hazards": {}, "disputes": {}, "follow_ups": {}, "complaints": {}}
-    keys = {"hazards": "hazard_id", "disputes": "dispute_id", "follow_ups": "follow_up_id", "complaints": "complaint_id"}
     from hongfeng_rules.monitor.events import parse_event
     for raw in events:
         ev = parse_event(raw)

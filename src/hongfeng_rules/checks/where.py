@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import types
 import typing
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Callable
 
 import re2

@@ -9,7 +9,7 @@ from typing import Callable, Iterator, Literal
 
 from ..models import COLLECTIONS
 from ..rulebook.pack import RulePack
-from ..timecalc import CalendarUnavailable, WorkCalendar, as_shanghai, default_calendar, local_date
+from ..timecalc import CalendarUnavailable, WorkCalendar, as_shanghai, default_calendar
 from .engine import EngineError, GuardedRuleset
 from .events import Event, EventError, parse_event
 from .ruleset import DURABLE_RULES, ItemRule, deadline_rules, inactivity_rule, instant, micros
