@@ -1,5 +1,5 @@
 """Each check kind on a small dataset: pass, fail and the statuses beside them."""
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -162,3 +162,11 @@ def test_records_dated_after_as_of_are_not_counted_but_due_dates_are_normal(tmp_
     items = [{"id": "i1", "team_id": "t1", "measure": "m", "due": "2026-03-01"}]
     check = {"kind": "count", "of": "improvements", "at_least": {"value": 1, "unit": "item"}}
     assert run(tmp_path / "b", check, team_data(improvements=items))[0].status == "pass"
+
+
+def test_frequency_judges_a_team_from_its_founding_unless_told_otherwise(tmp_path):
+    check = {"kind": "frequency", "of": "meetings", "per": "month", "at_least": {"value": 1, "unit": "times"}}
+    data = team_data(meetings=[{"id": "m", "team_id": "t1", "kind": "weekly", "held_at": "2025-12-08T19:00:00"}])
+    data.teams[0].founded_on = date(2025, 12, 1)
+    assert run(tmp_path / "a", check, data)[0].status == "pass"  # only December is judged
+    assert run(tmp_path / "b", {**check, "from_founding": False}, data)[0].status == "fail"  # all twelve months

@@ -20,6 +20,7 @@ class FrequencyCheck(Selection, Bound):
     kind: Literal["frequency"]
     per: Literal["week", "month", "quarter", "year"]
     place_by: str | None = None  # field placing a record in a period (a date, instant or label "2025-03")
+    from_founding: bool = True  # a subject founded inside the period (a team) is judged from its founding
 
     def compile(self, subject_collection: str):
         select = self.compile_selection(subject_collection)
@@ -27,7 +28,7 @@ class FrequencyCheck(Selection, Bound):
             raise ConditionError("check.place_by", f"{self.of} has no field {self.place_by!r}")
 
         def evaluate(subject, ctx) -> Outcome:
-            founded = getattr(subject, "founded_on", None)
+            founded = getattr(subject, "founded_on", None) if self.from_founding else None
             judged, skipped = ctx.memo(f"whole_periods:{self.per}:{founded}",
                                        lambda: whole_periods(ctx.period, self.per, ctx.as_of, not_before=founded))
             if not judged:
