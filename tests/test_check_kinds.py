@@ -170,3 +170,10 @@ def test_frequency_judges_a_team_from_its_founding_unless_told_otherwise(tmp_pat
     data.teams[0].founded_on = date(2025, 12, 1)
     assert run(tmp_path / "a", check, data)[0].status == "pass"  # only December is judged
     assert run(tmp_path / "b", {**check, "from_founding": False}, data)[0].status == "fail"  # all twelve months
+
+
+def test_pending_deadline_says_how_much_time_is_left(tmp_path):
+    data = team_data(hazards=[hazard("2025-03-01T10:00:00", None)])
+    (f,) = run(tmp_path, DEADLINE, data, subject="hazard", as_of=datetime(2025, 3, 1, 20))
+    assert (f.status, f.time_left_hours) == ("pending", 14.0)
+    assert f.message.en == "pending: due 2025-03-02T10:00:00+08:00, 14.0 hours left"

@@ -110,7 +110,12 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
     """One finding. Every part is built here from validated data, so the models are constructed without
     re-validation; the parts that are the same for every finding of a rule are built once per rule."""
     spec, fixed = rule.rule, _fixed_parts(rule)
-    if outcome.status != "fail" and outcome.note:
+    left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
+    if left is not None:
+        due = outcome.due.isoformat()
+        message = Text.model_construct(zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
+                                       en=f"pending: due {due}, {left:.1f} hours left")
+    elif outcome.status != "fail" and outcome.note:
         message = Text.model_construct(zh=f"{_STATUS_ZH[outcome.status]}：{outcome.note}",
                                        en=f"{outcome.status}: {outcome.note}")
     elif outcome.status == "pass":
@@ -123,7 +128,6 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
             "due": outcome.due.isoformat() if outcome.due else "",
         }
         message = Text.model_construct(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
-    left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
     return Finding.model_construct(
         **fixed["fields"], status=outcome.status, subject=subject, measured=_plain(outcome.measured),
         expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
