@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     for p in [*rules.choices.values(), sub.choices["levels"], sub.choices["stars"]]:
         _limit_options(p)
+    scaffold = rules.add_parser("new", help="write the skeleton of a rule and its cases (lint fails until no TODO is left)")
+    scaffold.add_argument("clause", help='the clause number, as listed in pack.yaml (e.g. "5.2.6")')
+    scaffold.add_argument("words", help="the id's words, e.g. core-members → hf-5.2.6-core-members")
+    scaffold.add_argument("--pack", default="rules/hongfeng", help="the pack folder (default: rules/hongfeng)")
+    scaffold.add_argument("--subject", default="team", help="what the rule judges (default: team)")
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=["dataset", "report"])
     return parser
@@ -193,6 +198,12 @@ def gate(report: ComplianceReport, fail_on: str, allow_incomplete: bool = False)
 
 
 def cmd_rules(args) -> int:
+    if args.rules_command == "new":
+        from .rulebook.scaffold import new_rule
+        for path in new_rule(args.pack, args.clause, args.words, args.subject):
+            print(f"wrote {path}")
+        print("replace every TODO, then: hongfeng-rules rules lint && hongfeng-rules rules test")
+        return EXIT_OK
     packs = load_packs([args.dir] if args.dir else None, limits_of(args))
     if args.rules_command in ("matrix", "interpretations"):
         from .rulebook import coverage
