@@ -177,3 +177,28 @@ def test_pending_deadline_says_how_much_time_is_left(tmp_path):
     (f,) = run(tmp_path, DEADLINE, data, subject="hazard", as_of=datetime(2025, 3, 1, 20))
     assert (f.status, f.time_left_hours) == ("pending", 14.0)
     assert f.message.en == "pending: due 2025-03-02T10:00:00+08:00, 14.0 hours left"
+
+
+def test_every_with_related_records_names_the_records_without_them(tmp_path):
+    disputes = [{"id": d, "team_id": "t1", "registered_at": "2025-05-01T09:00:00"} for d in ("d1", "d2")]
+    check = {"kind": "every", "of": "disputes", "in_period": True,
+             "require": {"related": {"of": "follow_ups", "via": "dispute_id",
+                                     "at_least": {"value": 1, "unit": "times"}}}}
+    follow = [{"id": "f1", "dispute_id": "d1", "at": "2025-05-10T09:00:00"}]
+    (f,) = run(tmp_path / "a", check, team_data(disputes=disputes, follow_ups=follow))
+    assert (f.status, f.evidence_ids) == ("fail", ["d2"])
+    (g,) = run(tmp_path / "b", check, team_data(disputes=disputes))  # no follow_ups collection at all
+    assert g.status == "not_assessable"
+
+
+@pytest.mark.parametrize("related, message", [
+    ({"of": "ghosts", "via": "x", "at_least": {"value": 1, "unit": "times"}}, "unknown collection 'ghosts'"),
+    ({"of": "follow_ups", "via": "x", "at_least": {"value": 1, "unit": "times"}}, "no field 'x'"),
+    ({"of": "follow_ups", "via": "dispute_id", "at_least": {"value": 1, "unit": "hour"}}, "times or item"),
+    ({"of": "follow_ups", "via": "dispute_id"}, "related takes"),
+])
+def test_related_is_checked_at_lint(tmp_path, related, message):
+    from hongfeng_rules import InputError
+    check = {"kind": "every", "of": "disputes", "require": {"related": related}}
+    with pytest.raises(InputError, match=message):
+        run(tmp_path, check, team_data())

@@ -4,7 +4,8 @@ A condition is a mapping of field path -> test. A bare value tests equality; a m
 operators: eq, ne, in, not_in, contains, contains_all, is_set, min_items, max_items, gte, gt,
 lte, lt, matches, any, all, not_older_than, and gte_field, gt_field, lte_field, lt_field (compare
 with another field of the same record: `home_visit_at: {lte_field: started_at}`). `all_of`,
-`any_of` and `not` combine conditions.
+`any_of` and `not` combine conditions. `related: {of, via, where, at_least}` counts the records of
+another collection linked to this one (a dispute's follow-ups: `of: follow_ups, via: dispute_id`).
 Paths are dotted (`file.personal_info`); `@name` is a derived value (see derived.py).
 Operands may be `$as_of`, `$period_start`, `$period_end`, `$reference_date`, or a threshold
 `{value: 4, unit: hour}` whose unit must match the field's.
@@ -84,6 +85,8 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
     if key == "not":
         inner = compile_condition(value, model, at)
         return lambda r, ctx: _not(inner(r, ctx))
+    if key == "related":
+        return _related(value, at)
     getter, field_type, unit = _field(key, model, at)
     if not isinstance(value, dict) or "value" in value and "unit" in value:
         value = {"eq": value}
@@ -96,6 +99,48 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
             continue
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
     return _conjunction(tests)
+
+
+RELATED_KEYS = {"of", "via", "where", "at_least"}
+
+
+def related_collections(cond: Any) -> set[str]:
+    """Collections a condition reads through `related` (absent from the data → not assessable)."""
+    if isinstance(cond, dict):
+        found = {cond["related"]["of"]} if isinstance(cond.get("related"), dict) and "of" in cond["related"] else set()
+        return found.union(*(related_collections(v) for v in cond.values()))
+    if isinstance(cond, list):
+        return set().union(*(related_collections(v) for v in cond))
+    return set()
+
+
+def _related(spec: Any, at: str) -> Pred:
+    """At least N records of another collection link to this record (`via` holds its id), not dated after
+    as-of, matching `where`."""
+    from ..rulebook.units import Threshold  # the rule format's threshold, with its unit
+
+    if not isinstance(spec, dict) or set(spec) - RELATED_KEYS or not {"of", "via", "at_least"} <= set(spec):
+        raise ConditionError(at, f"related takes of, via, at_least and optionally where; got {sorted(spec or {})}")
+    target = COLLECTIONS.get(spec["of"])
+    if target is None:
+        raise ConditionError(f"{at}.of", f"unknown collection {spec['of']!r}; known: {sorted(COLLECTIONS)}")
+    if spec["via"].split(".")[0] not in target.model.model_fields:
+        raise ConditionError(f"{at}.via", f"{spec['of']} has no field {spec['via']!r}")
+    try:
+        threshold = Threshold.model_validate(spec["at_least"])
+    except ValueError as exc:
+        raise ConditionError(f"{at}.at_least", str(exc).splitlines()[-1].strip()) from None
+    if threshold.unit not in ("times", "item"):
+        raise ConditionError(f"{at}.at_least.unit", "related records are counted in times or item")
+    keep = compile_condition(spec.get("where"), target.model, f"{at}.where")
+    of, via = spec["of"], spec["via"]
+
+    def enough(record, ctx) -> bool | None:
+        need = threshold.in_force(ctx.reference_date)
+        if need is None:
+            return None
+        return sum(1 for r in ctx.related(of, via, record.id) if keep(r, ctx) is True) >= need
+    return enough
 
 
 def _field(path: str, model, at: str):
