@@ -56,8 +56,5 @@ class Index:
 
 
 def _unique(values: Iterable[Any]) -> list[Any]:
-    seen: list[Any] = []
-    for v in values:
-        if v not in seen:
-            seen.append(v)
-    return seen
+    """Each value once, in first-seen order (ids are hashable; linear, not quadratic, in the values)."""
+    return list(dict.fromkeys(values))

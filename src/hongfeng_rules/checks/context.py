@@ -38,9 +38,14 @@ class Context:
         return groups.get(owner_id, [])
 
     def _filtered(self, collection: str, via: str, in_period: bool) -> dict[Any, list[Any]]:
+        """Each record is tested once, however many owners it links to (an activity's participants)."""
         keep = self.in_period if in_period else self.not_after_as_of
-        return {owner: [r for r in records if keep(collection, r)]
-                for owner, records in self.index.groups(collection, via).items()}
+        records = self.index.records(collection) or []
+        kept = {id(r) for r in records if keep(collection, r)}
+        groups = self.index.groups(collection, via)
+        if len(kept) == len(records):
+            return groups
+        return {owner: [r for r in linked if id(r) in kept] for owner, linked in groups.items()}
 
     def when(self, collection: str, record: Any) -> date | datetime | None:
         time_field = COLLECTIONS[collection].time_field
