@@ -7,7 +7,6 @@ detected with `$not` (none), and the current instant is one `clock` fact.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -24,7 +23,6 @@ from .events import Event
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 TIME_UNITS = ("second", "minute", "hour", "day", "working_day", "month")
-INACTIVITY = re.compile(r"^[a-z0-9]+-5\.2\.7-.*inactiv")
 
 
 def micros(when: datetime) -> int:
@@ -135,17 +133,30 @@ def deadline_rules(pack: RulePack, on) -> list[ItemRule]:
 
 
 def inactivity_rule(pack: RulePack, on, rule_id: str | None = None) -> ItemRule | None:
-    """The 5.2.7 rule on members inactive for a time (its file id matches `*-5.2.7-*inactiv*`).
+    """The rule on members inactive for a time (5.2.7): the one whose condition tests a member's
+    `@last_active_at` with `not_older_than`, or the rule named by `rule_id`.
 
     The window is the first time threshold found in the rule's check (e.g. `{value: 1, unit: month}`).
     """
     for rule in pack.rules:
-        if (rule.rule.id == rule_id) if rule_id else INACTIVITY.match(rule.rule.id):
+        if (rule.rule.id == rule_id) if rule_id else _tests_last_activity(rule.rule.check.model_dump()):
             threshold = _time_threshold(rule.rule.check)
             if threshold is None:
                 raise ValueError(f"{rule.rule.id}: no time threshold (unit in {TIME_UNITS}) in its check")
             return ItemRule(rule, "members", None, None, None, None, None, _value(threshold, on), threshold.unit)
     return None
+
+
+def _tests_last_activity(node) -> bool:
+    """True when a condition somewhere tests `@last_active_at` with `not_older_than`."""
+    if isinstance(node, dict):
+        test = node.get("@last_active_at")
+        if isinstance(test, dict) and "not_older_than" in test:
+            return True
+        return any(_tests_last_activity(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_tests_last_activity(v) for v in node)
+    return False
 
 
 def _time_threshold(node):
