@@ -13,6 +13,7 @@ from .gcpause import paused_gc
 from .index import Index
 from .integrity import records_after
 from .models import COLLECTIONS, Dataset
+from .report.labels import STATUS_NAMES
 from .report.model import (STATUS_ORDER, ComplianceReport, Counts, Finding, PackInfo, Subject,
                            SubjectSummary, Text)
 from .rulebook.pack import CompiledRule, RulePack
@@ -116,7 +117,7 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
         message = Text.model_construct(zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
                                        en=f"pending: due {due}, {left:.1f} hours left")
     elif outcome.status != "fail" and outcome.note:
-        message = Text.model_construct(zh=f"{_STATUS_ZH[outcome.status]}：{outcome.note}",
+        message = Text.model_construct(zh=f"{STATUS_NAMES['zh'][outcome.status]}：{outcome.note}",
                                        en=f"{outcome.status}: {outcome.note}")
     elif outcome.status == "pass":
         message = fixed["pass_message"]
@@ -147,10 +148,6 @@ def _fixed_parts(rule: CompiledRule) -> dict:
                            rule_file=rule.file),
         }
     return rule.finding_parts
-
-
-_STATUS_ZH = {"pending": "未到期", "not_assessable": "无法评估", "not_applicable": "不适用", "waived": "已豁免",
-              "pass": "符合", "fail": "不符合"}
 
 
 def summarise(kind: str, id_: str, name: str | None, findings: list[Finding]) -> SubjectSummary:

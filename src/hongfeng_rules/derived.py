@@ -142,7 +142,3 @@ def derived_needs(*specs: Any) -> set[str]:
         elif isinstance(spec, str) and spec.startswith("@") and spec[1:] in DERIVED:
             found |= set(DERIVED[spec[1:]].needs)
     return found
-
-
-def derived_value(name: str, record: Any, ctx: Context) -> Any:
-    return DERIVED[name].compute(record, ctx)

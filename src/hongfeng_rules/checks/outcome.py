@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-STATUSES = ("pass", "fail", "pending", "not_assessable", "not_applicable", "waived")
 
 
 @dataclass

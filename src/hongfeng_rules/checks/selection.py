@@ -79,6 +79,3 @@ class Bound(StrictModel):
 def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
-
-def status_of(met: bool | None) -> str:
-    return {True: "pass", False: "fail", None: "not_applicable"}[met]

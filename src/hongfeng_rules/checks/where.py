@@ -222,11 +222,6 @@ _VARIABLE_GETTERS = {"as_of": lambda ctx: ctx.as_of, "period_start": lambda ctx:
                      "period_end": lambda ctx: ctx.period.end, "reference_date": lambda ctx: ctx.reference_date}
 
 
-def _variable(name: str, ctx):
-    return {"as_of": ctx.as_of, "period_start": ctx.period.start,
-            "period_end": ctx.period.end, "reference_date": ctx.reference_date}[name]
-
-
 def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
     if op in ("any", "all"):
         if not (isinstance(field_type, type) and issubclass(field_type, BaseModel)):

@@ -12,6 +12,7 @@ from html import escape
 
 from ..rulebook.spec import clause_key
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
+from .labels import STATUS_MARKS as MARK, STATUS_NAMES as STATUS, STRENGTH_WORDS as STRENGTH
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
 WORDS = {
@@ -34,14 +35,6 @@ WORDS = {
            "until": "至", "approved_by": "批准人", "other": "协会及其他对象",
            "none": "除符合项外无其他发现。", "legend": "图例", "passes": "项符合或不适用"},
 }
-STATUS = {
-    "en": {"fail": "fail", "not_assessable": "not assessable", "pending": "pending", "waived": "waived",
-           "pass": "pass", "not_applicable": "not applicable"},
-    "zh": {"fail": "不符合", "not_assessable": "无法评估", "pending": "未到期", "waived": "已豁免",
-           "pass": "符合", "not_applicable": "不适用"},
-}
-MARK = {"fail": "✗", "not_assessable": "?", "pending": "…", "waived": "~", "pass": "✓", "not_applicable": "–"}
-STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
 CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5rem;color:#1a1a1a;max-width:80rem}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}h3{font-size:1.05rem}

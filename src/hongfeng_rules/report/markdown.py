@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
-from .model import ComplianceReport, Finding
+from .labels import STRENGTH_WORDS as STRENGTH
+from .model import STATUS_ORDER, ComplianceReport, Finding
 
 MAX_LISTED = 50
 WORDS = {
@@ -19,8 +20,6 @@ WORDS = {
            "more": "…… 另有 {n} 项（见完整报告）", "evidence": "证据", "none": "无",
            "period": "期间", "as_of": "评估时点", "until": "至"},
 }
-STATUSES = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
-STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
 
@@ -32,12 +31,12 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
            + ("" if o.complete else f" — {w['incomplete']}")
            + f" · {w['period']} {md(report.period)} · {w['as_of']} {report.as_of.isoformat()} · "
            + ", ".join(f"{md(p.pack)} {md(p.version)}" for p in report.packs), "",
-           f"| {w['team']} | {w['verdict']} | " + " | ".join(STATUSES) + " |",
-           "|---|---|" + "---:|" * len(STATUSES)]
+           f"| {w['team']} | {w['verdict']} | " + " | ".join(STATUS_ORDER) + " |",
+           "|---|---|" + "---:|" * len(STATUS_ORDER)]
     for t in report.teams:
         verdict = (w["conformant"] if t.conformant else w["nonconformant"]) + ("" if t.complete else " ⚠️")
         out.append(f"| {md(t.id)} {md(t.name or '')} | {verdict} | "
-                   + " | ".join(str(t.counts.by_status.get(s, 0)) for s in STATUSES) + " |")
+                   + " | ".join(str(t.counts.by_status.get(s, 0)) for s in STATUS_ORDER) + " |")
     out.append("")
     for status, title in [("fail", "failures"), ("not_assessable", "unknown"), ("waived", "waived")]:
         found = [f for f in report.findings if f.status == status]

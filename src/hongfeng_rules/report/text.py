@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import derived_text
+from .labels import STATUS_MARKS as MARK, STRENGTH_WORDS as STRENGTH
 from .model import ComplianceReport, Finding
 
-MARK = {"fail": "✗", "not_assessable": "?", "pending": "…", "waived": "~", "pass": "✓", "not_applicable": "-"}
-STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should", "may": "may"}}
 WORDS = {
     "zh": {"team": "队伍", "conformant": "符合", "nonconformant": "不符合", "overall": "总体",
            "incomplete": "（部分 应 条款无法评估）", "other": "协会及其他", "passed": "项通过",
