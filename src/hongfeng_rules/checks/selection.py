@@ -7,7 +7,7 @@ from pydantic import model_validator
 
 from ..models import COLLECTIONS
 from ..models.base import StrictModel
-from ..rulebook.units import Threshold
+from ..rulebook.units import Threshold, format_number
 from .where import ConditionError, compile_condition
 
 
@@ -73,9 +73,5 @@ class Bound(StrictModel):
             return None, "no value in force"
         met = {"at_least": measured >= limit, "at_most": measured <= limit, "exactly": measured == limit}[name]
         sign = {"at_least": "≥", "at_most": "≤", "exactly": "="}[name]
-        return met, f"{sign} {_number(limit)} {threshold.unit}"
-
-
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+        return met, f"{sign} {format_number(limit)} {threshold.unit}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..derived_results import Derived, MemberLevel, TeamTitle
+from ..rulebook.units import format_number
 
 WORDS = {
     "zh": {"levels": "义警级别", "stars": "星级评定", "none": "无", "points": "积分", "next": "距下一级",
@@ -56,4 +57,4 @@ def title_line(r: TeamTitle, lang: str) -> str:
 def _n(x: float | None) -> str:
     if x is None:
         return "-"
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    return format_number(x)

@@ -46,3 +46,8 @@ class Threshold(StrictModel):
 
     def dated(self) -> bool:
         return self.values is not None
+
+
+def format_number(x: float) -> str:
+    """10.0 → "10", 4.5 → "4.5": how thresholds and measured numbers are written in messages."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
