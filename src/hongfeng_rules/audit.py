@@ -75,9 +75,10 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
         return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
     event = COLLECTIONS[rule.subject_collection].event
     subjects = ctx.memo(f"subjects:{rule.subject_collection}", dict)  # one Subject per record, shared by rules
+    in_period = ctx.kept_ids(rule.subject_collection, in_period=True) if event else None
     out = []
     for record in records:
-        if event and not ctx.in_period(rule.subject_collection, record):
+        if in_period is not None and id(record) not in in_period:
             continue
         if rule.applies(record, ctx) is not True:
             continue
@@ -94,17 +95,18 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
 
 def subject_of(collection: str, record, index: Index) -> Subject:
     """The subject of a finding, with the team and association it rolls up to."""
-    kind = COLLECTIONS[collection].kind
-    team_id = record.id if collection == "teams" else getattr(record, "team_id", None)
-    if team_id is None and getattr(record, "dispute_id", None):
+    kind, fields = COLLECTIONS[collection].kind, COLLECTIONS[collection].model.model_fields
+    team_id = record.id if collection == "teams" else record.team_id if "team_id" in fields else None
+    if team_id is None and "dispute_id" in fields and record.dispute_id:
         team_id = getattr(index.by_id("disputes").get(record.dispute_id), "team_id", None)
-    if team_id is None and getattr(record, "member_id", None):
+    if team_id is None and "member_id" in fields and record.member_id:
         team_id = getattr(index.by_id("members").get(record.member_id), "team_id", None)
-    association_id = record.id if collection == "associations" else getattr(record, "association_id", None)
+    association_id = (record.id if collection == "associations"
+                      else record.association_id if "association_id" in fields else None)
     if association_id is None and team_id is not None:
         association_id = getattr(index.by_id("teams").get(team_id), "association_id", None)
-    return Subject.model_construct(kind=kind, id=record.id, name=getattr(record, "name", None), team_id=team_id,
-                                   association_id=association_id)
+    return Subject.trusted(kind=kind, id=record.id, name=record.name if "name" in fields else None,
+                           team_id=team_id, association_id=association_id)
 
 
 def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context) -> Finding:
@@ -114,10 +116,10 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
     left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
     if left is not None:
         due = outcome.due.isoformat()
-        message = Text.model_construct(zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
+        message = Text.trusted(zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
                                        en=f"pending: due {due}, {left:.1f} hours left")
     elif outcome.status != "fail" and outcome.note:
-        message = Text.model_construct(zh=f"{STATUS_NAMES['zh'][outcome.status]}：{outcome.note}",
+        message = Text.trusted(zh=f"{STATUS_NAMES['zh'][outcome.status]}：{outcome.note}",
                                        en=f"{outcome.status}: {outcome.note}")
     elif outcome.status == "pass":
         message = fixed["pass_message"]
@@ -128,8 +130,8 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
             "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
             "due": outcome.due.isoformat() if outcome.due else "",
         }
-        message = Text.model_construct(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
-    return Finding.model_construct(
+        message = Text.trusted(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
+    return Finding.trusted(
         **fixed["fields"], status=outcome.status, subject=subject, measured=_plain(outcome.measured),
         expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
         time_left_hours=round(left, 2) if left is not None else None, message=message, waiver=None,
@@ -141,10 +143,10 @@ def _fixed_parts(rule: CompiledRule) -> dict:
     if rule.finding_parts is None:
         spec = rule.rule
         rule.finding_parts = {
-            "pass_message": Text.model_construct(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}"),
-            "fields": dict(rule_id=spec.id, title=Text.model_construct(zh=spec.title.zh, en=spec.title.en),
+            "pass_message": Text.trusted(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}"),
+            "fields": dict(rule_id=spec.id, title=Text.trusted(zh=spec.title.zh, en=spec.title.en),
                            pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause,
-                           strength=spec.strength, source=Text.model_construct(zh=spec.source.zh, en=spec.source.en),
+                           strength=spec.strength, source=Text.trusted(zh=spec.source.zh, en=spec.source.en),
                            rule_file=rule.file),
         }
     return rule.finding_parts

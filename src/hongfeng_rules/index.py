@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .models import Dataset
 
@@ -44,8 +44,9 @@ class Index:
         groups = self._groups.get(key)
         if groups is None:
             groups = defaultdict(list)
+            linked_values = _link_reader(via)
             for record in self.records(collection) or []:
-                for value in _unique(values_at(record, via)):
+                for value in _unique(linked_values(record)):
                     groups[value].append(record)
             self._groups[key] = groups
         return groups
@@ -55,6 +56,24 @@ class Index:
         return self.groups(collection, via).get(owner_id, [])
 
 
+def _link_reader(path: str) -> Callable[[Any], list[Any]]:
+    """`values_at` for one path, with the two common shapes (a field, a field of nested records) written out."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        name = parts[0]
+        return lambda record: _as_list(getattr(record, name, None))
+    if len(parts) == 2:
+        head, name = parts
+        return lambda record: [getattr(item, name, None) for item in _as_list(getattr(record, head, None))]
+    return lambda record: values_at(record, path)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _unique(values: Iterable[Any]) -> list[Any]:
-    """Each value once, in first-seen order (ids are hashable; linear, not quadratic, in the values)."""
-    return list(dict.fromkeys(values))
+    """Each value once (None left out), in first-seen order (ids are hashable; linear in the values)."""
+    seen = dict.fromkeys(values)
+    seen.pop(None, None)
+    return list(seen)

@@ -38,14 +38,19 @@ class Context:
         return groups.get(owner_id, [])
 
     def _filtered(self, collection: str, via: str, in_period: bool) -> dict[Any, list[Any]]:
-        """Each record is tested once, however many owners it links to (an activity's participants)."""
-        keep = self.in_period if in_period else self.not_after_as_of
-        records = self.index.records(collection) or []
-        kept = {id(r) for r in records if keep(collection, r)}
+        """Each record is tested once per audit, however many owners or links it has (an activity's participants)."""
+        kept = self.kept_ids(collection, in_period)
         groups = self.index.groups(collection, via)
-        if len(kept) == len(records):
+        if len(kept) == len(self.index.records(collection) or []):
             return groups
         return {owner: [r for r in linked if id(r) in kept] for owner, linked in groups.items()}
+
+    def kept_ids(self, collection: str, in_period: bool) -> set[int]:
+        """The `id()`s of the records counted: those of the evaluation period, or all not dated after as-of."""
+        def build() -> set[int]:
+            keep = self.in_period if in_period else self.not_after_as_of
+            return {id(r) for r in self.index.records(collection) or [] if keep(collection, r)}
+        return self.memo(f"kept:{collection}:{in_period}", build)
 
     def when(self, collection: str, record: Any) -> date | datetime | None:
         time_field = COLLECTIONS[collection].time_field

@@ -1,6 +1,7 @@
 """Shared parts of the aggregate check kinds: which related records, and which bound."""
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from pydantic import model_validator
@@ -33,9 +34,16 @@ class Selection(StrictModel):
             raise ConditionError("check.in_period", f"{self.of} has no time field to place it in a period")
         keep = compile_condition(self.where, target.model, "check.where")
         of, in_period = self.of, self.in_period
+        # rules that select alike (9 Hongfeng rules take a team's active members) share one result per subject
+        key = f"select:{of}:{via}:{in_period}:{json.dumps(self.where, sort_keys=True, default=str)}"
 
         def select(subject, ctx) -> list[Any]:
-            return [r for r in ctx.related(of, via, subject.id, in_period) if keep(r, ctx) is True]
+            selected = ctx.memo(key, dict)
+            found = selected.get(subject.id)
+            if found is None:
+                found = selected[subject.id] = [r for r in ctx.related(of, via, subject.id, in_period)
+                                                if keep(r, ctx) is True]
+            return found
 
         return select
 

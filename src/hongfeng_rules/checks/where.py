@@ -58,8 +58,25 @@ def compile_condition(cond: dict | None, model: type[BaseModel], at: str = "wher
     return _conjunction(tests)
 
 
+def _disjunction(tests: list[Pred]) -> Pred:
+    """Any test, three-valued: True if one is True, else unknown (None) if one is unknown, else False."""
+    if len(tests) == 1:
+        return tests[0]
+
+    def disj(record, ctx):
+        unknown = False
+        for t in tests:
+            r = t(record, ctx)
+            if r is True:
+                return True
+            if r is None:
+                unknown = True
+        return None if unknown else False
+    return disj
+
+
 def _conjunction(tests: list[Pred]) -> Pred:
-    """All tests, three-valued and short-circuiting like `_all`, without a generator per record."""
+    """All tests, three-valued: False if one is False, else unknown (None) if one is unknown, else True."""
     if len(tests) == 1:
         return tests[0]
 
@@ -80,8 +97,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         if not isinstance(value, list) or not value:
             raise ConditionError(at, f"{key} takes a non-empty list of conditions")
         parts = [compile_condition(c, model, f"{at}[{i}]") for i, c in enumerate(value)]
-        combine = _all if key == "all_of" else _any
-        return lambda r, ctx: combine(p(r, ctx) for p in parts)
+        return _conjunction(parts) if key == "all_of" else _disjunction(parts)
     if key == "not":
         inner = compile_condition(value, model, at)
         return lambda r, ctx: _not(inner(r, ctx))
@@ -227,13 +243,20 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
         if not (isinstance(field_type, type) and issubclass(field_type, BaseModel)):
             raise ConditionError(at, f"'{op}' needs a list of records")
         inner = compile_condition(operand, field_type, at)
-        combine = _any if op == "any" else _all
+        decisive = op == "any"  # the result that ends the scan: any → a True, all → a False
 
         def quantified(r, ctx):
             items = get(r, ctx)
             if items is None:
                 return None
-            return combine(inner(item, ctx) for item in items)
+            unknown = False
+            for item in items:
+                result = inner(item, ctx)
+                if result is decisive:
+                    return decisive
+                if result is None:
+                    unknown = True
+            return None if unknown else not decisive
         return quantified
     if op == "is_set":
         want = bool(operand)
@@ -265,6 +288,13 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
         if not isinstance(operand, list):
             raise ConditionError(at, f"{op} takes a list")
     # the commonest tests, written out: no closure per record (same three-valued result as _maybe)
+    if op in ("eq", "ne") and not (isinstance(operand, str) and operand.startswith("$")):
+        constant, equal = resolve(None), op == "eq"  # a constant operand is resolved once
+
+        def eq_constant(r, ctx):
+            v = get(r, ctx)
+            return None if v is None else (v == constant) is equal
+        return eq_constant
     if op == "eq":
         def eq(r, ctx):
             v = get(r, ctx)
@@ -317,26 +347,6 @@ def _comparable(a, b):
 
 def _maybe(value, test) -> bool | None:
     return None if value is None else test(value)
-
-
-def _all(results) -> bool | None:
-    unknown = False
-    for r in results:
-        if r is False:
-            return False
-        if r is None:
-            unknown = True
-    return None if unknown else True
-
-
-def _any(results) -> bool | None:
-    unknown = False
-    for r in results:
-        if r is True:
-            return True
-        if r is None:
-            unknown = True
-    return None if unknown else False
 
 
 def _not(r):
