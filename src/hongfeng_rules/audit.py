@@ -1,7 +1,6 @@
 """The batch audit: every compiled rule over every subject, into a ComplianceReport."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Iterable
 
@@ -14,10 +13,10 @@ from .index import Index
 from .integrity import records_after
 from .models import COLLECTIONS, Dataset
 from .report.labels import STATUS_NAMES
-from .report.model import (STATUS_ORDER, ComplianceReport, Counts, Finding, PackInfo, Subject,
-                           SubjectSummary, Text)
+from .report.model import STATUS_ORDER, ComplianceReport, Finding, PackInfo, Subject, Text
 from .rulebook.pack import CompiledRule, RulePack
 from .rulebook.spec import clause_key
+from .summaries import summaries
 from .timecalc import Period, WorkCalendar, as_shanghai, default_calendar, time_left
 
 
@@ -36,34 +35,15 @@ def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label
     findings = [f for pack in packs for rule in pack.rules if not is_derived(rule) for f in run_rule(rule, ctx)]
     derived = collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
     findings.sort(key=_finding_order)
-    by_team, by_association = group_findings(findings, dataset)
     return ComplianceReport(
         tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
         period_start=period.start, period_end=period.end, as_of=as_of,
         packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
                         code=p.manifest.code, rules=len(p.rules)) for p in packs],
-        overall=summarise("overall", "all", None, findings),
-        associations=[summarise("association", a.id, a.name, by_association[a.id])
-                      for a in sorted(dataset.associations or [], key=lambda a: a.id)],
-        teams=[summarise("team", t.id, t.name, by_team[t.id]) for t in sorted(dataset.teams or [], key=lambda t: t.id)],
+        **summaries(findings, [(t.id, t.name) for t in dataset.teams or []],
+                    [(a.id, a.name, a.parent_id) for a in dataset.associations or []]),
         findings=findings, derived=derived, future_records=records_after(dataset, as_of),
     )
-
-
-def group_findings(findings: list[Finding], dataset: Dataset) -> tuple[dict, dict]:
-    """Findings by team, and by association including every association below it."""
-    parents = {a.id: a.parent_id for a in dataset.associations or []}
-    by_team: dict[str, list[Finding]] = defaultdict(list)
-    by_association: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if f.subject.team_id:
-            by_team[f.subject.team_id].append(f)
-        node, seen = f.subject.association_id, set()
-        while node is not None and node not in seen:  # integrity checks reject cycles; stay safe anyway
-            seen.add(node)
-            by_association[node].append(f)
-            node = parents.get(node)
-    return by_team, by_association
 
 
 def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
@@ -150,17 +130,6 @@ def _fixed_parts(rule: CompiledRule) -> dict:
                            rule_file=rule.file),
         }
     return rule.finding_parts
-
-
-def summarise(kind: str, id_: str, name: str | None, findings: list[Finding]) -> SubjectSummary:
-    by_status = Counter(f.status for f in findings)
-    failures = Counter(f.strength for f in findings if f.status == "fail")
-    shall_unknown = any(f.status == "not_assessable" and f.strength == "shall" for f in findings)
-    return SubjectSummary(
-        kind=kind, id=id_, name=name, conformant=failures["shall"] == 0, complete=not shall_unknown,
-        counts=Counts(by_status={s: by_status[s] for s in STATUS_ORDER},
-                      failures_by_strength={s: failures[s] for s in ("shall", "should", "may")}),
-    )
 
 
 def _finding_order(f: Finding):

@@ -23,7 +23,8 @@ from typing import Iterable
 
 from pydantic import Field, ValidationError, model_validator
 
-from .audit import _finding_order, summarise
+from .audit import _finding_order
+from .summaries import summaries
 from .errors import InputError, Problem
 from .models.base import StrictModel
 from .report.model import ComplianceReport
@@ -128,10 +129,6 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
     return report.model_copy(update={
         "findings": findings,
         "expired_waivers": expired,
-        "overall": summarise("overall", "all", None, findings),
-        "associations": [summarise("association", a.id, a.name,
-                                   [f for f in findings if f.subject.association_id == a.id])
-                         for a in report.associations],
-        "teams": [summarise("team", t.id, t.name, [f for f in findings if f.subject.team_id == t.id])
-                  for t in report.teams],
+        **summaries(findings, [(t.id, t.name) for t in report.teams],
+                    [(a.id, a.name, a.parent_id) for a in report.associations]),
     })

@@ -1,0 +1,53 @@
+"""Roll findings up into the report's summaries: overall, per team, per association (with those below it)."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from .report.model import STATUS_ORDER, Counts, Finding, SubjectSummary
+
+Tally = Counter  # (status, strength) -> findings
+
+
+def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None]],
+              associations: Iterable[tuple[str, str | None, str | None]]) -> dict:
+    """`overall`, `associations` and `teams` summaries; teams are (id, name), associations (id, name, parent_id).
+    One pass over the findings: each is tallied for its team and every association up its chain."""
+    associations = sorted(associations)
+    parents = {a_id: parent for a_id, _, parent in associations}
+    overall: Tally = Counter()
+    by_team: dict[str, Tally] = {}
+    by_association: dict[str, Tally] = {}
+    for f in findings:
+        key = (f.status, f.strength)
+        overall[key] += 1
+        team = f.subject.team_id
+        if team:
+            by_team.setdefault(team, Counter())[key] += 1
+        node, seen = f.subject.association_id, set()
+        while node is not None and node not in seen:  # integrity checks reject cycles; stay safe anyway
+            seen.add(node)
+            by_association.setdefault(node, Counter())[key] += 1
+            node = parents.get(node)
+    return {
+        "overall": summarise("overall", "all", None, overall),
+        "associations": [summarise("association", a_id, name, by_association.get(a_id, Counter()), parent)
+                         for a_id, name, parent in associations],
+        "teams": [summarise("team", t_id, name, by_team.get(t_id, Counter())) for t_id, name in sorted(teams)],
+    }
+
+
+def summarise(kind: str, id_: str, name: str | None, tally: Tally, parent_id: str | None = None) -> SubjectSummary:
+    """A subject is conformant without a failed `shall`, and complete without an unassessable `shall`."""
+    by_status = Counter()
+    failures = Counter()
+    for (status, strength), n in tally.items():
+        by_status[status] += n
+        if status == "fail":
+            failures[strength] += n
+    return SubjectSummary(
+        kind=kind, id=id_, name=name, parent_id=parent_id, conformant=failures["shall"] == 0,
+        complete=tally[("not_assessable", "shall")] == 0,
+        counts=Counts(by_status={s: by_status[s] for s in STATUS_ORDER},
+                      failures_by_strength={s: failures[s] for s in ("shall", "should", "may")}),
+    )
