@@ -31,40 +31,57 @@ def _age_years(member, ctx: Context):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))  # whole years, as relativedelta
 
 
+def _in_period(ctx: Context, collection: str) -> list[Any]:
+    """The records of `collection` inside the evaluation period (and not after as-of)."""
+    keep = ctx.in_period
+    return [r for r in ctx.index.records(collection) or [] if keep(collection, r)]
+
+
 def _hours_by_member(ctx: Context) -> dict[str, float]:
     hours: dict[str, float] = defaultdict(float)
-    for activity in ctx.index.records("activities") or []:
-        if ctx.in_period("activities", activity):
-            for p in activity.participants:
-                hours[p.member_id] += p.hours
+    for activity in _in_period(ctx, "activities"):
+        for p in activity.participants:
+            hours[p.member_id] += p.hours
     return hours
 
 
 def _activities_by_member(ctx: Context) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for activity in ctx.index.records("activities") or []:
-        if ctx.in_period("activities", activity):
-            for member_id in {p.member_id for p in activity.participants}:
-                counts[member_id] += 1
+    for activity in _in_period(ctx, "activities"):
+        for member_id in {p.member_id for p in activity.participants}:
+            counts[member_id] += 1
     return counts
 
 
 def _last_active(ctx: Context) -> dict[str, datetime]:
-    """Latest activity, training or patrol sign-in of each member, not after as-of."""
+    """Latest activity, training or patrol sign-in of each member, not after as-of.
+
+    On a tie the instant seen first is kept. One pass over the records: the as-of test is made once per
+    record, and each participant costs one dict look-up (no function call)."""
+    as_of = ctx.as_of
     latest: dict[str, datetime] = {}
-
-    def seen(member_id: str, when: datetime) -> None:
-        if when <= ctx.as_of and (member_id not in latest or when > latest[member_id]):
-            latest[member_id] = when
-
-    for a in ctx.index.records("activities") or []:
-        for p in a.participants:
-            seen(p.member_id, a.end)
-    for t in ctx.index.records("trainings") or []:
-        for member_id in t.attendee_ids:
-            seen(member_id, t.end)
-    for s in ctx.index.records("patrol_sign_ins") or []:
-        seen(s.member_id, s.at)
+    get = latest.get
+    records = ctx.index.records
+    for a in records("activities") or []:
+        when = a.end
+        if when <= as_of:
+            for p in a.participants:
+                prev = get(p.member_id)
+                if prev is None or when > prev:
+                    latest[p.member_id] = when
+    for t in records("trainings") or []:
+        when = t.end
+        if when <= as_of:
+            for member_id in t.attendee_ids:
+                prev = get(member_id)
+                if prev is None or when > prev:
+                    latest[member_id] = when
+    for s in records("patrol_sign_ins") or []:
+        when = s.at
+        if when <= as_of:
+            prev = get(s.member_id)
+            if prev is None or when > prev:
+                latest[s.member_id] = when
     return latest
 
 
