@@ -6,6 +6,7 @@ audit collects those results here, into the report's `derived` section.
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -26,6 +27,20 @@ class Name(StrictModel):
 
 class DerivedModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def trusted(cls, **values: Any):
+        """An instance from values already of the field types, every field given in declaration order
+        (= serialisation order), without validation. `model_construct` would be slower than validating:
+        its per-field alias and default handling costs more than pydantic-core's check."""
+        if list(values) != list(cls.model_fields):
+            raise TypeError(f"{cls.__name__}.trusted needs every field, in order: {list(cls.model_fields)}")
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", values)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
 
 
 class Step(DerivedModel):
@@ -135,6 +150,6 @@ def collect(rules, ctx) -> Derived | None:
                 continue
             result.rule_id, result.clause = rule.rule.id, rule.rule.clause
             (out.levels if isinstance(result, MemberLevel) else out.stars).append(result)
-    out.levels.sort(key=lambda r: (r.rule_id, r.member_id))
-    out.stars.sort(key=lambda r: (r.rule_id, r.team_id))
+    out.levels.sort(key=attrgetter("rule_id", "member_id"))
+    out.stars.sort(key=attrgetter("rule_id", "team_id"))
     return out

@@ -7,6 +7,7 @@ reaches.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, datetime
 from typing import ClassVar, Literal
 
@@ -57,28 +58,35 @@ class LevelsCheck(Selection):
         self._validate_table()
         select = self.compile_selection(subject_collection)
         get, _, _ = _field(self.amount, COLLECTIONS[self.of].model, "check.amount")
-        of = self.of
+        time_field = COLLECTIONS[self.of].time_field
+        tables: dict[date, tuple[list[Step], list[float]]] = {}
 
-        steps_on: dict[date, list[Step]] = {}
+        def table(on: date) -> tuple[list[Step], list[float]]:
+            """The steps in force on a day and their thresholds: the same for every member, built once a day."""
+            if on not in tables:
+                steps = self.steps(on)
+                tables[on] = steps, [s.at_least for s in steps]
+            return tables[on]
 
         def derive(subject, ctx) -> MemberLevel:
             on = ctx.reference_date
-            entries = [r for r in select(subject, ctx) if _on_or_before(ctx.when(of, r), on)]
+            steps, limits = table(on)
+            entries = [r for r in select(subject, ctx)
+                       if time_field and _on_or_before(getattr(r, time_field, None), on)]
             amounts = [get(r, ctx) or 0 for r in entries]
             total = sum(amounts)
-            steps = steps_on.get(on)
-            if steps is None:  # the table in force is the same for every member: build it once a day
-                steps = steps_on[on] = self.steps(on)
-            crossed = [s for s in steps if total >= s.at_least]
-            ahead = [s for s in steps if total < s.at_least]
+            reached = bisect_right(limits, total)  # the levels rise strictly: those reached are a prefix
+            ahead = steps[reached] if reached < len(steps) else None
             team_id = getattr(subject, "team_id", None)
             team = ctx.index.by_id("teams").get(team_id) if team_id else None
-            return MemberLevel(
+            # every part is validated data (records, the rule's Steps), so the result is not re-validated;
+            # float() gives the float fields the type validation would
+            return MemberLevel.trusted(
                 rule_id="", clause="", member_id=subject.id, team_id=team_id,
-                association_id=getattr(team, "association_id", None), as_of=on, points=total,
-                entries=len(entries), adjustments=sum(a for a in amounts if a < 0),
-                level=crossed[-1].name if crossed else None, crossed=crossed,
-                next=ahead[0] if ahead else None, points_to_next=ahead[0].at_least - total if ahead else None,
+                association_id=getattr(team, "association_id", None), as_of=on, points=float(total),
+                entries=len(entries), adjustments=float(sum([a for a in amounts if a < 0])),
+                level=steps[reached - 1].name if reached else None, crossed=steps[:reached], next=ahead,
+                points_to_next=ahead.at_least - total if ahead is not None else None,
                 evidence_ids=[getattr(r, "id", "") for r in entries],
             )
 
