@@ -12,6 +12,7 @@ from .gcpause import paused_gc
 from .index import Index
 from .integrity import records_after
 from .models import COLLECTIONS, Dataset
+from .models.base import trusted
 from .report.labels import STATUS_NAMES
 from .report.model import STATUS_ORDER, ComplianceReport, Finding, PackInfo, Subject, Text
 from .rulebook.pack import CompiledRule, RulePack
@@ -85,7 +86,7 @@ def subject_of(collection: str, record, index: Index) -> Subject:
                       else record.association_id if "association_id" in fields else None)
     if association_id is None and team_id is not None:
         association_id = getattr(index.by_id("teams").get(team_id), "association_id", None)
-    return Subject.trusted(kind=kind, id=record.id, name=record.name if "name" in fields else None,
+    return trusted(Subject, kind=kind, id=record.id, name=record.name if "name" in fields else None,
                            team_id=team_id, association_id=association_id)
 
 
@@ -96,10 +97,10 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
     left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
     if left is not None:
         due = outcome.due.isoformat()
-        message = Text.trusted(zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
+        message = trusted(Text, zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
                                        en=f"pending: due {due}, {left:.1f} hours left")
     elif outcome.status != "fail" and outcome.note:
-        message = Text.trusted(zh=f"{STATUS_NAMES['zh'][outcome.status]}：{outcome.note}",
+        message = trusted(Text, zh=f"{STATUS_NAMES['zh'][outcome.status]}：{outcome.note}",
                                        en=f"{outcome.status}: {outcome.note}")
     elif outcome.status == "pass":
         message = fixed["pass_message"]
@@ -110,8 +111,8 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
             "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
             "due": outcome.due.isoformat() if outcome.due else "",
         }
-        message = Text.trusted(zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
-    return Finding.trusted(
+        message = trusted(Text, zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
+    return trusted(Finding, 
         **fixed["fields"], status=outcome.status, subject=subject, measured=_plain(outcome.measured),
         expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
         time_left_hours=round(left, 2) if left is not None else None, message=message, waiver=None,
@@ -123,10 +124,10 @@ def _fixed_parts(rule: CompiledRule) -> dict:
     if rule.finding_parts is None:
         spec = rule.rule
         rule.finding_parts = {
-            "pass_message": Text.trusted(zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}"),
-            "fields": dict(rule_id=spec.id, title=Text.trusted(zh=spec.title.zh, en=spec.title.en),
+            "pass_message": trusted(Text, zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}"),
+            "fields": dict(rule_id=spec.id, title=trusted(Text, zh=spec.title.zh, en=spec.title.en),
                            pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause,
-                           strength=spec.strength, source=Text.trusted(zh=spec.source.zh, en=spec.source.en),
+                           strength=spec.strength, source=trusted(Text, zh=spec.source.zh, en=spec.source.en),
                            rule_file=rule.file),
         }
     return rule.finding_parts

@@ -28,20 +28,6 @@ class Name(StrictModel):
 class DerivedModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @classmethod
-    def trusted(cls, **values: Any):
-        """An instance from values already of the field types, every field given in declaration order
-        (= serialisation order), without validation. `model_construct` would be slower than validating:
-        its per-field alias and default handling costs more than pydantic-core's check."""
-        if list(values) != list(cls.model_fields):
-            raise TypeError(f"{cls.__name__}.trusted needs every field, in order: {list(cls.model_fields)}")
-        obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", values)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
-        return obj
-
 
 class Step(DerivedModel):
     """One level and the points it needs."""

@@ -16,6 +16,9 @@ from .selection import Bound, Selection
 from .where import ConditionError
 
 
+_UNPLACED = object()
+
+
 class FrequencyCheck(Selection, Bound):
     kind: Literal["frequency"]
     per: Literal["week", "month", "quarter", "year"]
@@ -27,15 +30,25 @@ class FrequencyCheck(Selection, Bound):
         if self.place_by and self.place_by not in COLLECTIONS[self.of].model.model_fields:
             raise ConditionError("check.place_by", f"{self.of} has no field {self.place_by!r}")
 
+        founding = self.from_founding and "founded_on" in COLLECTIONS[subject_collection].model.model_fields
+
         def evaluate(subject, ctx) -> Outcome:
-            founded = getattr(subject, "founded_on", None) if self.from_founding else None
+            founded = subject.founded_on if founding else None
             judged, skipped = ctx.memo(f"whole_periods:{self.per}:{founded}",
                                        lambda: whole_periods(ctx.period, self.per, ctx.as_of, not_before=founded))
             if not judged:
                 status = "pending" if any(p.end >= ctx.reference_date for p in skipped) else "not_applicable"
                 return Outcome(status, note=f"no whole {self.per} of the period has ended by the as-of date")
-            records = select(subject, ctx)
-            days = sorted(local_date(w) for w in (self._when(r, ctx) for r in records) if w is not None)
+            day_of = ctx.memo(f"days:{self.of}:{self.place_by}", dict)  # an activity is placed once, not per participant
+            days = []
+            for r in select(subject, ctx):
+                day = day_of.get(id(r), _UNPLACED)
+                if day is _UNPLACED:
+                    when = self._when(r, ctx)
+                    day = day_of[id(r)] = None if when is None else local_date(when)
+                if day is not None:
+                    days.append(day)
+            days.sort()
             missed, expected = [], ""
             for part in judged:  # records per part by bisection: linear in records, not records × parts
                 n = bisect_right(days, part.end) - bisect_left(days, part.start)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -15,10 +15,31 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def trusted(cls: type[M], **values: Any) -> M:
+    """An instance from parts the library itself built and validated, every field given, without
+    re-validation: what `model_construct` does minus its per-field default and alias handling (about
+    4x cheaper; the audit builds one finding per rule and subject, one level per member)."""
+    try:
+        ordered = {name: values[name] for name in cls.model_fields}  # field order = serialisation order
+    except KeyError as missing:
+        raise TypeError(f"{cls.__name__}: every field is needed; {missing} is missing") from None
+    if len(ordered) != len(values):
+        raise TypeError(f"{cls.__name__}: unknown fields {sorted(set(values) - set(ordered))}")
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", ordered)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(ordered))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
 Instant = Annotated[datetime, AfterValidator(as_shanghai)]
 """A point in time. Naive input is read as Asia/Shanghai; output carries +08:00."""
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 NonNegative = Annotated[float, Field(ge=0)]
 
-__all__ = ["StrictModel", "Instant", "Id", "NonNegative", "date", "datetime"]
+__all__ = ["StrictModel", "trusted", "Instant", "Id", "NonNegative", "date", "datetime"]

@@ -16,24 +16,6 @@ STATUS_ORDER = ["fail", "not_assessable", "pending", "waived", "pass", "not_appl
 class ReportModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @classmethod
-    def trusted(cls, **values: Any):
-        """An instance from parts the library itself built and validated, every field given: what
-        `model_construct` does without its per-field default and alias handling (4x cheaper; the audit
-        builds one finding per rule and subject)."""
-        try:
-            ordered = {name: values[name] for name in cls.model_fields}  # field order = serialisation order
-        except KeyError as missing:
-            raise TypeError(f"{cls.__name__}.trusted needs every field; {missing} is missing") from None
-        if len(ordered) != len(values):
-            raise TypeError(f"{cls.__name__}.trusted got unknown fields {sorted(set(values) - set(ordered))}")
-        obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", ordered)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(ordered))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
-        return obj
-
 
 class Text(ReportModel):
     zh: str
