@@ -33,8 +33,8 @@ def _age_years(member, ctx: Context):
 
 def _in_period(ctx: Context, collection: str) -> list[Any]:
     """The records of `collection` inside the evaluation period (and not after as-of)."""
-    keep = ctx.in_period
-    return [r for r in ctx.index.records(collection) or [] if keep(collection, r)]
+    kept = ctx.kept_ids(collection, in_period=True)
+    return [r for r in ctx.index.records(collection) or [] if id(r) in kept]
 
 
 def _hours_by_member(ctx: Context) -> dict[str, float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 
 from .checks.where import _inner_type
 from .index import values_at
@@ -148,10 +149,10 @@ def _iso(value: date | datetime) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _dated_fields(model) -> tuple[str, ...]:
-    """The top-level date and instant fields of a record type that cannot lie in the future."""
-    return tuple(name for name, info in model.model_fields.items() if name not in FUTURE_BY_NATURE
-                 and _inner_type(info.annotation) in (date, datetime))
+def _dated_fields(model) -> tuple[tuple[str, type], ...]:
+    """The top-level date and instant fields of a record type that cannot lie in the future, with their type."""
+    return tuple((name, _inner_type(info.annotation)) for name, info in model.model_fields.items()
+                 if name not in FUTURE_BY_NATURE and _inner_type(info.annotation) in (date, datetime))
 
 
 def records_after(dataset: Dataset, as_of: datetime, limit: int = 100) -> list[str]:
@@ -163,17 +164,17 @@ def records_after(dataset: Dataset, as_of: datetime, limit: int = 100) -> list[s
     """
     out = []
     for name, collection in COLLECTIONS.items():
-        fields = _dated_fields(collection.model)
-        for i, record in enumerate(getattr(dataset, name) or [] if fields else []):
-            for field in fields:
-                value = getattr(record, field)
-                if value is None:
-                    continue
-                late = value > as_of if isinstance(value, datetime) else value > as_of.date()
-                if late:
-                    rid = getattr(record, "id", None)
-                    label = f"{name}[{i}]" + (f" (id={rid})" if rid is not None else "")
-                    out.append(f"{label}: {field} {_iso(value)} is after as-of {_iso(as_of)}")
+        records = getattr(dataset, name) or []
+        late = []  # (record index, field position): one typed comparison per value, reported in record order
+        for position, (field, kind) in enumerate(_dated_fields(collection.model)):
+            bound = as_of if kind is datetime else as_of.date()
+            late += [(i, position) for i, value in enumerate(map(attrgetter(field), records))
+                     if value is not None and value > bound]
+        for i, position in sorted(late):
+            field, record = _dated_fields(collection.model)[position][0], records[i]
+            rid = getattr(record, "id", None)
+            label = f"{name}[{i}]" + (f" (id={rid})" if rid is not None else "")
+            out.append(f"{label}: {field} {_iso(getattr(record, field))} is after as-of {_iso(as_of)}")
     return out[:limit] + ([f"… and {len(out) - limit} more"] if len(out) > limit else [])
 
 

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
+from operator import attrgetter
 from typing import Any, Callable
 
 from ..index import Index
 from ..models import COLLECTIONS
 from ..models.dataset import FUTURE_BY_NATURE
-from ..timecalc import Period, WorkCalendar, as_shanghai
+from ..timecalc import Period, WorkCalendar, as_shanghai, day_end, day_start
+from .where import _inner_type
 
 
 @dataclass
@@ -48,8 +50,13 @@ class Context:
     def kept_ids(self, collection: str, in_period: bool) -> set[int]:
         """The `id()`s of the records counted: those of the evaluation period, or all not dated after as-of."""
         def build() -> set[int]:
-            keep = self.in_period if in_period else self.not_after_as_of
-            return {id(r) for r in self.index.records(collection) or [] if keep(collection, r)}
+            records = self.index.records(collection) or []
+            time_field = COLLECTIONS[collection].time_field
+            if time_field is None:
+                return set() if in_period else {id(r) for r in records}
+            lo, hi, undated = self._window(collection, in_period)
+            return {id(r) for r, when in zip(records, map(attrgetter(time_field), records))
+                    if (undated if when is None else (lo is None or lo <= when) and (hi is None or when <= hi))}
         return self.memo(f"kept:{collection}:{in_period}", build)
 
     def when(self, collection: str, record: Any) -> date | datetime | None:
@@ -58,18 +65,31 @@ class Context:
 
     def not_after_as_of(self, collection: str, record: Any) -> bool:
         """False for a record dated after the as-of instant: it is flagged in the report, never counted."""
-        if COLLECTIONS[collection].time_field in FUTURE_BY_NATURE:  # e.g. an improvement item due next month
-            return True
-        when = self.when(collection, record)
-        if when is None:
-            return True
-        return when <= self.as_of if isinstance(when, datetime) else when <= self.reference_date
+        return self._counts(collection, record, in_period=False)
 
     def in_period(self, collection: str, record: Any) -> bool:
         """True when the record's time lies inside the evaluation period and not after as-of."""
+        return self._counts(collection, record, in_period=True)
+
+    def _counts(self, collection: str, record: Any, in_period: bool) -> bool:
         when = self.when(collection, record)
+        lo, hi, undated = self._window(collection, in_period)
         if when is None:
-            return False
-        if isinstance(when, datetime):
-            return self.period.contains(when) and when <= self.as_of
-        return self.period.contains(when) and when <= self.reference_date
+            return undated
+        return (lo is None or lo <= when) and (hi is None or when <= hi)
+
+    def _window(self, collection: str, in_period: bool) -> tuple[Any, Any, bool]:
+        """(earliest, latest, undated records count?) for the collection's time field, in its own type:
+        instants against the period's first and last Shanghai instants and as-of, dates against its days
+        and the reference day. A deadline-like field (an improvement due next month) is never "after as-of"."""
+        def build():
+            time_field = COLLECTIONS[collection].time_field
+            instant = _inner_type(COLLECTIONS[collection].model.model_fields[time_field].annotation) is datetime
+            if not in_period:
+                if time_field in FUTURE_BY_NATURE:
+                    return None, None, True
+                return None, self.as_of if instant else self.reference_date, True
+            if instant:
+                return day_start(self.period.start), min(day_end(self.period.end), self.as_of), False
+            return self.period.start, min(self.period.end, self.reference_date), False
+        return self.memo(f"window:{collection}:{in_period}", build)
