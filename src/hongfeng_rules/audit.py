@@ -56,11 +56,8 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
         return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
     event = COLLECTIONS[rule.subject_collection].event
     subjects = ctx.memo(f"subjects:{rule.subject_collection}", dict)  # one Subject per record, shared by rules
-    in_period = ctx.kept_ids(rule.subject_collection, in_period=True) if event else None
     out = []
-    for record in records:
-        if in_period is not None and id(record) not in in_period:
-            continue
+    for record in ctx.counted(rule.subject_collection, in_period=True)[0] if event else records:
         if rule.applies(record, ctx) is not True:
             continue
         if missing:

@@ -31,15 +31,9 @@ def _age_years(member, ctx: Context):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))  # whole years, as relativedelta
 
 
-def _in_period(ctx: Context, collection: str) -> list[Any]:
-    """The records of `collection` inside the evaluation period (and not after as-of)."""
-    kept = ctx.kept_ids(collection, in_period=True)
-    return [r for r in ctx.index.records(collection) or [] if id(r) in kept]
-
-
 def _hours_by_member(ctx: Context) -> dict[str, float]:
     hours: dict[str, float] = defaultdict(float)
-    for activity in _in_period(ctx, "activities"):
+    for activity in ctx.counted("activities", in_period=True)[0]:
         for p in activity.participants:
             hours[p.member_id] += p.hours
     return hours
@@ -47,7 +41,7 @@ def _hours_by_member(ctx: Context) -> dict[str, float]:
 
 def _activities_by_member(ctx: Context) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for activity in _in_period(ctx, "activities"):
+    for activity in ctx.counted("activities", in_period=True)[0]:
         for member_id in {p.member_id for p in activity.participants}:
             counts[member_id] += 1
     return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from itertools import compress
 from operator import attrgetter
 from typing import Any, Callable
 
@@ -41,23 +42,25 @@ class Context:
 
     def _filtered(self, collection: str, via: str, in_period: bool) -> dict[Any, list[Any]]:
         """Each record is tested once per audit, however many owners or links it has (an activity's participants)."""
-        kept = self.kept_ids(collection, in_period)
         groups = self.index.groups(collection, via)
-        if len(kept) == len(self.index.records(collection) or []):
+        left_out = self.counted(collection, in_period)[1]
+        if not left_out:
             return groups
-        return {owner: [r for r in linked if id(r) in kept] for owner, linked in groups.items()}
+        return {owner: [r for r in linked if id(r) not in left_out] for owner, linked in groups.items()}
 
-    def kept_ids(self, collection: str, in_period: bool) -> set[int]:
-        """The `id()`s of the records counted: those of the evaluation period, or all not dated after as-of."""
-        def build() -> set[int]:
+    def counted(self, collection: str, in_period: bool) -> tuple[list[Any], set[int]]:
+        """The records counted, in order: those of the evaluation period, or all not dated after as-of; and the
+        `id()`s of those left out (usually few). Each record's time is compared once per audit."""
+        def build() -> tuple[list[Any], set[int]]:
             records = self.index.records(collection) or []
             time_field = COLLECTIONS[collection].time_field
             if time_field is None:
-                return set() if in_period else {id(r) for r in records}
+                return ([], {id(r) for r in records}) if in_period else (records, set())
             lo, hi, undated = self._window(collection, in_period)
-            return {id(r) for r, when in zip(records, map(attrgetter(time_field), records))
-                    if (undated if when is None else (lo is None or lo <= when) and (hi is None or when <= hi))}
-        return self.memo(f"kept:{collection}:{in_period}", build)
+            keep = [undated if when is None else (lo is None or lo <= when) and (hi is None or when <= hi)
+                    for when in map(attrgetter(time_field), records)]
+            return list(compress(records, keep)), {id(r) for r, kept in zip(records, keep) if not kept}
+        return self.memo(f"counted:{collection}:{in_period}", build)
 
     def when(self, collection: str, record: Any) -> date | datetime | None:
         time_field = COLLECTIONS[collection].time_field
