@@ -37,9 +37,11 @@ class EveryCheck(StrictModel):
             records = select(subject, ctx)
             if not records:
                 return not_applicable(f"no {what} to check")
-            results = [(r, test(r, ctx)) for r in records]
-            failing = [r.id for r, ok in results if ok is False]
-            unknown = [r.id for r, ok in results if ok is None]
+            failing, unknown = [], []
+            for r in records:
+                ok = test(r, ctx)
+                if ok is not True:
+                    (failing if ok is False else unknown).append(r.id)
             measured = f"{len(records) - len(failing) - len(unknown)} of {len(records)}"
             if failing:
                 return Outcome("fail", measured, "all", failing)

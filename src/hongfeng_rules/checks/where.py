@@ -170,7 +170,7 @@ def _field(path: str, model, at: str):
         if d is None or d.applies_to != collection:
             known = sorted(n for n, v in DERIVED.items() if v.applies_to == collection)
             raise ConditionError(at, f"unknown derived value @{name} for {collection}; known: {known}")
-        return (lambda r, ctx: d.compute(r, ctx)), None, d.unit
+        return d.compute, None, d.unit
     current: Any = model
     for part in path.split("."):
         fields = getattr(current, "model_fields", None)
