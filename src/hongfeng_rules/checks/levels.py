@@ -71,8 +71,8 @@ class LevelsCheck(Selection):
         def derive(subject, ctx) -> MemberLevel:
             on = ctx.reference_date
             steps, limits = table(on)
-            entries = [r for r in select(subject, ctx)
-                       if time_field and _on_or_before(getattr(r, time_field, None), on)]
+            entries = [r for r in select(subject, ctx) if _on_or_before(getattr(r, time_field), on)] \
+                if time_field else []
             amounts = [get(r, ctx) or 0 for r in entries]
             total = sum(amounts)
             reached = bisect_right(limits, total)  # the levels rise strictly: those reached are a prefix

@@ -33,11 +33,14 @@ class Selection(StrictModel):
         if self.in_period and target.time_field is None:
             raise ConditionError("check.in_period", f"{self.of} has no time field to place it in a period")
         keep = compile_condition(self.where, target.model, "check.where")
-        of, in_period = self.of, self.in_period
+        of, in_period, unfiltered = self.of, self.in_period, not self.where
         # rules that select alike (9 Hongfeng rules take a team's active members) share one result per subject
         key = f"select:{of}:{via}:{in_period}:{json.dumps(self.where, sort_keys=True, default=str)}"
 
         def select(subject, ctx) -> list[Any]:
+            """The selected records; the list is shared between rules and must not be modified."""
+            if unfiltered:
+                return ctx.related(of, via, subject.id, in_period)
             selected = ctx.memo(key, dict)
             found = selected.get(subject.id)
             if found is None:
