@@ -84,7 +84,7 @@ def subject_of(collection: str, record, index: Index) -> Subject:
     if association_id is None and team_id is not None:
         association_id = getattr(index.by_id("teams").get(team_id), "association_id", None)
     return trusted(Subject, kind=kind, id=record.id, name=record.name if "name" in fields else None,
-                           team_id=team_id, association_id=association_id)
+                   team_id=team_id, association_id=association_id)
 
 
 def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context) -> Finding:
@@ -95,10 +95,10 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
     if left is not None:
         due = outcome.due.isoformat()
         message = trusted(Text, zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
-                                       en=f"pending: due {due}, {left:.1f} hours left")
+                          en=f"pending: due {due}, {left:.1f} hours left")
     elif outcome.status != "fail" and outcome.note:
         message = trusted(Text, zh=f"{STATUS_NAMES['zh'][outcome.status]}：{outcome.note}",
-                                       en=f"{outcome.status}: {outcome.note}")
+                          en=f"{outcome.status}: {outcome.note}")
     elif outcome.status == "pass":
         message = fixed["pass_message"]
     else:
@@ -109,7 +109,8 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
             "due": outcome.due.isoformat() if outcome.due else "",
         }
         message = trusted(Text, zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
-    return trusted(Finding, 
+    return trusted(
+        Finding,
         **fixed["fields"], status=outcome.status, subject=subject, measured=_plain(outcome.measured),
         expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
         time_left_hours=round(left, 2) if left is not None else None, message=message, waiver=None,

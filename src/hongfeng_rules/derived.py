@@ -48,34 +48,23 @@ def _activities_by_member(ctx: Context) -> dict[str, int]:
 
 
 def _last_active(ctx: Context) -> dict[str, datetime]:
-    """Latest activity, training or patrol sign-in of each member, not after as-of.
+    """Latest activity, training or patrol sign-in of each member, not after as-of (on a tie, the first seen).
+    One call per record, not per participant: the as-of test is the record's."""
+    as_of, latest = ctx.as_of, {}
 
-    On a tie the instant seen first is kept. One pass over the records: the as-of test is made once per
-    record, and each participant costs one dict look-up (no function call)."""
-    as_of = ctx.as_of
-    latest: dict[str, datetime] = {}
-    get = latest.get
-    records = ctx.index.records
-    for a in records("activities") or []:
-        when = a.end
+    def note(when: datetime, member_ids) -> None:
         if when <= as_of:
-            for p in a.participants:
-                prev = get(p.member_id)
-                if prev is None or when > prev:
-                    latest[p.member_id] = when
-    for t in records("trainings") or []:
-        when = t.end
-        if when <= as_of:
-            for member_id in t.attendee_ids:
-                prev = get(member_id)
+            for member_id in member_ids:
+                prev = latest.get(member_id)
                 if prev is None or when > prev:
                     latest[member_id] = when
-    for s in records("patrol_sign_ins") or []:
-        when = s.at
-        if when <= as_of:
-            prev = get(s.member_id)
-            if prev is None or when > prev:
-                latest[s.member_id] = when
+
+    for a in ctx.index.records("activities") or []:
+        note(a.end, [p.member_id for p in a.participants])
+    for t in ctx.index.records("trainings") or []:
+        note(t.end, t.attendee_ids)
+    for s in ctx.index.records("patrol_sign_ins") or []:
+        note(s.at, (s.member_id,))
     return latest
 
 

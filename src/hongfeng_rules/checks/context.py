@@ -75,6 +75,8 @@ class Context:
         return self._counts(collection, record, in_period=True)
 
     def _counts(self, collection: str, record: Any, in_period: bool) -> bool:
+        if COLLECTIONS[collection].time_field is None:  # an undated kind of record is never in a period
+            return not in_period
         when = self.when(collection, record)
         lo, hi, undated = self._window(collection, in_period)
         if when is None:

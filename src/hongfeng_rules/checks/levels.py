@@ -81,8 +81,8 @@ class LevelsCheck(Selection):
             team = ctx.index.by_id("teams").get(team_id) if team_id else None
             # every part is validated data (records, the rule's Steps), so the result is not re-validated;
             # float() gives the float fields the type validation would
-            return trusted(MemberLevel,
-                rule_id="", clause="", member_id=subject.id, team_id=team_id,
+            return trusted(
+                MemberLevel, rule_id="", clause="", member_id=subject.id, team_id=team_id,
                 association_id=getattr(team, "association_id", None), as_of=on, points=float(total),
                 entries=len(entries), adjustments=float(sum([a for a in amounts if a < 0])),
                 level=steps[reached - 1].name if reached else None, crossed=steps[:reached], next=ahead,
