@@ -55,41 +55,25 @@ def compile_condition(cond: dict | None, model: type[BaseModel], at: str = "wher
     if not isinstance(cond, dict):
         raise ConditionError(at, "a condition must be a mapping of field to test")
     tests = [_compile_entry(key, value, model, f"{at}.{key}") for key, value in cond.items()]
-    return _conjunction(tests)
+    return _junction(tests, decisive=False)
 
 
-def _disjunction(tests: list[Pred]) -> Pred:
-    """Any test, three-valued: True if one is True, else unknown (None) if one is unknown, else False."""
+def _junction(tests: list[Pred], decisive: bool) -> Pred:
+    """Three-valued `any` (decisive True) or `all` (decisive False) of the tests, short-circuiting: the
+    decisive result if a test gives it, else unknown (None) if a test is unknown, else the other result."""
     if len(tests) == 1:
         return tests[0]
 
-    def disj(record, ctx):
+    def junction(record, ctx):
         unknown = False
         for t in tests:
             r = t(record, ctx)
-            if r is True:
-                return True
+            if r is decisive:
+                return decisive
             if r is None:
                 unknown = True
-        return None if unknown else False
-    return disj
-
-
-def _conjunction(tests: list[Pred]) -> Pred:
-    """All tests, three-valued: False if one is False, else unknown (None) if one is unknown, else True."""
-    if len(tests) == 1:
-        return tests[0]
-
-    def conj(record, ctx):
-        unknown = False
-        for t in tests:
-            r = t(record, ctx)
-            if r is False:
-                return False
-            if r is None:
-                unknown = True
-        return None if unknown else True
-    return conj
+        return None if unknown else not decisive
+    return junction
 
 
 def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
@@ -97,7 +81,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         if not isinstance(value, list) or not value:
             raise ConditionError(at, f"{key} takes a non-empty list of conditions")
         parts = [compile_condition(c, model, f"{at}[{i}]") for i, c in enumerate(value)]
-        return _conjunction(parts) if key == "all_of" else _disjunction(parts)
+        return _junction(parts, decisive=key == "any_of")
     if key == "not":
         inner = compile_condition(value, model, at)
         return lambda r, ctx: _not(inner(r, ctx))
@@ -114,7 +98,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
             tests.append(_compare_fields(op, operand, getter, model, f"{at}.{op}"))
             continue
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
-    return _conjunction(tests)
+    return _junction(tests, decisive=False)
 
 
 RELATED_KEYS = {"of", "via", "where", "at_least"}
