@@ -198,7 +198,7 @@ def test_stored_titles_win_over_recomputed_prior_years():
 # --- rule cases, report and CLI on the example -------------------------------------------------------
 
 def test_case_runner_reports_a_wrong_expected_level():
-    from hongfeng_rules.audit import audit
+    from hongfeng_rules import audit
 
     ds = Dataset.model_validate({"teams": [{"id": "t1", "association_id": "a1", "name": "T"}],
                                  "associations": [{"id": "a1", "name": "A", "level": "county"}],

@@ -5,7 +5,7 @@
 """
 __version__ = "0.1.0"
 
-from .audit import audit  # noqa: E402
+from .auditing import audit  # noqa: E402
 from .errors import InputError, Problem  # noqa: E402
 from .loading import load_dataset  # noqa: E402
 from .report.model import ComplianceReport, Finding  # noqa: E402

@@ -13,7 +13,7 @@ import traceback
 from datetime import datetime
 
 from . import __version__
-from .audit import audit
+from .auditing import audit
 from .errors import InputError, Problem
 from .loading import load_dataset
 from .models import Dataset

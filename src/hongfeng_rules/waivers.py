@@ -23,7 +23,7 @@ from typing import Iterable
 
 from pydantic import Field, ValidationError, model_validator
 
-from .audit import _finding_order
+from .auditing import _finding_order
 from .summaries import summaries
 from .errors import InputError, Problem
 from .models.base import StrictModel

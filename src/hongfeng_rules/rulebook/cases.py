@@ -98,7 +98,7 @@ def lint_cases(rule: CompiledRule) -> list[Problem]:
 
 
 def run_cases(pack: RulePack) -> list[CaseResult]:
-    from ..audit import audit  # the audit imports the rule pack; import late to keep layers one-way
+    from ..auditing import audit  # the audit imports the rule pack; import late to keep layers one-way
     from ..loading import dataset_from_document
 
     results = []
