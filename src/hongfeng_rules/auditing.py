@@ -16,7 +16,7 @@ from .models.base import trusted
 from .report.labels import STATUS_NAMES
 from .report.model import STATUS_ORDER, ComplianceReport, Finding, PackInfo, Subject, Text
 from .rulebook.pack import CompiledRule, RulePack
-from .rulebook.spec import clause_key
+from .rulebook.spec import clause_key, fill_message
 from .summaries import summaries
 from .timecalc import Period, WorkCalendar, as_shanghai, default_calendar, time_left
 
@@ -108,7 +108,7 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
             "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
             "due": outcome.due.isoformat() if outcome.due else "",
         }
-        message = trusted(Text, zh=_fill(spec.message.zh, values), en=_fill(spec.message.en, values))
+        message = trusted(Text, zh=fill_message(spec.message.zh, values), en=fill_message(spec.message.en, values))
     return trusted(
         Finding,
         **fixed["fields"], status=outcome.status, subject=subject, measured=_plain(outcome.measured),
@@ -140,12 +140,3 @@ def _plain(value):
     if isinstance(value, datetime):
         return value.isoformat()
     return value
-
-
-class _Blank(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
-
-
-def _fill(template: str, values: dict) -> str:
-    return template.format_map(_Blank(values)).strip()

@@ -7,19 +7,24 @@ from typing import Any, Callable, Iterable
 from .models import Dataset
 
 
-def values_at(record: Any, path: str) -> list[Any]:
-    """All values at a dotted path; lists along the way are flattened ("participants.member_id")."""
-    current = [record]
-    for part in path.split("."):
-        nxt = []
-        for item in current:
-            value = getattr(item, part, None) if not isinstance(item, dict) else item.get(part)
-            if isinstance(value, list):
-                nxt.extend(value)
-            elif value is not None:
-                nxt.append(value)
-        current = nxt
-    return current
+def link_reader(path: str) -> Callable[[Any], list[Any]]:
+    """A reader of all values at a dotted path, split once; lists along the way are flattened and unset values
+    left out ("participants.member_id": every participant's member)."""
+    parts = path.split(".")
+
+    def read(record: Any) -> list[Any]:
+        current = [record]
+        for part in parts:
+            found = []
+            for item in current:
+                value = getattr(item, part, None)
+                if isinstance(value, list):
+                    found.extend(value)
+                elif value is not None:
+                    found.append(value)
+            current = found
+        return current
+    return read
 
 
 class Index:
@@ -44,7 +49,7 @@ class Index:
         groups = self._groups.get(key)
         if groups is None:
             groups = defaultdict(list)
-            linked_values = _link_reader(via)
+            linked_values = link_reader(via)
             for record in self.records(collection) or []:
                 for value in _unique(linked_values(record)):
                     groups[value].append(record)
@@ -56,24 +61,6 @@ class Index:
         return self.groups(collection, via).get(owner_id, [])
 
 
-def _link_reader(path: str) -> Callable[[Any], list[Any]]:
-    """`values_at` for one path, with the two common shapes (a field, a field of nested records) written out."""
-    parts = path.split(".")
-    if len(parts) == 1:
-        name = parts[0]
-        return lambda record: _as_list(getattr(record, name, None))
-    if len(parts) == 2:
-        head, name = parts
-        return lambda record: [getattr(item, name, None) for item in _as_list(getattr(record, head, None))]
-    return lambda record: values_at(record, path)
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
 def _unique(values: Iterable[Any]) -> list[Any]:
-    """Each value once (None left out), in first-seen order (ids are hashable; linear in the values)."""
-    seen = dict.fromkeys(values)
-    seen.pop(None, None)
-    return list(seen)
+    """Each value once, in first-seen order (ids are hashable; linear, not quadratic, in the values)."""
+    return list(dict.fromkeys(values))

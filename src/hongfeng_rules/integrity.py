@@ -14,7 +14,7 @@ from datetime import date, datetime
 from operator import attrgetter
 
 from .checks.where import _inner_type
-from .index import values_at
+from .index import link_reader
 from .models import COLLECTIONS, Dataset
 from .models.dataset import FUTURE_BY_NATURE
 
@@ -208,9 +208,9 @@ def dangling_references(dataset: Dataset) -> list[Issue]:
         targets = getattr(dataset, ref.target)
         if records is None or targets is None:
             continue
-        kind = COLLECTIONS[ref.target].kind
+        kind, linked = COLLECTIONS[ref.target].kind, link_reader(ref.path)
         for i, record in enumerate(records):
-            for value in values_at(record, ref.path):
+            for value in linked(record):
                 target = ids[ref.target].get(value)
                 if target is None:
                     issues.append(Issue(ref.collection, i, getattr(record, "id", None), ref.path,

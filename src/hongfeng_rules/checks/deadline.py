@@ -12,10 +12,10 @@ from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from ..rulebook.units import Threshold
 from ..timecalc import CalendarUnavailable, Extension, deadline, effective_deadline, judge_deadline
+from ..timecalc.deadlines import TIME_UNITS
 from .outcome import Outcome, not_applicable, not_assessable
 from .where import ConditionError
 
-TIME_UNITS = ("second", "minute", "hour", "day", "working_day", "month")
 
 
 class EndFrom(StrictModel):

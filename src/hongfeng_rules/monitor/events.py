@@ -8,7 +8,6 @@ event carries a unique `event_id` instead.
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -182,4 +181,4 @@ def parse_event(data: Event | dict) -> Event:
                          f"{where} (event types: {kinds})") from None
 
 
-__all__ = ["Event", "EventError", "EVENT_TYPES", "AnyEvent", "parse_event", "datetime"] + [t.__name__ for t in EVENT_TYPES]
+__all__ = ["Event", "EventError", "EVENT_TYPES", "AnyEvent", "parse_event"] + [t.__name__ for t in EVENT_TYPES]

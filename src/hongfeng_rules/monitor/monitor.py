@@ -9,7 +9,8 @@ from typing import Callable, Iterator, Literal
 
 from ..models import COLLECTIONS
 from ..rulebook.pack import RulePack
-from ..timecalc import CalendarUnavailable, WorkCalendar, as_shanghai, default_calendar
+from ..rulebook.spec import fill_message
+from ..timecalc import CalendarUnavailable, WorkCalendar, as_shanghai, default_calendar, time_left
 from .engine import EngineError, GuardedRuleset
 from .events import Event, EventError, parse_event
 from .ruleset import DURABLE_RULES, ItemRule, deadline_rules, inactivity_rule, instant, micros
@@ -266,15 +267,15 @@ class Monitor:
         item = o["item"]
         when = due.isoformat(timespec="seconds")
         if kind == "due_soon":
-            left = (due - at).total_seconds() / 3600
+            left = time_left(due, at).total_seconds() / 3600
             zh = f"{spec.title.zh}：{item} 将于 {when} 到期（剩余 {left:.1f} 小时）"
             en = f"{spec.title.en}: {subject_kind} {item} is due at {when} ({left:.1f} h left)"
         else:
             values = {"measured": at.isoformat() if kind == "resolved_late" else f"none by {at.isoformat()}",
                       "expected": f"by {due.isoformat()}", "due": due.isoformat(), "subject": item,
                       "evidence": item, "count": 1, "note": ""}
-            zh = f"{_KIND_ZH[kind]}：{item}：" + _fill(spec.message.zh, values)
-            en = f"{_KIND_EN[kind]}: {subject_kind} {item}: " + _fill(spec.message.en, values)
+            zh = f"{_KIND_ZH[kind]}：{item}：" + fill_message(spec.message.zh, values)
+            en = f"{_KIND_EN[kind]}: {subject_kind} {item}: " + fill_message(spec.message.en, values)
         self._raised.append(Alert(kind, spec.id, spec.clause, spec.strength, subject_kind, item, o.get("team"),
                                   tuple(json.loads(o["events"])) + tuple(extra), due, at, zh, en))
 
@@ -291,15 +292,6 @@ class Monitor:
         self._seen[event_id] = None
         if len(self._seen) > self._dedup_window:
             self._seen.popitem(last=False)
-
-
-class _Blank(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
-
-
-def _fill(template: str, values: dict) -> str:
-    return template.format_map(_Blank(values))
 
 
 __all__ = ["Monitor", "Alert", "EventError", "EngineError"]

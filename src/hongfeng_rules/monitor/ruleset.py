@@ -19,10 +19,10 @@ from ..models import COLLECTIONS, Dataset
 from ..rulebook.pack import CompiledRule, RulePack
 from ..timecalc import (Extension, Period, WorkCalendar, as_shanghai, deadline, effective_deadline,
                         local_date)
+from ..timecalc.deadlines import TIME_UNITS
 from .events import Event
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-TIME_UNITS = ("second", "minute", "hour", "day", "working_day", "month")
 
 
 def micros(when: datetime) -> int:

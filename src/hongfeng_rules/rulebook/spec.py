@@ -104,3 +104,13 @@ class PackManifest(StrictModel):
     clauses: dict[str, Text] = {}  # clause heading / text used by reports
     not_checkable: dict[str, str] = {}  # clause -> reason it cannot be checked from data
     evidence_kinds: dict[str, Text] = {}  # Evidence.kind -> what that document or thing is
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def fill_message(template: str, values: dict) -> str:
+    """A rule's message with its placeholders filled; an unknown placeholder stays as written."""
+    return template.format_map(_Blank(values)).strip()

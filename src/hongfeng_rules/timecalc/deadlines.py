@@ -20,7 +20,8 @@ from dateutil.relativedelta import relativedelta
 from .workdays import WorkCalendar, default_calendar
 from .zone import SHANGHAI, as_shanghai, day_end
 
-UNITS = frozenset({"second", "minute", "hour", "day", "working_day", "month"})
+TIME_UNITS = ("second", "minute", "hour", "day", "working_day", "month")  # in the order rule authors read them
+UNITS = frozenset(TIME_UNITS)
 
 _EXACT = {
     "second": timedelta(seconds=1),
