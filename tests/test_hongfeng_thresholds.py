@@ -175,6 +175,24 @@ def test_certified_share_boundary(d, scale):
     assert status("hf-5.2.6-certified-share", data) == ("pass" if d >= 0 else "fail")
 
 
+def test_a_share_just_under_the_threshold_fails_though_it_rounds_up_to_it():
+    p = threshold("hf-5.2.6-certified-share")  # percent
+    total = 20 * 100 + 1  # p % of total is not a whole number: one member short of it is just under p %
+    certified = math.ceil(total * p / 100) - 1
+    assert 100 * certified / total < p and round(100 * certified / total, 2) >= p - 0.005
+    cert = [{"name": "救护员证", "valid_until": REFERENCE.isoformat()}]
+    data = {"members": [member(i, certificates=cert if i < certified else []) for i in range(total)]}
+    assert status("hf-5.2.6-certified-share", data) == "fail"
+
+
+def test_an_average_age_just_over_the_limit_fails_though_it_rounds_down_to_it():
+    n = threshold("hf-5.2.6-average-age")  # at most n years
+    size = 250  # one member a year older: the average is n + 1/250 = n + 0.004, shown as n
+    data = {"members": [member(i, birth_date=(REFERENCE - relativedelta(years=n + (i == 0))).isoformat())
+                        for i in range(size)]}
+    assert status("hf-5.2.6-average-age", data) == "fail"
+
+
 @FEW
 @given(d=offsets)
 def test_certificate_validity_boundary(d):

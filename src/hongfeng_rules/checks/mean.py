@@ -1,6 +1,7 @@
 """`mean`: the average of a value over related records (average age ≤ 50)."""
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Literal
 
 from ..models import COLLECTIONS
@@ -27,10 +28,10 @@ class MeanCheck(Selection, Bound):
             unknown = [r.id for r, v in values if v is None]
             if unknown:
                 return not_assessable(f"{self.value} not recorded for {len(unknown)} of {len(records)}", unknown)
-            mean = round(sum(v for _, v in values) / len(values), 2)
-            met, expected = self.judge(mean, ctx)
+            exact = sum(Fraction(v) for _, v in values) / len(values)  # exact: an average of 50.004 is over 50
+            met, expected = self.judge(exact, ctx)
             if met is None:
                 return not_applicable(expected)
-            return Outcome("pass" if met else "fail", mean, expected)
+            return Outcome("pass" if met else "fail", round(float(exact), 2), expected)  # rounded for the reader
 
         return evaluate

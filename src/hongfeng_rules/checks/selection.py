@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any, Callable
 
 from pydantic import model_validator
@@ -76,7 +77,7 @@ class Bound(StrictModel):
                 return name, threshold
         raise AssertionError
 
-    def judge(self, measured: float, ctx) -> tuple[bool | None, str]:
+    def judge(self, measured: float | Fraction, ctx) -> tuple[bool | None, str]:
         """(met?, expected text); met is None when no value is in force in the period."""
         name, threshold = self.bound
         limit = threshold.in_force(ctx.reference_date)

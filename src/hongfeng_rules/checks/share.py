@@ -1,6 +1,7 @@
 """`share`: the percentage of related records that meet a condition (certified share ≥ 5%)."""
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Literal
 
 from ..models import COLLECTIONS
@@ -23,13 +24,13 @@ class ShareCheck(Selection, Bound):
             base = select(subject, ctx)
             if not base:
                 return not_applicable(f"no {self.of} to take a share of")
-            hits = [r for r in base if counts(r, ctx) is True]
-            share = round(100 * len(hits) / len(base), 2)
-            met, expected = self.judge(share, ctx)
+            missing = [r.id for r in base if counts(r, ctx) is not True]
+            hits = len(base) - len(missing)
+            met, expected = self.judge(Fraction(100 * hits, len(base)), ctx)  # exact: 4.995 % is not 5 %
             if met is None:
                 return not_applicable(expected)
-            missing = [r.id for r in base if counts(r, ctx) is not True]
-            return Outcome("pass" if met else "fail", f"{share}% ({len(hits)}/{len(base)})", expected,
+            share = round(100 * hits / len(base), 2)  # rounded for the reader only
+            return Outcome("pass" if met else "fail", f"{share}% ({hits}/{len(base)})", expected,
                            [] if met else missing)
 
         return evaluate
