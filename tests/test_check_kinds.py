@@ -191,6 +191,20 @@ def test_every_with_related_records_names_the_records_without_them(tmp_path):
     assert g.status == "not_assessable"
 
 
+def test_related_in_a_selection_makes_its_collection_needed(tmp_path):
+    """A `related` test anywhere in a rule (here in a share's numerator), not only in `every.require`,
+    makes the rule not assessable when the linked collection is absent, instead of counting zero."""
+    disputes = [{"id": d, "team_id": "t1", "registered_at": "2025-05-01T09:00:00"} for d in ("d1", "d2")]
+    check = {"kind": "share", "of": "disputes", "in_period": True, "at_least": {"value": 50, "unit": "percent"},
+             "numerator": {"related": {"of": "follow_ups", "via": "dispute_id",
+                                       "at_least": {"value": 1, "unit": "times"}}}}
+    follow = [{"id": "f1", "dispute_id": "d1", "at": "2025-05-10T09:00:00"}]
+    (f,) = run(tmp_path / "a", check, team_data(disputes=disputes, follow_ups=follow))
+    assert f.status == "pass"
+    (g,) = run(tmp_path / "b", check, team_data(disputes=disputes))  # no follow_ups collection at all
+    assert g.status == "not_assessable"
+
+
 @pytest.mark.parametrize("related, message", [
     ({"of": "ghosts", "via": "x", "at_least": {"value": 1, "unit": "times"}}, "unknown collection 'ghosts'"),
     ({"of": "follow_ups", "via": "x", "at_least": {"value": 1, "unit": "times"}}, "no field 'x'"),

@@ -11,7 +11,7 @@ from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from .outcome import Outcome, not_applicable, not_assessable
 from .selection import Selection
-from .where import compile_condition, related_collections
+from .where import compile_condition
 
 
 class EveryCheck(StrictModel):
@@ -53,4 +53,4 @@ class EveryCheck(StrictModel):
         return evaluate
 
     def needs(self) -> set[str]:
-        return ({self.of} if self.of else set()) | related_collections(self.require)
+        return {self.of} if self.of else set()

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from ..checks.registry import CHECK_KINDS
-from ..checks.where import ConditionError, compile_condition
+from ..checks.where import ConditionError, compile_condition, related_collections
 from ..derived import derived_needs
 from ..errors import InputError, Problem
 from ..models import COLLECTIONS, KIND_TO_COLLECTION
@@ -96,7 +96,8 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
     except ValueError as exc:
         problems.append(_problem(file, doc, ("check",), str(exc)))
         return None
-    needs = {collection} | rule.check.needs() | derived_needs(rule.check.model_dump(), rule.where)
+    parts = (rule.check.model_dump(), rule.where)  # a `related` or `@derived` anywhere reads its collections
+    needs = {collection} | rule.check.needs() | derived_needs(*parts) | related_collections(list(parts))
     return CompiledRule(rule, file, collection, evaluate, applies, needs)
 
 
