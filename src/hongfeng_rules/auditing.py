@@ -50,20 +50,18 @@ def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label
 def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
     """All findings of one rule: one per subject it applies to."""
     records = ctx.index.records(rule.subject_collection)
-    missing = sorted(c for c in rule.needs if ctx.index.records(c) is None)
+    missing = rule.missing(ctx.index)
     if records is None:
         outcome = not_assessable(f"the dataset has no {rule.subject_collection}")
         return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
     event = COLLECTIONS[rule.subject_collection].event
     subjects = ctx.memo(f"subjects:{rule.subject_collection}", dict)  # one Subject per record, shared by rules
+    lacking = not_assessable("the dataset has no " + ", ".join(missing)) if missing else None
     out = []
     for record in ctx.counted(rule.subject_collection, in_period=True)[0] if event else records:
         if rule.applies(record, ctx) is not True:
             continue
-        if missing:
-            outcome = not_assessable("the dataset has no " + ", ".join(missing))
-        else:
-            outcome = rule.evaluate(record, ctx)
+        outcome = rule.evaluate(record, ctx) if lacking is None else lacking
         subject = subjects.get(record.id)
         if subject is None:
             subject = subjects[record.id] = subject_of(rule.subject_collection, record, ctx.index)

@@ -39,14 +39,6 @@ def _hours_by_member(ctx: Context) -> dict[str, float]:
     return hours
 
 
-def _activities_by_member(ctx: Context) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for activity in ctx.counted("activities", in_period=True)[0]:
-        for member_id in {p.member_id for p in activity.participants}:
-            counts[member_id] += 1
-    return counts
-
-
 def _last_active(ctx: Context) -> dict[str, datetime]:
     """Latest activity, training or patrol sign-in of each member, not after as-of (on a tie, the first seen).
     One call per record, not per participant: the as-of test is the record's."""
@@ -101,7 +93,7 @@ DERIVED: dict[str, Derived] = {
     ),
     "activity_count": Derived(
         "members", "times",
-        lambda m, ctx: ctx.memo("activity_count", lambda: _activities_by_member(ctx)).get(m.id, 0),
+        lambda m, ctx: len(ctx.related("activities", "participants.member_id", m.id, in_period=True)),
         "activities of the evaluation period the member took part in", ("activities",),
     ),
     "last_active_at": Derived(

@@ -123,7 +123,7 @@ def collect(rules, ctx) -> Derived | None:
     out = Derived()
     for rule in rules:
         records = ctx.index.records(rule.subject_collection)
-        missing = sorted(c for c in rule.needs if ctx.index.records(c) is None)
+        missing = rule.missing(ctx.index)
         if records is None or missing:
             out.notes.append(f"{rule.rule.id}: not assessable, the dataset has no "
                              + ", ".join(missing or [rule.subject_collection]))

@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 MAX_PROBLEMS_SHOWN = 50
 
 
+def record_label(collection: str, index: int | None, record_id: str | None = None) -> str:
+    """How a problem names a record: "members[3] (id=m-004)", or the collection when no record is meant."""
+    if index is None:
+        return collection
+    return f"{collection}[{index}]" + (f" (id={record_id})" if record_id is not None else "")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, and where it is."""

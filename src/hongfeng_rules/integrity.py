@@ -14,7 +14,8 @@ from datetime import date, datetime
 from operator import attrgetter
 
 from .checks.where import _inner_type
-from .index import link_reader
+from .errors import record_label
+from .index import Index, link_reader
 from .models import COLLECTIONS, Dataset
 from .models.dataset import FUTURE_BY_NATURE
 
@@ -172,8 +173,7 @@ def records_after(dataset: Dataset, as_of: datetime, limit: int = 100) -> list[s
                      if value is not None and value > bound]
         for i, position in sorted(late):
             field, record = _dated_fields(collection.model)[position][0], records[i]
-            rid = getattr(record, "id", None)
-            label = f"{name}[{i}]" + (f" (id={rid})" if rid is not None else "")
+            label = record_label(name, i, getattr(record, "id", None))
             out.append(f"{label}: {field} {_iso(getattr(record, field))} is after as-of {_iso(as_of)}")
     return out[:limit] + ([f"… and {len(out) - limit} more"] if len(out) > limit else [])
 
@@ -201,8 +201,7 @@ def duplicate_ids(dataset: Dataset) -> list[Issue]:
 
 
 def dangling_references(dataset: Dataset) -> list[Issue]:
-    issues = []
-    ids = {name: {r.id: r for r in getattr(dataset, name) or [] if hasattr(r, "id")} for name in COLLECTIONS}
+    issues, index = [], Index(dataset)  # ids of the referenced collections only, each built once
     for ref in REFERENCES:
         records = getattr(dataset, ref.collection)
         targets = getattr(dataset, ref.target)
@@ -211,7 +210,7 @@ def dangling_references(dataset: Dataset) -> list[Issue]:
         kind, linked = COLLECTIONS[ref.target].kind, link_reader(ref.path)
         for i, record in enumerate(records):
             for value in linked(record):
-                target = ids[ref.target].get(value)
+                target = index.by_id(ref.target).get(value)
                 if target is None:
                     issues.append(Issue(ref.collection, i, getattr(record, "id", None), ref.path,
                                         f"refers to {kind} {value!r}, which is not in {ref.target}"))

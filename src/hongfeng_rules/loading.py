@@ -11,10 +11,10 @@ from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, record_label
+from .gcpause import paused_gc
 from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
-from .gcpause import paused_gc
 from .safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 
 SUFFIXES = (".json", ".yaml", ".yml")
@@ -119,21 +119,14 @@ def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem]):
             elif err["type"] == "value_error":
                 reason = reason.removeprefix("Value error, ")
             problems.append(Problem(doc.file, reason, line=doc.line_of(keys + tuple(loc)),
-                                    record=_record_label(name, index, record), field=field or None))
+                                    record=record_label(name, index, record.get("id") if isinstance(record, dict) else None),
+                                    field=field or None))
         return None
-
-
-def _record_label(name: str, index: int | None, record: Any) -> str:
-    if index is None:
-        return name
-    rid = record.get("id") if isinstance(record, dict) else None
-    return f"{name}[{index}]" + (f" (id={rid})" if rid is not None else "")
 
 
 def _locate(issue, sources) -> Problem:
     doc, keys = sources.get(issue.collection, (None, ()))
     file = doc.file if doc else issue.collection
     line = doc.line_of(keys + ((issue.index,) if issue.index is not None else ())) if doc else None
-    record = f"{issue.collection}[{issue.index}]" + (f" (id={issue.record_id})" if issue.record_id else "") \
-        if issue.index is not None else issue.collection
-    return Problem(file, issue.reason, line=line, record=record, field=issue.field)
+    return Problem(file, issue.reason, line=line, record=record_label(issue.collection, issue.index, issue.record_id),
+                   field=issue.field)

@@ -75,13 +75,7 @@ class Context:
         return self._counts(collection, record, in_period=True)
 
     def _counts(self, collection: str, record: Any, in_period: bool) -> bool:
-        if COLLECTIONS[collection].time_field is None:  # an undated kind of record is never in a period
-            return not in_period
-        when = self.when(collection, record)
-        lo, hi, undated = self._window(collection, in_period)
-        if when is None:
-            return undated
-        return (lo is None or lo <= when) and (hi is None or when <= hi)
+        return id(record) not in self.counted(collection, in_period)[1]
 
     def _window(self, collection: str, in_period: bool) -> tuple[Any, Any, bool]:
         """(earliest, latest, undated records count?) for the collection's time field, in its own type:

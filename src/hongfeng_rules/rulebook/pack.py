@@ -34,6 +34,10 @@ class CompiledRule:
     pack_version: str = ""
     finding_parts: dict | None = None  # filled by the audit: what every finding of this rule shares
 
+    def missing(self, index) -> list[str]:
+        """The collections this rule needs that the dataset lacks (the rule is then not assessable)."""
+        return sorted(c for c in self.needs if index.records(c) is None)
+
 
 @dataclass
 class RulePack:
