@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
 
-from .checks.where import _inner_type
 from .errors import record_label
 from .index import Index, link_reader
 from .models import COLLECTIONS, Dataset
+from .models.base import inner_type
 from .models.dataset import FUTURE_BY_NATURE
 
 
@@ -100,7 +100,6 @@ ORDER = [
     ("evidence", "issued_on", ("valid_until",)),
     ("incidents", "alerted_at", ("arrived_at",)),
 ]
-# fields that name a time still to come, so a value after as-of is expected (a due date, a validity end)
 
 
 def check_dataset(dataset: Dataset) -> list[Issue]:
@@ -152,8 +151,8 @@ def _iso(value: date | datetime) -> str:
 @functools.lru_cache(maxsize=None)
 def _dated_fields(model) -> tuple[tuple[str, type], ...]:
     """The top-level date and instant fields of a record type that cannot lie in the future, with their type."""
-    return tuple((name, _inner_type(info.annotation)) for name, info in model.model_fields.items()
-                 if name not in FUTURE_BY_NATURE and _inner_type(info.annotation) in (date, datetime))
+    return tuple((name, inner_type(info.annotation)) for name, info in model.model_fields.items()
+                 if name not in FUTURE_BY_NATURE and inner_type(info.annotation) in (date, datetime))
 
 
 def records_after(dataset: Dataset, as_of: datetime, limit: int = 100) -> list[str]:

@@ -15,9 +15,8 @@ from .errors import InputError, Problem, record_label
 from .gcpause import paused_gc
 from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
-from .safe_load import DEFAULT_LIMITS, Document, Limits, read_document
+from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document
 
-SUFFIXES = (".json", ".yaml", ".yml")
 _ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
 
 
@@ -80,7 +79,7 @@ def _folder_sources(folder: Path, limits: Limits) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     seen: dict[str, Path] = {}
     problems = []
-    files = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES)
+    files = sorted(p for p in folder.iterdir() if p.suffix in FORMATS)
     if not files:
         raise InputError([Problem(str(folder), "no .json or .yaml files in this folder")])
     for p in files:

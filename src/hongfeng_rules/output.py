@@ -10,8 +10,11 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
     """The target is either its old content or the complete new one, never a truncated file."""
     path = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp would leave 0600
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        mode = path.stat().st_mode & 0o777  # keep the target's permissions
+    except FileNotFoundError:
+        mode = 0o644  # mkstemp would leave 0600
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:

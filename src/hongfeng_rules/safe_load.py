@@ -78,6 +78,9 @@ def field_path(path: Path) -> str | None:
     return out or None
 
 
+FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}  # file suffix -> parser
+
+
 # --------------------------------------------------------------------------- entry points
 
 def read_document(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -85,7 +88,7 @@ def read_document(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> D
     file = os.fspath(path)
     if isinstance(file, bytes):
         file = os.fsdecode(file)
-    fmt = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(os.path.splitext(file)[1].lower())
+    fmt = FORMATS.get(os.path.splitext(file)[1].lower())
     if fmt is None:
         raise fail(file, "unsupported file type (expected .json, .yaml or .yml)")
     try:

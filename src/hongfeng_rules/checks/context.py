@@ -10,9 +10,9 @@ from typing import Any, Callable
 
 from ..index import Index
 from ..models import COLLECTIONS
+from ..models.base import inner_type
 from ..models.dataset import FUTURE_BY_NATURE
 from ..timecalc import Period, WorkCalendar, as_shanghai, day_end, day_start
-from .where import _inner_type
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Context:
         and the reference day. A deadline-like field (an improvement due next month) is never "after as-of"."""
         def build():
             time_field = COLLECTIONS[collection].time_field
-            instant = _inner_type(COLLECTIONS[collection].model.model_fields[time_field].annotation) is datetime
+            instant = inner_type(COLLECTIONS[collection].model.model_fields[time_field].annotation) is datetime
             if not in_period:
                 if time_field in FUTURE_BY_NATURE:
                     return None, None, True

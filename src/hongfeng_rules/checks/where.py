@@ -15,8 +15,6 @@ so `every` can report "not assessable" instead of guessing.
 """
 from __future__ import annotations
 
-import types
-import typing
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -25,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel
 
 from ..models import COLLECTIONS
+from ..models.base import inner_type
 from ..timecalc import as_shanghai, day_start
 
 Pred = Callable[[Any, Any], "bool | None"]
@@ -161,7 +160,7 @@ def _field(path: str, model, at: str):
         if fields is None or part not in fields:
             allowed = sorted(fields) if fields else []
             raise ConditionError(at, f"unknown field {part!r}; fields here: {allowed}")
-        current = _inner_type(fields[part].annotation)
+        current = inner_type(fields[part].annotation)
     parts = path.split(".")
     if len(parts) == 1:
         name = parts[0]
@@ -176,20 +175,6 @@ def _field(path: str, model, at: str):
         return value
 
     return get, current, None
-
-
-def _inner_type(annotation):
-    """Strip Optional/list/Annotated down to the model or scalar type inside."""
-    args = typing.get_args(annotation)
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in args if a is not type(None)]
-        return _inner_type(inner[0]) if len(inner) == 1 else annotation
-    if origin is list:
-        return _inner_type(args[0])
-    if origin is typing.Annotated:
-        return _inner_type(args[0])
-    return annotation
 
 
 def _collection_of(model) -> str | None:

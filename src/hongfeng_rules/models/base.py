@@ -1,6 +1,9 @@
-"""Shared building blocks of the domain models: strict base class and time types."""
+"""Shared building blocks of the domain models: strict base class, time types, type inspection and
+trusted construction."""
 from __future__ import annotations
 
+import types
+import typing
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -13,6 +16,20 @@ class StrictModel(BaseModel):
     """Every model rejects unknown fields: a misspelt key is an error, not a silent default."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
+def inner_type(annotation):
+    """Strip Optional/list/Annotated down to the model or scalar type inside."""
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return inner_type(inner[0]) if len(inner) == 1 else annotation
+    if origin is list:
+        return inner_type(args[0])
+    if origin is typing.Annotated:
+        return inner_type(args[0])
+    return annotation
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -42,4 +59,4 @@ Instant = Annotated[datetime, AfterValidator(as_shanghai)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 NonNegative = Annotated[float, Field(ge=0)]
 
-__all__ = ["StrictModel", "trusted", "Instant", "Id", "NonNegative", "date", "datetime"]
+__all__ = ["StrictModel", "trusted", "inner_type", "Instant", "Id", "NonNegative", "date", "datetime"]
