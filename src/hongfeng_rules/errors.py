@@ -70,3 +70,12 @@ class InputError(Exception):
 def fail(file: str, reason: str, **where) -> InputError:
     """Shorthand: an InputError with a single problem."""
     return InputError([Problem(file=file, reason=reason, **where)])
+
+
+def validation_reason(err: dict, key: object, noun: str = "field", allowed: str = "") -> str:
+    """A pydantic error in the input's own words: an unknown or missing `key`, or the validator's message."""
+    if err["type"] == "extra_forbidden":
+        return f"unknown {noun} {key!r}" + (f" (allowed: {allowed})" if allowed else "")
+    if err["type"] == "missing":
+        return f"required {noun} {key!r} is missing"
+    return err["msg"].removeprefix("Value error, ")

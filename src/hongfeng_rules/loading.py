@@ -11,11 +11,11 @@ from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 
-from .errors import InputError, Problem, record_label
+from .errors import InputError, Problem, record_label, validation_reason
 from .gcpause import paused_gc
 from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
-from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document
+from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, field_path, read_document
 
 _ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
 
@@ -109,17 +109,9 @@ def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem]):
             loc = err["loc"]
             index = loc[0] if loc and isinstance(loc[0], int) else None
             record = data[index] if index is not None and index < len(data) else None
-            field = ".".join(f"[{k}]" if isinstance(k, int) else str(k) for k in loc[1:]).replace(".[", "[")
-            reason = err["msg"]
-            if err["type"] == "extra_forbidden":
-                reason = f"unknown field {loc[-1]!r}"
-            elif err["type"] == "missing":
-                reason = f"required field {loc[-1]!r} is missing"
-            elif err["type"] == "value_error":
-                reason = reason.removeprefix("Value error, ")
-            problems.append(Problem(doc.file, reason, line=doc.line_of(keys + tuple(loc)),
+            problems.append(Problem(doc.file, validation_reason(err, loc[-1]), line=doc.line_of(keys + tuple(loc)),
                                     record=record_label(name, index, record.get("id") if isinstance(record, dict) else None),
-                                    field=field or None))
+                                    field=field_path(loc[1:])))
         return None
 
 

@@ -25,7 +25,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from .auditing import _finding_order
 from .summaries import summaries
-from .errors import InputError, Problem
+from .errors import InputError, Problem, validation_reason
 from .models.base import StrictModel
 from .report.model import ComplianceReport
 from .safe_load import read_document
@@ -72,10 +72,7 @@ def load_waivers(path: str | os.PathLike) -> list[Waiver]:
             loc = tuple(err["loc"])
             record = f"waivers[{loc[1]}]" if len(loc) > 1 and isinstance(loc[1], int) else None
             field = ".".join(str(k) for k in loc[2:]) or None
-            reason = {"extra_forbidden": f"unknown field {loc[-1]!r} (allowed: {', '.join(_FIELDS)})",
-                      "missing": f"required field {loc[-1]!r} is missing"}.get(err["type"], err["msg"])
-            if err["type"] == "value_error":
-                reason = str(err["ctx"]["error"])
+            reason = validation_reason(err, loc[-1], allowed=", ".join(_FIELDS))
             problems.append(Problem(doc.file, reason, line=doc.line_of(loc), record=record, field=field))
         raise InputError(problems) from None
     for i, waiver in enumerate(parsed.waivers):

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from ..checks.registry import CHECK_KINDS
 from ..checks.where import ConditionError, compile_condition, related_collections
 from ..derived import derived_needs
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, validation_reason
 from ..models import COLLECTIONS, KIND_TO_COLLECTION
-from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
+from ..safe_load import DEFAULT_LIMITS, Document, Limits, field_path, read_document
 from .spec import PackManifest, Rule
 
 MANIFEST = "pack.yaml"
@@ -124,12 +124,7 @@ def validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
     for err in exc.errors(include_url=False):
         keys = tuple(k for i, k in enumerate(err["loc"]) if not (i > 0 and err["loc"][i - 1] == "check"
                                                                  and k in CHECK_KINDS))
-        reason = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            reason = f"unknown key {keys[-1]!r}"
-        elif err["type"] == "missing":
-            reason = f"required key {keys[-1]!r} is missing"
-        out.append(_problem(doc.file, doc, keys, reason))
+        out.append(_problem(doc.file, doc, keys, validation_reason(err, keys[-1] if keys else None, noun="key")))
     return out
 
 
@@ -144,6 +139,4 @@ def _keys(path: str) -> tuple:
 
 
 def _problem(file: str, doc: Document | None, keys: tuple, reason: str) -> Problem:
-    line = doc.line_of(keys) if doc else None
-    dotted = ".".join(f"[{k}]" if isinstance(k, int) else str(k) for k in keys).replace(".[", "[")
-    return Problem(file=file, reason=reason, line=line, field=dotted or None)
+    return Problem(file=file, reason=reason, line=doc.line_of(keys) if doc else None, field=field_path(keys))
