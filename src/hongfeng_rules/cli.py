@@ -14,7 +14,7 @@ from datetime import datetime
 
 from . import __version__
 from .auditing import audit
-from .errors import InputError, Problem
+from .errors import InputError, fail
 from .loading import load_dataset
 from .models import Dataset
 from .report.model import ComplianceReport
@@ -145,7 +145,7 @@ def period_and_as_of(args) -> tuple[Period, datetime]:
         as_of = as_shanghai(_instant(args.as_of)) if args.as_of else None
         period = Period.parse(args.period) if args.period else None
     except ValueError as exc:
-        raise InputError([Problem("command line", str(exc), field="--as-of/--period")]) from None
+        raise fail("command line", str(exc), field="--as-of/--period") from None
     now = as_shanghai(datetime.now().astimezone())
     if period is None:
         period = Period.parse(str((as_of or now).year))
@@ -254,7 +254,7 @@ def cmd_derived(args) -> int:
     scope = getattr(args, "scope", None)
     known = {"all", "association"} | {a.id for a in dataset.associations or []}
     if scope is not None and scope not in known:
-        raise InputError([Problem("command line", f"unknown scope {scope!r}; known: {sorted(known)}", field="--scope")])
+        raise fail("command line", f"unknown scope {scope!r}; known: {sorted(known)}", field="--scope")
     packs = []
     for pack in load_packs(args.packs or ["hongfeng"], limits_of(args)):
         rules = [r for r in pack.rules if r.rule.check.kind == kind]

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 
-from .errors import InputError, Problem, record_label, validation_reason
+from .errors import InputError, Problem, fail, record_label, validation_reason
 from .gcpause import paused_gc
 from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
@@ -31,7 +31,7 @@ def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Da
             return _build(_folder_sources(path, limits))
         if path.exists():
             return _build(_document_sources(read_document(path, limits)))
-    raise InputError([Problem(str(path), "no such file or folder")])
+    raise fail(str(path), "no such file or folder")
 
 
 def dataset_from_document(doc: Document) -> Dataset:
@@ -66,8 +66,7 @@ def _build(sources: dict[str, Source]) -> Dataset:
 
 def _document_sources(doc: Document) -> dict[str, Source]:
     if not isinstance(doc.data, dict):
-        raise InputError([Problem(doc.file, "a dataset file holds a mapping of collection name to a list of records",
-                                  line=1)])
+        raise fail(doc.file, "a dataset file holds a mapping of collection name to a list of records", line=1)
     unknown = sorted(set(doc.data) - set(COLLECTIONS))
     if unknown:
         raise InputError([Problem(doc.file, f"unknown collection {k!r}; known: {sorted(COLLECTIONS)}",
@@ -81,7 +80,7 @@ def _folder_sources(folder: Path, limits: Limits) -> dict[str, Source]:
     problems = []
     files = sorted(p for p in folder.iterdir() if p.suffix in FORMATS)
     if not files:
-        raise InputError([Problem(str(folder), "no .json or .yaml files in this folder")])
+        raise fail(str(folder), "no .json or .yaml files in this folder")
     for p in files:
         if p.stem not in COLLECTIONS:
             problems.append(Problem(str(p), f"file name must be a collection name; known: {sorted(COLLECTIONS)}"))

@@ -25,7 +25,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from .auditing import _finding_order
 from .summaries import summaries
-from .errors import InputError, Problem, validation_reason
+from .errors import InputError, Problem, fail, validation_reason
 from .models.base import StrictModel
 from .report.model import ComplianceReport
 from .safe_load import read_document
@@ -63,7 +63,7 @@ def load_waivers(path: str | os.PathLike) -> list[Waiver]:
     """Read and validate a waiver file; every problem is reported, naming file, entry and field."""
     doc = read_document(path)
     if not isinstance(doc.data, dict) or "waivers" not in doc.data:
-        raise InputError([Problem(doc.file, "a waiver file is a mapping with a 'waivers' list", line=1)])
+        raise fail(doc.file, "a waiver file is a mapping with a 'waivers' list", line=1)
     try:
         parsed = WaiverFile.model_validate(doc.data)
     except ValidationError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, fail
 from ..models.base import StrictModel
 from ..report.model import Status
 from ..derived_results import is_derived
@@ -66,14 +66,14 @@ def cases_path(rule: CompiledRule) -> Path:
 def read_cases(rule: CompiledRule) -> CaseFile:
     path = cases_path(rule)
     if not path.is_file():
-        raise InputError([Problem(rule.file, f"rule {rule.rule.id} has no test cases file {path.name}")])
+        raise fail(rule.file, f"rule {rule.rule.id} has no test cases file {path.name}")
     doc = read_document(path)
     try:
         cases = CaseFile.model_validate(doc.data)
     except ValidationError as exc:
         raise InputError(validation_problems(exc, doc)) from None
     if cases.rule != rule.rule.id:
-        raise InputError([Problem(str(path), f"cases are for {cases.rule}, not {rule.rule.id}", field="rule")])
+        raise fail(str(path), f"cases are for {cases.rule}, not {rule.rule.id}", field="rule")
     return cases
 
 

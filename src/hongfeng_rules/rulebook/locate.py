@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, fail
 from .pack import MANIFEST, RulePack, load_pack
 from ..safe_load import DEFAULT_LIMITS, Limits
 
@@ -37,8 +37,7 @@ def pack_dirs(target: str | os.PathLike | None = None) -> list[Path]:
         if found:
             return found
     shipped = sorted(p.name for p in packs_root().iterdir() if (p / MANIFEST).is_file()) if packs_root().is_dir() else []
-    raise InputError([Problem(str(target), f"not a rule pack or a folder of packs (no {MANIFEST}); "
-                                           f"shipped packs: {shipped}")])
+    raise fail(str(target), f"not a rule pack or a folder of packs (no {MANIFEST}); shipped packs: {shipped}")
 
 
 def load_packs(targets: list[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> list[RulePack]:

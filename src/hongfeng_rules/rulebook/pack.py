@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from ..checks.registry import CHECK_KINDS
 from ..checks.where import ConditionError, compile_condition, related_collections
 from ..derived import derived_needs
-from ..errors import InputError, Problem, validation_reason
+from ..errors import InputError, Problem, fail, validation_reason
 from ..models import COLLECTIONS, KIND_TO_COLLECTION
 from ..safe_load import DEFAULT_LIMITS, Document, Limits, field_path, read_document
 from .spec import PackManifest, Rule
@@ -58,7 +58,7 @@ def load_pack(directory: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
     """Read `pack.yaml` and every rule file of a folder; raise InputError listing every problem."""
     directory = Path(directory)
     if not (directory / MANIFEST).is_file():
-        raise InputError([Problem(str(directory), f"not a rule pack: no {MANIFEST} in this folder")])
+        raise fail(str(directory), f"not a rule pack: no {MANIFEST} in this folder")
     problems: list[Problem] = []
     manifest, _ = _parse(directory / MANIFEST, PackManifest, problems, limits)
     pack = RulePack(manifest, directory)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError, Problem
+from ..errors import fail
 from ..safe_load import read_document
 from .pack import CASES_SUFFIX, MANIFEST
 from .spec import MODAL_STRENGTH
@@ -23,19 +23,19 @@ def new_rule(pack_dir: str | Path, clause: str, words: str, subject: str = "team
     """Write `<clause>-<words>.yaml` and its cases file into the pack; never overwrites a file."""
     pack_dir = Path(pack_dir)
     if not (pack_dir / MANIFEST).is_file():
-        raise InputError([Problem(str(pack_dir), f"not a rule pack: no {MANIFEST} in this folder")])
+        raise fail(str(pack_dir), f"not a rule pack: no {MANIFEST} in this folder")
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", words):
-        raise InputError([Problem("command line", "words: lower-case words joined by '-', e.g. core-members")])
+        raise fail("command line", "words: lower-case words joined by '-', e.g. core-members")
     manifest = read_document(pack_dir / MANIFEST).data
     sentence = (manifest.get("clauses") or {}).get(clause)
     if sentence is None:
-        raise InputError([Problem(str(pack_dir / MANIFEST), f"clause {clause!r} is not listed under 'clauses:'")])
+        raise fail(str(pack_dir / MANIFEST), f"clause {clause!r} is not listed under 'clauses:'")
     rule_id = f"{manifest['id_prefix']}-{clause}-{words}"
     rule_path = pack_dir / f"{clause}-{words}.yaml"
     cases_path = pack_dir / f"{clause}-{words}{CASES_SUFFIX}"
     for path in (rule_path, cases_path):
         if path.exists():
-            raise InputError([Problem(str(path), "already exists; choose other words")])
+            raise fail(str(path), "already exists; choose other words")
     found = [m for m in MODAL_STRENGTH if m in sentence["zh"]]  # a guess: 应 also stands in 应急, 相应 …
     modal = found[0] if len(found) == 1 else "none" if not found else TODO
     reading = {"none": f"{TODO}: the sentence has no 应/宜/可; say which strength is read and why",
