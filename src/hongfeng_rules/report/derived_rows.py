@@ -20,7 +20,8 @@ def star_rows(derived: Derived, lang: str) -> list[tuple[str, str, str, str]]:
              getattr(t.title, lang) if t.title else "–") for t in derived.stars]
 
 
-def level_counts(derived: Derived, lang: str) -> list[tuple[str, int]]:
-    """(level name, members) from the lowest level up, 'no level' first."""
+def level_counts(derived: Derived, lang: str, none: str | None = None) -> list[tuple[str, int]]:
+    """(level name, members) from the lowest level up, `none` (default: 'no level') first."""
     ordered = sorted(derived.levels, key=lambda m: len(m.crossed))
-    return list(Counter(getattr(m.level, lang) if m.level else WORDS[lang]["none"] for m in ordered).items())
+    unreached = WORDS[lang]["none"] if none is None else none
+    return list(Counter(getattr(m.level, lang) if m.level else unreached for m in ordered).items())

@@ -1,10 +1,9 @@
 """Plain text for the derived section: member levels (7.2.2) and team star titles (7.2.3)."""
 from __future__ import annotations
 
-from collections import Counter
-
 from ..derived_results import Derived, MemberLevel, TeamTitle
 from ..rulebook.units import format_number
+from .derived_rows import level_counts
 
 WORDS = {
     "zh": {"levels": "义警级别", "stars": "星级评定", "none": "无", "points": "积分", "next": "距下一级",
@@ -24,9 +23,8 @@ def render(derived: Derived | None, lang: str = "en", members: bool = True) -> s
     if derived.levels and members:
         lines += [f"== {WORDS[lang]['levels']} (7.2.2)"] + [level_line(r, lang) for r in derived.levels] + [""]
     elif derived.levels:
-        ordered = sorted(derived.levels, key=lambda r: len(r.crossed))
-        counts = Counter(getattr(r.level, lang) if r.level else WORDS[lang]["none"] for r in ordered)
-        lines += [f"== {WORDS[lang]['levels']} (7.2.2)", "  " + ", ".join(f"{k} {n}" for k, n in counts.items()),
+        counts = level_counts(derived, lang, none=WORDS[lang]["none"])
+        lines += [f"== {WORDS[lang]['levels']} (7.2.2)", "  " + ", ".join(f"{k} {n}" for k, n in counts),
                   f"  ({WORDS[lang]['detail']}: hongfeng-rules levels)", ""]
     if derived.stars:
         lines += [f"== {WORDS[lang]['stars']} (7.2.3)"] + [title_line(r, lang) for r in derived.stars] + [""]

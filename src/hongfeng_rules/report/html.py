@@ -7,7 +7,7 @@ any network access.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from html import escape
 
 from ..rulebook.spec import clause_key
@@ -74,16 +74,12 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
                      + _expired(report, lang) + _derived(report, lang) + ["</body>", "</html>", ""])
 
 
-def _rows(report: ComplianceReport, lang: str) -> list[tuple[str, str, list[Finding]]]:
-    """(anchor, label, findings) per team, then one row for findings outside any team."""
-    by_team: dict[str | None, list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        by_team[f.subject.team_id].append(f)
-    rows = [(f"team-{i}", f"{t.id} {t.name or ''}".strip(), by_team.pop(t.id, []))
-            for i, t in enumerate(report.teams)]
-    rest = [f for fs in by_team.values() for f in fs]
+def _rows(report: ComplianceReport, lang: str) -> list[tuple[str, str, str, list[Finding]]]:
+    """(anchor, short label, label, findings) per team, then one row for findings outside any team."""
+    teams, rest = report.findings_by_team()
+    rows = [(f"team-{i}", t.id, f"{t.id} {t.name or ''}".strip(), findings) for i, (t, findings) in enumerate(teams)]
     if rest:
-        rows.append(("other", WORDS[lang]["other"], rest))
+        rows.append(("other", WORDS[lang]["other"], WORDS[lang]["other"], rest))
     return rows
 
 
@@ -108,20 +104,21 @@ def _matrix(report: ComplianceReport, rows, lang: str) -> list[str]:
                                                 for s in STATUS_ORDER) + "</p>",
            '<div class="wide"><table class="matrix" id="matrix">',
            f"<tr><th>{e(w['team'])}</th>" + "".join(f"<th>{e(c)}</th>" for c in clauses) + "</tr>"]
-    for anchor, label, findings in rows:
+    for anchor, short, label, findings in rows:
+        by_clause: dict[str, Counter] = {}  # clause -> statuses, counted once per row
+        for f in findings:
+            by_clause.setdefault(f.clause, Counter())[f.status] += 1
         cells = []
         for c in clauses:
-            here = [f for f in findings if f.clause == c]
+            here = by_clause.get(c)
             if not here:
                 cells.append("<td></td>")
                 continue
-            worst = min((f.status for f in here), key=STATUS_ORDER.index)
-            counts = ", ".join(f"{st[s]} {sum(f.status == s for f in here)}" for s in STATUS_ORDER
-                               if any(f.status == s for f in here))
+            worst = min(here, key=STATUS_ORDER.index)
+            counts = ", ".join(f"{st[s]} {here[s]}" for s in STATUS_ORDER if here[s])
             cells.append(f'<td class="s-{worst}" title="{e(c)}: {e(counts)}" data-status="{worst}">'
                          f"{MARK[worst]}</td>")
-        out.append(f'<tr><th title="{e(label)}"><a href="#{anchor}">{e(label if anchor == "other" else label.split(" ")[0])}</a></th>'
-                   + "".join(cells) + "</tr>")
+        out.append(f'<tr><th title="{e(label)}"><a href="#{anchor}">{e(short)}</a></th>' + "".join(cells) + "</tr>")
     out.append("</table></div>")
     return out
 
@@ -129,7 +126,7 @@ def _matrix(report: ComplianceReport, rows, lang: str) -> list[str]:
 def _findings(rows, lang: str) -> list[str]:
     w = WORDS[lang]
     out = [f"<h2>{e(w['findings'])}</h2>"]
-    for anchor, label, findings in rows:
+    for anchor, _, label, findings in rows:
         out.append(f'<h3 id="{anchor}">{e(w["team"] if anchor != "other" else "")} {e(label)}</h3>')
         shown = [f for f in findings if f.status in ("fail", "not_assessable")]
         later = [f for f in findings if f.status in ("pending", "waived")]

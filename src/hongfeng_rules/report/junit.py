@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 
 from .model import ComplianceReport, Finding
 
@@ -18,13 +17,10 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def render(report: ComplianceReport, lang: str = "en") -> str:
-    by_team: dict[str | None, list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        by_team[f.subject.team_id].append(f)
     root = ET.Element("testsuites", name=f"hongfeng-rules {report.dataset} {report.period}")
-    for team in report.teams:
-        _suite(root, f"team {team.id} {team.name or ''}".strip(), by_team.pop(team.id, []), report, lang)
-    rest = [f for findings in by_team.values() for f in findings]
+    teams, rest = report.findings_by_team()
+    for team, findings in teams:
+        _suite(root, f"team {team.id} {team.name or ''}".strip(), findings, report, lang)
     if rest:
         _suite(root, "other subjects" if lang == "en" else "协会及其他", rest, report, lang)
     _count(root, root.findall("testsuite"))

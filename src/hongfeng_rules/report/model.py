@@ -97,9 +97,17 @@ class ComplianceReport(ReportModel):
     def conformant(self) -> bool:
         return self.overall.conformant
 
+    def findings_by_team(self) -> tuple[list[tuple[SubjectSummary, list[Finding]]], list[Finding]]:
+        """Each team's summary with its findings, in report order, and the findings outside any team."""
+        by_team: dict[str | None, list[Finding]] = {}
+        for f in self.findings:
+            by_team.setdefault(f.subject.team_id, []).append(f)
+        teams = [(team, by_team.pop(team.id, [])) for team in self.teams]
+        return teams, [f for findings in by_team.values() for f in findings]
+
     def to_json(self) -> str:
         """Deterministic JSON (same input, same bytes)."""
-        return self.model_dump_json(indent=2) + "\n"
+        return self.to_json_bytes().decode("utf-8")
 
     def to_json_bytes(self) -> bytes:
         """The same JSON as UTF-8 bytes, without an intermediate str (a province's report is hundreds of MB)."""

@@ -1,8 +1,6 @@
 """Plain-text report: per team, non-conformities first, each with its clause number."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from . import derived_text
 from .labels import STATUS_MARKS as MARK, STRENGTH_WORDS as STRENGTH
 from .model import ComplianceReport, Finding
@@ -23,15 +21,12 @@ def render(report: ComplianceReport, lang: str = "en", show_passes: bool = False
     lines = [f"hongfeng-rules {report.tool_version} — {report.dataset} — period {report.period}, "
              f"as of {report.as_of.isoformat()}",
              "packs: " + ", ".join(f"{p.pack} {p.version} ({p.rules} rules)" for p in report.packs), ""]
-    by_team: dict[str | None, list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        by_team[f.subject.team_id].append(f)
-    for team in report.teams:
+    teams, rest = report.findings_by_team()
+    for team, findings in teams:
         verdict = w["conformant"] if team.conformant else w["nonconformant"]
         lines.append(f"== {w['team']} {team.id} {team.name or ''}: {verdict}{'' if team.complete else w['incomplete']}")
-        lines += _findings(by_team.pop(team.id, []), lang, show_passes)
+        lines += _findings(findings, lang, show_passes)
         lines.append("")
-    rest = [f for findings in by_team.values() for f in findings]
     if rest:
         lines.append(f"== {w['other']}")
         lines += _findings(rest, lang, show_passes)
