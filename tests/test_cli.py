@@ -5,6 +5,7 @@ import jsonschema
 import pytest
 
 from hongfeng_rules.cli import main
+from hongfeng_rules.safe_load import read_document
 from helpers import REPO, rule, write_pack
 
 EXAMPLE = str(REPO / "examples" / "hongfeng")
@@ -77,7 +78,8 @@ def test_rules_list_json(capsys):
     assert main(["rules", "list", str(REPO / "rules" / "hongfeng"), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     row = next(r for r in rows if r["id"] == "hf-5.2.6-core-members")
-    assert row["clause"] == "5.2.6" and row["strength"] == "shall" and row["parameters"]["at_least"]["value"] == 10
+    stated = read_document(REPO / "rules" / "hongfeng" / "5.2.6-core-members.yaml").data["check"]["at_least"]
+    assert row["clause"] == "5.2.6" and row["strength"] == "shall" and row["parameters"]["at_least"] == stated
 
 
 def test_bad_period_is_an_input_error(capsys):

@@ -17,7 +17,7 @@ def test_state_restored_and_new_objects_promoted():
                 made = [{"n": i} for i in range(50_000)]
             assert gc.isenabled() is enabled
             assert _young() < 1_000  # promoted, not left for the next collection to scan
-            assert len(made) == 50_000
+            del made  # alive until here, so the promotion had them to move
         finally:
             gc.enable()
 
@@ -29,7 +29,7 @@ def test_host_frozen_objects_stay_frozen():
         with paused_gc():
             made = [{"n": i} for i in range(10_000)]
         assert gc.get_freeze_count() == frozen
-        assert len(made) == 10_000
+        del made
     finally:
         gc.unfreeze()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from dateutil.relativedelta import relativedelta
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from hongfeng_rules import audit, load_pack
 from hongfeng_rules.models import Dataset
@@ -226,8 +226,7 @@ def test_captain_rank_boundary(size, where):
     p = threshold("hf-5.2.4-captain-service-hours")  # top p percent
     allowed = max(1, math.ceil(size * p / 100))
     rank = {"above": allowed - 1, "at": allowed, "below": allowed + 1}[where]
-    if not 1 <= rank <= size:
-        return
+    assume(1 <= rank <= size)
     members = [member(i) for i in range(size - 1)] + [member("c", roles=["captain"])]
     hours = {f"m{i}": float(size - i) for i in range(size - 1)}  # distinct: m0 has the most
     hours["mc"] = size - (rank - 1) + 0.5  # beats exactly rank-1 members
@@ -251,6 +250,8 @@ def test_frequency_boundary(rule_id, d, spread, hour):
     check = rule_spec(rule_id).check
     n = threshold(rule_id)
     judged, _ = whole_periods(Period.parse(PERIOD), check.per, AS_OF)
+    # by hand: 2025 holds 51 whole Monday-to-Sunday weeks (6 Jan - 28 Dec), 12 months, 4 quarters, 1 year
+    assert len(judged) == {"week": 51, "month": 12, "quarter": 4, "year": 1}[check.per]
     short = judged[spread % len(judged)]
     records = []
     for part in judged:
