@@ -100,7 +100,7 @@ class GuardedRuleset:
         self._live.pop(fnv1a32(fact["id"]), None)
 
     def facts(self) -> list[dict]:
-        return [f for f in self._rs.get_facts(SID)]
+        return list(self._rs.get_facts(SID))
 
     def pending_events(self) -> list[dict]:
         return self._rs.get_pending_events(SID)

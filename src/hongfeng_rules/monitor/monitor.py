@@ -169,7 +169,7 @@ class Monitor:
                 self.notes.append(f"{rule.id} {item}: not assessable: {exc.message}")
                 due = None
             if due is not None:
-                fact = self._open_fact(rule, item, getattr(ev, "team_id", None), ev.at, due, due, [ev.event_id])
+                fact = self._open_fact(item, getattr(ev, "team_id", None), ev.at, due, [ev.event_id])
                 steps.append(lambda: self._open(track, fact))
         if rule.extends(ev):
             s = ev.sets()
@@ -189,10 +189,10 @@ class Monitor:
         track.engine.assert_fact(fact)
         track.open[fact["item"]] = fact["id"]
 
-    def _open_fact(self, rule: ItemRule, item: str, team, start: datetime, due: datetime, original: datetime,
-                   events: list[str], stage: str = "open") -> dict:
+    def _open_fact(self, item: str, team, start: datetime, due: datetime, events: list[str]) -> dict:
+        """An open item; `orig` keeps the due instant before any extension."""
         return {"t": "open", "item": item, "team": team, "start": micros(start), "due": micros(due),
-                "orig": micros(original), "warn": micros(self._warn_at(start, due)), "stage": stage,
+                "orig": micros(due), "warn": micros(self._warn_at(start, due)), "stage": "open",
                 "events": json.dumps(events, ensure_ascii=False)}
 
     def _warn_at(self, start: datetime, due: datetime) -> datetime:
@@ -204,12 +204,15 @@ class Monitor:
     def _track(self, rule: ItemRule) -> _Track:
         track: _Track
 
-        def resolve(engine, c, m):
-            o, e = m["o"], m["e"]
+        def close(engine, c, o, e):
+            """Retract an open item; an end after its due instant is still reported, as resolved late."""
             engine.c_retract(c, o)
-            track.open.pop(o["item"], None)
             if e["at"] > o["due"]:
                 self._alert("resolved_late", track, o, instant(e["at"]), extra=[e["ev"]])
+
+        def resolve(engine, c, m):
+            close(engine, c, m["o"], m["e"])
+            track.open.pop(m["o"]["item"], None)
 
         def extend(engine, c, m):
             o, x = m["o"], m["x"]
@@ -224,17 +227,13 @@ class Monitor:
             engine.c_assert(c, new)
 
         def renew(engine, c, m):
-            o, a = m["o"], m["a"]
-            engine.c_retract(c, o)
-            if a["at"] > o["due"]:
-                self._alert("resolved_late", track, o, instant(a["at"]), extra=[a["ev"]])
+            close(engine, c, m["o"], m["a"])
             first_activity(engine, c, m)
 
         def first_activity(engine, c, m):
             a = m["a"]
             at = instant(a["at"])
-            fact = self._open_fact(rule, a["item"], a.get("team"), at, rule.due(at, self.calendar),
-                                   rule.due(at, self.calendar), [a["ev"]])
+            fact = self._open_fact(a["item"], a.get("team"), at, rule.due(at, self.calendar), [a["ev"]])
             fact["id"] = engine.fact_id("o:" + a["item"])
             engine.c_assert(c, fact)
             track.open[a["item"]] = fact["id"]
