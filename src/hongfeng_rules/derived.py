@@ -84,11 +84,16 @@ def _last_active_at(member, ctx: Context):
     return max(last, joined) if last else joined
 
 
+def _per_member(key: str, build: Callable[[Context], dict], default: Any) -> Callable[[Any, Context], Any]:
+    """A derived value read from a per-member map that is built once per audit."""
+    return lambda member, ctx: ctx.memo(key, lambda: build(ctx)).get(member.id, default)
+
+
 DERIVED: dict[str, Derived] = {
     "age_years": Derived("members", "year", _age_years, "whole years of age on the reference date"),
     "service_hours": Derived(
         "members", "hour",
-        lambda m, ctx: ctx.memo("service_hours", lambda: _hours_by_member(ctx)).get(m.id, 0.0),
+        _per_member("service_hours", _hours_by_member, 0.0),
         "hours credited in activities of the evaluation period", ("activities",),
     ),
     "activity_count": Derived(
@@ -103,12 +108,12 @@ DERIVED: dict[str, Derived] = {
     ),
     "pre_job_trainings": Derived(
         "members", "times",
-        lambda m, ctx: ctx.memo("pre_job_trainings", lambda: _pre_job_by_member(ctx)).get(m.id, 0),
+        _per_member("pre_job_trainings", _pre_job_by_member, 0),
         "pre-job trainings the member attended, any date up to as-of (not limited to the period)", ("trainings",),
     ),
     "political_review_passed_on": Derived(
         "members", "day",
-        lambda m, ctx: ctx.memo("political_review_passed_on", lambda: _passed_review_on(ctx)).get(m.id),
+        _per_member("political_review_passed_on", _passed_review_on, None),
         "the day the member's earliest passed political review was completed (None: none passed)",
         ("political_reviews",),
     ),
