@@ -9,9 +9,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
 
-from .models.base import StrictModel
+from .models.base import OutputModel, StrictModel
 
 
 class Name(StrictModel):
@@ -25,8 +24,7 @@ class Name(StrictModel):
         return text is not None and text.strip() in {self.key, self.zh, self.en}
 
 
-class DerivedModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+DerivedModel = OutputModel  # the base of every derived result
 
 
 class Step(DerivedModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 import typing
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -16,6 +16,17 @@ class StrictModel(BaseModel):
     """Every model rejects unknown fields: a misspelt key is an error, not a silent default."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
+class OutputModel(BaseModel):
+    """What the library produces (report, derived results): unknown fields refused when read back, and
+    no input clean-up (strings are kept as built)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+Lifecycle = Literal["active", "demoted", "exited"]
+"""A member's or unit's standing (5.2.7: demotion and exit of the inactive)."""
 
 
 def inner_type(annotation):
@@ -59,4 +70,4 @@ Instant = Annotated[datetime, AfterValidator(as_shanghai)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 NonNegative = Annotated[float, Field(ge=0)]
 
-__all__ = ["StrictModel", "trusted", "inner_type", "Instant", "Id", "NonNegative", "date", "datetime"]
+__all__ = ["StrictModel", "OutputModel", "Lifecycle", "trusted", "inner_type", "Instant", "Id", "NonNegative", "date", "datetime"]

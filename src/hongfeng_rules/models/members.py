@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from .base import Id, StrictModel
+from .base import Id, Lifecycle, StrictModel
 
 Role = Literal["captain", "vice_captain", "core", "member", "sub_team_leader", "group_leader"]
 Equipment = Literal["uniform", "shoulder_light", "radio", "protective_gear", "other"]
@@ -51,7 +51,7 @@ class Member(StrictModel):
     name: str
     birth_date: date | None = None
     join_date: date
-    status: Literal["active", "demoted", "exited"] = "active"
+    status: Lifecycle = "active"
     status_since: date | None = None
     roles: list[Role] = ["member"]
     party_member: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from .base import Id, StrictModel
+from .base import Id, Lifecycle, StrictModel
 
 
 class Association(StrictModel):
@@ -57,6 +57,6 @@ class Unit(StrictModel):
     level: Literal["sub_team", "group"]
     name: str
     party_vanguard: bool = False  # a 党员先锋岗 special group
-    status: Literal["active", "demoted", "exited"] = "active"
+    status: Lifecycle = "active"
     status_since: date | None = None
     last_active_on: date | None = None

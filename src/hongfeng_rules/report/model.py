@@ -5,16 +5,15 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict
 
 from ..derived_results import Derived
+from ..models.base import OutputModel
 
 Status = Literal["pass", "fail", "pending", "not_assessable", "not_applicable", "waived"]
 STATUS_ORDER = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
 
 
-class ReportModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+ReportModel = OutputModel  # the base of every part of the report
 
 
 class Text(ReportModel):
