@@ -7,7 +7,7 @@ from typing import Iterable
 from . import __version__
 from .checks.context import Context
 from .checks.outcome import Outcome, not_assessable
-from .derived_results import collect as collect_derived, is_derived
+from .derived_results import Derived, collect as collect_derived, is_derived
 from .gcpause import paused_gc
 from .index import Index
 from .integrity import records_after
@@ -25,17 +25,32 @@ def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period
           as_of: datetime, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset") -> ComplianceReport:
     """Run every rule of the packs over the dataset for a period, judged as of an instant."""
     packs = [packs] if isinstance(packs, RulePack) else list(packs)
-    period = Period.parse(period) if isinstance(period, str) else period
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
-        ctx = Context(Index(dataset), period, as_shanghai(as_of), calendar or default_calendar())
-        return _report(dataset, packs, ctx, dataset_label)
+        return _report(dataset, packs, _context(dataset, period, as_of, calendar), dataset_label)
+
+
+def derive(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime, *,
+           calendar: WorkCalendar | None = None) -> Derived | None:
+    """Only the derived results (member levels, star titles) of the packs' derived rules: no findings."""
+    packs = [packs] if isinstance(packs, RulePack) else list(packs)
+    with paused_gc():
+        return _derived(packs, _context(dataset, period, as_of, calendar))
+
+
+def _context(dataset: Dataset, period: Period | str, as_of: datetime, calendar: WorkCalendar | None) -> Context:
+    period = Period.parse(period) if isinstance(period, str) else period
+    return Context(Index(dataset), period, as_shanghai(as_of), calendar or default_calendar())
+
+
+def _derived(packs: list[RulePack], ctx: Context) -> Derived | None:
+    return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
 
 
 def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label: str) -> ComplianceReport:
     period, as_of = ctx.period, ctx.as_of
     findings = [f for pack in packs for rule in pack.rules if not is_derived(rule) for f in run_rule(rule, ctx)]
-    derived = collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
-    findings.sort(key=_finding_order)
+    derived = _derived(packs, ctx)
+    findings.sort(key=finding_order)
     return ComplianceReport(
         tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
         period_start=period.start, period_end=period.end, as_of=as_of,
@@ -129,7 +144,8 @@ def _fixed_parts(rule: CompiledRule) -> dict:
     return rule.finding_parts
 
 
-def _finding_order(f: Finding):
+def finding_order(f: Finding):
+    """The report's order: by association, team, status (failures first), clause, rule and subject."""
     return (f.subject.association_id or "", f.subject.team_id or "", STATUS_ORDER.index(f.status),
             clause_key(f.clause), f.rule_id, f.subject.id)
 

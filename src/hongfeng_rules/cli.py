@@ -13,7 +13,7 @@ import traceback
 from datetime import datetime
 
 from . import __version__
-from .auditing import audit
+from .auditing import audit, derive
 from .errors import InputError, fail
 from .loading import load_dataset
 from .models import Dataset
@@ -118,9 +118,7 @@ def _positive(text: str) -> int:
 
 def limits_of(args) -> Limits:
     """The resource limits chosen on the command line (docs/security.md)."""
-    return dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=getattr(args, "max_file_bytes", None)
-                               or DEFAULT_LIMITS.max_file_bytes,
-                               max_records=getattr(args, "max_records", None) or DEFAULT_LIMITS.max_records)
+    return dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=args.max_file_bytes, max_records=args.max_records)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,10 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
 
 
-def period_and_as_of(args) -> tuple[Period, datetime]:
+def period_and_as_of(period_text: str | None, as_of_text: str | None) -> tuple[Period, datetime]:
+    """The evaluation period and instant from the command line; each defaults from the other, or today."""
     try:
-        as_of = as_shanghai(_instant(args.as_of)) if args.as_of else None
-        period = Period.parse(args.period) if args.period else None
+        as_of = as_shanghai(_instant(as_of_text)) if as_of_text else None
+        period = Period.parse(period_text) if period_text else None
     except ValueError as exc:
         raise fail("command line", str(exc), field="--as-of/--period") from None
     now = as_shanghai(datetime.now().astimezone())
@@ -160,9 +159,10 @@ def _instant(text: str) -> datetime:
 
 
 def cmd_check(args) -> int:
-    period, as_of = period_and_as_of(args)
-    packs = load_packs(args.packs or ["hongfeng"], limits_of(args))
-    dataset = load_dataset(args.path, limits_of(args))
+    period, as_of = period_and_as_of(args.period, args.as_of)
+    limits = limits_of(args)
+    packs = load_packs(args.packs or ["hongfeng"], limits)
+    dataset = load_dataset(args.path, limits)
     report = audit(dataset, packs, period, as_of, dataset_label=args.path)
     if args.waivers:
         rule_ids = [r.rule.id for p in packs for r in p.rules]
@@ -247,22 +247,22 @@ def cmd_schema(args) -> int:
 def cmd_derived(args) -> int:
     """`levels` / `stars`: only the derived results, as of a day or for a year."""
     kind = "levels" if args.command == "levels" else "ranking"
-    args.period = str(args.year) if getattr(args, "year", None) else None
-    args.as_of = getattr(args, "as_of", None)
-    period, as_of = period_and_as_of(args)
-    dataset = load_dataset(args.path, limits_of(args))
+    year = getattr(args, "year", None)
+    period, as_of = period_and_as_of(str(year) if year else None, getattr(args, "as_of", None))
+    limits = limits_of(args)
+    dataset = load_dataset(args.path, limits)
     scope = getattr(args, "scope", None)
     known = {"all", "association"} | {a.id for a in dataset.associations or []}
     if scope is not None and scope not in known:
         raise fail("command line", f"unknown scope {scope!r}; known: {sorted(known)}", field="--scope")
     packs = []
-    for pack in load_packs(args.packs or ["hongfeng"], limits_of(args)):
+    for pack in load_packs(args.packs or ["hongfeng"], limits):
         rules = [r for r in pack.rules if r.rule.check.kind == kind]
         if scope is not None:
             rules = [dataclasses.replace(r, evaluate=r.rule.check.model_copy(update={"scope": scope})
                                          .compile(r.subject_collection)) for r in rules]
         packs.append(dataclasses.replace(pack, rules=rules))
-    derived = audit(dataset, packs, period, as_of, dataset_label=args.path).derived or Derived()
+    derived = derive(dataset, packs, period, as_of) or Derived()
     sys.stdout.write(derived.model_dump_json(indent=2) + "\n" if args.format == "json"
                      else derived_text.render(derived, args.lang))
     return EXIT_OK

@@ -23,7 +23,7 @@ from typing import Iterable
 
 from pydantic import Field, ValidationError, model_validator
 
-from .auditing import _finding_order
+from .auditing import finding_order
 from .summaries import summaries
 from .errors import InputError, Problem, fail, validation_reason
 from .models.base import StrictModel
@@ -122,7 +122,7 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
             f = f.model_copy(update={"status": "waived", "waiver": {**w.model_dump(mode="json"),
                                                                     "waived_status": f.status}})
         findings.append(f)
-    findings.sort(key=_finding_order)
+    findings.sort(key=finding_order)
     return report.model_copy(update={
         "findings": findings,
         "expired_waivers": expired,

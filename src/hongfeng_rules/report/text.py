@@ -16,7 +16,7 @@ WORDS = {
 }
 
 
-def render(report: ComplianceReport, lang: str = "en", show_passes: bool = False) -> str:
+def render(report: ComplianceReport, lang: str = "en") -> str:
     w = WORDS[lang]
     lines = [f"hongfeng-rules {report.tool_version} — {report.dataset} — period {report.period}, "
              f"as of {report.as_of.isoformat()}",
@@ -25,11 +25,11 @@ def render(report: ComplianceReport, lang: str = "en", show_passes: bool = False
     for team, findings in teams:
         verdict = w["conformant"] if team.conformant else w["nonconformant"]
         lines.append(f"== {w['team']} {team.id} {team.name or ''}: {verdict}{'' if team.complete else w['incomplete']}")
-        lines += _findings(findings, lang, show_passes)
+        lines += _findings(findings, lang)
         lines.append("")
     if rest:
         lines.append(f"== {w['other']}")
-        lines += _findings(rest, lang, show_passes)
+        lines += _findings(rest, lang)
         lines.append("")
     if report.derived:
         lines.append(derived_text.render(report.derived, lang, members=False))
@@ -44,13 +44,14 @@ def render(report: ComplianceReport, lang: str = "en", show_passes: bool = False
     return "\n".join(lines) + "\n"
 
 
-def _findings(findings: list[Finding], lang: str, show_passes: bool) -> list[str]:
+def _findings(findings: list[Finding], lang: str) -> list[str]:
+    """Every finding but passes and not-applicables, which are counted."""
     out, passed, not_applicable = [], 0, 0
     for f in findings:
-        if f.status == "pass" and not show_passes:
+        if f.status == "pass":
             passed += 1
             continue
-        if f.status == "not_applicable" and not show_passes:
+        if f.status == "not_applicable":
             not_applicable += 1
             continue
         subject = "" if f.subject.kind == "team" else f" [{f.subject.kind} {f.subject.id}]"
