@@ -39,9 +39,13 @@ def test_quote_stands_under_its_clause(rule):
         assert clause_at(POSITIONS[at]) == rule.rule.clause, f"{fragment!r} stands under another clause"
 
 
+# words that contain a modal character without being one (应急 emergency, 可能 possible, …)
+NOT_MODAL = re.compile("应急|相应|响应|适应|供应|反应|对应|可疑|可能|可持续|可靠|许可|认可")
+
+
 @pytest.mark.parametrize("rule", [r for r in RULES if r.rule.modal != "none"], ids=lambda r: r.rule.id)
 def test_the_modal_word_is_in_the_quote(rule):
-    assert rule.rule.modal in rule.rule.source.zh
+    assert rule.rule.modal in NOT_MODAL.sub("", rule.rule.source.zh)
 
 
 def _pack_rules():

@@ -157,7 +157,7 @@ def test_three_tier_needs_groups_under_a_sub_team(d):
 # ---------------------------------------------------------------- (a) average age, share, items
 
 @FEW
-@given(d=offsets, size=st.integers(1, 5), days=st.integers(0, 360))
+@given(d=offsets, size=st.integers(1, 5), days=st.integers(0, 364))
 def test_average_age_boundary(d, size, days):
     n = threshold("hf-5.2.6-average-age")  # at most n years
     born = REFERENCE - relativedelta(years=n + d) - timedelta(days=days)  # exactly n+d whole years old
