@@ -14,6 +14,7 @@ from datetime import datetime
 
 from . import __version__
 from .auditing import audit, derive
+from .baseline import OPEN, BaselineDiff, compare, load_report, render_text as render_baseline_text
 from .errors import InputError, fail
 from .loading import load_dataset
 from .models import Dataset
@@ -33,7 +34,7 @@ RENDERERS = {
     "text": lambda report, args: text_report.render(report, args.lang),
     "json": lambda report, args: report.to_json_bytes(),
     "junit": lambda report, args: junit_report.render(report, args.lang),
-    "sarif": lambda report, args: sarif_report.render(report, args.lang),
+    "sarif": lambda report, args: sarif_report.render(report, args.lang, getattr(args, "baseline_report", None)),
     "markdown": lambda report, args: markdown_report.render(report, args.lang),
     "html": lambda report, args: html_report.render(report, args.lang),
 }
@@ -54,9 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", default="text", choices=sorted(RENDERERS))
     check.add_argument("--out", help="write the report to FILE (atomically) instead of standard output")
     check.add_argument("--lang", default="en", choices=["zh", "en"])
-    check.add_argument("--fail-on", default="shall", choices=["shall", "should", "never"],
+    check.add_argument("--fail-on", default="shall", choices=["shall", "should", "new", "never"],
                        help="exit 1 if a rule of this strength (or stronger) fails or is not assessable "
-                            "(missing evidence is never a pass); never: always 0 (default: shall)")
+                            "(missing evidence is never a pass); new: only a shall finding that is new since "
+                            "--baseline; never: always 0 (default: shall)")
+    check.add_argument("--baseline", metavar="OLD.json",
+                       help="an earlier JSON report: SARIF marks each result new/unchanged/updated/absent, and "
+                            "--fail-on new gates only on what is new")
     check.add_argument("--allow-incomplete", action="store_true",
                        help="do not exit 1 for gated rules that are only not assessable (missing data)")
     _limit_options(check)
@@ -94,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     scaffold.add_argument("words", help="the id's words, e.g. core-members → hf-5.2.6-core-members")
     scaffold.add_argument("--pack", default="rules/hongfeng", help="the pack folder (default: rules/hongfeng)")
     scaffold.add_argument("--subject", default="team", help="what the rule judges (default: team)")
+    diff = sub.add_parser("diff", help="what changed between two JSON reports (exit 1 if a finding is newly open)")
+    diff.add_argument("old", metavar="OLD.json")
+    diff.add_argument("new", metavar="NEW.json")
+    diff.add_argument("--format", default="text", choices=["text", "json"])
+    _limit_options(diff)
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=["dataset", "report"])
     return parser
@@ -163,6 +173,9 @@ def cmd_check(args) -> int:
     limits = limits_of(args)
     packs = load_packs(args.packs or ["hongfeng"], limits)
     dataset = load_dataset(args.path, limits)
+    if args.fail_on == "new" and not args.baseline:
+        raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
+    args.baseline_report = load_report(args.baseline, limits) if args.baseline else None
     report = audit(dataset, packs, period, as_of, dataset_label=args.path)
     if args.waivers:
         rule_ids = [r.rule.id for p in packs for r in p.rules]
@@ -172,7 +185,22 @@ def cmd_check(args) -> int:
         write_atomic(args.out, rendered)
     else:
         _print(rendered)
+    if args.fail_on == "new":
+        return gate_new(compare(args.baseline_report, report), allow_incomplete=args.allow_incomplete)
     return gate(report, args.fail_on, allow_incomplete=args.allow_incomplete)
+
+
+def gate_new(diff: BaselineDiff, allow_incomplete: bool = False) -> int:
+    """`--fail-on new`: exit 1 only for a shall finding newly failing (or newly not assessable) since the baseline."""
+    gated = ("fail",) if allow_incomplete else OPEN
+    return EXIT_FAIL if any(c.strength == "shall" and c.new_status in gated for c in diff.new) else EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    limits = limits_of(args)
+    diff = compare(load_report(args.old, limits), load_report(args.new, limits))
+    sys.stdout.write(diff.to_json() if args.format == "json" else render_baseline_text(diff))
+    return EXIT_FAIL if diff.new else EXIT_OK
 
 
 def _print(rendered: str | bytes) -> None:
@@ -268,7 +296,7 @@ def cmd_derived(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "schema": cmd_schema, "levels": cmd_derived,
+COMMANDS = {"check": cmd_check, "diff": cmd_diff, "rules": cmd_rules, "schema": cmd_schema, "levels": cmd_derived,
             "stars": cmd_derived}
 
 if __name__ == "__main__":

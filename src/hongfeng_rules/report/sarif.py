@@ -11,6 +11,10 @@ help text). Results, in report order:
 Every result points at the dataset file (artifactLocation) and the record (a logical location
 `<collection>/<id>` of the subject's kind); `partialFingerprints` key it by rule and subject so
 a CI tracks the same finding across runs.
+
+Given a baseline report (`check --baseline OLD.json`), each result carries `baselineState`: `new` (not
+reported in the baseline), `unchanged`, or `updated` (status, measured, expected or message differ); and
+each result the baseline reported that is no longer reported is added with `absent`.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import os
 from pathlib import PurePath
 from urllib.parse import quote
 
+from ..baseline import finding_key
 from ..rulebook.spec import clause_key
 from ..models import KIND_TO_COLLECTION
 from .model import ComplianceReport, Finding
@@ -28,9 +33,10 @@ LEVEL = {"shall": "error", "should": "warning", "may": "note"}
 REPORTED = ("fail", "waived", "not_assessable")
 
 
-def render(report: ComplianceReport, lang: str = "en") -> str:
+def render(report: ComplianceReport, lang: str = "en", baseline: ComplianceReport | None = None) -> str:
+    gone = _absent(report, baseline) if baseline is not None else []
     first: dict[str, Finding] = {}
-    for f in report.findings:
+    for f in [*report.findings, *gone]:
         first.setdefault(f.rule_id, f)
     rules = sorted(first.values(), key=lambda f: (f.pack, clause_key(f.clause), f.rule_id))
     index = {f.rule_id: i for i, f in enumerate(rules)}
@@ -48,8 +54,28 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
                        "as_of": report.as_of.isoformat(), "conformant": report.overall.conformant,
                        "complete": report.overall.complete, "expired_waivers": report.expired_waivers},
     }
+    if baseline is not None:
+        old = {finding_key(f): f for f in baseline.findings}
+        for result, f in zip(run["results"], [f for f in report.findings if f.status in REPORTED]):
+            result["baselineState"] = baseline_state(f, old)
+        run["results"] += [{**_result(f, index[f.rule_id], uri, lang), "baselineState": "absent"} for f in gone]
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def baseline_state(f: Finding, old: dict[str, Finding]) -> str:
+    """new, unchanged or updated: how a reported result compares with the baseline's finding of its key."""
+    o = old.get(finding_key(f))
+    if o is None or o.status not in REPORTED:
+        return "new"
+    same = (o.status, o.measured, o.expected, o.message) == (f.status, f.measured, f.expected, f.message)
+    return "unchanged" if same else "updated"
+
+
+def _absent(report: ComplianceReport, baseline: ComplianceReport) -> list[Finding]:
+    """The baseline's reported findings that this report no longer reports, in the baseline's order."""
+    now = {finding_key(f) for f in report.findings if f.status in REPORTED}
+    return [f for f in baseline.findings if f.status in REPORTED and finding_key(f) not in now]
 
 
 def dataset_uri(path: str) -> str:
