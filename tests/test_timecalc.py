@@ -26,6 +26,7 @@ from hongfeng_rules.timecalc import (
     judge_deadline,
     skip_reason,
     time_left,
+    unit_containing,
     whole_periods,
 )
 from hongfeng_rules.timecalc.workdays import derive_last_year, has_makeup_workdays
@@ -162,13 +163,35 @@ def test_whole_weeks_of_a_year_cross_iso_year_edges():
 
 def test_whole_months_not_yet_ended():
     year = Period.parse("2025")
-    judged, skipped = whole_periods(year, "month", day_end(date(2025, 6, 30)))
+    before_end = day_end(date(2025, 6, 30)) - timedelta(microseconds=1)
+    judged, skipped = whole_periods(year, "month", before_end)
     assert labels(judged) == [f"2025-{m:02d}" for m in range(1, 6)]
     assert labels(skipped) == [f"2025-{m:02d}" for m in range(6, 13)]
-    assert skip_reason(skipped[0], year, day_end(date(2025, 6, 30))) == NOT_ENDED
-    # One microsecond later June has ended.
-    judged, _ = whole_periods(year, "month", day_start(date(2025, 7, 1)))
+    assert skip_reason(skipped[0], year, before_end) == NOT_ENDED
+    # At June's last instant (what `--as-of 2025-06-30` means) June has ended.
+    judged, _ = whole_periods(year, "month", day_end(date(2025, 6, 30)))
     assert labels(judged)[-1] == "2025-06"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)), st.sampled_from(["week", "month", "quarter", "year"]))
+def test_a_unit_ending_on_the_as_of_day_is_judged(day, per):
+    """A unit is over at its last instant: judged at as-of = its last day (as the command line reads
+    `--as-of DATE`) and at its last instant; still open one microsecond before."""
+    from hongfeng_rules.cli import period_and_as_of
+
+    unit = unit_containing(day, per)
+    period = Period.between(unit.start, unit.end)
+    _, as_of_day = period_and_as_of(None, unit.end.isoformat())
+    last_instant = day_end(unit.end)
+    assert as_of_day == last_instant
+    for as_of in (as_of_day, last_instant, last_instant + timedelta(microseconds=1)):
+        assert labels(whole_periods(period, per, as_of)[0]) == [unit.label]
+        assert skip_reason(unit, period, as_of) is None
+    before = last_instant - timedelta(microseconds=1)
+    judged, skipped = whole_periods(period, per, before)
+    assert judged == [] and skipped == [unit]
+    assert skip_reason(unit, period, before) == NOT_ENDED
 
 
 def test_whole_months_mid_year_founding():

@@ -6,7 +6,9 @@ A `Period` is an inclusive range of Shanghai calendar dates with a label:
 
 `whole_periods` answers "which weeks / months / quarters / years can a
 'weekly / monthly / quarterly / yearly' clause be judged on?": only calendar
-units that lie wholly inside the reporting period, have ended by `as_of`, and
+units that lie wholly inside the reporting period, have ended by `as_of` (their
+last instant is at or before it: `--as-of 2025-03-31`, read as the end of that day,
+judges March), and
 start on or after `not_before` (e.g. the team's founding date). Every other
 unit touching the period is returned as skipped, and `skip_reason` says why.
 """
@@ -153,7 +155,7 @@ def skip_reason(unit: Period, period: Period, as_of: datetime, not_before: date 
         return CUT_BY_PERIOD
     if not_before is not None and unit.start < local_date(not_before):
         return CUT_BY_NOT_BEFORE
-    if as_shanghai(as_of) <= day_end(unit.end):
+    if as_shanghai(as_of) < day_end(unit.end):  # its last instant reached: over, and judged
         return NOT_ENDED
     return None
 
@@ -164,8 +166,9 @@ def whole_periods(
     """Split the calendar units (`per` in "week", "month", "quarter", "year") touching
     `period` into (judged, skipped), both in date order.
 
-    judged: units wholly inside `period`, ended by `as_of` (as_of after 23:59:59.999999
-    of the unit's last day) and starting on or after `not_before`.
+    judged: units wholly inside `period`, ended by `as_of` (as_of at or after 23:59:59.999999
+    of the unit's last day, so `--as-of` a unit's last day judges it) and starting on or after
+    `not_before`.
     skipped: all other units that overlap `period`, as whole calendar units with their
     usual labels; `skip_reason` gives the reason for each.
     """
