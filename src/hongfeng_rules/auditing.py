@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from . import __version__
 from .checks.context import Context
@@ -19,12 +19,15 @@ from .rulebook.pack import CompiledRule, RulePack
 from .rulebook.spec import clause_key, fill_message
 from .summaries import summaries
 from .timecalc import Period, WorkCalendar, as_shanghai, default_calendar, time_left
+from .whatif import apply_overrides
 
 
 def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str,
-          as_of: datetime, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset") -> ComplianceReport:
-    """Run every rule of the packs over the dataset for a period, judged as of an instant."""
-    packs = [packs] if isinstance(packs, RulePack) else list(packs)
+          as_of: datetime, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
+          overrides: Mapping[str, Any] | None = None) -> ComplianceReport:
+    """Run every rule of the packs over the dataset for a period, judged as of an instant; `overrides`
+    ({"hf-5.2.6-core-members.at_least": 12}) change rule parameters first (whatif.apply_overrides)."""
+    packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
         return _report(dataset, packs, _context(dataset, period, as_of, calendar), dataset_label)
 

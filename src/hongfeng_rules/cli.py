@@ -14,6 +14,7 @@ from datetime import datetime
 
 from . import __version__
 from .auditing import audit, derive
+from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as render_whatif, verdict_changes
 from .baseline import OPEN, BaselineDiff, compare, load_report, render_text as render_baseline_text
 from .errors import InputError, fail
 from .loading import load_dataset
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not exit 1 for gated rules that are only not assessable (missing data)")
     _limit_options(check)
     check.add_argument("--waivers", metavar="FILE", help="YAML/JSON waiver file applied to the findings")
+    check.add_argument("--set", dest="sets", action="append", metavar="RULE_ID.PARAM=VALUE",
+                       help="what if: change a rule's parameter (a threshold in its unit); repeatable; the "
+                            "subjects that change verdict are listed beside the report (docs/whatif.md)")
+    check.add_argument("--overlay", metavar="DIR", help="what if: rule files in DIR replace the rules of the same id")
 
     rules = sub.add_parser("rules", help="work with rule packs").add_subparsers(dest="rules_command", required=True)
     for name, text in [("lint", "validate rule files and check each has test cases"),
@@ -176,15 +181,24 @@ def cmd_check(args) -> int:
     if args.fail_on == "new" and not args.baseline:
         raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
     args.baseline_report = load_report(args.baseline, limits) if args.baseline else None
-    report = audit(dataset, packs, period, as_of, dataset_label=args.path)
-    if args.waivers:
-        rule_ids = [r.rule.id for p in packs for r in p.rules]
-        report = apply_waivers(report, load_waivers(args.waivers), rule_ids)
+    changed = apply_overlay(packs, args.overlay, limits) if args.overlay else packs
+    changed = apply_overrides(changed, parse_sets(args.sets or []))
+    waivers = load_waivers(args.waivers) if args.waivers else None
+    rule_ids = [r.rule.id for p in packs for r in p.rules]
+
+    def run(chosen):
+        report = audit(dataset, chosen, period, as_of, dataset_label=args.path)
+        return apply_waivers(report, waivers, rule_ids) if waivers is not None else report
+
+    report = run(changed)
+    whatif = render_whatif(verdict_changes(run(packs), report)) if changed is not packs else None
     rendered = RENDERERS[args.format](report, args)
     if args.out:
         write_atomic(args.out, rendered)
     else:
         _print(rendered)
+    if whatif is not None:  # beside the report: on stdout when the report went to a file, else on stderr
+        (sys.stdout if args.out else sys.stderr).write(whatif)
     if args.fail_on == "new":
         return gate_new(compare(args.baseline_report, report), allow_incomplete=args.allow_incomplete)
     return gate(report, args.fail_on, allow_incomplete=args.allow_incomplete)
