@@ -59,7 +59,7 @@ def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label
         period_start=period.start, period_end=period.end, as_of=as_of,
         packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
                         code=p.manifest.code, rules=len(p.rules)) for p in packs],
-        **summaries(findings, [(t.id, t.name) for t in dataset.teams or []],
+        **summaries(findings, [(t.id, t.name, t.association_id) for t in dataset.teams or []],
                     [(a.id, a.name, a.parent_id) for a in dataset.associations or []]),
         findings=findings, derived=derived, future_records=records_after(dataset, as_of),
     )

@@ -9,9 +9,10 @@ from .report.model import STATUS_ORDER, Counts, Finding, SubjectSummary
 Tally = Counter  # (status, strength) -> findings
 
 
-def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None]],
+def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None, str | None]],
               associations: Iterable[tuple[str, str | None, str | None]]) -> dict:
-    """`overall`, `associations` and `teams` summaries; teams are (id, name), associations (id, name, parent_id).
+    """`overall`, `associations` and `teams` summaries; teams and associations are (id, name, parent_id), a
+    team's parent being its association.
     One pass over the findings: each is tallied for its team and every association up its chain."""
     associations = sorted(associations)
     parents = {a_id: parent for a_id, _, parent in associations}
@@ -33,7 +34,8 @@ def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None]],
         "overall": summarise("overall", "all", None, overall),
         "associations": [summarise("association", a_id, name, by_association.get(a_id, Counter()), parent)
                          for a_id, name, parent in associations],
-        "teams": [summarise("team", t_id, name, by_team.get(t_id, Counter())) for t_id, name in sorted(teams)],
+        "teams": [summarise("team", t_id, name, by_team.get(t_id, Counter()), parent)
+                  for t_id, name, parent in sorted(teams)],
     }
 
 

@@ -126,6 +126,6 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
     return report.model_copy(update={
         "findings": findings,
         "expired_waivers": expired,
-        **summaries(findings, [(t.id, t.name) for t in report.teams],
+        **summaries(findings, [(t.id, t.name, t.parent_id) for t in report.teams],
                     [(a.id, a.name, a.parent_id) for a in report.associations]),
     })

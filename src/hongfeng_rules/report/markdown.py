@@ -1,9 +1,11 @@
-"""Markdown: a pull-request-sized summary (verdict, a row per team, the failures, what could not be judged)."""
+"""Markdown: a pull-request-sized summary (verdict, the association tree, a row per team, the failures, what could
+not be judged)."""
 from __future__ import annotations
 
 import re
 
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
+from . import tree
 from .labels import STRENGTH_WORDS as STRENGTH
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
@@ -31,6 +33,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
            + ("" if o.complete else f" — {w['incomplete']}")
            + f" · {w['period']} {md(report.period)} · {w['as_of']} {report.as_of.isoformat()} · "
            + ", ".join(f"{md(p.pack)} {md(p.version)}" for p in report.packs), "",
+           *_associations(report, lang),
            f"| {w['team']} | {w['verdict']} | " + " | ".join(STATUS_ORDER) + " |",
            "|---|---|" + "---:|" * len(STATUS_ORDER)]
     for t in report.teams:
@@ -53,6 +56,17 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
                 f"{md(x['approved_by'])}" for x in report.expired_waivers]
         out.append("")
     return "\n".join(out + _derived(report, lang))
+
+
+def _associations(report: ComplianceReport, lang: str) -> list[str]:
+    """The association tree as a nested list (two spaces a level), then a blank line."""
+    found = tree.lines(report, lang, indent="  ")
+    return [f"### {tree.WORDS[lang]['title']}", "", *(_bullet(x) for x in found), ""] if found else []
+
+
+def _bullet(text: str) -> str:
+    body = text.lstrip(" ")
+    return text[:len(text) - len(body)] + "- " + md(body)
 
 
 def _derived(report: ComplianceReport, lang: str) -> list[str]:

@@ -61,7 +61,7 @@ class SubjectSummary(ReportModel):
     kind: str
     id: str
     name: str | None = None
-    parent_id: str | None = None  # an association's parent association, so hosts can draw the tree
+    parent_id: str | None = None  # an association's parent, or a team's association: hosts can draw the tree
     conformant: bool  # no `shall` rule fails
     complete: bool  # no `shall` rule is not assessable
     counts: Counts

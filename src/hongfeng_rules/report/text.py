@@ -1,7 +1,7 @@
-"""Plain-text report: per team, non-conformities first, each with its clause number."""
+"""Plain-text report: the association tree, then per team, non-conformities first, each with its clause number."""
 from __future__ import annotations
 
-from . import derived_text
+from . import derived_text, tree
 from .labels import STATUS_MARKS as MARK, STRENGTH_WORDS as STRENGTH
 from .model import ComplianceReport, Finding
 
@@ -21,6 +21,9 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
     lines = [f"hongfeng-rules {report.tool_version} — {report.dataset} — period {report.period}, "
              f"as of {report.as_of.isoformat()}",
              "packs: " + ", ".join(f"{p.pack} {p.version} ({p.rules} rules)" for p in report.packs), ""]
+    associations = tree.lines(report, lang)
+    if associations:
+        lines += [f"== {tree.WORDS[lang]['title']}", *("  " + x for x in associations), ""]
     teams, rest = report.findings_by_team()
     for team, findings in teams:
         verdict = w["conformant"] if team.conformant else w["nonconformant"]
