@@ -82,12 +82,17 @@ def follow_up_status(mediated, follow_up_at, as_of):
     return status("hf-6.3.3-major-follow-up", as_of, disputes=[dispute(mediated)], follow_ups=follow)["d"]
 
 
+def month_end(start: datetime, months: int) -> datetime:
+    """24:00 of the corresponding day `months` later, or of that month's last day (民法典 §201–203)."""
+    return day_end(start.date() + relativedelta(months=months))
+
+
 @FAST
 @given(mediated=instants)
 def test_6_3_3_follow_up_deadline_boundary(mediated):
     value, unit = threshold("hf-6.3.3-major-follow-up")
     assert unit == "month"
-    due = mediated + relativedelta(months=int(value))
+    due = month_end(mediated, int(value))
     late = due + timedelta(days=40)
     assert follow_up_status(mediated, due, late) == "pass"
     assert follow_up_status(mediated, due + US, late) == "fail"
@@ -96,8 +101,9 @@ def test_6_3_3_follow_up_deadline_boundary(mediated):
 
 
 @pytest.mark.parametrize("mediated, due", [
-    (datetime(2025, 1, 31, 14, tzinfo=SHANGHAI), datetime(2025, 2, 28, 14, tzinfo=SHANGHAI)),
-    (datetime(2024, 1, 31, 14, tzinfo=SHANGHAI), datetime(2024, 2, 29, 14, tzinfo=SHANGHAI)),  # leap year
+    (datetime(2025, 1, 31, 14, tzinfo=SHANGHAI), day_end(date(2025, 2, 28))),
+    (datetime(2024, 1, 31, 14, tzinfo=SHANGHAI), day_end(date(2024, 2, 29))),  # leap year
+    (datetime(2025, 12, 31, 9, tzinfo=SHANGHAI), day_end(date(2026, 1, 31))),  # year end
 ])
 def test_6_3_3_month_end(mediated, due):
     period, late = str(mediated.year), due + timedelta(days=30)
@@ -105,6 +111,9 @@ def test_6_3_3_month_end(mediated, due):
     rid = "hf-6.3.3-major-follow-up"
     assert status(rid, late, period, disputes=[dispute(mediated)], follow_ups=follow(due)) == {"d": "pass"}
     assert status(rid, late, period, disputes=[dispute(mediated)], follow_ups=follow(due + US)) == {"d": "fail"}
+    # later in the day than the mediation, on the corresponding day: on time (the old same-time reading failed it)
+    later = due.replace(hour=mediated.hour + 1, minute=0, second=0, microsecond=0)
+    assert status(rid, late, period, disputes=[dispute(mediated)], follow_ups=follow(later)) == {"d": "pass"}
 
 
 # 7.3.3 — feedback within 7 working days, with 调休, and extensions ---------------------------------------

@@ -9,10 +9,11 @@
 """
 from __future__ import annotations
 
+import calendar
 import math
 import shutil
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -292,28 +293,42 @@ def test_half_day_boundary(minutes, day):
     assert found.evidence_ids == ([] if minutes >= 0 else ["s"])  # the short session is named
 
 
+def _month_end(d: date, months: int) -> datetime:
+    """24:00 of the corresponding day `months` after `d`, or of that month's last day (民法典 §201–203)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return as_shanghai(datetime.combine(date(year, month, min(d.day, calendar.monthrange(year, month)[1])), time.max))
+
+
+# last activity anywhere in 2025, weighted to month ends (29–31) and to the year end
+_last_days = st.one_of(st.dates(date(2025, 1, 1), date(2025, 12, 31)),
+                       st.builds(lambda m, back: date(2025, m, calendar.monthrange(2025, m)[1]) - timedelta(days=back),
+                                 st.integers(1, 12), st.integers(0, 2)))
+
+
 @FEW
-@given(d=offsets, micro=st.sampled_from([-1, 0, 1]), day=st.integers(1, 28))
-def test_inactive_member_boundary(d, micro, day):
-    """Last seen n-1 / n / n+1 months before as-of; at exactly n months, one microsecond decides."""
+@given(d=offsets, micro=offsets, last=_last_days, at=st.times())
+def test_inactive_member_boundary(d, micro, last, at):
+    """Inactive n-1 / n / n+1 months, counted forward from the last activity; at n months, the instant
+    before / at / after 24:00 of the corresponding day decides (1个月以上 includes exactly n months)."""
     n = threshold("hf-5.2.7-inactive-members")  # months
-    as_of = as_shanghai(datetime(2026, 1, day, 12))
-    seen = as_of - relativedelta(months=n + d) + timedelta(microseconds=micro if d == 0 else 0)
+    seen = as_shanghai(datetime.combine(last, at))
+    as_of = _month_end(last, n + d) + timedelta(microseconds=micro if d == 0 else 0)
     data = {"members": [member(1, join_date="2020-01-01")], "activities": [],
             "trainings": [{"id": "t", "team_id": "t1", "kind": "regular", "start": (seen - timedelta(hours=1)).isoformat(),
                            "end": seen.isoformat(), "attendee_ids": ["m1"]}]}
-    fresh = d < 0 or (d == 0 and micro >= 0)
+    fresh = d < 0 or (d == 0 and micro < 0)
     assert status("hf-5.2.7-inactive-members", data, as_of=as_of) == ("pass" if fresh else "fail")
 
 
 @FEW
-@given(d=offsets, day=st.integers(1, 28))
-def test_inactive_sub_team_boundary(d, day):
+@given(d=offsets, micro=offsets, last=_last_days)
+def test_inactive_sub_team_boundary(d, micro, last):
     n = threshold("hf-5.2.7-inactive-sub-teams")
-    as_of = day_start(date(2026, 1, day))  # midnight: the day exactly n months back is still fresh
-    last = (as_of - relativedelta(months=n + d)).date()
+    as_of = _month_end(last, n + d) + timedelta(microseconds=micro if d == 0 else 0)
     data = {"units": [{"id": "s1", "team_id": "t1", "level": "sub_team", "name": "S", "last_active_on": last.isoformat()}]}
-    assert status("hf-5.2.7-inactive-sub-teams", data, as_of=as_of) == ("pass" if d <= 0 else "fail")
+    fresh = d < 0 or (d == 0 and micro < 0)
+    assert status("hf-5.2.7-inactive-sub-teams", data, as_of=as_of) == ("pass" if fresh else "fail")
 
 
 # ---------------------------------------------------------------- (b) golden table

@@ -66,10 +66,13 @@ def test_dispute_one_month_closed_by_first_follow_up():
     for i in (1, 2):
         m.post({"type": "dispute_mediated", "event_id": f"d{i}", "at": "2025-01-31T14:00", "dispute_id": f"D{i}",
                 "team_id": "t1", "registered_at": "2025-01-30T09:00", "major": True})
-    assert kinds(m.advance(t("2025-02-25T14:00"))) == [("due_soon", "D2"), ("due_soon", "D1")]
-    m.post({"type": "dispute_followed_up", "event_id": "f1", "at": "2025-02-28T14:00", "follow_up_id": "F1", "dispute_id": "D1"})
-    assert kinds(m.advance(t("2025-02-28T14:00:01"))) == [("overdue", "D2")]
-    assert m.open_items()[0]["deadline"] == "2025-02-28T14:00:00+08:00"
+    # due at 24:00 on 28 Feb (民法典 §201–203), so three days before is the end of 25 Feb
+    assert kinds(m.advance(t("2025-02-25T23:59:59.999998"))) == []
+    assert kinds(m.advance(t("2025-02-25T23:59:59.999999"))) == [("due_soon", "D2"), ("due_soon", "D1")]
+    m.post({"type": "dispute_followed_up", "event_id": "f1", "at": "2025-02-28T18:00", "follow_up_id": "F1", "dispute_id": "D1"})
+    assert kinds(m.advance(t("2025-02-28T23:59:59.999999"))) == []  # later in the day than the mediation: on time
+    assert kinds(m.advance(t("2025-03-01T00:00"))) == [("overdue", "D2")]
+    assert m.open_items()[0]["deadline"] == "2025-02-28T23:59:59.999999+08:00"
     # a second follow-up of a closed dispute is an orphan: consumed, no alert
     assert m.post({"type": "dispute_followed_up", "event_id": "f2", "at": "2025-03-01T10:00", "follow_up_id": "F2",
                    "dispute_id": "D1"}) == []
@@ -101,7 +104,9 @@ def test_inactivity_window_read_from_the_5_2_7_rule():
     m.advance(t("2025-02-01T00:00"))
     m.post({"type": "meeting_held", "event_id": "a3", "at": "2025-02-01T10:00", "meeting_id": "mt1", "team_id": "t1",
             "attendee_ids": ["m1"]})  # m1 active again: window restarts
-    assert kinds(m.advance(t("2025-02-10T10:00:01")), INACTIVE) == [("overdue", "m2")]
+    # a month from 10 Jan runs out at 24:00 on 10 Feb; 1个月以上 includes exactly one month
+    assert kinds(m.advance(t("2025-02-10T23:59:59.999998")), INACTIVE) == [("due_soon", "m2")]
+    assert kinds(m.advance(t("2025-02-10T23:59:59.999999")), INACTIVE) == [("overdue", "m2")]
     back = m.post({"type": "member_active", "event_id": "a4", "at": "2025-02-20T10:00", "member_id": "m2", "team_id": "t1"})
     assert kinds(back) == [("resolved_late", "m2")]
 

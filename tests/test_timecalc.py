@@ -1,7 +1,8 @@
 """Tests for hongfeng_rules.timecalc: timezone, periods, working days, deadlines."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+import calendar
+from datetime import date, datetime, time, timedelta, timezone
 
 import holidays
 import pytest
@@ -24,6 +25,7 @@ from hongfeng_rules.timecalc import (
     deadline,
     effective_deadline,
     judge_deadline,
+    not_older_until,
     skip_reason,
     time_left,
     unit_containing,
@@ -362,9 +364,55 @@ def test_other_exact_units():
 
 
 def test_month_end_of_month():
-    assert deadline(sh(2025, 1, 31, 14, 0), 1, "month") == sh(2025, 2, 28, 14, 0)
-    assert deadline(sh(2024, 1, 31, 14, 0), 1, "month") == sh(2024, 2, 29, 14, 0)
-    assert deadline(datetime(2025, 3, 15, 8, 30), 1, "month") == sh(2025, 4, 15, 8, 30)  # naive
+    # 民法典 §201–203: from the next day to 24:00 of the corresponding day, or the month's last day
+    end = time(23, 59, 59, 999999)
+    assert deadline(sh(2025, 1, 31, 14, 0), 1, "month") == sh(2025, 2, 28, *_hms(end))
+    assert deadline(sh(2024, 1, 31, 14, 0), 1, "month") == sh(2024, 2, 29, *_hms(end))
+    assert deadline(sh(2024, 2, 29, 0, 0), 12, "month") == sh(2025, 2, 28, *_hms(end))
+    assert deadline(sh(2025, 12, 31, 23, 59, 59, 999999), 1, "month") == sh(2026, 1, 31, *_hms(end))
+    assert deadline(datetime(2025, 3, 15, 8, 30), 1, "month") == sh(2025, 4, 15, *_hms(end))  # naive
+
+
+def _hms(t: time) -> tuple[int, int, int, int]:
+    return t.hour, t.minute, t.second, t.microsecond
+
+
+def _corresponding_day(d: date, months: int) -> date:
+    """An independent oracle: the same day of the month `months` later, or that month's last day."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+_month_edges = st.one_of(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2098, 12, 31)),
+    # month ends, 29 February, year ends: the days where a month has no corresponding day
+    st.builds(lambda y, m, back, t: datetime.combine(date(y, m, calendar.monthrange(y, m)[1]) - timedelta(days=back), t),
+              st.integers(2000, 2098), st.integers(1, 12), st.integers(0, 3), st.times()),
+    st.builds(lambda y, t: datetime.combine(date(y, 2, 29), t), st.sampled_from([2000, 2004, 2024, 2028, 2096]), st.times()),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_month_edges, st.integers(min_value=1, max_value=24))
+def test_month_period_ends_at_the_end_of_the_corresponding_day(start, months):
+    due = deadline(start, months, "month")
+    target = _corresponding_day(start.date(), months)
+    assert due == datetime.combine(target, time.max, tzinfo=SHANGHAI)  # 24:00 of the last day, whatever the hour
+    # the instant before / at / after: not yet a full period, exactly one (届满), more than one
+    assert not_older_until(start, months, "month") == due - timedelta(microseconds=1)
+    assert judge_deadline(start, due, due, due) == "pass"
+    assert judge_deadline(start, due + timedelta(microseconds=1), due, due + timedelta(days=1)) == "fail"
+    assert judge_deadline(start, None, due, due) == "pending"
+    assert judge_deadline(start, None, due, due + timedelta(microseconds=1)) == "fail"
+
+
+@settings(max_examples=200, deadline=None)
+@given(_month_edges)
+def test_a_later_start_on_the_same_day_gives_the_same_end(start):
+    # the day of the event is not counted (§201): the time of day never moves the end
+    assert deadline(start, 1, "month") == deadline(datetime.combine(start.date(), time(0)), 1, "month")
+    assert deadline(start, 1, "month") == deadline(datetime.combine(start.date(), time.max), 1, "month")
 
 
 def test_complaint_closed_before_national_day_2025():

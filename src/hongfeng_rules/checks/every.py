@@ -2,6 +2,8 @@
 
 Without `of`, the condition applies to the subject itself (a hazard record names its place).
 A record whose needed value is not recorded makes the finding not assessable, never a pass.
+`pending_while`: a record that does not meet the condition yet but meets this one (its time limit has not
+run out: `{mediated_at: {within_limit: {value: 1, unit: month}}}`) is pending, not failing.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class EveryCheck(StrictModel):
     where: dict[str, Any] | None = None
     in_period: bool = False
     require: dict[str, Any]
+    pending_while: dict[str, Any] | None = None
 
     def compile(self, subject_collection: str):
         if self.of is None:
@@ -31,23 +34,30 @@ class EveryCheck(StrictModel):
             select = selection.compile_selection(subject_collection)
             model = COLLECTIONS[self.of].model
         test = compile_condition(self.require, model, "check.require")
+        waiting = compile_condition(self.pending_while, model, "check.pending_while") if self.pending_while else None
         what = self.of or COLLECTIONS[subject_collection].kind
 
         def evaluate(subject, ctx) -> Outcome:
             records = select(subject, ctx)
             if not records:
                 return not_applicable(f"no {what} to check")
-            failing, unknown = [], []
+            failing, unknown, pending = [], [], []
             for r in records:
                 ok = test(r, ctx)
                 if ok is not True:
-                    (failing if ok is False else unknown).append(r.id)
-            measured = f"{len(records) - len(failing) - len(unknown)} of {len(records)}"
+                    if waiting is not None and waiting(r, ctx) is True:
+                        pending.append(r.id)
+                    else:
+                        (failing if ok is False else unknown).append(r.id)
+            measured = f"{len(records) - len(failing) - len(unknown) - len(pending)} of {len(records)}"
             if failing:
                 return Outcome("fail", measured, "all", failing)
             if unknown:
                 return not_assessable(f"not recorded for {len(unknown)} of {len(records)}", unknown,
                                       measured=measured, expected="all")
+            if pending:
+                return Outcome("pending", measured, "all", pending,
+                               note=f"{len(pending)} of {len(records)} still within their time limit")
             return Outcome("pass", measured, "all")
 
         return evaluate

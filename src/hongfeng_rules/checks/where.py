@@ -2,7 +2,9 @@
 
 A condition is a mapping of field path -> test. A bare value tests equality; a mapping uses
 operators: eq, ne, in, not_in, contains, contains_all, is_set, min_items, max_items, gte, gt,
-lte, lt, matches, any, all, not_older_than, and gte_field, gt_field, lte_field, lt_field (compare
+lte, lt, matches, any, all, not_older_than (the value is less than a period old at as-of, counted
+forward from it; 以上 includes the end), within_limit (as-of is still within a time limit counted
+from the value, as a deadline), and gte_field, gt_field, lte_field, lt_field (compare
 with another field of the same record: `home_visit_at: {lte_field: started_at}`). `all_of`,
 `any_of` and `not` combine conditions. `related: {of, via, where, at_least}` counts the records of
 another collection linked to this one (a dispute's follow-ups: `of: follow_ups, via: dispute_id`).
@@ -19,22 +21,21 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 import re2
-from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel
 
 from ..models import COLLECTIONS
 from ..models.base import inner_type
-from ..timecalc import as_shanghai, day_start
+from ..timecalc import as_shanghai, day_start, deadline, not_older_until
 
 Pred = Callable[[Any, Any], "bool | None"]
 VARIABLES = ("$as_of", "$period_start", "$period_end", "$reference_date")
 COMPARE = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b,
            "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
 OPERATORS = {"eq", "ne", "in", "not_in", "contains", "contains_all", "is_set", "min_items",
-             "max_items", "matches", "any", "all", "not_older_than", *COMPARE}
+             "max_items", "matches", "any", "all", "not_older_than", "within_limit", *COMPARE}
 FIELD_COMPARE = {f"{op}_field": cmp for op, cmp in COMPARE.items()}
 OPERATORS |= set(FIELD_COMPARE)
-AGE_UNITS = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days", "month": "months"}
+AGE_UNITS = ("second", "minute", "hour", "day", "month")  # not_older_than: timecalc units without a calendar
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.log_errors = False  # a bad pattern is a lint error, not a line from the C++ library on stderr
 
@@ -243,12 +244,15 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
             reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else reason
             raise ConditionError(at, f"invalid pattern (RE2 syntax, linear time): {reason}") from None
         return lambda r, ctx: _maybe(get(r, ctx), lambda v: pattern.fullmatch(str(v)) is not None)
-    if op == "not_older_than":
-        if not (isinstance(operand, dict) and operand.get("unit") in AGE_UNITS and "value" in operand):
-            raise ConditionError(at, f"not_older_than takes {{value, unit}} with unit in {sorted(AGE_UNITS)}")
-        span = relativedelta(**{AGE_UNITS[operand["unit"]]: operand["value"]})
-        key = f"not_older_than:{span!r}"
-        return lambda r, ctx: _maybe(get(r, ctx), lambda v: _instant(v) >= ctx.memo(key, lambda: ctx.as_of - span))
+    if op in ("not_older_than", "within_limit"):
+        if not (isinstance(operand, dict) and operand.get("unit") in AGE_UNITS and isinstance(operand.get("value"), int)
+                and not isinstance(operand["value"], bool) and operand["value"] >= 1):
+            raise ConditionError(at, f"{op} takes {{value, unit}}: a whole value >= 1, unit in {sorted(AGE_UNITS)}")
+        amount, age_unit = operand["value"], operand["unit"]
+        # both count forward from the value, as a deadline does; not_older_than: 以上 includes the period's end
+        # (timecalc.not_older_until); within_limit: an event at the end is still on time (timecalc.deadline)
+        last = not_older_until if op == "not_older_than" else deadline
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: ctx.as_of <= last(_instant(v), amount, age_unit))
     resolve = _operand(operand, unit, at)
     if op in COMPARE:
         cmp = COMPARE[op]

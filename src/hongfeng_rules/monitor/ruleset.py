@@ -18,7 +18,7 @@ from ..index import Index
 from ..models import COLLECTIONS, Dataset
 from ..rulebook.pack import CompiledRule, RulePack
 from ..timecalc import (Extension, Period, WorkCalendar, as_shanghai, deadline, effective_deadline,
-                        local_date)
+                        local_date, not_older_until)
 from ..timecalc.deadlines import TIME_UNITS
 from .events import Event
 
@@ -80,6 +80,10 @@ class ItemRule:
         return "inactivity" if self.start is None else "deadline"
 
     def due(self, start: datetime, calendar: WorkCalendar) -> datetime:
+        """The last instant still on time: a deadline (timecalc.deadline), or for inactivity the last instant
+        before the member counts as inactive (timecalc.not_older_until, as the audit's `not_older_than`)."""
+        if self.kind == "inactivity":
+            return not_older_until(start, self.amount, self.unit)
         return deadline(start, self.amount, self.unit, calendar)
 
     def extended(self, original: datetime, notified_at: datetime, reason: str | None, until: datetime | None):

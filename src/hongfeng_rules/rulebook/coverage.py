@@ -99,7 +99,15 @@ def interpretations_markdown(packs: list[RulePack]) -> str:
            "units (ISO weeks Monday–Sunday; calendar months and quarters) lying wholly inside the evaluation",
            "period, ended by the as-of instant, and starting on or after the team's founding date; cut units are",
            "listed, not judged. Facts held on a day (membership, certificates, insurance, age) are judged on the",
-           "reference date: the period's last day, or the as-of day if earlier. See docs/time.md.", ""]
+           "reference date: the period's last day, or the as-of day if earlier. See docs/time.md.", "",
+           "Drafting conventions (Chinese legal drafting, which GB/T 1.1 texts follow), applied in every pack:", "",
+           "- 民法典 §1259: 以上、以下、以内、届满 include the number; 不满、超过、以外 exclude it. \"1个月以上不活跃\"",
+           "  includes exactly one month; \"不少于 50 人\" passes at 50.",
+           "- 民法典 §201–203: a period counted in months starts the day after the event and ends at 24:00 of the",
+           "  corresponding day of the target month, or of its last day where that day does not exist (31 January +",
+           "  1 month ends at the end of 28 February). A deadline in months (6.3.3) and an age in months (5.2.7) are",
+           "  both counted forward from the event by `timecalc.deadline`; the monitor uses the same functions.",
+           ""]
     for p in packs:
         rules = sorted(p.rules, key=lambda r: (clause_key(r.rule.clause), r.rule.id))
         out += [f"## {p.manifest.title.zh} ({p.name})", "", "### Readings", "",

@@ -11,6 +11,7 @@ from .deadlines import (
     deadline,
     effective_deadline,
     judge_deadline,
+    not_older_until,
     time_left,
 )
 from .periods import (
@@ -50,6 +51,7 @@ __all__ = [
     "Extension",
     "effective_deadline",
     "judge_deadline",
+    "not_older_until",
     "time_left",
     "PASS",
     "FAIL",

@@ -5,8 +5,11 @@ time; an event exactly at the deadline passes, one microsecond later fails.
 
 * "second", "minute", "hour", "day": exact elapsed time. "在 24 小时内" (6.2.3)
   is start + 86 400 s of real time, to the microsecond (computed in UTC).
-* "month": calendar months with dateutil.relativedelta, same time of day;
-  "在 1 个月内" (6.3.3) from Jan 31 ends Feb 28 (Feb 29 in a leap year).
+* "month": 民法典 §201–203: the period starts the day after the start date
+  (Shanghai) and ends at 24:00 (23:59:59.999999) of the corresponding day of
+  the target month, or of its last day where that day does not exist;
+  "在 1 个月内" (6.3.3) from Jan 31, any time of day, ends at the end of Feb 28
+  (Feb 29 in a leap year).
 * "working_day": "7 个工作日之内" (7.3.3) counts working days from the day after
   the start date (Shanghai) and ends at 23:59:59.999999 of the last one.
 """
@@ -51,9 +54,19 @@ def deadline(start: datetime, amount: int, unit: str, calendar: WorkCalendar | N
         # Real elapsed time, independent of wall-clock rules.
         return (begin.astimezone(timezone.utc) + amount * _EXACT[unit]).astimezone(SHANGHAI)
     if unit == "month":
-        return begin + relativedelta(months=amount)
+        return day_end(begin.date() + relativedelta(months=amount))
     cal = calendar if calendar is not None else default_calendar()
     return day_end(cal.add_working_days(begin.date(), amount))
+
+
+def not_older_until(since: datetime, amount: int, unit: str) -> datetime:
+    """The last instant at which something dated `since` is less than `amount` `unit` old.
+
+    The period is counted forward from `since` as `deadline` counts it; once it has run out
+    (届满, at its end instant) the thing is `amount` `unit` old, and "1个月以上" (5.2.7) includes
+    exactly one month (民法典 §1259), so that instant is already too old.
+    """
+    return deadline(since, amount, unit) - timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
