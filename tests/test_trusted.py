@@ -12,7 +12,7 @@ SUBJECT = {"kind": "team", "id": "t1", "name": "一队", "team_id": "t1", "assoc
 
 def finding_values(**parts):
     return dict(rule_id="hf-5.2.6-team-size", title=parts["text"], pack="hongfeng", pack_version="2025.1",
-                clause="5.2.6", strength="should", status="fail", subject=parts["subject"], measured=45,
+                clause="5.2.6", strength="should", modal="宜", status="fail", subject=parts["subject"], measured=45,
                 expected="≥ 50 person", evidence_ids=["t1-m1"], note=None, due=None, time_left_hours=None,
                 message=parts["text"], source=parts["text"], rule_file="rules/hongfeng/5.2.6-team-size.yaml",
                 waiver=None)

@@ -141,7 +141,7 @@ def _fixed_parts(rule: CompiledRule) -> dict:
             "pass_message": trusted(Text, zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}"),
             "fields": dict(rule_id=spec.id, title=trusted(Text, zh=spec.title.zh, en=spec.title.en),
                            pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause,
-                           strength=spec.strength, source=trusted(Text, zh=spec.source.zh, en=spec.source.en),
+                           strength=spec.strength, modal=spec.modal, source=trusted(Text, zh=spec.source.zh, en=spec.source.en),
                            rule_file=rule.file),
         }
     return rule.finding_parts

@@ -12,7 +12,7 @@ from html import escape
 
 from ..rulebook.spec import clause_key
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
-from .labels import STATUS_MARKS as MARK, STATUS_NAMES as STATUS, STRENGTH_WORDS as STRENGTH
+from .labels import STATUS_MARKS as MARK, STATUS_NAMES as STATUS, strength_word
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
 WORDS = {
@@ -159,7 +159,7 @@ def _finding(f: Finding, lang: str) -> str:
         items.append((w["waiver"], f"{e(v['justification'])} — {e(w['approved_by'])} {e(v['approved_by'])} "
                                     f"{e(str(v['approved_on']))}, {e(w['until'])} {e(str(v['expires_on']))}"))
     return (f'<div class="finding s-{f.status}" data-rule="{e(f.rule_id)}" data-subject="{e(f.subject.id)}">'
-            f"<p><strong>{e(w['clause'])} {e(f.clause)}</strong> ({e(STRENGTH[lang][f.strength])}) "
+            f"<p><strong>{e(w['clause'])} {e(f.clause)}</strong> ({e(strength_word(f, lang))}) "
             f"<code>{e(f.rule_id)}</code> — {e(getattr(f.message, lang))}</p>"
             f'<p class="source">{e(getattr(f.source, lang))}</p>'
             "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl></div>")

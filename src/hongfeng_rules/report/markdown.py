@@ -6,7 +6,7 @@ import re
 
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
 from . import tree
-from .labels import STRENGTH_WORDS as STRENGTH
+from .labels import strength_word
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
 MAX_LISTED = 50
@@ -86,7 +86,7 @@ def _derived(report: ComplianceReport, lang: str) -> list[str]:
 
 def _line(f: Finding, lang: str) -> str:
     subject = f"{md(f.subject.kind)} {md(f.subject.id)}"
-    text = (f"- **{md(f.clause)}** {STRENGTH[lang][f.strength]} `{code(f.rule_id)}` — {subject}: "
+    text = (f"- **{md(f.clause)}** {strength_word(f, lang)} `{code(f.rule_id)}` — {subject}: "
             f"{md(getattr(f.message, lang))}")
     if f.status == "waived" and f.waiver:
         text += f" ({WORDS[lang]['until']} {md(str(f.waiver['expires_on']))}: {md(f.waiver['justification'])})"

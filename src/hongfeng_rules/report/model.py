@@ -36,6 +36,7 @@ class Finding(ReportModel):
     pack_version: str
     clause: str
     strength: Literal["shall", "should", "may"]
+    modal: Literal["应", "宜", "可", "none"]  # the source's own word; "none": a sentence without one, read as `strength`
     status: Status
     subject: Subject
     measured: Any = None

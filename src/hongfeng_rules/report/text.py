@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import derived_text, tree
-from .labels import STATUS_MARKS as MARK, STRENGTH_WORDS as STRENGTH
+from .labels import STATUS_MARKS as MARK, strength_word
 from .model import ComplianceReport, Finding
 
 WORDS = {
@@ -59,7 +59,7 @@ def _findings(findings: list[Finding], lang: str) -> list[str]:
             continue
         subject = "" if f.subject.kind == "team" else f" [{f.subject.kind} {f.subject.id}]"
         message = getattr(f.message, lang)
-        out.append(f"  {MARK[f.status]} {f.clause} {STRENGTH[lang][f.strength]} {f.rule_id}{subject}: {message}")
+        out.append(f"  {MARK[f.status]} {f.clause} {strength_word(f, lang)} {f.rule_id}{subject}: {message}")
         if f.status in ("fail", "not_assessable") and f.evidence_ids and f.subject.kind == "team":
             shown = ", ".join(f.evidence_ids[:8]) + (" …" if len(f.evidence_ids) > 8 else "")
             out.append(f"      evidence: {shown}")
