@@ -1,7 +1,7 @@
 """The batch audit: every compiled rule over every subject, into a ComplianceReport."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from . import __version__
@@ -13,26 +13,28 @@ from .index import Index
 from .integrity import records_after
 from .models import COLLECTIONS, Dataset
 from .models.base import trusted
+from .notices import period_notices
 from .report.labels import STATUS_NAMES
 from .report.model import STATUS_ORDER, ComplianceReport, Finding, PackInfo, Subject, Text
 from .rulebook.pack import CompiledRule, RulePack
 from .rulebook.spec import clause_key, fill_message
 from .summaries import summaries
-from .timecalc import Period, WorkCalendar, as_shanghai, default_calendar, time_left
+from .timecalc import Period, WorkCalendar, as_of_instant, default_calendar, time_left
 from .whatif import apply_overrides
 
 
 def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str,
-          as_of: datetime, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
+          as_of: datetime | date, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
           overrides: Mapping[str, Any] | None = None) -> ComplianceReport:
-    """Run every rule of the packs over the dataset for a period, judged as of an instant; `overrides`
-    ({"hf-5.2.6-core-members.at_least": 12}) change rule parameters first (whatif.apply_overrides)."""
+    """Run every rule of the packs over the dataset for a period, judged as of an instant (a date: the end of
+    that day, as on the command line); `overrides` ({"hf-5.2.6-core-members.at_least": 12}) change rule
+    parameters first (whatif.apply_overrides)."""
     packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
         return _report(dataset, packs, _context(dataset, period, as_of, calendar), dataset_label)
 
 
-def derive(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime, *,
+def derive(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime | date, *,
            calendar: WorkCalendar | None = None) -> Derived | None:
     """Only the derived results (member levels, star titles) of the packs' derived rules: no findings."""
     packs = [packs] if isinstance(packs, RulePack) else list(packs)
@@ -40,9 +42,19 @@ def derive(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Perio
         return _derived(packs, _context(dataset, period, as_of, calendar))
 
 
-def _context(dataset: Dataset, period: Period | str, as_of: datetime, calendar: WorkCalendar | None) -> Context:
+def _context(dataset: Dataset, period: Period | str, as_of: datetime | date, calendar: WorkCalendar | None) -> Context:
     period = Period.parse(period) if isinstance(period, str) else period
-    return Context(Index(dataset), period, as_shanghai(as_of), calendar or default_calendar())
+    return Context(Index(dataset), period, as_of_instant(as_of), calendar or default_calendar())
+
+
+def unmatched_packs(dataset: Dataset, packs: Iterable[RulePack]) -> list[tuple[RulePack, list[str]]]:
+    """The packs none of whose rules judges a collection the dataset has (a wrong --pack), with what they read."""
+    out = []
+    for pack in packs:
+        wanted = sorted({r.subject_collection for r in pack.rules})
+        if wanted and all(getattr(dataset, c) is None for c in wanted):
+            out.append((pack, wanted))
+    return out
 
 
 def _derived(packs: list[RulePack], ctx: Context) -> Derived | None:
@@ -61,7 +73,8 @@ def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label
                         code=p.manifest.code, rules=len(p.rules)) for p in packs],
         **summaries(findings, [(t.id, t.name, t.association_id) for t in dataset.teams or []],
                     [(a.id, a.name, a.parent_id) for a in dataset.associations or []]),
-        findings=findings, derived=derived, future_records=records_after(dataset, as_of),
+        findings=findings, derived=derived, notices=period_notices(period, as_of),
+        future_records=records_after(dataset, as_of),
     )
 
 

@@ -10,13 +10,13 @@ import dataclasses
 import json
 import sys
 import traceback
-from datetime import datetime
+from datetime import date, datetime
 
 from . import __version__
-from .auditing import audit, derive
+from .auditing import audit, derive, unmatched_packs
 from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as render_whatif, verdict_changes
 from .baseline import OPEN, BaselineDiff, compare, load_report, render_text as render_baseline_text
-from .errors import InputError, fail
+from .errors import InputError, Problem, fail
 from .loading import load_dataset
 from .models import Dataset
 from .report.model import ComplianceReport
@@ -27,7 +27,8 @@ from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
 from .output import write_atomic
 from .safe_load import DEFAULT_LIMITS, Limits
-from .timecalc import Period, as_shanghai, day_end
+from .summaries import ASSESSED
+from .timecalc import Period, as_of_instant, as_shanghai, day_end
 from .waivers import apply_waivers, load_waivers
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an earlier JSON report: SARIF marks each result new/unchanged/updated/absent, and "
                             "--fail-on new gates only on what is new")
     check.add_argument("--allow-incomplete", action="store_true",
-                       help="do not exit 1 for gated rules that are only not assessable (missing data)")
+                       help="do not exit 1 for gated rules that are only not assessable (missing data); "
+                            "a run where no gated rule could be assessed still exits 1")
     _limit_options(check)
     check.add_argument("--waivers", metavar="FILE", help="YAML/JSON waiver file applied to the findings")
     check.add_argument("--set", dest="sets", action="append", metavar="RULE_ID.PARAM=VALUE",
@@ -156,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 def period_and_as_of(period_text: str | None, as_of_text: str | None) -> tuple[Period, datetime]:
     """The evaluation period and instant from the command line; each defaults from the other, or today."""
     try:
-        as_of = as_shanghai(_instant(as_of_text)) if as_of_text else None
+        as_of = as_of_instant(_instant(as_of_text)) if as_of_text else None
         period = Period.parse(period_text) if period_text else None
     except ValueError as exc:
         raise fail("command line", str(exc), field="--as-of/--period") from None
@@ -168,9 +170,9 @@ def period_and_as_of(period_text: str | None, as_of_text: str | None) -> tuple[P
     return period, as_of
 
 
-def _instant(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    return day_end(value.date()) if len(text) == 10 else value
+def _instant(text: str) -> date | datetime:
+    """A date (YYYY-MM-DD, meaning the end of that day, as in the library) or an instant."""
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
 
 
 def cmd_check(args) -> int:
@@ -181,6 +183,11 @@ def cmd_check(args) -> int:
     if args.fail_on == "new" and not args.baseline:
         raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
     args.baseline_report = load_report(args.baseline, limits) if args.baseline else None
+    unmatched = unmatched_packs(dataset, packs)
+    if unmatched:
+        raise InputError([Problem(file=args.path, field="--pack", reason=f"pack {p.name} judges none of the dataset's "
+                                  f"collections (it reads {', '.join(wanted)}): is it the right pack?")
+                          for p, wanted in unmatched])
     changed = apply_overlay(packs, args.overlay, limits) if args.overlay else packs
     changed = apply_overrides(changed, parse_sets(args.sets or []))
     waivers = load_waivers(args.waivers) if args.waivers else None
@@ -191,6 +198,8 @@ def cmd_check(args) -> int:
         return apply_waivers(report, waivers, rule_ids) if waivers is not None else report
 
     report = run(changed)
+    for notice in report.notices:
+        print(f"warning: {getattr(notice, args.lang)}", file=sys.stderr)
     whatif = render_whatif(verdict_changes(run(packs), report)) if changed is not packs else None
     rendered = RENDERERS[args.format](report, args)
     if args.out:
@@ -227,13 +236,16 @@ def _print(rendered: str | bytes) -> None:
 
 
 def gate(report: ComplianceReport, fail_on: str, allow_incomplete: bool = False) -> int:
-    """Exit 1 if a gated rule fails, or (unless allowed) is not assessable: missing evidence is never a pass."""
+    """Exit 1 if a gated rule fails, or (unless allowed) is not assessable, or none was assessed at all: missing
+    evidence is never a pass."""
     if fail_on == "never":
         return EXIT_OK
     failing = report.overall.counts.failures_by_strength
     strengths = ["shall"] if fail_on == "shall" else ["shall", "should"]
     if any(failing[s] for s in strengths):
         return EXIT_FAIL
+    if not any(f.status in ASSESSED and f.strength in strengths for f in report.findings):
+        return EXIT_FAIL  # nothing gated was assessed: --allow-incomplete accepts some missing evidence, never all
     unknown = not allow_incomplete and any(f.status == "not_assessable" and f.strength in strengths
                                            for f in report.findings)
     return EXIT_FAIL if unknown else EXIT_OK

@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from .report.model import STATUS_ORDER, Counts, Finding, SubjectSummary
+from .report.model import STATUS_ORDER, Counts, Finding, SubjectSummary, Text
 
 Tally = Counter  # (status, strength) -> findings
+ASSESSED = ("pass", "fail", "pending", "waived")  # a rule that looked at evidence (not_assessable/not_applicable did not)
+NO_VERDICT = Text(zh="没有可评估的“应”条款：无法判断是否符合", en="no shall rule could be assessed: no verdict")
 
 
 def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None, str | None]],
@@ -40,15 +42,18 @@ def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None, st
 
 
 def summarise(kind: str, id_: str, name: str | None, tally: Tally, parent_id: str | None = None) -> SubjectSummary:
-    """A subject is conformant without a failed `shall`, and complete without an unassessable `shall`."""
+    """A subject is conformant without a failed `shall`, and complete without an unassessable `shall`; with no
+    assessed `shall` at all it has no verdict (`conformant` None, with the reason)."""
     by_status = Counter()
     failures = Counter()
     for (status, strength), n in tally.items():
         by_status[status] += n
         if status == "fail":
             failures[strength] += n
+    assessed = any(tally[(status, "shall")] for status in ASSESSED)
     return SubjectSummary(
-        kind=kind, id=id_, name=name, parent_id=parent_id, conformant=failures["shall"] == 0,
+        kind=kind, id=id_, name=name, parent_id=parent_id,
+        conformant=failures["shall"] == 0 if assessed else None, reason=None if assessed else NO_VERDICT,
         complete=tally[("not_assessable", "shall")] == 0,
         counts=Counts(by_status={s: by_status[s] for s in STATUS_ORDER},
                       failures_by_strength={s: failures[s] for s in ("shall", "should", "may")}),

@@ -19,6 +19,7 @@ WORDS = {
     "en": {"title": "Compliance report", "dataset": "Dataset", "period": "Period", "as_of": "As of",
            "packs": "Rule packs", "overall": "Overall", "overview": "Conformity per team", "team": "Team",
            "verdict": "Verdict", "conformant": "conformant", "nonconformant": "non-conformant",
+           "noverdict": "no verdict",
            "incomplete": "some shall rules not assessable", "complete": "complete",
            "matrix": "Team × clause", "findings": "Findings", "clause": "Clause", "rule": "Rule",
            "subject": "Subject", "measured": "Measured", "expected": "Expected", "evidence": "Evidence",
@@ -27,7 +28,7 @@ WORDS = {
            "none": "No findings other than passes.", "legend": "Legend", "passes": "passed or not applicable"},
     "zh": {"title": "合规报告", "dataset": "数据集", "period": "评估期间", "as_of": "评估时点",
            "packs": "规则包", "overall": "总体", "overview": "各队伍符合情况", "team": "队伍",
-           "verdict": "结论", "conformant": "符合", "nonconformant": "不符合",
+           "verdict": "结论", "conformant": "符合", "nonconformant": "不符合", "noverdict": "无结论",
            "incomplete": "部分“应”条款无法评估", "complete": "完整",
            "matrix": "队伍 × 条款", "findings": "发现项", "clause": "条款", "rule": "规则",
            "subject": "对象", "measured": "实测", "expected": "要求", "evidence": "证据",
@@ -67,7 +68,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         f"<dt>{e(w['as_of'])}</dt><dd>{e(report.as_of.isoformat())}</dd>",
         f"<dt>{e(w['packs'])}</dt><dd>" + "; ".join(
             f"{e(getattr(p.title, lang))} ({e(p.pack)} {e(p.version)}, {p.rules})" for p in report.packs) + "</dd>",
-        f"<dt>{e(w['overall'])}</dt><dd id=\"overall\">{_verdict(o.conformant, o.complete, lang)}</dd>",
+        f"<dt>{e(w['overall'])}</dt><dd id=\"overall\">{_verdict(o, lang)}</dd>",
         "</dl>",
     ]
     return "\n".join(head + _overview(report, lang) + _matrix(report, rows, lang) + _findings(rows, lang)
@@ -90,7 +91,7 @@ def _overview(report: ComplianceReport, lang: str) -> list[str]:
            + "".join(f'<th class="s-{s}">{e(st[s])}</th>' for s in STATUS_ORDER) + "</tr>"]
     for i, t in enumerate(report.teams):
         out.append(f'<tr><td><a href="#team-{i}">{e(t.id)}</a> {e(t.name or "")}</td>'
-                   f"<td>{_verdict(t.conformant, t.complete, lang)}</td>"
+                   f"<td>{_verdict(t, lang)}</td>"
                    + "".join(f'<td class="num">{t.counts.by_status.get(s, 0)}</td>' for s in STATUS_ORDER) + "</tr>")
     out.append("</table>")
     return out
@@ -199,8 +200,11 @@ def _derived(report: ComplianceReport, lang: str) -> list[str]:
         out.append("</table>")
     return out
 
-def _verdict(conformant: bool, complete: bool, lang: str) -> str:
+def _verdict(summary, lang: str) -> str:
     w = WORDS[lang]
+    if summary.conformant is None:
+        return f'<span class="verdict-none">{e(w["noverdict"])}</span> ({e(getattr(summary.reason, lang))})'
+    conformant, complete = summary.conformant, summary.complete
     text = (f'<span class="verdict-yes">{e(w["conformant"])}</span>' if conformant
             else f'<span class="verdict-no">{e(w["nonconformant"])}</span>')
     return text + ("" if complete else f" ({e(w['incomplete'])})")

@@ -12,11 +12,12 @@ from .model import STATUS_ORDER, ComplianceReport, Finding
 MAX_LISTED = 50
 WORDS = {
     "en": {"title": "Compliance report", "conformant": "✅ conformant", "nonconformant": "❌ non-conformant",
+           "noverdict": "➖ no verdict",
            "incomplete": "⚠️ some *shall* rules could not be assessed", "team": "Team", "verdict": "Verdict",
            "failures": "Failures", "unknown": "Not assessable", "waived": "Waived", "expired": "Expired waivers",
            "more": "… and {n} more (see the full report)", "evidence": "evidence", "none": "none",
            "period": "period", "as_of": "as of", "until": "until"},
-    "zh": {"title": "合规报告", "conformant": "✅ 符合", "nonconformant": "❌ 不符合",
+    "zh": {"title": "合规报告", "conformant": "✅ 符合", "nonconformant": "❌ 不符合", "noverdict": "➖ 无结论",
            "incomplete": "⚠️ 部分“应”条款无法评估", "team": "队伍", "verdict": "结论",
            "failures": "不符合项", "unknown": "无法评估", "waived": "已豁免", "expired": "已过期的豁免",
            "more": "…… 另有 {n} 项（见完整报告）", "evidence": "证据", "none": "无",
@@ -29,15 +30,15 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
     w = WORDS[lang]
     o = report.overall
     out = [f"## {w['title']}: {md(report.dataset)}", "",
-           f"**{w['conformant'] if o.conformant else w['nonconformant']}**"
-           + ("" if o.complete else f" — {w['incomplete']}")
+           f"**{_verdict(o.conformant, w)}**"
+           + (f" — {md(getattr(o.reason, lang))}" if o.reason else "" if o.complete else f" — {w['incomplete']}")
            + f" · {w['period']} {md(report.period)} · {w['as_of']} {report.as_of.isoformat()} · "
            + ", ".join(f"{md(p.pack)} {md(p.version)}" for p in report.packs), "",
            *_associations(report, lang),
            f"| {w['team']} | {w['verdict']} | " + " | ".join(STATUS_ORDER) + " |",
            "|---|---|" + "---:|" * len(STATUS_ORDER)]
     for t in report.teams:
-        verdict = (w["conformant"] if t.conformant else w["nonconformant"]) + ("" if t.complete else " ⚠️")
+        verdict = _verdict(t.conformant, w) + ("" if t.complete or t.conformant is None else " ⚠️")
         out.append(f"| {md(t.id)} {md(t.name or '')} | {verdict} | "
                    + " | ".join(str(t.counts.by_status.get(s, 0)) for s in STATUS_ORDER) + " |")
     out.append("")
@@ -67,6 +68,10 @@ def _associations(report: ComplianceReport, lang: str) -> list[str]:
 def _bullet(text: str) -> str:
     body = text.lstrip(" ")
     return text[:len(text) - len(body)] + "- " + md(body)
+
+
+def _verdict(conformant: bool | None, w: dict) -> str:
+    return w["noverdict"] if conformant is None else w["conformant"] if conformant else w["nonconformant"]
 
 
 def _derived(report: ComplianceReport, lang: str) -> list[str]:

@@ -63,8 +63,9 @@ class SubjectSummary(ReportModel):
     id: str
     name: str | None = None
     parent_id: str | None = None  # an association's parent, or a team's association: hosts can draw the tree
-    conformant: bool  # no `shall` rule fails
+    conformant: bool | None  # no `shall` rule fails; None: no `shall` rule was assessed, so there is no verdict
     complete: bool  # no `shall` rule is not assessable
+    reason: Text | None = None  # why `conformant` is None
     counts: Counts
 
 
@@ -90,11 +91,12 @@ class ComplianceReport(ReportModel):
     teams: list[SubjectSummary]
     findings: list[Finding]
     expired_waivers: list[dict[str, Any]] = []
+    notices: list[Text] = []  # what limits the verdicts' reach: an as-of before the period's end, a future period
     future_records: list[str] = []  # records dated after as-of: flagged, not counted (integrity.records_after)
     derived: Derived | None = None  # levels and titles (derived results, not pass/fail)
 
     @property
-    def conformant(self) -> bool:
+    def conformant(self) -> bool | None:
         return self.overall.conformant
 
     def findings_by_team(self) -> tuple[list[tuple[SubjectSummary, list[Finding]]], list[Finding]]:

@@ -7,10 +7,10 @@ from .model import ComplianceReport, Finding
 
 WORDS = {
     "zh": {"team": "队伍", "conformant": "符合", "nonconformant": "不符合", "overall": "总体",
-           "incomplete": "（部分 应 条款无法评估）", "other": "协会及其他", "passed": "项通过",
+           "incomplete": "（部分 应 条款无法评估）", "noverdict": "无结论", "other": "协会及其他", "passed": "项通过",
            "not_applicable": "项不适用", "future": "晚于评估时点的记录（已标记，未计入）"},
     "en": {"team": "Team", "conformant": "CONFORMANT", "nonconformant": "NON-CONFORMANT", "overall": "Overall",
-           "incomplete": " (some shall rules not assessable)", "other": "Associations and other subjects",
+           "incomplete": " (some shall rules not assessable)", "noverdict": "NO VERDICT", "other": "Associations and other subjects",
            "passed": "passed", "not_applicable": "not applicable",
            "future": "Records dated after as-of (flagged, not counted)"},
 }
@@ -26,8 +26,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         lines += [f"== {tree.WORDS[lang]['title']}", *("  " + x for x in associations), ""]
     teams, rest = report.findings_by_team()
     for team, findings in teams:
-        verdict = w["conformant"] if team.conformant else w["nonconformant"]
-        lines.append(f"== {w['team']} {team.id} {team.name or ''}: {verdict}{'' if team.complete else w['incomplete']}")
+        lines.append(f"== {w['team']} {team.id} {team.name or ''}: {_verdict(team, lang)}")
         lines += _findings(findings, lang)
         lines.append("")
     if rest:
@@ -42,9 +41,18 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         lines.append("")
     o = report.overall
     counts = ", ".join(f"{s} {n}" for s, n in o.counts.by_status.items() if n)
-    lines.append(f"{w['overall']}: {w['conformant'] if o.conformant else w['nonconformant']}"
-                 f"{'' if o.complete else w['incomplete']} — {counts}")
+    lines.append(f"{w['overall']}: {_verdict(o, lang)} — {counts}")
     return "\n".join(lines) + "\n"
+
+
+def _verdict(summary, lang: str) -> str:
+    """CONFORMANT / NON-CONFORMANT / NO VERDICT (with its reason), and whether some shall rule was unknown."""
+    w = WORDS[lang]
+    if summary.conformant is None:
+        open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+        return f"{w['noverdict']}{open_}{getattr(summary.reason, lang)}{close}"
+    verdict = w["conformant"] if summary.conformant else w["nonconformant"]
+    return verdict + ("" if summary.complete else w["incomplete"])
 
 
 def _findings(findings: list[Finding], lang: str) -> list[str]:

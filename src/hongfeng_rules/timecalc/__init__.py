@@ -25,11 +25,12 @@ from .periods import (
     whole_periods,
 )
 from .workdays import FIRST_YEAR, CalendarUnavailable, WorkCalendar, default_calendar, derive_last_year
-from .zone import SHANGHAI, as_shanghai, day_end, day_start, local_date
+from .zone import SHANGHAI, as_of_instant, as_shanghai, day_end, day_start, local_date
 
 __all__ = [
     "SHANGHAI",
     "as_shanghai",
+    "as_of_instant",
     "local_date",
     "day_start",
     "day_end",

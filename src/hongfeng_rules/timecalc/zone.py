@@ -40,3 +40,9 @@ def day_start(d: date) -> datetime:
 def day_end(d: date) -> datetime:
     """The last instant of that date: 23:59:59.999999 Asia/Shanghai."""
     return datetime.combine(local_date(d), time.max, tzinfo=SHANGHAI)
+
+
+def as_of_instant(value: date | datetime) -> datetime:
+    """The instant an audit is judged at: a date means the end of that day (as on the command line), a datetime
+    is that instant (naive: Shanghai wall-clock time)."""
+    return as_shanghai(value) if isinstance(value, datetime) else day_end(value)
