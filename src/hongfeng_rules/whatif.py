@@ -216,7 +216,7 @@ def render_text(changes: list[TeamChange]) -> str:
 
 
 def _conformance(ok: bool | None) -> str:
-    return "conformant" if ok else "NON-CONFORMANT"
+    return "no verdict" if ok is None else "conformant" if ok else "NON-CONFORMANT"
 
 
 def _show(value: Any) -> str:

@@ -53,9 +53,9 @@ class Node:
 
 
 def worst_first(node: Node) -> tuple:
-    """Non-conformant before conformant, then incomplete first, then the lower rate, then the id."""
+    """Non-conformant, then without a verdict, then conformant; then incomplete first, the lower rate, the id."""
     s, r = node.summary, node.rate
-    return s.conformant, s.complete, 2.0 if r is None else r, s.id
+    return {False: 0, None: 1, True: 2}[s.conformant], s.complete, 2.0 if r is None else r, s.id
 
 
 def build(report: ComplianceReport) -> list[Node]:
@@ -99,7 +99,7 @@ def line(node: Node, lang: str) -> str:
     by_status = " ".join(f"{STATUS_MARKS[k]}{s.counts.by_status.get(k, 0)}" for k in STATUS_ORDER)
     failed = " ".join(f"{STRENGTH_WORDS[lang][k]} {n}" for k, n in s.counts.failures_by_strength.items())
     head = f"{s.name} [{s.id}]" if s.name else s.id
-    team_part = f" · {sum(t.conformant for t in teams)}/{len(teams)} {w['teams']}" if s.kind != "team" else ""
+    team_part = f" · {sum(t.conformant is True for t in teams)}/{len(teams)} {w['teams']}" if s.kind != "team" else ""
     return f"{head}: {w['rate']} {percent(node.rate)}{team_part} · {by_status} · {w['failed']} {failed}"
 
 
