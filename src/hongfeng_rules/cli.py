@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--format", default="text", choices=["text", "json"])
         if name == "matrix":
             p.add_argument("--format", default="markdown", choices=["markdown", "json"])
+        if name == "test":
+            p.add_argument("--format", default="text", choices=["text", "junit"])
+            p.add_argument("--coverage", action="store_true",
+                           help="say per rule which thresholds, branches, not-assessable paths and dated values "
+                                "its cases reach (docs/rule-coverage.md)")
+            p.add_argument("--min", type=float, metavar="PERCENT",
+                           help="with --coverage: exit 1 if the items reached are fewer than PERCENT of all")
 
     for name, text in [("levels", "member levels from the points ledger (7.2.2)"),
                        ("stars", "team star titles from the year's ranking (7.2.3)")]:
@@ -283,13 +290,33 @@ def cmd_rules(args) -> int:
             for row in rows:
                 print(f"{row['id']:<45} {row['clause']:<8} {row['strength']:<7} {row['kind']:<12} {row['title']['en']}")
         return EXIT_OK
-    results = [r for pack in packs for r in run_cases(pack)]
+    return rules_test(args, packs)
+
+
+def rules_test(args, packs) -> int:
+    """`rules test`: run the cases (with --coverage, under probes), print text or JUnit, gate on --min."""
+    from .rulebook import case_coverage, cases_junit
+    if args.min is not None and not args.coverage:
+        raise fail("command line", "--min needs --coverage", field="--min")
+    coverage = case_coverage.rule_coverage(packs) if args.coverage else None
+    results = [r for c in coverage for r in c.results] if coverage else [r for p in packs for r in run_cases(p)]
     broken = [r for r in results if not r.ok]
-    for r in broken:
-        for failure in r.failures:
-            print(f"FAIL {r.rule_id} case {r.case!r}: {failure}")
-    print(f"{len(results) - len(broken)} passed, {len(broken)} failed")
-    return EXIT_FAIL if broken else EXIT_OK
+    if args.format == "junit":
+        reached = {c.rule_id: f"{len(c.items) - len(c.missing)}/{len(c.items)}" for c in coverage or []}
+        sys.stdout.write(cases_junit.render(results, reached))
+    else:
+        for r in broken:
+            for failure in r.failures:
+                print(f"FAIL {r.rule_id} case {r.case!r}: {failure}")
+        if coverage:
+            sys.stdout.write(case_coverage.render_text(coverage))
+        print(f"{len(results) - len(broken)} passed, {len(broken)} failed")
+    if broken:
+        return EXIT_FAIL
+    if coverage and args.min is not None and case_coverage.total_percent(coverage) < args.min:
+        print(f"coverage {case_coverage.total_percent(coverage):.1f}% is below --min {args.min:g}%", file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
 
 
 def cmd_schema(args) -> int:

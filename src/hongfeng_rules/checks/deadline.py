@@ -13,6 +13,7 @@ from ..models.base import StrictModel
 from ..rulebook.units import Threshold
 from ..timecalc import CalendarUnavailable, Extension, deadline, effective_deadline, judge_deadline
 from ..timecalc.deadlines import TIME_UNITS
+from . import probe
 from .outcome import Outcome, not_applicable, not_assessable
 from .where import ConditionError
 
@@ -73,6 +74,8 @@ class DeadlineCheck(StrictModel):
             if end is not None and end > ctx.as_of:
                 end = None
             status = judge_deadline(start, end, due, ctx.as_of)
+            if probe.hits is not None:
+                probe.instant("check.within", self.within, end or ctx.as_of, due, ctx.reference_date)
             expected = f"by {due.isoformat()} ({int(amount)} {self.within.unit} after {self.start})"
             measured = end.isoformat() if end else f"none by {ctx.as_of.isoformat()}"
             return Outcome(status, measured, expected, [subject.id], note=note, due=due)

@@ -10,6 +10,7 @@ from pydantic import model_validator
 from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from ..rulebook.units import Threshold, format_number
+from . import probe
 from .where import ConditionError, compile_condition
 
 
@@ -83,6 +84,8 @@ class Bound(StrictModel):
         limit = threshold.in_force(ctx.reference_date)
         if limit is None:
             return None, "no value in force"
+        if probe.hits is not None:
+            probe.threshold(f"check.{name}", threshold, measured, limit, ctx.reference_date)
         met = {"at_least": measured >= limit, "at_most": measured <= limit, "exactly": measured == limit}[name]
         sign = {"at_least": "≥", "at_most": "≤", "exactly": "="}[name]
         return met, f"{sign} {format_number(limit)} {threshold.unit}"

@@ -9,7 +9,7 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -97,7 +97,8 @@ def lint_cases(rule: CompiledRule) -> list[Problem]:
     return []
 
 
-def run_cases(pack: RulePack) -> list[CaseResult]:
+def run_cases(pack: RulePack, observe: Callable[[CompiledRule, Any, Any], None] | None = None) -> list[CaseResult]:
+    """Every case of every rule of the pack; `observe(rule, dataset, report)` sees each case's audit."""
     from ..auditing import audit  # the audit imports the rule pack; import late to keep layers one-way
     from ..loading import dataset_from_document
 
@@ -118,6 +119,8 @@ def run_cases(pack: RulePack) -> list[CaseResult]:
                 continue
             one = RulePack(pack.manifest, pack.directory, [rule])
             report = audit(dataset, one, Period.parse(case.period or cases.period), case.as_of or cases.as_of)
+            if observe is not None:
+                observe(rule, dataset, report)
             got = {f.subject.id: f for f in report.findings}
             failures = []
             for subject, status in case.expect.items():
