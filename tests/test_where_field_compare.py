@@ -34,3 +34,18 @@ def test_lt_field_is_strict():
 def test_unknown_other_field_is_a_condition_error():
     with pytest.raises(ConditionError, match="started"):
         compile_condition({"home_visit_at": {"lte_field": "started"}}, AssistanceCase)
+
+
+@pytest.mark.parametrize("nickname, name, expected", [
+    ("汶河派出所-张三-13812345678", "张三", True),
+    ("汶河派出所－张三－13812345678", "张三", True),  # normalised before the name is taken
+    ("汶河派出所-李四-13812345678", "张三", False),
+    ("汶河派出所-张三-13812345678", None, None),  # name not recorded: unknown
+    ("李警官", "张三", None),  # no name part: unknown here, the format test fails it
+])
+def test_eq_field_against_a_derived_value(nickname, name, expected):
+    from hongfeng_rules.models import GroupMember
+
+    member = GroupMember(id="m", online_group_id="g", role="community_police_officer", nickname=nickname, name=name)
+    test = compile_condition({"@nickname_name": {"eq_field": "name"}}, GroupMember)
+    assert test(member, None) is expected

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 
+from . import nicknames
 from .checks.context import Context
 from .timecalc import day_start
 
@@ -116,6 +117,14 @@ DERIVED: dict[str, Derived] = {
         _per_member("political_review_passed_on", _passed_review_on, None),
         "the day the member's earliest passed political review was completed (None: none passed)",
         ("political_reviews",),
+    ),
+    "nickname": Derived(
+        "group_members", "text", lambda m, ctx: nicknames.normalise(m.nickname),
+        "the group nickname as typed, normalised: dashes to '-', spaces and a +86 country code dropped",
+    ),
+    "nickname_name": Derived(
+        "group_members", "text", lambda m, ctx: nicknames.name_part(m.nickname),
+        "the name part of a 'unit-name-number' nickname (None: not three parts)",
     ),
     "duration_hours": Derived(
         "trainings", "hour", lambda t, ctx: (t.end - t.start).total_seconds() / 3600,

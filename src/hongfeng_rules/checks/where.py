@@ -4,7 +4,7 @@ A condition is a mapping of field path -> test. A bare value tests equality; a m
 operators: eq, ne, in, not_in, contains, contains_all, is_set, min_items, max_items, gte, gt,
 lte, lt, matches, any, all, not_older_than (the value is less than a period old at as-of, counted
 forward from it; 以上 includes the end), within_limit (as-of is still within a time limit counted
-from the value, as a deadline), and gte_field, gt_field, lte_field, lt_field (compare
+from the value, as a deadline), and eq_field, gte_field, gt_field, lte_field, lt_field (compare
 with another field of the same record: `home_visit_at: {lte_field: started_at}`). `all_of`,
 `any_of` and `not` combine conditions. `related: {of, via, where, at_least}` counts the records of
 another collection linked to this one (a dispute's follow-ups: `of: follow_ups, via: dispute_id`).
@@ -34,7 +34,7 @@ COMPARE = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b,
            "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
 OPERATORS = {"eq", "ne", "in", "not_in", "contains", "contains_all", "is_set", "min_items",
              "max_items", "matches", "any", "all", "not_older_than", "within_limit", *COMPARE}
-FIELD_COMPARE = {f"{op}_field": cmp for op, cmp in COMPARE.items()}
+FIELD_COMPARE = {f"{op}_field": cmp for op, cmp in COMPARE.items()} | {"eq_field": lambda a, b: a == b}
 OPERATORS |= set(FIELD_COMPARE)
 AGE_UNITS = ("second", "minute", "hour", "day", "month")  # not_older_than: timecalc units without a calendar
 _RE2_OPTIONS = re2.Options()
