@@ -118,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", metavar="NEW.json")
     diff.add_argument("--format", default="text", choices=["text", "json"])
     _limit_options(diff)
+    serve = sub.add_parser("serve", help="run the HTTP service (extra: hongfeng-rules[service]; docs/service.md)")
+    serve.add_argument("--host", help="address to listen on (default: 127.0.0.1; beyond loopback needs api_keys)")
+    serve.add_argument("--port", type=int, help="port (default: 8080)")
+    serve.add_argument("--config", help="the service's YAML config file")
+    serve.add_argument("--new-key", action="store_true", help="print a new API key and the config entry holding its hash")
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=["dataset", "report"])
     return parser
@@ -349,7 +354,21 @@ def cmd_derived(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "diff": cmd_diff, "rules": cmd_rules, "schema": cmd_schema, "levels": cmd_derived,
+def cmd_serve(args) -> int:
+    try:
+        from .service import auth, config, server
+    except ImportError as exc:
+        raise fail("serve", f'the service needs its extra: pip install "hongfeng-rules[service]" ({exc})') from None
+    if args.new_key:
+        key, digest = auth.new_key()
+        print(f"key (give it to the client; it is not stored): {key}")
+        print(f"config entry:\napi_keys:\n  - name: CLIENT\n    sha256: {digest}")
+        return EXIT_OK
+    server.run(config.load_config(args.config, host=args.host, port=args.port))
+    return EXIT_OK
+
+
+COMMANDS = {"serve": cmd_serve, "check": cmd_check, "diff": cmd_diff, "rules": cmd_rules, "schema": cmd_schema, "levels": cmd_derived,
             "stars": cmd_derived}
 
 if __name__ == "__main__":

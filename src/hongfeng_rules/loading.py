@@ -15,7 +15,7 @@ from .errors import InputError, Problem, fail, record_label, validation_reason
 from .gcpause import paused_gc
 from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
-from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, field_path, read_document
+from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, field_path, read_document, read_text_document
 
 _ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
 
@@ -37,6 +37,36 @@ def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Da
 def dataset_from_document(doc: Document) -> Dataset:
     """A Dataset from an already-read document (e.g. a rule test case's fragment)."""
     return _build(_document_sources(doc))
+
+
+def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS) -> Dataset:
+    """A Dataset from files held in memory (uploads): one file holds the whole dataset, as `load_dataset`
+    reads a file; several hold one collection each, named by the file, as it reads a folder."""
+    if not files:
+        raise fail("upload", "no files were sent")
+    with paused_gc():
+        if len(files) == 1:
+            return _build(_document_sources(_read_upload(*files[0], limits)))
+        sources: dict[str, Source] = {}
+        problems = []
+        for name, raw in files:
+            stem = Path(name).stem
+            if stem not in COLLECTIONS:
+                problems.append(Problem(name, f"file name must be a collection name; known: {sorted(COLLECTIONS)}"))
+            elif stem in sources:
+                problems.append(Problem(name, f"collection {stem} is given twice"))
+            else:
+                sources[stem] = lambda name=name, raw=raw: (_read_upload(name, raw, limits), ())
+        if problems:
+            raise InputError(problems)
+        return _build(sources)
+
+
+def _read_upload(name: str, raw: bytes, limits: Limits) -> Document:
+    fmt = FORMATS.get(Path(name).suffix.lower())
+    if fmt is None:
+        raise fail(name, f"unsupported file type (expected {', '.join(sorted(FORMATS))})")
+    return read_text_document(raw, name, fmt, limits)
 
 
 def _build(sources: dict[str, Source]) -> Dataset:

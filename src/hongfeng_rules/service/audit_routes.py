@@ -1,0 +1,184 @@
+"""POST /v1/audit, /v1/levels, /v1/stars: a dataset in (JSON or YAML body, or uploaded files), the
+CLI's report out, with the CLI's exit code as the `Hongfeng-Exit-Code` header (or a field of the
+`envelope`)."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from ..errors import InputError, Problem
+from ..safe_load import FORMATS
+from .jobs import EXIT_MEANING, MEDIA_TYPES, Job
+from .problems import Refused, input_problem, problem, responses
+
+BODY_TYPES = {"application/json": "json", "application/yaml": "yaml", "application/x-yaml": "yaml",
+              "text/yaml": "yaml"}
+ACCEPTED = {"application/json": "json", "application/sarif+json": "sarif", "application/xml": "junit",
+            "text/xml": "junit", "application/junit+xml": "junit", "text/markdown": "markdown",
+            "text/html": "html", "text/plain": "text"}
+Format = Literal["json", "sarif", "junit", "markdown", "html", "text"]
+Lang = Literal["zh", "en"]
+ERRORS = responses(401, 403, 406, 413, 415, 422, 429, 503)
+
+
+def negotiate(fmt: str | None, accept: str | None) -> str | None:
+    """The `format` query, else the first acceptable type of `Accept` we can write, else JSON; None: 406."""
+    if fmt:
+        return fmt
+    if not accept:
+        return "json"
+    wanted = []
+    for i, part in enumerate(accept.split(",")):
+        kind, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            wanted.append((-q, i, kind.lower()))
+    for _, _, kind in sorted(wanted):
+        if kind in ACCEPTED:
+            return ACCEPTED[kind]
+        if kind in ("*/*", "application/*"):
+            return "json"
+        if kind == "text/*":
+            return "text"
+    return None
+
+
+def _request_body(fmt_types: dict) -> dict:
+    """The OpenAPI requestBody: the dataset as JSON or YAML, or uploaded files."""
+    return {"required": True, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Dataset"}},
+        "application/yaml": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": {
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                      "description": "one dataset file, or one file per collection (members.json, …); "
+                                     f"types: {', '.join(sorted(fmt_types))}"}}}}}}
+
+
+async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str]:
+    """The files of the request and the dataset's default label; InputError if there are none."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in BODY_TYPES:
+        fmt = BODY_TYPES[kind]
+        return [(f"body.{fmt}", await request.body())], "dataset"
+    if kind == "multipart/form-data":
+        try:
+            form = await request.form(max_files=200, max_fields=200)
+        except Exception as exc:  # a malformed multipart body; TooLarge passes through the receive wrapper
+            if type(exc).__name__ == "TooLarge":
+                raise
+            raise InputError([Problem("request body", f"not a readable multipart form: {exc}")]) from None
+        files = [(_base_name(f.filename or "upload"), await f.read()) for f in form.getlist("files")
+                 if hasattr(f, "read")]
+        if not files:
+            raise InputError([Problem("request body", "no files: send them in form fields named 'files'",
+                                      field="files")])
+        return files, files[0][0] if len(files) == 1 else "upload"
+    raise Unsupported(kind)
+
+
+class Unsupported(Exception):
+    def __init__(self, kind: str):
+        super().__init__(f"the body is {kind or 'untyped'}; send application/json, application/yaml or "
+                         "multipart/form-data (files)")
+
+
+def _base_name(name: str) -> str:
+    """A client's file name, without any folders (it only names the file in problems and the label)."""
+    return PureWindowsPath(PurePosixPath(name).name).name or "upload"
+
+
+def router(state, auth) -> APIRouter:
+    r = APIRouter(tags=["audit"])
+
+    async def run(request: Request, job: Job, envelope: bool) -> Response:
+        unknown = [p for p in job.packs if p not in state.catalog]
+        if unknown:
+            raise InputError([Problem("query", f"unknown pack {p!r}; this service offers: {sorted(state.catalog)}",
+                                      field="pack") for p in unknown])
+        result = await state.pool.run(job)
+        if result.internal:
+            state.log_internal(request, result.internal)
+            state.metrics.audits[(job.kind, "internal")] += 1
+            return problem(500, "internal error: " + result.internal.splitlines()[0], instance=request.url.path)
+        if result.problems:
+            state.metrics.audits[(job.kind, "bad_input")] += 1
+            return input_problem(InputError(result.problems), request.url.path)
+        state.metrics.audits[(job.kind, str(result.exit_code))] += 1
+        headers = {"Hongfeng-Exit-Code": str(result.exit_code),
+                   "Hongfeng-Exit-Meaning": EXIT_MEANING[result.exit_code]} if job.kind == "audit" else {}
+        if envelope:
+            return JSONResponse({"exit_code": result.exit_code if job.kind == "audit" else None,
+                                 "exit_meaning": EXIT_MEANING[result.exit_code] if job.kind == "audit" else None,
+                                 "format": job.format, "media_type": result.media_type,
+                                 "report": result.body.decode("utf-8")}, headers=headers)
+        return Response(result.body, media_type=result.media_type, headers=headers)
+
+    def chosen(fmt, request: Request) -> str:
+        found = negotiate(fmt, request.headers.get("accept"))
+        if found is None:
+            raise Refused(406, f"cannot answer {request.headers.get('accept')!r}; formats: "
+                              + ", ".join(f"{k} ({v})" for k, v in MEDIA_TYPES.items()))
+        return found
+
+    ok = {200: {"description": "the report, in the format asked for",
+                "headers": {"Hongfeng-Exit-Code": {"schema": {"type": "string", "enum": ["0", "1"]},
+                                                   "description": "the CLI's exit code (2 is a 422 problem)"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComplianceReport"}},
+                            **{t: {"schema": {"type": "string"}} for k, t in MEDIA_TYPES.items() if k != "json"}}}}
+
+    @r.post("/v1/audit", summary="Audit a dataset against rule packs", responses={**ok, **ERRORS},
+            openapi_extra={"requestBody": _request_body(FORMATS)}, dependencies=[Depends(auth("audit"))])
+    async def audit_dataset(
+        request: Request,
+        pack: list[str] | None = Query(None, description="a configured pack's name; repeatable (default: hongfeng)",
+                                       max_length=10),
+        period: str | None = Query(None, max_length=40, description="2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30"),
+        as_of: str | None = Query(None, max_length=40, description="the date or instant judged at"),
+        lang: Lang = "en",
+        format: Format | None = Query(None, description="json, sarif, junit, markdown, html or text (else Accept)"),
+        fail_on: Literal["shall", "should", "never"] = "shall",
+        allow_incomplete: bool = False,
+        label: str | None = Query(None, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$",
+                                  description="the dataset's name in the report (default: the file's name)"),
+        envelope: bool = Query(False, description="answer JSON: exit_code, exit_meaning, format, report"),
+    ):
+        fmt = chosen(format, request)
+        files, default_label = await read_dataset(request)
+        job = Job("audit", files, pack or state.config.default_packs, label or default_label, period=period,
+                  as_of=as_of, lang=lang, format=fmt, fail_on=fail_on, allow_incomplete=allow_incomplete)
+        return await run(request, job, envelope)
+
+    derived_ok = {200: {"description": "the derived results", "content": {
+        "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}}}
+
+    @r.post("/v1/levels", summary="Each member's points and level (7.2.2)", responses={**derived_ok, **ERRORS},
+            openapi_extra={"requestBody": _request_body(FORMATS)}, dependencies=[Depends(auth("audit"))])
+    async def levels(request: Request, pack: list[str] | None = Query(None, max_length=10),
+                     as_of: str | None = Query(None, max_length=40), lang: Lang = "en",
+                     format: Literal["json", "text"] | None = None):
+        files, _ = await read_dataset(request)
+        job = Job("levels", files, pack or state.config.default_packs, as_of=as_of, lang=lang,
+                  format=format or ("text" if chosen(None, request) == "text" else "json"))
+        return await run(request, job, False)
+
+    @r.post("/v1/stars", summary="Each team's rank and star title (7.2.3)", responses={**derived_ok, **ERRORS},
+            openapi_extra={"requestBody": _request_body(FORMATS)}, dependencies=[Depends(auth("audit"))])
+    async def stars(request: Request, pack: list[str] | None = Query(None, max_length=10),
+                    year: int | None = Query(None, ge=1900, le=2200),
+                    scope: str | None = Query(None, max_length=100), lang: Lang = "en",
+                    format: Literal["json", "text"] | None = None):
+        files, _ = await read_dataset(request)
+        job = Job("stars", files, pack or state.config.default_packs, year=year, scope=scope, lang=lang,
+                  format=format or ("text" if chosen(None, request) == "text" else "json"))
+        return await run(request, job, False)
+
+    return r

@@ -1,0 +1,155 @@
+"""The work of a request, done in worker processes: read the dataset, audit it, render the report.
+
+A worker loads the configured packs once (`start`); a job is plain data in and out (bytes, names,
+`Problem`s), so nothing of the web layer crosses the process boundary. The report is rendered by the
+CLI's own functions (`cli.RENDERERS`, `cli.gate`, `cli.period_and_as_of`): the same bytes as
+`hongfeng-rules check`.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import multiprocessing
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from .. import cli
+from ..auditing import audit, derive
+from ..derived_results import Derived
+from ..errors import InputError, Problem, fail
+from ..loading import dataset_from_files
+from ..report import derived_text
+from ..rulebook.locate import load_packs
+from ..safe_load import DEFAULT_LIMITS, Limits
+from .limits import Busy
+
+MEDIA_TYPES = {
+    "json": "application/json", "sarif": "application/sarif+json", "junit": "application/xml",
+    "markdown": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+}
+EXIT_MEANING = {0: "conformant: no gated rule fails or is not assessable",
+                1: "a gated rule fails, or is not assessable (missing evidence is never a pass)"}
+
+
+@dataclass
+class Job:
+    kind: str  # audit | levels | stars
+    files: list[tuple[str, bytes]]  # (file name, content): one dataset file, or one file per collection
+    packs: list[str]
+    label: str = "dataset"
+    period: str | None = None
+    as_of: str | None = None
+    year: int | None = None
+    scope: str | None = None
+    lang: str = "en"
+    format: str = "json"
+    fail_on: str = "shall"
+    allow_incomplete: bool = False
+
+
+@dataclass
+class Result:
+    body: bytes = b""
+    media_type: str = ""
+    exit_code: int = 0
+    problems: list[Problem] = field(default_factory=list)  # bad input: the CLI's exit 2
+    internal: str | None = None  # a bug: its type and message, never a traceback to the client
+
+
+_PACKS: dict = {}
+_LIMITS: Limits = DEFAULT_LIMITS
+
+
+def start(packs: list[str], max_bytes: int, max_records: int) -> None:
+    """Load the configured packs (in each worker process, once)."""
+    global _LIMITS
+    _LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=max_bytes, max_records=max_records)
+    for pack in load_packs(packs):
+        _PACKS[pack.name] = pack
+
+
+def run(job: Job) -> Result:
+    try:
+        return _AUDIT[job.kind](job)
+    except InputError as exc:
+        return Result(problems=exc.problems)
+    except Exception as exc:  # a bug in the library: logged by the caller in full, named to the client
+        return Result(internal=f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+
+
+def _audit(job: Job) -> Result:
+    period, as_of = cli.period_and_as_of(job.period, job.as_of)
+    packs = [_PACKS[name] for name in job.packs]
+    report = audit(dataset_from_files(job.files, _LIMITS), packs, period, as_of, dataset_label=job.label)
+    body = cli.RENDERERS[job.format](report, argparse.Namespace(lang=job.lang, format=job.format))
+    return Result(body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[job.format],
+                  cli.gate(report, job.fail_on, allow_incomplete=job.allow_incomplete))
+
+
+def _derived(job: Job) -> Result:
+    """Levels (7.2.2) or stars (7.2.3) only, as `hongfeng-rules levels|stars` computes them."""
+    kind = "levels" if job.kind == "levels" else "ranking"
+    period, as_of = cli.period_and_as_of(str(job.year) if job.year else None, job.as_of)
+    dataset = dataset_from_files(job.files, _LIMITS)
+    known = {"all", "association"} | {a.id for a in dataset.associations or []}
+    if job.scope is not None and job.scope not in known:
+        raise fail("query", f"unknown scope {job.scope!r}; known: {sorted(known)}", field="scope")
+    packs = []
+    for pack in (_PACKS[name] for name in job.packs):
+        rules = [r for r in pack.rules if r.rule.check.kind == kind]
+        if job.scope is not None:
+            rules = [dataclasses.replace(r, evaluate=r.rule.check.model_copy(update={"scope": job.scope})
+                                         .compile(r.subject_collection)) for r in rules]
+        packs.append(dataclasses.replace(pack, rules=rules))
+    derived = derive(dataset, packs, period, as_of) or Derived()
+    if job.format == "json":
+        return Result((derived.model_dump_json(indent=2) + "\n").encode("utf-8"), MEDIA_TYPES["json"])
+    return Result(derived_text.render(derived, job.lang).encode("utf-8"), MEDIA_TYPES["text"])
+
+
+_AUDIT = {"audit": _audit, "levels": _derived, "stars": _derived}
+
+
+class Pool:
+    """Worker processes with a bound on the jobs given to them (Busy beyond it)."""
+
+    def __init__(self, workers: int, max_jobs: int, packs: list[str], max_bytes: int, max_records: int):
+        self.workers, self.max_jobs, self.init = workers, max_jobs, (packs, max_bytes, max_records)
+        self.outstanding = 0
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=start, initargs=self.init)
+
+    def warm(self) -> None:
+        """Start every worker and load its packs now, not on the first request."""
+        for f in [self.executor.submit(_ready) for _ in range(self.workers)]:
+            f.result()
+
+    async def run(self, job: Job) -> Result:
+        if self.outstanding >= self.max_jobs:  # jobs past their time limit still hold their place
+            raise Busy()
+        self.outstanding += 1
+        loop = asyncio.get_running_loop()
+        future = self.executor.submit(run, job)
+        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._done))
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self.executor = self._new()
+            return Result(internal="a worker process died; the pool was restarted")
+
+    def _done(self) -> None:
+        self.outstanding -= 1
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _ready() -> bool:
+    return True

@@ -1,0 +1,216 @@
+"""The HTTP service, tested as a client calls it: a real `hongfeng-rules serve` process on a loopback port."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from hongfeng_rules.cli import main
+from hongfeng_rules.service.auth import digest, new_key
+from service_server import EXAMPLE, example_files, running, start, stop
+
+QUERY = {"period": "2025", "as_of": "2026-01-15"}
+CLI = ["check", str(EXAMPLE), "--period", "2025", "--as-of", "2026-01-15"]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with running(tmp_path_factory.mktemp("service"), workers=2) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def example_upload():
+    return example_files()
+
+
+def cli_output(tmp_path, args) -> tuple[int, bytes]:
+    out = tmp_path / "out"
+    code = main(args + ["--out", str(out)])
+    return code, out.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "markdown", "html", "text"])
+def test_audit_answers_the_cli_bytes_and_exit_code(client, example_upload, tmp_path, fmt):
+    code, expected = cli_output(tmp_path, CLI + ["--format", fmt, "--lang", "zh"])
+    r = client.post("/v1/audit", params={**QUERY, "format": fmt, "lang": "zh", "label": str(EXAMPLE)},
+                    files=example_upload)
+    assert r.status_code == 200, r.text
+    assert r.content == expected
+    assert r.headers["Hongfeng-Exit-Code"] == str(code) == "1"
+
+
+def test_accept_header_chooses_the_format_and_unknown_types_are_406(client, example_upload, tmp_path):
+    _, sarif = cli_output(tmp_path, CLI + ["--format", "sarif"])
+    r = client.post("/v1/audit", params={**QUERY, "label": str(EXAMPLE)}, files=example_upload,
+                    headers={"Accept": "text/csv;q=1, application/sarif+json;q=0.9"})
+    assert r.headers["content-type"] == "application/sarif+json" and r.content == sarif
+    r = client.post("/v1/audit", params=QUERY, files=example_upload, headers={"Accept": "image/png"})
+    assert r.status_code == 406 and r.headers["content-type"] == "application/problem+json"
+    assert "sarif" in r.json()["detail"]
+
+
+def test_json_body_and_envelope_carry_the_exit_code(client, tmp_path):
+    dataset = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
+               "teams": [{"id": "t1", "name": "T", "association_id": "a1"}]}
+    (tmp_path / "d.json").write_text(json.dumps(dataset), encoding="utf-8")
+    code, expected = cli_output(tmp_path, ["check", str(tmp_path / "d.json"), "--period", "2025",
+                                           "--as-of", "2026-01-15", "--fail-on", "never", "--format", "json"])
+    r = client.post("/v1/audit", params={**QUERY, "fail_on": "never", "label": str(tmp_path / "d.json"),
+                                         "envelope": "true"}, json=dataset)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["exit_code"] == code == 0 and body["report"].encode() == expected
+    assert body["exit_meaning"].startswith("conformant")
+
+
+def test_bad_input_is_a_problem_with_the_cli_lines(client, tmp_path, capsys):
+    bad = {"teams": [{"id": "t1", "name": "T"}], "members": [{"id": "m1", "team_id": "t9", "birth_date": "x"}]}
+    (tmp_path / "bad.json").write_text(json.dumps(bad, indent=1), encoding="utf-8")
+    assert main(["check", str(tmp_path / "bad.json"), "--period", "2025"]) == 2
+    lines = [line.removeprefix("error: ") for line in capsys.readouterr().err.splitlines()]
+    r = client.post("/v1/audit", params={"period": "2025"},
+                    files=[("files", (str(tmp_path / "bad.json"), (tmp_path / "bad.json").read_bytes()))])
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert [p["text"] for p in body["problems"]] == [line.replace(str(tmp_path) + "/", "") for line in lines]
+    assert body["type"].endswith("bad-input") and body["status"] == 422 and "Traceback" not in r.text
+    assert {"file", "line", "record", "field", "reason"} <= set(body["problems"][0])
+
+
+@pytest.mark.parametrize("body, kind", [
+    (b"{", "application/json"), (b"\x00\x01", "application/json"), (b"- [", "application/yaml"),
+    (b"[]", "application/json"), (b"", "application/json"), (b"--x\r\n", "multipart/form-data; boundary=x"),
+    (b"{}", "multipart/form-data"),
+])
+def test_malformed_bodies_are_422_problems_never_500(client, body, kind):
+    r = client.post("/v1/audit", content=body, headers={"content-type": kind})
+    assert r.status_code == 422, r.text
+    assert r.json()["problems"][0]["text"]
+
+
+def test_unsupported_body_type_is_415_and_bad_query_is_422(client):
+    r = client.post("/v1/audit", content=b"a,b", headers={"content-type": "text/csv"})
+    assert r.status_code == 415 and "multipart/form-data" in r.json()["detail"]
+    r = client.post("/v1/audit", params={"lang": "fr"}, json={})
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "lang"
+    r = client.post("/v1/audit", params={"period": "2025-13"}, json={"teams": []})
+    assert r.status_code == 422 and "--period" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("pack", ["../../etc", "/tmp", "rules/hongfeng", "nosuch"])
+def test_packs_only_by_configured_name(client, pack):
+    r = client.post("/v1/audit", params={"pack": pack}, json={"teams": []})
+    assert r.status_code == 422
+    assert r.json()["problems"][0]["field"] == "pack" and "offers" in r.json()["detail"]
+
+
+def test_catalog_matches_the_cli(client, capsys):
+    packs = {p["pack"]: p for p in client.get("/v1/packs").json()}
+    assert set(packs) == {"hongfeng", "yunge", "keqiao-zhucun", "gucheng"}
+    assert main(["rules", "list", "hongfeng", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    rules = client.get("/v1/packs/hongfeng/rules").json()
+    assert [r["id"] for r in rules] == [r["id"] for r in listed] and packs["hongfeng"]["rules"] == len(listed)
+    rule = client.get("/v1/rules/hf-5.2.6-core-members").json()
+    assert rule["clause"] == "5.2.6" and "10" in rule["source"]["zh"] and rule["pack"] == "hongfeng"
+    assert "clause_text" in rule and "interpretations" in rule
+    assert client.get("/v1/rules/hf-9.9.9-none").status_code == 404
+    assert client.get("/v1/packs/nosuch/rules").json()["status"] == 404
+    for which in ("dataset", "report"):
+        assert main(["schema", which]) == 0
+        assert client.get(f"/v1/schema/{which}").json() == json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("command, query", [("levels", {"as_of": "2026-01-15"}), ("stars", {"year": "2025"})])
+def test_levels_and_stars_match_the_cli(client, example_upload, capsys, command, query):
+    flag = "--as-of" if command == "levels" else "--year"
+    assert main([command, str(EXAMPLE), flag, next(iter(query.values())), "--format", "json"]) == 0
+    expected = capsys.readouterr().out.encode()
+    r = client.post(f"/v1/{command}", params=query, files=example_upload)
+    assert r.status_code == 200 and r.content == expected
+
+
+def test_health_readiness_metrics_and_openapi(client, example_upload):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").status_code == 200
+    client.post("/v1/audit", params=QUERY, files=example_upload)
+    text = client.get("/metrics").text
+    assert 'hongfeng_audits_total{kind="audit",outcome="1"}' in text
+    assert 'hongfeng_request_seconds_bucket{route="/v1/audit",le="+Inf"}' in text
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/audit", "/v1/rules/{rule_id}", "/metrics"} <= set(spec["paths"])
+    assert client.get("/docs").status_code == 200
+    assert client.get("/nowhere").headers["content-type"] == "application/problem+json"
+
+
+def test_keys_401_403_and_never_logged(tmp_path):
+    audit_key, audit_hash = new_key()
+    metrics_key, metrics_hash = new_key()
+    keys = [{"name": "dispatch", "sha256": audit_hash, "scopes": ["audit"]},
+            {"name": "prometheus", "sha256": metrics_hash, "scopes": ["metrics"]}]
+    marker = "秘密队员名字XYZ"
+    dataset = {"teams": [{"id": "t1", "name": marker, "association_id": "a1"}],
+               "associations": [{"id": "a1", "name": "A", "level": "county"}]}
+    with running(tmp_path, api_keys=keys) as c:
+        r = c.get("/v1/packs")
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+        assert c.get("/v1/packs", headers={"Authorization": "Bearer nope"}).status_code == 401
+        assert c.get("/v1/packs", headers={"Authorization": f"Basic {audit_key}"}).status_code == 401
+        assert c.get("/v1/packs", headers={"Authorization": f"Bearer {metrics_key}"}).status_code == 403
+        assert c.get("/metrics", headers={"Authorization": f"Bearer {audit_key}"}).status_code == 403
+        assert c.get("/metrics", headers={"Authorization": f"Bearer {metrics_key}"}).status_code == 200
+        ok = c.post("/v1/audit", params=QUERY, json=dataset, headers={"Authorization": f"Bearer {audit_key}"})
+        assert ok.status_code == 200 and marker in ok.text
+        assert c.get("/healthz").status_code == 200  # health needs no key
+    log = (tmp_path / "access.log").read_text(encoding="utf-8")
+    entries = [json.loads(line) for line in log.splitlines()]
+    assert {"dispatch", "prometheus", None} == {e["key"] for e in entries}
+    assert audit_key not in log and metrics_key not in log and marker not in log and audit_hash not in log
+
+
+def test_beyond_loopback_without_keys_refuses_to_start(tmp_path):
+    (tmp_path / "s.yaml").write_text("host: 0.0.0.0\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "hongfeng_rules.cli", "serve", "--config", str(tmp_path / "s.yaml")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "api_keys" in done.stderr and "Traceback" not in done.stderr
+    assert digest("a") != digest("b") and len(digest("a")) == 64
+
+
+def test_body_size_limit_with_and_without_content_length(tmp_path):
+    with running(tmp_path, max_body_bytes=1000) as c:
+        assert c.post("/v1/audit", content=b"{" + b" " * 999, headers={"content-type": "application/json"}
+                      ).status_code == 422  # at the limit: read (and found malformed)
+        r = c.post("/v1/audit", content=b"{" + b" " * 1000, headers={"content-type": "application/json"})
+        assert r.status_code == 413 and "max_body_bytes" in r.json()["detail"]
+        chunks = iter([b"{", b" " * 2000, b"}"])
+        r = c.post("/v1/audit", content=chunks, headers={"content-type": "application/json"})
+        assert r.status_code == 413
+        assert c.get("/healthz").status_code == 200
+
+
+def test_concurrency_limit_is_429_with_retry_after_and_time_limit_is_503(tmp_path, example_upload):
+    with running(tmp_path, max_concurrent=1, request_seconds=2.5) as c:
+        slow = {}
+        worker = threading.Thread(target=lambda: slow.update(r=c.post("/v1/audit", params=QUERY, files=example_upload)))
+        worker.start()
+        deadline = time.monotonic() + 5
+        busy = None
+        while time.monotonic() < deadline and worker.is_alive():
+            r = c.get("/v1/packs")
+            if r.status_code == 429:
+                busy = r
+                break
+            time.sleep(0.02)
+        worker.join()
+        assert busy is not None and busy.headers["retry-after"] == "1" and busy.json()["status"] == 429
+        assert slow["r"].status_code in (200, 503)
+    with running(tmp_path, request_seconds=0.05) as c:
+        r = c.post("/v1/audit", params=QUERY, files=example_upload)
+        assert r.status_code == 503 and "request_seconds" in r.json()["detail"]
+        assert c.get("/healthz").status_code == 200
