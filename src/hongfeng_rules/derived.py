@@ -18,7 +18,7 @@ from .timecalc import day_start
 
 @dataclass(frozen=True)
 class Derived:
-    applies_to: str  # collection name
+    applies_to: str | tuple[str, ...]  # collection name(s)
     unit: str
     compute: Callable[[Any, Context], Any]
     doc: str
@@ -30,6 +30,22 @@ def _age_years(member, ctx: Context):
         return None
     day, born = ctx.reference_date, member.birth_date
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))  # whole years, as relativedelta
+
+
+def status_on(record, day) -> str:
+    """A member's or unit's status as the records stood on `day`: `status_since` decides, whatever
+    happened after.
+
+    A change dated after `day` did not hold on it; the status before a change is not recorded, so a
+    record demoted or exited after `day` is taken as active on it, and one active only since after
+    `day` as not active ("demoted"). A member who joined after `day` was not yet one ("not_joined").
+    """
+    joined = getattr(record, "join_date", None)
+    if joined is not None and joined > day:
+        return "not_joined"
+    if record.status_since is None or record.status_since <= day:
+        return record.status
+    return "active" if record.status != "active" else "demoted"
 
 
 def _hours_by_member(ctx: Context) -> dict[str, float]:
@@ -91,6 +107,10 @@ def _per_member(key: str, build: Callable[[Context], dict], default: Any) -> Cal
 
 
 DERIVED: dict[str, Derived] = {
+    "status_on_reference_date": Derived(
+        ("members", "units"), "status", lambda r, ctx: status_on(r, ctx.reference_date),
+        "the member's or unit's status on the reference date, by status_since (a later change does not count)",
+    ),
     "age_years": Derived("members", "year", _age_years, "whole years of age on the reference date"),
     "service_hours": Derived(
         "members", "hour",

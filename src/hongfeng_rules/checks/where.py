@@ -152,8 +152,8 @@ def _field(path: str, model, at: str):
         name = path[1:]
         d = DERIVED.get(name)
         collection = _collection_of(model)
-        if d is None or d.applies_to != collection:
-            known = sorted(n for n, v in DERIVED.items() if v.applies_to == collection)
+        if d is None or collection not in _collections(d):
+            known = sorted(n for n, v in DERIVED.items() if collection in _collections(v))
             raise ConditionError(at, f"unknown derived value @{name} for {collection}; known: {known}")
         return d.compute, None, d.unit
     current: Any = model
@@ -181,6 +181,10 @@ def _field(path: str, model, at: str):
 
 def _collection_of(model) -> str | None:
     return next((c.name for c in COLLECTIONS.values() if c.model is model), None)
+
+
+def _collections(d) -> tuple[str, ...]:
+    return (d.applies_to,) if isinstance(d.applies_to, str) else d.applies_to
 
 
 def _operand(raw: Any, unit: str | None, at: str):

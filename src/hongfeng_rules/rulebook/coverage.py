@@ -107,6 +107,10 @@ def interpretations_markdown(packs: list[RulePack]) -> str:
            "  corresponding day of the target month, or of its last day where that day does not exist (31 January +",
            "  1 month ends at the end of 28 February). A deadline in months (6.3.3) and an age in months (5.2.7) are",
            "  both counted forward from the event by `timecalc.deadline`; the monitor uses the same functions.",
+           "- A rule judges what its clause names and nothing else (5.3.1 judges 岗前、常规、专训、演练 only, not the",
+           "  心理疏导 sessions of 5.4.3 stored beside them).",
+           "- \"On the reference date\" means as the records stood then: `status_since` decides whether a member or",
+           "  unit was active on that day (`@status_on_reference_date`), whatever happened after.",
            ""]
     for p in packs:
         rules = sorted(p.rules, key=lambda r: (clause_key(r.rule.clause), r.rule.id))
