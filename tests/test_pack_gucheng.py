@@ -51,9 +51,19 @@ def test_manifest_says_the_source_is_an_article():
     m = PACK.manifest
     assert m.source_kind == "article" and m.code is None
     assert "新闻报道" in m.note.zh and "news article" in m.note.en
-    assert all(r.rule.modal == "none" and r.rule.reading for r in PACK.rules)
+    assert all(r.rule.modal == "none" and "Annex C" in r.rule.reading for r in PACK.rules)
     assert missing(PACK) == []
     assert {"P3.1", "P1.6", "P6.1"} <= set(m.not_checkable)  # six roles not all named, 四警合一 undefined, figures
+
+
+def test_strength_per_rule_the_rings_are_a_reading_at_should():
+    """A practice profile: what the article states as done everywhere is shall; the 1-3-5 ring tiers and their
+    times are the profile's own reading (parameters), so those rules are should and say so in their title."""
+    for r in PACK.rules:
+        ring_rule = r.rule.id.startswith("gc-P5.6-")
+        assert r.rule.strength == ("should" if ring_rule else "shall"), r.rule.id
+        if ring_rule:
+            assert r.rule.reading.startswith("A READING") and r.rule.title.zh.startswith("（解读）")
 
 
 def test_quotes_are_the_articles_sentences():
