@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="audit a dataset (file or folder) against rule packs")
-    check.add_argument("path")
+    check.add_argument("path", help="a JSON/YAML file, an Excel workbook, a CSV or Parquet file, a folder, or a database URL")
     check.add_argument("--rules", "--pack", dest="packs", action="append", metavar="PACK",
                        help="a shipped pack name (hongfeng, …) or a folder; repeatable (default: hongfeng)")
     check.add_argument("--period", help="2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (default: the as-of year)")
@@ -108,6 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     for p in [*rules.choices.values(), sub.choices["levels"], sub.choices["stars"]]:
         _limit_options(p)
+    for p in [check, sub.choices["levels"], sub.choices["stars"]]:
+        _source_options(p)
+    mapping = sub.add_parser("mapping", help="column mappings for Excel, CSV, Parquet and SQL sources")
+    init = mapping.add_subparsers(dest="mapping_command", required=True).add_parser(
+        "init", help="propose a mapping from the sheets and headers of a workbook, file or folder")
+    init.add_argument("path", help="the workbook, CSV/Parquet file or folder to read headers from")
+    init.add_argument("--out", help="write the mapping to FILE instead of standard output")
+    init.add_argument("--encoding", help="a CSV file's encoding (default: UTF-8 or GB18030, found)")
+    template = sub.add_parser("template", help="write an empty workbook to fill in (needs no mapping)")
+    template.add_argument("format", choices=["xlsx"])
+    template.add_argument("out")
+    template.add_argument("--pack", dest="packs", action="append", metavar="PACK",
+                          help="the sheets the pack's rules need (default: hongfeng)")
+    template.add_argument("--fill", metavar="DATASET", help="fill the sheets with this dataset's records")
     scaffold = rules.add_parser("new", help="write the skeleton of a rule and its cases (lint fails until no TODO is left)")
     scaffold.add_argument("clause", help='the clause number, as listed in pack.yaml (e.g. "5.2.6")')
     scaffold.add_argument("words", help="the id's words, e.g. core-members → hf-5.2.6-core-members")
@@ -133,6 +147,11 @@ def _limit_options(parser: argparse.ArgumentParser) -> None:
                         help=f"largest input file read (default: {DEFAULT_LIMITS.max_file_bytes})")
     parser.add_argument("--max-records", type=_positive, default=DEFAULT_LIMITS.max_records, metavar="N",
                         help=f"most items in any one list or mapping of a file (default: {DEFAULT_LIMITS.max_records})")
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mapping", metavar="FILE", help="a column mapping (YAML) for Excel, CSV, Parquet or SQL")
+    parser.add_argument("--encoding", help="CSV files' encoding (default: UTF-8 with or without BOM, else GB18030)")
 
 
 def _positive(text: str) -> int:
@@ -191,7 +210,7 @@ def cmd_check(args) -> int:
     period, as_of = period_and_as_of(args.period, args.as_of)
     limits = limits_of(args)
     packs = load_packs(args.packs or ["hongfeng"], limits)
-    dataset = load_dataset(args.path, limits)
+    dataset = load_dataset(args.path, limits, mapping=args.mapping, encoding=args.encoding)
     if args.fail_on == "new" and not args.baseline:
         raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
     args.baseline_report = load_report(args.baseline, limits) if args.baseline else None
@@ -336,7 +355,7 @@ def cmd_derived(args) -> int:
     year = getattr(args, "year", None)
     period, as_of = period_and_as_of(str(year) if year else None, getattr(args, "as_of", None))
     limits = limits_of(args)
-    dataset = load_dataset(args.path, limits)
+    dataset = load_dataset(args.path, limits, mapping=args.mapping, encoding=args.encoding)
     scope = getattr(args, "scope", None)
     known = {"all", "association"} | {a.id for a in dataset.associations or []}
     if scope is not None and scope not in known:
@@ -368,8 +387,32 @@ def cmd_serve(args) -> int:
     return EXIT_OK
 
 
+def cmd_mapping(args) -> int:
+    """`mapping init`: a first mapping from the headers found, and what it could not place."""
+    from .sources.mapping import propose_for
+    text, unplaced = propose_for(args.path, args.encoding)
+    if args.out:
+        write_atomic(args.out, text)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    for line in unplaced:
+        print(f"unplaced: {line}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    """`template xlsx OUT`: an empty (or --fill: filled) workbook whose sheets the packs need."""
+    from .sources.template import write_template
+    packs = load_packs(args.packs or ["hongfeng"])
+    dataset = load_dataset(args.fill) if args.fill else None
+    write_template(args.out, packs, dataset)
+    print(f"wrote {args.out}")
+    return EXIT_OK
+
+
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "diff": cmd_diff, "rules": cmd_rules, "schema": cmd_schema, "levels": cmd_derived,
-            "stars": cmd_derived}
+            "stars": cmd_derived, "mapping": cmd_mapping, "template": cmd_template}
 
 if __name__ == "__main__":
     sys.exit(main())

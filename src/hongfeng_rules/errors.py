@@ -28,6 +28,9 @@ class Problem:
     column: int | None = None
     record: str | None = None  # e.g. "members[3] (id=m-004)"
     field: str | None = None  # e.g. "birth_date" or "check.at_least.unit"
+    part: str | None = None  # tabular sources: "sheet 队员", "table members", "query members"
+    row: str | None = None  # tabular sources: "17" (a sheet's row), "id=m-004" (a table's row key)
+    cell: str | None = None  # tabular sources: "C17 出生日期", "column birth_date"
 
     def __str__(self) -> str:
         place = self.file
@@ -35,6 +38,12 @@ class Problem:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
+        if self.part:
+            place += f", {self.part}"
+        if self.row:
+            place += f", row {self.row}"
+        if self.cell:
+            place += f" ({self.cell})"
         parts = [place]
         if self.record:
             parts.append(self.record)

@@ -1,4 +1,5 @@
-"""Load a dataset from JSON or YAML: one file, or a folder with one file per collection.
+"""Load a dataset from JSON or YAML: one file, or a folder with one file per collection; Excel, CSV,
+Parquet and SQL databases are read by `sources` into the same records and validated here alike.
 
 Every problem is reported at once, each naming file, record (index and id), field and reason;
 nothing is half-loaded: either a valid Dataset comes back or InputError is raised.
@@ -23,13 +24,25 @@ _ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()
 Source = Callable[[], tuple[Document, tuple]]  # reads (or returns) the document and the key path of a collection
 
 
-def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Dataset:
-    """A validated Dataset, or InputError listing every problem found."""
-    path = Path(path)
+def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, mapping=None,
+                 encoding: str | None = None) -> Dataset:
+    """A validated Dataset, or InputError listing every problem found.
+
+    `path` is a JSON/YAML file, an Excel workbook, a CSV or Parquet file, a folder of such files, or a
+    database URL; `mapping` (a file or `sources.Mapping`) says which sheet and column is which, and
+    `encoding` names a CSV file's encoding (default: found)."""
+    from . import sources
+
+    mapping = sources.load_mapping(mapping, limits)
     with paused_gc():
+        if sources.is_url(path):
+            return _build(sources.url_sources(str(path), mapping, limits))
+        path = Path(path)
         if path.is_dir():
-            return _build(_folder_sources(path, limits))
+            return _build(_folder_sources(path, limits, mapping, encoding))
         if path.exists():
+            if path.suffix.lower() in sources.SUFFIXES:
+                return _build(sources.file_sources(path, mapping, encoding, limits))
             return _build(_document_sources(read_document(path, limits)))
     raise fail(str(path), "no such file or folder")
 
@@ -104,21 +117,27 @@ def _document_sources(doc: Document) -> dict[str, Source]:
     return {name: (lambda name=name: (doc, (name,))) for name in doc.data if doc.data[name] is not None}
 
 
-def _folder_sources(folder: Path, limits: Limits) -> dict[str, Source]:
+def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None) -> dict[str, Source]:
+    from . import sources as tabular
+
     sources: dict[str, Source] = {}
     seen: dict[str, Path] = {}
     problems = []
-    files = sorted(p for p in folder.iterdir() if p.suffix in FORMATS)
+    files = sorted(p for p in folder.iterdir() if p.suffix in FORMATS or p.suffix in tabular.FOLDER_SUFFIXES)
     if not files:
-        raise fail(str(folder), "no .json or .yaml files in this folder")
+        raise fail(str(folder), "no .json, .yaml, .csv or .parquet files in this folder")
     for p in files:
-        if p.stem not in COLLECTIONS:
+        name = tabular.collection_of(p.stem, mapping) if p.suffix in tabular.FOLDER_SUFFIXES else p.stem
+        if tabular.ignored(p, mapping):
+            continue
+        if name not in COLLECTIONS:
             problems.append(Problem(str(p), f"file name must be a collection name; known: {sorted(COLLECTIONS)}"))
-        elif p.stem in seen:
-            problems.append(Problem(str(p), f"collection {p.stem} is given twice (also {seen[p.stem]})"))
+        elif name in seen:
+            problems.append(Problem(str(p), f"collection {name} is given twice (also {seen[name]})"))
         else:
-            seen[p.stem] = p
-            sources[p.stem] = lambda p=p: (read_document(p, limits), ())
+            seen[name] = p
+            sources[name] = (lambda p=p, name=name: tabular.file_source(p, name, mapping, encoding, limits)
+                             if p.suffix in tabular.FOLDER_SUFFIXES else (read_document(p, limits), ()))
     if problems:
         raise InputError(problems)
     return sources
@@ -138,15 +157,23 @@ def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem]):
             loc = err["loc"]
             index = loc[0] if loc and isinstance(loc[0], int) else None
             record = data[index] if index is not None and index < len(data) else None
-            problems.append(Problem(doc.file, validation_reason(err, loc[-1]), line=doc.line_of(keys + tuple(loc)),
-                                    record=record_label(name, index, record.get("id") if isinstance(record, dict) else None),
-                                    field=field_path(loc[1:])))
+            label = record_label(name, index, record.get("id") if isinstance(record, dict) else None)
+            problems.append(Problem(**{"reason": validation_reason(err, loc[-1]), "record": label,
+                                       "field": field_path(loc[1:]), **_where(doc, keys + tuple(loc))}))
         return None
+
+
+def _where(doc: Document, path: tuple) -> dict:
+    """Where `path` is: file and line, or for records read from tables file, sheet, row and cell."""
+    locate = getattr(doc, "locate", None)
+    return {"file": doc.file, "line": doc.line_of(path)} if locate is None else locate(path)
 
 
 def _locate(issue, sources) -> Problem:
     doc, keys = sources.get(issue.collection, (None, ()))
-    file = doc.file if doc else issue.collection
-    line = doc.line_of(keys + ((issue.index,) if issue.index is not None else ())) if doc else None
-    return Problem(file, issue.reason, line=line, record=record_label(issue.collection, issue.index, issue.record_id),
-                   field=issue.field)
+    label = record_label(issue.collection, issue.index, issue.record_id)
+    if doc is None:
+        return Problem(issue.collection, issue.reason, record=label, field=issue.field)
+    path = keys + ((issue.index,) if issue.index is not None else ())
+    where = _where(doc, path + ((issue.field,) if issue.field and getattr(doc, "locate", None) else ()))
+    return Problem(reason=issue.reason, **{"record": label, "field": issue.field, **where})

@@ -1,0 +1,328 @@
+"""From a table (sheet, CSV file, Parquet file, SQL table or query) to plain records of one collection.
+
+Each cell is turned into its field's value (dates in the usual Chinese spellings and as Excel serial
+numbers, yes/no words, text-typed numbers, list cells, JSON cells); a cell that cannot be is a problem
+naming file, sheet, row and cell. The records then go through the loader's validation like a JSON
+file's, and a `TableDocument` tells the loader where each record and field came from.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable, Iterable
+
+from ..errors import Problem
+from ..safe_load import Document
+from .fields import BOOL_WORDS, Field, fields_of
+from .mapping import Column, Mapping
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+TIME_FORMATS = ("%H:%M:%S", "%H:%M")
+LIST_SEPARATORS = (";", "；")
+EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (with Excel's 1900 leap-year quirk)
+
+
+@dataclass
+class Table:
+    """One sheet, file, table or query as read: its header cells and its data rows."""
+
+    file: str  # what the user named: "members.xlsx", "export/members.csv", "postgresql://u@host/db"
+    part: str | None  # "sheet 队员", "table members", "query members"; None for a file that is the table
+    headers: list[Any]
+    rows: Iterable[tuple[str, list[Any]]]  # (row label, cells): "17" (a sheet row or CSV line), "id=m-004"
+    cell_name: Callable[[int, str], str]  # (column index, row label) → "C17" / "column 3"
+    header_row: str | None = None  # the header's row label, for problems with a header
+    serial_dates: bool = False  # a number in a date column is an Excel serial date
+
+
+@dataclass
+class _Place:
+    table: Table
+    row: str
+    columns: dict[str, int]  # field path → column index
+
+
+@dataclass
+class TableDocument(Document):
+    """Records read from tables, and where each came from (the loader's validation asks `locate`)."""
+
+    places: list[_Place] = field(default_factory=list, repr=False)
+
+    def locate(self, path: tuple) -> dict:
+        """Problem keywords for a key path (index, field, …) into the records: file, sheet, row and cell."""
+        if not path or not isinstance(path[0], int) or path[0] >= len(self.places):
+            return {"file": self.file}
+        place = self.places[path[0]]
+        where = {"file": place.table.file, "part": place.table.part, "row": place.row, "record": None, "field": None}
+        steps = [s for p in path[1:] for s in (re.findall(r"[^.\[\]]+", p) if isinstance(p, str) else [p])]
+        names = [str(s) for s in steps]
+        for n in range(len(names), 0, -1):  # the longest field path that is a column: file.contact, then file
+            column = place.columns.get(".".join(names[:n]))
+            if column is not None:
+                where["cell"] = _cell(place.table, column, place.row)
+                where["field"] = _sub_path(tuple(steps[n:]))
+                return where
+        where["field"] = _sub_path(tuple(steps))
+        return where
+
+
+def _sub_path(rest: tuple) -> str | None:
+    out = ""
+    for step in rest:
+        is_index = isinstance(step, int) or (isinstance(step, str) and step.isdigit())
+        out += f"[{step}]" if is_index else (f".{step}" if out else str(step))
+    return out or None
+
+
+def _cell(table: Table, column: int, row: str) -> str:
+    return f"{table.cell_name(column, row)} {_text(table.headers[column])}"
+
+
+def _text(header: Any) -> str:
+    return " ".join(str(header).split()) if header is not None else ""
+
+
+def table_document(collection: str, tables: list[Table], mapping: Mapping, max_records: int) -> TableDocument:
+    """The records of `collection` from its tables, or InputError listing every cell that could not be read."""
+    from ..errors import InputError
+
+    problems: list[Problem] = []
+    records: list[dict] = []
+    places: list[_Place] = []
+    for table in tables:
+        _read(collection, table, mapping, records, places, problems, max_records)
+    if problems:
+        raise InputError(problems)
+    return TableDocument(records, tables[0].file if tables else collection, places=places)
+
+
+def _read(collection: str, table: Table, mapping: Mapping, records: list, places: list, problems: list,
+          max_records: int) -> None:
+    fields = fields_of(collection)
+    source = mapping.collections.get(collection)
+    defaults = dict(source.defaults) if source else {}
+    columns: list[tuple[int, Field, Column]] = []
+    by_field: dict[str, int] = {}
+    for i, header in enumerate(table.headers):
+        text = _text(header)
+        if not text or mapping.ignored_column(collection, text):
+            continue
+        spec = mapping.column(collection, text)
+        where = {"file": table.file, "part": table.part, "row": table.header_row,
+                 "cell": table.cell_name(i, table.header_row or "") + f" {text}"}
+        if spec is None:
+            problems.append(Problem(reason=f"column {text!r} is not mapped to a field of {collection} (map it, or "
+                                           f"list it under ignore_columns); fields: {', '.join(fields)}", **where))
+        elif spec.field in by_field:
+            problems.append(Problem(reason=f"column {text!r} is {spec.field}, as is column "
+                                           f"{_text(table.headers[by_field[spec.field]])!r}", **where))
+        else:
+            by_field[spec.field] = i
+            columns.append((i, fields[spec.field], spec))
+    if problems:
+        return
+    for label, cells in table.rows:
+        if all(_blank(c) for c in cells):
+            continue
+        if len(records) >= max_records:
+            problems.append(Problem(table.file, f"more than {max_records} records in {collection} (see --max-records)",
+                                    part=table.part, row=label))
+            return
+        record: dict[str, Any] = {}
+        for i, field_, spec in columns:
+            value = cells[i] if i < len(cells) else None
+            try:
+                value = convert(value, field_, spec, mapping.dates, table.serial_dates)
+            except ValueError as exc:
+                problems.append(Problem(table.file, str(exc), part=table.part, row=label,
+                                        cell=_cell(table, i, label)))
+                continue
+            if value is not _ABSENT:
+                _put(record, field_.path, value)
+        for path, value in defaults.items():
+            if _get(record, path) is _ABSENT:
+                _put(record, path, value)
+        records.append(record)
+        places.append(_Place(table, label, by_field))
+
+
+_ABSENT = object()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def _put(record: dict, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for p in parents:
+        record = record.setdefault(p, {})
+    record[last] = value
+
+
+def _get(record: dict, path: str) -> Any:
+    for p in path.split("."):
+        if not isinstance(record, dict) or p not in record:
+            return _ABSENT
+        record = record[p]
+    return record
+
+
+def convert(value: Any, field_: Field, spec: Column, formats: list[str] = (), serial: bool = False) -> Any:
+    """A cell's value as its field's (or _ABSENT for an empty cell); ValueError says why it cannot be."""
+    if _blank(value):
+        return _ABSENT
+    if isinstance(value, str):
+        value = value.strip()
+        if value in spec.values:
+            return spec.values[value]
+    if field_.kind == "list":
+        return [_scalar(v, field_.item, spec, formats, serial) for v in _items(value, spec)]
+    if field_.kind == "json":
+        return _json(value)
+    return _scalar(value, field_.kind, spec, formats, serial)
+
+
+def _items(value: Any, spec: Column) -> list:
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if not _blank(v)]
+    if isinstance(value, str) and value.startswith("["):
+        items = _json(value)
+        if not isinstance(items, list):
+            raise ValueError(f"{value!r} is not a list")
+        return items
+    text = str(value)
+    for sep in [spec.split] if spec.split else LIST_SEPARATORS:
+        text = text.replace(sep, "\x00")
+    return [v.strip() for v in text.split("\x00") if v.strip()]
+
+
+def _json(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # Parquet structs and lists, SQL json columns: already data
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise ValueError(f"{_short(value)} is not valid JSON (a list of records is written as JSON, "
+                         f'e.g. [{{"name": "…"}}])') from None
+
+
+def _scalar(value: Any, kind: str, spec: Column, formats, serial: bool) -> Any:
+    if isinstance(value, str) and value in spec.values:
+        return spec.values[value]
+    if kind == "text" or kind == "choice":
+        return _as_text(value)
+    if kind == "whole":
+        return _whole(value)
+    if kind == "number":
+        return _number(value)
+    if kind == "yes_no":
+        return _yes_no(value)
+    if kind == "date":
+        return _date(value, [*spec.formats, *formats], serial)
+    if kind == "instant":
+        return _instant(value, [*spec.formats, *formats], serial)
+    return value
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an id typed as a number reads 1001.0
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        number = math.nan
+    if not number.is_integer():
+        raise ValueError(f"{_short(value)} is not a whole number")
+    return int(number)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{_short(value)} is not a number")
+    return number
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = _as_text(value).lower()
+    if word not in BOOL_WORDS:
+        raise ValueError(f"{_short(value)} is not a yes/no (是/否, true/false, 1/0)")
+    return BOOL_WORDS[word]
+
+
+def _serial(value: Any, serial: bool, what: str) -> datetime:
+    if not serial or isinstance(value, bool) or not 1 <= value < 2958466:  # 9999-12-31
+        raise ValueError(f"{_short(value)} is not {what}")
+    return EXCEL_EPOCH + timedelta(days=value)
+
+
+def _date(value: Any, formats: list[str], serial: bool) -> date:
+    if isinstance(value, datetime):
+        if value.time() != time(0):
+            raise ValueError(f"{value.isoformat(sep=' ')!r} is a date with a time; a date is expected")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)):
+        return _date(_serial(value, serial, "a date"), formats, serial)
+    text = _as_text(value)
+    for fmt in (*DATE_FORMATS, *formats):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(f"{_short(value)} is not a date")
+
+
+def _instant(value: Any, formats: list[str], serial: bool) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(0))
+    if isinstance(value, (int, float)):
+        return _serial(value, serial, "a date and time")
+    text = _as_text(value)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for day in (*DATE_FORMATS, *formats):
+        for clock in ("", *(" " + t for t in TIME_FORMATS)):
+            try:
+                return datetime.strptime(text, day + clock)
+            except ValueError:
+                pass
+    raise ValueError(f"{_short(value)} is not a date and time")

@@ -1,0 +1,375 @@
+"""Data where it lives (issue 19): CSV, Excel, the template, Parquet and column mappings, end to end.
+
+Workbooks are real .xlsx files written by openpyxl (and the template writer) and read back by calamine."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hongfeng_rules import InputError, audit, load_dataset
+from hongfeng_rules.cli import main
+from hongfeng_rules.rulebook.locate import load_packs
+from hongfeng_rules.sources import load_upload
+from hongfeng_rules.sources.tabulate import present, to_csv
+
+openpyxl = pytest.importorskip("openpyxl")
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "hongfeng"
+AS_OF = dt.datetime(2026, 1, 15, 23, 59, 59)
+
+TEAM = {"teams.csv": "id,association_id,name\nt1,a1,第一总队\n",
+        "associations.csv": "id,name,level\na1,某县协会,county\n"}
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_dataset(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def packs():
+    return load_packs(["hongfeng"])
+
+
+def report_bytes(dataset, packs) -> bytes:
+    return audit(dataset, packs, "2025", AS_OF, dataset_label="x").to_json_bytes()
+
+
+def problems(excinfo) -> list[str]:
+    return [str(p) for p in excinfo.value.problems]
+
+
+def write(folder: Path, files: dict[str, str | bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return folder
+
+
+# --------------------------------------------------------------------------- CSV
+
+MEMBERS_CSV = "编号,所属队伍,姓名,出生日期,入队日期,角色,党员\nm1,t1,张三,1985年3月2日,2020/1/5,captain；core,是\n"
+
+
+@pytest.mark.parametrize("encoding,prefix", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""),
+                                             ("gbk", b"")])
+def test_csv_encodings_are_found(tmp_path, encoding, prefix):
+    folder = write(tmp_path, {**TEAM, "members.csv": prefix + MEMBERS_CSV.encode(encoding)})
+    member = load_dataset(folder).members[0]
+    assert (member.name, member.birth_date, member.join_date) == ("张三", dt.date(1985, 3, 2), dt.date(2020, 1, 5))
+    assert (member.roles, member.party_member) == (["captain", "core"], True)
+
+
+def test_csv_encoding_named_and_wrong(tmp_path):
+    folder = write(tmp_path, {**TEAM, "members.csv": MEMBERS_CSV.encode("gb18030")})
+    assert load_dataset(folder, encoding="gb18030").members[0].name == "张三"
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder, encoding="utf-8")
+    assert problems(exc) == [f"{folder / 'members.csv'}: not utf-8: byte 0 cannot be decoded (try --encoding "
+                             "gb18030 or utf-8)"]
+
+
+def test_csv_bad_cells_all_at_once(tmp_path):
+    text = ("编号,所属队伍,姓名,出生日期,入队日期,党员\n"
+            "m1,t1,张三,1985-13-02,2020-01-05,是\n"
+            "m2,t1,李四,1980-01-01,someday,也许\n")
+    folder = write(tmp_path, {**TEAM, "members.csv": text})
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    f = folder / "members.csv"
+    assert problems(exc) == [f"{f}, row 2 (column 4 出生日期): '1985-13-02' is not a date",
+                             f"{f}, row 3 (column 5 入队日期): 'someday' is not a date",
+                             f"{f}, row 3 (column 6 党员): '也许' is not a yes/no (是/否, true/false, 1/0)"]
+
+
+def test_csv_validation_and_reference_errors_name_row_and_cell(tmp_path):
+    text = "id,team_id,name,join_date,status\nm1,t1,张三,2020-01-05,gone\nm2,t9,李四,2020-01-05,active\n"
+    folder = write(tmp_path, {**TEAM, "members.csv": text})
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    lines = problems(exc)
+    assert lines[0] == f"{folder / 'members.csv'}, row 2 (column 5 status): Input should be 'active', 'demoted' or 'exited'"
+    with pytest.raises(InputError) as exc:
+        load_dataset(write(tmp_path / "b", {**TEAM, "members.csv": text.replace("gone", "active")}))
+    assert re.fullmatch(r".*members\.csv, row 3 \(column 2 team_id\): .*t9.*", problems(exc)[0])
+
+
+def test_csv_unmapped_header_is_an_error(tmp_path):
+    folder = write(tmp_path, {**TEAM, "members.csv": "编号,所属队伍,姓名,入队日期,备注\nm1,t1,张三,2020-01-05,x\n"})
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    assert problems(exc)[0].startswith(f"{folder / 'members.csv'}, row 1 (column 5 备注): column '备注' is not mapped "
+                                       "to a field of members (map it, or list it under ignore_columns); fields: id,")
+    mapping = write(tmp_path / "m", {"m.yaml": "collections:\n  members:\n    ignore_columns: [备注]\n"}) / "m.yaml"
+    assert load_dataset(folder, mapping=mapping).members[0].id == "m1"
+
+
+def test_csv_example_gives_the_json_example_report(example, packs, tmp_path):
+    shipped = REPO / "examples" / "hongfeng-csv"
+    assert sorted(p.stem for p in shipped.iterdir()) == sorted(present(example))
+    for collection in present(example):  # the shipped files are what the builder writes
+        assert (shipped / f"{collection}.csv").read_bytes() == to_csv(example, collection), collection
+    assert report_bytes(load_dataset(shipped), packs) == report_bytes(example, packs)
+
+
+def test_upload_bytes(tmp_path):
+    dataset = load_upload(TEAM["teams.csv"].encode("gb18030"), "C:\\export\\队伍.csv")
+    assert [t.name for t in dataset.teams] == ["第一总队"]
+    with pytest.raises(InputError) as exc:
+        load_upload(b"id,name\n", "roster.txt")
+    assert problems(exc)[0].startswith("roster.txt: unsupported file type")
+
+
+# --------------------------------------------------------------------------- mappings
+
+MAPPING = """\
+collections:
+  members:
+    sheet: 花名册
+    columns:
+      人员编号: id
+      队伍: team_id
+      状态: {field: status, values: {在队: active, 已退出: exited}}
+      身份: {field: roles, split: "、", values: {核心队员: core, 队长: captain}}
+      入队时间: {field: join_date, formats: ["%Y年%m月"]}
+    defaults: {party_member: true}
+    ignore_columns: [备注]
+"""
+
+
+def test_mapping_maps_values_formats_lists_and_defaults(tmp_path):
+    csv = "人员编号,队伍,姓名,状态,身份,入队时间,备注\nm1,t1,张三,已退出,队长、核心队员,2020年3月,x\n"
+    folder = write(tmp_path / "d", {**TEAM, "花名册.csv": csv})
+    member = load_dataset(folder, mapping=write(tmp_path, {"m.yaml": MAPPING}) / "m.yaml").members[0]
+    assert (member.status, member.roles, member.join_date, member.party_member) == (
+        "exited", ["captain", "core"], dt.date(2020, 3, 1), True)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("collections:\n  members:\n    colums: {}\n", "m.yaml:3: collections.members.colums: unknown key 'colums' "
+     "(allowed: sheet, table, query, key, header_row, columns, ignore_columns, defaults)"),
+    ("collections:\n  members:\n    columns: {姓名: nmae}\n", "m.yaml:3: collections.members.columns.姓名: unknown "
+     "field 'nmae' of members; fields: id, team_id, unit_id, name,"),
+    ("collections:\n  member:\n    sheet: x\n", "m.yaml:2: collections.member: unknown collection 'member'; known: "),
+    ("collections:\n  members:\n    table: a\n    query: b\n", "m.yaml:2: collections.members: give table or query, not both"),
+])
+def test_mapping_is_validated_like_a_rule_file(tmp_path, text, expected):
+    (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_dataset(write(tmp_path / "d", TEAM), mapping=tmp_path / "m.yaml")
+    assert problems(exc)[0].replace(str(tmp_path) + "/", "").startswith(expected)
+
+
+def test_mapping_init_proposes_and_lists_what_it_cannot_place(tmp_path, capsys):
+    folder = write(tmp_path, {"队员.csv": "编号,所属队伍,姓名,出生日期 ,入队日期,籍贯\n",
+                              "teams.csv": "id,association_id,名称\n", "杂项.csv": "a,b\n"})
+    out = tmp_path / "proposed.yaml"
+    assert main(["mapping", "init", str(folder), "--out", str(out)]) == 0
+    proposal = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert proposal["collections"]["members"] == {
+        "sheet": "队员", "ignore_columns": ["籍贯"],
+        "columns": {"编号": "id", "所属队伍": "team_id", "姓名": "name", "出生日期": "birth_date", "入队日期": "join_date"}}
+    assert proposal["collections"]["teams"]["columns"] == {"id": "id", "association_id": "association_id", "名称": "name"}
+    err = capsys.readouterr().err
+    assert "unplaced: sheet '杂项': no collection matches" in err and "column '籍贯': no field matches" in err
+
+
+# --------------------------------------------------------------------------- Excel
+
+def _cached(path: Path, values: dict[str, tuple[str, str]]) -> None:
+    """Give formula cells the computed value Excel stores beside the formula (openpyxl writes none)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/sheet"):
+            text = data.decode("utf-8")
+            for ref, (kind, value) in values.items():
+                typed = ' t="str"' if kind == "str" else ""
+                text = re.sub(rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v\s*/?>(</v>)?',
+                              lambda m: f'<c r="{ref}"{m.group(1)}{typed}><f>{m.group(2)}</f><v>{value}</v>', text)
+            parts[name] = text.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def roster(path: Path, bad_birth: str | None = None) -> Path:
+    """A county's roster as people make them: a merged title, a merged group header over two rows, blank
+    rows, a formula, serial dates, numbers typed as text, an id typed as a number."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "队员"
+    ws["A1"] = "某县红枫义警队员花名册"
+    ws.merge_cells("A1:G1")
+    for col, head in zip("ABCDE", ["编号", "所属队伍", "姓名", "出生日期", "入队日期"]):
+        ws[f"{col}2"] = head
+        ws.merge_cells(f"{col}2:{col}3")
+    ws["F2"] = "档案"
+    ws.merge_cells("F2:G2")
+    ws["F3"], ws["G3"] = "个人信息", "联系方式"
+    ws.append([1001, "t1", "张三", dt.date(1985, 3, 2), 43835, "是", "否"])  # 43835 = 2020-01-05
+    ws.append([])
+    ws.append([])
+    ws.append(["m2", "t1", "李四", "1980/1/1", "=DATE(2021,6,1)", "1", "0"])
+    for _ in range(11):
+        ws.append([])
+    ws.append(["=CONCATENATE(\"m\",\"17\")", "t1", "王五", bad_birth or "1990.05.06", dt.datetime(2022, 2, 3), "否", "是"])
+    teams = wb.create_sheet("队伍")
+    teams.append(["编号", "所属协会", "名称"])
+    teams.append(["t1", "a1", "第一总队"])
+    assoc = wb.create_sheet("associations")
+    assoc.append(["id", "name", "level"])
+    assoc.append(["a1", "某县协会", "county"])
+    wb.save(path)
+    _cached(path, {"E7": ("n", "44348"), "A19": ("str", "m17")})  # 44348 = 2021-06-01
+    return path
+
+
+def test_excel_roster_with_merged_headers_formulas_serials_and_blank_rows(tmp_path):
+    members = load_dataset(roster(tmp_path / "members.xlsx")).members
+    assert [(m.id, m.name, m.birth_date, m.join_date, m.file.personal_info, m.file.contact) for m in members] == [
+        ("1001", "张三", dt.date(1985, 3, 2), dt.date(2020, 1, 5), True, False),
+        ("m2", "李四", dt.date(1980, 1, 1), dt.date(2021, 6, 1), True, False),
+        ("m17", "王五", dt.date(1990, 5, 6), dt.date(2022, 2, 3), False, True)]
+
+
+def test_excel_bad_cell_names_file_sheet_row_and_cell(tmp_path):
+    path = roster(tmp_path / "members.xlsx", bad_birth="1985-13-02")
+    with pytest.raises(InputError) as exc:
+        load_dataset(path)
+    assert problems(exc) == [f"{path}, sheet 队员, row 19 (D19 出生日期): '1985-13-02' is not a date"]
+    assert main(["check", str(path)]) == 2
+
+
+def test_excel_unknown_sheet_and_missing_sheet(tmp_path):
+    path = roster(tmp_path / "members.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("统计")
+    wb.save(path)
+    with pytest.raises(InputError) as exc:
+        load_dataset(path)
+    assert problems(exc)[0].startswith(f"{path}, sheet 统计: sheet '统计' is not a collection")
+    mapping = write(tmp_path / "m", {"m.yaml": "ignore: [统计]\ncollections:\n  trainings: {sheet: 培训记录}\n"})
+    with pytest.raises(InputError) as exc:
+        load_dataset(path, mapping=mapping / "m.yaml")
+    assert problems(exc) == [f"{path}, sheet 培训记录: the mapping's sheet '培训记录' for trainings is not in the "
+                             "workbook; sheets: 队员, 队伍, associations, 统计"]
+
+
+def test_excel_example_from_the_template_gives_the_json_example_report(example, packs):
+    shipped = REPO / "examples" / "hongfeng-xlsx" / "hongfeng.xlsx"
+    assert report_bytes(load_dataset(shipped), packs) == report_bytes(example, packs)
+
+
+def test_template_needs_no_mapping_and_guides_the_filler(tmp_path, example, packs):
+    out = tmp_path / "t.xlsx"
+    assert main(["template", "xlsx", str(out), "--pack", "hongfeng"]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "填写说明" and {"队员", "队伍", "培训", "活动"} <= set(wb.sheetnames)
+    ws = wb["队员"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:6] == ["编号", "所属队伍", "所属分队", "姓名", "出生日期", "入队日期"]
+    assert ws["E1"].comment.text.startswith("birth_date\n日期")
+    rules = {str(v.sqref): v for v in ws.data_validations.dataValidation}
+    status = headers.index("状态")
+    letter = openpyxl.utils.get_column_letter(status + 1)
+    assert rules[f"{letter}2:{letter}1001"].formula1 == '"active,demoted,exited"'
+    assert rules["E2:E1001"].type == "date" and ws["E2"].number_format == "yyyy-mm-dd"
+    assert load_dataset(out).members == []  # the empty template reads as empty collections
+    filled = tmp_path / "filled.xlsx"
+    assert main(["template", "xlsx", str(filled), "--fill", str(EXAMPLE)]) == 0
+    assert report_bytes(load_dataset(filled), packs) == report_bytes(example, packs)
+
+
+# --------------------------------------------------------------------------- Parquet
+
+def test_parquet_folder(tmp_path, example, packs):
+    pytest.importorskip("pyarrow")
+    from hongfeng_rules.sources.parquet import write_parquet
+    for collection in present(example):
+        write_parquet(example, collection, str(tmp_path / f"{collection}.parquet"))
+    assert report_bytes(load_dataset(tmp_path), packs) == report_bytes(example, packs)
+    (tmp_path / "members.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(InputError) as exc:
+        load_dataset(tmp_path)
+    assert problems(exc)[0].startswith(f"{tmp_path / 'members.parquet'}: not a readable Parquet file")
+
+
+def test_missing_extra_is_one_line_naming_it(tmp_path, monkeypatch, capsys):
+    import sys
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # as if not installed: importing it fails
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(b"x")
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err == (f"error: {path}: reading this needs the optional extra 'excel': "
+                                       "pip install \"hongfeng-rules[excel]\"\n")
+
+
+# --------------------------------------------------------------------------- SQL (SQLite here; PostgreSQL in test_sources_postgres.py)
+
+def fill_database(url: str, dataset, collections=None) -> None:
+    """The dataset's collections as tables with text columns, as an export into a database would be."""
+    sa = pytest.importorskip("sqlalchemy")
+    from hongfeng_rules.sources.fields import fields_of
+    from hongfeng_rules.sources.tabulate import rows
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=sa.pool.NullPool)
+    metadata = sa.MetaData()
+    with engine.begin() as conn:
+        for collection in collections or present(dataset):
+            names = list(fields_of(collection))
+            table = sa.Table(collection, metadata, *(sa.Column(n, sa.Text) for n in names))
+            table.create(conn)
+            batch = [dict(zip(names, (None if v is None else str(v) for v in r))) for r in rows(dataset, collection)]
+            if batch:
+                conn.execute(table.insert(), batch)
+
+
+def test_sqlite_database_gives_the_json_example_report(tmp_path, example, packs):
+    url = f"sqlite:///{tmp_path / 'platform.db'}"
+    fill_database(url, example)
+    assert report_bytes(load_dataset(url), packs) == report_bytes(example, packs)
+
+
+def test_sql_query_mapping_and_errors_name_query_row_key_and_column(tmp_path):
+    sqlite3 = pytest.importorskip("sqlite3")
+    path = tmp_path / "p.db"
+    con = sqlite3.connect(path)
+    con.executescript("""
+        CREATE TABLE assoc (id TEXT, name TEXT, level TEXT); INSERT INTO assoc VALUES ('a1', '某县协会', 'county');
+        CREATE TABLE teams (id TEXT, association_id TEXT, name TEXT); INSERT INTO teams VALUES ('t1', 'a1', '一队');
+        CREATE TABLE people (pno TEXT, team TEXT, xm TEXT, csrq TEXT, rdrq TEXT);
+        INSERT INTO people VALUES ('m1', 't1', '张三', '1985-13-02', '2020-01-05'), ('m2', 't1', '李四', '1980-01-01', 'x');
+    """)
+    con.commit()
+    con.close()
+    mapping = write(tmp_path, {"m.yaml": """
+collections:
+  associations: {table: assoc}
+  members:
+    query: "SELECT pno, team, xm, csrq, rdrq FROM people ORDER BY pno"
+    key: pno
+    columns: {pno: id, team: team_id, xm: name, csrq: birth_date, rdrq: join_date}
+"""}) / "m.yaml"
+    url = f"sqlite:///{path}"
+    with pytest.raises(InputError) as exc:
+        load_dataset(url, mapping=mapping)
+    assert problems(exc) == [f"{url}, query members, row pno=m1 (column csrq): '1985-13-02' is not a date",
+                             f"{url}, query members, row pno=m2 (column rdrq): 'x' is not a date"]
+    bad = write(tmp_path / "b", {"m.yaml": "collections:\n  members: {table: staff}\n"}) / "m.yaml"
+    with pytest.raises(InputError) as exc:
+        load_dataset(url, mapping=bad)
+    assert problems(exc) == [f"{url}, table staff: the mapping's table 'staff' for members is not in the database; "
+                             "tables: assoc, people, teams"]
+
+
+def test_database_errors_never_echo_the_password(capsys):
+    pytest.importorskip("sqlalchemy")
+    assert main(["check", "postgresql://audit:s3cr3t-pw@127.0.0.1:1/platform"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: postgresql://audit@127.0.0.1:1/platform: cannot connect: ") and "s3cr3t" not in err
