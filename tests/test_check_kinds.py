@@ -216,3 +216,15 @@ def test_related_is_checked_at_lint(tmp_path, related, message):
     check = {"kind": "every", "of": "disputes", "require": {"related": related}}
     with pytest.raises(InputError, match=message):
         run(tmp_path, check, team_data())
+
+
+def test_via_through_another_collection_and_its_errors():
+    from hongfeng_rules.checks.selection import Selection
+    from hongfeng_rules.checks.where import ConditionError
+
+    select = Selection(of="activities", via="team_id->teams.association_id").compile_selection("associations")
+    assert callable(select)
+    assert Selection(of="activities", via="team_id->teams.association_id").needs() == {"activities", "teams"}
+    for bad in ("team_id->nothing.association_id", "team_id->teams.nothing", "nothing->teams.association_id"):
+        with pytest.raises(ConditionError, match="via"):
+            Selection(of="activities", via=bad).compile_selection("associations")

@@ -185,7 +185,21 @@ def test_duty_counts_its_kinds_in_the_period(rule_id, kind, n, in_period):
                    "end": f"{year}-06-0{i + 1}T10:00:00"} for i in range(n)]
     got = run(rule_id, associations=ASSOCIATION, teams=TEAM, activities=activities)
     counted = n if in_period and kind in duty_kinds(rule_id) else 0
-    assert got == {"t": "pass" if counted >= need else "fail"}
+    assert got == {"a": "pass" if counted >= need else "fail"}
+
+
+@pytest.mark.parametrize("rule_id", DUTIES)
+def test_duties_are_judged_for_the_county_not_each_team(rule_id):
+    """The seven 联 duties describe the county's method with specialised teams: one team of the county doing a duty
+    is enough, the other teams are not judged on it, and another county's team does not count."""
+    assert RULES[rule_id].rule.subject == "association" and RULES[rule_id].rule.where == {"level": "county"}
+    collection = RULES[rule_id].rule.check.of
+    kind = "regular" if collection == "trainings" else sorted(duty_kinds(rule_id))[0]
+    record = {"id": "x", "team_id": "t1", "kind": kind, "start": "2025-06-01T09:00:00", "end": "2025-06-01T10:00:00"}
+    data = dict(associations=ASSOCIATION + [{"id": "b", "name": "B", "level": "county"}],
+                teams=[{"id": "t1", "association_id": "a", "name": "T1"}, {"id": "t2", "association_id": "a", "name": "T2"},
+                       {"id": "t3", "association_id": "b", "name": "T3"}])
+    assert run(rule_id, **data, **{collection: [record]}) == {"a": "pass", "b": "fail"}
 
 
 # --------------------------------------------------------------------------- the CLI on the examples
@@ -207,7 +221,7 @@ def test_cli_json_findings(tmp_path):
         ("gc-P5.4-review-before-serving", "gc-m3"), ("gc-P2.3-clothing", "gc-m4"),
         ("gc-P2.3-equipment", "gc-m4"), ("gc-P5.4-political-review", "gc-m4"),
         ("gc-P3.2-unit-linked", "gc-u3"), ("gc-P5.6-ring3-arrival", "gc-i3"),
-        *{(rid, "gc-t2") for rid in DUTIES if rid not in ("gc-P5.8.2-joint-patrol", "gc-P5.8.7-joint-publicity")},
+        *{(rid, "gc-a2") for rid in DUTIES if rid not in ("gc-P5.8.2-joint-patrol", "gc-P5.8.7-joint-publicity")},
     }
     conformant = [f for f in report["findings"] if f["subject"]["id"] not in NON_CONFORMANT]
     assert conformant and {f["status"] for f in conformant} == {"pass"}

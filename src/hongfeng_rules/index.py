@@ -49,12 +49,19 @@ class Index:
         groups = self._groups.get(key)
         if groups is None:
             groups = defaultdict(list)
-            linked_values = link_reader(via)
+            linked_values = self._hop_reader(via) if "->" in via else link_reader(via)
             for record in self.records(collection) or []:
                 for value in _unique(linked_values(record)):
                     groups[value].append(record)
             self._groups[key] = groups
         return groups
+
+    def _hop_reader(self, via: str) -> Callable[[Any], list[Any]]:
+        """`team_id->teams.association_id`: the values at a path of the records the local link names."""
+        local, remote = via.split("->", 1)
+        hop, path = remote.split(".", 1)
+        read_local, read_remote, targets = link_reader(local), link_reader(path), self.by_id(hop)
+        return lambda record: [v for x in read_local(record) if x in targets for v in read_remote(targets[x])]
 
     def related(self, collection: str, via: str, owner_id: Any) -> list[Any]:
         """The records of `collection` whose `via` path holds `owner_id`."""

@@ -16,7 +16,10 @@ from .where import ConditionError, compile_condition
 
 class Selection(StrictModel):
     """`of` a collection, linked to the subject `via` a field (default `<subject>_id`),
-    filtered by `where`, and by the evaluation period when `in_period` is true."""
+    filtered by `where`, and by the evaluation period when `in_period` is true.
+
+    `via` may go through another collection: `team_id->teams.association_id` links an activity to the
+    association of its team (the county's teams together)."""
 
     of: str
     via: str | None = None
@@ -29,7 +32,13 @@ class Selection(StrictModel):
         target = COLLECTIONS[self.of]
         kind = COLLECTIONS[subject_collection].kind
         via = self.via or f"{kind}_id"
-        if via.split(".")[0] not in target.model.model_fields:
+        local, _, remote = via.partition("->")
+        if remote:
+            hop, _, field = remote.partition(".")
+            if hop not in COLLECTIONS or field.split(".")[0] not in COLLECTIONS[hop].model.model_fields:
+                raise ConditionError("check.via", f"{remote!r} after '->' must be a collection and its field"
+                                     " (teams.association_id)")
+        if local.split(".")[0] not in target.model.model_fields:
             raise ConditionError("check.via", f"{self.of} has no field {via.split('.')[0]!r} linking to a {kind};"
                                  " name the link with 'via'")
         if self.in_period and target.time_field is None:
@@ -53,7 +62,8 @@ class Selection(StrictModel):
         return select
 
     def needs(self) -> set[str]:
-        return {self.of}
+        _, _, remote = (self.via or "").partition("->")
+        return {self.of} | ({remote.partition(".")[0]} if remote else set())
 
 
 class Bound(StrictModel):
