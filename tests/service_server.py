@@ -1,6 +1,7 @@
 """Start the real `hongfeng-rules serve` process on a free loopback port, for the service tests."""
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -23,14 +24,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(folder: Path, **config) -> tuple[subprocess.Popen, str]:
+def start(folder: Path, env: dict | None = None, port: int | None = None, **config) -> tuple[subprocess.Popen, str]:
     """The server with this config (written to folder/service.yaml), once /readyz answers."""
-    port = free_port()
+    port = port or free_port()
     path = folder / "service.yaml"
     path.write_text(yaml.safe_dump({"port": port, "workers": 1, "access_log": "access.log", **config}),
                     encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "hongfeng_rules.cli", "serve", "--config", str(path)],
-                            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -61,8 +63,8 @@ def stop(proc: subprocess.Popen) -> int:
 
 
 @contextmanager
-def running(folder: Path, **config):
-    proc, base = start(folder, **config)
+def running(folder: Path, env: dict | None = None, **config):
+    proc, base = start(folder, env, **config)
     try:
         with httpx.Client(base_url=base, timeout=60) as client:
             yield client

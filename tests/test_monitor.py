@@ -388,3 +388,11 @@ def test_large_replay_agrees_with_batch_audit():
     failing = monitor_failures(events, as_of, every=50)
     assert len(failing) > 10_000
     assert failing == audit_failures(events, as_of)
+
+
+def test_a_fresh_monitor_has_no_open_items_and_a_snapshot():
+    """Before any message durable-rules has no session to read facts from (error 309): empty, not an error."""
+    monitor = Monitor(PACK)
+    assert monitor.open_items() == []
+    restored = Monitor.restore(PACK, monitor.snapshot())
+    assert restored.open_items() == [] and restored.now is None

@@ -44,6 +44,7 @@ class GuardedRuleset:
         self._live: dict[int, str] = {}  # hash -> id of every fact in the engine
         self._event_ids = itertools.count(1)
         self.collisions_avoided = 0
+        self._session = False  # durable-rules makes the session with the first message; before it, no facts
         definition = {}
         for name, rule in rules.items():
             definition[name] = dict(rule, run=self._wrap(actions[name]))
@@ -100,12 +101,13 @@ class GuardedRuleset:
         self._live.pop(fnv1a32(fact["id"]), None)
 
     def facts(self) -> list[dict]:
-        return list(self._rs.get_facts(SID))
+        return list(self._rs.get_facts(SID)) if self._session else []
 
     def pending_events(self) -> list[dict]:
         return self._rs.get_pending_events(SID)
 
     def _run(self, call, message: dict) -> None:
+        self._session = True
         try:
             handle = call(message)
         except MessageObservedException as exc:

@@ -12,9 +12,12 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import PlainTextResponse
 from starlette.exceptions import HTTPException
 
+from pydantic import TypeAdapter
+
 from .. import __version__
 from ..errors import InputError, Problem
 from ..models import Dataset
+from ..monitor.events import AnyEvent
 from ..report.model import ComplianceReport
 from ..rulebook.locate import load_packs
 from . import audit_routes, catalog_routes, monitor_routes
@@ -177,10 +180,11 @@ def _openapi(app: FastAPI) -> dict:
     doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    for model in (Dataset, ComplianceReport):
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, adapter in (("Dataset", TypeAdapter(Dataset)), ("ComplianceReport", TypeAdapter(ComplianceReport)),
+                          ("MonitorEvent", TypeAdapter(AnyEvent))):
+        schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
-        schemas[model.__name__] = schema
+        schemas[name] = schema
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     doc["security"] = [{}, {"bearer": []}]
     app.openapi_schema = doc
