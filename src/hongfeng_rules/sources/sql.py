@@ -2,7 +2,7 @@
 
 Any SQLAlchemy URL; `postgresql://` goes through psycopg 3. Without a mapping, the tables named like
 collections (or like the template's sheets) are read; a mapping names a `table` or a `query` per
-collection and the `key` column that names a row in errors. Give the URL without a password: libpq
+collection and the `key` column that names a row in errors (a table is read in its key's order). Give the URL without a password: libpq
 takes it from PGPASSWORD or a .pgpass-style file (PGPASSFILE). Errors show the URL without its
 password and never echo a password.
 """
@@ -34,6 +34,7 @@ def database_sources(url: str, mapping: Mapping, limits: Limits) -> dict:
         with engine.connect() as conn:
             inspector = sa.inspect(conn)
             names = list(inspector.get_table_names()) + list(inspector.get_view_names())
+            columns = {n: {c["name"] for c in inspector.get_columns(n)} for n in names}
     except ImportError as exc:
         raise fail(label, f"no driver for {driver} ({exc.name or exc}); for PostgreSQL: pip install "
                           "\"hongfeng-rules[sql]\"") from None
@@ -43,6 +44,13 @@ def database_sources(url: str, mapping: Mapping, limits: Limits) -> dict:
     plan: dict[str, tuple[str, str]] = {}  # collection → (part, SQL)
     problems = []
     quote = engine.dialect.identifier_preparer.quote
+
+    def select(table: str, collection: str) -> str:
+        """A table in its key's order: a table has no order of its own, and reports list evidence in order."""
+        source = mapping.collections.get(collection)
+        key = source.key if source else "id"
+        order = f" ORDER BY {quote(key)}" if key in columns.get(table, ()) else ""
+        return f"SELECT * FROM {quote(table)}{order}"
     for collection, source in mapping.collections.items():
         if source.query is not None:
             plan[collection] = (f"query {collection}", source.query)
@@ -50,11 +58,11 @@ def database_sources(url: str, mapping: Mapping, limits: Limits) -> dict:
             if source.table not in names:
                 problems.append(Problem(label, f"the mapping's table {source.table!r} for {collection} is not in the "
                                                f"database; tables: {', '.join(sorted(names))}", part=f"table {source.table}"))
-            plan[collection] = (f"table {source.table}", f"SELECT * FROM {quote(source.table)}")
+            plan[collection] = (f"table {source.table}", select(source.table, collection))
     for name in sorted(names):
         collection = collection_of(name, mapping)
         if collection is not None and collection not in plan and name not in mapping.ignore:
-            plan[collection] = (f"table {name}", f"SELECT * FROM {quote(name)}")
+            plan[collection] = (f"table {name}", select(name, collection))
     if problems:
         raise InputError(problems)
     if not plan:
