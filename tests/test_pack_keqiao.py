@@ -148,8 +148,8 @@ def test_missing_evidence_is_not_assessable():
         {"p": "not_assessable"}
 
 
-ARGS = ["check", str(REPO / "examples" / "keqiao-zhucun"), "--pack", "keqiao-zhucun", "--period", "2025-Q1",
-        "--as-of", "2025-04-01"]
+ARGS = ["check", str(REPO / "examples" / "keqiao-zhucun"), "--pack", "keqiao-zhucun", "--period", "2025",
+        "--as-of", "2025-12-31"]  # the example covers the whole of 2025, the period a user runs
 
 
 def test_cli_end_to_end(tmp_path):
@@ -168,13 +168,17 @@ def test_cli_end_to_end(tmp_path):
         ("kz-P2.2-auxiliary-community", "kz-c1"),
     }
     assert {f["status"] for f in report["findings"] if f["subject"]["id"] in {"pt-v1", "pt-e1", "kz-v1"}} == {"pass"}
+    weekly = next(f for f in report["findings"] if f["rule_id"] == "kz-P1.5-weekly-patrol" and f["subject"]["id"] == "pt-v1")
+    assert weekly["measured"] == "51 of 51 weeks met"  # every whole week of 2025, W52 ending on 28 December
+    messages = {f["subject"]["id"]: f["message"]["zh"] for f in report["findings"] if f["status"] == "fail"}
+    assert messages["kz-v2"].startswith("宾舍村") and messages["kz-c1"].startswith("叶家堰居")  # names, not ids
 
 
 def test_cli_a_second_pack_that_matches_nothing_is_an_error_not_a_pass(tmp_path, capsys):
     """yunge judges online groups, which this dataset has none of: naming it is a mistake (issue 16)."""
     out = tmp_path / "report.json"
     args = ["check", str(REPO / "examples" / "keqiao-zhucun"), "--pack", "keqiao-zhucun", "--pack", "yunge",
-            "--period", "2025-Q1", "--as-of", "2025-04-01", "--format", "json", "--out", str(out)]
+            "--period", "2025", "--as-of", "2025-12-31", "--format", "json", "--out", str(out)]
     assert main(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pack yunge" in err[0] and "keqiao-zhucun" not in err[0].split("--pack")[1]

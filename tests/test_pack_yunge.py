@@ -197,6 +197,8 @@ def test_cli_end_to_end(tmp_path):
         ("yg-7.2.1-nickname-format", "g2-cp"),
         ("yg-7.2.1-nickname-format", "g2-sp"),
     }
+    named = {f["subject"]["id"]: f["message"]["zh"] for f in report["findings"] if f["status"] == "fail"}
+    assert named["g2-cp"].startswith("李明 ") and named["g2-sp"].startswith("王强 ")  # the member's name, not the id
     unknown = {(f["rule_id"], f["subject"]["id"]) for f in report["findings"] if f["status"] == "not_assessable"}
     assert unknown == {("yg-7.1.2-equipment", "g2-bp")}
     passing_groups = {f["subject"]["id"] for f in report["findings"]

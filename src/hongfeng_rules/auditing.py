@@ -134,7 +134,7 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
         values = {
             "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
             "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
-            "count": len(outcome.evidence), "subject": subject.id, "note": outcome.note or "",
+            "count": len(outcome.evidence), "subject": subject.id, "name": subject.name or subject.id, "note": outcome.note or "",
             "due": outcome.due.isoformat() if outcome.due else "",
         }
         message = trusted(Text, zh=fill_message(spec.message.zh, values), en=fill_message(spec.message.en, values))

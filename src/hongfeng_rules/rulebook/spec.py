@@ -14,7 +14,7 @@ from ..models.base import StrictModel
 
 MODAL_STRENGTH = {"应": "shall", "宜": "should", "可": "may"}
 Strength = Literal["shall", "should", "may"]
-PLACEHOLDERS = {"measured", "expected", "evidence", "count", "subject", "note", "due"}
+PLACEHOLDERS = {"measured", "expected", "evidence", "count", "subject", "name", "note", "due"}  # name: recorded, else id
 
 
 @functools.lru_cache(maxsize=4096)
