@@ -55,19 +55,19 @@ def test_a_parent_cycle_does_not_lose_nodes():
 def test_tree_lines_exact():
     """t2 is conformant (only not assessable), t1 is not: a county with both has 1/2 conformant teams."""
     assert tree.lines(report(PROVINCE, TEAMS), "en") == [
-        "P [p]: conformance 80.0 % · 2/3 teams conformant · ✗3 ?1 …0 ~0 ✓16 –0 · failed shall 3 should 0 may 0",
-        "  C2 [c2]: conformance 66.7 % · 1/2 teams conformant · ✗3 ?1 …0 ~0 ✓8 –0 · failed shall 3 should 0 may 0",
-        "    K1 [k1]: conformance 50.0 % · 1/2 teams conformant · ✗3 ?1 …0 ~0 ✓4 –0 · failed shall 3 should 0 may 0",
-        "  C1 [c1]: conformance 100.0 % · 1/1 teams conformant · ✗0 ?0 …5 ~0 ✓8 –0 · failed shall 0 should 0 may 0",
+        "P [p]: conformance 80.0 % · 2/3 teams conformant · ✗3 ?1 …0 ~0 ✓16 ○0 –0 · failed shall 3 should 0 may 0",
+        "  C2 [c2]: conformance 66.7 % · 1/2 teams conformant · ✗3 ?1 …0 ~0 ✓8 ○0 –0 · failed shall 3 should 0 may 0",
+        "    K1 [k1]: conformance 50.0 % · 1/2 teams conformant · ✗3 ?1 …0 ~0 ✓4 ○0 –0 · failed shall 3 should 0 may 0",
+        "  C1 [c1]: conformance 100.0 % · 1/1 teams conformant · ✗0 ?0 …5 ~0 ✓8 ○0 –0 · failed shall 0 should 0 may 0",
     ]
 
 
 @pytest.mark.parametrize("fmt, lang, expected", [
-    ("text", "en", "== Associations\n  County [a1]: conformance 50.0 % · 1/2 teams conformant · ✗2 ?2 …0 ~0 ✓4 –0 · "
+    ("text", "en", "== Associations\n  County [a1]: conformance 50.0 % · 1/2 teams conformant · ✗2 ?2 …0 ~0 ✓4 ○0 –0 · "
                    "failed shall 1 should 1 may 0\n\n== Team t1"),
-    ("text", "zh", "== 协会\n  County [a1]: 符合率 50.0 % · 1/2 队伍符合 · ✗2 ?2 …0 ~0 ✓4 –0 · 不符合 应 1 宜 1 可 0\n\n== 队伍 t1"),
+    ("text", "zh", "== 协会\n  County [a1]: 符合率 50.0 % · 1/2 队伍符合 · ✗2 ?2 …0 ~0 ✓4 ○0 –0 · 不符合 应 1 宜 1 可 0\n\n== 队伍 t1"),
     ("markdown", "en", "### Associations\n\n- County \\[a1\\]: conformance 50.0 % · 1/2 teams conformant · "
-                       "✗2 ?2 …0 \\~0 ✓4 –0 · failed shall 1 should 1 may 0\n\n| Team |"),
+                       "✗2 ?2 …0 \\~0 ✓4 ○0 –0 · failed shall 1 should 1 may 0\n\n| Team |"),
 ])
 def test_reports_carry_the_tree(tmp_path, fmt, lang, expected):
     pack, data = rf.make(tmp_path)

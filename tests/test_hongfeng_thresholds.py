@@ -152,7 +152,7 @@ def test_three_tier_needs_groups_under_a_sub_team(d):
     n = threshold("hf-5.1.3-three-tier")
     units = [{"id": "s0", "team_id": "t1", "level": "sub_team", "name": "S"}]
     units += [{"id": f"g{i}", "team_id": "t1", "level": "group", "name": "G", "parent_id": "s0"} for i in range(n + d)]
-    assert status("hf-5.1.3-three-tier", {"units": units}) == ("pass" if n + d >= n else "fail")
+    assert status("hf-5.1.3-three-tier", {"units": units}) == ("pass" if n + d >= n else "not_used")  # 可: never fail
 
 
 # ---------------------------------------------------------------- (a) average age, share, items

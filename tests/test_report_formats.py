@@ -83,15 +83,16 @@ def test_sarif_schema_check_can_fail(run):
         sarif_validator().validate(log)
 
 
-def test_sarif_may_is_note_and_output_is_stable(run, tmp_path):
+def test_sarif_unused_may_is_informational_and_output_is_stable(run, tmp_path):
     (tmp_path / "tpack" / "skills.yaml").write_text(
         rf.PACK["skills.yaml"].replace("strength: should", "strength: may").replace("modal: 宜", "modal: 可"),
         encoding="utf-8")
     _, first, _ = run("sarif")
     _, second, _ = run("sarif")
     assert first == second
-    levels = {r["ruleId"]: r["level"] for r in json.loads(first)["runs"][0]["results"]}
-    assert levels["tp-5.2.7-member-skills"] == "note"
+    results = {r["ruleId"]: r for r in json.loads(first)["runs"][0]["results"]}
+    may = results["tp-5.2.7-member-skills"]  # 可: an unused permission is information, never a failure
+    assert (may["kind"], may["level"], may["properties"]["status"]) == ("informational", "none", "not_used")
 
 
 # --------------------------------------------------------------------------- JUnit
@@ -159,3 +160,44 @@ def test_each_format_from_the_example(run, fmt):
         sarif_validator().validate(json.loads(text))
     if fmt == "junit":
         assert JUnitXml.fromstring(text).tests == len(report.findings)
+
+
+# --------------------------------------------------------------------------- may (可): not_used
+
+@pytest.mark.parametrize("fmt, shown", [
+    ("text", "○ 5.2.7 may tp-5.2.7-member-skills [member t1-m0]"),
+    ("markdown", "### May permissions not used (information) (1)"),
+    ("html", '<div class="finding s-not_used" data-rule="tp-5.2.7-member-skills" data-subject="t1-m0">'),
+    ("junit", "not_used"),
+])
+def test_an_unused_may_permission_is_information_in_every_renderer(run, tmp_path, fmt, shown):
+    """The may rule finds t1's member m0 without skills: `not_used`, shown as information, never a failure."""
+    (tmp_path / "tpack" / "skills.yaml").write_text(
+        rf.PACK["skills.yaml"].replace("strength: should", "strength: may").replace("modal: 宜", "modal: 可"),
+        encoding="utf-8")
+    _, text, report = run(fmt)
+    may = [f for f in report.findings if f.rule_id == "tp-5.2.7-member-skills" and f.subject.id == "t1-m0"]
+    assert [f.status for f in may] == ["not_used"]
+    assert shown in text
+    for summary in [report.overall, *report.teams, *report.associations]:
+        assert summary.counts.failures_by_strength["may"] == 0
+    assert report.overall.counts.by_status["not_used"] == 1
+    if fmt == "junit":
+        case = next(c for s in JUnitXml.fromstring(text) for c in s if c.classname.endswith("member-skills")
+                    and c.name == "member t1-m0")
+        assert [type(r) for r in case.result] == [Skipped]
+
+
+def test_no_gate_fails_on_an_unused_may_permission(run, tmp_path):
+    """The skills rule finds a member without skills; every other rule passes. As `should` it fails the
+    should gate; as `may` it says not_used, and no gate fails."""
+    pack = tmp_path / "tpack"
+    (pack / "training.yaml").unlink()
+    (pack / "core.yaml").write_text(rf.PACK["core.yaml"].replace("value: 3,", "value: 1,"), encoding="utf-8")
+    assert [run("json", "--fail-on", gate)[0] for gate in ("shall", "should")] == [0, 1]
+    (pack / "skills.yaml").write_text(
+        rf.PACK["skills.yaml"].replace("strength: should", "strength: may").replace("modal: 宜", "modal: 可"),
+        encoding="utf-8")
+    runs = [run("json", "--fail-on", gate) for gate in ("shall", "should")]
+    assert [code for code, _, _ in runs] == [0, 0]
+    assert "not_used" in {f.status for f in runs[1][2].findings}

@@ -120,6 +120,7 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
     """One finding. Every part is built here from validated data, so the models are constructed without
     re-validation; the parts that are the same for every finding of a rule are built once per rule."""
     spec, fixed = rule.rule, _fixed_parts(rule)
+    status = "not_used" if outcome.status == "fail" and spec.strength == "may" else outcome.status  # 可: never a failure
     left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
     if left is not None:
         due = outcome.due.isoformat()
@@ -140,7 +141,7 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
         message = trusted(Text, zh=fill_message(spec.message.zh, values), en=fill_message(spec.message.en, values))
     return trusted(
         Finding,
-        **fixed["fields"], status=outcome.status, subject=subject, measured=_plain(outcome.measured),
+        **fixed["fields"], status=status, subject=subject, measured=_plain(outcome.measured),
         expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
         time_left_hours=round(left, 2) if left is not None else None, message=message, waiver=None,
     )

@@ -7,7 +7,7 @@ from typing import Iterable
 from .report.model import STATUS_ORDER, Counts, Finding, SubjectSummary, Text
 
 Tally = Counter  # (status, strength) -> findings
-ASSESSED = ("pass", "fail", "pending", "waived")  # a rule that looked at evidence (not_assessable/not_applicable did not)
+ASSESSED = ("pass", "fail", "pending", "waived", "not_used")  # a rule that looked at evidence (not_assessable/not_applicable did not)
 NO_VERDICT = Text(zh="没有可评估的“应”条款：无法判断是否符合", en="no shall rule could be assessed: no verdict")
 
 

@@ -42,7 +42,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.num{text-align:right}
 .s-fail{background:#f4b6b6}.s-not_assessable{background:#f7dc8f}.s-pending{background:#cfe0f7}
-.s-waived{background:#ddd0f2}.s-pass{background:#c4e8c4}.s-not_applicable{background:#eee;color:#666}
+.s-waived{background:#ddd0f2}.s-pass{background:#c4e8c4}.s-not_applicable{background:#eee;color:#666}.s-not_used{background:#e4eef7}
 .wide{overflow-x:auto}.matrix td{text-align:center;min-width:1.8rem}.matrix th{white-space:nowrap}.verdict-no{color:#a00;font-weight:bold}.verdict-yes{color:#060;font-weight:bold}
 .finding{border-left:.4rem solid #bbb;padding:.25rem .75rem;margin:.75rem 0}
 .finding.s-fail{border-color:#c33;background:#fdf0f0}.finding.s-not_assessable{border-color:#c90;background:#fdf8ea}
@@ -130,11 +130,11 @@ def _findings(rows, lang: str) -> list[str]:
     for anchor, _, label, findings in rows:
         out.append(f'<h3 id="{anchor}">{e(w["team"] if anchor != "other" else "")} {e(label)}</h3>')
         shown = [f for f in findings if f.status in ("fail", "not_assessable")]
-        later = [f for f in findings if f.status in ("pending", "waived")]
+        later = [f for f in findings if f.status in ("pending", "waived", "not_used")]  # not_used: information
         passed = len(findings) - len(shown) - len(later)
         out += [_finding(f, lang) for f in shown]
         if later:
-            summary = ", ".join(f"{sum(f.status == s for f in later)} {STATUS[lang][s]}" for s in ("pending", "waived")
+            summary = ", ".join(f"{sum(f.status == s for f in later)} {STATUS[lang][s]}" for s in ("pending", "waived", "not_used")
                                 if any(f.status == s for f in later))
             out += [f"<details><summary>{e(summary)}</summary>"] + [_finding(f, lang) for f in later] + ["</details>"]
         if not shown and not later:

@@ -2,7 +2,7 @@
 
 `classname` is `<pack>.<rule id>`, `name` is `<subject kind> <subject id>`. A failing finding
 is a `<failure>` (message, and the evidence ids in the body); `not_applicable`,
-`not_assessable`, `pending` and `waived` are `<skipped>` with the reason. Findings that belong
+`not_assessable`, `pending`, `waived` and `not_used` (an unused may permission) are `<skipped>` with the reason. Findings that belong
 to no team (association rules, collections missing from the dataset) form one more suite.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from .model import ComplianceReport, Finding
 
-SKIPPED = ("not_applicable", "not_assessable", "pending", "waived")
+SKIPPED = ("not_applicable", "not_assessable", "pending", "waived", "not_used")
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

@@ -15,11 +15,13 @@ WORDS = {
            "noverdict": "➖ no verdict",
            "incomplete": "⚠️ some *shall* rules could not be assessed", "team": "Team", "verdict": "Verdict",
            "failures": "Failures", "unknown": "Not assessable", "waived": "Waived", "expired": "Expired waivers",
+           "not_used": "May permissions not used (information)",
            "more": "… and {n} more (see the full report)", "evidence": "evidence", "none": "none",
            "period": "period", "as_of": "as of", "until": "until"},
     "zh": {"title": "合规报告", "conformant": "✅ 符合", "nonconformant": "❌ 不符合", "noverdict": "➖ 无结论",
            "incomplete": "⚠️ 部分“应”条款无法评估", "team": "队伍", "verdict": "结论",
            "failures": "不符合项", "unknown": "无法评估", "waived": "已豁免", "expired": "已过期的豁免",
+           "not_used": "未采用的“可”条款（仅供参考）",
            "more": "…… 另有 {n} 项（见完整报告）", "evidence": "证据", "none": "无",
            "period": "期间", "as_of": "评估时点", "until": "至"},
 }
@@ -42,7 +44,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         out.append(f"| {md(t.id)} {md(t.name or '')} | {verdict} | "
                    + " | ".join(str(t.counts.by_status.get(s, 0)) for s in STATUS_ORDER) + " |")
     out.append("")
-    for status, title in [("fail", "failures"), ("not_assessable", "unknown"), ("waived", "waived")]:
+    for status, title in [("fail", "failures"), ("not_assessable", "unknown"), ("waived", "waived"), ("not_used", "not_used")]:
         found = [f for f in report.findings if f.status == status]
         if not found:
             continue

@@ -5,12 +5,15 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic_core
+from pydantic import Field
 
 from ..derived_results import Derived
 from ..models.base import OutputModel
 
-Status = Literal["pass", "fail", "pending", "not_assessable", "not_applicable", "waived"]
-STATUS_ORDER = ["fail", "not_assessable", "pending", "waived", "pass", "not_applicable"]
+# not_used: a `may` (可) rule whose permission the data shows unused — information, never a failure: no summary
+# counts it as one, no gate fails on it, every renderer shows it as information.
+Status = Literal["pass", "fail", "pending", "not_assessable", "not_applicable", "waived", "not_used"]
+STATUS_ORDER = ["fail", "not_assessable", "pending", "waived", "pass", "not_used", "not_applicable"]
 
 
 ReportModel = OutputModel  # the base of every part of the report
@@ -37,7 +40,9 @@ class Finding(ReportModel):
     clause: str
     strength: Literal["shall", "should", "may"]
     modal: Literal["应", "宜", "可", "none"]  # the source's own word; "none": a sentence without one, read as `strength`
-    status: Status
+    status: Status = Field(description="pass, fail, pending (a time limit still runs), not_assessable (evidence missing), "
+                           "not_applicable, waived, or not_used: a may (可) rule whose permission is unused, "
+                           "which is information and never a failure")
     subject: Subject
     measured: Any = None
     expected: Any = None

@@ -6,6 +6,7 @@ help text). Results, in report order:
 - `fail` → kind `fail`, level `error` / `warning` / `note` for shall / should / may;
 - `waived` → the same, with an accepted external suppression carrying the waiver;
 - `not_assessable` → kind `review`, level `none` (someone must look: the data cannot say);
+- `not_used` (a may rule whose permission is unused) → kind `informational`, level `none`;
 - `pass`, `pending`, `not_applicable` → no result.
 
 Every result points at the dataset file (artifactLocation) and the record (a logical location
@@ -30,7 +31,8 @@ from .model import ComplianceReport, Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"shall": "error", "should": "warning", "may": "note"}
-REPORTED = ("fail", "waived", "not_assessable")
+REPORTED = ("fail", "waived", "not_assessable", "not_used")
+_KIND = {"not_assessable": "review", "not_used": "informational"}  # every other reported status: fail
 
 
 def render(report: ComplianceReport, lang: str = "en", baseline: ComplianceReport | None = None) -> str:
@@ -118,8 +120,8 @@ def _result(f: Finding, rule_index: int, uri: str, lang: str) -> dict:
     result = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
-        "kind": "review" if status == "not_assessable" else "fail",
-        "level": "none" if status == "not_assessable" else LEVEL[f.strength],
+        "kind": _KIND.get(status, "fail"),
+        "level": "none" if status in _KIND else LEVEL[f.strength],
         "message": {"text": getattr(f.message, lang)},
         "locations": [{
             "physicalLocation": {"artifactLocation": {**_artifact(uri), "index": 0}},

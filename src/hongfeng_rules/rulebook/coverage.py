@@ -111,6 +111,8 @@ def interpretations_markdown(packs: list[RulePack]) -> str:
            "  心理疏导 sessions of 5.4.3 stored beside them).",
            "- \"On the reference date\" means as the records stood then: `status_since` decides whether a member or",
            "  unit was active on that day (`@status_on_reference_date`), whatever happened after.",
+           "- 可 grants a permission: a `may` rule that finds it unused reports `not_used` (information), never `fail`;",
+           "  no summary counts it as a failure and no gate fails on it.",
            ""]
     for p in packs:
         rules = sorted(p.rules, key=lambda r: (clause_key(r.rule.clause), r.rule.id))
