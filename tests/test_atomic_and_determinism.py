@@ -11,6 +11,7 @@ import pytest
 
 from hongfeng_rules import cli, output
 from hongfeng_rules.cli import main
+from hongfeng_rules.errors import InputError
 from helpers import REPO
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -77,7 +78,7 @@ def test_a_failure_while_writing_keeps_the_previous_report_and_no_temporary_file
     def no_rename(src, dst):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(output.os, "replace", no_rename)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="No space left on device"):
         output.write_atomic(out, "x" * 100_000)
     assert out.read_bytes() == PREVIOUS and leftovers(tmp_path, out) == []
 
