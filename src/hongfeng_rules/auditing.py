@@ -19,7 +19,7 @@ from .report.model import STATUS_ORDER, ComplianceReport, Finding, PackInfo, Sub
 from .rulebook.pack import CompiledRule, RulePack
 from .rulebook.spec import clause_key, fill_message
 from .summaries import summaries
-from .timecalc import Period, WorkCalendar, as_of_instant, default_calendar, time_left
+from .timecalc import Period, WorkCalendar, default_calendar, supported_as_of, supported_day, time_left
 from .whatif import apply_overrides
 
 
@@ -43,8 +43,10 @@ def derive(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Perio
 
 
 def _context(dataset: Dataset, period: Period | str, as_of: datetime | date, calendar: WorkCalendar | None) -> Context:
+    """ValueError if the period or as-of lies outside the supported dates (timecalc.SUPPORTED)."""
     period = Period.parse(period) if isinstance(period, str) else period
-    return Context(Index(dataset), period, as_of_instant(as_of), calendar or default_calendar())
+    supported_day(period.start), supported_day(period.end)
+    return Context(Index(dataset), period, supported_as_of(as_of), calendar or default_calendar())
 
 
 def unmatched_packs(dataset: Dataset, packs: Iterable[RulePack]) -> list[tuple[RulePack, list[str]]]:

@@ -28,7 +28,7 @@ from .rulebook.locate import load_packs
 from .output import write_atomic
 from .safe_load import DEFAULT_LIMITS, Limits
 from .summaries import ASSESSED
-from .timecalc import Period, as_of_instant, as_shanghai, day_end
+from .timecalc import Period, as_shanghai, day_end, supported_as_of, supported_day
 from .waivers import apply_waivers, load_waivers
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
@@ -187,12 +187,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def period_and_as_of(period_text: str | None, as_of_text: str | None) -> tuple[Period, datetime]:
-    """The evaluation period and instant from the command line; each defaults from the other, or today."""
+    """The evaluation period and instant from the command line; each defaults from the other, or today.
+    Both must lie within the supported dates (timecalc.SUPPORTED)."""
     try:
-        as_of = as_of_instant(_instant(as_of_text)) if as_of_text else None
+        as_of = supported_as_of(_instant(as_of_text)) if as_of_text else None
+    except ValueError as exc:
+        raise fail("command line", f"invalid as-of {as_of_text!r}: {exc}", field="--as-of") from None
+    try:
         period = Period.parse(period_text) if period_text else None
     except ValueError as exc:
-        raise fail("command line", str(exc), field="--as-of/--period") from None
+        raise fail("command line", str(exc), field="--period") from None
+    try:
+        if period is not None:
+            supported_day(period.start), supported_day(period.end)
+    except ValueError as exc:
+        raise fail("command line", f"invalid period {period_text!r}: {exc}", field="--period") from None
     now = as_shanghai(datetime.now().astimezone())
     if period is None:
         period = Period.parse(str((as_of or now).year))
@@ -221,7 +230,7 @@ def cmd_check(args) -> int:
                           for p, wanted in unmatched])
     changed = apply_overlay(packs, args.overlay, limits) if args.overlay else packs
     changed = apply_overrides(changed, parse_sets(args.sets or []))
-    waivers = load_waivers(args.waivers) if args.waivers else None
+    waivers = load_waivers(args.waivers, limits) if args.waivers else None
     rule_ids = [r.rule.id for p in packs for r in p.rules]
 
     def run(chosen):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .invisible import escape_hidden
+
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -49,7 +51,7 @@ class Problem:
             parts.append(self.record)
         if self.field:
             parts.append(self.field)
-        return ": ".join(parts) + f": {self.reason}"
+        return escape_hidden(": ".join(parts) + f": {self.reason}")  # a bidi control cannot reorder the line
 
 
 @dataclass

@@ -118,26 +118,34 @@ def _document_sources(doc: Document) -> dict[str, Source]:
 
 
 def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None) -> dict[str, Source]:
+    """One source per COLLECTION.json/.yaml/.yml/.csv/.parquet (suffix in any case); any other entry is an
+    error naming it, except hidden ones (a name starting with '.') and those the mapping ignores."""
     from . import sources as tabular
 
     sources: dict[str, Source] = {}
     seen: dict[str, Path] = {}
     problems = []
-    files = sorted(p for p in folder.iterdir() if p.suffix in FORMATS or p.suffix in tabular.FOLDER_SUFFIXES)
-    if not files:
+    known = set(FORMATS) | tabular.FOLDER_SUFFIXES
+    entries = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".") and not tabular.ignored(p, mapping)]
+    if not any(p.suffix.lower() in known for p in entries):
         raise fail(str(folder), "no .json, .yaml, .csv or .parquet files in this folder")
-    for p in files:
-        name = tabular.collection_of(p.stem, mapping) if p.suffix in tabular.FOLDER_SUFFIXES else p.stem
-        if tabular.ignored(p, mapping):
-            continue
-        if name not in COLLECTIONS:
+    for p in entries:
+        suffix = p.suffix.lower()
+        name = tabular.collection_of(p.stem, mapping) if suffix in tabular.FOLDER_SUFFIXES else p.stem
+        if suffix not in known:
+            kind = "folder" if p.is_dir() else "file"
+            problems.append(Problem(str(p), f"unknown {kind} in a dataset folder (expected COLLECTION.json, .yaml, "
+                                            ".yml, .csv or .parquet; names starting with '.' are skipped)"))
+        elif name not in COLLECTIONS:
             problems.append(Problem(str(p), f"file name must be a collection name; known: {sorted(COLLECTIONS)}"))
         elif name in seen:
             problems.append(Problem(str(p), f"collection {name} is given twice (also {seen[name]})"))
         else:
             seen[name] = p
-            sources[name] = (lambda p=p, name=name: tabular.file_source(p, name, mapping, encoding, limits)
-                             if p.suffix in tabular.FOLDER_SUFFIXES else (read_document(p, limits), ()))
+            tabular_file = suffix in tabular.FOLDER_SUFFIXES
+            sources[name] = (lambda p=p, name=name, tabular_file=tabular_file:
+                             tabular.file_source(p, name, mapping, encoding, limits) if tabular_file
+                             else (read_document(p, limits), ()))
     if problems:
         raise InputError(problems)
     return sources

@@ -10,10 +10,12 @@ A waiver file (YAML or JSON, read through `safe_load.read_document`) looks like:
         approved_on: 2025-11-20
         expires_on: 2026-03-31
 
-While in force (the audit's as-of date is on or before `expires_on`), a `fail` or
+While in force (the audit's as-of date is on or after `approved_on` and on or before `expires_on`), a `fail` or
 `not_assessable` finding becomes `waived`, keeps its measured values and carries the
 waiver. After expiry the finding keeps its real status and the waiver is listed in
-the report's `expired_waivers`. Waivers on findings with any other status change nothing.
+the report's `expired_waivers`. A waiver approved after the as-of date is not yet in force: the finding
+keeps its status and the waiver is flagged in `future_records`, like any record dated after as-of.
+Waivers on findings with any other status change nothing.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from .summaries import summaries
 from .errors import InputError, Problem, fail, validation_reason
 from .models.base import StrictModel
 from .report.model import ComplianceReport
-from .safe_load import read_document
+from .safe_load import DEFAULT_LIMITS, Limits, read_document
 
 WAIVABLE = ("fail", "not_assessable")
 
@@ -59,9 +61,10 @@ class WaiverFile(StrictModel):
     waivers: list[Waiver]
 
 
-def load_waivers(path: str | os.PathLike) -> list[Waiver]:
-    """Read and validate a waiver file; every problem is reported, naming file, entry and field."""
-    doc = read_document(path)
+def load_waivers(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> list[Waiver]:
+    """Read and validate a waiver file (within `limits`, like every input); every problem is reported,
+    naming file, entry and field."""
+    doc = read_document(path, limits)
     if not isinstance(doc.data, dict) or "waivers" not in doc.data:
         raise fail(doc.file, "a waiver file is a mapping with a 'waivers' list", line=1)
     try:
@@ -114,6 +117,9 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
 
     as_of = report.as_of.date()
     findings, expired = [], list(report.expired_waivers)
+    early = {pair: w for pair, w in by_pair.items() if w.approved_on > as_of}
+    for w in early.values():
+        by_pair.pop((w.rule_id, w.subject_id))
     for f in report.findings:
         w = by_pair.get((f.rule_id, f.subject.id))
         if w is not None and as_of > w.expires_on:
@@ -123,9 +129,12 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
                                                                     "waived_status": f.status}})
         findings.append(f)
     findings.sort(key=finding_order)
+    flagged = [f"{w.where()}: approved_on {w.approved_on.isoformat()} is after as-of {report.as_of.isoformat()}"
+               " (not in force)" for w in sorted(early.values(), key=lambda w: w.entry or 0)]
     return report.model_copy(update={
         "findings": findings,
         "expired_waivers": expired,
+        "future_records": list(report.future_records) + flagged,
         **summaries(findings, [(t.id, t.name, t.parent_id) for t in report.teams],
                     [(a.id, a.name, a.parent_id) for a in report.associations]),
     })

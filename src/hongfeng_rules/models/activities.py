@@ -5,10 +5,10 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from .base import Id, Instant, NonNegative, StrictModel
+from .base import Id, Instant, NonNegative, Record
 
 
-class Training(StrictModel):
+class Training(Record):
     """A training session (5.3.1): pre-job, regular, professional, or a drill (模拟演练/应急演练)."""
 
     id: Id
@@ -33,7 +33,7 @@ class Training(StrictModel):
         return (self.end - self.start).total_seconds() / 3600
 
 
-class Meeting(StrictModel):
+class Meeting(Record):
     """A team meeting: the weekly meeting (5.2.7) or the quarterly review (7.4.1)."""
 
     id: Id
@@ -43,14 +43,14 @@ class Meeting(StrictModel):
     topics: list[str] = []
 
 
-class Participation(StrictModel):
+class Participation(Record):
     """One member's part in an activity, with the service hours credited."""
 
     member_id: Id
     hours: NonNegative
 
 
-class Activity(StrictModel):
+class Activity(Record):
     """A service activity (义警活动)."""
 
     id: Id

@@ -7,15 +7,23 @@ import typing
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
-from ..timecalc import as_shanghai
+from ..invisible import refuse_hidden
+from ..timecalc import supported_day, supported_instant
 
 
 class StrictModel(BaseModel):
     """Every model rejects unknown fields: a misspelt key is an error, not a silent default."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
+class Record(StrictModel):
+    """A dataset record: strict types too. A bool is not a number and text is not a number or a bool
+    (`major_issues: true` or `"3"` is an error, not 1 or 3); only dates and instants are read from text."""
+
+    model_config = ConfigDict(strict=True)
 
 
 class OutputModel(BaseModel):
@@ -64,10 +72,31 @@ def trusted(cls: type[M], **values: Any) -> M:
     return obj
 
 
-Instant = Annotated[datetime, AfterValidator(as_shanghai)]
-"""A point in time. Naive input is read as Asia/Shanghai; output carries +08:00."""
+def _text_not_number(value: Any) -> Any:
+    """Dates and instants come as ISO 8601 text (or date objects), never as numbers (a Unix timestamp)."""
+    if isinstance(value, (bool, int, float)):
+        raise ValueError(f"expected an ISO 8601 date or date-time as text, not the number {value!r}")
+    return value
 
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+
+def _number_not_bool_or_text(value: Any) -> Any:
+    if isinstance(value, (bool, str)):
+        raise ValueError(f"expected a whole number, not {type(value).__name__} {value!r}")
+    return value
+
+
+Whole = Annotated[int, Strict(False), BeforeValidator(_number_not_bool_or_text)]
+"""A whole number; 3.0 is read as 3 (exports often write numbers so), but `true` or `"3"` is an error."""
+
+Instant = Annotated[datetime, Strict(False), BeforeValidator(_text_not_number), AfterValidator(supported_instant)]
+"""A point in time from 1900-01-01 to 2199-12-31 (timecalc.SUPPORTED). Naive input is read as
+Asia/Shanghai; output carries +08:00."""
+
+Day = Annotated[date, Strict(False), BeforeValidator(_text_not_number), AfterValidator(supported_day)]
+"""A calendar date from 1900-01-01 to 2199-12-31 (timecalc.SUPPORTED)."""
+
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(refuse_hidden)]
+"""An identifier: no bidi controls or zero-width characters (invisible.refuse_hidden)."""
 NonNegative = Annotated[float, Field(ge=0)]
 
-__all__ = ["StrictModel", "OutputModel", "Lifecycle", "trusted", "inner_type", "Instant", "Id", "NonNegative", "date", "datetime"]
+__all__ = ["StrictModel", "Record", "OutputModel", "Day", "Whole", "Lifecycle", "trusted", "inner_type", "Instant", "Id", "NonNegative", "date", "datetime"]

@@ -1,15 +1,14 @@
 """Service casework: hazards (6.2), disputes (6.3), patrols (6.4), assistance (6.5), complaints (7.3)."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
-from .base import Id, Instant, StrictModel
+from .base import Day, Id, Instant, Record, Whole
 
 
-class Hazard(StrictModel):
+class Hazard(Record):
     """A risk found during a check (排查), and what was done about it (6.2.3, 6.2.4)."""
 
     id: Id
@@ -25,7 +24,7 @@ class Hazard(StrictModel):
     feedback_at: Instant | None = None
 
 
-class Dispute(StrictModel):
+class Dispute(Record):
     """A dispute registered (受理登记) and mediated (调解) (6.3)."""
 
     id: Id
@@ -37,7 +36,7 @@ class Dispute(StrictModel):
     record_kept: bool | None = None
 
 
-class FollowUp(StrictModel):
+class FollowUp(Record):
     """A return visit and evaluation (回访评估) after a mediation (6.3.1, 6.3.3)."""
 
     id: Id
@@ -46,7 +45,7 @@ class FollowUp(StrictModel):
     evaluation: str | None = None
 
 
-class PatrolSignIn(StrictModel):
+class PatrolSignIn(Record):
     """A member's sign-in on a patrol (6.4.3)."""
 
     id: Id
@@ -57,7 +56,7 @@ class PatrolSignIn(StrictModel):
     activity_id: Id | None = None  # the patrol (activity of kind patrol) signed in to
 
 
-class PatrolReport(StrictModel):
+class PatrolReport(Record):
     """The monthly report of patrol work to the police (6.4.3)."""
 
     id: Id
@@ -66,7 +65,7 @@ class PatrolReport(StrictModel):
     submitted_at: Instant
 
 
-class AssistanceCase(StrictModel):
+class AssistanceCase(Record):
     """Help given to a vulnerable person (6.5)."""
 
     id: Id
@@ -81,7 +80,7 @@ class AssistanceCase(StrictModel):
     referred_at: Instant | None = None
 
 
-class ComplaintFile(StrictModel):
+class ComplaintFile(Record):
     """What the complaint's archive holds (7.3.4)."""
 
     content: bool = False
@@ -89,7 +88,7 @@ class ComplaintFile(StrictModel):
     outcome: bool = False
 
 
-class Complaint(StrictModel):
+class Complaint(Record):
     """A complaint from the public (7.3)."""
 
     id: Id
@@ -105,7 +104,7 @@ class Complaint(StrictModel):
     file: ComplaintFile | None = None
 
 
-class Inspection(StrictModel):
+class Inspection(Record):
     """A supervisory inspection of a team (7.1)."""
 
     id: Id
@@ -114,12 +113,12 @@ class Inspection(StrictModel):
     at: Instant
     checklist_used: bool | None = None
     written_report: bool | None = None
-    major_issues: int = Field(default=0, ge=0)
+    major_issues: Whole = Field(default=0, ge=0)
     rectification_ordered: bool | None = None
     archived: bool | None = None
 
 
-class ImprovementItem(StrictModel):
+class ImprovementItem(Record):
     """An item of the improvement ledger (改进工作台账, 7.4)."""
 
     id: Id
@@ -128,5 +127,5 @@ class ImprovementItem(StrictModel):
     measure: str
     owner: str | None = None
     goal: str | None = None
-    due: date | None = None
+    due: Day | None = None
     closed_at: Instant | None = None

@@ -6,10 +6,9 @@ Shared by the Yunge (DB3210/T 1190—2025) and Keqiao 驻村融治 packs. A dril
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
-from .base import Id, Instant, StrictModel
+from .base import Day, Id, Instant, Record
 
 PlaceKind = Literal["village", "community", "unit", "enterprise"]
 Status = Literal["active", "left"]
@@ -28,7 +27,7 @@ GroupRole = Literal[
 PoliceEquipment = Literal["communication_device", "body_camera", "other"]
 
 
-class Place(StrictModel):
+class Place(Record):
     """A village (行政村), community (社区), unit (单位: school, hospital, …) or enterprise (企业)."""
 
     id: Id
@@ -37,7 +36,7 @@ class Place(StrictModel):
     township: str | None = None  # 镇街
 
 
-class OnlineGroup(StrictModel):
+class OnlineGroup(Record):
     """A community grid group on a messaging platform (社区网格微信群组)."""
 
     id: Id
@@ -46,7 +45,7 @@ class OnlineGroup(StrictModel):
     platform: str | None = None  # wechat, wecom, …
 
 
-class GroupMember(StrictModel):
+class GroupMember(Record):
     """One person's (or account's) membership of an online group, with the nickname shown there."""
 
     id: Id
@@ -58,7 +57,7 @@ class GroupMember(StrictModel):
     equipment: list[PoliceEquipment] | None = None  # what the person is equipped with (None: not recorded)
 
 
-class SecurityCommittee(StrictModel):
+class SecurityCommittee(Record):
     """A village or community security committee (治安保卫委员会, 治保会)."""
 
     id: Id
@@ -66,7 +65,7 @@ class SecurityCommittee(StrictModel):
     name: str | None = None
 
 
-class CommitteeMember(StrictModel):
+class CommitteeMember(Record):
     """A member of a security committee."""
 
     id: Id
@@ -76,7 +75,7 @@ class CommitteeMember(StrictModel):
     status: Status = "active"
 
 
-class PatrolTeam(StrictModel):
+class PatrolTeam(Record):
     """A full- or part-time patrol team (专兼职巡防队伍).
 
     `kind` is the kind of place the team is organised for (a village team, a community team, …);
@@ -87,10 +86,10 @@ class PatrolTeam(StrictModel):
     name: str
     kind: PlaceKind
     place_ids: list[Id] = []
-    founded_on: date | None = None
+    founded_on: Day | None = None
 
 
-class PatrolMember(StrictModel):
+class PatrolMember(Record):
     """A member of a patrol team."""
 
     id: Id
@@ -100,7 +99,7 @@ class PatrolMember(StrictModel):
     status: Status = "active"
 
 
-class Patrol(StrictModel):
+class Patrol(Record):
     """One patrol (巡防) by a patrol team."""
 
     id: Id
@@ -111,7 +110,7 @@ class Patrol(StrictModel):
     route: str | None = None
 
 
-class PatrolTeamCheck(StrictModel):
+class PatrolTeamCheck(Record):
     """A check of a patrol team's running (检查队伍运行), by whom it was made."""
 
     id: Id
@@ -122,11 +121,11 @@ class PatrolTeamCheck(StrictModel):
     findings: str | None = None
 
 
-class AuxiliaryPost(StrictModel):
+class AuxiliaryPost(Record):
     """An auxiliary police officer (辅警) assigned to a village or community."""
 
     id: Id
     place_id: Id
     name: str
-    since: date | None = None
+    since: Day | None = None
     status: Status = "active"

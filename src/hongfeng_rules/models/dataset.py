@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .activities import Activity, Meeting, Training
-from .base import StrictModel
+from .base import Record
 from .community import (AuxiliaryPost, CommitteeMember, GroupMember, OnlineGroup, Patrol, PatrolMember,
                         PatrolTeam, PatrolTeamCheck, Place, SecurityCommittee)
 from .casework import (AssistanceCase, Complaint, Dispute, FollowUp, Hazard, ImprovementItem,
@@ -29,12 +29,12 @@ class Collection:
 
     name: str
     kind: str  # the subject kind of one record ("member" for "members")
-    model: type[StrictModel]
+    model: type[Record]
     time_field: str | None = None  # the instant/date that places a record in a period
     event: bool = False  # records are events: only those inside the evaluation period are subjects
 
 
-class Dataset(StrictModel):
+class Dataset(Record):
     """All records of one export. Every collection is optional."""
 
     associations: list[Association] | None = None

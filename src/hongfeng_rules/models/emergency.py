@@ -6,15 +6,14 @@ a dispatch is a label (`ring1`, …) whose meaning and time limit live in the ru
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import model_validator
 
-from .base import Id, Instant, StrictModel
+from .base import Day, Id, Instant, Record
 
 
-class Workstation(StrictModel):
+class Workstation(Record):
     """A volunteer-police workstation (义警工作站) of an association, usually one per town or community,
     with the teams it manages (`team_ids`)."""
 
@@ -25,7 +24,7 @@ class Workstation(StrictModel):
     team_ids: list[Id] = []
 
 
-class EmergencyUnit(StrictModel):
+class EmergencyUnit(Record):
     """A smallest emergency unit (最小应急单元): a few members on call, linked with a police station or post."""
 
     id: Id
@@ -38,7 +37,7 @@ class EmergencyUnit(StrictModel):
     status: Literal["active", "disbanded"] = "active"
 
 
-class Incident(StrictModel):
+class Incident(Record):
     """One dispatch of an emergency unit to an incident (突发事件/警情): when the unit was alerted and when it
     arrived on the scene. `tier` is the ring the dispatch was made under (recorded by the command system);
     `arrived_at` None means no arrival is recorded."""
@@ -52,13 +51,13 @@ class Incident(StrictModel):
     place: str | None = None
 
 
-class PoliticalReview(StrictModel):
+class PoliticalReview(Record):
     """A political review (政审) of a member: its result and the day it was completed."""
 
     id: Id
     member_id: Id
     result: Literal["passed", "failed", "pending"]
-    completed_on: date | None = None  # None while pending
+    completed_on: Day | None = None  # None while pending
     reviewer: str | None = None
 
     @model_validator(mode="after")

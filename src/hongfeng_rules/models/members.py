@@ -1,39 +1,38 @@
 """Members (队员) with roles, skills, certificates, insurance, equipment and their file (一人一档)."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
-from .base import Id, Lifecycle, StrictModel
+from .base import Day, Id, Lifecycle, Record
 
 Role = Literal["captain", "vice_captain", "core", "member", "sub_team_leader", "group_leader"]
 Equipment = Literal["uniform", "shoulder_light", "radio", "protective_gear", "other"]
 
 
-class Certificate(StrictModel):
+class Certificate(Record):
     """A professional certificate (持证) with its validity."""
 
     name: str
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
 
 
-class InsuranceCover(StrictModel):
+class InsuranceCover(Record):
     """An insurance policy covering the member over [start, end] (5.4.3, 5.4.7)."""
 
     kind: Literal["accident", "liability", "other"] = "accident"
-    start: date
-    end: date
+    start: Day
+    end: Day
 
 
-class EquipmentIssue(StrictModel):
+class EquipmentIssue(Record):
     """An item of equipment issued to the member (6.1.3)."""
 
     item: Equipment
-    issued_on: date | None = None
+    issued_on: Day | None = None
 
 
-class MemberFile(StrictModel):
+class MemberFile(Record):
     """What the member's personal file (一人一档) records (5.2.7)."""
 
     personal_info: bool = False
@@ -42,17 +41,17 @@ class MemberFile(StrictModel):
     service_record: bool = False
 
 
-class Member(StrictModel):
+class Member(Record):
     """A registered volunteer (队员)."""
 
     id: Id
     team_id: Id
     unit_id: Id | None = None
     name: str
-    birth_date: date | None = None
-    join_date: date
+    birth_date: Day | None = None
+    join_date: Day
     status: Lifecycle = "active"
-    status_since: date | None = None
+    status_since: Day | None = None
     roles: list[Role] = ["member"]
     party_member: bool = False
     real_name_verified: bool | None = None

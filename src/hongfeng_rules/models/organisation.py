@@ -1,13 +1,12 @@
 """Associations (协会), teams (总队) and their sub-teams (分队) and groups (小组). Clauses 5.1–5.2."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
-from .base import Id, Lifecycle, StrictModel
+from .base import Day, Id, Lifecycle, Record
 
 
-class Association(StrictModel):
+class Association(Record):
     """A province, city or county volunteer-police association (5.1.2)."""
 
     id: Id
@@ -16,7 +15,7 @@ class Association(StrictModel):
     parent_id: Id | None = None
 
 
-class CoreService(StrictModel):
+class CoreService(Record):
     """A team's core service content with its plan, process and checklist (6.1.1)."""
 
     name: str
@@ -25,7 +24,7 @@ class CoreService(StrictModel):
     checklist: bool = False
 
 
-class PartyBranch(StrictModel):
+class PartyBranch(Record):
     """The team's party branch (5.4.2)."""
 
     secretary: str
@@ -33,13 +32,13 @@ class PartyBranch(StrictModel):
     brands: list[str] = []
 
 
-class Team(StrictModel):
+class Team(Record):
     """A volunteer-police team (总队)."""
 
     id: Id
     association_id: Id
     name: str
-    founded_on: date | None = None
+    founded_on: Day | None = None
     police_station: str | None = None
     specialty: str | None = None
     core_services: list[CoreService] | None = None
@@ -48,7 +47,7 @@ class Team(StrictModel):
     recruits_students_retirees_gig_workers: bool | None = None
 
 
-class Unit(StrictModel):
+class Unit(Record):
     """A sub-team (分队) or group (小组) inside a team (5.1.3)."""
 
     id: Id
@@ -58,5 +57,5 @@ class Unit(StrictModel):
     name: str
     party_vanguard: bool = False  # a 党员先锋岗 special group
     status: Lifecycle = "active"
-    status_since: date | None = None
-    last_active_on: date | None = None
+    status_since: Day | None = None
+    last_active_on: Day | None = None

@@ -1,6 +1,7 @@
 """Plain-text report: the association tree, then per team, non-conformities first, each with its clause number."""
 from __future__ import annotations
 
+from ..invisible import escape_hidden
 from . import derived_text, tree
 from .labels import STATUS_MARKS as MARK, strength_word
 from .model import ComplianceReport, Finding
@@ -42,7 +43,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
     o = report.overall
     counts = ", ".join(f"{s} {n}" for s, n in o.counts.by_status.items() if n)
     lines.append(f"{w['overall']}: {_verdict(o, lang)} — {counts}")
-    return "\n".join(lines) + "\n"
+    return escape_hidden("\n".join(lines) + "\n")  # a bidi control or zero-width character in a name shows as <U+202E>
 
 
 def _verdict(summary, lang: str) -> str:

@@ -25,10 +25,17 @@ from .periods import (
     whole_periods,
 )
 from .workdays import FIRST_YEAR, CalendarUnavailable, WorkCalendar, default_calendar, derive_last_year
-from .zone import SHANGHAI, as_of_instant, as_shanghai, day_end, day_start, local_date
+from .zone import (FIRST_DAY, LAST_DAY, SHANGHAI, SUPPORTED, as_of_instant, as_shanghai, day_end, day_start,
+                   local_date, supported_as_of, supported_day, supported_instant)
 
 __all__ = [
     "SHANGHAI",
+    "FIRST_DAY",
+    "LAST_DAY",
+    "SUPPORTED",
+    "supported_day",
+    "supported_instant",
+    "supported_as_of",
     "as_shanghai",
     "as_of_instant",
     "local_date",

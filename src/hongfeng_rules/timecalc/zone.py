@@ -13,6 +13,33 @@ from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+"""The supported dates (and instants: from 00:00 of the first to the end of the last day, Shanghai time).
+Far enough for any birth date and any plan; near enough that a deadline or a period computed from such a
+day never leaves what Python's datetime can hold (year 1 to 9999)."""
+SUPPORTED = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+def supported_day(value: date) -> date:
+    """`value`, or ValueError if it lies outside FIRST_DAY..LAST_DAY."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"{value.isoformat()} is outside the supported dates ({SUPPORTED})")
+    return value
+
+
+def supported_instant(value: datetime) -> datetime:
+    """`value` in Shanghai time, or ValueError if its Shanghai date lies outside FIRST_DAY..LAST_DAY.
+
+    The year is checked before converting, so 0001-01-01T00:00+09:00 or 9999-12-31T23:00-05:00 is a plain
+    ValueError, not an OverflowError."""
+    if not FIRST_DAY.year <= value.year <= LAST_DAY.year:
+        raise ValueError(f"{value.date().isoformat()} is outside the supported dates ({SUPPORTED})")
+    result = as_shanghai(value)
+    if not FIRST_DAY <= result.date() <= LAST_DAY:
+        raise ValueError(f"{value.isoformat()} is {result.date().isoformat()} in Shanghai, outside the "
+                         f"supported dates ({SUPPORTED})")
+    return result
+
 
 def as_shanghai(value: datetime) -> datetime:
     """Naive -> interpreted as Asia/Shanghai; aware -> converted to Asia/Shanghai."""
@@ -46,3 +73,8 @@ def as_of_instant(value: date | datetime) -> datetime:
     """The instant an audit is judged at: a date means the end of that day (as on the command line), a datetime
     is that instant (naive: Shanghai wall-clock time)."""
     return as_shanghai(value) if isinstance(value, datetime) else day_end(value)
+
+
+def supported_as_of(value: date | datetime) -> datetime:
+    """`as_of_instant(value)`, or ValueError if it lies outside the supported dates (never an OverflowError)."""
+    return supported_instant(value if isinstance(value, datetime) else as_of_instant(value))

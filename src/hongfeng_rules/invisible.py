@@ -1,0 +1,32 @@
+"""Characters that change how text looks without being seen: bidi controls and zero-width characters.
+
+They are Unicode's format characters (category Cf: U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF,
+U+00AD, U+061C, …). In an identifier they are refused (`refuse_hidden`): `t1` and `t1` followed by U+200B
+would look the same and be two teams. In names and other text they are kept, and a text report shows each
+one as a visible escape (`escape_hidden`): `<U+202E>`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Unicode 14's category Cf, as ranges (tests/test_hostile_text.py checks it against unicodedata)
+_HIDDEN = re.compile("[\u00AD\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\u180E\u200B-\u200F"
+                     "\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB\U000110BD\U000110CD"
+                     "\U00013430-\U00013438\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0001"
+                     "\U000E0020-\U000E007F]")
+
+
+def refuse_hidden(value: str) -> str:
+    """`value`, or ValueError naming the first hidden character and its position."""
+    found = _HIDDEN.search(value)
+    if found:
+        code = ord(found.group())
+        raise ValueError(f"identifier contains the invisible character U+{code:04X} "
+                         f"({unicodedata.name(found.group(), 'format character')}) at position {found.start() + 1}")
+    return value
+
+
+def escape_hidden(text: str) -> str:
+    """`text` with every hidden character written as `<U+XXXX>`."""
+    return _HIDDEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
