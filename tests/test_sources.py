@@ -106,7 +106,7 @@ def test_csv_unmapped_header_is_an_error(tmp_path):
         load_dataset(folder)
     assert problems(exc)[0].startswith(f"{folder / 'members.csv'}, row 1 (column 5 备注): column '备注' is not mapped "
                                        "to a field of members (map it, or list it under ignore_columns); fields: id,")
-    mapping = write(tmp_path / "m", {"m.yaml": "collections:\n  members:\n    ignore_columns: [备注]\n"}) / "m.yaml"
+    mapping = write(tmp_path.parent / f"{tmp_path.name}-m", {"m.yaml": "collections:\n  members:\n    ignore_columns: [备注]\n"}) / "m.yaml"
     assert load_dataset(folder, mapping=mapping).members[0].id == "m1"
 
 
