@@ -64,6 +64,7 @@ def test_json_body_and_envelope_carry_the_exit_code(client, tmp_path):
                                          "envelope": "true"}, json=dataset)
     assert r.status_code == 200, r.text
     body = r.json()
+    assert r.headers["content-type"] == "application/vnd.hongfeng-rules.envelope+json"
     assert body["exit_code"] == code == 0 and body["report"].encode() == expected
     assert body["exit_meaning"].startswith("conformant")
 

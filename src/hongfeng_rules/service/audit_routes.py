@@ -22,6 +22,11 @@ ACCEPTED = {"application/json": "json", "application/sarif+json": "sarif", "appl
 Format = Literal["json", "sarif", "junit", "markdown", "html", "text"]
 Lang = Literal["zh", "en"]
 ERRORS = responses(401, 403, 406, 413, 415, 422, 429, 503)
+ENVELOPE = "application/vnd.hongfeng-rules.envelope+json"
+_ENVELOPE_SCHEMA = {"type": "object", "required": ["exit_code", "exit_meaning", "format", "media_type", "report"],
+                    "properties": {"exit_code": {"type": ["integer", "null"]},
+                                   "exit_meaning": {"type": ["string", "null"]}, "format": {"type": "string"},
+                                   "media_type": {"type": "string"}, "report": {"type": "string"}}}
 
 
 def negotiate(fmt: str | None, accept: str | None) -> str | None:
@@ -119,7 +124,7 @@ def router(state, auth) -> APIRouter:
             return JSONResponse({"exit_code": result.exit_code if job.kind == "audit" else None,
                                  "exit_meaning": EXIT_MEANING[result.exit_code] if job.kind == "audit" else None,
                                  "format": job.format, "media_type": result.media_type,
-                                 "report": result.body.decode("utf-8")}, headers=headers)
+                                 "report": result.body.decode("utf-8")}, headers=headers, media_type=ENVELOPE)
         return Response(result.body, media_type=result.media_type, headers=headers)
 
     def chosen(fmt, request: Request) -> str:
@@ -133,7 +138,8 @@ def router(state, auth) -> APIRouter:
                 "headers": {"Hongfeng-Exit-Code": {"schema": {"type": "string", "enum": ["0", "1"]},
                                                    "description": "the CLI's exit code (2 is a 422 problem)"}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComplianceReport"}},
-                            **{t: {"schema": {"type": "string"}} for k, t in MEDIA_TYPES.items() if k != "json"}}}}
+                            **{t: {"schema": {"type": "string"}} for k, t in MEDIA_TYPES.items() if k != "json"},
+                            ENVELOPE: {"schema": _ENVELOPE_SCHEMA}}}}
 
     @r.post("/v1/audit", summary="Audit a dataset against rule packs", responses={**ok, **ERRORS},
             openapi_extra={"requestBody": _request_body(FORMATS)}, dependencies=[Depends(auth("audit"))])
@@ -149,7 +155,7 @@ def router(state, auth) -> APIRouter:
         allow_incomplete: bool = False,
         label: str | None = Query(None, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$",
                                   description="the dataset's name in the report (default: the file's name)"),
-        envelope: bool = Query(False, description="answer JSON: exit_code, exit_meaning, format, report"),
+        envelope: bool = Query(False, description=f"answer {ENVELOPE}: exit_code, exit_meaning, format, report"),
     ):
         fmt = chosen(format, request)
         files, default_label = await read_dataset(request)

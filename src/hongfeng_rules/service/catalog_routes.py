@@ -8,7 +8,7 @@ from ..models import Dataset
 from ..report.model import ComplianceReport
 from .problems import Refused, responses
 
-ERRORS = responses(401, 403, 404)
+ERRORS = responses(401, 403, 404, 422)
 
 
 def router(catalog: dict, auth) -> APIRouter:
