@@ -331,6 +331,18 @@ def test_inactive_sub_team_boundary(d, micro, last):
     assert status("hf-5.2.7-inactive-sub-teams", data, as_of=as_of) == ("pass" if fresh else "fail")
 
 
+@pytest.mark.parametrize("joined, judged", [("2024-12-31", True), ("2025-01-01", True), ("2025-01-02", False),
+                                            ("2025-07-01", False)])
+def test_core_member_who_joined_mid_year_is_not_judged_for_that_year(joined, judged):
+    """6.1.2's 9 a year judge a member of the team for the whole year only (joined by the period's first day)."""
+    data = {"members": [member(1, join_date=joined, roles=["core"])],
+            "activities": [{"id": f"a{i}", "team_id": "t1", "kind": "patrol", "start": "2025-09-01T09:00:00",
+                            "end": "2025-09-01T11:00:00", "participants": [{"member_id": "m1", "hours": 2}]}
+                           for i in range(3)]}
+    report = audit(Dataset.model_validate(BASE | data), pack_of("hf-6.1.2-core-member-activities"), PERIOD, AS_OF)
+    assert [(f.subject.id, f.status) for f in report.findings] == ([("m1", "fail")] if judged else [])
+
+
 # ---------------------------------------------------------------- (b) golden table
 
 def golden_rows() -> list:
