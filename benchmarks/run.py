@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                       # 100, 300 and 1,000 teams, medians of 3 runs
     python benchmarks/run.py --sizes 30,100 --repeat 5
+    python benchmarks/run.py --sources parquet,sqlite,postgres   # also load the largest size from these
 
 For each size a child process generates the data into a temporary folder (one <collection>.json
 each), and a second, fresh child process measures, `--repeat` times: load-and-validate
@@ -10,6 +11,11 @@ built) and `report.to_json_bytes()`. Seconds are medians; peak memory is the mea
 resident set size (`ru_maxrss`), so sizes do not pollute each other. Targets are checked at the
 largest size and between consecutive sizes, and printed as PASS/FAIL; the exit status is 1 when a
 target fails.
+
+With `--sources`, the largest size is also converted (not timed against the targets) into a folder of
+Parquet files, a SQLite file and a throw-away PostgreSQL server on a loopback port (benchmarks/pg_server.py),
+and a fresh child measures loading each the same way; its findings are checked to be the JSON folder's
+(as a set: a table is read in its key's order, the JSON files in theirs).
 """
 from __future__ import annotations
 
@@ -63,7 +69,7 @@ def child_measure(folder: str, repeat: int, packs: list[str]) -> dict:
         t0 = time.perf_counter()
         dataset = load_dataset(folder)
         t1 = time.perf_counter()
-        report = audit(dataset, rule_packs, PERIOD, as_of)
+        report = audit(dataset, rule_packs, PERIOD, as_of, dataset_label="bench")
         t2 = time.perf_counter()
         text = report.to_json_bytes()  # what `check --format json` writes
         t3 = time.perf_counter()
@@ -71,6 +77,7 @@ def child_measure(folder: str, repeat: int, packs: list[str]) -> dict:
         audit_s.append(t2 - t1)
         json_s.append(t3 - t2)
         findings, json_bytes = len(report.findings), len(text)
+        digest = findings_digest(report)
         statuses = {}
         for f in report.findings:
             statuses[f.status] = statuses.get(f.status, 0) + 1
@@ -79,7 +86,70 @@ def child_measure(folder: str, repeat: int, packs: list[str]) -> dict:
     return {"load_s": statistics.median(load_s), "audit_s": statistics.median(audit_s),
             "json_s": statistics.median(json_s), "load_runs": load_s, "audit_runs": audit_s, "json_runs": json_s,
             "peak_bytes": peak, "findings": findings, "statuses": statuses, "report_bytes": json_bytes,
-            "rules": sum(len(p.rules) for p in rule_packs)}
+            "report_sha256": digest, "rules": sum(len(p.rules) for p in rule_packs)}
+
+
+def findings_digest(report) -> str:
+    """The findings, ignoring record order (a database table has none of its own; JSON files keep theirs)."""
+    import hashlib
+
+    lines = []
+    for f in report.findings:
+        row = f.model_dump(mode="json")
+        lines.append(json.dumps({k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in row.items()},
+                                sort_keys=True, ensure_ascii=False))
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+def child_convert(folder: str, kind: str, target: str) -> dict:
+    """The JSON folder's dataset as Parquet files, or as database tables (text columns) at the URL `target`."""
+    from hongfeng_rules import load_dataset
+    from hongfeng_rules.sources.tabulate import present, to_database, to_parquet
+
+    dataset = load_dataset(folder)
+    start = time.perf_counter()
+    if kind == "parquet":
+        Path(target).mkdir(parents=True, exist_ok=True)
+        for collection in present(dataset):
+            to_parquet(dataset, collection, str(Path(target) / f"{collection}.parquet"))
+    else:
+        to_database(dataset, target)
+    return {"convert_s": time.perf_counter() - start}
+
+
+def measure_sources(kinds: list[str], folder: Path, base: Path, repeat: int, packs: list[str], json_row: dict) -> list:
+    """Load the largest size from each source kind; rows of (kind, seconds, peak, same report)."""
+    out = []
+    for kind in kinds:
+        with _source(kind, base) as target:
+            conv = _run_child(["--child", "convert", "--folder", str(folder), "--kind", kind, "--target", target])
+            meas = _run_child(["--child", "measure", "--folder", target, "--repeat", str(repeat),
+                               "--packs", ",".join(packs)])
+        same = meas["report_sha256"] == json_row["report_sha256"]
+        out.append({"kind": kind, **conv, **meas, "same_report": same})
+        print(f"  from {kind}: converted in {conv['convert_s']:.1f} s; load {meas['load_s']:.2f} s "
+              f"(JSON {json_row['load_s']:.2f} s), audit {meas['audit_s']:.2f} s, peak {_mib(meas['peak_bytes'])} MiB, "
+              f"findings {'identical to' if same else 'DIFFERENT from'} the JSON folder's", flush=True)
+    return out
+
+
+@__import__("contextlib").contextmanager
+def _source(kind: str, base: Path):
+    if kind == "parquet":
+        yield str(base / "parquet")
+    elif kind == "sqlite":
+        yield f"sqlite:///{base / 'bench.db'}"
+    elif kind == "postgres":
+        from pg_server import temporary_server
+        password = "bench-" + os.urandom(6).hex()
+        with temporary_server(password) as port:
+            os.environ["PGPASSWORD"] = password  # the children's credentials: never in the URL
+            try:
+                yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+            finally:
+                del os.environ["PGPASSWORD"]
+    else:
+        raise SystemExit(f"unknown source {kind!r}: parquet, sqlite or postgres")
 
 
 def _run_child(args: list[str]) -> dict:
@@ -157,13 +227,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--packs", default="hongfeng", help="shipped packs or pack folders, comma-separated")
     parser.add_argument("--data-dir", help="keep the generated folders here (default: a temporary folder)")
     parser.add_argument("--json", help="also write the measurements to this file")
-    parser.add_argument("--child", choices=["generate", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument("--sources", default="", help="also load the largest size from these, comma-separated: "
+                                                        "parquet, sqlite, postgres (slow: the data is converted first)")
+    parser.add_argument("--child", choices=["generate", "measure", "convert"], help=argparse.SUPPRESS)
+    parser.add_argument("--kind", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--teams", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     packs = [p for p in args.packs.split(",") if p]
     if args.child == "generate":
         print(json.dumps(child_generate(args.teams, args.seed, args.violation_rate, args.folder)))
+        return 0
+    if args.child == "convert":
+        print(json.dumps(child_convert(args.folder, args.kind, args.target)))
         return 0
     if args.child == "measure":
         print(json.dumps(child_measure(args.folder, args.repeat, packs)))
@@ -173,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     print(f"period {__import__('generate').PERIOD}, as of {__import__('generate').AS_OF}, seed {args.seed}, "
           f"violation rate {args.violation_rate}, packs {packs}, medians of {args.repeat} runs")
-    rows = []
+    rows, source_rows = [], []
+    kinds = [k for k in args.sources.split(",") if k]
     with tempfile.TemporaryDirectory(prefix="hongfeng-bench-") as tmp:
         base = Path(args.data_dir) if args.data_dir else Path(tmp)
         for teams in sizes:
@@ -188,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"          load {meas['load_s']:.2f} s, audit {meas['audit_s']:.2f} s "
                   f"({meas['rules']} rules, {meas['findings']:,} findings {meas['statuses']}), "
                   f"json {meas['json_s']:.2f} s, peak {_mib(meas['peak_bytes'])} MiB", flush=True)
+            if kinds and teams == sizes[-1]:
+                source_rows = measure_sources(kinds, folder, Path(tmp), args.repeat, packs, rows[-1])
             if not args.data_dir:
                 for p in folder.iterdir():
                     p.unlink()
@@ -202,10 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     for ok, text in results:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": machine(), "rows": rows,
+        Path(args.json).write_text(json.dumps({"machine": machine(), "rows": rows, "sources": source_rows,
                                                "targets": [{"pass": ok, "text": t} for ok, t in results]},
                                               indent=2) + "\n")
-    return 0 if all(ok for ok, _ in results) else 1
+    return 0 if all(ok for ok, _ in results) and all(r["same_report"] for r in source_rows) else 1
 
 
 if __name__ == "__main__":

@@ -291,9 +291,9 @@ def test_template_needs_no_mapping_and_guides_the_filler(tmp_path, example, pack
 
 def test_parquet_folder(tmp_path, example, packs):
     pytest.importorskip("pyarrow")
-    from hongfeng_rules.sources.parquet import write_parquet
+    from hongfeng_rules.sources.tabulate import to_parquet
     for collection in present(example):
-        write_parquet(example, collection, str(tmp_path / f"{collection}.parquet"))
+        to_parquet(example, collection, str(tmp_path / f"{collection}.parquet"))
     assert report_bytes(load_dataset(tmp_path), packs) == report_bytes(example, packs)
     (tmp_path / "members.parquet").write_bytes(b"PAR1 not really")
     with pytest.raises(InputError) as exc:
@@ -313,21 +313,10 @@ def test_missing_extra_is_one_line_naming_it(tmp_path, monkeypatch, capsys):
 
 # --------------------------------------------------------------------------- SQL (SQLite here; PostgreSQL in test_sources_postgres.py)
 
-def fill_database(url: str, dataset, collections=None) -> None:
-    """The dataset's collections as tables with text columns, as an export into a database would be."""
-    sa = pytest.importorskip("sqlalchemy")
-    from hongfeng_rules.sources.fields import fields_of
-    from hongfeng_rules.sources.tabulate import rows
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=sa.pool.NullPool)
-    metadata = sa.MetaData()
-    with engine.begin() as conn:
-        for collection in collections or present(dataset):
-            names = list(fields_of(collection))
-            table = sa.Table(collection, metadata, *(sa.Column(n, sa.Text) for n in names))
-            table.create(conn)
-            batch = [dict(zip(names, (None if v is None else str(v) for v in r))) for r in rows(dataset, collection)]
-            if batch:
-                conn.execute(table.insert(), batch)
+def fill_database(url: str, dataset) -> None:
+    pytest.importorskip("sqlalchemy")
+    from hongfeng_rules.sources.tabulate import to_database
+    to_database(dataset, url)
 
 
 def test_sqlite_database_gives_the_json_example_report(tmp_path, example, packs):
@@ -373,3 +362,18 @@ def test_database_errors_never_echo_the_password(capsys):
     assert main(["check", "postgresql://audit:s3cr3t-pw@127.0.0.1:1/platform"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: postgresql://audit@127.0.0.1:1/platform: cannot connect: ") and "s3cr3t" not in err
+
+
+def test_arrow_tables_passed_in(example, packs):
+    pa = pytest.importorskip("pyarrow")
+    from hongfeng_rules import load_tables
+    from hongfeng_rules.sources.tabulate import to_arrow
+    tables = {collection: to_arrow(example, collection) for collection in present(example)}
+    assert report_bytes(load_tables(tables), packs) == report_bytes(example, packs)
+    bad = pa.table({"id": ["t1"], "association_id": ["a1"], "name": ["一队"], "founded_on": ["2019-02-30"]})
+    with pytest.raises(InputError) as exc:
+        load_tables({"队伍": bad, "人员": bad})
+    assert problems(exc) == ["tables, table 人员: '人员' names no collection, and the mapping gives it none"]
+    with pytest.raises(InputError) as exc:
+        load_tables({"队伍": bad})
+    assert problems(exc) == ["tables, table 队伍, row 1 (column 4 founded_on): '2019-02-30' is not a date"]

@@ -4,85 +4,43 @@ PGPASSWORD, and errors that never echo a password. Under CI=true a missing serve
 from __future__ import annotations
 
 import datetime as dt
-import glob
+import importlib.util
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from hongfeng_rules import InputError, load_dataset
 from hongfeng_rules.cli import main
 
-from test_sources import AS_OF, EXAMPLE, fill_database, problems, report_bytes, write
+from test_sources import EXAMPLE, REPO, fill_database, problems, report_bytes, write
 
 psycopg = pytest.importorskip("psycopg")
 SUPER_PASSWORD, AUDIT_PASSWORD = "super-Pw-1", "audit-Pw-2"
 
 
-def _server_bin() -> str | None:
-    for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if os.path.exists(os.path.join(d, "initdb")):
-            return d
-    initdb = shutil.which("initdb")
-    return os.path.dirname(initdb) if initdb else None
+def _load_pg_server():
+    spec = importlib.util.spec_from_file_location("pg_server", REPO / "benchmarks" / "pg_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pg_server = _load_pg_server()
 
 
 @pytest.fixture(scope="module")
 def server():
-    bindir = _server_bin()
-    if bindir is None:
+    if pg_server.server_bin() is None:
         if os.environ.get("CI") == "true":
             pytest.fail("PostgreSQL server binaries (initdb, pg_ctl) not found; .ci/run installs postgresql")
         pytest.skip("PostgreSQL server binaries not installed")
-    root = Path(tempfile.mkdtemp(prefix="hf-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root: run the server as the postgres (or nobody) user
-        user = "postgres" if _user_exists("postgres") else "nobody"
-        shutil.chown(root, user)
-        as_user = ["runuser", "-u", user, "--"]
-    os.chmod(root, 0o755)
-    data, pwfile, port = root / "data", root / "pw", _free_port()
-    pwfile.write_text(SUPER_PASSWORD)
-    if as_user:
-        shutil.chown(pwfile, as_user[2])
-
-    def run(*cmd):
-        subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=120)
-
-    run(f"{bindir}/initdb", "-D", str(data), "-U", "postgres", "--auth=scram-sha-256", f"--pwfile={pwfile}",
-        "-E", "UTF8", "--locale=C")
-    run(f"{bindir}/pg_ctl", "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60", "-o",
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off", "start")
-    try:
+    with pg_server.temporary_server(SUPER_PASSWORD) as port:
         with psycopg.connect(host="127.0.0.1", port=port, user="postgres", password=SUPER_PASSWORD,
                              dbname="postgres", autocommit=True) as conn:
             conn.execute(f"CREATE ROLE audit LOGIN PASSWORD '{AUDIT_PASSWORD}'")
             conn.execute("CREATE DATABASE platform OWNER audit")
             conn.execute("CREATE DATABASE typed OWNER audit")
         yield port
-    finally:
-        subprocess.run([*as_user, f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=120)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _user_exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
 
 
 @pytest.fixture

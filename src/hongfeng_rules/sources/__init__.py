@@ -7,6 +7,7 @@ libraries are optional extras (`excel`, `parquet`, `sql`); a missing one is a pl
     load_dataset("roster.xlsx", mapping="mapping.yaml")        # hongfeng_rules.load_dataset
     load_dataset("postgresql://audit@db.local/platform", mapping="mapping.yaml")
     load_upload(data, "members.csv")                            # uploaded bytes with their file name
+    load_tables({"members": arrow_table, "teams": polars_frame})  # in-memory tables
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ..safe_load import DEFAULT_LIMITS, FORMATS, Limits, read_text_document
 from .mapping import EMPTY, INSTRUCTIONS_SHEET, Mapping, load_mapping
 from .table import table_document
 
-__all__ = ["Mapping", "load_mapping", "load_upload", "SUFFIXES", "is_url"]
+__all__ = ["Mapping", "load_mapping", "load_upload", "load_tables", "SUFFIXES", "is_url"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 FOLDER_SUFFIXES = {".csv", ".parquet"}  # one collection per file, in a folder or alone
@@ -124,6 +125,27 @@ def load_upload(data: bytes, filename: str, mapping=None, *, encoding: str | Non
         if suffix in FORMATS:
             return _build(_document_sources(read_text_document(data, file, FORMATS[suffix], limits)))
     raise fail(file, f"unsupported file type; expected one of {', '.join(sorted({*SUFFIXES, *FORMATS}))}")
+
+
+def load_tables(tables: dict, mapping=None, *, limits: Limits = DEFAULT_LIMITS):
+    """A validated Dataset from in-memory tables: collection (or sheet name) → pyarrow Table or Polars DataFrame."""
+    from ..loading import _build
+    from ..gcpause import paused_gc
+    from .parquet import arrow_table
+
+    mapping = load_mapping(mapping, limits)
+    sources, problems = {}, []
+    for name, table in tables.items():
+        collection = collection_of(name, mapping)
+        if collection is None:
+            problems.append(Problem("tables", f"{name!r} names no collection, and the mapping gives it none",
+                                    part=f"table {name}"))
+        else:
+            sources[collection] = (lambda c=collection, n=name, t=table:
+                                   (table_document(c, [arrow_table(t, n)], mapping, limits.max_records), ()))
+    raise_if(problems)
+    with paused_gc():
+        return _build(sources)
 
 
 def unknown_parts(kind: str, file: str, names: list[str], mapping: Mapping) -> list[Problem]:

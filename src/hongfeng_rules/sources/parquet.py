@@ -1,4 +1,5 @@
-"""Parquet files (read with pyarrow): one collection per file, a column per field.
+"""Parquet files and in-memory Arrow tables (pyarrow; a Polars DataFrame through its `to_arrow()`): one
+collection per file or table, a column per field.
 
 Typed columns come through as they are (dates, timestamps, booleans, lists, structs); text columns are
 read like CSV cells. Rows are numbered from 1; problems name the row and the column.
@@ -21,13 +22,23 @@ def read_parquet(data: bytes, file: str) -> Table:
     except Exception as exc:  # pyarrow's ArrowInvalid and kin: not Parquet, truncated, bad footer
         raise fail(file, f"not a readable Parquet file ({str(exc).splitlines()[0][:200]})") from None
     headers = list(parquet.schema_arrow.names)
-    return Table(file, None, headers, _rows(parquet, file), _column, header_row=None)
+    return Table(file, None, headers, _rows(lambda: parquet.iter_batches(batch_size=65536), file), _column)
 
 
-def _rows(parquet, file: str):
+def arrow_table(table, name: str) -> Table:
+    """An in-memory pyarrow Table (or anything with `to_arrow()`, such as a Polars DataFrame) as a table."""
+    if hasattr(table, "to_arrow"):
+        table = table.to_arrow()
+    if not hasattr(table, "to_batches") or not hasattr(table, "schema"):
+        raise fail(name, f"expected a pyarrow Table or a Polars DataFrame, not {type(table).__name__}")
+    return Table("tables", f"table {name}", list(table.schema.names), _rows(lambda: table.to_batches(65536), name),
+                 _column)
+
+
+def _rows(batches, file: str):
     n = 0
     try:
-        for batch in parquet.iter_batches(batch_size=65536):
+        for batch in batches():
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for cells in zip(*columns):
                 n += 1
@@ -39,16 +50,3 @@ def _rows(parquet, file: str):
 def _column(index: int, row: str) -> str:
     return f"column {index + 1}"
 
-
-def write_parquet(dataset, collection: str, path: str) -> None:
-    """A collection as a Parquet file with typed columns (what the benchmark and the tests read)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .fields import fields_of
-    from .tabulate import rows
-
-    names = list(fields_of(collection))
-    columns = list(zip(*rows(dataset, collection, native=True))) or [()] * len(names)
-    table = pa.table({n: pa.array(list(c)) for n, c in zip(names, columns)})
-    pq.write_table(table, path)

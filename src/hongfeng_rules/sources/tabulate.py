@@ -1,4 +1,4 @@
-"""The other way: a dataset's records as table rows (for CSV, Parquet, a database, or a filled template).
+"""The other way: a dataset's records as table rows: CSV, Parquet, database tables, a filled template.
 
 Each field is written so that the readers give the same value back: lists of scalars joined with "; "
 (JSON when an item holds a separator or the list is empty), lists of records as JSON, nested records
@@ -80,3 +80,44 @@ def to_csv(dataset: Dataset, collection: str) -> bytes:
 def present(dataset: Dataset) -> list[str]:
     """The collections the dataset gives (an empty list is given; None is not)."""
     return [name for name in type(dataset).model_fields if getattr(dataset, name) is not None]
+
+
+def to_arrow(dataset: Dataset, collection: str):
+    """A collection as a pyarrow Table with typed columns (dates, timestamps, booleans, numbers)."""
+    import pyarrow as pa
+
+    names = list(fields_of(collection))
+    columns = list(zip(*rows(dataset, collection, native=True))) or [()] * len(names)
+    return pa.table({n: pa.array(list(c)) for n, c in zip(names, columns)})
+
+
+def to_parquet(dataset: Dataset, collection: str, path: str) -> None:
+    """A collection as a Parquet file (see to_arrow)."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(to_arrow(dataset, collection), path)
+
+
+def to_database(dataset: Dataset, url: str) -> None:
+    """Each collection as a new table of text columns named by the fields, as a platform's export might be."""
+    import sqlalchemy as sa
+
+    from .sql import DRIVERS
+
+    parsed = sa.engine.make_url(url)
+    engine = sa.create_engine(parsed.set(drivername=DRIVERS.get(parsed.drivername, parsed.drivername)),
+                              poolclass=sa.pool.NullPool)
+    metadata = sa.MetaData()
+    with engine.begin() as conn:
+        for collection in present(dataset):
+            names = list(fields_of(collection))
+            table = sa.Table(collection, metadata, *(sa.Column(n, sa.Text) for n in names))
+            table.create(conn)
+            batch = []
+            for values in rows(dataset, collection):
+                batch.append(dict(zip(names, (None if v is None else str(v) for v in values))))
+                if len(batch) == 10_000:
+                    conn.execute(table.insert(), batch)
+                    batch = []
+            if batch:
+                conn.execute(table.insert(), batch)

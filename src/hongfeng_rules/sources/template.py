@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ..errors import fail
 from ..models import COLLECTIONS, Dataset
 from ..output import write_atomic
 from ..timecalc import as_shanghai
@@ -49,7 +50,10 @@ def write_template(out: str, packs, dataset: Dataset | None = None) -> None:
     import io
     buffer = io.BytesIO()
     workbook.save(buffer)
-    write_atomic(out, buffer.getvalue())
+    try:
+        write_atomic(out, buffer.getvalue())
+    except OSError as exc:
+        raise fail(out, f"cannot write: {exc.strerror or exc}") from None
 
 
 def _instructions(ws, collections: list[str]) -> None:
