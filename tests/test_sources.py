@@ -377,3 +377,13 @@ def test_arrow_tables_passed_in(example, packs):
     with pytest.raises(InputError) as exc:
         load_tables({"队伍": bad})
     assert problems(exc) == ["tables, table 队伍, row 1 (column 4 founded_on): '2019-02-30' is not a date"]
+
+
+def test_cells_that_cannot_be_read_and_invalid_values_come_together(tmp_path):
+    text = "id,team_id,name,join_date,status\nm1,t1,张三,someday,gone\nm2,t1,李四,2020-01-05,active\n"
+    folder = write(tmp_path, {**TEAM, "members.csv": text})
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    f = folder / "members.csv"  # the unreadable join_date is said once (not also as a missing field)
+    assert problems(exc) == [f"{f}, row 2 (column 4 join_date): 'someday' is not a date",
+                             f"{f}, row 2 (column 5 status): Input should be 'active', 'demoted' or 'exited'"]

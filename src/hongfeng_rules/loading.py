@@ -95,7 +95,8 @@ def _build(sources: dict[str, Source]) -> Dataset:
             problems.extend(exc.problems)
             continue
         located[name] = (doc, keys)
-        collections[name] = _validate(name, doc, keys, problems)
+        problems.extend(getattr(doc, "problems", ()))  # a table's cells that could not be read (sources.table)
+        collections[name] = _validate(name, doc, keys, problems, getattr(doc, "failed", frozenset()))
         if not keys:
             doc.data = None
     if problems:
@@ -151,7 +152,8 @@ def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | 
     return sources
 
 
-def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem]):
+def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem], failed: frozenset = frozenset()):
+    """The collection's models, or None with its problems added (`failed`: (index, field) already reported)."""
     data = doc.data
     for k in keys:
         data = data[k]
@@ -163,6 +165,8 @@ def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem]):
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = err["loc"]
+            if loc[:2] in failed:
+                continue
             index = loc[0] if loc and isinstance(loc[0], int) else None
             record = data[index] if index is not None and index < len(data) else None
             label = record_label(name, index, record.get("id") if isinstance(record, dict) else None)

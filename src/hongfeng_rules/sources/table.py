@@ -50,6 +50,8 @@ class TableDocument(Document):
     """Records read from tables, and where each came from (the loader's validation asks `locate`)."""
 
     places: list[_Place] = field(default_factory=list, repr=False)
+    problems: list[Problem] = field(default_factory=list, repr=False)  # cells that could not be read
+    failed: set[tuple[int, str]] = field(default_factory=set, repr=False)  # their (record index, field)
 
     def locate(self, path: tuple) -> dict:
         """Problem keywords for a key path (index, field, …) into the records: file, sheet, row and cell."""
@@ -86,21 +88,20 @@ def _text(header: Any) -> str:
 
 
 def table_document(collection: str, tables: list[Table], mapping: Mapping, max_records: int) -> TableDocument:
-    """The records of `collection` from its tables, or InputError listing every cell that could not be read."""
+    """The records of `collection` from its tables, with the cells that could not be read (the loader reports
+    them with its validation's problems, all at once), or InputError when a header cannot be placed."""
     from ..errors import InputError
 
-    problems: list[Problem] = []
-    records: list[dict] = []
-    places: list[_Place] = []
+    doc = TableDocument([], tables[0].file if tables else collection)
     for table in tables:
-        _read(collection, table, mapping, records, places, problems, max_records)
-    if problems:
-        raise InputError(problems)
-    return TableDocument(records, tables[0].file if tables else collection, places=places)
+        if not _read(collection, table, mapping, doc, max_records):
+            raise InputError(doc.problems)
+    return doc
 
 
-def _read(collection: str, table: Table, mapping: Mapping, records: list, places: list, problems: list,
-          max_records: int) -> None:
+def _read(collection: str, table: Table, mapping: Mapping, doc: TableDocument, max_records: int) -> bool:
+    """Add the table's records to `doc`; False when its header or size is wrong (nothing more to say then)."""
+    records, places, problems = doc.data, doc.places, doc.problems
     fields = fields_of(collection)
     source = mapping.collections.get(collection)
     defaults = dict(source.defaults) if source else {}
@@ -123,14 +124,14 @@ def _read(collection: str, table: Table, mapping: Mapping, records: list, places
             by_field[spec.field] = i
             columns.append((i, fields[spec.field], spec))
     if problems:
-        return
+        return False
     for label, cells in table.rows:
         if all(_blank(c) for c in cells):
             continue
         if len(records) >= max_records:
             problems.append(Problem(table.file, f"more than {max_records} records in {collection} (see --max-records)",
                                     part=table.part, row=label))
-            return
+            return False
         record: dict[str, Any] = {}
         for i, field_, spec in columns:
             value = cells[i] if i < len(cells) else None
@@ -139,6 +140,7 @@ def _read(collection: str, table: Table, mapping: Mapping, records: list, places
             except ValueError as exc:
                 problems.append(Problem(table.file, str(exc), part=table.part, row=label,
                                         cell=_cell(table, i, label)))
+                doc.failed.add((len(records), field_.path.split(".")[0]))
                 continue
             if value is not _ABSENT:
                 _put(record, field_.path, value)
@@ -147,6 +149,7 @@ def _read(collection: str, table: Table, mapping: Mapping, records: list, places
                 _put(record, path, value)
         records.append(record)
         places.append(_Place(table, label, by_field))
+    return True
 
 
 _ABSENT = object()
