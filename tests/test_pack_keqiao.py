@@ -167,7 +167,8 @@ def test_cli_end_to_end(tmp_path):
         ("kz-P1.9-quarterly-drill", "pt-c1"),
         ("kz-P2.2-auxiliary-community", "kz-c1"),
     }
-    assert {f["status"] for f in report["findings"] if f["subject"]["id"] in {"pt-v1", "pt-e1", "kz-v1"}} == {"pass"}
+    assert {f["status"] for f in report["findings"] if f["subject"]["id"] in {"pt-v1", "pt-e1", "kz-v1", "pt-u1"}} == {"pass"}
+    assert any(f["rule_id"] == "kz-P4.3-unit-monthly-drill" and f["subject"]["id"] == "pt-u1" for f in report["findings"])
     weekly = next(f for f in report["findings"] if f["rule_id"] == "kz-P1.5-weekly-patrol" and f["subject"]["id"] == "pt-v1")
     assert weekly["measured"] == "51 of 51 weeks met"  # every whole week of 2025, W52 ending on 28 December
     messages = {f["subject"]["id"]: f["message"]["zh"] for f in report["findings"] if f["status"] == "fail"}

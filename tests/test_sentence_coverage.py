@@ -1,0 +1,52 @@
+"""The coverage matrices list every sentence of the passages each pack encodes: every fragment (between
+，；。：) of those passages stands, whitespace aside, in one of the pack's clauses — which the matrix then
+shows as rules or as a stated reason (`missing(pack) == []`)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hongfeng_rules import load_pack
+from hongfeng_rules.rulebook.coverage import missing
+from helpers import REPO
+
+SOURCES = REPO.parent / "shared" / "sources"
+# pack -> (source file, [(first words, last words)] of the passages it encodes), and text that is not a sentence
+PASSAGES = {
+    "keqiao-zhucun": ("keqiao-zhucun-rongzhi-article.zh.txt", [
+        ("依托村（社）综合治理工作站", "实现安全员队伍在治安重点要素场景内全覆盖。"),  # part 3 (1) item 3
+        ("全力推进机关警力向派出所前置", "警民双向熟悉率达到 84.7%。"),  # part 3 (2) item 1
+        ("按照“1+2+N”架构建齐配强社区警务", "协同落实“五员”职责。"),  # part 3 (2) item 2, first sentence
+        ("优化警医、警校联动机制", "防范重点单位安全隐患"),  # part 3 (4) item 4, the sentence on key units
+    ], []),
+}
+
+
+def _squeeze(text: str, drop: list[str]) -> str:
+    text = re.sub(r"\s+", "", text)
+    for pattern in drop:
+        text = re.sub(pattern, "", text)
+    return text
+
+
+def fragments(text: str) -> list[str]:
+    return [f for f in re.split(r"[，,；;。：:]", text) if len(f) > 1]
+
+
+@pytest.mark.parametrize("name", sorted(PASSAGES))
+def test_every_sentence_of_the_encoded_passages_is_a_clause(name):
+    source, spans, drop = PASSAGES[name]
+    path = SOURCES / source
+    if not path.is_file():
+        pytest.skip(f"{path} is not beside the repository")
+    pack = load_pack(REPO / "rules" / name)
+    text = _squeeze(path.read_text(encoding="utf-8"), drop)
+    clauses = [_squeeze(c.zh, drop).replace("……", "") for c in pack.manifest.clauses.values()]
+    uncovered = []
+    for first, last in spans:
+        start = text.index(_squeeze(first, drop))
+        end = text.index(_squeeze(last, drop), start) + len(_squeeze(last, drop))
+        uncovered += [f for f in fragments(text[start:end]) if not any(f in c for c in clauses)]
+    assert uncovered == []
+    assert missing(pack) == []
