@@ -25,13 +25,14 @@ from .whatif import apply_overrides
 
 def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str,
           as_of: datetime | date, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
-          overrides: Mapping[str, Any] | None = None) -> ComplianceReport:
+          overrides: Mapping[str, Any] | None = None, explain: str | None = None) -> ComplianceReport:
     """Run every rule of the packs over the dataset for a period, judged as of an instant (a date: the end of
     that day, as on the command line); `overrides` ({"hf-5.2.6-core-members.at_least": 12}) change rule
-    parameters first (whatif.apply_overrides)."""
+    parameters first (whatif.apply_overrides); `explain` ("all", "RULE" or "RULE:SUBJECT") fills those
+    findings' `explanation` (explain.py)."""
     packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
-        return _report(dataset, packs, _context(dataset, period, as_of, calendar), dataset_label)
+        return _report(dataset, packs, _context(dataset, period, as_of, calendar), dataset_label, explain)
 
 
 def derive(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime | date, *,
@@ -63,11 +64,15 @@ def _derived(packs: list[RulePack], ctx: Context) -> Derived | None:
     return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
 
 
-def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label: str) -> ComplianceReport:
+def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label: str,
+            explain: str | None = None) -> ComplianceReport:
     period, as_of = ctx.period, ctx.as_of
     findings = [f for pack in packs for rule in pack.rules if not is_derived(rule) for f in run_rule(rule, ctx)]
     derived = _derived(packs, ctx)
     findings.sort(key=finding_order)
+    if explain:
+        from .explain import explain_findings  # only when asked: explaining costs nothing otherwise
+        findings = explain_findings(findings, {r.rule.id: r for p in packs for r in p.rules}, ctx, explain)
     return ComplianceReport(
         tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
         period_start=period.start, period_end=period.end, as_of=as_of,
@@ -146,6 +151,7 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
         **fixed["fields"], status=status, subject=subject, measured=_plain(outcome.measured),
         expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
         time_left_hours=round(left, 2) if left is not None else None, message=message, waiver=None,
+        explanation=None,
     )
 
 

@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--set", dest="sets", action="append", metavar="RULE_ID.PARAM=VALUE",
                        help="what if: change a rule's parameter (a threshold in its unit); repeatable; the "
                             "subjects that change verdict are listed beside the report (docs/whatif.md)")
+    check.add_argument("--explain", nargs="?", const="all", metavar="RULE[:SUBJECT]",
+                       help="say why: the records counted and left out, the threshold in force, derived values, "
+                            "what is missing; for every finding, a rule's, or one (docs/explain.md)")
     check.add_argument("--overlay", metavar="DIR", help="what if: rule files in DIR replace the rules of the same id")
 
     rules = sub.add_parser("rules", help="work with rule packs").add_subparsers(dest="rules_command", required=True)
@@ -233,11 +236,11 @@ def cmd_check(args) -> int:
     waivers = load_waivers(args.waivers, limits) if args.waivers else None
     rule_ids = [r.rule.id for p in packs for r in p.rules]
 
-    def run(chosen):
-        report = audit(dataset, chosen, period, as_of, dataset_label=args.path)
+    def run(chosen, explain=None):
+        report = audit(dataset, chosen, period, as_of, dataset_label=args.path, explain=explain)
         return apply_waivers(report, waivers, rule_ids) if waivers is not None else report
 
-    report = run(changed)
+    report = run(changed, args.explain)
     for notice in report.notices:
         print(f"warning: {getattr(notice, args.lang)}", file=sys.stderr)
     whatif = render_whatif(verdict_changes(run(packs), report)) if changed is not packs else None

@@ -23,6 +23,7 @@ class Derived:
     compute: Callable[[Any, Context], Any]
     doc: str
     needs: tuple[str, ...] = ()  # collections it reads: absent → the finding is not assessable
+    reads: tuple[str, ...] = ()  # fields of the record it is computed from (None when one is not recorded)
 
 
 def _age_years(member, ctx: Context):
@@ -111,7 +112,8 @@ DERIVED: dict[str, Derived] = {
         ("members", "units"), "status", lambda r, ctx: status_on(r, ctx.reference_date),
         "the member's or unit's status on the reference date, by status_since (a later change does not count)",
     ),
-    "age_years": Derived("members", "year", _age_years, "whole years of age on the reference date"),
+    "age_years": Derived("members", "year", _age_years, "whole years of age on the reference date",
+                         reads=("birth_date",)),
     "service_hours": Derived(
         "members", "hour",
         _per_member("service_hours", _hours_by_member, 0.0),

@@ -11,6 +11,7 @@ from collections import Counter
 from html import escape
 
 from ..rulebook.spec import clause_key
+from . import explanation
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
 from .labels import STATUS_MARKS as MARK, STATUS_NAMES as STATUS, strength_word
 from .model import STATUS_ORDER, ComplianceReport, Finding
@@ -163,7 +164,15 @@ def _finding(f: Finding, lang: str) -> str:
             f"<p><strong>{e(w['clause'])} {e(f.clause)}</strong> ({e(strength_word(f, lang))}) "
             f"<code>{e(f.rule_id)}</code> — {e(getattr(f.message, lang))}</p>"
             f'<p class="source">{e(getattr(f.source, lang))}</p>'
-            "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl></div>")
+            "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl>" + _why(f, lang) + "</div>")
+
+
+def _why(f: Finding, lang: str) -> str:
+    """The collapsible "why" of an explained finding (check --explain); nothing otherwise."""
+    if f.explanation is None:
+        return ""
+    return ('<details class="why"><summary>' + ("原因" if lang == "zh" else "why") + "</summary><ul>"
+            + "".join(f"<li>{e(line)}</li>" for line in explanation.lines(f.explanation)) + "</ul></details>")
 
 
 def _expired(report: ComplianceReport, lang: str) -> list[str]:

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..derived_results import Derived
 from ..models.base import OutputModel
+from .explanation import Explanation
 
 # not_used: a `may` (可) rule whose permission the data shows unused — information, never a failure: no summary
 # counts it as one, no gate fails on it, every renderer shows it as information.
@@ -54,6 +55,7 @@ class Finding(ReportModel):
     source: Text
     rule_file: str | None = None
     waiver: dict[str, Any] | None = None
+    explanation: Explanation | None = Field(default=None, exclude_if=lambda v: v is None)  # only with --explain
 
 
 class Counts(ReportModel):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..invisible import escape_hidden
-from . import derived_text, tree
+from . import derived_text, explanation, tree
 from .labels import STATUS_MARKS as MARK, strength_word
 from .model import ComplianceReport, Finding
 
@@ -60,10 +60,10 @@ def _findings(findings: list[Finding], lang: str) -> list[str]:
     """Every finding but passes and not-applicables, which are counted."""
     out, passed, not_applicable = [], 0, 0
     for f in findings:
-        if f.status == "pass":
+        if f.status == "pass" and f.explanation is None:
             passed += 1
             continue
-        if f.status == "not_applicable":
+        if f.status == "not_applicable" and f.explanation is None:
             not_applicable += 1
             continue
         subject = "" if f.subject.kind == "team" else f" [{f.subject.kind} {f.subject.id}]"
@@ -72,6 +72,9 @@ def _findings(findings: list[Finding], lang: str) -> list[str]:
         if f.status in ("fail", "not_assessable") and f.evidence_ids and f.subject.kind == "team":
             shown = ", ".join(f.evidence_ids[:8]) + (" …" if len(f.evidence_ids) > 8 else "")
             out.append(f"      evidence: {shown}")
+        if f.explanation is not None:
+            out += [("      why: " if i == 0 else "           ") + line
+                    for i, line in enumerate(explanation.lines(f.explanation))]
     w = WORDS[lang]
     if passed or not_applicable:
         out.append(f"  {MARK['pass']} {passed} {w['passed']}, {not_applicable} {w['not_applicable']}")
