@@ -15,7 +15,7 @@ def finding_values(**parts):
                 clause="5.2.6", strength="should", modal="宜", status="fail", subject=parts["subject"], measured=45,
                 expected="≥ 50 person", evidence_ids=["t1-m1"], note=None, due=None, time_left_hours=None,
                 message=parts["text"], source=parts["text"], rule_file="rules/hongfeng/5.2.6-team-size.yaml",
-                waiver=None)
+                waiver=None, explanation=None)
 
 
 def test_same_instance_and_bytes_as_validation():
