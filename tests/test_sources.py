@@ -281,6 +281,8 @@ def test_template_needs_no_mapping_and_guides_the_filler(tmp_path, example, pack
     letter = openpyxl.utils.get_column_letter(status + 1)
     assert rules[f"{letter}2:{letter}1001"].formula1 == '"active,demoted,exited"'
     assert rules["E2:E1001"].type == "date" and ws["E2"].number_format == "yyyy-mm-dd"
+    scores = {str(v.sqref): v.type for v in wb["队伍评分"].data_validations.dataValidation}
+    assert [c.value for c in wb["队伍评分"][1]][1] == "年度" and scores["B2:B1001"] == "whole"
     assert load_dataset(out).members == []  # the empty template reads as empty collections
     filled = tmp_path / "filled.xlsx"
     assert main(["template", "xlsx", str(filled), "--fill", str(EXAMPLE)]) == 0
@@ -387,3 +389,24 @@ def test_cells_that_cannot_be_read_and_invalid_values_come_together(tmp_path):
     f = folder / "members.csv"  # the unreadable join_date is said once (not also as a missing field)
     assert problems(exc) == [f"{f}, row 2 (column 4 join_date): 'someday' is not a date",
                              f"{f}, row 2 (column 5 status): Input should be 'active', 'demoted' or 'exited'"]
+
+
+def test_several_sheets_of_one_collection_and_a_header_row(tmp_path):
+    wb = openpyxl.Workbook()
+    for title, rows in [("一分队", [["说明：一分队"], ["编号", "所属队伍", "姓名", "入队日期"], ["m1", "t1", "甲", "2020-01-05"]]),
+                        ("二分队", [["编号", "所属队伍", "姓名", "入队日期"], ["m2", "t1", "乙", "2021-02-03"]]),
+                        ("队伍", [["编号", "所属协会", "名称"], ["t1", "a1", "一队"]]),
+                        ("协会", [["编号", "名称", "级别"], ["a1", "某县协会", "county"]])]:
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    del wb["Sheet"]
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    mapping = write(tmp_path, {"m.yaml": "collections:\n  members:\n    sheet: [一分队, 二分队]\n"}) / "m.yaml"
+    assert [(m.id, m.join_date) for m in load_dataset(path, mapping=mapping).members] == [
+        ("m1", dt.date(2020, 1, 5)), ("m2", dt.date(2021, 2, 3))]
+    pinned = write(tmp_path, {"p.yaml": "collections:\n  members:\n    sheet: [一分队, 二分队]\n    header_row: 1\n"})
+    with pytest.raises(InputError) as exc:  # row 1 of 一分队 is its title, not its header
+        load_dataset(path, mapping=pinned / "p.yaml")
+    assert problems(exc)[0].startswith(f"{path}, sheet 一分队, row 1 (A1 说明：一分队): column '说明：一分队' is not mapped")
