@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -218,3 +220,30 @@ def test_concurrency_limit_is_429_with_retry_after_and_time_limit_is_503(tmp_pat
         r = c.post("/v1/audit", params=QUERY, files=example_upload)
         assert r.status_code == 503 and "request_seconds" in r.json()["detail"]
         assert c.get("/healthz").status_code == 200
+
+
+def _children(pid: int) -> set[int]:
+    """A process's children (listed under the thread that started each)."""
+    return {int(c) for task in Path(f"/proc/{pid}/task").glob("*") for c in (task / "children").read_text().split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "kill -9"])
+def test_worker_processes_end_with_the_server(tmp_path, how):
+    proc, _ = start(tmp_path, workers=2)
+    workers = _children(proc.pid)
+    assert len([w for w in workers if _alive(w)]) >= 2
+    if how == "kill -9":
+        proc.kill()
+        proc.wait()
+    stop(proc)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the server"

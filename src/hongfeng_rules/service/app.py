@@ -62,7 +62,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         finally:
             state.ready = False
             await state.monitor.stop()
-            state.pool.close()
+            await asyncio.to_thread(state.pool.close)
             state.log.close()
 
     app = FastAPI(title="hongfeng-rules", version=__version__, lifespan=lifespan,

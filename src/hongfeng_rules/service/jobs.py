@@ -11,6 +11,9 @@ import argparse
 import asyncio
 import dataclasses
 import multiprocessing
+import os
+import threading
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -65,11 +68,20 @@ _LIMITS: Limits = DEFAULT_LIMITS
 
 
 def start(packs: list[str], max_bytes: int, max_records: int) -> None:
-    """Load the configured packs (in each worker process, once)."""
+    """Load the configured packs (in each worker process, once), and end with the server: a worker
+    whose server has gone (killed with -9, say) exits instead of lingering as an orphan."""
     global _LIMITS
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     _LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=max_bytes, max_records=max_records)
     for pack in load_packs(packs):
         _PACKS[pack.name] = pack
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def run(job: Job) -> Result:
@@ -148,7 +160,8 @@ class Pool:
         self.outstanding -= 1
 
     def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers and wait for them (jobs not started are cancelled)."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _ready() -> bool:

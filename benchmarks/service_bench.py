@@ -1,0 +1,224 @@
+"""Bounded loopback load test of `hongfeng-rules serve` (issue #20). Stops by itself.
+
+    python benchmarks/service_bench.py                      # 1,500 single-team audits, then a mixed phase
+    python benchmarks/service_bench.py --count 300 --clients 4 --duration 60
+
+Starts the server on a free 127.0.0.1 port (its default config: loopback, one worker process a
+core) and runs two phases, each at most `--count` requests and `--duration` seconds:
+
+1. single-team audits only (generated teams, ~120 members each, JSON bodies): throughput, p50/p99;
+2. the mix: single-team audits, the 24-team example (uploaded files) and a malformed request
+   (broken JSON, answered 422) — every answer is checked: a single-team audit must give the same bytes
+   as it did alone, the example 200, the malformed request 422.
+
+Errors are answers other than those. The server's resident memory (its process and its worker
+processes) is sampled every second. Targets on a 2-core machine: ≥ 50 single-team audits/s with
+p99 ≤ 200 ms, zero errors. Prints the figures and PASS/FAIL; exit status 1 when a target fails.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+EXAMPLE = HERE.parent / "examples" / "hongfeng"
+QUERY = {"period": "2025", "as_of": "2026-01-15", "format": "json"}
+TARGET_RATE, TARGET_P99 = 50.0, 0.200
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process and its children (the worker processes)."""
+    total = 0
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):  # children are listed under the thread that made them
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def start_server(folder: Path, workers: int | None) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    config = {"port": port, "access_log": str(folder / "access.log"), "max_concurrent": 64,
+              "monitor": {"enabled": False}}
+    if workers:
+        config["workers"] = workers
+    (folder / "service.json").write_text(json.dumps(config), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "hongfeng_rules.cli", "serve", "--config",
+                             str(folder / "service.json")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        if proc.poll() is not None:
+            sys.exit(f"server exited: {proc.stderr.read().decode()}")
+        try:
+            if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    sys.exit("server not ready after 60 s")
+
+
+def phase(base: str, requests, count: int, duration: float, clients: int) -> list[tuple[str, float, bool]]:
+    """Send up to `count` requests (cycling through `requests`) from `clients` threads, for at most
+    `duration` seconds; each result is (kind, seconds, answered as expected)."""
+    results: list[tuple[str, float, bool]] = []
+    lock = threading.Lock()
+    feed = itertools.islice(itertools.cycle(requests), count)
+    stop_at = time.monotonic() + duration
+
+    def client():
+        with httpx.Client(base_url=base, timeout=60) as http:
+            while time.monotonic() < stop_at:
+                with lock:
+                    item = next(feed, None)
+                if item is None:
+                    return
+                kind, send, check = item
+                started = time.perf_counter()
+                try:
+                    ok = check(send(http))
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    results.append((kind, time.perf_counter() - started, ok))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def summary(results, seconds: float, kind: str) -> dict:
+    times = sorted(t for k, t, _ in results if k == kind)
+    if not times:
+        return {"n": 0}
+    return {"n": len(times), "per_s": round(len(times) / seconds, 1), "p50_ms": round(statistics.median(times) * 1000, 1),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))] * 1000, 1),
+            "errors": sum(1 for k, _, ok in results if k == kind and not ok)}
+
+
+def in_process_rate(teams: list[bytes], seconds: float = 5.0) -> float:
+    """Single-team audits a second in this process, no HTTP (the same load and rendering as a worker):
+    the baseline the service's figure is read against on a machine shared with other work."""
+    from hongfeng_rules.service import jobs
+
+    jobs.start(["hongfeng"], 32 * 2**20, 1_000_000)
+    make = lambda t: jobs.Job("audit", [("body.json", t)], ["hongfeng"], period="2025", as_of="2026-01-15")
+    jobs.run(make(teams[0]))
+    done, stop_at = 0, time.monotonic() + seconds
+    started = time.monotonic()
+    while time.monotonic() < stop_at:
+        assert not jobs.run(make(teams[done % len(teams)])).problems
+        done += 1
+    return done / (time.monotonic() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1500, help="requests per phase (default 1500)")
+    parser.add_argument("--duration", type=float, default=90, help="seconds per phase at most (default 90)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
+    parser.add_argument("--workers", type=int, help="server worker processes (default: the server's)")
+    parser.add_argument("--teams", type=int, default=8, help="distinct single-team datasets (default 8)")
+    args = parser.parse_args(argv)
+
+    teams = [json.dumps(generate(1, seed=s)).encode() for s in range(args.teams)]
+    example = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLE.iterdir()) if p.suffix == ".json"]
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, base = start_server(Path(tmp), args.workers)
+        rss: list[tuple[float, int]] = []
+        sampling = threading.Event()
+
+        def sample():
+            t0 = time.monotonic()
+            while not sampling.wait(1.0):
+                rss.append((time.monotonic() - t0, rss_bytes(proc.pid)))
+
+        threading.Thread(target=sample, daemon=True).start()
+        try:
+            with httpx.Client(base_url=base, timeout=60) as http:
+                alone = [http.post("/v1/audit", params=QUERY, content=t,
+                                   headers={"content-type": "application/json"}).content for t in teams]
+            rss.append((0.0, rss_bytes(proc.pid)))
+
+            def single(i):
+                return ("single-team", lambda h: h.post("/v1/audit", params=QUERY, content=teams[i],
+                                                        headers={"content-type": "application/json"}),
+                        lambda r: r.status_code == 200 and r.content == alone[i])
+
+            singles = [single(i) for i in range(len(teams))]
+            big = ("24-team", lambda h: h.post("/v1/audit", params=QUERY, files=example), lambda r: r.status_code == 200)
+            bad = ("malformed", lambda h: h.post("/v1/audit", params=QUERY, content=b'{"teams": [',
+                                                 headers={"content-type": "application/json"}),
+                   lambda r: r.status_code == 422 and r.json()["problems"][0]["line"] == 1)
+
+            started = time.monotonic()
+            one = phase(base, singles, args.count, args.duration, args.clients)
+            one_seconds = time.monotonic() - started
+            mix = (singles * 3)[:20] + [bad, big, bad]
+            started = time.monotonic()
+            two = phase(base, mix, args.count, args.duration, args.clients)
+            two_seconds = time.monotonic() - started
+        finally:
+            sampling.set()
+            proc.terminate()
+            proc.wait(30)
+
+    s1 = summary(one, one_seconds, "single-team")
+    baseline = in_process_rate(teams)
+    load = os.getloadavg()[0]
+    figures = {
+        "cpus": os.cpu_count(), "clients": args.clients, "load_average_1min_after": round(load, 2),
+        "in-process single-team audits/s (one core, no HTTP)": round(baseline, 1),
+        "phase 1 (single-team only)": {"seconds": round(one_seconds, 1), "single-team": s1},
+        "phase 2 (mixed)": {"seconds": round(two_seconds, 1),
+                            **{k: summary(two, two_seconds, k) for k in ("single-team", "24-team", "malformed")}},
+        "rss_mb": [(round(t), round(b / 2**20)) for t, b in rss[:: max(1, len(rss) // 12)]],
+    }
+    print(json.dumps(figures, indent=1))
+    errors = sum(1 for _, _, ok in one + two if not ok)
+    growth = (rss[-1][1] - rss[0][1]) / 2**20 if len(rss) > 1 else 0.0
+    checks = [(f"single-team audits/s ≥ {TARGET_RATE:g}", s1.get("per_s", 0) >= TARGET_RATE, s1.get("per_s")),
+              (f"single-team p99 ≤ {TARGET_P99 * 1000:g} ms", s1.get("p99_ms", 1e9) <= TARGET_P99 * 1000, s1.get("p99_ms")),
+              ("zero errors (a malformed request affects no other)", errors == 0, errors),
+              ("RSS flat (grew < 100 MB over the run)", growth < 100, round(growth, 1))]
+    for name, ok, value in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
