@@ -247,3 +247,28 @@ def test_worker_processes_end_with_the_server(tmp_path, how):
     while time.monotonic() < deadline and any(_alive(w) for w in workers):
         time.sleep(0.1)
     assert not [w for w in workers if _alive(w)], "worker processes outlived the server"
+
+
+def test_the_java_client_of_the_docs_runs(client, tmp_path):
+    """docs/service.md's Java client, run with the JDK against the live server (CI installs a JDK)."""
+    import os
+    import re
+    import shutil
+    if shutil.which("java") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("java is missing (.ci/run installs default-jdk-headless)")
+        pytest.skip("no java on this machine")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "service.md").read_text(encoding="utf-8")
+    (tmp_path / "HongfengClient.java").write_text(re.search(r"```java\n(.*?)```", doc, re.S).group(1))
+    dataset = {name: json.loads((EXAMPLE / f"{name}.json").read_text(encoding="utf-8"))
+               for name in ("associations", "teams", "members")}
+    (tmp_path / "dataset.json").write_text(json.dumps(dataset, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "bad.json").write_text('{"teams": [{"id": 1}]}', encoding="utf-8")
+    run = lambda data: subprocess.run(["java", "HongfengClient.java", str(client.base_url), data], cwd=tmp_path,
+                                      capture_output=True, text=True, timeout=300)
+    done = run("dataset.json")
+    assert done.returncode == 1 and done.stdout.startswith("exit 1: a gated rule fails"), done.stderr
+    sarif = json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["results"]
+    bad = run("bad.json")
+    assert bad.returncode == 2 and bad.stderr.startswith("422 ") and "teams[0]" in bad.stderr
