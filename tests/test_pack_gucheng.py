@@ -216,7 +216,7 @@ def test_cli_json_findings(tmp_path):
     failing = {(f["rule_id"], f["subject"]["id"]) for f in report["findings"] if f["status"] == "fail"}
     assert failing == {
         ("gc-P1.2-management-centre", "gc-a2"), ("gc-P1.5-workstations", "gc-a2"),
-        ("gc-P2.1-honours-scheme", "gc-a2"), ("gc-P1.4-team-workstation", "gc-t2"),
+        ("gc-P2.1-honours-scheme", "gc-a2"), ("gc-P4.2-party-branch", "gc-a2"), ("gc-P1.4-team-workstation", "gc-t2"),
         ("gc-P2.1-points-for-service", "gc-m3"), ("gc-P2.3-insurance", "gc-m3"),
         ("gc-P5.4-review-before-serving", "gc-m3"), ("gc-P2.3-clothing", "gc-m4"),
         ("gc-P2.3-equipment", "gc-m4"), ("gc-P5.4-political-review", "gc-m4"),

@@ -20,6 +20,10 @@ PASSAGES = {
         ("按照“1+2+N”架构建齐配强社区警务", "协同落实“五员”职责。"),  # part 3 (2) item 2, first sentence
         ("优化警医、警校联动机制", "防范重点单位安全隐患"),  # part 3 (4) item 4, the sentence on key units
     ], []),
+    "yunge": ("yunge-police-service-DB3210-T1190-2025.zh.txt", [
+        ("采取“1+2+2+N”的组织架构。", "群内昵称统一为“单位-姓名-电话号码”。"),  # 4.1 to 7.2.1: all the text holds
+    ], [r"DB3210/T1190—2025\d?", r"\d+\.\d+(\.\d+)?",
+        r"\d?(职责划分|总则|素质与技能|形象与装备|基本要求|形象要求|统一标识|云格岗专员|组织架构)"]),  # page headers, headings and clause numbers are not sentences
 }
 
 
