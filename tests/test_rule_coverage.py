@@ -117,3 +117,15 @@ def test_junit_lists_every_case_and_its_failure(tmp_path, capsys):
     assert [t.get("name") for t in tcs] == ["nine", "wrongly expected"]
     assert tcs[0].find("failure") is None and "expected fail, got pass" in tcs[1].find("failure").get("message")
     assert tcs[0].get("file") == "pack/hf-5.0.1-test.cases.yaml"
+
+
+def test_not_assessable_from_the_data_is_a_path_of_every(tmp_path):
+    check = {"kind": "every", "of": "members", "require": {"@age_years": {"lte": 60}}}
+    known = {"members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2020-01-01", "birth_date": "1980-01-01"}]}
+    unknown = {"members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2020-01-01"}]}
+    old = {"members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2020-01-01", "birth_date": "1950-01-01"}]}
+    cases = [case("known", known, {"t1": "pass"}), case("too old", old, {"t1": "fail"})]
+    c = coverage_of(pack_with_cases(tmp_path / "a", check, cases))
+    assert "not_assessable:not recorded" in c.missing
+    c = coverage_of(pack_with_cases(tmp_path / "b", check, cases + [case("unknown", unknown, {"t1": "not_assessable"})]))
+    assert "not_assessable:not recorded" in c.reached

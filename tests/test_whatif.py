@@ -112,3 +112,10 @@ def test_library_bad_override_raises_input_error(example):
     dataset, packs = example
     with pytest.raises(InputError, match="not a number in person"):
         audit(dataset, packs, "2025", AS_OF, overrides={f"{CORE}.at_least": "12 year"})
+
+
+def test_every_shipped_rule_survives_the_round_trip_an_override_takes():
+    from hongfeng_rules.rulebook.spec import Rule
+    for pack in load_packs(None):
+        for r in pack.rules:
+            assert Rule.model_validate(r.rule.model_dump(mode="json", exclude_none=True)) == r.rule, r.rule.id

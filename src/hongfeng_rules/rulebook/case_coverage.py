@@ -3,7 +3,8 @@
 A rule's items: each threshold of its check at n−1, n and n+1 (`below`, `at`, `above`; for a deadline the
 instant `before`, `at` and `after`), each dated value of a threshold, each test of its `where` conditions
 (the rule's and the check's) answering true and false, and each not-assessable path: every collection the
-rule needs being absent. The rule is recompiled with probes on (checks/probe.py); a normal audit is not.
+rule needs being absent, and for the kinds that can be not assessable with every collection present, that path
+(a value not recorded for `every` and `mean`, a year without a published calendar for `deadline`). The rule is recompiled with probes on (checks/probe.py); a normal audit is not.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from .cases import CaseResult, run_cases
 from .pack import CompiledRule, RulePack, compile_rule
 
 POINTS = {"bound": ("below", "at", "above"), "deadline": ("before", "at", "after")}
+DATA_PATHS = {"every": "not recorded", "mean": "not recorded", "deadline": "calendar unavailable"}  # the kinds'
+# evaluators that return not_assessable from the data itself (checks/every.py, mean.py, deadline.py)
 
 
 @dataclass
@@ -54,6 +57,8 @@ def items_of(rule: CompiledRule, tests: list[str]) -> list[str]:
             out += [f"{path}@{start.isoformat()}" for start in sorted(threshold.values)]
     out += [f"{path}:{answer}" for path in dict.fromkeys(tests) for answer in ("true", "false")]
     out += [f"not_assessable:no {c}" for c in sorted(rule.needs)]
+    if rule.rule.check.kind in DATA_PATHS:
+        out.append(f"not_assessable:{DATA_PATHS[rule.rule.check.kind]}")
     return out
 
 
@@ -67,10 +72,13 @@ def rule_coverage(packs: list[RulePack]) -> list[RuleCoverage]:
             probed = replace(probed, pack=rule.pack, pack_version=rule.pack_version)
             reached: set[str] = set()
 
-            def observe(_rule, dataset, report, reached=reached, needs=probed.needs):
+            def observe(_rule, dataset, report, reached=reached, needs=probed.needs, kind=rule.rule.check.kind):
+                if not any(f.status == "not_assessable" for f in report.findings):
+                    return
                 absent = [c for c in sorted(needs) if getattr(dataset, c) is None]
-                if absent and any(f.status == "not_assessable" for f in report.findings):
-                    reached.update(f"not_assessable:no {c}" for c in absent)
+                reached.update(f"not_assessable:no {c}" for c in absent)
+                if not absent and kind in DATA_PATHS:
+                    reached.add(f"not_assessable:{DATA_PATHS[kind]}")
 
             probe.hits = reached
             try:
