@@ -138,14 +138,16 @@ def test_html_is_self_contained_and_escaped(run):
     _, text, _ = run("html")
     assert text.startswith("<!DOCTYPE html>")
     assert "Team &lt;two&gt; &amp; &quot;co&quot;" in text and "<two>" not in text
-    assert "3 core members &lt;b&gt;&amp;" in text
-    assert "default-src 'none'" in text
-    for needle in ("<script", "<link", "src=", "@import", "url(", "http://", "https://"):
+    assert "3 core members \\u003cb\\u003e\\u0026" in text and "<b>" not in text  # card data cannot close its <script>
+    assert "default-src 'none'" in text and "connect-src" not in text
+    for needle in ("<link", "src=", "@import", "url(", "http://", "https://", "fetch(", "XMLHttpRequest"):
         assert needle not in text, needle
-    assert 'id="overview"' in text and 'id="matrix"' in text
-    assert 'data-rule="tp-5.2.6-core-members" data-subject="t2"' in text
+    scripts = text.count("<script")
+    assert text.count('<script type="application/json"') == scripts - 1  # data, and the one inline script
+    assert 'id="tree"' in text and 'id="grid"' in text and 'data-chart="conformance"' in text
+    assert '<details class="node nc" data-kind="association" data-id="a1" data-rate="0.5000" open>' in text
     _, zh, _ = run("html", "--lang", "zh")
-    assert '<html lang="zh-CN">' in zh and "各队伍符合情况" in zh
+    assert '<html lang="zh-CN">' in zh and "协会与队伍" in zh
 
 
 # --------------------------------------------------------------------------- the example data

@@ -21,7 +21,7 @@ from .loading import load_dataset
 from .models import Dataset
 from .report.model import ComplianceReport
 from .report import html as html_report, junit as junit_report, markdown as markdown_report, sarif as sarif_report
-from .report import derived_text, text as text_report
+from .report import derived_text, text as text_report, trend
 from .derived_results import Derived
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
@@ -38,8 +38,14 @@ RENDERERS = {
     "junit": lambda report, args: junit_report.render(report, args.lang),
     "sarif": lambda report, args: sarif_report.render(report, args.lang, getattr(args, "baseline_report", None)),
     "markdown": lambda report, args: markdown_report.render(report, args.lang),
-    "html": lambda report, args: html_report.render(report, args.lang),
+    "html": lambda report, args: html_report.render(report, args.lang, _trend(report, args)),
 }
+
+
+def _trend(report: ComplianceReport, args) -> trend.Trend | None:
+    """The trend against `--compare` reports (callers such as the service pass no such option)."""
+    paths = getattr(args, "compare", None)
+    return trend.compare(report, trend.load(paths, limits_of(args))) if paths else None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "a run where no gated rule could be assessed still exits 1")
     _limit_options(check)
     check.add_argument("--waivers", metavar="FILE", help="YAML/JSON waiver file applied to the findings")
+    check.add_argument("--compare", metavar="REPORT", action="append", default=[],
+                       help="an earlier JSON report (repeatable): the HTML report adds the trend across the periods and, "
+                            "against the latest, what is newly open and what was fixed")
     check.add_argument("--set", dest="sets", action="append", metavar="RULE_ID.PARAM=VALUE",
                        help="what if: change a rule's parameter (a threshold in its unit); repeatable; the "
                             "subjects that change verdict are listed beside the report (docs/whatif.md)")
