@@ -255,7 +255,7 @@ def check_against_json(p: Page, report: dict):
             if f["status"] == "fail":
                 failing[f["clause"]].add(team)
     assert p.chart("clause-failures") == {c: f"{len(failing[c]) / len(t):.4f}" for c, t in judged.items()}
-    shown = sum(f["status"] in ("fail", "not_assessable", "pending", "waived") for f in report["findings"])
+    shown = sum(f["status"] in ("fail", "not_assessable", "pending", "waived", "not_used") for f in report["findings"])
     assert p.js("Number(document.documentElement.dataset.cards)") == shown
 
 
@@ -297,7 +297,7 @@ def test_a_province_of_1000_teams(browser, province):
     county = next(a for a in report["associations"] if a["parent_id"] and a["id"].count("-") == 2)
     p.page.goto(page.as_uri() + f"#assoc={county['id']}")
     p.ready()
-    below = sum(f["status"] in ("fail", "not_assessable", "pending", "waived")
+    below = sum(f["status"] in ("fail", "not_assessable", "pending", "waived", "not_used")
                 and f["subject"]["association_id"] == county["id"] for f in report["findings"])
     p.cards()
     assert p.js("Number(document.documentElement.dataset.cards)") == below

@@ -58,7 +58,8 @@ WORDS = {
            "since": "较", "shown": "显示 {shown} / {total} 项", "more": "显示更多", "loading": "加载中……",
            "why": "原因", "rows_own": "本协会的发现项", "teams": "支队伍", "no_rate": "无已评估项"},
 }
-CELL_CLASS = {"fail": "f", "not_assessable": "u", "pending": "d", "waived": "w", "pass": "p", "not_applicable": "n"}
+CELL_CLASS = {"fail": "f", "not_assessable": "u", "pending": "d", "waived": "w", "pass": "p", "not_used": "o",
+              "not_applicable": "n"}
 CELLS = [f"<td class={CELL_CLASS[s]}>{MARK[s]}" for s in STATUS_ORDER]  # the grid's cells, short: 41,000 at a province
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 

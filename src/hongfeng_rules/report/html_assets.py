@@ -8,7 +8,7 @@ h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:1.6rem;border-
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.2rem .45rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.num{text-align:right}code{font-size:.9em}
 .s-fail{background:#f4b6b6}.s-not_assessable{background:#f7dc8f}.s-pending{background:#cfe0f7}
-.s-waived{background:#ddd0f2}.s-pass{background:#c4e8c4}.s-not_applicable{background:#eee;color:#666}
+.s-waived{background:#ddd0f2}.s-pass{background:#c4e8c4}.s-not_applicable{background:#eee;color:#666}.s-not_used{background:#e4eef7}
 .verdict-no{color:#a00;font-weight:bold}.verdict-none{color:#666;font-weight:bold}.verdict-yes{color:#060;font-weight:bold}
 #meta{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:.25rem 0}#meta dt{font-weight:bold}#meta dd{margin:0}
 .tools{margin:.3rem 0}.tools button{font:inherit;margin-right:.4rem}
@@ -30,7 +30,7 @@ th{background:#f0f0f0}td.num{text-align:right}code{font-size:.9em}
 .swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 .group>summary{cursor:pointer;font-weight:600;padding:.15rem 0}
 .matrix{font-size:12px}.matrix .f{background:#f4b6b6}.matrix .u{background:#f7dc8f}.matrix .d{background:#cfe0f7}
-.matrix .w{background:#ddd0f2}.matrix .p{background:#c4e8c4}.matrix .n{background:#eee;color:#666}
+.matrix .w{background:#ddd0f2}.matrix .p{background:#c4e8c4}.matrix .o{background:#e4eef7}.matrix .n{background:#eee;color:#666}
 .matrix td{text-align:center;min-width:1.35rem;padding:.05rem .1rem}
 .matrix th.clause{writing-mode:vertical-rl;white-space:nowrap;padding:.3rem .05rem;font-weight:normal}
 .matrix th.who{white-space:nowrap;max-width:13rem;overflow:hidden;text-overflow:ellipsis;font-weight:normal}
@@ -40,6 +40,7 @@ th{background:#f0f0f0}td.num{text-align:right}code{font-size:.9em}
 .finding{border-left:.4rem solid #bbb;padding:.2rem .75rem;margin:.6rem 0}
 .finding.s-fail{border-color:#c33;background:#fdf0f0}.finding.s-not_assessable{border-color:#c90;background:#fdf8ea}
 .finding.s-pending{border-color:#36c;background:#f0f5fd}.finding.s-waived{border-color:#74b;background:#f6f2fc}
+.finding.s-not_used{border-color:#6b8fb3;background:#f3f7fb}
 .finding p{margin:.25rem 0}.source{color:#333;font-style:italic}
 .finding dl{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:.25rem 0}
 .finding dt{font-weight:bold}.finding dd{margin:0;overflow-wrap:anywhere}
@@ -94,7 +95,7 @@ SCRIPT = r"""
   }
   function toHash(s) {
     var p = new URLSearchParams();
-    if (s.status.length !== 4) p.set("status", s.status.join(","));
+    if (s.status.length !== form.querySelectorAll("input[name=status]").length) p.set("status", s.status.join(","));
     ["strength", "clause", "assoc", "q"].forEach(function (k) { if (s[k]) p.set(k, s[k]); });
     var h = p.toString();
     history.replaceState(null, "", h ? "#" + h : location.pathname + location.search);

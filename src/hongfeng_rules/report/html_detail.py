@@ -1,6 +1,6 @@
 """The finding cards' data for the HTML report, one chunk per association, built into cards by the page's script.
 
-Only what is not a pass (fail, not assessable, pending, waived) gets a card. A chunk is a JSON array of
+Only what is not a pass (fail, not assessable, pending, waived, and not used as information) gets a card. A chunk is a JSON array of
 rows; the rules' clause, strength, sentence and title are listed once (`rules`) and rows point at them.
 When the chunks together exceed COMPRESS_ABOVE bytes (a province), each is gzip-compressed (mtime 0, so the
 same bytes every run) and base64-encoded; the page inflates a chunk with the browser's DecompressionStream
@@ -16,7 +16,7 @@ from html import escape
 from .labels import strength_word
 from .model import ComplianceReport, Finding
 
-CARDED = ("fail", "not_assessable", "pending", "waived")
+CARDED = ("fail", "not_assessable", "pending", "waived", "not_used")  # not_used (a 可 permission unused): information
 COMPRESS_ABOVE = 256 * 1024
 # row: rule index, status, subject kind, id, name, team id, measured, expected, evidence ids, note, due, message,
 #      waiver, why (the explanation, where the report has one)
