@@ -9,8 +9,10 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,39 @@ EXAMPLES = {
 }
 
 
+def chromium() -> str:
+    """The browser's path, for tests that drive it through the command line (--dump-dom)."""
+    found = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None)
+    if found is None:
+        missing("no chromium on PATH (Debian: apt-get install chromium)")
+    return found
+
+
+def browse(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """Headless Chromium on the command line: `--dump-dom` prints the DOM after the page's script ran."""
+    return subprocess.run([chromium(), "--headless", *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+
+
+class Dom(HTMLParser):
+    """Elements of a serialised DOM: (tag, attributes) in document order, and the text."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def having(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
 def missing(what: str):
     """Skip on a developer's machine; fail under CI, where .ci/run installs everything."""
     if os.environ.get("CI") == "true":
@@ -44,9 +79,7 @@ def missing(what: str):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None)
-    if executable is None:
-        missing("no chromium on PATH (Debian: apt-get install chromium)")
+    executable = chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -144,7 +177,7 @@ def test_tree_charts_grid_and_cards(fixture_page, lang):
     assert 'Team <two> & "co"' in text
     assert ("3 core members <b>&" if lang == "en" else "核心队员应不少于 3 人 <b>&") in text
     assert p.js("document.querySelectorAll('#cards b, #tree b:not(.rate)').length") == 0
-    assert p.js("document.querySelectorAll('.finding details.why').length") == 4  # the place for an explanation
+    assert p.js("document.querySelectorAll('.finding details.why').length") == 0  # only with --explain
     words = ("Associations and teams", "Conformance per association") if lang == "en" else ("协会与队伍", "各协会符合率")
     assert all(w in text for w in words)
     assert p.overflow() == {"page": 0, "tree": 0, "charts": 0, "grid": 0}
@@ -184,6 +217,16 @@ def test_filters_search_and_drill_down(fixture_page):
     p.page.click("#tree .row[data-id=t2] a.to-findings")
     p.ready()
     assert {c["subject"] for c in p.cards()} == {"t2"}
+    assert p.errors == []
+
+
+def test_the_why_of_an_explained_finding(fixture_page):
+    p = fixture_page("en", "", "--explain", "tp-5.2.6-core-members")
+    whys = p.js("[...document.querySelectorAll('.finding details.why')].map(d => [d.closest('.finding').dataset.subject,"
+                " d.open, d.innerText])")
+    assert [(subject, opened) for subject, opened, _ in whys] == [("t2", False)]  # collapsed until opened
+    p.page.click(".finding details.why > summary")
+    assert "counted 1:" in p.js("document.querySelector('.finding details.why').innerText")
     assert p.errors == []
 
 

@@ -139,10 +139,13 @@ SCRIPT = r"""
     item(dl, W.note, f[9]); item(dl, W.due, f[10]);
     if (f[12]) item(dl, W.waiver, f[12][0] + " — " + W.approved_by + " " + f[12][1] + " " + f[12][2] + ", " + W.until + " " + f[12][3]);
     a.appendChild(dl);
-    var why = el("details", "why");  // the explanation's place; hidden until a report carries one
-    why.appendChild(el("summary", null, W.why));
-    if (f[13]) why.appendChild(el("p", null, f[13])); else why.hidden = true;
-    a.appendChild(why);
+    if (f[13]) {  // why, with check --explain: collapsed until opened
+      var why = el("details", "why"), list = el("ul");
+      why.appendChild(el("summary", null, W.why));
+      f[13].forEach(function (line) { list.appendChild(el("li", null, line)); });
+      why.appendChild(list);
+      a.appendChild(why);
+    }
     return a;
   }
   function render() {

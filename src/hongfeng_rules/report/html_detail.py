@@ -13,13 +13,14 @@ import gzip
 import json
 from html import escape
 
+from . import explanation
 from .labels import strength_word
 from .model import ComplianceReport, Finding
 
 CARDED = ("fail", "not_assessable", "pending", "waived", "not_used")  # not_used (a 可 permission unused): information
 COMPRESS_ABOVE = 256 * 1024
 # row: rule index, status, subject kind, id, name, team id, measured, expected, evidence ids, note, due, message,
-#      waiver, why (the explanation, where the report has one)
+#      waiver, why (the explanation's lines, with check --explain; the card shows them collapsible)
 
 
 def chunks(report: ComplianceReport, lang: str, group_of) -> tuple[list, list[tuple[str, list]]]:
@@ -40,10 +41,9 @@ def chunks(report: ComplianceReport, lang: str, group_of) -> tuple[list, list[tu
 
 def _row(f: Finding, rule: int, lang: str) -> list:
     s = f.subject
-    why = getattr(f, "why", None)  # a place for the explanation (issue 22); shown collapsible when present
+    why = explanation.lines(f.explanation) if f.explanation is not None else None  # check --explain
     return [rule, f.status, s.kind, s.id, s.name, s.team_id, _text(f.measured), _text(f.expected), f.evidence_ids,
-            f.note, f.due.isoformat() if f.due else None, getattr(f.message, lang), _waiver(f.waiver),
-            getattr(why, lang, why) if why is not None else None]
+            f.note, f.due.isoformat() if f.due else None, getattr(f.message, lang), _waiver(f.waiver), why]
 
 
 def _text(value) -> str | None:
