@@ -99,11 +99,13 @@ def test_inactivity_window_read_from_the_5_2_7_rule():
     assert (track.rule.amount, track.rule.unit) == (1, "month")
     m = Monitor(PACK, start=t("2025-01-01T00:00"))
     m.post({"type": "member_active", "event_id": "a1", "at": "2025-01-10T10:00", "member_id": "m1", "team_id": "t1"})
-    m.post({"type": "training_held", "event_id": "a2", "at": "2025-01-10T10:00", "training_id": "tr1", "team_id": "t1",
-            "attendee_ids": ["m2"]})
+    m.post({"type": "training_held", "event_id": "a2", "at": "2025-01-10T10:00", "end": "2025-01-10T14:00",
+            "training_id": "tr1", "team_id": "t1", "attendee_ids": ["m2"]})  # active at its end, as in the audit
+    assert {i["subject_id"]: i["deadline"] for i in m.open_items()}["m2"] == "2025-02-10T23:59:59.999998+08:00"
     m.advance(t("2025-02-01T00:00"))
-    m.post({"type": "meeting_held", "event_id": "a3", "at": "2025-02-01T10:00", "meeting_id": "mt1", "team_id": "t1",
-            "attendee_ids": ["m1"]})  # m1 active again: window restarts
+    m.post({"type": "member_active", "event_id": "a3", "at": "2025-02-01T10:00", "member_id": "m1", "team_id": "t1"})
+    m.post({"type": "meeting_held", "event_id": "a5", "at": "2025-02-05T10:00", "meeting_id": "mt1", "team_id": "t1",
+            "attendee_ids": ["m2"]})  # a meeting is not activity: m2's window does not restart
     # a month from 10 Jan runs out at 24:00 on 10 Feb; 1个月以上 includes exactly one month
     assert kinds(m.advance(t("2025-02-10T23:59:59.999998")), INACTIVE) == [("due_soon", "m2")]
     assert kinds(m.advance(t("2025-02-10T23:59:59.999999")), INACTIVE) == [("overdue", "m2")]

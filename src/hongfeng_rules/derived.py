@@ -57,6 +57,16 @@ def _hours_by_member(ctx: Context) -> dict[str, float]:
     return hours
 
 
+# What shows a member active (5.2.7), the one definition the audit's @last_active_at and the live monitor
+# (monitor.events: Event.active_at) share: collection -> the field holding the instant of activity, and the
+# members the record names. Meetings are not activity; a member never active counts from the join date.
+LAST_ACTIVE_SOURCES: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "activities": ("end", lambda a: [p.member_id for p in a.participants]),
+    "trainings": ("end", lambda t: t.attendee_ids),
+    "patrol_sign_ins": ("at", lambda s: (s.member_id,)),
+}
+
+
 def _last_active(ctx: Context) -> dict[str, datetime]:
     """Latest activity, training or patrol sign-in of each member, not after as-of (on a tie, the first seen).
     One call per record, not per participant: the as-of test is the record's."""
@@ -69,12 +79,9 @@ def _last_active(ctx: Context) -> dict[str, datetime]:
                 if prev is None or when > prev:
                     latest[member_id] = when
 
-    for a in ctx.index.records("activities") or []:
-        note(a.end, [p.member_id for p in a.participants])
-    for t in ctx.index.records("trainings") or []:
-        note(t.end, t.attendee_ids)
-    for s in ctx.index.records("patrol_sign_ins") or []:
-        note(s.at, (s.member_id,))
+    for collection, (field, members) in LAST_ACTIVE_SOURCES.items():
+        for r in ctx.index.records(collection) or []:
+            note(getattr(r, field), members(r))
     return latest
 
 

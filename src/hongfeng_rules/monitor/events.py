@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, Union
 
+from datetime import date, datetime
+
 from pydantic import Field, TypeAdapter, ValidationError
 
+from ..derived import LAST_ACTIVE_SOURCES
 from ..models.base import Id, Instant, StrictModel
+from ..timecalc import day_start
 
 
 class Event(StrictModel):
@@ -35,6 +39,12 @@ class Event(StrictModel):
     def actors(self) -> list[str]:
         """Members this event shows as active (5.2.7)."""
         return []
+
+    def active_at(self) -> datetime:
+        """The instant it shows them active: the record field `derived.LAST_ACTIVE_SOURCES` names for the
+        event's collection (a training's end), as the audit's @last_active_at reads it; else `at`."""
+        source = LAST_ACTIVE_SOURCES.get(self.collection)
+        return self.sets()[source[0]] if source else self.at
 
 
 class HazardFound(Event):
@@ -118,7 +128,8 @@ class FeedbackGiven(Event):
 
 
 class MemberActive(Event):
-    """A member took part in service (patrol sign-in, activity…): resets the 5.2.7 inactivity clock."""
+    """A member took part in service: a patrol sign-in (`at`) or the end of an activity (`at` = its end); resets
+    the 5.2.7 inactivity clock."""
 
     type: Literal["member_active"] = "member_active"
     collection: ClassVar[str] = "members"
@@ -131,12 +142,15 @@ class MemberActive(Event):
 
 
 class TrainingHeld(Event):
+    """A training session (`at` its start, `end` its end); its attendees are active at its end, as in the audit."""
+
     type: Literal["training_held"] = "training_held"
     collection: ClassVar[str] = "trainings"
     key: ClassVar[str] = "training_id"
-    fields: ClassVar[dict[str, str]] = {"start": "at", "team_id": "team_id"}
+    fields: ClassVar[dict[str, str]] = {"start": "at", "end": "end", "team_id": "team_id"}
     training_id: Id
     team_id: Id
+    end: Instant
     attendee_ids: list[Id] = []
 
     def actors(self) -> list[str]:
@@ -144,6 +158,8 @@ class TrainingHeld(Event):
 
 
 class MeetingHeld(Event):
+    """A team meeting. Attending one is not activity (derived.LAST_ACTIVE_SOURCES): it never resets 5.2.7."""
+
     type: Literal["meeting_held"] = "meeting_held"
     collection: ClassVar[str] = "meetings"
     key: ClassVar[str] = "meeting_id"
@@ -152,13 +168,29 @@ class MeetingHeld(Event):
     team_id: Id
     attendee_ids: list[Id] = []
 
+
+class MemberJoined(Event):
+    """A member joined on `join_date`: a member never active is inactive a month after it, as in the audit
+    (@last_active_at falls back to the start of the join date)."""
+
+    type: Literal["member_joined"] = "member_joined"
+    collection: ClassVar[str] = "members"
+    key: ClassVar[str] = "member_id"
+    fields: ClassVar[dict[str, str]] = {"join_date": "join_date", "team_id": "team_id"}
+    member_id: Id
+    team_id: Id
+    join_date: date
+
     def actors(self) -> list[str]:
-        return list(self.attendee_ids)
+        return [self.member_id]
+
+    def active_at(self) -> datetime:
+        return day_start(self.join_date)
 
 
 EVENT_TYPES: tuple[type[Event], ...] = (
     HazardFound, HazardReported, DisputeMediated, DisputeFollowedUp, ComplaintReceived, InvestigationClosed,
-    ExtensionNotified, FeedbackGiven, MemberActive, TrainingHeld, MeetingHeld,
+    ExtensionNotified, FeedbackGiven, MemberActive, TrainingHeld, MeetingHeld, MemberJoined,
 )
 AnyEvent = Annotated[Union[EVENT_TYPES], Field(discriminator="type")]  # type: ignore[valid-type]
 _ADAPTER: TypeAdapter = TypeAdapter(AnyEvent)

@@ -157,8 +157,9 @@ class Monitor:
     def _plan(self, track: _Track, ev: Event) -> list[Callable[[], None]]:
         rule, engine, steps = track.rule, track.engine, []
         if rule.kind == "inactivity":
+            active_at = micros(ev.active_at())
             for member in ev.actors():
-                steps.append(lambda m=member: engine.post({"t": "activity", "item": m, "at": micros(ev.at),
+                steps.append(lambda m=member: engine.post({"t": "activity", "item": m, "at": active_at,
                                                            "team": getattr(ev, "team_id", ""), "ev": ev.event_id}))
             return steps
         if rule.opens(ev) and rule.applies(ev, self.calendar):
@@ -227,6 +228,8 @@ class Monitor:
             engine.c_assert(c, new)
 
         def renew(engine, c, m):
+            if m["a"]["at"] <= m["o"]["start"]:
+                return  # an earlier activity told late: the latest one counts, as in @last_active_at
             close(engine, c, m["o"], m["a"])
             first_activity(engine, c, m)
 
