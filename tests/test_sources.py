@@ -352,6 +352,10 @@ collections:
         load_dataset(url, mapping=mapping)
     assert problems(exc) == [f"{url}, query members, row pno=m1 (column csrq): '1985-13-02' is not a date",
                              f"{url}, query members, row pno=m2 (column rdrq): 'x' is not a date"]
+    assert main(["mapping", "init", url, "--out", str(tmp_path / "proposed.yaml")]) == 0
+    proposal = yaml.safe_load((tmp_path / "proposed.yaml").read_text(encoding="utf-8"))["collections"]
+    assert proposal["teams"] == {"table": "teams", "columns": {"id": "id", "association_id": "association_id",
+                                                               "name": "name"}}
     bad = write(tmp_path / "b", {"m.yaml": "collections:\n  members: {table: staff}\n"}) / "m.yaml"
     with pytest.raises(InputError) as exc:
         load_dataset(url, mapping=bad)

@@ -142,7 +142,7 @@ def _allowed(loc: tuple) -> str:
     return ", ".join(model.model_fields)
 
 
-def propose(found: dict[str, list[str]]) -> tuple[dict, list[str]]:
+def propose(found: dict[str, list[str]], kind: str = "sheet") -> tuple[dict, list[str]]:
     """A first mapping for sheets/files → their headers, and the lines it could not place.
 
     A sheet or header is placed when it names a collection or field exactly (or the template's Chinese
@@ -152,7 +152,7 @@ def propose(found: dict[str, list[str]]) -> tuple[dict, list[str]]:
     for sheet, headers in found.items():
         collection = default_collection(sheet) or _close(sheet, names)
         if collection is None:
-            unplaced.append(f"sheet {sheet!r}: no collection matches; known: {', '.join(sorted(COLLECTIONS))}")
+            unplaced.append(f"{kind} {sheet!r}: no collection matches; known: {', '.join(sorted(COLLECTIONS))}")
             continue
         fields = fields_of(collection)
         words = {**{p: p for p in fields}, **{f.header: p for p, f in fields.items()},
@@ -162,10 +162,10 @@ def propose(found: dict[str, list[str]]) -> tuple[dict, list[str]]:
             field = default_field(collection, header) or _close(header, words)
             if field is None:
                 ignored.append(header)
-                unplaced.append(f"sheet {sheet!r}, column {header!r}: no field matches; fields: {', '.join(fields)}")
+                unplaced.append(f"{kind} {sheet!r}, column {header!r}: no field matches; fields: {', '.join(fields)}")
             else:
                 columns[header] = field
-        entry: dict[str, Any] = {"sheet": sheet, "columns": columns}
+        entry: dict[str, Any] = {kind: sheet, "columns": columns}
         if ignored:
             entry["ignore_columns"] = ignored
         collections.setdefault(collection, entry)
@@ -183,8 +183,11 @@ def propose_for(path: str, encoding: str | None = None) -> tuple[str, list[str]]
     import yaml
     from pathlib import Path
 
-    from . import EXCEL_SUFFIXES, FOLDER_SUFFIXES, _tables, read_bytes
+    from . import EXCEL_SUFFIXES, FOLDER_SUFFIXES, _tables, is_url, read_bytes
 
+    if is_url(path):
+        from .sql import table_columns
+        return _proposal_text(*propose(table_columns(path), kind="table"))
     p = Path(path)
     files = sorted(f for f in p.iterdir() if f.suffix.lower() in FOLDER_SUFFIXES) if p.is_dir() else [p]
     if not p.exists():
@@ -199,7 +202,12 @@ def propose_for(path: str, encoding: str | None = None) -> tuple[str, list[str]]
             found[f.stem] = [" ".join(str(h).split()) for h in table.headers if str(h).strip()]
         else:
             raise fail(str(f), "expected an Excel workbook, a .csv or .parquet file, or a folder of them")
-    proposal, unplaced = propose(found)
+    return _proposal_text(*propose(found))
+
+
+def _proposal_text(proposal: dict, unplaced: list[str]) -> tuple[str, list[str]]:
+    import yaml
+
     head = "# proposed by `hongfeng-rules mapping init`: check every line, then finish what is listed below\n"
     notes = "".join(f"# unplaced: {line}\n" for line in unplaced)
     return head + notes + yaml.safe_dump(proposal, allow_unicode=True, sort_keys=False), unplaced

@@ -18,8 +18,9 @@ from .table import Table, table_document
 DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}  # psycopg 3, not psycopg2
 
 
-def database_sources(url: str, mapping: Mapping, limits: Limits) -> dict:
-    from . import collection_of, need
+def _connect(url: str):
+    """(sqlalchemy, engine, label, secrets, table and view names, their columns) of a database URL."""
+    from . import need
     sa = need("sqlalchemy", _label_of_text(url))
     try:
         parsed = sa.engine.make_url(url)
@@ -34,13 +35,23 @@ def database_sources(url: str, mapping: Mapping, limits: Limits) -> dict:
         with engine.connect() as conn:
             inspector = sa.inspect(conn)
             names = list(inspector.get_table_names()) + list(inspector.get_view_names())
-            columns = {n: {c["name"] for c in inspector.get_columns(n)} for n in names}
+            columns = {n: [c["name"] for c in inspector.get_columns(n)] for n in names}
     except ImportError as exc:
         raise fail(label, f"no driver for {driver} ({exc.name or exc}); for PostgreSQL: pip install "
                           "\"hongfeng-rules[sql]\"") from None
     except Exception as exc:  # sqlalchemy.exc.*: refused, authentication failed, no such database
         raise fail(label, f"cannot connect: {_reason(exc, secrets)}") from None
+    return sa, engine, label, secrets, names, columns
 
+
+def table_columns(url: str) -> dict[str, list[str]]:
+    """`mapping init`: each table's (and view's) columns."""
+    return _connect(url)[5]
+
+
+def database_sources(url: str, mapping: Mapping, limits: Limits) -> dict:
+    from . import collection_of
+    sa, engine, label, secrets, names, columns = _connect(url)
     plan: dict[str, tuple[str, str]] = {}  # collection → (part, SQL)
     problems = []
     quote = engine.dialect.identifier_preparer.quote
