@@ -74,6 +74,6 @@ def running(folder: Path, env: dict | None = None, **config):
 
 def example_files(folder: Path = EXAMPLE) -> list[tuple[str, tuple[str, bytes]]]:
     """The example's files as multipart `files` fields."""
-    return [("files", (p.name, p.read_bytes())) for p in sorted(folder.iterdir()) if p.suffix in (".json", ".yaml")]
+    return [("files", (p.name, p.read_bytes())) for p in sorted(folder.iterdir()) if p.is_file()]
 
 

@@ -272,3 +272,38 @@ def test_the_java_client_of_the_docs_runs(client, tmp_path):
     assert sarif["runs"][0]["results"]
     bad = run("bad.json")
     assert bad.returncode == 2 and bad.stderr.startswith("422 ") and "teams[0]" in bad.stderr
+
+
+@pytest.mark.parametrize("source", ["hongfeng-xlsx/hongfeng.xlsx", "hongfeng-csv"])
+def test_workbook_and_csv_uploads_answer_the_cli_bytes(client, tmp_path, source):
+    path = EXAMPLE.parent / source
+    code, expected = cli_output(tmp_path, ["check", str(path), "--period", "2025", "--as-of", "2026-01-15",
+                                           "--format", "json"])
+    files = example_files(path) if path.is_dir() else [("files", (path.name, path.read_bytes()))]
+    r = client.post("/v1/audit", params={**QUERY, "label": str(path)}, files=files)
+    assert r.status_code == 200, r.text
+    assert r.content == expected and r.headers["Hongfeng-Exit-Code"] == str(code)
+
+
+def test_mappings_only_by_configured_name(tmp_path):
+    csv = EXAMPLE.parent / "hongfeng-csv"
+    members = (csv / "members.csv").read_text(encoding="utf-8").splitlines()
+    header = members[0].split(",")
+    header[header.index("birth_date")] = "DOB_x"
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    for p in csv.iterdir():
+        (upload / p.name).write_bytes(p.read_bytes())
+    (upload / "members.csv").write_text("\n".join([",".join(header)] + members[1:]) + "\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("collections:\n  members:\n    columns:\n      DOB_x: birth_date\n",
+                                     encoding="utf-8")
+    code, expected = cli_output(tmp_path, ["check", str(upload), "--mapping", str(tmp_path / "m.yaml"),
+                                           "--period", "2025", "--as-of", "2026-01-15", "--format", "json"])
+    with running(tmp_path, mappings={"platform": "m.yaml"}) as c:
+        r = c.post("/v1/audit", params={**QUERY, "label": str(upload), "mapping": "platform"},
+                   files=example_files(upload))
+        assert r.status_code == 200 and r.content == expected, r.text[:500]
+        unmapped = c.post("/v1/audit", params=QUERY, files=example_files(upload))
+        assert unmapped.status_code == 422 and "DOB_x" in unmapped.text, unmapped.text[:300]  # the header alone
+        unknown = c.post("/v1/audit", params={**QUERY, "mapping": str(tmp_path / "m.yaml")}, files=example_files(upload))
+        assert unknown.status_code == 422 and unknown.json()["problems"][0]["field"] == "mapping"

@@ -52,34 +52,44 @@ def dataset_from_document(doc: Document) -> Dataset:
     return _build(_document_sources(doc))
 
 
-def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS) -> Dataset:
-    """A Dataset from files held in memory (uploads): one file holds the whole dataset, as `load_dataset`
-    reads a file; several hold one collection each, named by the file, as it reads a folder."""
+def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS, mapping=None) -> Dataset:
+    """A Dataset from files held in memory (uploads), read as `load_dataset` reads them from disk: one file
+    is read as a file is (JSON, YAML, a workbook, or one CSV/Parquet collection); several as a folder is,
+    each file one collection by its name (a workbook's sheets, several). `mapping`: a column mapping
+    (`sources.load_mapping`) for workbooks, CSV and Parquet."""
+    from .sources import SUFFIXES, bytes_sources, load_mapping, load_upload
+
     if not files:
         raise fail("upload", "no files were sent")
-    with paused_gc():
-        if len(files) == 1:
-            return _build(_document_sources(_read_upload(*files[0], limits)))
-        sources: dict[str, Source] = {}
-        problems = []
-        for name, raw in files:
-            stem = Path(name).stem
-            if stem not in COLLECTIONS:
-                problems.append(Problem(name, f"file name must be a collection name; known: {sorted(COLLECTIONS)}"))
-            elif stem in sources:
-                problems.append(Problem(name, f"collection {stem} is given twice"))
+    if len(files) == 1:
+        return load_upload(files[0][1], files[0][0], mapping, limits=limits)
+    mapping = load_mapping(mapping, limits)
+    sources: dict[str, Source] = {}
+    problems = []
+    for name, raw in files:
+        suffix = Path(name).suffix.lower()
+        try:
+            if suffix in FORMATS:
+                if Path(name).stem not in COLLECTIONS:
+                    raise fail(name, f"file name must be a collection name; known: {sorted(COLLECTIONS)}")
+                found = {Path(name).stem: lambda name=name, raw=raw: (read_text_document(raw, name, FORMATS[suffix],
+                                                                                         limits), ())}
+            elif suffix in SUFFIXES:
+                found = bytes_sources(lambda raw=raw: raw, name, mapping, None, limits)
             else:
-                sources[stem] = lambda name=name, raw=raw: (_read_upload(name, raw, limits), ())
-        if problems:
-            raise InputError(problems)
+                raise fail(name, f"unsupported file type; expected one of {', '.join(sorted({*SUFFIXES, *FORMATS}))}")
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        for collection, source in found.items():
+            if collection in sources:
+                problems.append(Problem(name, f"collection {collection} is given twice"))
+            else:
+                sources[collection] = source
+    if problems:
+        raise InputError(problems)
+    with paused_gc():
         return _build(sources)
-
-
-def _read_upload(name: str, raw: bytes, limits: Limits) -> Document:
-    fmt = FORMATS.get(Path(name).suffix.lower())
-    if fmt is None:
-        raise fail(name, f"unsupported file type (expected {', '.join(sorted(FORMATS))})")
-    return read_text_document(raw, name, fmt, limits)
 
 
 def _build(sources: dict[str, Source]) -> Dataset:

@@ -20,6 +20,7 @@ from ..models import Dataset
 from ..monitor.events import AnyEvent
 from ..report.model import ComplianceReport
 from ..rulebook.locate import load_packs
+from ..sources import load_mapping
 from . import audit_routes, catalog_routes, monitor_routes
 from .accesslog import AccessLog
 from .auth import client_of
@@ -36,6 +37,8 @@ class State:
     def __init__(self, config: ServiceConfig):
         self.config = config
         self.catalog = {p.name: p for p in load_packs(config.packs)}
+        for path in config.mappings.values():
+            load_mapping(path)  # a bad mapping stops the start, with its problems
         self.metrics = Metrics()
         self.log = AccessLog(config.access_log)
         self.pool: Pool | None = None
@@ -53,7 +56,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app):
         state.pool = Pool(config.workers, config.max_concurrent, config.packs, config.max_body_bytes,
-                          config.max_records)
+                          config.max_records, config.mappings)
         await asyncio.to_thread(state.pool.warm)
         await state.monitor.start()
         state.ready = True

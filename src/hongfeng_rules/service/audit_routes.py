@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..errors import InputError, Problem
 from ..safe_load import FORMATS
+from ..sources import SUFFIXES
 from .jobs import EXIT_MEANING, MEDIA_TYPES, Job
 from .problems import Refused, input_problem, problem, responses
 
@@ -23,6 +24,7 @@ Format = Literal["json", "sarif", "junit", "markdown", "html", "text"]
 Lang = Literal["zh", "en"]
 ERRORS = responses(401, 403, 406, 413, 415, 422, 429, 503)
 ENVELOPE = "application/vnd.hongfeng-rules.envelope+json"
+MAPPING = Query(None, max_length=100, description="a configured column mapping's name, for workbooks, CSV, Parquet")
 _ENVELOPE_SCHEMA = {"type": "object", "required": ["exit_code", "exit_meaning", "format", "media_type", "report"],
                     "properties": {"exit_code": {"type": ["integer", "null"]},
                                    "exit_meaning": {"type": ["string", "null"]}, "format": {"type": "string"},
@@ -109,6 +111,9 @@ def router(state, auth) -> APIRouter:
         if unknown:
             raise InputError([Problem("query", f"unknown pack {p!r}; this service offers: {sorted(state.catalog)}",
                                       field="pack") for p in unknown])
+        if job.mapping is not None and job.mapping not in state.config.mappings:
+            raise InputError([Problem("query", f"unknown mapping {job.mapping!r}; this service has: "
+                                               f"{sorted(state.config.mappings)}", field="mapping")])
         result = await state.pool.run(job)
         if result.internal:
             state.log_internal(request, result.internal)
@@ -138,11 +143,12 @@ def router(state, auth) -> APIRouter:
                 "headers": {"Hongfeng-Exit-Code": {"schema": {"type": "string", "enum": ["0", "1"]},
                                                    "description": "the CLI's exit code (2 is a 422 problem)"}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComplianceReport"}},
-                            **{t: {"schema": {"type": "string"}} for k, t in MEDIA_TYPES.items() if k != "json"},
+                            **{t: {"schema": {"type": "object" if k == "sarif" else "string"}}
+                               for k, t in MEDIA_TYPES.items() if k != "json"},
                             ENVELOPE: {"schema": _ENVELOPE_SCHEMA}}}}
 
     @r.post("/v1/audit", summary="Audit a dataset against rule packs", responses={**ok, **ERRORS},
-            openapi_extra={"requestBody": _request_body(FORMATS)}, dependencies=[Depends(auth("audit"))])
+            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})}, dependencies=[Depends(auth("audit"))])
     async def audit_dataset(
         request: Request,
         pack: list[str] | None = Query(None, description="a configured pack's name; repeatable (default: hongfeng)",
@@ -155,11 +161,12 @@ def router(state, auth) -> APIRouter:
         allow_incomplete: bool = False,
         label: str | None = Query(None, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$",
                                   description="the dataset's name in the report (default: the file's name)"),
+        mapping: str | None = MAPPING,
         envelope: bool = Query(False, description=f"answer {ENVELOPE}: exit_code, exit_meaning, format, report"),
     ):
         fmt = chosen(format, request)
         files, default_label = await read_dataset(request)
-        job = Job("audit", files, pack or state.config.default_packs, label or default_label, period=period,
+        job = Job("audit", files, pack or state.config.default_packs, label or default_label, mapping=mapping, period=period,
                   as_of=as_of, lang=lang, format=fmt, fail_on=fail_on, allow_incomplete=allow_incomplete)
         return await run(request, job, envelope)
 
@@ -167,23 +174,23 @@ def router(state, auth) -> APIRouter:
         "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}}}
 
     @r.post("/v1/levels", summary="Each member's points and level (7.2.2)", responses={**derived_ok, **ERRORS},
-            openapi_extra={"requestBody": _request_body(FORMATS)}, dependencies=[Depends(auth("audit"))])
+            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})}, dependencies=[Depends(auth("audit"))])
     async def levels(request: Request, pack: list[str] | None = Query(None, max_length=10),
                      as_of: str | None = Query(None, max_length=40), lang: Lang = "en",
-                     format: Literal["json", "text"] | None = None):
+                     format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
         files, _ = await read_dataset(request)
-        job = Job("levels", files, pack or state.config.default_packs, as_of=as_of, lang=lang,
+        job = Job("levels", files, pack or state.config.default_packs, mapping=mapping, as_of=as_of, lang=lang,
                   format=format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)
 
     @r.post("/v1/stars", summary="Each team's rank and star title (7.2.3)", responses={**derived_ok, **ERRORS},
-            openapi_extra={"requestBody": _request_body(FORMATS)}, dependencies=[Depends(auth("audit"))])
+            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})}, dependencies=[Depends(auth("audit"))])
     async def stars(request: Request, pack: list[str] | None = Query(None, max_length=10),
                     year: int | None = Query(None, ge=1900, le=2200),
                     scope: str | None = Query(None, max_length=100), lang: Lang = "en",
-                    format: Literal["json", "text"] | None = None):
+                    format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
         files, _ = await read_dataset(request)
-        job = Job("stars", files, pack or state.config.default_packs, year=year, scope=scope, lang=lang,
+        job = Job("stars", files, pack or state.config.default_packs, mapping=mapping, year=year, scope=scope, lang=lang,
                   format=format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)
 

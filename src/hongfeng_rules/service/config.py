@@ -49,6 +49,7 @@ class ServiceConfig(StrictModel):
     port: int = Field(8080, ge=0, le=65535)
     packs: list[str] = Field(default_factory=lambda: list(SHIPPED_PACKS), min_length=1)  # names or folders
     default_packs: list[str] = ["hongfeng"]
+    mappings: dict[str, str] = {}  # name -> a column mapping file for workbooks, CSV, Parquet (sources.load_mapping)
     api_keys: list[ApiKey] = []
     max_body_bytes: int = Field(32 * 1024 * 1024, ge=1)
     max_records: int = Field(1_000_000, ge=1)
@@ -85,6 +86,7 @@ def load_config(path: str | os.PathLike | None, **overrides) -> ServiceConfig:
     if path:  # pack folders and the state file are relative to the config file
         base = Path(path).parent
         config.packs = [str(base / p) if ("/" in p or p.startswith(".")) else p for p in config.packs]
+        config.mappings = {k: str(base / v) for k, v in config.mappings.items()}
         if config.monitor.state_file:
             config.monitor.state_file = str(base / config.monitor.state_file)
     if not config.loopback() and not config.api_keys:

@@ -26,6 +26,7 @@ from ..errors import InputError, Problem, fail
 from ..loading import dataset_from_files
 from ..report import derived_text
 from ..rulebook.locate import load_packs
+from ..sources import load_mapping
 from ..safe_load import DEFAULT_LIMITS, Limits
 from .limits import Busy
 
@@ -44,6 +45,7 @@ class Job:
     files: list[tuple[str, bytes]]  # (file name, content): one dataset file, or one file per collection
     packs: list[str]
     label: str = "dataset"
+    mapping: str | None = None  # a configured mapping's name
     period: str | None = None
     as_of: str | None = None
     year: int | None = None
@@ -64,10 +66,11 @@ class Result:
 
 
 _PACKS: dict = {}
+_MAPPINGS: dict = {}
 _LIMITS: Limits = DEFAULT_LIMITS
 
 
-def start(packs: list[str], max_bytes: int, max_records: int) -> None:
+def start(packs: list[str], max_bytes: int, max_records: int, mappings: dict[str, str] | None = None) -> None:
     """Load the configured packs (in each worker process, once), and end with the server: a worker
     whose server has gone (killed with -9, say) exits instead of lingering as an orphan."""
     global _LIMITS
@@ -76,6 +79,8 @@ def start(packs: list[str], max_bytes: int, max_records: int) -> None:
     _LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=max_bytes, max_records=max_records)
     for pack in load_packs(packs):
         _PACKS[pack.name] = pack
+    for name, path in (mappings or {}).items():
+        _MAPPINGS[name] = load_mapping(path)
 
 
 def _exit_with(parent: int) -> None:
@@ -96,17 +101,21 @@ def run(job: Job) -> Result:
 def _audit(job: Job) -> Result:
     period, as_of = cli.period_and_as_of(job.period, job.as_of)
     packs = [_PACKS[name] for name in job.packs]
-    report = audit(dataset_from_files(job.files, _LIMITS), packs, period, as_of, dataset_label=job.label)
+    report = audit(_dataset(job), packs, period, as_of, dataset_label=job.label)
     body = cli.RENDERERS[job.format](report, argparse.Namespace(lang=job.lang, format=job.format))
     return Result(body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[job.format],
                   cli.gate(report, job.fail_on, allow_incomplete=job.allow_incomplete))
+
+
+def _dataset(job: Job):
+    return dataset_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
 
 
 def _derived(job: Job) -> Result:
     """Levels (7.2.2) or stars (7.2.3) only, as `hongfeng-rules levels|stars` computes them."""
     kind = "levels" if job.kind == "levels" else "ranking"
     period, as_of = cli.period_and_as_of(str(job.year) if job.year else None, job.as_of)
-    dataset = dataset_from_files(job.files, _LIMITS)
+    dataset = _dataset(job)
     known = {"all", "association"} | {a.id for a in dataset.associations or []}
     if job.scope is not None and job.scope not in known:
         raise fail("query", f"unknown scope {job.scope!r}; known: {sorted(known)}", field="scope")
@@ -129,8 +138,9 @@ _AUDIT = {"audit": _audit, "levels": _derived, "stars": _derived}
 class Pool:
     """Worker processes with a bound on the jobs given to them (Busy beyond it)."""
 
-    def __init__(self, workers: int, max_jobs: int, packs: list[str], max_bytes: int, max_records: int):
-        self.workers, self.max_jobs, self.init = workers, max_jobs, (packs, max_bytes, max_records)
+    def __init__(self, workers: int, max_jobs: int, packs: list[str], max_bytes: int, max_records: int,
+                 mappings: dict[str, str] | None = None):
+        self.workers, self.max_jobs, self.init = workers, max_jobs, (packs, max_bytes, max_records, mappings)
         self.outstanding = 0
         self.executor = self._new()
 
