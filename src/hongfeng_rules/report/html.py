@@ -39,7 +39,7 @@ WORDS = {
            "c_stars": "Team star titles", "c_levels": "Member levels", "trend": "Trend across periods",
            "c_trend": "Conformance over the periods", "newly": "newly open (fail or not assessable)", "new": "new", "fixed": "fixed",
            "since": "since", "shown": "{shown} of {total} shown", "more": "Show more", "loading": "loading…",
-           "why": "Why", "rows_own": "its own findings", "teams": "teams", "no_rate": "nothing judged"},
+           "why": "Why", "rows_own": "its own findings", "no_tree": "This dataset has no associations or teams."},
     "zh": {"title": "合规报告", "dataset": "数据集", "period": "评估期间", "as_of": "评估时点",
            "packs": "规则包", "overall": "总体", "tree": "协会与队伍", "team": "队伍",
            "conformant": "符合", "nonconformant": "不符合", "noverdict": "无结论",
@@ -56,7 +56,7 @@ WORDS = {
            "c_stars": "队伍星级称号", "c_levels": "义警级别", "trend": "跨期趋势",
            "c_trend": "各期符合率", "newly": "新增未通过（不符合或无法评估）", "new": "新增", "fixed": "已整改",
            "since": "较", "shown": "显示 {shown} / {total} 项", "more": "显示更多", "loading": "加载中……",
-           "why": "原因", "rows_own": "本协会的发现项", "teams": "支队伍", "no_rate": "无已评估项"},
+           "why": "原因", "rows_own": "本协会的发现项", "no_tree": "该数据集没有协会或队伍。"},
 }
 CELL_CLASS = {"fail": "f", "not_assessable": "u", "pending": "d", "waived": "w", "pass": "p", "not_used": "o",
               "not_applicable": "n"}
@@ -100,6 +100,8 @@ def _tree(roots: list[tree.Node], trend: Trend | None, lang: str) -> list[str]:
     out = [f'<section id="tree"><h2>{e(w["tree"])}</h2>', _tools("tree-body", lang), '<div class="tree-body" id="tree-body">']
     for root in roots:
         out += _node(root, 0, trend, lang)
+    if not roots:
+        out.append(f'<p class="muted">{e(w["no_tree"])}</p>')
     return out + ["</div></section>"]
 
 
@@ -205,7 +207,9 @@ def _charts(report: ComplianceReport, roots: list[tree.Node], levels: list[tuple
                             [(n.summary.name or n.summary.id, n.rate, tree.percent(n.rate),
                               "nc" if n.summary.conformant is False else "") for n in associations],
                             css="bar rate"))
-    out.append(svg.bars("clause-failures", w["c_clause"], _clause_failures(report), css="bar failrate"))
+    clause_failures = _clause_failures(report)
+    if clause_failures:
+        out.append(svg.bars("clause-failures", w["c_clause"], clause_failures, css="bar failrate"))
     if associations:
         unknown = sorted(((n.summary.name or n.summary.id, tree.unknown_share(n.summary.counts)) for n in associations),
                          key=lambda x: -(x[1] or 0))
@@ -246,8 +250,9 @@ def _groups(report: ComplianceReport, roots: list[tree.Node], lang: str) -> list
     rank of the worst status in STATUS_ORDER})."""
     worst: dict[str, dict[str, int]] = {}  # row id (team, or association for its own subjects) -> clause -> rank
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    loose: dict[str, str] = {}  # row id -> label, for subjects of neither a team nor an association
     for f in report.findings:
-        row = f.subject.team_id or f.subject.association_id or ""
+        row = f.subject.team_id or f.subject.association_id or _loose_row(f, loose)
         cells = worst.setdefault(row, {})
         cells[f.clause] = min(cells.get(f.clause, 99), rank[f.status])
     groups, paths = [], {}
@@ -261,13 +266,19 @@ def _groups(report: ComplianceReport, roots: list[tree.Node], lang: str) -> list
                      for c in s.children if c.summary.kind == "team"]
             if rows:
                 groups.append((s.summary.id, s.summary.name or s.summary.id, paths[s.summary.id], rows))
-    loose = [(r.summary.id, f"{r.summary.id} {r.summary.name or ''}".strip(), worst.get(r.summary.id, {}))
-             for r in roots if r.summary.kind == "team"]
-    if "" in worst:
-        loose.append(("", WORDS[lang]["other"], worst[""]))
-    if loose:
-        groups.append(("", WORDS[lang]["other"], "", loose))
+    rows = [(r.summary.id, f"{r.summary.id} {r.summary.name or ''}".strip(), worst.get(r.summary.id, {}))
+            for r in roots if r.summary.kind == "team"]
+    rows += [(row, label, worst[row]) for row, label in loose.items()]
+    if rows:
+        groups.append(("", WORDS[lang]["other"], "", rows))
     return groups
+
+
+def _loose_row(f, loose: dict[str, str]) -> str:
+    """The grid row of a subject outside any team or association: its own, named by kind and id."""
+    row = f"{f.subject.kind}:{f.subject.id}"
+    loose.setdefault(row, f"{f.subject.kind} {f.subject.id} {f.subject.name or ''}".strip())
+    return row
 
 
 def _walk_with_path(node: tree.Node, path: tuple):
