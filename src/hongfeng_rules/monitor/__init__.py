@@ -7,7 +7,7 @@
 """
 from .events import EVENT_TYPES, Event, EventError, parse_event
 
-_NEEDS_DURABLE = {"Monitor", "Alert", "EngineError"}
+_NEEDS_DURABLE = {"Monitor", "Alert", "EngineError", "SnapshotError"}
 
 
 def __getattr__(name: str):
@@ -19,8 +19,9 @@ def __getattr__(name: str):
                               "(durable-rules builds from source and does not import on Python 3.13)") from exc
         from . import engine, monitor
 
-        return {"Monitor": monitor.Monitor, "Alert": monitor.Alert, "EngineError": engine.EngineError}[name]
+        return {"Monitor": monitor.Monitor, "Alert": monitor.Alert, "EngineError": engine.EngineError,
+                "SnapshotError": monitor.SnapshotError}[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Monitor", "Alert", "EngineError", "Event", "EventError", "EVENT_TYPES", "parse_event"]
+__all__ = ["Monitor", "Alert", "EngineError", "SnapshotError", "Event", "EventError", "EVENT_TYPES", "parse_event"]

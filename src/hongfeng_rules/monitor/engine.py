@@ -61,6 +61,11 @@ class GuardedRuleset:
         return run
 
     # identities -------------------------------------------------------------------------
+    def reserve(self, mid: str) -> None:
+        """Hold `mid`'s hash for one of the monitor's own facts (the clock) before that fact exists, so no
+        fact built from event content can take it (`fact_id` salts around it)."""
+        self._live[fnv1a32(mid)] = mid
+
     def fact_id(self, base: str) -> str:
         """`base`, salted if its hash collides with another live fact."""
         mid, n = base, 0

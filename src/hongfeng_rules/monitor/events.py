@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from datetime import date, datetime
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..derived import LAST_ACTIVE_SOURCES
 from ..models.base import Id, Instant, StrictModel
@@ -20,7 +20,10 @@ from ..timecalc import day_start
 
 
 class Event(StrictModel):
-    """Something that happened at `at`. `event_id` is unique per event; re-posting it is a no-op."""
+    """Something that happened at `at`. `event_id` is unique per event; re-posting it is a no-op.
+    Strict types, as dataset records: `major: "yes"` or `1` is an EventError, not True."""
+
+    model_config = ConfigDict(strict=True)
 
     collection: ClassVar[str] = ""
     key: ClassVar[str] = ""  # the field holding the business id of the record

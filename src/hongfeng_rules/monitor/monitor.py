@@ -10,13 +10,14 @@ from typing import Callable, Iterator, Literal
 from ..models import COLLECTIONS
 from ..rulebook.pack import RulePack
 from ..rulebook.spec import fill_message
-from ..timecalc import CalendarUnavailable, WorkCalendar, as_shanghai, default_calendar, time_left
+from ..timecalc import CalendarUnavailable, WorkCalendar, default_calendar, supported_instant, time_left
 from .engine import EngineError, GuardedRuleset
 from .events import Event, EventError, parse_event
 from .ruleset import DURABLE_RULES, ItemRule, deadline_rules, inactivity_rule, instant, micros
+from .snapshot import SNAPSHOT_FORMAT, SnapshotError, read_snapshot
 
 AlertKind = Literal["due_soon", "overdue", "resolved_late"]
-SNAPSHOT_FORMAT = "hongfeng-monitor/1"
+CLOCK_ID = "clock"  # the id of the one clock fact of every ruleset
 _KIND_ZH = {"due_soon": "即将到期", "overdue": "已逾期", "resolved_late": "逾期办结"}
 _KIND_EN = {"due_soon": "due soon", "overdue": "overdue", "resolved_late": "resolved late"}
 
@@ -97,14 +98,15 @@ class Monitor:
         return self._deliver()
 
     def advance(self, now: datetime | str) -> list[Alert]:
-        """Move the clock to `now` (never backwards; an ISO string is read as Shanghai time)."""
-        now = as_shanghai(datetime.fromisoformat(now) if isinstance(now, str) else now)
+        """Move the clock to `now` (never backwards; an ISO string is read as Shanghai time). ValueError, and
+        nothing changes, if `now` is not an instant, lies outside the supported dates or is before the clock."""
+        now = _clock_instant(now)
         if self.now is not None and now < self.now:
             raise ValueError(f"the clock cannot go back from {self.now.isoformat()} to {now.isoformat()}")
         for track in self.tracks:
             if self.now is not None:
-                track.engine.retract_fact({"id": "clock", "t": "clock", "now": micros(self.now)})
-            track.engine.assert_fact({"id": "clock", "t": "clock", "now": micros(now)})
+                track.engine.retract_fact({"id": CLOCK_ID, "t": "clock", "now": micros(self.now)})
+            track.engine.assert_fact({"id": CLOCK_ID, "t": "clock", "now": micros(now)})
         self.now = now
         return self._deliver()
 
@@ -134,23 +136,27 @@ class Monitor:
 
     @classmethod
     def restore(cls, pack: RulePack, snapshot: str, **options) -> "Monitor":
-        """A new monitor holding the snapshot's open items and clock (alerts already raised are not repeated)."""
-        data = json.loads(snapshot)
-        if data.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError(f"not a monitor snapshot (format {data.get('format')!r}, expected {SNAPSHOT_FORMAT})")
+        """A new monitor holding the snapshot's open items and clock (alerts already raised are not repeated).
+
+        SnapshotError (a ValueError) names what is wrong when `snapshot` is not a whole snapshot of this
+        format: not JSON, another format, a missing or mistyped field, an instant out of range."""
+        data = read_snapshot(snapshot)
         monitor = cls(pack, **options)
         known = {t.rule.id: t for t in monitor.tracks}
-        unknown = sorted(set(data["rules"]) - set(known))
+        unknown = sorted(set(data.rules) - set(known))
         if unknown:
-            raise ValueError(f"the snapshot has open items of rules this pack does not monitor: {unknown}")
-        for rule_id, facts in data["rules"].items():
+            raise SnapshotError(f"damaged monitor snapshot: it has open items of rules this pack does not monitor: "
+                                f"{unknown}")
+        for rule_id, facts in data.rules.items():
+            track = known[rule_id]
             for fact in facts:
-                known[rule_id].engine.assert_fact(fact)
-                known[rule_id].open[fact["item"]] = fact["id"]
-        for event_id in data["seen"]:
+                if fact.item in track.open:
+                    raise SnapshotError(f"damaged monitor snapshot: rules.{rule_id}: item {fact.item!r} is open twice")
+                monitor._open(track, fact.model_dump())  # ids are made afresh: a snapshot's own are not trusted
+        for event_id in data.seen:
             monitor._remember(event_id)
-        if data["now"]:
-            monitor.advance(datetime.fromisoformat(data["now"]))
+        if data.now:
+            monitor.advance(data.now)
         return monitor
 
     # planning: validate and compute everything first, then touch the engines -----------
@@ -260,6 +266,7 @@ class Monitor:
         actions = {"resolve": resolve, "extend": extend, "renew": renew, "first_activity": first_activity,
                    "due_soon": due_soon, "overdue": overdue, "orphan_end": ignore, "orphan_extend": ignore}
         track = _Track(rule, GuardedRuleset(rule.id, DURABLE_RULES, actions))
+        track.engine.reserve(CLOCK_ID)  # before any event: no open item's id may hash like the clock
         return track
 
     def _alert(self, kind: AlertKind, track: _Track, o: dict, at: datetime, extra: list[str] = ()) -> None:
@@ -296,4 +303,15 @@ class Monitor:
             self._seen.popitem(last=False)
 
 
-__all__ = ["Monitor", "Alert", "EventError", "EngineError"]
+def _clock_instant(now) -> datetime:
+    """The clock's new instant, or ValueError."""
+    try:
+        value = datetime.fromisoformat(now) if isinstance(now, str) else now
+    except ValueError as exc:
+        raise ValueError(f"not an instant: {now!r} ({exc})") from None
+    if not isinstance(value, datetime):
+        raise ValueError(f"the clock needs a datetime or ISO 8601 text, not {type(now).__name__}")
+    return supported_instant(value)
+
+
+__all__ = ["Monitor", "Alert", "EventError", "EngineError", "SnapshotError"]
