@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ..errors import InputError, Problem
 from ..safe_load import DEFAULT_LIMITS, read_text_document
-from ..timecalc import as_shanghai
+from ..timecalc import supported_instant
 from . import webhook
 from .config import MonitorConfig
 from .monitor_store import MonitorStore
@@ -139,7 +139,7 @@ def router(service: MonitorService, auth) -> APIRouter:
         service.ready()
         data = await _json_body(request)
         try:
-            now = as_shanghai(datetime.fromisoformat(data["now"]))
+            now = supported_instant(datetime.fromisoformat(data["now"]))  # the monitor's range (1900..2199)
         except (TypeError, KeyError, ValueError) as exc:
             raise InputError([Problem("request body", f"expected {{\"now\": ISO date-time}}: {exc}",
                                       field="now")]) from None
