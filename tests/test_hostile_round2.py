@@ -197,3 +197,25 @@ def test_an_error_line_never_carries_a_hidden_character(tmp_path, capsys):
 def test_an_input_error_from_the_loader_is_raised_not_printed():
     with pytest.raises(InputError):
         load_dataset(HOSTILE / "datasets" / "r2-id-zero-width.json")
+
+
+# ---------------------------------------------------------------- class 6: `rules test` on malformed cases
+
+@pytest.mark.parametrize("cases, words", [
+    ("rule: [\n", "invalid YAML"),
+    ("rule: hf-5.2.6-core-members\nperiod: '2025'\nas_of: 2025-12-31T00:00:00\ncases: []\n", "cases"),
+    ("rule: hf-5.2.6-core-members\nperiod: '2025'\nas_of: 2025-12-31T00:00:00\ncases:\n"
+     "  - {name: a, data: {members: [{id: m1, join_date: soon}]}, expect: {t1: pass}}\n", "join_date"),
+    ("rule: hf-5.2.6-core-members\nperiod: '2025'\nas_of: 2025-12-31T00:00:00\ncases:\n"
+     "  - {name: a, data: {members: [{_repeat: -1}]}, expect: {t1: pass}}\n", "_repeat"),
+])
+def test_rules_test_exits_2_on_a_malformed_cases_file_as_lint_does(tmp_path, capsys, cases, words):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name in ("pack.yaml", "hf-5.2.6-core-members.yaml"):  # one rule: its cases file alone decides
+        (pack / name).write_bytes((PACK / name).read_bytes())
+    (pack / "hf-5.2.6-core-members.cases.yaml").write_text(cases, encoding="utf-8")
+    code, out, err = run(capsys, "rules", "test", str(pack))
+    assert code == 2 and out == "", (out, err)
+    assert err and all(line.startswith("error: ") for line in err) and any(words in line for line in err), err
+    assert run(capsys, "rules", "lint", str(pack))[0] == 2

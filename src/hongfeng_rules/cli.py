@@ -345,6 +345,9 @@ def rules_test(args, packs) -> int:
         raise fail("command line", "--min needs --coverage", field="--min")
     coverage = case_coverage.rule_coverage(packs) if args.coverage else None
     results = [r for c in coverage for r in c.results] if coverage else [r for p in packs for r in run_cases(p)]
+    malformed = [p for r in results for p in r.malformed]
+    if malformed:  # a cases file that cannot be read is bad input, as in `rules lint`: exit 2
+        raise InputError(malformed)
     broken = [r for r in results if not r.ok]
     if args.format == "junit":
         reached = {c.rule_id: f"{len(c.items) - len(c.missing)}/{len(c.items)}" for c in coverage or []}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..models import COLLECTIONS
+from ..rulebook.units import COUNT_UNITS
 from .outcome import Outcome, not_applicable
 from .selection import Bound, Selection
 from .where import ConditionError
@@ -20,6 +21,10 @@ class CountCheck(Selection, Bound):
 
     def compile(self, subject_collection: str):
         select = self.compile_selection(subject_collection)
+        bound, threshold = self.bound
+        if threshold.unit not in COUNT_UNITS:
+            raise ConditionError(f"check.{bound}.unit", "a count of records is in one of "
+                                                        f"{', '.join(COUNT_UNITS)}, not {threshold.unit}")
         if self.distinct is not None and self.distinct not in COLLECTIONS[self.of].model.model_fields:
             raise ConditionError("check.distinct", f"{self.of} has no field {self.distinct!r}")
 

@@ -6,7 +6,7 @@ stands for N records, `{i}` in its strings numbered 1..N (so boundary cases stay
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -53,6 +53,7 @@ class CaseResult:
     case: str
     file: str
     failures: list[str]
+    malformed: list[Problem] = field(default_factory=list)  # the cases file or the case's data is bad input
 
     @property
     def ok(self) -> bool:
@@ -108,15 +109,19 @@ def run_cases(pack: RulePack, observe: Callable[[CompiledRule, Any, Any], None] 
         try:
             cases = read_cases(rule)
         except InputError as exc:
-            results.append(CaseResult(rule.rule.id, "(cases file)", rule.file, [str(p) for p in exc.problems]))
+            results.append(CaseResult(rule.rule.id, "(cases file)", rule.file, [str(p) for p in exc.problems],
+                                      exc.problems))
             continue
         for case in cases.cases:
             file = f"{cases_path(rule)}#{case.name}"
             try:
                 data = expand(merge(cases.base, case.data))
                 dataset = dataset_from_document(Document(data=data, file=file))
-            except (InputError, ValueError) as exc:
-                results.append(CaseResult(rule.rule.id, case.name, file, [str(exc)]))
+            except InputError as exc:
+                results.append(CaseResult(rule.rule.id, case.name, file, [str(exc)], exc.problems))
+                continue
+            except ValueError as exc:
+                results.append(CaseResult(rule.rule.id, case.name, file, [str(exc)], [Problem(file, str(exc))]))
                 continue
             one = RulePack(pack.manifest, pack.directory, [rule])
             report = audit(dataset, one, Period.parse(case.period or cases.period), case.as_of or cases.as_of)

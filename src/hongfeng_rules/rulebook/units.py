@@ -13,6 +13,8 @@ Unit = Literal[
     "month", "point", "rank",
 ]
 UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
+COUNT_UNITS = ("person", "times", "item")
+"""What a number of records is measured in (`count`, `frequency`): a count in hours or percent means nothing."""
 
 
 class Threshold(StrictModel):
@@ -32,6 +34,12 @@ class Threshold(StrictModel):
             raise ValueError("give exactly one of 'value' or 'values'")
         if self.values is not None and not self.values:
             raise ValueError("'values' needs at least one dated value")
+        negative = [v for v in ([self.value] if self.values is None else self.values.values())
+                    if v is not None and v < 0]
+        if negative:
+            n = format_number(negative[0])
+            raise ValueError(f"a threshold is never negative (got {n}): at_least {n} can never fail, at_most {n} "
+                             "never pass")
         return self
 
     def in_force(self, on: date) -> float | None:
