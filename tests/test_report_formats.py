@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from junitparser import Failure, JUnitXml, Skipped
+from junitparser import Error, Failure, JUnitXml, Skipped
 
 from hongfeng_rules.cli import main
 from hongfeng_rules.report.model import ComplianceReport
@@ -106,8 +106,11 @@ def test_junit_parses_and_counts_match_the_report(run):
     assert len(cases) == len(report.findings) == xml.tests
     failures = [c for c in cases if any(isinstance(r, Failure) for r in c.result)]
     skipped = [c for c in cases if any(isinstance(r, Skipped) for r in c.result)]
+    errors = [c for c in cases if any(isinstance(r, Error) for r in c.result)]
     assert len(failures) == report.overall.counts.by_status["fail"] == xml.failures == 2
-    assert len(skipped) == sum(report.overall.counts.by_status[s] for s in SKIPPED) == xml.skipped == 2
+    gating = [f for f in report.findings if f.status == "not_assessable" and f.strength == "shall"]
+    assert len(errors) == len(gating) == xml.errors  # a not-assessable shall exits 1: never a green <skipped>
+    assert len(skipped) + len(errors) == sum(report.overall.counts.by_status[s] for s in SKIPPED) == 2
     for suite, team in zip(suites, report.teams):
         assert suite.tests == sum(team.counts.by_status.values())
         assert suite.failures == team.counts.by_status["fail"]
@@ -115,7 +118,7 @@ def test_junit_parses_and_counts_match_the_report(run):
     assert core.name == "team t2"
     assert "1 active core members" in core.result[0].message
     assert "evidence: t2-m0" in core.result[0].text
-    reason = next(c for c in skipped if c.name == "team t1").result[0].message
+    reason = next(c for c in skipped + errors if c.name == "team t1").result[0].message
     assert reason == "not_assessable: the dataset has no trainings"
 
 

@@ -15,8 +15,8 @@ from .models import COLLECTIONS, Dataset
 from .models.base import trusted
 from .notices import period_notices
 from .report.labels import STATUS_NAMES
-from .report.model import STATUS_ORDER, ComplianceReport, Finding, PackInfo, Subject, Text
-from .rulebook.pack import CompiledRule, RulePack
+from .report.model import STATUS_ORDER, CalendarInfo, ComplianceReport, Finding, PackInfo, RuleInfo, Subject, Text
+from .rulebook.pack import CompiledRule, RulePack, pack_digest
 from .rulebook.spec import clause_key, fill_message
 from .summaries import summaries
 from .timecalc import Period, WorkCalendar, default_calendar, supported_as_of, supported_day, time_left
@@ -77,7 +77,13 @@ def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label
         tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
         period_start=period.start, period_end=period.end, as_of=as_of,
         packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
-                        code=p.manifest.code, rules=len(p.rules)) for p in packs],
+                        code=p.manifest.code, rules=len(p.rules), digest=pack_digest(p)) for p in packs],
+        rules=[RuleInfo(rule_id=r.rule.id, pack=p.name, clause=r.rule.clause, strength=r.rule.strength,
+                        kind=r.rule.check.kind, title=Text(**r.rule.title.model_dump()),
+                        source=Text(**r.rule.source.model_dump()), rule_file=r.pack_file)
+               for p in packs for r in p.rules],
+        calendar=CalendarInfo(source=ctx.calendar.source, version=ctx.calendar.version,
+                              first_year=ctx.calendar.first_year, last_year=ctx.calendar.last_year),
         **summaries(findings, [(t.id, t.name, t.association_id) for t in dataset.teams or []],
                     [(a.id, a.name, a.parent_id) for a in dataset.associations or []]),
         findings=findings, derived=derived, notices=period_notices(period, as_of),
@@ -164,7 +170,7 @@ def _fixed_parts(rule: CompiledRule) -> dict:
             "fields": dict(rule_id=spec.id, title=trusted(Text, zh=spec.title.zh, en=spec.title.en),
                            pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause,
                            strength=spec.strength, modal=spec.modal, source=trusted(Text, zh=spec.source.zh, en=spec.source.en),
-                           rule_file=rule.file),
+                           rule_file=rule.pack_file),
         }
     return rule.finding_parts
 

@@ -17,7 +17,7 @@ from .auditing import audit, derive, unmatched_packs
 from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as render_whatif, verdict_changes
 from .baseline import OPEN, BaselineDiff, compare, load_report, render_text as render_baseline_text
 from .errors import InputError, Problem, fail
-from .loading import load_dataset
+from .loading import load_dataset, load_located
 from .models import Dataset
 from .report.model import ComplianceReport
 from .report import html as html_report, junit as junit_report, markdown as markdown_report, sarif as sarif_report
@@ -32,11 +32,14 @@ from .timecalc import Period, as_shanghai, day_end, supported_as_of, supported_d
 from .waivers import apply_waivers, load_waivers
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+GATED = {"shall": ("shall",), "should": ("shall", "should")}  # --fail-on → the strengths that gate
 RENDERERS = {
     "text": lambda report, args: text_report.render(report, args.lang),
     "json": lambda report, args: report.to_json_bytes(),
-    "junit": lambda report, args: junit_report.render(report, args.lang),
-    "sarif": lambda report, args: sarif_report.render(report, args.lang, getattr(args, "baseline_report", None)),
+    "junit": lambda report, args: junit_report.render(report, args.lang, getattr(args, "gated", ("shall",))),
+    "sarif": lambda report, args: sarif_report.render(report, args.lang, getattr(args, "baseline_report", None),
+                                                      locate=getattr(args, "locate", None),
+                                                      exit_code=getattr(args, "exit_code", None)),
     "markdown": lambda report, args: markdown_report.render(report, args.lang),
     "html": lambda report, args: html_report.render(report, args.lang, _trend(report, args)),
 }
@@ -60,8 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a shipped pack name (hongfeng, …) or a folder; repeatable (default: hongfeng)")
     check.add_argument("--period", help="2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (default: the as-of year)")
     check.add_argument("--as-of", help="date or instant the audit is judged at (default: end of period, or now)")
-    check.add_argument("--format", default="text", choices=sorted(RENDERERS))
-    check.add_argument("--out", help="write the report to FILE (atomically) instead of standard output")
+    check.add_argument("--format", dest="formats", action="append", type=_format_spec, metavar="FORMAT[:FILE]",
+                       help=f"one of {', '.join(sorted(RENDERERS))}, optionally with the file to write it to; "
+                            "repeatable: one audit, several reports (e.g. --format text --format "
+                            "sarif:report.sarif --format junit:report.xml); at most one without a file, which "
+                            "goes to --out or standard output (default: text)")
+    check.add_argument("--out", help="write the report of the --format without a file to FILE (atomically) "
+                                     "instead of standard output")
     check.add_argument("--lang", default="en", choices=["zh", "en"])
     check.add_argument("--fail-on", default="shall", choices=["shall", "should", "new", "never"],
                        help="exit 1 if a rule of this strength (or stronger) fails or is not assessable "
@@ -166,6 +174,26 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", help="CSV files' encoding (default: UTF-8 with or without BOM, else GB18030)")
 
 
+def _format_spec(text: str) -> tuple[str, str | None]:
+    """`sarif` or `sarif:report.sarif` (a colon after a known format name: a path may hold colons too)."""
+    name, sep, path = text.partition(":")
+    if name not in RENDERERS or (sep and not path):
+        raise argparse.ArgumentTypeError(f"{text!r} is not FORMAT or FORMAT:FILE with FORMAT one of "
+                                         f"{', '.join(sorted(RENDERERS))}")
+    return name, path or None
+
+
+def _outputs(args) -> list[tuple[str, str | None]]:
+    """(format, file or None for standard output) for each report asked for; one at most on standard output."""
+    specs = args.formats or [("text", None)]
+    pathless = [name for name, path in specs if path is None]
+    if len(pathless) > 1:
+        raise fail("command line", f"{len(pathless)} --format options without a file ({', '.join(pathless)}): "
+                   "only one report can go to standard output or --out; write the others to files "
+                   "(--format sarif:report.sarif)", field="--format")
+    return [(name, path or args.out) for name, path in specs]
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -231,7 +259,8 @@ def cmd_check(args) -> int:
     period, as_of = period_and_as_of(args.period, args.as_of)
     limits = limits_of(args)
     packs = load_packs(args.packs or ["hongfeng"], limits)
-    dataset = load_dataset(args.path, limits, mapping=args.mapping, encoding=args.encoding)
+    outputs = _outputs(args)
+    dataset, args.locate = load_located(args.path, limits, mapping=args.mapping, encoding=args.encoding)
     if args.fail_on == "new" and not args.baseline:
         raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
     args.baseline_report = load_report(args.baseline, limits) if args.baseline else None
@@ -253,16 +282,21 @@ def cmd_check(args) -> int:
     for notice in report.notices:
         print(f"warning: {getattr(notice, args.lang)}", file=sys.stderr)
     whatif = render_whatif(verdict_changes(run(packs), report)) if changed is not packs else None
-    rendered = RENDERERS[args.format](report, args)
-    if args.out:
-        write_atomic(args.out, rendered)
-    else:
-        _print(rendered)
-    if whatif is not None:  # beside the report: on stdout when the report went to a file, else on stderr
-        (sys.stdout if args.out else sys.stderr).write(whatif)
     if args.fail_on == "new":
-        return gate_new(compare(args.baseline_report, report), allow_incomplete=args.allow_incomplete)
-    return gate(report, args.fail_on, allow_incomplete=args.allow_incomplete)
+        args.exit_code = gate_new(compare(args.baseline_report, report), allow_incomplete=args.allow_incomplete)
+    else:
+        args.exit_code = gate(report, args.fail_on, allow_incomplete=args.allow_incomplete)
+    args.gated = () if args.allow_incomplete else GATED.get(args.fail_on, ())
+    rendered = [(RENDERERS[name](report, args), path) for name, path in outputs]  # all rendered before any is written
+    for text, path in rendered:
+        if path:
+            write_atomic(path, text)
+        else:
+            _print(text)
+    on_stdout = any(path is None for _, path in outputs)
+    if whatif is not None:  # beside the report: on stdout when the reports went to files, else on stderr
+        (sys.stderr if on_stdout else sys.stdout).write(whatif)
+    return args.exit_code
 
 
 def gate_new(diff: BaselineDiff, allow_incomplete: bool = False) -> int:
@@ -293,7 +327,7 @@ def gate(report: ComplianceReport, fail_on: str, allow_incomplete: bool = False)
     if fail_on == "never":
         return EXIT_OK
     failing = report.overall.counts.failures_by_strength
-    strengths = ["shall"] if fail_on == "shall" else ["shall", "should"]
+    strengths = GATED[fail_on]
     if any(failing[s] for s in strengths):
         return EXIT_FAIL
     if not any(f.status in ASSESSED and f.strength in strengths for f in report.findings):

@@ -31,25 +31,34 @@ def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, ma
     `path` is a JSON/YAML file, an Excel workbook, a CSV or Parquet file, a folder of such files, or a
     database URL; `mapping` (a file or `sources.Mapping`) says which sheet and column is which, and
     `encoding` names a CSV file's encoding (default: found)."""
+    return load_located(path, limits, mapping=mapping, encoding=encoding)[0]
+
+
+def load_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, mapping=None,
+                 encoding: str | None = None) -> tuple[Dataset, RecordLocator]:
+    """`load_dataset`, and where each record is (file and line), for reports that point at records."""
     from . import sources
 
     mapping = sources.load_mapping(mapping, limits)
     with paused_gc():
         if sources.is_url(path):
-            return _build(sources.url_sources(str(path), mapping, limits))
-        path = Path(path)
-        if path.is_dir():
-            return _build(_folder_sources(path, limits, mapping, encoding))
-        if path.exists():
-            if path.suffix.lower() in sources.SUFFIXES:
-                return _build(sources.file_sources(path, mapping, encoding, limits))
-            return _build(_document_sources(read_document(path, limits)))
-    raise fail(str(path), "no such file or folder")
+            found = _build(sources.url_sources(str(path), mapping, limits))
+        elif Path(path).is_dir():
+            found = _build(_folder_sources(Path(path), limits, mapping, encoding))
+        elif Path(path).exists():
+            path = Path(path)
+            found = _build(sources.file_sources(path, mapping, encoding, limits) if path.suffix.lower()
+                           in sources.SUFFIXES else _document_sources(read_document(path, limits)))
+        else:
+            raise fail(str(path), "no such file or folder")
+    for doc, _ in found[1].located.values():
+        doc.data = None  # the raw records are no longer needed (lines come from the file or the line tree)
+    return found
 
 
 def dataset_from_document(doc: Document) -> Dataset:
     """A Dataset from an already-read document (e.g. a rule test case's fragment)."""
-    return _build(_document_sources(doc))
+    return _build(_document_sources(doc))[0]
 
 
 def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS, mapping=None) -> Dataset:
@@ -89,10 +98,30 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     if problems:
         raise InputError(problems)
     with paused_gc():
-        return _build(sources)
+        return _build(sources)[0]
 
 
-def _build(sources: dict[str, Source]) -> Dataset:
+class RecordLocator:
+    """The file and 1-based line of a record, by collection and id; lines are looked up only when asked (a JSON
+    file is then scanned again), so loading pays nothing for it."""
+
+    def __init__(self, dataset: Dataset, located: dict[str, tuple[Document, tuple]]):
+        self.dataset, self.located = dataset, located
+        self.positions: dict[str, dict[str, int]] = {}
+
+    def __call__(self, collection: str, record_id: str) -> tuple[str, int | None] | None:
+        """(file, line) of the record, (file, line of the collection) for an id it lacks, None for a collection
+        the dataset does not have."""
+        if collection not in self.located:
+            return None
+        doc, keys = self.located[collection]
+        if collection not in self.positions:
+            self.positions[collection] = {r.id: i for i, r in enumerate(getattr(self.dataset, collection) or [])}
+        index = self.positions[collection].get(record_id)
+        return doc.file, doc.line_of(keys + ((index,) if index is not None else ()))
+
+
+def _build(sources: dict[str, Source]) -> tuple[Dataset, RecordLocator]:
     """Read and validate one collection at a time; a file's raw records are dropped once validated,
     so the peak holds the models and one file's raw data, not every file's."""
     problems: list[Problem] = []
@@ -115,7 +144,7 @@ def _build(sources: dict[str, Source]) -> Dataset:
     issues = check_dataset(dataset)
     if issues:
         raise InputError([_locate(i, located) for i in issues])
-    return dataset
+    return dataset, RecordLocator(dataset, located)
 
 
 def _document_sources(doc: Document) -> dict[str, Source]:

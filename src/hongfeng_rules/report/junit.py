@@ -1,34 +1,47 @@
 """JUnit XML: a test suite per team, a test case per rule × subject.
 
 `classname` is `<pack>.<rule id>`, `name` is `<subject kind> <subject id>`. A failing finding
-is a `<failure>` (message, and the evidence ids in the body); `not_applicable`,
-`not_assessable`, `pending`, `waived` and `not_used` (an unused may permission) are `<skipped>` with the reason. Findings that belong
-to no team (association rules, collections missing from the dataset) form one more suite.
+is a `<failure>` (message, and the evidence ids in the body). A `not_assessable` finding that gates (its
+strength is in `gated`: it makes the check exit 1) is an `<error>`, so a CI's test tab is never green while
+the job fails; `not_applicable`, `pending`, `waived`, `not_used` (an unused may permission) and a
+not-assessable finding that does not gate are `<skipped>` with the reason. A report without a verdict (no shall rule could be assessed) has one more
+`<error>` case, `overall verdict`. Findings that belong to no team (association rules, collections missing
+from the dataset) form one more suite. `file=` is the rule file relative to the packs' root.
 """
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import Collection
 
 from .model import ComplianceReport, Finding
 
 SKIPPED = ("not_applicable", "not_assessable", "pending", "waived", "not_used")
+VERDICT_SUITE = {"en": "overall", "zh": "总体"}
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def render(report: ComplianceReport, lang: str = "en") -> str:
+def render(report: ComplianceReport, lang: str = "en", gated: Collection[str] = ("shall",)) -> str:
+    """`gated`: the strengths whose not-assessable findings fail the check (the CLI passes what
+    --fail-on and --allow-incomplete gate; empty: none)."""
     root = ET.Element("testsuites", name=f"hongfeng-rules {report.dataset} {report.period}")
     teams, rest = report.findings_by_team()
     for team, findings in teams:
-        _suite(root, f"team {team.id} {team.name or ''}".strip(), findings, report, lang)
+        _suite(root, f"team {team.id} {team.name or ''}".strip(), findings, report, lang, gated)
     if rest:
-        _suite(root, "other subjects" if lang == "en" else "协会及其他", rest, report, lang)
+        _suite(root, "other subjects" if lang == "en" else "协会及其他", rest, report, lang, gated)
+    if report.overall.conformant is None:
+        suite = _suite(root, VERDICT_SUITE[lang], [], report, lang, gated)
+        case = ET.SubElement(suite, "testcase", classname="hongfeng-rules.verdict", name="overall verdict", time="0")
+        ET.SubElement(case, "error", type="no_verdict", message=_x(getattr(report.overall.reason, lang)))
+        _count(suite, suite.findall("testcase"))
     _count(root, root.findall("testsuite"))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _suite(root: ET.Element, name: str, findings: list[Finding], report: ComplianceReport, lang: str) -> None:
+def _suite(root: ET.Element, name: str, findings: list[Finding], report: ComplianceReport, lang: str,
+           gated: Collection[str]) -> ET.Element:
     suite = ET.SubElement(root, "testsuite", name=_x(name), timestamp=report.as_of.isoformat())
     props = ET.SubElement(suite, "properties")
     for key, value in [("dataset", report.dataset), ("period", report.period), ("as_of", report.as_of.isoformat())]:
@@ -42,6 +55,10 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], report: Complia
         if f.status == "fail":
             failure = ET.SubElement(case, "failure", message=message, type=f.strength)
             failure.text = _x(_details(f, lang))
+        elif f.status == "not_assessable" and f.strength in gated:
+            error = ET.SubElement(case, "error", message=_x(f"not_assessable: {f.note or getattr(f.message, lang)}"),
+                                  type="not_assessable")
+            error.text = _x(_details(f, lang))
         elif f.status in SKIPPED:
             reason = f.note or getattr(f.message, lang)
             if f.status == "waived" and f.waiver:
@@ -49,6 +66,7 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], report: Complia
                           f"{f.waiver['justification']}")
             ET.SubElement(case, "skipped", message=_x(f"{f.status}: {reason}"))
     _count(suite, suite.findall("testcase"))
+    return suite
 
 
 def _details(f: Finding, lang: str) -> str:
@@ -63,12 +81,14 @@ def _count(element: ET.Element, children: list[ET.Element]) -> None:
     if element.tag == "testsuite":
         tests = len(children)
         failures = sum(1 for c in children if c.find("failure") is not None)
+        errors = sum(1 for c in children if c.find("error") is not None)
         skipped = sum(1 for c in children if c.find("skipped") is not None)
     else:
-        tests, failures, skipped = (sum(int(s.get(k)) for s in children) for k in ("tests", "failures", "skipped"))
+        tests, failures, errors, skipped = (sum(int(s.get(k)) for s in children)
+                                            for k in ("tests", "failures", "errors", "skipped"))
     element.set("tests", str(tests))
     element.set("failures", str(failures))
-    element.set("errors", "0")
+    element.set("errors", str(errors))
     element.set("skipped", str(skipped))
     element.set("time", "0")
 

@@ -82,6 +82,29 @@ class PackInfo(ReportModel):
     title: Text
     code: str | None = None
     rules: int
+    digest: str  # sha256 of the pack's manifest and rule files (rulebook.pack.pack_digest): which rules judged
+
+
+class RuleInfo(ReportModel):
+    """One rule the audit ran, findings or not (derived levels and titles included), for CI descriptors."""
+
+    rule_id: str
+    pack: str
+    clause: str
+    strength: Literal["shall", "should", "may"]
+    kind: str  # the check kind
+    title: Text
+    source: Text
+    rule_file: str  # relative to the packs' root: `<pack folder>/<file>`
+
+
+class CalendarInfo(ReportModel):
+    """The working-day calendar the deadlines were counted with: a newer release can change verdicts."""
+
+    source: str  # the package
+    version: str
+    first_year: int
+    last_year: int  # the last year with a published State Council arrangement
 
 
 class ComplianceReport(ReportModel):
@@ -93,6 +116,8 @@ class ComplianceReport(ReportModel):
     period_end: date
     as_of: datetime
     packs: list[PackInfo]
+    rules: list[RuleInfo] = []
+    calendar: CalendarInfo | None = None
     overall: SubjectSummary
     associations: list[SubjectSummary]
     teams: list[SubjectSummary]

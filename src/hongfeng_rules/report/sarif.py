@@ -1,7 +1,7 @@
 """SARIF 2.1.0 for code-scanning panels.
 
-One rule descriptor per rule that produced a finding (clause, strength, clause sentence,
-help text). Results, in report order:
+One rule descriptor per rule the audit ran (`report.rules`: derived levels and titles too; clause,
+strength, clause sentence, help text, `helpUri` = the rule file in the repository). Results, in report order:
 
 - `fail` → kind `fail`, level `error` / `warning` / `note` for shall / should / may;
 - `waived` → the same, with an accepted external suppression carrying the waiver;
@@ -9,9 +9,11 @@ help text). Results, in report order:
 - `not_used` (a may rule whose permission is unused) → kind `informational`, level `none`;
 - `pass`, `pending`, `not_applicable` → no result.
 
-Every result points at the dataset file (artifactLocation) and the record (a logical location
-`<collection>/<id>` of the subject's kind); `partialFingerprints` key it by rule and subject so
-a CI tracks the same finding across runs.
+Every result has a physical location with a region: the data file and line of the subject's record (from
+the loader's `RecordLocator`), or the dataset and line 1 when the record is not in the data (a collection the
+export lacks); the record's logical location `<collection>/<id>`; and the rule file as a related location.
+`partialFingerprints` key it by rule and subject so a CI tracks the same finding across runs; `invocations`
+carries the exit code the check returned.
 
 Given a baseline report (`check --baseline OLD.json`), each result carries `baselineState`: `new` (not
 reported in the baseline), `unchanged`, or `updated` (status, measured, expected or message differ); and
@@ -22,47 +24,86 @@ from __future__ import annotations
 import json
 import os
 from pathlib import PurePath
+from typing import Callable
 from urllib.parse import quote
 
 from ..baseline import finding_key
-from ..rulebook.spec import clause_key
 from ..models import KIND_TO_COLLECTION
-from .model import ComplianceReport, Finding
+from ..rulebook.spec import clause_key
+from .model import ComplianceReport, Finding, RuleInfo
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+REPOSITORY = "https://github.com/hongfeng-rules/hongfeng-rules"  # also [project.urls] in pyproject.toml
+RULES_URL = REPOSITORY + "/blob/main/rules/"  # a rule's file is its documentation: clause, sentence, reading
 LEVEL = {"shall": "error", "should": "warning", "may": "note"}
 REPORTED = ("fail", "waived", "not_assessable", "not_used")
 _KIND = {"not_assessable": "review", "not_used": "informational"}  # every other reported status: fail
+Locate = Callable[[str, str], "tuple[str, int | None] | None"]  # (collection, id) -> (file, line)
 
 
-def render(report: ComplianceReport, lang: str = "en", baseline: ComplianceReport | None = None) -> str:
+def render(report: ComplianceReport, lang: str = "en", baseline: ComplianceReport | None = None, *,
+           locate: Locate | None = None, exit_code: int | None = None) -> str:
     gone = _absent(report, baseline) if baseline is not None else []
-    first: dict[str, Finding] = {}
-    for f in [*report.findings, *gone]:
-        first.setdefault(f.rule_id, f)
-    rules = sorted(first.values(), key=lambda f: (f.pack, clause_key(f.clause), f.rule_id))
-    index = {f.rule_id: i for i, f in enumerate(rules)}
+    known = {r.rule_id: r for r in report.rules}
+    for f in gone:  # a rule the baseline reported that this audit no longer has still needs its descriptor
+        known.setdefault(f.rule_id, _rule_of(f))
+    rules = sorted(known.values(), key=lambda r: (r.pack, clause_key(r.clause), r.rule_id))
+    index = {r.rule_id: i for i, r in enumerate(rules)}
     packs = {p.pack: p for p in report.packs}
-    uri = dataset_uri(report.dataset)
+    dataset = dataset_uri(report.dataset)
+    artifacts: dict[str, int] = {}
+    reported = [f for f in report.findings if f.status in REPORTED]
+    results = [_result(f, index[f.rule_id], _place(f, dataset, locate), artifacts, lang) for f in reported]
+    if baseline is not None:
+        old = {finding_key(f): f for f in baseline.findings}
+        for result, f in zip(results, reported):
+            result["baselineState"] = baseline_state(f, old)
+        results += [{**_result(f, index[f.rule_id], _place(f, dataset, None), artifacts, lang),
+                     "baselineState": "absent"} for f in gone]
+    invocation = {"executionSuccessful": True}
+    if exit_code is not None:
+        invocation["exitCode"] = exit_code
     run = {
         "tool": {"driver": {
-            "name": "hongfeng-rules", "version": report.tool_version,
-            "rules": [_descriptor(f, packs.get(f.pack), lang) for f in rules],
+            "name": "hongfeng-rules", "version": report.tool_version, "informationUri": REPOSITORY,
+            "rules": [_descriptor(r, packs.get(r.pack), lang) for r in rules],
         }},
-        "originalUriBaseIds": {"DATASETROOT": {"description": {"text": "the folder the check ran in"}}},
-        "artifacts": [{"location": _artifact(uri)}],
-        "results": [_result(f, index[f.rule_id], uri, lang) for f in report.findings if f.status in REPORTED],
+        "invocations": [invocation],
+        "originalUriBaseIds": {
+            "DATASETROOT": {"description": {"text": "the folder the check ran in"}},
+            "RULESROOT": {"description": {"text": "the folder of the rule packs (each pack a folder in it)"}},
+        },
+        "artifacts": [{"location": _artifact(uri)} for uri in artifacts],
+        "results": results,
         "properties": {"dataset": report.dataset, "period": report.period,
                        "as_of": report.as_of.isoformat(), "conformant": report.overall.conformant,
                        "complete": report.overall.complete, "expired_waivers": report.expired_waivers},
     }
-    if baseline is not None:
-        old = {finding_key(f): f for f in baseline.findings}
-        for result, f in zip(run["results"], [f for f in report.findings if f.status in REPORTED]):
-            result["baselineState"] = baseline_state(f, old)
-        run["results"] += [{**_result(f, index[f.rule_id], uri, lang), "baselineState": "absent"} for f in gone]
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def dataset_uri(path: str) -> str:
+    """A relative path stays relative (to DATASETROOT); an absolute one becomes a file: URI."""
+    if os.path.isabs(path):
+        return PurePath(path).as_uri()
+    return quote(PurePath(path).as_posix())
+
+
+def _artifact(uri: str) -> dict:
+    location = {"uri": uri}
+    if not uri.startswith("file:"):
+        location["uriBaseId"] = "DATASETROOT"
+    return location
+
+
+def _place(f: Finding, dataset: str, locate: Locate | None) -> tuple[str, int]:
+    """The data file (as a URI) and line of the finding's record; the dataset and line 1 when unknown."""
+    found = locate(KIND_TO_COLLECTION.get(f.subject.kind, f.subject.kind), f.subject.id) if locate else None
+    if found is None:
+        return dataset, 1
+    file, line = found
+    return dataset_uri(file), line or 1
 
 
 def baseline_state(f: Finding, old: dict[str, Finding]) -> str:
@@ -80,42 +121,36 @@ def _absent(report: ComplianceReport, baseline: ComplianceReport) -> list[Findin
     return [f for f in baseline.findings if f.status in REPORTED and finding_key(f) not in now]
 
 
-def dataset_uri(path: str) -> str:
-    """A relative path stays relative (to DATASETROOT); an absolute one becomes a file: URI."""
-    if os.path.isabs(path):
-        return PurePath(path).as_uri()
-    return quote(PurePath(path).as_posix())
+def _rule_of(f: Finding) -> RuleInfo:
+    return RuleInfo(rule_id=f.rule_id, pack=f.pack, clause=f.clause, strength=f.strength, kind="",
+                    title=f.title, source=f.source, rule_file=f.rule_file or "")
 
 
-def _artifact(uri: str) -> dict:
-    location = {"uri": uri}
-    if not uri.startswith("file:"):
-        location["uriBaseId"] = "DATASETROOT"
-    return location
-
-
-def _descriptor(f: Finding, pack, lang: str) -> dict:
-    source = getattr(f.source, lang)
-    standard = getattr(pack.title, lang) if pack else f.pack
-    help_text = (f"Clause {f.clause} of {standard} ({f.strength}): {source}\n"
-                 f"中文：{f.source.zh}\n"
-                 f"Rule {f.rule_id} in pack {f.pack} {f.pack_version}"
-                 + (f", file {f.rule_file}" if f.rule_file else "") + ".")
+def _descriptor(r: RuleInfo, pack, lang: str) -> dict:
+    source = getattr(r.source, lang)
+    standard = getattr(pack.title, lang) if pack else r.pack
+    version = pack.version if pack else ""
+    help_text = (f"Clause {r.clause} of {standard} ({r.strength}): {source}\n"
+                 f"中文：{r.source.zh}\n"
+                 f"Rule {r.rule_id} in pack {r.pack} {version}, file {r.rule_file}.")
     return {
-        "id": f.rule_id,
-        "name": f.rule_id,
-        "shortDescription": {"text": f"{f.clause} ({f.strength}) {getattr(f.title, lang)}"},
+        "id": r.rule_id,
+        "name": r.rule_id,
+        "shortDescription": {"text": f"{r.clause} ({r.strength}) {getattr(r.title, lang)}"},
         "fullDescription": {"text": source},
         "help": {"text": help_text},
-        "defaultConfiguration": {"level": LEVEL[f.strength]},
-        "properties": {"clause": f.clause, "strength": f.strength, "pack": f.pack,
-                       "pack_version": f.pack_version, "source_zh": f.source.zh, "source_en": f.source.en,
-                       "tags": ["compliance", f"clause-{f.clause}", f.strength]},
+        "helpUri": RULES_URL + quote(r.rule_file),
+        "defaultConfiguration": {"level": LEVEL[r.strength]},
+        "properties": {"clause": r.clause, "strength": r.strength, "pack": r.pack, "pack_version": version,
+                       "kind": r.kind, "rule_file": r.rule_file, "source_zh": r.source.zh,
+                       "source_en": r.source.en, "tags": ["compliance", f"clause-{r.clause}", r.strength]},
     }
 
 
-def _result(f: Finding, rule_index: int, uri: str, lang: str) -> dict:
+def _result(f: Finding, rule_index: int, place: tuple[str, int], artifacts: dict[str, int], lang: str) -> dict:
     collection = KIND_TO_COLLECTION.get(f.subject.kind, f.subject.kind)
+    uri, line = place
+    artifact = artifacts.setdefault(uri, len(artifacts))
     status = f.waiver.get("waived_status", "fail") if f.status == "waived" and f.waiver else f.status
     result = {
         "ruleId": f.rule_id,
@@ -124,10 +159,14 @@ def _result(f: Finding, rule_index: int, uri: str, lang: str) -> dict:
         "level": "none" if status in _KIND else LEVEL[f.strength],
         "message": {"text": getattr(f.message, lang)},
         "locations": [{
-            "physicalLocation": {"artifactLocation": {**_artifact(uri), "index": 0}},
+            "physicalLocation": {"artifactLocation": {**_artifact(uri), "index": artifact},
+                                 "region": {"startLine": line}},
             "logicalLocations": [{"name": f.subject.id, "fullyQualifiedName": f"{collection}/{f.subject.id}",
                                   "kind": f.subject.kind}],
         }],
+        "relatedLocations": [{"id": 1, "message": {"text": f"rule {f.rule_id}"}, "physicalLocation": {
+            "artifactLocation": {"uri": quote(f.rule_file or f.rule_id), "uriBaseId": "RULESROOT"},
+            "region": {"startLine": 1}}}],
         "partialFingerprints": {"hongfengRuleSubject/v1": f"{f.rule_id}:{f.subject.kind}:{f.subject.id}"},
         "properties": {"status": f.status, "clause": f.clause, "strength": f.strength,
                        "measured": f.measured, "expected": f.expected, "evidence_ids": f.evidence_ids,

@@ -1,6 +1,7 @@
 """Load a folder of rule files (a pack) and compile every rule; all problems are reported at once."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,13 @@ class CompiledRule:
     pack_version: str = ""
     finding_parts: dict | None = None  # filled by the audit: what every finding of this rule shares
 
+    @property
+    def pack_file(self) -> str:
+        """The rule file relative to the packs' root (`hongfeng/hf-5.2.6-core-members.yaml`): the same on every
+        machine, unlike `file`."""
+        path = Path(self.file)
+        return f"{path.parent.name}/{path.name}"
+
     def missing(self, index) -> list[str]:
         """The collections this rule needs that the dataset lacks (the rule is then not assessable)."""
         return sorted(c for c in self.needs if index.records(c) is None)
@@ -48,6 +56,16 @@ class RulePack:
     @property
     def name(self) -> str:
         return self.manifest.pack
+
+
+def pack_digest(pack: RulePack) -> str:
+    """sha256 over the manifest and each rule's file (name and bytes, in name order): it changes with any rule."""
+    files = sorted({pack.directory / MANIFEST, *(Path(r.file) for r in pack.rules)}, key=lambda p: (p.name, str(p)))
+    digest = hashlib.sha256()
+    for path in files:
+        data = path.read_bytes()
+        digest.update(f"{path.name}\0{len(data)}\0".encode() + data)
+    return "sha256:" + digest.hexdigest()
 
 
 def rule_files(directory: Path) -> list[Path]:

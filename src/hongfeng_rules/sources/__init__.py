@@ -121,9 +121,9 @@ def load_upload(data: bytes, filename: str, mapping=None, *, encoding: str | Non
     suffix = os.path.splitext(file)[1].lower()
     with paused_gc():
         if suffix in SUFFIXES:
-            return _build(bytes_sources(lambda: data, file, mapping, encoding, limits))
+            return _build(bytes_sources(lambda: data, file, mapping, encoding, limits))[0]
         if suffix in FORMATS:
-            return _build(_document_sources(read_text_document(data, file, FORMATS[suffix], limits)))
+            return _build(_document_sources(read_text_document(data, file, FORMATS[suffix], limits)))[0]
     raise fail(file, f"unsupported file type; expected one of {', '.join(sorted({*SUFFIXES, *FORMATS}))}")
 
 

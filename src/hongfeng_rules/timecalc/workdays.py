@@ -77,6 +77,8 @@ class WorkCalendar:
     """Chinese working days, including 调休 make-up working weekends, for
     the years [first_year, last_year]."""
 
+    source, version = "holidays", holidays.__version__  # what the verdicts on working days depend on
+
     def __init__(self) -> None:
         self.first_year: int = FIRST_YEAR
         self.last_year: int = derive_last_year()
