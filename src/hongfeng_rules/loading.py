@@ -66,23 +66,37 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     is read as a file is (JSON, YAML, a workbook, or one CSV/Parquet collection); several as a folder is,
     each file one collection by its name (a workbook's sheets, several). `mapping`: a column mapping
     (`sources.load_mapping`) for workbooks, CSV and Parquet."""
-    from .sources import SUFFIXES, bytes_sources, load_mapping, load_upload
+    return located_from_files(files, limits, mapping)[0]
+
+
+def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,
+                       mapping=None) -> tuple[Dataset, RecordLocator]:
+    """`dataset_from_files`, and where each record is (the upload's name and line)."""
+    from .sources import SUFFIXES, bytes_sources, load_mapping
 
     if not files:
         raise fail("upload", "no files were sent")
-    if len(files) == 1:
-        return load_upload(files[0][1], files[0][0], mapping, limits=limits)
     mapping = load_mapping(mapping, limits)
-    sources: dict[str, Source] = {}
     problems = []
+    for name, raw in files:
+        if len(raw) > limits.max_file_bytes:
+            problems.append(Problem(name, f"file is {len(raw)} bytes; the limit is {limits.max_file_bytes}"))
+    if problems:
+        raise InputError(problems)
+    if len(files) == 1 and Path(files[0][0]).suffix.lower() in FORMATS:
+        name, raw = files[0]
+        with paused_gc():
+            return _build(_document_sources(read_text_document(raw, name, FORMATS[Path(name).suffix.lower()],
+                                                               limits)))
+    sources: dict[str, Source] = {}
     for name, raw in files:
         suffix = Path(name).suffix.lower()
         try:
             if suffix in FORMATS:
                 if Path(name).stem not in COLLECTIONS:
                     raise fail(name, f"file name must be a collection name; known: {sorted(COLLECTIONS)}")
-                found = {Path(name).stem: lambda name=name, raw=raw: (read_text_document(raw, name, FORMATS[suffix],
-                                                                                         limits), ())}
+                found = {Path(name).stem: lambda name=name, raw=raw, suffix=suffix: (
+                    read_text_document(raw, name, FORMATS[suffix], limits), ())}
             elif suffix in SUFFIXES:
                 found = bytes_sources(lambda raw=raw: raw, name, mapping, None, limits)
             else:
@@ -98,7 +112,7 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     if problems:
         raise InputError(problems)
     with paused_gc():
-        return _build(sources)[0]
+        return _build(sources)
 
 
 class RecordLocator:
@@ -118,7 +132,18 @@ class RecordLocator:
         if collection not in self.positions:
             self.positions[collection] = {r.id: i for i, r in enumerate(getattr(self.dataset, collection) or [])}
         index = self.positions[collection].get(record_id)
-        return doc.file, doc.line_of(keys + ((index,) if index is not None else ()))
+        return self.rename(doc.file), doc.line_of(keys + ((index,) if index is not None else ()))
+
+    def rename(self, file: str) -> str:
+        return file
+
+    def as_read_from(self, label: str) -> RecordLocator:
+        """The same locations, with the files named as `load_located(label)` names them: the file itself when
+        one file holds the dataset, else `label/<file>` (uploads named like the folder they came from)."""
+        renamed = RecordLocator(self.dataset, self.located)
+        single = len({doc.file for doc, _ in self.located.values()}) == 1
+        renamed.rename = (lambda file: label) if single else (lambda file: str(Path(label) / Path(file).name))
+        return renamed
 
 
 def _build(sources: dict[str, Source]) -> tuple[Dataset, RecordLocator]:

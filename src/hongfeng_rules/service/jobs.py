@@ -23,7 +23,7 @@ from .. import cli
 from ..auditing import audit, derive
 from ..derived_results import Derived
 from ..errors import InputError, Problem, fail
-from ..loading import dataset_from_files
+from ..loading import dataset_from_files, located_from_files
 from ..report import derived_text
 from ..rulebook.locate import load_packs
 from ..sources import load_mapping
@@ -101,10 +101,13 @@ def run(job: Job) -> Result:
 def _audit(job: Job) -> Result:
     period, as_of = cli.period_and_as_of(job.period, job.as_of)
     packs = [_PACKS[name] for name in job.packs]
-    report = audit(_dataset(job), packs, period, as_of, dataset_label=job.label)
-    body = cli.RENDERERS[job.format](report, argparse.Namespace(lang=job.lang, format=job.format))
-    return Result(body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[job.format],
-                  cli.gate(report, job.fail_on, allow_incomplete=job.allow_incomplete))
+    dataset, locate = located_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
+    report = audit(dataset, packs, period, as_of, dataset_label=job.label)
+    code = cli.gate(report, job.fail_on, allow_incomplete=job.allow_incomplete)
+    body = cli.RENDERERS[job.format](report, argparse.Namespace(  # what `check` gives its renderers
+        lang=job.lang, format=job.format, exit_code=code, locate=locate.as_read_from(job.label),
+        gated=() if job.allow_incomplete else cli.GATED.get(job.fail_on, ())))
+    return Result(body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[job.format], code)
 
 
 def _dataset(job: Job):
