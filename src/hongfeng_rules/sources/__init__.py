@@ -145,7 +145,7 @@ def load_tables(tables: dict, mapping=None, *, limits: Limits = DEFAULT_LIMITS):
                                    (table_document(c, [arrow_table(t, n)], mapping, limits.max_records), ()))
     raise_if(problems)
     with paused_gc():
-        return _build(sources)
+        return _build(sources)[0]
 
 
 def unknown_parts(kind: str, file: str, names: list[str], mapping: Mapping) -> list[Problem]:
