@@ -164,3 +164,13 @@ def test_junit_of_a_run_with_nothing_assessed_is_red(tmp_path, capsys):
     assert code == 1 and int(root.get("errors")) == 1
     (case,) = [c for c in root.iter("testcase") if c.find("error") is not None]
     assert case.get("name") == "overall verdict" and "no shall rule" in case.find("error").get("message")
+
+
+def test_the_holidays_bound_is_deliberate_and_documented():
+    """A runtime range, not a pin and not open-ended: docs/time.md says why (issue 16)."""
+    import tomllib
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    (spec,) = [d for d in deps if d.startswith("holidays")]
+    assert ">=0.109" in spec and "<1" in spec
+    doc = (REPO / "docs" / "time.md").read_text(encoding="utf-8")
+    assert "The bound on holidays" in doc and "holidays>=0.109,<1" in doc
