@@ -14,7 +14,7 @@ from .integrity import records_after
 from .models import COLLECTIONS, Dataset
 from .models.base import trusted
 from .notices import period_notices
-from .report.labels import STATUS_NAMES
+from .report.labels import STATUS_NAMES, localise
 from .report.model import STATUS_ORDER, CalendarInfo, ComplianceReport, Finding, PackInfo, RuleInfo, Subject, Text
 from .rulebook.pack import CompiledRule, RulePack, pack_digest
 from .rulebook.spec import clause_key, fill_message
@@ -140,8 +140,8 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
         message = trusted(Text, zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
                           en=f"pending: due {due}, {left:.1f} hours left")
     elif outcome.status != "fail" and outcome.note:
-        message = trusted(Text, zh=f"{STATUS_NAMES['zh'][outcome.status]}：{outcome.note}",
-                          en=f"{outcome.status}: {outcome.note}")
+        message = trusted(Text, zh=f"{STATUS_NAMES['zh'][outcome.status]}：{localise(outcome.note, 'zh')}",
+                          en=f"{outcome.status}: {localise(outcome.note, 'en')}")
     elif outcome.status == "pass":
         message = fixed["pass_message"]
     else:
@@ -151,7 +151,9 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
             "count": len(outcome.evidence), "subject": subject.id, "name": subject.name or subject.id, "note": outcome.note or "",
             "due": outcome.due.isoformat() if outcome.due else "",
         }
-        message = trusted(Text, zh=fill_message(spec.message.zh, values), en=fill_message(spec.message.en, values))
+        message = trusted(Text, **{lang: fill_message(getattr(spec.message, lang), {
+            **values, "measured": localise(values["measured"], lang), "expected": localise(values["expected"], lang),
+            "note": localise(values["note"], lang)}) for lang in ("zh", "en")})
     return trusted(
         Finding,
         **fixed["fields"], status=status, subject=subject, measured=_plain(outcome.measured),

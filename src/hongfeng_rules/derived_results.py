@@ -63,6 +63,7 @@ class PriorYear(DerivedModel):
     year: int
     source: Literal["stored", "computed", "none"]  # stored title, recomputed from scores, or no data
     title: str | None = None  # the stored title text, or the computed base title's key
+    name: Name | None = None  # the computed base title's names, for reports in either language
     counts: bool  # does the year continue the run?
     score: float | None = None
     rank: int | None = None

@@ -36,6 +36,7 @@ class EveryCheck(StrictModel):
         test = compile_condition(self.require, model, "check.require")
         waiting = compile_condition(self.pending_while, model, "check.pending_while") if self.pending_while else None
         what = self.of or COLLECTIONS[subject_collection].kind
+        needed = "/".join(_fields(self.require)) or "value"  # what a not-assessable note says is missing
 
         def evaluate(subject, ctx) -> Outcome:
             records = select(subject, ctx)
@@ -53,7 +54,7 @@ class EveryCheck(StrictModel):
             if failing:
                 return Outcome("fail", measured, "all", failing)
             if unknown:
-                return not_assessable(f"not recorded for {len(unknown)} of {len(records)}", unknown,
+                return not_assessable(f"{needed} not recorded for {len(unknown)} of {len(records)}", unknown,
                                       measured=measured, expected="all")
             if pending:
                 return Outcome("pending", measured, "all", pending,
@@ -64,3 +65,17 @@ class EveryCheck(StrictModel):
 
     def needs(self) -> set[str]:
         return {self.of} if self.of else set()
+
+
+def _fields(condition) -> list[str]:
+    """The fields a condition reads (its keys below any all_of/any_of/not), in order: what can be unrecorded."""
+    if isinstance(condition, list):
+        return [f for c in condition for f in _fields(c)]
+    if not isinstance(condition, dict):
+        return []
+    out = []
+    for key, value in condition.items():
+        for f in (_fields(value) if key in ("all_of", "any_of", "not") else [key]):
+            if f not in out:
+                out.append(f)
+    return out

@@ -168,7 +168,7 @@ class RankingCheck(StrictModel):
         if rank is None:
             return PriorYear(year=year, source="none", counts=False)
         base = self._base(team_id, table, date(year, 12, 31))
-        return PriorYear(year=year, source="computed", title=base.key if base else None,
+        return PriorYear(year=year, source="computed", title=base.key if base else None, name=base,
                          counts=base is not None and base.key == run_of, score=score, rank=rank)
 
 

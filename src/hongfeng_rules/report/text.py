@@ -3,25 +3,34 @@ from __future__ import annotations
 
 from ..invisible import escape_hidden
 from . import derived_text, explanation, tree
-from .labels import STATUS_MARKS as MARK, strength_word
+from .labels import STATUS_MARKS as MARK, STATUS_NAMES, localise, strength_word
 from .model import ComplianceReport, Finding
 
 WORDS = {
     "zh": {"team": "队伍", "conformant": "符合", "nonconformant": "不符合", "overall": "总体",
            "incomplete": "（部分 应 条款无法评估）", "noverdict": "无结论", "other": "协会及其他", "passed": "项通过",
-           "not_applicable": "项不适用", "future": "晚于评估时点的记录（已标记，未计入）"},
+           "not_applicable": "项不适用", "future": "晚于评估时点的记录（已标记，未计入）",
+           "header": "{tool} {version} — {dataset} — 评估期间 {period}，评估时点 {as_of}",
+           "packs": "规则包：", "pack": "{pack} {version}（{rules} 条规则）", "count": "{status} {n} 项",
+           "evidence": "证据：", "colon": "：", "notices": "说明"},
     "en": {"team": "Team", "conformant": "CONFORMANT", "nonconformant": "NON-CONFORMANT", "overall": "Overall",
            "incomplete": " (some shall rules not assessable)", "noverdict": "NO VERDICT", "other": "Associations and other subjects",
            "passed": "passed", "not_applicable": "not applicable",
-           "future": "Records dated after as-of (flagged, not counted)"},
+           "future": "Records dated after as-of (flagged, not counted)",
+           "header": "{tool} {version} — {dataset} — period {period}, as of {as_of}",
+           "packs": "packs: ", "pack": "{pack} {version} ({rules} rules)", "count": "{status} {n}",
+           "evidence": "evidence: ", "colon": ": ", "notices": "Notices"},
 }
 
 
 def render(report: ComplianceReport, lang: str = "en") -> str:
     w = WORDS[lang]
-    lines = [f"hongfeng-rules {report.tool_version} — {report.dataset} — period {report.period}, "
-             f"as of {report.as_of.isoformat()}",
-             "packs: " + ", ".join(f"{p.pack} {p.version} ({p.rules} rules)" for p in report.packs), ""]
+    lines = [w["header"].format(tool="hongfeng-rules", version=report.tool_version, dataset=report.dataset,
+                                period=report.period, as_of=report.as_of.isoformat()),
+             w["packs"] + ", ".join(w["pack"].format(pack=p.pack, version=p.version, rules=p.rules)
+                                    for p in report.packs), ""]
+    if report.notices:
+        lines += [f"== {w['notices']}", *(f"  ! {getattr(n, lang)}" for n in report.notices), ""]
     associations = tree.lines(report, lang)
     if associations:
         lines += [f"== {tree.WORDS[lang]['title']}", *("  " + x for x in associations), ""]
@@ -38,11 +47,13 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         lines.append(derived_text.render(report.derived, lang, members=False))
     if report.future_records:
         lines.append(f"== {w['future']}")
-        lines += [f"  ! {r}" for r in report.future_records]
+        lines += [f"  ! {localise(r, lang)}" for r in report.future_records]
         lines.append("")
     o = report.overall
-    counts = ", ".join(f"{s} {n}" for s, n in o.counts.by_status.items() if n)
-    lines.append(f"{w['overall']}: {_verdict(o, lang)} — {counts}")
+    names = STATUS_NAMES["zh"] if lang == "zh" else {}  # English keeps the status codes hosts grep for
+    counts = ("，" if lang == "zh" else ", ").join(w["count"].format(status=names.get(s, s), n=n)
+                                                   for s, n in o.counts.by_status.items() if n)
+    lines.append(f"{w['overall']}{w['colon']}{_verdict(o, lang)} — {counts}")
     return escape_hidden("\n".join(lines) + "\n")  # a bidi control or zero-width character in a name shows as <U+202E>
 
 
@@ -71,7 +82,7 @@ def _findings(findings: list[Finding], lang: str) -> list[str]:
         out.append(f"  {MARK[f.status]} {f.clause} {strength_word(f, lang)} {f.rule_id}{subject}: {message}")
         if f.status in ("fail", "not_assessable") and f.evidence_ids and f.subject.kind == "team":
             shown = ", ".join(f.evidence_ids[:8]) + (" …" if len(f.evidence_ids) > 8 else "")
-            out.append(f"      evidence: {shown}")
+            out.append(f"      {WORDS[lang]['evidence']}{shown}")
         if f.explanation is not None:
             out += [("      why: " if i == 0 else "           ") + line
                     for i, line in enumerate(explanation.lines(f.explanation))]
