@@ -1,0 +1,19 @@
+"""Check kinds over tables. Each module gives `evaluate(check, subject_collection, subjects, ctx)`:
+`subjects` holds the subject rows (at least `id`); the result has one row per subject, in any order,
+with the columns below. `measured` may be any dtype (the kind's natural one); the finding takes its
+Python value. Statuses are those of `checks.outcome.Outcome` ("pass", "fail", "not_assessable",
+"not_applicable", "pending"); `note` is the English note the per-object Outcome carries."""
+from __future__ import annotations
+
+from typing import Callable
+
+import polars as pl
+
+from ..context import ColumnContext
+from ...tables.schema import SHANGHAI_INSTANT
+
+RESULT_SCHEMA = {"id": pl.String, "status": pl.String, "expected": pl.String, "evidence": pl.List(pl.String),
+                 "note": pl.String, "due": SHANGHAI_INSTANT}  # plus `measured`, of the kind's own dtype
+
+Evaluate = Callable[[object, str, pl.DataFrame, ColumnContext], pl.DataFrame]
+KINDS: dict[str, Evaluate] = {}  # kind name -> evaluate; each kinds/<kind>.py registers itself here
