@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import InputError, Problem, fail, validation_reason
+from .invisible import escape_hidden
 from .models.base import OutputModel
 from .report.model import ComplianceReport, Finding
 from .safe_load import DEFAULT_LIMITS, Limits, field_path, read_document
@@ -109,4 +110,4 @@ def render_text(diff: BaselineDiff) -> str:
             else:
                 what = f"{c.old_status or 'absent'} → {c.new_status or 'absent'}"
             lines.append(f"  {name:<13} {c.key}  {what}" + (f"  ({where})" if where else ""))
-    return "\n".join(lines) + "\n"
+    return escape_hidden("\n".join(lines) + "\n")  # a report file is input: its text may hide characters

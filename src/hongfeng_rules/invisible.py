@@ -2,7 +2,7 @@
 
 They are Unicode's format characters (category Cf: U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF,
 U+00AD, U+061C, …). In an identifier they are refused (`refuse_hidden`): `t1` and `t1` followed by U+200B
-would look the same and be two teams. In names and other text they are kept, and a text report shows each
+would look the same and be two teams. In names and other text they are kept, and the reports people read show each
 one as a visible escape (`escape_hidden`): `<U+202E>`.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Unicode 14's category Cf, as ranges (tests/test_hostile_text.py checks it against unicodedata)
+# Unicode 14's category Cf, as ranges (tests/test_hostile_round2.py checks it against unicodedata)
 _HIDDEN = re.compile("[\u00AD\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\u180E\u200B-\u200F"
                      "\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB\U000110BD\U000110CD"
                      "\U00013430-\U00013438\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0001"

@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import InputError, Problem, fail, validation_reason
+from .invisible import escape_hidden
 from .models.base import OutputModel
 from .report.model import ComplianceReport, Finding
 from .rulebook.pack import CompiledRule, RulePack, _parse, compile_rule, rule_files
@@ -212,7 +213,7 @@ def render_text(changes: list[TeamChange]) -> str:
             detail = f" (measured {_show(v.measured)}, expected {_show(v.expected)})" if v.measured is not None else ""
             lines.append(f"    {v.rule_id} {v.subject_kind} {v.subject_id}: {v.before or 'absent'} → "
                          f"{v.after or 'absent'}{detail}")
-    return "\n".join(lines) + "\n"
+    return escape_hidden("\n".join(lines) + "\n")  # hidden characters as <U+202E>, as in the text report
 
 
 def _conformance(ok: bool | None) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..derived_results import Derived, MemberLevel, TeamTitle
+from ..invisible import escape_hidden
 from ..rulebook.units import format_number
 from .derived_rows import level_counts
 from .labels import localise
@@ -34,7 +35,7 @@ def render(derived: Derived | None, lang: str = "en", members: bool = True) -> s
     if derived.stars:
         lines += [f"== {WORDS[lang]['stars']} (7.2.3)"] + [title_line(r, lang) for r in derived.stars] + [""]
     lines += [f"{WORDS[lang]['note']}: {localise(n, lang)}" for n in derived.notes]
-    return "\n".join(lines) + ("\n" if lines else "")
+    return escape_hidden("\n".join(lines) + ("\n" if lines else ""))  # names: hidden characters as <U+202E>
 
 
 def level_line(r: MemberLevel, lang: str) -> str:

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from html import escape
 
+from ..invisible import escape_hidden
 from ..rulebook.spec import clause_key
 from . import html_detail, svg, tree
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
@@ -387,4 +388,5 @@ def _verdict(summary: SubjectSummary, lang: str) -> str:
 
 
 def e(text) -> str:
-    return escape(str(text), quote=True)
+    """HTML-escaped text; a hidden character (bidi control, zero-width) shows as `<U+202E>`."""
+    return escape(escape_hidden(str(text)), quote=True)

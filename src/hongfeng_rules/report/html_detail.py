@@ -13,6 +13,7 @@ import gzip
 import json
 from html import escape
 
+from ..invisible import escape_hidden
 from . import explanation
 from .labels import strength_word
 from .model import ComplianceReport, Finding
@@ -57,14 +58,16 @@ def _waiver(waiver: dict | None) -> list | None:
 
 
 def script_tags(rules: list, groups: list[tuple[str, list]], paths: dict[str, str]) -> list[str]:
-    """`<script type=application/json>` elements: the rules, then one chunk per group with its association path."""
-    encoded = [(g, json.dumps(rows, ensure_ascii=False, separators=(",", ":"))) for g, rows in groups]
+    """`<script type=application/json>` elements: the rules, then one chunk per group with its association path;
+    a hidden character (bidi control, zero-width) in the data shows as `<U+202E>` on the card."""
+    encoded = [(g, escape_hidden(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))) for g, rows in groups]
     compress = sum(len(text) for _, text in encoded) > COMPRESS_ABOVE
-    out = [f'<script type="application/json" id="rules">{safe(json.dumps(rules, ensure_ascii=False))}</script>']
+    out = [f'<script type="application/json" id="rules">{safe(escape_hidden(json.dumps(rules, ensure_ascii=False)))}</script>']
     for i, (group, text) in enumerate(encoded):
         body = base64.b64encode(gzip.compress(text.encode("utf-8"), 6, mtime=0)).decode("ascii") if compress else safe(text)
-        out.append(f'<script type="application/json" class="chunk" id="chunk-{i}" data-group="{escape(group)}" '
-                   f'data-path="{escape(paths.get(group, ""))}" data-enc="{"gzip" if compress else "json"}">'
+        group_attr, path_attr = escape(escape_hidden(group)), escape(escape_hidden(paths.get(group, "")))
+        out.append(f'<script type="application/json" class="chunk" id="chunk-{i}" data-group="{group_attr}" '
+                   f'data-path="{path_attr}" data-enc="{"gzip" if compress else "json"}">'
                    f"{body}</script>")
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..invisible import escape_hidden
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
 from . import tree
 from .labels import strength_word
@@ -104,10 +105,11 @@ def _line(f: Finding, lang: str) -> str:
 
 
 def md(text: str) -> str:
-    """Escape Markdown and inline HTML; keep everything on one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Escape Markdown and inline HTML; keep everything on one line; a hidden character (bidi control,
+    zero-width) shows as `\\<U\\+202E\\>` (rendered `<U+202E>`)."""
+    return _SPECIAL.sub(r"\\\1", escape_hidden(" ".join(str(text).split())))
 
 
 def code(text: str) -> str:
-    """Text safe inside a single-backtick code span."""
-    return " ".join(str(text).split()).replace("`", "'")
+    """Text safe inside a single-backtick code span (hidden characters as `<U+202E>`)."""
+    return escape_hidden(" ".join(str(text).split())).replace("`", "'")

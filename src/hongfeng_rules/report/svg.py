@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from html import escape
 
+from ..invisible import escape_hidden
+
 WIDTH, LABEL, ROW = 640, 210, 18
 BAR = WIDTH - LABEL - 70  # room for the value after the bar
 COLOURS = ["#2f6db5", "#c0392b", "#27864a", "#b7791f", "#7d4cb3", "#1f8a8a", "#a33f7a", "#5a6b7b"]
 
 
 def e(text) -> str:
-    return escape(str(text), quote=True)
+    """HTML-escaped text; a hidden character (bidi control, zero-width) shows as `<U+202E>`."""
+    return escape(escape_hidden(str(text)), quote=True)
 
 
 def number(value: float | int | None) -> str:
