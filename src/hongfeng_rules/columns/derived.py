@@ -1,0 +1,156 @@
+"""Each `@name` of `derived.DERIVED` as a frame over the tables: `derived_frame(name, collection, ctx)` has one
+row per record of `collection` (table order), columns `id` and `value`, built once per audit.
+
+Same values, types and units as the per-object `derived.py`, and the same "not recorded → null": a member with
+no activity has 0.0 service hours and 0 activities, one never reviewed has no review day (null), a member never
+active counts from the join date. Sums add in record order (`cum_sum`), as the per-object sums do, so float
+hours agree to the last bit. Nicknames go through `nicknames.normalise` itself, once per distinct text.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import warnings
+
+import polars as pl
+
+from .. import nicknames
+from ..derived import DERIVED, LAST_ACTIVE_SOURCES
+from ..models import COLLECTIONS
+from ..tables import SHANGHAI_INSTANT, table_schema
+from ..timecalc import as_shanghai, day_end, day_start
+from .context import ColumnContext
+from .exact import divide
+
+Build = Callable[[pl.DataFrame, ColumnContext], pl.DataFrame]
+
+
+def derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.DataFrame:
+    """`@name` of every record of `collection`: columns `id`, `value` (KeyError: no such derived value there)."""
+    applies = DERIVED[name].applies_to
+    if collection not in ((applies,) if isinstance(applies, str) else applies):
+        raise KeyError(f"@{name} is not computed for {collection}")
+    return ctx.memo(f"derived:{name}:{collection}", lambda: _BUILD[name](_table(collection, ctx), ctx))
+
+
+def _table(collection: str, ctx: ColumnContext) -> pl.DataFrame:
+    """The collection's table; an absent one as no rows (as the per-object `records() or []`)."""
+    frame = ctx.tables.get(collection)
+    return frame if frame is not None else pl.DataFrame(schema=table_schema(COLLECTIONS[collection].model))
+
+
+def in_period(collection: str, ctx: ColumnContext) -> pl.DataFrame:
+    """The records of an instant-dated collection in the evaluation period and not after as-of (the
+    per-object `Context.counted(collection, in_period=True)`). Private until the shared selection lands."""
+    when = pl.col(COLLECTIONS[collection].time_field)
+    lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), as_shanghai(ctx.as_of))
+    return _table(collection, ctx).filter(when.is_not_null() & (when >= instant(lo)) & (when <= instant(hi)))
+
+
+def instant(value) -> pl.Expr:
+    """A Python instant as a Shanghai literal (comparable with every instant column)."""
+    return pl.lit(as_shanghai(value), dtype=SHANGHAI_INSTANT)
+
+
+def explode(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """A row per item of a list column; an empty or null list (or a null item) gives no row, whichever
+    `empty_as_null` default the installed Polars has (the warning about its change is irrelevant here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return frame.explode(column).drop_nulls(column)
+
+
+def _per_member(members: pl.DataFrame, values: pl.DataFrame, default) -> pl.DataFrame:
+    """`values` (member_id, value) joined onto the members in their order; a member without one gets `default`."""
+    out = members.select("id").join(values.rename({"member_id": "id"}), on="id", how="left", maintain_order="left")
+    return out.with_columns(pl.col("value").fill_null(default)) if default is not None else out
+
+
+def _status(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    day, status, since = ctx.reference_date, pl.col("status"), pl.col("status_since")
+    later = pl.when(status != "active").then(pl.lit("active")).otherwise(pl.lit("demoted"))
+    value = pl.when(since.is_null() | (since <= day)).then(status).otherwise(later)
+    if "join_date" in table.columns:
+        value = pl.when(pl.col("join_date") > day).then(pl.lit("not_joined")).otherwise(value)
+    return table.select("id", value=value.cast(pl.String))
+
+
+def _age(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    day, born = ctx.reference_date, pl.col("birth_date")
+    before_birthday = (born.dt.month() > day.month) | ((born.dt.month() == day.month) & (born.dt.day() > day.day))
+    return table.select("id", value=(day.year - born.dt.year().cast(pl.Int64) - before_birthday.cast(pl.Int64)))
+
+
+def _service_hours(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    parts = explode(in_period("activities", ctx).select("participants"), "participants").unnest("participants")
+    hours = parts.group_by("member_id", maintain_order=True).agg(value=pl.col("hours").cum_sum().last())
+    return _per_member(members, hours, 0.0)
+
+
+def _activity_count(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    linked = explode(in_period("activities", ctx).with_row_index("_row").select(
+        "_row", member_id=pl.col("participants").list.eval(pl.element().struct.field("member_id"))), "member_id")
+    linked = linked.unique()  # an activity counts once per member
+    return _per_member(members, linked.group_by("member_id").agg(value=pl.len().cast(pl.Int64)), 0)
+
+
+_MEMBER_IDS = {  # LAST_ACTIVE_SOURCES' "members the record names", as columns
+    "activities": pl.col("participants").list.eval(pl.element().struct.field("member_id")),
+    "trainings": pl.col("attendee_ids"),
+    "patrol_sign_ins": pl.concat_list(pl.col("member_id")),
+}
+
+
+def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    sources = []
+    for collection, (field, _) in LAST_ACTIVE_SOURCES.items():
+        rows = _table(collection, ctx).filter(pl.col(field) <= instant(ctx.as_of))
+        sources.append(explode(rows.select(when=pl.col(field), member_id=_MEMBER_IDS[collection]), "member_id"))
+    latest = pl.concat(sources).group_by("member_id").agg(value=pl.col("when").max())
+    joined = pl.col("join_date").cast(pl.Datetime("us")).dt.replace_time_zone("Asia/Shanghai")  # day_start
+    out = members.select("id", joined=joined).join(latest.rename({"member_id": "id"}), on="id", how="left",
+                                                   maintain_order="left")
+    return out.select("id", value=pl.max_horizontal("value", "joined").cast(SHANGHAI_INSTANT))
+
+
+def _pre_job(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    rows = _table("trainings", ctx).filter((pl.col("kind") == "pre_job") & (pl.col("end") <= instant(ctx.as_of)))
+    attended = explode(rows.with_row_index("_row").select("_row", member_id="attendee_ids"), "member_id")
+    attended = attended.unique()  # set(attendee_ids): once per training
+    return _per_member(members, attended.group_by("member_id").agg(value=pl.len().cast(pl.Int64)), 0)
+
+
+def _review_passed_on(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    passed = _table("political_reviews", ctx).filter((pl.col("result") == "passed") & pl.col("completed_on").is_not_null())
+    return _per_member(members, passed.group_by("member_id").agg(value=pl.col("completed_on").min()), None)
+
+
+def _normalised(convert: Callable[[str | None], str | None]) -> Build:
+    def build(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+        texts = table["nickname"].drop_nulls().unique(maintain_order=True)
+        mapping = pl.DataFrame({"nickname": texts, "value": [convert(t) for t in texts]},
+                               schema={"nickname": pl.String, "value": pl.String})
+        return table.select("id", "nickname").join(mapping, on="nickname", how="left",
+                                                   maintain_order="left").select("id", "value")
+    return build
+
+
+def _duration(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    seconds = divide((pl.col("end") - pl.col("start")).dt.total_microseconds(), 1_000_000)  # .total_seconds()
+    return table.select("id", value=divide(seconds, 3600))
+
+
+_BUILD: dict[str, Build] = {
+    "status_on_reference_date": _status,
+    "age_years": _age,
+    "service_hours": _service_hours,
+    "activity_count": _activity_count,
+    "last_active_at": _last_active_at,
+    "pre_job_trainings": _pre_job,
+    "political_review_passed_on": _review_passed_on,
+    "nickname": _normalised(nicknames.normalise),
+    "nickname_name": _normalised(nicknames.name_part),
+    "duration_hours": _duration,
+    "activity_duration_hours": _duration,
+}
+assert _BUILD.keys() == DERIVED.keys(), "every derived value has a column-wise build"

@@ -1,0 +1,16 @@
+"""Arithmetic that gives Python's answers to the last bit.
+
+Polars divides by a literal by multiplying with its reciprocal, which differs from Python's `/` in the last bit
+for about a third of all values (3 s / 3600 → 0.0008333333333333333, Python 0.0008333333333333334). A divisor
+that is a column, not a literal, is divided element by element, correctly rounded, as Python divides.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+
+def divide(values: pl.Expr, by: float) -> pl.Expr:
+    """`values / by` per element as Python computes it (finite values; null stays null). Whole numbers are
+    converted to floats first, exact below 2**53 (microseconds: 285 years)."""
+    values = values.cast(pl.Float64)
+    return values / (values * 0.0 + by)  # a column of `by`, so no reciprocal
