@@ -6,13 +6,15 @@ import importlib.util
 from datetime import date, datetime, timedelta
 from functools import cache
 
+import polars as pl
 from hypothesis import strategies as st
 
 from hongfeng_rules import load_dataset
 from hongfeng_rules.checks.context import Context
 from hongfeng_rules.columns.context import ColumnContext
+from hongfeng_rules.columns.kinds import KINDS, RESULT_SCHEMA
 from hongfeng_rules.index import Index
-from hongfeng_rules.models import Dataset
+from hongfeng_rules.models import COLLECTIONS, Dataset
 from hongfeng_rules.tables import from_dataset
 from hongfeng_rules.timecalc import Period, SHANGHAI, as_of_instant, as_shanghai, default_calendar
 
@@ -129,3 +131,44 @@ def small_dataset(draw) -> dict:
             "members": members, "activities": activities, "trainings": trainings, "patrol_sign_ins": sign_ins,
             "political_reviews": reviews, "online_groups": [{"id": "og1", "name": "G"}],
             "group_members": groups}
+
+
+# -- check kinds: the per-object outcome of each subject against the column-wise result row ----------------------
+def subject_records(collection: str, applies, ctx: Context) -> list:
+    """The records a rule judges, as auditing.run_rule picks them (events of the period; `where` true)."""
+    records = ctx.index.records(collection) or []
+    if COLLECTIONS[collection].event:
+        records = ctx.counted(collection, in_period=True)[0]
+    return [r for r in records if applies is None or applies(r, ctx) is True]
+
+
+def kind_rows(kind: str, check, collection: str, records: list, cctx: ColumnContext) -> dict:
+    """The column-wise kind's result rows by subject id, for the subjects `records`."""
+    ids = pl.Series("id", [r.id for r in records], dtype=pl.String)
+    table = cctx.tables.get(collection)
+    subjects = table.filter(pl.col("id").is_in(ids.implode()))
+    out = KINDS[kind](check, collection, subjects, cctx)
+    assert set(RESULT_SCHEMA) <= set(out.columns) and "measured" in out.columns
+    assert {c: out.schema[c] for c in RESULT_SCHEMA} == RESULT_SCHEMA
+    assert out.height == len(records) and out["id"].n_unique() == out.height
+    return {row["id"]: row for row in out.to_dicts()}
+
+
+def assert_same_outcomes(kind: str, check, collection: str, evaluate, applies, ctx: Context,
+                         cctx: ColumnContext) -> int:
+    """Every subject's status, measured, expected, evidence, note and due agree; the number of subjects."""
+    records = subject_records(collection, applies, ctx)
+    rows = kind_rows(kind, check, collection, records, cctx)
+    for record in records:
+        o, row = evaluate(record, ctx), rows[record.id]
+        got = {k: row[k] for k in ("status", "measured", "expected", "evidence", "note", "due")}
+        want = {"status": o.status, "measured": o.measured, "expected": o.expected, "evidence": list(o.evidence),
+                "note": o.note, "due": o.due}
+        assert got == want, (record.id, got, want)
+        assert type(got["measured"]) is type(want["measured"]), record.id
+    return len(records)
+
+
+def pack_rules(pack: str, kind: str) -> list:
+    from hongfeng_rules.rulebook.locate import load_packs
+    return [r for p in load_packs([pack]) for r in p.rules if r.rule.check.kind == kind]

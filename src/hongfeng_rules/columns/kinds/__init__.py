@@ -17,3 +17,6 @@ RESULT_SCHEMA = {"id": pl.String, "status": pl.String, "expected": pl.String, "e
 
 Evaluate = Callable[[object, str, pl.DataFrame, ColumnContext], pl.DataFrame]
 KINDS: dict[str, Evaluate] = {}  # kind name -> evaluate; each kinds/<kind>.py registers itself here
+
+from . import frequency  # noqa: E402,F401  (each import registers a kind)
+from . import deadline  # noqa: E402,F401

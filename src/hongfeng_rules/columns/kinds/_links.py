@@ -1,0 +1,98 @@
+"""PRIVATE stand-in for 18b's `columns/select.py` until it lands on main (then this module goes): the records a
+check's selection (`of`, `via`, `where`, `in_period`, as `checks.selection.Selection`) links to each subject.
+
+`linked(check, subject_collection, ctx)`: the target collection's columns plus `owner` (the subject id), one row
+per (record, owner) pair — a record linked twice to one owner (a member twice among an activity's participants)
+counts once, as `Index.groups` — in record order. `where` is only the part the frequency, deadline and rank_within
+rules use (equality, `contains`, `@name` equality); anything else raises NotImplementedError.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from ...models import COLLECTIONS
+from ...models.base import inner_type
+from ...models.dataset import FUTURE_BY_NATURE
+from ...timecalc import as_shanghai, day_end, day_start
+from ..context import ColumnContext
+from ..derived import _table, derived_frame, explode, instant
+
+
+def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
+    """`Context.counted`: the records of the evaluation period, or all not dated after as-of."""
+    table, field = _table(collection, ctx), COLLECTIONS[collection].time_field
+    if field is None:
+        return table.clear() if in_period else table
+    is_instant = inner_type(COLLECTIONS[collection].model.model_fields[field].annotation) is datetime
+    when = pl.col(field)
+    if not in_period:
+        if field in FUTURE_BY_NATURE:
+            return table
+        latest = instant(ctx.as_of) if is_instant else pl.lit(ctx.reference_date)
+        return table.filter(when.is_null() | (when <= latest))
+    if is_instant:
+        lo, hi = instant(day_start(ctx.period.start)), instant(min(day_end(ctx.period.end), as_shanghai(ctx.as_of)))
+    else:
+        lo, hi = pl.lit(ctx.period.start), pl.lit(min(ctx.period.end, ctx.reference_date))
+    return table.filter(when.is_not_null() & (when >= lo) & (when <= hi))
+
+
+def _values(frame: pl.DataFrame, path: str) -> pl.DataFrame:
+    """(`_row`, `_v`): every value at a dotted path of each row, lists flattened, unset values left out."""
+    out = frame.select("_row", _v=pl.col(path.split(".")[0]))
+    for part in path.split(".")[1:]:
+        if isinstance(out.schema["_v"], pl.List):
+            out = explode(out, "_v")
+        out = out.select("_row", _v=pl.col("_v").struct.field(part))
+    if isinstance(out.schema["_v"], pl.List):
+        out = explode(out, "_v")
+    return out.drop_nulls("_v")
+
+
+def matches(where: dict | None, collection: str, frame: pl.DataFrame, ctx: ColumnContext) -> pl.Series:
+    """The rows for which `where` is true (unknown is not true), for the tests these kinds' rules use."""
+    keep = pl.lit(True)
+    for key, test in (where or {}).items():
+        if key.startswith("@"):
+            values = derived_frame(key[1:], collection, ctx).rename({"value": "_d"})
+            frame = frame.join(values, on="id", how="left", maintain_order="left").rename({"_d": key})
+        if isinstance(test, dict) and set(test) == {"contains"}:
+            keep &= pl.col(key).list.contains(test["contains"])
+        elif "." not in key and (_plain(test) if isinstance(test, str) else not isinstance(test, (dict, list))):
+            keep &= pl.col(key) == test
+        else:
+            raise NotImplementedError(f"where {key}: {test!r} (awaits the shared condition compiler)")
+    return frame.with_columns(_keep=keep.fill_null(False))["_keep"]
+
+
+def _plain(text: str) -> bool:
+    """A text operand compared as text (not a `$variable`, not an ISO date, which compares as a date)."""
+    try:
+        date.fromisoformat(text)
+        return False
+    except ValueError:
+        return not text.startswith("$")
+
+
+def linked(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
+    """The selected records of `check.of` with the id of the subject each links to, as `owner`."""
+    key = f"links:{check.of}:{check.via}:{check.in_period}:{check.where}:{subject_collection}"
+    return ctx.memo(key, lambda: _linked(check, subject_collection, ctx))
+
+
+def _linked(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
+    via = check.via or f"{COLLECTIONS[subject_collection].kind}_id"
+    local, _, remote = via.partition("->")
+    rows = counted(check.of, check.in_period, ctx)
+    rows = rows.filter(matches(check.where, check.of, rows, ctx)).with_row_index("_row")
+    owners = _values(rows, local)
+    if remote:
+        hop, _, path = remote.partition(".")
+        targets = _table(hop, ctx).with_row_index("_row")
+        reached = _values(targets, path).join(targets.select("_row", _hop="id"), on="_row")
+        owners = owners.join(reached.select("_hop", _w="_v"), left_on="_v", right_on="_hop", maintain_order="left")
+        owners = owners.select("_row", _v="_w")
+    owners = owners.unique(maintain_order=True).rename({"_v": "owner"})
+    return owners.join(rows, on="_row", how="left", maintain_order="left").drop("_row")

@@ -1,0 +1,118 @@
+"""`deadline` over tables, as `checks/deadline.py`: the closing event by the deadline counted from the opening one.
+
+The deadline per unit (`timecalc.deadlines`): elapsed time for second/minute/hour/day, 民法典 §201–203 months
+(the corresponding day, or the month's last, to 24:00), working days through `columns.calendar` (a year the
+calendar cannot answer: not assessable). An extension (7.3.3) moves it only when notified by the original
+deadline, with a reason, to a later date; otherwise the note lists every reason it was ignored. A closing event
+after as-of has not happened: `pending` until the deadline, then `fail`. A clock that never started: not applicable.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from ...checks.deadline import EndFrom
+from ...tables import SHANGHAI_INSTANT
+from ...timecalc import CalendarUnavailable, as_shanghai
+from ..calendar import working_days_after
+from ..context import ColumnContext
+from ..exact import isoformat
+from . import KINDS
+from ._links import _values
+
+_EXACT = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days"}
+
+
+def _day_end(day: pl.Expr) -> pl.Expr:
+    """`timecalc.day_end`: 23:59:59.999999 Shanghai wall-clock time of a date."""
+    wall = day.cast(pl.Datetime("us")) + pl.duration(hours=23, minutes=59, seconds=59, microseconds=999999)
+    return wall.dt.replace_time_zone("Asia/Shanghai")
+
+
+def _due(frame: pl.DataFrame, start: str, amount: int, unit: str, ctx: ColumnContext) -> pl.DataFrame:
+    """`frame` with `_due` (`timecalc.deadline`) and `_unavailable` (the calendar's note, working days only)."""
+    begin = pl.col(start)
+    if unit in _EXACT:
+        return frame.with_columns(_due=begin + pl.duration(**{_EXACT[unit]: amount}), _unavailable=pl.lit(None, pl.String))
+    if unit == "month":
+        return frame.with_columns(_due=_day_end(begin.dt.date().dt.offset_by(f"{amount}mo")),
+                                  _unavailable=pl.lit(None, pl.String))
+    cal = ctx.calendar
+    out = working_days_after(frame.with_columns(_day=begin.dt.date()), "_day", amount, cal)
+    years = out["unavailable_year"].drop_nulls().unique().to_list()
+    notes = {y: CalendarUnavailable(y, cal.first_year, cal.last_year).message for y in years}
+    return out.with_columns(_due=_day_end(pl.col("due_day")), _unavailable=pl.col("unavailable_year").replace_strict(
+        notes, default=None, return_dtype=pl.String)).drop("_day", "due_day", "unavailable_year")
+
+
+def _extension(check, frame: pl.DataFrame) -> pl.DataFrame:
+    """`timecalc.effective_deadline`: `_due` moved by a valid extension, `note` the reasons one was ignored."""
+    if check.extension is None:
+        return frame.with_columns(note=pl.lit(None, pl.String))
+    e, due = check.extension, pl.col("_due")
+    notified, until = pl.col(e.notified_at), pl.col(e.until)
+    reasons = frame[e.reason].drop_nulls().unique()
+    blank = dict(zip(reasons.to_list(), (not r.strip() for r in reasons)))  # Python's strip, as the oracle
+    no_reason = pl.col(e.reason).replace_strict(blank, default=True, return_dtype=pl.Boolean)
+    problems = pl.concat_str([
+        pl.when(notified > due).then(pl.format("late notice (告知晚于原期限): notified {} after the original deadline {}",
+                                               isoformat(notified), isoformat(due))),
+        pl.when(no_reason).then(pl.lit("no reason given (未说明理由)")),
+        pl.when(until.is_null()).then(pl.lit("no new deadline (未给出新期限)")).when(until <= due).then(pl.format(
+            "new deadline {} is not later than the original {} (新期限未晚于原期限)", isoformat(until), isoformat(due)))],
+        separator="; ", ignore_nulls=True)
+    ignored = pl.when(notified.is_not_null() & (problems != "")).then(pl.lit("extension ignored: ") + problems)
+    moved = notified.is_not_null() & (problems == "")
+    return frame.with_columns(note=ignored, _due=pl.when(moved).then(until).otherwise(due))
+
+
+def _ends(check, subject_collection: str, frame: pl.DataFrame, ctx: ColumnContext) -> pl.Expr | pl.DataFrame:
+    """`frame` with `_end`: the closing event (the earliest of another collection's records), null after as-of."""
+    if isinstance(check.end, EndFrom):
+        table = ctx.tables.get(check.end.of).with_row_index("_row")
+        owners = _values(table, check.end.via).join(table.select("_row", _at=check.end.field), on="_row")
+        first = owners.drop_nulls("_at").group_by("_v").agg(_end=pl.col("_at").min())
+        frame = frame.join(first, left_on="id", right_on="_v", how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(_end=pl.col(check.end))
+    as_of = pl.lit(as_shanghai(ctx.as_of), dtype=SHANGHAI_INSTANT)
+    return frame.with_columns(_end=pl.when(pl.col("_end") <= as_of).then("_end"))
+
+
+def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    fields = [check.start] + ([check.end] if isinstance(check.end, str) else [])
+    if check.extension:
+        fields += [check.extension.notified_at, check.extension.reason, check.extension.until]
+    missing = [f for f in fields if f not in subjects.columns]
+    if missing:
+        subjects = subjects.join(ctx.tables.get(subject_collection).select("id", *missing), on="id", how="left")
+    frame = subjects.select("id", *dict.fromkeys(fields))
+    amount = check.within.in_force(ctx.reference_date)
+    unit, start = check.within.unit, pl.col(check.start)
+    not_started = f"{check.start} not recorded: the clock has not started"
+    if amount is None:
+        return _fixed(frame, pl.when(start.is_null()).then(pl.lit(not_started)).otherwise(pl.lit("no value in force")))
+    frame = _ends(check, subject_collection, _extension(check, _due(frame, check.start, int(amount), unit, ctx)), ctx)
+    as_of = as_shanghai(ctx.as_of)
+    end, due = pl.col("_end"), pl.col("_due")
+    status = (pl.when(end.is_not_null()).then(pl.when(end <= due).then(pl.lit("pass")).otherwise(pl.lit("fail")))
+              .when(pl.lit(as_of, dtype=SHANGHAI_INSTANT) > due).then(pl.lit("fail")).otherwise(pl.lit("pending")))
+    judged = frame.select(
+        "id", status=status, measured=pl.coalesce(isoformat(end), pl.lit(f"none by {as_of.isoformat()}")),
+        expected=pl.format(f"by {{}} ({int(amount)} {unit} after {check.start})", isoformat(due)),
+        evidence=pl.concat_list("id"), note="note", due=due.cast(SHANGHAI_INSTANT),
+        _not_started=start.is_null(), _unavailable="_unavailable")
+    fixed = judged.filter(pl.col("_not_started") | pl.col("_unavailable").is_not_null())
+    fixed = _fixed(fixed, pl.when(pl.col("_not_started")).then(pl.lit(not_started)).otherwise("_unavailable"),
+                   pl.when(pl.col("_not_started")).then(pl.lit("not_applicable")).otherwise(pl.lit("not_assessable")))
+    judged = judged.filter(~pl.col("_not_started") & pl.col("_unavailable").is_null())
+    return pl.concat([judged.drop("_not_started", "_unavailable"), fixed])
+
+
+def _fixed(frame: pl.DataFrame, note: pl.Expr, status: pl.Expr = pl.lit("not_applicable")) -> pl.DataFrame:
+    """Outcomes with only a status and a note (`checks.outcome.not_applicable` / `not_assessable`)."""
+    return frame.select("id", status=status, measured=pl.lit(None, pl.String), expected=pl.lit(None, pl.String),
+                        evidence=pl.lit([], dtype=pl.List(pl.String)), note=note.cast(pl.String),
+                        due=pl.lit(None, dtype=SHANGHAI_INSTANT))
+
+
+KINDS["deadline"] = evaluate

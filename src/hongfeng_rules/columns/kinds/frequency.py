@@ -1,0 +1,93 @@
+"""`frequency` over tables, as `checks/frequency.py`: at least N records in every whole week / month / quarter /
+year of the period that ended by as-of (from the subject's founding, when it has one: `from_founding`).
+
+The whole periods come from `timecalc.whole_periods` itself, once per distinct founding day; each selected record
+is placed in the calendar unit holding its day (`place_by`'s value, a label counting as its first day, else the
+collection's time field), and the units are counted by a group-by, not record by record.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from ...models import COLLECTIONS
+from ...models.base import inner_type
+from ...tables import SHANGHAI_INSTANT
+from ...timecalc import Period, whole_periods
+from ..context import ColumnContext
+from . import KINDS
+from ._links import linked
+
+_COMPARE = {"at_least": lambda n, limit: n >= limit, "at_most": lambda n, limit: n <= limit,
+            "exactly": lambda n, limit: n == limit}
+
+
+def _unit_start(day: pl.Expr, per: str) -> pl.Expr:
+    """The first day of the calendar unit (ISO week, month, quarter, year) holding `day`."""
+    if per == "week":
+        return day - pl.duration(days=day.dt.weekday() - 1)
+    return day.dt.truncate({"month": "1mo", "quarter": "1q", "year": "1y"}[per])
+
+
+def _record_days(check, links: pl.DataFrame) -> pl.Series:
+    """Each linked record's day: `place_by`'s value (a period label: its first day) or the time field's."""
+    field = check.place_by or COLLECTIONS[check.of].time_field
+    if field is None:
+        return pl.Series("day", [None] * links.height, dtype=pl.Date)
+    column = links[field]
+    if column.dtype == pl.String:
+        labels = column.drop_nulls().unique()
+        starts = dict(zip(labels.to_list(), (Period.parse(label).start for label in labels)))
+        return column.replace_strict(starts, default=None, return_dtype=pl.Date).alias("day")
+    if inner_type(COLLECTIONS[check.of].model.model_fields[field].annotation) is datetime:
+        return column.dt.date().alias("day")
+    return column.alias("day")
+
+
+def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+    founding = check.from_founding and "founded_on" in COLLECTIONS[subject_collection].model.model_fields
+    if founding and "founded_on" not in subjects.columns:
+        subjects = subjects.join(ctx.tables.get(subject_collection).select("id", "founded_on"), on="id", how="left")
+    founded = pl.col("founded_on") if founding else pl.lit(None, dtype=pl.Date)
+    subjects = subjects.select("id", founded=founded, _key=founded.cast(pl.String).fill_null("-"))
+    _, expected = check.judge(0, ctx)  # the expected text, or "no value in force"
+    bound, threshold = check.bound
+    limit = threshold.in_force(ctx.reference_date)
+
+    parts, verdicts = [], []  # judged units per founding day; the verdict where none is judged
+    for day in subjects["founded"].unique().to_list():
+        judged, skipped = ctx.memo(f"whole_periods:{check.per}:{day}",
+                                   lambda: whole_periods(ctx.period, check.per, ctx.as_of, not_before=day))
+        key = "-" if day is None else day.isoformat()
+        if not judged:
+            status = "pending" if any(p.end >= ctx.reference_date for p in skipped) else "not_applicable"
+            verdicts.append((key, status, f"no whole {check.per} of the period has ended by the as-of date"))
+        elif limit is None:
+            verdicts.append((key, "not_applicable", expected))
+        parts += [(key, i, p.start, p.label) for i, p in enumerate(judged)]
+
+    links = linked(check, subject_collection, ctx)
+    placed = links.select("owner", _start=_unit_start(_record_days(check, links), check.per)).drop_nulls()
+    counts = placed.group_by("owner", "_start").agg(n=pl.len().cast(pl.Int64))
+    units = pl.DataFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},
+                         orient="row")
+    judged = (subjects.join(units, on="_key").join(counts, left_on=["id", "_start"], right_on=["owner", "_start"],
+                                                   how="left").with_columns(pl.col("n").fill_null(0)))
+    judged = judged.with_columns(_met=_COMPARE[bound](pl.col("n"), limit if limit is not None else 0))
+    summary = judged.sort("_order").group_by("id").agg(
+        _total=pl.len(), _kept=pl.col("_met").sum(),
+        evidence=pl.format("{}: {}", "_label", "n").filter(~pl.col("_met")))
+    judged_out = summary.select(
+        "id", status=pl.when(pl.col("evidence").list.len() > 0).then(pl.lit("fail")).otherwise(pl.lit("pass")),
+        measured=pl.format(f"{{}} of {{}} {check.per}s met", "_kept", "_total"),
+        expected=pl.lit(f"{expected} every {check.per}"), evidence="evidence", note=pl.lit(None, dtype=pl.String))
+    fixed = pl.DataFrame(verdicts, schema={"_key": pl.String, "status": pl.String, "note": pl.String}, orient="row")
+    fixed_out = subjects.join(fixed, on="_key").select(
+        "id", "status", measured=pl.lit(None, dtype=pl.String), expected=pl.lit(None, dtype=pl.String),
+        evidence=pl.lit([], dtype=pl.List(pl.String)), note="note")
+    judged_out = judged_out.join(fixed_out.select("id"), on="id", how="anti")  # no value in force: not judged
+    return pl.concat([judged_out, fixed_out]).with_columns(due=pl.lit(None, dtype=SHANGHAI_INSTANT))
+
+
+KINDS["frequency"] = evaluate
