@@ -17,6 +17,12 @@ RESULT_SCHEMA = {"id": pl.String, "status": pl.String, "expected": pl.String, "e
 
 Evaluate = Callable[[object, str, pl.DataFrame, ColumnContext], pl.DataFrame]
 KINDS: dict[str, Evaluate] = {}  # kind name -> evaluate; each kinds/<kind>.py registers itself here
+# the derived kinds (levels, ranking): derive(check, subject_collection, subjects, ctx) -> their results
+# (derived_results.MemberLevel / TeamTitle, `rule_id` and `clause` left to the collector), in the subjects' order
+DERIVES: dict[str, Callable[[object, str, pl.DataFrame, ColumnContext], list]] = {}
 
 from . import frequency  # noqa: E402,F401  (each import registers a kind)
 from . import deadline  # noqa: E402,F401
+from . import rank_within  # noqa: E402,F401
+from . import levels  # noqa: E402,F401
+from . import ranking  # noqa: E402,F401

@@ -1,5 +1,6 @@
-"""PRIVATE stand-in for 18b's `columns/select.py` until it lands on main (then this module goes): the records a
-check's selection (`of`, `via`, `where`, `in_period`, as `checks.selection.Selection`) links to each subject.
+"""PRIVATE stand-in for 18b's `columns/select.py` and `columns/where.py` until they land on main (then this module
+goes; while they are there, it only adapts them): the records a check's selection (`of`, `via`, `where`,
+`in_period`, as `checks.selection.Selection`) links to each subject, and a condition's answer for records.
 
 `linked(check, subject_collection, ctx)`: the target collection's columns plus `owner` (the subject id), one row
 per (record, owner) pair — a record linked twice to one owner (a member twice among an activity's participants)
@@ -18,6 +19,12 @@ from ...models.dataset import FUTURE_BY_NATURE
 from ...timecalc import as_shanghai, day_end, day_start
 from ..context import ColumnContext
 from ..derived import _table, derived_frame, explode, instant
+
+try:  # the shared selection and condition compiler (issue 18b), once on main
+    from ..select import compile_select
+    from ..where import compile_where, holds, with_extras
+except ImportError:
+    compile_select = None
 
 
 def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
@@ -53,6 +60,9 @@ def _values(frame: pl.DataFrame, path: str) -> pl.DataFrame:
 
 def matches(where: dict | None, collection: str, frame: pl.DataFrame, ctx: ColumnContext) -> pl.Series:
     """The rows for which `where` is true (unknown is not true), for the tests these kinds' rules use."""
+    if compile_select is not None:
+        condition = compile_where(where, COLLECTIONS[collection].model, "check.where")
+        return holds(with_extras(frame, [condition], ctx), condition, ctx).fill_null(False)
     keep = pl.lit(True)
     for key, test in (where or {}).items():
         if key.startswith("@"):
@@ -78,6 +88,8 @@ def _plain(text: str) -> bool:
 
 def linked(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
     """The selected records of `check.of` with the id of the subject each links to, as `owner`."""
+    if compile_select is not None:
+        return compile_select(check, subject_collection).rows(ctx).rename({"key": "owner"})
     key = f"links:{check.of}:{check.via}:{check.in_period}:{check.where}:{subject_collection}"
     return ctx.memo(key, lambda: _linked(check, subject_collection, ctx))
 
