@@ -12,11 +12,12 @@ from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 
-from .errors import InputError, Problem, fail, record_label, validation_reason
+from .errors import InputError, Problem, fail
 from .gcpause import paused_gc
 from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
-from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, field_path, read_document, read_text_document
+from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document, read_text_document
+from .validation.problems import from_error, from_issue
 
 _ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
 
@@ -130,9 +131,13 @@ class RecordLocator:
             return None
         doc, keys = self.located[collection]
         if collection not in self.positions:
-            self.positions[collection] = {r.id: i for i, r in enumerate(getattr(self.dataset, collection) or [])}
+            self.positions[collection] = self.ids(collection)
         index = self.positions[collection].get(record_id)
         return self.rename(doc.file), doc.line_of(keys + ((index,) if index is not None else ()))
+
+    def ids(self, collection: str) -> dict[str, int]:
+        """Each record's position by id (the last of a repeated id)."""
+        return {r.id: i for i, r in enumerate(getattr(self.dataset, collection) or [])}
 
     def rename(self, file: str) -> str:
         return file
@@ -140,7 +145,7 @@ class RecordLocator:
     def as_read_from(self, label: str) -> RecordLocator:
         """The same locations, with the files named as `load_located(label)` names them: the file itself when
         one file holds the dataset, else `label/<file>` (uploads named like the folder they came from)."""
-        renamed = RecordLocator(self.dataset, self.located)
+        renamed = type(self)(self.dataset, self.located)
         single = len({doc.file for doc, _ in self.located.values()}) == 1
         renamed.rename = (lambda file: label) if single else (lambda file: str(Path(label) / Path(file).name))
         return renamed
@@ -182,9 +187,11 @@ def _document_sources(doc: Document) -> dict[str, Source]:
     return {name: (lambda name=name: (doc, (name,))) for name in doc.data if doc.data[name] is not None}
 
 
-def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None) -> dict[str, Source]:
+def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None,
+                    read=read_document) -> dict[str, Source]:
     """One source per COLLECTION.json/.yaml/.yml/.csv/.parquet (suffix in any case); any other entry is an
-    error naming it, except hidden ones (a name starting with '.') and those the mapping ignores."""
+    error naming it, except hidden ones (a name starting with '.') and those the mapping ignores. `read`
+    reads a JSON or YAML file (`tables.load` reads JSON fast)."""
     from . import sources as tabular
 
     sources: dict[str, Source] = {}
@@ -210,7 +217,7 @@ def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | 
             tabular_file = suffix in tabular.FOLDER_SUFFIXES
             sources[name] = (lambda p=p, name=name, tabular_file=tabular_file:
                              tabular.file_source(p, name, mapping, encoding, limits) if tabular_file
-                             else (read_document(p, limits), ()))
+                             else (read(p, limits), ()))
     if problems:
         raise InputError(problems)
     return sources
@@ -227,29 +234,9 @@ def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem], fa
     try:
         return _ADAPTERS[name].validate_python(data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = err["loc"]
-            if loc[:2] in failed:
-                continue
-            index = loc[0] if loc and isinstance(loc[0], int) else None
-            record = data[index] if index is not None and index < len(data) else None
-            label = record_label(name, index, record.get("id") if isinstance(record, dict) else None)
-            problems.append(Problem(**{"reason": validation_reason(err, loc[-1]), "record": label,
-                                       "field": field_path(loc[1:]), **_where(doc, keys + tuple(loc))}))
+        problems.extend(from_error(name, doc, keys, data, err) for err in exc.errors(include_url=False)
+                        if err["loc"][:2] not in failed)
         return None
 
 
-def _where(doc: Document, path: tuple) -> dict:
-    """Where `path` is: file and line, or for records read from tables file, sheet, row and cell."""
-    locate = getattr(doc, "locate", None)
-    return {"file": doc.file, "line": doc.line_of(path)} if locate is None else locate(path)
-
-
-def _locate(issue, sources) -> Problem:
-    doc, keys = sources.get(issue.collection, (None, ()))
-    label = record_label(issue.collection, issue.index, issue.record_id)
-    if doc is None:
-        return Problem(issue.collection, issue.reason, record=label, field=issue.field)
-    path = keys + ((issue.index,) if issue.index is not None else ())
-    where = _where(doc, path + ((issue.field,) if issue.field and getattr(doc, "locate", None) else ()))
-    return Problem(reason=issue.reason, **{"record": label, "field": issue.field, **where})
+_locate = from_issue

@@ -91,6 +91,15 @@ def read_document(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> D
     fmt = FORMATS.get(os.path.splitext(file)[1].lower())
     if fmt is None:
         raise fail(file, "unsupported file type (expected .json, .yaml or .yml)")
+    raw = read_file_bytes(file, limits)
+    doc = read_text_document(raw, file, fmt, limits)
+    if fmt == "json":  # look lines up by re-reading the file, so a loaded document does not keep its text
+        doc._find_line = _FileLines(file)
+    return doc
+
+
+def read_file_bytes(file: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a regular file no larger than the limit, read only; InputError naming why not."""
     try:
         st = os.stat(file)
         if stat.S_ISDIR(st.st_mode):
@@ -100,17 +109,13 @@ def read_document(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> D
         if st.st_size > limits.max_file_bytes:
             raise _too_big(file, st.st_size, limits)
         with open(file, "rb") as f:  # read-only; never modifies the file
-            raw = f.read(limits.max_file_bytes + 1)
+            return f.read(limits.max_file_bytes + 1)
     except FileNotFoundError:
         raise fail(file, "file not found") from None
     except OSError as e:
         raise fail(file, f"cannot read file: {e.strerror or e}") from None
     except ValueError as e:  # e.g. a NUL byte in the name
         raise fail(file, f"cannot read file: {e}") from None
-    doc = read_text_document(raw, file, fmt, limits)
-    if fmt == "json":  # look lines up by re-reading the file, so a loaded document does not keep its text
-        doc._find_line = _FileLines(file)
-    return doc
 
 
 def read_text_document(text: str | bytes, file: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> Document:

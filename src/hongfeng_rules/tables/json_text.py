@@ -1,0 +1,88 @@
+"""A JSON dataset file read fast, with the strict reader's guarantees kept.
+
+`safe_load.read_document` decodes every object through a Python hook (to find duplicate keys) and walks
+the result (depth and size limits). Here the C decoder reads the text with no hook, and what it skipped is
+settled after the fact: every suspect record and every problem of the file first asks the strict reader
+(`Document.confirm`), and a valid file is confirmed when the keys read into the tables fall short of the
+keys written in the text (`"` then `:`: a duplicate key is read once but written twice). A valid record
+cannot nest deeper than the limits; the lists that can grow are checked against `Limits.max_records`.
+Anything the fast path does not accept (another encoding, a control character, a parse error) goes to the
+strict reader at once, so every refusal is worded by it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from functools import cache
+
+from ..models import COLLECTIONS
+from ..safe_load import DEFAULT_LIMITS, Document, Limits, _FileLines, read_document, read_file_bytes
+from ..validation.fields import Spec, model_specs
+
+_C1_CONTROL = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")  # U+0080–U+009F but NEL, in UTF-8
+_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r\n]+:')
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _constant(name: str):
+    raise _Refused(name)
+
+
+@cache
+def valid_shape() -> tuple[int, int]:
+    """(most keys, deepest nesting) a valid dataset file can have: below these limits, read strictly."""
+    def walk(spec: Spec) -> tuple[int, int]:
+        if spec.kind == "list":
+            keys, depth = walk(spec.item)
+            return keys, depth + 1
+        if spec.kind == "struct":
+            found = [walk(f.spec) for f in model_specs(spec.model)]
+            return max([len(found)] + [k for k, _ in found]), 1 + max([0] + [d for _, d in found])
+        return 0, 0
+    keys, depth = walk(Spec("list", item=Spec("struct", model=COLLECTIONS["members"].model)))
+    for c in COLLECTIONS.values():
+        k, d = walk(Spec("list", item=Spec("struct", model=c.model)))
+        keys, depth = max(keys, k), max(depth, d)
+    return max(keys, len(COLLECTIONS)), depth + 1  # + the file's mapping of collections
+
+
+def read_json_fast(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """The document of a .json file; its `confirm()` raises what `read_document` would refuse."""
+    file = os.fsdecode(os.fspath(path))
+    raw = read_file_bytes(file, limits)
+    keys, depth = valid_shape()
+    if limits.max_records < keys or limits.max_depth < depth:
+        return read_document(file, limits)
+    if (raw[:2] in (b"\xfe\xff", b"\xff\xfe") or raw[:4] == b"\x00\x00\xfe\xff" or b"\x7f" in raw
+            or (b"\xc2" in raw and _C1_CONTROL.search(raw)) or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw):
+        return read_document(file, limits)
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text[1:] if text.startswith("\ufeff") else text, parse_constant=_constant)
+    except (ValueError, RecursionError):
+        return read_document(file, limits)
+    if type(data) in (dict, list) and len(data) > limits.max_records:
+        return read_document(file, limits)
+    doc = Document(data, file, _FileLines(file))
+    doc.keys_in_text = raw.count(b'":') + (len(_SPACE_BEFORE_COLON.findall(raw)) if any(
+        s in raw for s in (b" :", b"\t:", b"\r:", b"\n:")) else 0)
+    done = []
+
+    def confirm() -> None:
+        if not done:
+            read_document(file, limits)  # raises the strict reader's problem, if it has one
+            done.append(True)
+    doc.confirm = confirm
+    return doc
+
+
+def confirm_complete(doc: Document, top_keys: int = 0) -> None:
+    """After every collection of a fast-read file is read: confirm it when keys may have been merged."""
+    written = getattr(doc, "keys_in_text", None)
+    if written is not None and written > getattr(doc, "keys_read", 0) + top_keys:
+        doc.confirm()

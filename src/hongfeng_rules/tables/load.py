@@ -1,0 +1,121 @@
+"""`load_tables`: a dataset file, folder, workbook, CSV/Parquet file or database read straight into tables,
+validated column-wise with the guarantees of `load_dataset` (same problems, same words), no model
+instance built for a valid record."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import InputError, fail
+from ..gcpause import paused_gc
+from ..loading import RecordLocator, _document_sources, _folder_sources
+from ..models import COLLECTIONS
+from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
+from ..validation.integrity import check_tables
+from ..validation.problems import from_issue
+from ..validation.rows import collection_table, confirm
+from .frames import Tables
+from .json_text import confirm_complete, read_json_fast
+
+
+def load_tables(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, mapping=None,
+                encoding: str | None = None) -> Tables:
+    """Validated `Tables`, or InputError listing every problem found (as `load_dataset` does)."""
+    return load_tables_located(path, limits, mapping=mapping, encoding=encoding)[0]
+
+
+def load_tables_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, mapping=None,
+                        encoding: str | None = None) -> tuple[Tables, TableLocator]:
+    """`load_tables`, and where each record is (file and line), for reports that point at records."""
+    from .. import sources
+
+    mapping = sources.load_mapping(mapping, limits)
+    with paused_gc():
+        if sources.is_url(path):
+            found = build(sources.url_sources(str(path), mapping, limits), limits)
+        elif Path(path).is_dir():
+            found = build(_folder_sources(Path(path), limits, mapping, encoding, read=_read), limits)
+        elif Path(path).exists():
+            path = Path(path)
+            if path.suffix.lower() in sources.SUFFIXES:
+                found = build(sources.file_sources(path, mapping, encoding, limits), limits)
+            else:
+                found = build(_single_file(_read(path, limits)), limits)
+        else:
+            raise fail(str(path), "no such file or folder")
+    return found
+
+
+def _read(path: Path, limits: Limits) -> Document:
+    return read_json_fast(path, limits) if Path(path).suffix.lower() == ".json" else read_document(path, limits)
+
+
+def _single_file(doc: Document) -> dict:
+    try:
+        sources = _document_sources(doc)
+    except InputError:
+        confirm(doc)
+        raise
+    doc.top_keys = len(doc.data)
+    return sources
+
+
+def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
+    """Read and validate one collection at a time, then check the dataset as a whole."""
+    problems, frames, located = [], {}, {}
+    for name, open_source in sources.items():
+        try:
+            doc, keys = open_source()
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        located[name] = (doc, keys)
+        found = list(getattr(doc, "problems", ()))  # a table's cells that could not be read (sources.table)
+        try:
+            frames[name] = collection_table(name, doc, keys, found, getattr(doc, "failed", frozenset()))
+            if frames[name] is not None and _longest_list(frames[name]) > limits.max_records:
+                confirm(doc)
+            if not keys:
+                confirm_complete(doc)
+        except InputError as exc:  # the strict reader refused a fast-read file: its problem is the file's
+            if keys:
+                raise
+            found = exc.problems
+        problems.extend(found)
+        if not keys:
+            doc.data = None
+    for doc in {id(d): d for d, keys in located.values() if keys}.values():  # one file holds the dataset
+        confirm_complete(doc, getattr(doc, "top_keys", 0))
+        doc.data = None
+    if problems:
+        raise InputError(problems)
+    tables = Tables({name: frames.get(name) for name in COLLECTIONS})
+    issues = check_tables(tables)
+    if issues:
+        raise InputError([from_issue(i, located) for i in issues])
+    return tables, TableLocator(tables, located)
+
+
+def _longest_list(frame: pl.DataFrame) -> int:
+    """The most items in any list cell of the table (nested lists included)."""
+    longest, columns = 0, [frame[c] for c in frame.columns]
+    while columns:
+        s = columns.pop()
+        if isinstance(s.dtype, pl.List):
+            longest = max(longest, s.list.len().max() or 0)
+            columns.append(s.explode(empty_as_null=True))
+        elif isinstance(s.dtype, pl.Struct):
+            columns.extend(s.struct.unnest().get_columns())
+    return longest
+
+
+class TableLocator(RecordLocator):
+    """`RecordLocator` over tables: a record's position from the table's id column."""
+
+    def ids(self, collection: str) -> dict[str, int]:
+        frame = self.dataset.get(collection)
+        if frame is None or "id" not in frame.columns:
+            return {}
+        return {rid: i for i, rid in enumerate(frame["id"].to_list())}

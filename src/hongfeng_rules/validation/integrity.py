@@ -1,0 +1,149 @@
+"""The dataset checks of `integrity.check_dataset`, column-wise over `Tables`: unique ids, references that
+resolve (to a member of the same team where asked), no association cycles, no impossible order of events.
+Same issues, same words, same order; the reasons are formatted only for the rows found."""
+from __future__ import annotations
+
+import polars as pl
+
+from ..integrity import ORDER, REFERENCES, Issue
+from ..models import COLLECTIONS
+from ..tables.frames import Tables
+
+
+def check_tables(tables: Tables) -> list[Issue]:
+    return duplicate_ids(tables) + dangling_references(tables) + association_cycles(tables) + impossible_order(tables)
+
+
+def _rows(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    return frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__i"), *columns)
+
+
+def _id(frame: pl.DataFrame) -> pl.Expr:
+    return pl.col("id") if "id" in frame.columns else pl.lit(None, pl.String).alias("id")
+
+
+def duplicate_ids(tables: Tables) -> list[Issue]:
+    issues = []
+    for name in COLLECTIONS:
+        frame = tables.get(name)
+        if frame is None or "id" not in frame.columns:
+            continue
+        rows = _rows(frame, "id").with_columns(first=pl.col("__i").min().over("id")).filter(
+            pl.col("__i") != pl.col("first"))
+        issues += [Issue(name, i, rid, "id", f"duplicate id {rid!r} (first at {name}[{first}])")
+                   for i, rid, first in rows.iter_rows()]
+    scores = tables.get("team_scores")
+    if scores is not None:
+        rows = _rows(scores, "team_id", "year").with_columns(first=pl.col("__i").min().over("team_id", "year")
+                                                             ).filter(pl.col("__i") != pl.col("first"))
+        issues += [Issue("team_scores", i, None, "year",
+                         f"second score for team {team} in {year} (first at team_scores[{first}])")
+                   for i, team, year, first in rows.iter_rows()]
+    return issues
+
+
+def linked(frame: pl.DataFrame, path: str) -> pl.DataFrame:
+    """(__i, id, value) for every value at a dotted path of each row, lists flattened, nulls left out, in
+    row order and then list order (`index.link_reader`)."""
+    head, *rest = path.split(".")
+    values = _rows(frame, _id(frame), pl.col(head).alias("value"))
+    for part in [None, *rest]:
+        if isinstance(values.schema["value"], pl.List):
+            values = values.explode("value", empty_as_null=True)
+        if part is not None:
+            values = values.with_columns(pl.col("value").struct.field(part).alias("value"))
+    return values.filter(pl.col("value").is_not_null())
+
+
+def dangling_references(tables: Tables) -> list[Issue]:
+    issues = []
+    for ref in REFERENCES:
+        frame, targets = tables.get(ref.collection), tables.get(ref.target)
+        if frame is None or targets is None:
+            continue
+        kind = COLLECTIONS[ref.target].kind
+        team = "team_id" in frame.columns
+        values = linked(frame, ref.path)
+        if team:
+            values = values.join(_rows(frame, pl.col("team_id").alias("own_team")), on="__i", maintain_order="left")
+        wanted = ["id", "team_id"] if ref.same_team else ["id"]
+        known = targets.select(wanted).unique("id", keep="last", maintain_order=True).with_columns(
+            found=pl.lit(True))
+        joined = values.join(known.rename({"id": "value"}), on="value", how="left", maintain_order="left")
+        missing = pl.col("found").is_null()
+        wrong = pl.lit(False)
+        if ref.same_team and team:
+            wrong = pl.col("own_team").is_not_null() & (pl.col("own_team") != pl.col("team_id")).fill_null(True)
+        for row in joined.filter(missing | wrong).iter_rows(named=True):
+            if row["found"] is None:
+                reason = f"refers to {kind} {row['value']!r}, which is not in {ref.target}"
+            else:
+                reason = f"{kind} {row['value']!r} belongs to team {row['team_id']!r}, not {row['own_team']!r}"
+            issues.append(Issue(ref.collection, row["__i"], row["id"], ref.path, reason))
+    return issues
+
+
+def association_cycles(tables: Tables) -> list[Issue]:
+    frame = tables.get("associations")
+    if frame is None:
+        return []
+    ids, parent_ids = frame["id"].to_list(), frame["parent_id"].to_list()
+    parents = dict(zip(ids, parent_ids))
+    position = {a: i for i, a in enumerate(ids)}
+    issues, reported = [], set()
+    for start in parents:
+        path, node = [], start
+        while node is not None and node in parents and node not in path:
+            path.append(node)
+            node = parents[node]
+        if node in path and node not in reported:
+            cycle = path[path.index(node):]
+            reported.update(cycle)
+            issues.append(Issue("associations", position[node], node, "parent_id",
+                                "association hierarchy has a cycle: " + " → ".join(cycle + [node])))
+    return issues
+
+
+def impossible_order(tables: Tables) -> list[Issue]:
+    issues = []
+    for name, first, laters in ORDER:
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        found = []  # (row, later's position, item position, issue)
+        for k, later in enumerate(laters):
+            pairs = _pairs(frame, first, later)
+            for i, rid, pos, a, b in pairs.filter(pl.col("b") < pl.col("a")).iter_rows():
+                where = later.replace("[]", f"[{pos}]")
+                found.append((i, k, pos, Issue(name, i, rid, where, f"{later.split('.')[-1]} {b.isoformat()} is "
+                                                                    f"before {first.split('.')[-1]} {a.isoformat()}")))
+        issues += [issue for *_, issue in sorted(found, key=lambda f: f[:3])]
+    return issues + _follow_ups_before_disputes(tables)
+
+
+def _pairs(frame: pl.DataFrame, first: str, later: str) -> pl.DataFrame:
+    """(__i, id, pos, a, b): a record's earlier and later values, or each item's of a list field."""
+    if "[]." not in first:
+        return _rows(frame, _id(frame), pl.lit(0).alias("pos"), pl.col(first).alias("a"), pl.col(later).alias("b"))
+    items, a = first.split("[].")
+    b = later.split("[].")[1]
+    rows = _rows(frame, _id(frame), pl.col(items)).filter(pl.col(items).is_not_null())
+    rows = rows.with_columns(pos=pl.int_ranges(pl.col(items).list.len())).explode(items, "pos", empty_as_null=True)
+    return rows.filter(pl.col("pos").is_not_null()).select(
+        "__i", "id", "pos", pl.col(items).struct.field(a).alias("a"), pl.col(items).struct.field(b).alias("b"))
+
+
+def _follow_ups_before_disputes(tables: Tables) -> list[Issue]:
+    follow_ups, disputes = tables.get("follow_ups"), tables.get("disputes")
+    if follow_ups is None or disputes is None:
+        return []
+    known = disputes.select(pl.col("id").alias("dispute_id"), "mediated_at", "registered_at").unique(
+        "dispute_id", keep="last", maintain_order=True)
+    rows = _rows(follow_ups, "id", "dispute_id", "at").join(known, on="dispute_id", how="inner", maintain_order="left")
+    when = pl.coalesce("mediated_at", "registered_at")
+    issues = []
+    for i, rid, dispute, at, mediated, registered in rows.filter(pl.col("at") < when).iter_rows():
+        field, when_value = ("mediated", mediated) if mediated is not None else ("registered", registered)
+        issues.append(Issue("follow_ups", i, rid, "at", f"follow-up at {at.isoformat()} is before "
+                            f"its dispute {dispute!r} was {field} ({when_value.isoformat()})"))
+    return issues

@@ -1,0 +1,61 @@
+"""A collection's records as its table: the screen's surely valid rows as read, every suspect row
+validated by its model, whose errors are the problems (as the per-record loader words them)."""
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+from pydantic import TypeAdapter, ValidationError
+
+from ..errors import Problem
+from ..models import COLLECTIONS
+from ..safe_load import Document
+from ..tables.schema import table_schema
+from .problems import from_error
+from .screen import screen
+
+
+def confirm(doc: Document) -> None:
+    """InputError if `doc` was read fast and the strict reader refuses its text (a duplicate key, …)."""
+    check = getattr(doc, "confirm", None)
+    if check is not None:
+        check()
+
+
+@cache
+def _adapter(model) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def collection_table(name: str, doc: Document, keys: tuple, problems: list[Problem],
+                     failed: frozenset = frozenset()) -> pl.DataFrame | None:
+    """The collection's table, or None with its problems added (`failed`: (index, field) already reported)."""
+    data = doc.data
+    for k in keys:
+        data = data[k]
+    if not isinstance(data, list):
+        confirm(doc)
+        problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys), field=name))
+        return None
+    model = COLLECTIONS[name].model
+    frame, suspect, keys_read = screen(model, data)
+    doc.keys_read = getattr(doc, "keys_read", 0) + keys_read
+    if not suspect:
+        return frame
+    confirm(doc)  # a fast-read file with a suspect record: the strict reader's verdict on its text first
+    fixed, refused = [], False
+    for i in sorted(suspect):
+        try:
+            fixed.append(_adapter(model).validate_python(data[i]).model_dump())
+        except ValidationError as exc:
+            refused = True
+            for err in exc.errors(include_url=False):
+                loc = (i, *err["loc"])
+                if loc[:2] not in failed:
+                    problems.append(from_error(name, doc, keys, data, {**err, "loc": loc}))
+    if refused:
+        return None
+    index = pl.Series("__row", sorted(suspect), dtype=pl.UInt32)
+    good = frame.with_row_index("__row").filter(~pl.col("__row").is_in(index.implode()))
+    patched = pl.DataFrame(fixed, schema=table_schema(model), strict=False).with_columns(index)
+    return pl.concat([good, patched.select(good.columns)]).sort("__row").drop("__row")

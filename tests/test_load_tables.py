@@ -1,0 +1,161 @@
+"""`load_tables` against `load_dataset`: the same tables for valid input, the same problems (every field of
+every Problem, in the same order) for every hostile, broken and invalid input."""
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hongfeng_rules import InputError, load_dataset
+from hongfeng_rules.models import COLLECTIONS
+from hongfeng_rules.safe_load import Limits
+from hongfeng_rules.tables import from_dataset
+from hongfeng_rules.tables.load import load_tables, load_tables_located
+from hongfeng_rules.loading import load_located
+from hongfeng_rules.validation.fields import model_specs
+from hongfeng_rules.validation.model_checks import MODEL_CHECKS
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = sorted((ROOT / "tests" / "hostile" / "datasets").iterdir())
+EXAMPLES = ["hongfeng", "gucheng", "yunge", "keqiao-zhucun", "hongfeng-csv"]
+TIGHT = Limits(max_file_bytes=4000, max_records=3, max_alias_expansions=5, max_depth=4)
+
+
+def outcome(load, path, limits=Limits()):
+    """("ok", tables) or ("problems", every Problem)."""
+    try:
+        found = load(path, limits)
+    except InputError as exc:
+        return "problems", exc.problems
+    return "ok", found if load is load_tables else from_dataset(found)
+
+
+def same(path, limits=Limits()):
+    old, new = outcome(load_dataset, path, limits), outcome(load_tables, path, limits)
+    assert old[0] == new[0], (path, old, new)
+    if old[0] == "problems":
+        assert new[1] == old[1]
+    else:
+        for name in COLLECTIONS:
+            a, b = old[1].get(name), new[1].get(name)
+            assert (a is None) == (b is None) and (a is None or a.equals(b)), name
+    return old
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
+@pytest.mark.parametrize("limits", [Limits(), TIGHT], ids=["default-limits", "tight-limits"])
+def test_hostile_inputs_give_the_same_problems(path, limits):
+    same(path, limits)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_examples_give_the_same_tables(example):
+    assert same(ROOT / "examples" / example)[0] == "ok"
+
+
+def test_located_records_are_where_load_located_finds_them():
+    tables, where = load_tables_located(ROOT / "examples" / "hongfeng")
+    dataset, old = load_located(ROOT / "examples" / "hongfeng")
+    for name in ("members", "activities", "trainings"):
+        for rid in tables.get(name)["id"].to_list()[::97]:
+            assert where(name, rid) == old(name, rid)
+    assert where("members", "nobody") == old("members", "nobody") and where("places", "x") is None
+
+
+def test_a_merged_duplicate_key_is_still_found(tmp_path):
+    """The fast reader keeps one of two equal keys; the keys written in the text give it away."""
+    text = (ROOT / "tests" / "hostile" / "datasets" / "valid.json").read_text() if (
+        ROOT / "tests" / "hostile" / "datasets" / "valid.json").exists() else (ROOT / "tests" / "hostile" / "valid.json").read_text()
+    data = json.loads(text)
+    member = json.dumps(data["members"][0], ensure_ascii=False)
+    doubled = member.replace('"name":', '"name": "X", "name":', 1)
+    path = tmp_path / "d.json"
+    path.write_text(text.replace(member, doubled, 1) if member in text else json.dumps(data).replace(
+        json.dumps(data["members"][0]), json.dumps(data["members"][0]).replace('"name":', '"name": "X", "name":', 1), 1))
+    kind, problems = same(path)
+    assert kind == "problems" and "duplicate key 'name'" in problems[0].reason
+
+
+# ---------------------------------------------------------------------------------------- generated
+
+BASE = json.loads((ROOT / "tests" / "hostile" / "valid.json").read_text(encoding="utf-8"))
+ODD = [None, "", " x ", "x\u200b", True, False, 0, 3, 3.0, 3.5, -1, 10 ** 20, "3", "2025-02-30", "2025-03-01",
+       "2025-03-01T00:00:00", "2025-03-01T24:00:00", "2025-03-01 08:00", "1899-12-31", "2200-01-01",
+       "1900-01-01T00:00:00", "2199-12-31T23:59:59-05:00", "active", "patrol", "ghost", [], ["x"], {}, {"a": 1},
+       [{"member_id": "m1", "hours": -2}], "t1", "m1", "2025-13"]
+
+
+@st.composite
+def broken(draw):
+    data = copy.deepcopy(BASE)
+    names = [n for n in data if isinstance(data[n], list) and data[n]]
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(names))
+        records = data[name]
+        i = draw(st.integers(0, len(records) - 1))
+        action = draw(st.sampled_from(["set", "drop", "extra", "copy", "swap"]))
+        record = records[i]
+        if not isinstance(record, dict):
+            continue
+        fields = list(COLLECTIONS[name].model.model_fields)
+        field = draw(st.sampled_from(fields))
+        if action == "set":
+            record[field] = draw(st.sampled_from(ODD))
+        elif action == "drop":
+            record.pop(field, None)
+        elif action == "extra":
+            record["colour"] = "red"
+        elif action == "copy":
+            records.append(copy.deepcopy(record))
+        elif "start" in record and "end" in record:
+            record["start"], record["end"] = record["end"], record["start"]
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=broken(), fmt=st.sampled_from(["json", "yaml", "folder"]))
+def test_generated_bad_records_give_the_same_problems(tmp_path_factory, data, fmt):
+    base = tmp_path_factory.mktemp("gen")
+    if fmt == "folder":
+        for name, records in data.items():
+            (base / f"{name}.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+        same(base)
+    elif fmt == "json":
+        (base / "d.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        same(base / "d.json")
+    else:
+        (base / "d.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        same(base / "d.yaml")
+
+
+def _models():
+    seen, todo = set(), [c.model for c in COLLECTIONS.values()]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for spec in model_specs(model):
+            s = spec.spec.item if spec.spec.kind == "list" else spec.spec
+            if s.kind == "struct":
+                todo.append(s.model)
+    return seen
+
+
+def test_every_model_validator_has_its_column_check():
+    wanted = {(m, name) for m in _models() for name in m.__pydantic_decorators__.model_validators}
+    assert wanted and wanted == set(MODEL_CHECKS)
+
+
+def test_a_validator_without_a_column_check_is_refused():
+    from typing import Annotated
+
+    from pydantic import AfterValidator, BaseModel
+
+    class Odd(BaseModel):
+        x: Annotated[str, AfterValidator(str.upper)]
+    with pytest.raises(TypeError, match="no column-wise check for the validator"):
+        model_specs(Odd)
