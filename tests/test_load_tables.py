@@ -20,7 +20,7 @@ from hongfeng_rules.validation.model_checks import MODEL_CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = sorted((ROOT / "tests" / "hostile" / "datasets").iterdir())
-EXAMPLES = ["hongfeng", "gucheng", "yunge", "keqiao-zhucun", "hongfeng-csv"]
+EXAMPLES = ["hongfeng", "gucheng", "yunge", "keqiao-zhucun", "hongfeng-csv", "hongfeng-xlsx/hongfeng.xlsx"]
 TIGHT = Limits(max_file_bytes=4000, max_records=3, max_alias_expansions=5, max_depth=4)
 
 
@@ -159,3 +159,76 @@ def test_a_validator_without_a_column_check_is_refused():
         x: Annotated[str, AfterValidator(str.upper)]
     with pytest.raises(TypeError, match="no column-wise check for the validator"):
         model_specs(Odd)
+
+
+# ---------------------------------------------------------------------------------------- typed Parquet
+
+def test_parquet_with_the_tables_schema_reads_back_the_same_tables(tmp_path):
+    from hongfeng_rules.tables.parquet import write_parquet
+
+    tables = load_tables(ROOT / "examples" / "hongfeng")
+    write_parquet(tables, tmp_path)
+    again = load_tables(tmp_path)
+    for name in COLLECTIONS:
+        a, b = tables.get(name), again.get(name)
+        assert (a is None) == (b is None) and (a is None or a.equals(b)), name
+    single = load_tables(tmp_path / "members.parquet")
+    assert single.get("members").equals(tables.get("members")) and single.get("teams") is None
+
+
+def test_parquet_values_are_checked_in_place(tmp_path):
+    import polars as pl
+    from hongfeng_rules.tables.parquet import write_parquet
+
+    tables = load_tables(ROOT / "examples" / "hongfeng")
+    write_parquet(tables, tmp_path)
+    row = pl.int_range(pl.len())
+    members = tables.get("members").with_columns(
+        pl.when(row == 3).then(pl.lit(" padded ")).otherwise(pl.col("name")).alias("name"),  # stripped, kept
+        pl.when(row == 4).then(pl.lit("")).otherwise(pl.col("id")).alias("id"),
+        pl.when(row == 5).then(pl.lit("t\u200b")).otherwise(pl.col("unit_id")).alias("unit_id"))
+    members.write_parquet(tmp_path / "members.parquet")
+    with pytest.raises(InputError) as exc:
+        load_tables(tmp_path)
+    found = [(p.row, p.field, p.reason) for p in exc.value.problems]
+    assert found[0] == ("5", "id", "String should have at least 1 character")
+    assert found[1][:2] == ("6", "unit_id") and "U+200B" in found[1][2] and len(found) == 2
+    tables.get("members").with_columns(pl.when(row == 3).then(pl.lit(" padded ")).otherwise(pl.col("name"))
+                                       .alias("name")).write_parquet(tmp_path / "members.parquet")
+    loaded = load_tables(tmp_path)  # references still resolve: the padded name is read as the model strips it
+    assert loaded.get("members")["name"][3] == "padded"
+
+
+def test_a_parquet_file_in_the_table_convention_is_read_as_a_table(tmp_path):
+    """Lists as text and nested fields as dotted columns: the sources' way, with load_dataset's result."""
+    from hongfeng_rules.sources.tabulate import present, to_parquet
+
+    dataset = load_dataset(ROOT / "examples" / "hongfeng")
+    for name in present(dataset):
+        to_parquet(dataset, name, str(tmp_path / f"{name}.parquet"))
+    assert same(tmp_path)[0] == "ok"
+
+
+@pytest.mark.parametrize("as_of", ["2025-03-01T00:00:00+08:00", "2025-06-30T23:59:59+08:00", "2024-01-01T00:00:00+08:00"])
+def test_future_records_are_found_column_wise(as_of):
+    from datetime import datetime
+
+    from hongfeng_rules.integrity import records_after as per_record
+    from hongfeng_rules.validation.future import records_after
+
+    when = datetime.fromisoformat(as_of)
+    dataset = load_dataset(ROOT / "examples" / "hongfeng")
+    expected = per_record(dataset, when)
+    assert expected and records_after(from_dataset(dataset), when) == expected
+    assert records_after(from_dataset(dataset), when, limit=3) == per_record(dataset, when, limit=3)
+
+
+@pytest.mark.parametrize("seed,rate", [(3, 0.1), (11, 0.5)])
+def test_generated_provinces_give_the_same_tables(tmp_path, seed, rate):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    gen.write(gen.generate(4, seed=seed, violation_rate=rate), tmp_path)
+    assert same(tmp_path)[0] == "ok"

@@ -188,12 +188,13 @@ def _document_sources(doc: Document) -> dict[str, Source]:
 
 
 def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None,
-                    read=read_document) -> dict[str, Source]:
+                    read=read_document, read_table=None) -> dict[str, Source]:
     """One source per COLLECTION.json/.yaml/.yml/.csv/.parquet (suffix in any case); any other entry is an
     error naming it, except hidden ones (a name starting with '.') and those the mapping ignores. `read`
-    reads a JSON or YAML file (`tables.load` reads JSON fast)."""
+    reads a JSON or YAML file (`tables.load` reads JSON fast), `read_table` a CSV or Parquet file."""
     from . import sources as tabular
 
+    read_table = read_table or tabular.file_source
     sources: dict[str, Source] = {}
     seen: dict[str, Path] = {}
     problems = []
@@ -216,7 +217,7 @@ def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | 
             seen[name] = p
             tabular_file = suffix in tabular.FOLDER_SUFFIXES
             sources[name] = (lambda p=p, name=name, tabular_file=tabular_file:
-                             tabular.file_source(p, name, mapping, encoding, limits) if tabular_file
+                             read_table(p, name, mapping, encoding, limits) if tabular_file
                              else (read(p, limits), ()))
     if problems:
         raise InputError(problems)

@@ -18,6 +18,7 @@ from ..validation.problems import from_issue
 from ..validation.rows import collection_table, confirm
 from .frames import Tables
 from .json_text import confirm_complete, read_json_fast
+from .parquet import typed_source
 
 
 def load_tables(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, mapping=None,
@@ -36,10 +37,14 @@ def load_tables_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
         if sources.is_url(path):
             found = build(sources.url_sources(str(path), mapping, limits), limits)
         elif Path(path).is_dir():
-            found = build(_folder_sources(Path(path), limits, mapping, encoding, read=_read), limits)
+            found = build(_folder_sources(Path(path), limits, mapping, encoding, read=_read,
+                                          read_table=_read_table), limits)
         elif Path(path).exists():
             path = Path(path)
-            if path.suffix.lower() in sources.SUFFIXES:
+            typed = _typed_file(path, mapping, limits)
+            if typed is not None:
+                found = build(typed, limits)
+            elif path.suffix.lower() in sources.SUFFIXES:
                 found = build(sources.file_sources(path, mapping, encoding, limits), limits)
             else:
                 found = build(_single_file(_read(path, limits)), limits)
@@ -50,6 +55,25 @@ def load_tables_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
 
 def _read(path: Path, limits: Limits) -> Document:
     return read_json_fast(path, limits) if Path(path).suffix.lower() == ".json" else read_document(path, limits)
+
+
+def _read_table(path: Path, collection: str, mapping, encoding, limits: Limits):
+    """A CSV or Parquet file of a folder: typed columns straight in (tables.parquet), else as `sources` reads it."""
+    from .. import sources
+
+    if path.suffix.lower() == ".parquet" and not (mapping and mapping.collections):
+        typed = typed_source(path, collection, limits)
+        if typed is not None:
+            return typed
+    return sources.file_source(path, collection, mapping, encoding, limits)
+
+
+def _typed_file(path: Path, mapping, limits: Limits) -> dict | None:
+    """The source of one Parquet file named after its collection that carries the tables' schema."""
+    if path.suffix.lower() != ".parquet" or (mapping and mapping.collections) or path.stem not in COLLECTIONS:
+        return None
+    typed = typed_source(path, path.stem, limits)
+    return None if typed is None else {path.stem: lambda: typed}
 
 
 def _single_file(doc: Document) -> dict:

@@ -61,6 +61,8 @@ def model_specs(model: type[BaseModel]) -> tuple[FieldSpec, ...]:
     out = []
     for name, info in model.model_fields.items():
         spec = spec_of(info.annotation, tuple(info.metadata), f"{model.__name__}.{name}")
+        if info.is_required() and spec.nullable:
+            raise TypeError(f"{model.__name__}.{name}: a required field that may be null reads as missing")
         default = None if info.is_required() else info.get_default(call_default_factory=True)
         out.append(FieldSpec(name, spec, info.is_required(), default))
     return tuple(out)

@@ -30,16 +30,23 @@ def _adapter(model) -> TypeAdapter:
 def collection_table(name: str, doc: Document, keys: tuple, problems: list[Problem],
                      failed: frozenset = frozenset()) -> pl.DataFrame | None:
     """The collection's table, or None with its problems added (`failed`: (index, field) already reported)."""
-    data = doc.data
-    for k in keys:
-        data = data[k]
-    if not isinstance(data, list):
-        confirm(doc)
-        problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys), field=name))
-        return None
     model = COLLECTIONS[name].model
-    frame, suspect, keys_read = screen(model, data)
-    doc.keys_read = getattr(doc, "keys_read", 0) + keys_read
+    typed = getattr(doc, "typed", None)
+    if typed is not None:  # typed columns (tables.parquet), checked in place
+        frame, doubt = typed
+        suspect = doubt.arg_true().to_list()
+        data = _Rows(getattr(doc, "frame"), suspect)
+    else:
+        data = doc.data
+        for k in keys:
+            data = data[k]
+        if not isinstance(data, list):
+            confirm(doc)
+            problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys),
+                                    field=name))
+            return None
+        frame, suspect, keys_read = screen(model, data)
+        doc.keys_read = getattr(doc, "keys_read", 0) + keys_read
     if not suspect:
         return frame
     confirm(doc)  # a fast-read file with a suspect record: the strict reader's verdict on its text first
@@ -59,3 +66,17 @@ def collection_table(name: str, doc: Document, keys: tuple, problems: list[Probl
     good = frame.with_row_index("__row").filter(~pl.col("__row").is_in(index.implode()))
     patched = pl.DataFrame(fixed, schema=table_schema(model), strict=False).with_columns(index)
     return pl.concat([good, patched.select(good.columns)]).sort("__row").drop("__row")
+
+
+class _Rows:
+    """The records of a typed table's suspect rows, as the model reads them (an empty cell: not given)."""
+
+    def __init__(self, frame: pl.DataFrame, rows: list[int]):
+        self.n = frame.height
+        self.records = {i: {k: v for k, v in frame.row(i, named=True).items() if v is not None} for i in rows}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> dict:
+        return self.records[i]

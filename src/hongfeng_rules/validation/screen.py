@@ -6,7 +6,8 @@ check (`model_checks`). A row that passes every check is exactly what the model 
 row is reported as suspect, for `rows` to validate with its model (which gives the reasons)."""
 from __future__ import annotations
 
-from itertools import count
+from datetime import date, datetime
+from itertools import chain, count
 
 import polars as pl
 
@@ -27,14 +28,17 @@ def screen(model, records: list) -> tuple[pl.DataFrame, set[int], int]:
     """(table, suspect row indices, number of mapping keys read) for `records` of `model`."""
     specs = model_specs(model)
     allowed = frozenset(f.name for f in specs)
-    required = frozenset(f.name for f in specs if f.required)
-    suspect = {i for i, r in enumerate(records)
-               if type(r) is not dict or not (r.keys() <= allowed and r.keys() >= required)}
-    rows = records if not suspect else [r if type(r) is dict else {} for r in records]
+    suspect = set()
+    rows = records
+    if set(map(type, records)) - {dict}:
+        suspect = {i for i, r in enumerate(records) if type(r) is not dict}
+        rows = [r if type(r) is dict else {} for r in records]
+    if not set(chain.from_iterable(rows)) <= allowed:
+        suspect.update(i for i, r in enumerate(rows) if not r.keys() <= allowed)
     keys = sum(map(len, rows))
     columns = {}
     for f in specs:
-        values = [r.get(f.name, f.default) for r in rows]
+        values = [r.get(f.name, f.default) for r in rows]  # a missing required field reads None: refused
         columns[f.name], bad, nested_keys = column(f.spec, values)
         suspect.update(bad)
         keys += nested_keys
@@ -50,10 +54,15 @@ def column(spec: Spec, values: list) -> tuple[pl.Series, list[int], int]:
     if spec.kind == "list":
         return _lists(spec, values)
     ok = {_KINDS[spec.kind]} if spec.kind != "float" else {float, int}
+    if spec.kind in _OBJECTS:  # a table source's date or datetime cells: read as their ISO text
+        ok.add(_OBJECTS[spec.kind])
     if spec.nullable:
         ok.add(_NONE)
     values, bad = _typed(values, ok)
-    if spec.kind in ("int", "float") and int in ok:
+    if spec.kind in _OBJECTS and _OBJECTS[spec.kind] in set(map(type, values)):
+        kind = _OBJECTS[spec.kind]
+        values = [v.isoformat() if type(v) is kind else v for v in values]
+    if spec.kind in ("int", "float") and int in set(map(type, values)):
         limit = 2 ** 63 if spec.kind == "int" else _SAFE_FLOAT_INT
         big = [i for i, v in enumerate(values) if type(v) is int and not -limit < v < limit]
         if big:
@@ -69,6 +78,7 @@ def column(spec: Spec, values: list) -> tuple[pl.Series, list[int], int]:
 
 
 _KINDS = {"str": str, "bool": bool, "int": int, "day": str, "instant": str}
+_OBJECTS = {"day": date, "instant": datetime}
 
 
 def _typed(values: list, ok: set) -> tuple[list, list[int]]:
@@ -152,8 +162,12 @@ def _structs(spec: Spec, values: list) -> tuple[pl.Series, list[int], int]:
 def _lists(spec: Spec, values: list) -> tuple[pl.Series, list[int], int]:
     ok = {list, _NONE} if spec.nullable else {list}
     values, bad = _typed(values, ok)
-    lengths = pl.Series([len(v) if v is not None else None for v in values], dtype=pl.UInt32)
-    items = [x for v in values if v for x in v]
+    if None in values:
+        lengths = pl.Series([len(v) if v is not None else None for v in values], dtype=pl.UInt32)
+        items = [x for v in values if v for x in v]
+    else:
+        lengths = pl.Series(list(map(len, values)), dtype=pl.UInt32)
+        items = list(chain.from_iterable(values))
     inner, inner_bad, keys = column(spec.item, items)
     owner = pl.select(pl.int_range(len(values), dtype=pl.UInt32).repeat_by(lengths.fill_null(0)).explode(empty_as_null=True)
                       ).to_series().drop_nulls()
