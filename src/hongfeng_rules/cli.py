@@ -10,46 +10,25 @@ import dataclasses
 import json
 import sys
 import traceback
-from datetime import date, datetime
 
 from . import __version__
 from .auditing import audit, derive, unmatched_packs
 from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as render_whatif, verdict_changes
-from .baseline import OPEN, BaselineDiff, compare, load_report, render_text as render_baseline_text
+from .baseline import compare, load_report, render_text as render_baseline_text
 from .errors import InputError, Problem, fail
 from .loading import load_dataset, load_located
 from .models import Dataset
 from .report.model import ComplianceReport
-from .report import html as html_report, junit as junit_report, markdown as markdown_report, sarif as sarif_report
-from .report import derived_text, text as text_report, trend
+from .report import derived_text
+from .report.formats import RENDERERS
 from .derived_results import Derived
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
 from .output import write_atomic
-from .safe_load import DEFAULT_LIMITS, Limits
-from .summaries import ASSESSED
-from .timecalc import Period, as_shanghai, day_end, supported_as_of, supported_day
+from .gating import EXIT_FAIL, EXIT_INPUT, EXIT_OK, GATED, gate, gate_new
+from .safe_load import DEFAULT_LIMITS, limits_of
+from .when import period_and_as_of
 from .waivers import apply_waivers, load_waivers
-
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
-GATED = {"shall": ("shall",), "should": ("shall", "should")}  # --fail-on → the strengths that gate
-RENDERERS = {
-    "text": lambda report, args: text_report.render(report, args.lang),
-    "json": lambda report, args: report.to_json_bytes(),
-    "junit": lambda report, args: junit_report.render(report, args.lang, getattr(args, "gated", ("shall",))),
-    "sarif": lambda report, args: sarif_report.render(report, args.lang, getattr(args, "baseline_report", None),
-                                                      locate=getattr(args, "locate", None),
-                                                      exit_code=getattr(args, "exit_code", None)),
-    "markdown": lambda report, args: markdown_report.render(report, args.lang),
-    "html": lambda report, args: html_report.render(report, args.lang, _trend(report, args)),
-}
-
-
-def _trend(report: ComplianceReport, args) -> trend.Trend | None:
-    """The trend against `--compare` reports (callers such as the service pass no such option)."""
-    paths = getattr(args, "compare", None)
-    return trend.compare(report, trend.load(paths, limits_of(args))) if paths else None
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hongfeng-rules", description=__doc__)
@@ -204,11 +183,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def limits_of(args) -> Limits:
-    """The resource limits chosen on the command line (docs/security.md)."""
-    return dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=args.max_file_bytes, max_records=args.max_records)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -224,35 +198,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
                   file=sys.stderr)
         return EXIT_INPUT
-
-
-def period_and_as_of(period_text: str | None, as_of_text: str | None) -> tuple[Period, datetime]:
-    """The evaluation period and instant from the command line; each defaults from the other, or today.
-    Both must lie within the supported dates (timecalc.SUPPORTED)."""
-    try:
-        as_of = supported_as_of(_instant(as_of_text)) if as_of_text else None
-    except ValueError as exc:
-        raise fail("command line", f"invalid as-of {as_of_text!r}: {exc}", field="--as-of") from None
-    try:
-        period = Period.parse(period_text) if period_text else None
-    except ValueError as exc:
-        raise fail("command line", str(exc), field="--period") from None
-    try:
-        if period is not None:
-            supported_day(period.start), supported_day(period.end)
-    except ValueError as exc:
-        raise fail("command line", f"invalid period {period_text!r}: {exc}", field="--period") from None
-    now = as_shanghai(datetime.now().astimezone())
-    if period is None:
-        period = Period.parse(str((as_of or now).year))
-    if as_of is None:
-        as_of = min(day_end(period.end), now)
-    return period, as_of
-
-
-def _instant(text: str) -> date | datetime:
-    """A date (YYYY-MM-DD, meaning the end of that day, as in the library) or an instant."""
-    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
 
 
 def cmd_check(args) -> int:
@@ -299,12 +244,6 @@ def cmd_check(args) -> int:
     return args.exit_code
 
 
-def gate_new(diff: BaselineDiff, allow_incomplete: bool = False) -> int:
-    """`--fail-on new`: exit 1 only for a shall finding newly failing (or newly not assessable) since the baseline."""
-    gated = ("fail",) if allow_incomplete else OPEN
-    return EXIT_FAIL if any(c.strength == "shall" and c.new_status in gated for c in diff.new) else EXIT_OK
-
-
 def cmd_diff(args) -> int:
     limits = limits_of(args)
     diff = compare(load_report(args.old, limits), load_report(args.new, limits))
@@ -319,22 +258,6 @@ def _print(rendered: str | bytes) -> None:
         sys.stdout.buffer.flush()
     else:
         sys.stdout.write(rendered)
-
-
-def gate(report: ComplianceReport, fail_on: str, allow_incomplete: bool = False) -> int:
-    """Exit 1 if a gated rule fails, or (unless allowed) is not assessable, or none was assessed at all: missing
-    evidence is never a pass."""
-    if fail_on == "never":
-        return EXIT_OK
-    failing = report.overall.counts.failures_by_strength
-    strengths = GATED[fail_on]
-    if any(failing[s] for s in strengths):
-        return EXIT_FAIL
-    if not any(f.status in ASSESSED and f.strength in strengths for f in report.findings):
-        return EXIT_FAIL  # nothing gated was assessed: --allow-incomplete accepts some missing evidence, never all
-    unknown = not allow_incomplete and any(f.status == "not_assessable" and f.strength in strengths
-                                           for f in report.findings)
-    return EXIT_FAIL if unknown else EXIT_OK
 
 
 def cmd_rules(args) -> int:

@@ -16,7 +16,7 @@ import stat
 import sys
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
 from typing import Any, Callable
 
@@ -49,6 +49,12 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def limits_of(options) -> Limits:
+    """The limits chosen by options with `max_file_bytes` and `max_records` (the command line's
+    --max-file-bytes, --max-records; docs/security.md)."""
+    return replace(DEFAULT_LIMITS, max_file_bytes=options.max_file_bytes, max_records=options.max_records)
 
 Path = tuple  # key path: tuple[str | int, ...]
 

@@ -2,8 +2,8 @@
 
 A worker loads the configured packs once (`start`); a job is plain data in and out (bytes, names,
 `Problem`s), so nothing of the web layer crosses the process boundary. The report is rendered by the
-CLI's own functions (`cli.RENDERERS`, `cli.gate`, `cli.period_and_as_of`): the same bytes as
-`hongfeng-rules check`.
+functions `hongfeng-rules check` uses (`report.formats.RENDERERS`, `gating.gate`, `when.period_and_as_of`):
+the same bytes as the command line.
 """
 from __future__ import annotations
 
@@ -19,15 +19,17 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from .. import cli
 from ..auditing import audit, derive
 from ..derived_results import Derived
 from ..errors import InputError, Problem, fail
+from ..gating import GATED, gate
 from ..loading import dataset_from_files, located_from_files
 from ..report import derived_text
+from ..report.formats import RENDERERS
 from ..rulebook.locate import load_packs
 from ..sources import load_mapping
 from ..safe_load import DEFAULT_LIMITS, Limits
+from ..when import period_and_as_of
 from .limits import Busy
 
 MEDIA_TYPES = {
@@ -99,14 +101,14 @@ def run(job: Job) -> Result:
 
 
 def _audit(job: Job) -> Result:
-    period, as_of = cli.period_and_as_of(job.period, job.as_of)
+    period, as_of = period_and_as_of(job.period, job.as_of)
     packs = [_PACKS[name] for name in job.packs]
     dataset, locate = located_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
     report = audit(dataset, packs, period, as_of, dataset_label=job.label)
-    code = cli.gate(report, job.fail_on, allow_incomplete=job.allow_incomplete)
-    body = cli.RENDERERS[job.format](report, argparse.Namespace(  # what `check` gives its renderers
+    code = gate(report, job.fail_on, allow_incomplete=job.allow_incomplete)
+    body = RENDERERS[job.format](report, argparse.Namespace(  # what `check` gives its renderers
         lang=job.lang, format=job.format, exit_code=code, locate=locate.as_read_from(job.label),
-        gated=() if job.allow_incomplete else cli.GATED.get(job.fail_on, ())))
+        gated=() if job.allow_incomplete else GATED.get(job.fail_on, ())))
     return Result(body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[job.format], code)
 
 
@@ -117,7 +119,7 @@ def _dataset(job: Job):
 def _derived(job: Job) -> Result:
     """Levels (7.2.2) or stars (7.2.3) only, as `hongfeng-rules levels|stars` computes them."""
     kind = "levels" if job.kind == "levels" else "ranking"
-    period, as_of = cli.period_and_as_of(str(job.year) if job.year else None, job.as_of)
+    period, as_of = period_and_as_of(str(job.year) if job.year else None, job.as_of)
     dataset = _dataset(job)
     known = {"all", "association"} | {a.id for a in dataset.associations or []}
     if job.scope is not None and job.scope not in known:

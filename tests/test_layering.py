@@ -1,0 +1,40 @@
+"""The command line is the top layer: no module of the library imports `cli` (the service uses the shared
+`report.formats`, `gating` and `when`, as the CLI does)."""
+import ast
+from pathlib import Path
+
+import hongfeng_rules
+
+SRC = Path(hongfeng_rules.__file__).parent
+
+
+def _imports_cli(tree: ast.AST, package: str) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name == "hongfeng_rules.cli" for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: resolve against the importing module's package
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            if base == "hongfeng_rules.cli" or (base == "hongfeng_rules" and any(a.name == "cli" for a in node.names)):
+                return True
+    return False
+
+
+def test_no_library_module_imports_the_cli():
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path.name == "cli.py" and path.parent == SRC:
+            continue
+        package = ".".join(("hongfeng_rules", *path.relative_to(SRC).parent.parts))
+        if _imports_cli(ast.parse(path.read_text(encoding="utf-8")), package):
+            offenders.append(str(path.relative_to(SRC)))
+    assert offenders == []
+
+
+def test_the_check_finds_a_relative_import_of_the_cli():
+    assert _imports_cli(ast.parse("from .. import cli"), "hongfeng_rules.service")
+    assert _imports_cli(ast.parse("from ..cli import gate"), "hongfeng_rules.service")
+    assert _imports_cli(ast.parse("from .cli import main"), "hongfeng_rules")
+    assert not _imports_cli(ast.parse("from ..gating import gate"), "hongfeng_rules.service")
