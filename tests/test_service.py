@@ -85,6 +85,75 @@ def test_bad_input_is_a_problem_with_the_cli_lines(client, tmp_path, capsys):
     assert {"file", "line", "record", "field", "reason"} <= set(body["problems"][0])
 
 
+WAIVERS = """waivers:
+  - rule_id: hf-5.2.6-core-members
+    subject_id: hf-t02
+    justification: Re-founded in November; recruiting
+    approved_by: County association
+    approved_on: 2025-11-20
+    expires_on: 2026-03-31
+  - rule_id: hf-5.2.4-one-captain
+    subject_id: hf-t02
+    justification: Captain elected in December
+    approved_by: County association
+    approved_on: 2025-11-20
+    expires_on: 2025-12-31
+"""
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_waivers_are_applied_as_the_cli_applies_them(client, example_upload, tmp_path, fmt):
+    (tmp_path / "waivers.yaml").write_text(WAIVERS, encoding="utf-8")
+    code, expected = cli_output(tmp_path, CLI + ["--format", fmt, "--waivers", str(tmp_path / "waivers.yaml")])
+    _, unwaived = cli_output(tmp_path, CLI + ["--format", fmt])
+    r = client.post("/v1/audit", params={**QUERY, "format": fmt, "label": str(EXAMPLE)},
+                    files=[*example_upload, ("waivers", ("waivers.yaml", WAIVERS.encode()))])
+    assert r.status_code == 200, r.text
+    assert r.content == expected != unwaived
+    assert r.headers["Hongfeng-Exit-Code"] == str(code)
+    if fmt == "json":  # one in force (waived), one expired before as-of (still failing, listed)
+        report = json.loads(r.content)
+        status = {(f["rule_id"], f["subject"]["id"]): f["status"] for f in report["findings"]}
+        assert status["hf-5.2.6-core-members", "hf-t02"] == "waived"
+        assert status["hf-5.2.4-one-captain", "hf-t02"] == "fail"
+        assert [w["rule_id"] for w in report["expired_waivers"]] == ["hf-5.2.4-one-captain"]
+
+
+@pytest.mark.parametrize("text, field", [
+    (WAIVERS.replace("hf-5.2.6-core-members", "hf-9.9.9-nosuch"), "rule_id"),
+    (WAIVERS.replace("subject_id: hf-t02", "subject_id: hf-t99", 1), "subject_id"),
+    (WAIVERS.replace("expires_on: 2026-03-31", "expires_on: soon"), "expires_on"),
+])
+def test_a_bad_waiver_file_is_a_problem_with_the_cli_lines(client, example_upload, tmp_path, capsys, text, field):
+    (tmp_path / "waivers.yaml").write_text(text, encoding="utf-8")
+    assert main(CLI + ["--waivers", str(tmp_path / "waivers.yaml")]) == 2
+    lines = [line.removeprefix("error: ") for line in capsys.readouterr().err.splitlines()]
+    r = client.post("/v1/audit", params={**QUERY, "label": str(EXAMPLE)},
+                    files=[*example_upload, ("waivers", ("waivers.yaml", text.encode()))])
+    assert r.status_code == 422, r.text
+    problems = r.json()["problems"]
+    assert [p["text"] for p in problems] == [line.replace(str(tmp_path) + "/", "") for line in lines]
+    assert problems[0]["file"] == "waivers.yaml" and problems[0]["field"] == field
+
+
+def test_waivers_must_be_one_json_or_yaml_file(client, example_upload):
+    for extra in ([("waivers", ("w.txt", b"waivers: []"))],
+                  [("waivers", ("a.yaml", b"waivers: []")), ("waivers", ("b.yaml", b"waivers: []"))]):
+        r = client.post("/v1/audit", params=QUERY, files=[*example_upload, *extra])
+        assert r.status_code == 422, r.text
+        assert r.json()["problems"][0]["text"].startswith(("w.txt:", "request body:"))
+    r = client.post("/v1/audit", params=QUERY, files=example_upload, data={"waivers": "waivers: []"})
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "waivers"
+
+
+def test_a_pack_that_judges_nothing_of_the_dataset_is_bad_input_as_in_the_cli(client, tmp_path, capsys):
+    (tmp_path / "d.json").write_text("{}", encoding="utf-8")
+    assert main(["check", str(tmp_path / "d.json"), "--period", "2025"]) == 2
+    lines = [line.removeprefix("error: ") for line in capsys.readouterr().err.splitlines()]
+    r = client.post("/v1/audit", params={"period": "2025", "label": str(tmp_path / "d.json")}, json={})
+    assert r.status_code == 422 and [p["text"] for p in r.json()["problems"]] == lines
+
+
 @pytest.mark.parametrize("body, kind", [
     (b"{", "application/json"), (b"\x00\x01", "application/json"), (b"- [", "application/yaml"),
     (b"[]", "application/json"), (b"", "application/json"), (b"--x\r\n", "multipart/form-data; boundary=x"),
@@ -147,6 +216,9 @@ def test_health_readiness_metrics_and_openapi(client, example_upload):
     assert 'hongfeng_request_seconds_bucket{route="/v1/audit",le="+Inf"}' in text
     spec = client.get("/openapi.json").json()
     assert {"/v1/audit", "/v1/rules/{rule_id}", "/metrics"} <= set(spec["paths"])
+    form = lambda path: spec["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert set(form("/v1/audit")["properties"]) == {"files", "waivers"}  # waivers: audits only
+    assert set(form("/v1/levels")["properties"]) == {"files"}
     assert client.get("/docs").status_code == 200
     assert client.get("/nowhere").headers["content-type"] == "application/problem+json"
 

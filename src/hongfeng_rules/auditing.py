@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping
 from . import __version__
 from .checks.context import Context
 from .checks.outcome import Outcome, not_assessable
+from .errors import InputError, Problem
 from .derived_results import Derived, collect as collect_derived, is_derived
 from .gcpause import paused_gc
 from .index import Index
@@ -58,6 +59,15 @@ def unmatched_packs(dataset: Dataset, packs: Iterable[RulePack]) -> list[tuple[R
         if wanted and all(getattr(dataset, c) is None for c in wanted):
             out.append((pack, wanted))
     return out
+
+
+def require_matched(dataset: Dataset, packs: Iterable[RulePack], file: str) -> None:
+    """InputError for each pack that judges none of the dataset's collections (`check` exits 2, the service 422)."""
+    unmatched = unmatched_packs(dataset, packs)
+    if unmatched:
+        raise InputError([Problem(file=file, field="--pack", reason=f"pack {p.name} judges none of the dataset's "
+                                  f"collections (it reads {', '.join(wanted)}): is it the right pack?")
+                          for p, wanted in unmatched])
 
 
 def _derived(packs: list[RulePack], ctx: Context) -> Derived | None:

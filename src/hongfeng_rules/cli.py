@@ -12,10 +12,10 @@ import sys
 import traceback
 
 from . import __version__
-from .auditing import audit, derive, unmatched_packs
+from .auditing import audit, derive, require_matched
 from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as render_whatif, verdict_changes
 from .baseline import compare, load_report, render_text as render_baseline_text
-from .errors import InputError, Problem, fail
+from .errors import InputError, fail
 from .loading import load_dataset, load_located
 from .models import Dataset
 from .report.model import ComplianceReport
@@ -209,11 +209,7 @@ def cmd_check(args) -> int:
     if args.fail_on == "new" and not args.baseline:
         raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
     args.baseline_report = load_report(args.baseline, limits) if args.baseline else None
-    unmatched = unmatched_packs(dataset, packs)
-    if unmatched:
-        raise InputError([Problem(file=args.path, field="--pack", reason=f"pack {p.name} judges none of the dataset's "
-                                  f"collections (it reads {', '.join(wanted)}): is it the right pack?")
-                          for p, wanted in unmatched])
+    require_matched(dataset, packs, args.path)
     changed = apply_overlay(packs, args.overlay, limits) if args.overlay else packs
     changed = apply_overrides(changed, parse_sets(args.sets or []))
     waivers = load_waivers(args.waivers, limits) if args.waivers else None

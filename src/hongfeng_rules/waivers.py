@@ -30,7 +30,7 @@ from .summaries import summaries
 from .errors import InputError, Problem, fail, validation_reason
 from .models.base import StrictModel
 from .report.model import ComplianceReport
-from .safe_load import DEFAULT_LIMITS, Limits, read_document
+from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document, read_text_document
 
 WAIVABLE = ("fail", "not_assessable")
 
@@ -64,7 +64,18 @@ class WaiverFile(StrictModel):
 def load_waivers(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> list[Waiver]:
     """Read and validate a waiver file (within `limits`, like every input); every problem is reported,
     naming file, entry and field."""
-    doc = read_document(path, limits)
+    return _parse(read_document(path, limits))
+
+
+def read_waivers(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Waiver]:
+    """`load_waivers` for a file held in memory (an upload named `file`: .json, .yaml or .yml)."""
+    fmt = FORMATS.get(os.path.splitext(file)[1].lower())
+    if fmt is None:
+        raise fail(file, "unsupported file type (expected .json, .yaml or .yml)")
+    return _parse(read_text_document(raw, file, fmt, limits))
+
+
+def _parse(doc: Document) -> list[Waiver]:
     if not isinstance(doc.data, dict) or "waivers" not in doc.data:
         raise fail(doc.file, "a waiver file is a mapping with a 'waivers' list", line=1)
     try:

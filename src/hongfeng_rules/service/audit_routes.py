@@ -59,23 +59,29 @@ def negotiate(fmt: str | None, accept: str | None) -> str | None:
     return None
 
 
-def _request_body(fmt_types: dict) -> dict:
-    """The OpenAPI requestBody: the dataset as JSON or YAML, or uploaded files."""
+def _request_body(fmt_types: dict, waivers: bool = False) -> dict:
+    """The OpenAPI requestBody: the dataset as JSON or YAML, or uploaded files (and, for an audit, a waiver file)."""
+    fields = {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                        "description": "one dataset file, or one file per collection (members.json, …); "
+                                       f"types: {', '.join(sorted(fmt_types))}"}}
+    if waivers:
+        fields["waivers"] = {"type": "string", "format": "binary",
+                             "description": "a waiver file (.json, .yaml or .yml), as `check --waivers FILE` reads: "
+                                            "a mapping with a `waivers` list of rule_id, subject_id, justification, "
+                                            "approved_by, approved_on, expires_on (docs/service.md)"}
     return {"required": True, "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Dataset"}},
         "application/yaml": {"schema": {"type": "string"}},
-        "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": {
-            "files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                      "description": "one dataset file, or one file per collection (members.json, …); "
-                                     f"types: {', '.join(sorted(fmt_types))}"}}}}}}
+        "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": fields}}}}
 
 
-async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str]:
-    """The files of the request and the dataset's default label; InputError if there are none."""
+async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str, tuple[str, bytes] | None]:
+    """The files of the request, the dataset's default label and the waiver file (multipart only) or None;
+    InputError if there are no files."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in BODY_TYPES:
         fmt = BODY_TYPES[kind]
-        return [(f"body.{fmt}", await request.body())], "dataset"
+        return [(f"body.{fmt}", await request.body())], "dataset", None
     if kind == "multipart/form-data":
         try:
             form = await request.form(max_files=200, max_fields=200)
@@ -88,7 +94,12 @@ async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str]:
         if not files:
             raise InputError([Problem("request body", "no files: send them in form fields named 'files'",
                                       field="files")])
-        return files, files[0][0] if len(files) == 1 else "upload"
+        waivers = [w for w in form.getlist("waivers")]
+        if len(waivers) > 1 or (waivers and not hasattr(waivers[0], "read")):
+            raise InputError([Problem("request body", "'waivers' is one uploaded file (.json, .yaml or .yml)",
+                                      field="waivers")])
+        waiver_file = (_base_name(waivers[0].filename or "waivers"), await waivers[0].read()) if waivers else None
+        return files, files[0][0] if len(files) == 1 else "upload", waiver_file
     raise Unsupported(kind)
 
 
@@ -148,7 +159,8 @@ def router(state, auth) -> APIRouter:
                             ENVELOPE: {"schema": _ENVELOPE_SCHEMA}}}}
 
     @r.post("/v1/audit", summary="Audit a dataset against rule packs", responses={**ok, **ERRORS},
-            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})}, dependencies=[Depends(auth("audit"))])
+            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES}, waivers=True)},
+            dependencies=[Depends(auth("audit"))])
     async def audit_dataset(
         request: Request,
         pack: list[str] | None = Query(None, description="a configured pack's name; repeatable (default: hongfeng)",
@@ -165,9 +177,10 @@ def router(state, auth) -> APIRouter:
         envelope: bool = Query(False, description=f"answer {ENVELOPE}: exit_code, exit_meaning, format, report"),
     ):
         fmt = chosen(format, request)
-        files, default_label = await read_dataset(request)
+        files, default_label, waivers = await read_dataset(request)
         job = Job("audit", files, pack or state.config.default_packs, label or default_label, mapping=mapping, period=period,
-                  as_of=as_of, lang=lang, format=fmt, fail_on=fail_on, allow_incomplete=allow_incomplete)
+                  as_of=as_of, lang=lang, format=fmt, fail_on=fail_on, allow_incomplete=allow_incomplete,
+                  waivers=waivers)
         return await run(request, job, envelope)
 
     derived_ok = {200: {"description": "the derived results", "content": {
@@ -178,7 +191,7 @@ def router(state, auth) -> APIRouter:
     async def levels(request: Request, pack: list[str] | None = Query(None, max_length=10),
                      as_of: str | None = Query(None, max_length=40), lang: Lang = "en",
                      format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
-        files, _ = await read_dataset(request)
+        files, _, _ = await read_dataset(request)
         job = Job("levels", files, pack or state.config.default_packs, mapping=mapping, as_of=as_of, lang=lang,
                   format=format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)
@@ -189,7 +202,7 @@ def router(state, auth) -> APIRouter:
                     year: int | None = Query(None, ge=1900, le=2200),
                     scope: str | None = Query(None, max_length=100), lang: Lang = "en",
                     format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
-        files, _ = await read_dataset(request)
+        files, _, _ = await read_dataset(request)
         job = Job("stars", files, pack or state.config.default_packs, mapping=mapping, year=year, scope=scope, lang=lang,
                   format=format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from ..auditing import audit, derive
+from ..auditing import audit, derive, require_matched
 from ..derived_results import Derived
 from ..errors import InputError, Problem, fail
 from ..gating import GATED, gate
@@ -30,6 +30,7 @@ from ..rulebook.locate import load_packs
 from ..sources import load_mapping
 from ..safe_load import DEFAULT_LIMITS, Limits
 from ..when import period_and_as_of
+from ..waivers import apply_waivers, read_waivers
 from .limits import Busy
 
 MEDIA_TYPES = {
@@ -56,6 +57,7 @@ class Job:
     format: str = "json"
     fail_on: str = "shall"
     allow_incomplete: bool = False
+    waivers: tuple[str, bytes] | None = None  # (file name, content): a waiver file, as `check --waivers`
 
 
 @dataclass
@@ -104,7 +106,11 @@ def _audit(job: Job) -> Result:
     period, as_of = period_and_as_of(job.period, job.as_of)
     packs = [_PACKS[name] for name in job.packs]
     dataset, locate = located_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
+    require_matched(dataset, packs, job.label)
+    waivers = read_waivers(job.waivers[1], job.waivers[0], _LIMITS) if job.waivers else None
     report = audit(dataset, packs, period, as_of, dataset_label=job.label)
+    if waivers is not None:
+        report = apply_waivers(report, waivers, [r.rule.id for p in packs for r in p.rules])
     code = gate(report, job.fail_on, allow_incomplete=job.allow_incomplete)
     body = RENDERERS[job.format](report, argparse.Namespace(  # what `check` gives its renderers
         lang=job.lang, format=job.format, exit_code=code, locate=locate.as_read_from(job.label),
