@@ -11,7 +11,11 @@ core) and runs two phases, each at most `--count` requests and `--duration` seco
    (broken JSON, answered 422) — every answer is checked: a single-team audit must give the same bytes
    as it did alone, the example 200, the malformed request 422.
 
-Errors are answers other than those. The server's resident memory (its process and its worker
+Before them, single-team requests sent one at a time measure the CPU a request costs the server process
+(HTTP, validation, the hand-off to a worker, logging), the worker (the audit) and the client, against the
+CPU of the same audit done directly; after them, the same audits done directly by as many processes as
+the server has workers give the rate the machine allows at that moment (the load average is printed
+before and after). Errors are answers other than those. The server's resident memory (its process and its worker
 processes) is sampled every second. Targets on a 2-core machine: ≥ 50 single-team audits/s with
 p99 ≤ 200 ms, zero errors. Prints the figures and PASS/FAIL; exit status 1 when a target fails.
 """
@@ -121,6 +125,44 @@ def phase(base: str, requests, count: int, duration: float, clients: int) -> lis
     return results
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for task in Path(f"/proc/{pid}/task").glob("*") for p in (task / "children").read_text().split()]
+
+
+def cpu_per_request(http: httpx.Client, pid: int, send, count: int = 80) -> dict:
+    """CPU milliseconds a request costs the server process (HTTP, validation, pool hand-off, logging), its
+    worker processes (the audit) and this client, over `count` requests sent one at a time: CPU time, unlike
+    latency, hardly depends on what else the machine runs."""
+    workers = children(pid)
+    server, audit = cpu_seconds(pid), sum(cpu_seconds(w) for w in workers)
+    client = time.process_time()
+    for i in range(count):
+        send(http, i)
+    per = lambda seconds: round(seconds / count * 1000, 1)
+    return {"server process": per(cpu_seconds(pid) - server),
+            "worker processes": per(sum(cpu_seconds(w) for w in workers) - audit),
+            "client": per(time.process_time() - client)}
+
+
+def direct_cpu_ms(teams: list[bytes], count: int = 80) -> float:
+    """CPU milliseconds of one single-team audit done directly in this process (what a worker does)."""
+    from hongfeng_rules.service import jobs
+
+    jobs.start(["hongfeng"], 32 * 2**20, 1_000_000)
+    make = lambda t: jobs.Job("audit", [("body.json", t)], ["hongfeng"], period="2025", as_of="2026-01-15")
+    jobs.run(make(teams[0]))
+    started = time.process_time()
+    for i in range(count):
+        jobs.run(make(teams[i % len(teams)]))
+    return round((time.process_time() - started) / count * 1000, 1)
+
+
 def summary(results, seconds: float, kind: str) -> dict:
     times = sorted(t for k, t, _ in results if k == kind)
     if not times:
@@ -130,9 +172,16 @@ def summary(results, seconds: float, kind: str) -> dict:
             "errors": sum(1 for k, _, ok in results if k == kind and not ok)}
 
 
+def direct_rate(teams: list[bytes], processes: int, seconds: float = 8.0) -> float:
+    """Single-team audits a second by `processes` processes at once auditing directly (no HTTP, no pool
+    hand-off): what the machine can audit at this moment, the baseline the service's figure is read against."""
+    import multiprocessing
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        return sum(pool.starmap(in_process_rate, [(teams, seconds)] * processes))
+
+
 def in_process_rate(teams: list[bytes], seconds: float = 5.0) -> float:
-    """Single-team audits a second in this process, no HTTP (the same load and rendering as a worker):
-    the baseline the service's figure is read against on a machine shared with other work."""
+    """Single-team audits a second in this process, no HTTP (the same load and rendering as a worker)."""
     from hongfeng_rules.service import jobs
 
     jobs.start(["hongfeng"], 32 * 2**20, 1_000_000)
@@ -155,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teams", type=int, default=8, help="distinct single-team datasets (default 8)")
     args = parser.parse_args(argv)
 
+    load_before = os.getloadavg()[0]
     teams = [json.dumps(generate(1, seed=s)).encode() for s in range(args.teams)]
     example = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLE.iterdir()) if p.suffix == ".json"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -172,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             with httpx.Client(base_url=base, timeout=60) as http:
                 alone = [http.post("/v1/audit", params=QUERY, content=t,
                                    headers={"content-type": "application/json"}).content for t in teams]
-            rss.append((0.0, rss_bytes(proc.pid)))
+                cpu = cpu_per_request(http, proc.pid, lambda h, i: h.post(
+                    "/v1/audit", params=QUERY, content=teams[i % len(teams)], headers={"content-type": "application/json"}))
 
             def single(i):
                 return ("single-team", lambda h: h.post("/v1/audit", params=QUERY, content=teams[i],
@@ -198,11 +249,17 @@ def main(argv: list[str] | None = None) -> int:
             proc.wait(30)
 
     s1 = summary(one, one_seconds, "single-team")
+    workers = args.workers or min(os.cpu_count() or 1, 4)  # the server's default (service/config.py)
     baseline = in_process_rate(teams)
-    load = os.getloadavg()[0]
+    parallel = direct_rate(teams, workers)
     figures = {
-        "cpus": os.cpu_count(), "clients": args.clients, "load_average_1min_after": round(load, 2),
-        "in-process single-team audits/s (one core, no HTTP)": round(baseline, 1),
+        "cpus": os.cpu_count(), "clients": args.clients, "workers": workers,
+        "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
+        "direct single-team audits/s, one process (no HTTP)": round(baseline, 1),
+        f"direct single-team audits/s, {workers} processes at once (no HTTP)": round(parallel, 1),
+        "service / direct in parallel": round(s1.get("per_s", 0) / parallel, 2) if parallel else None,
+        "CPU ms per single-team request, one at a time": cpu,
+        "CPU ms per single-team audit, direct": direct_cpu_ms(teams),
         "phase 1 (single-team only)": {"seconds": round(one_seconds, 1), "single-team": s1},
         "phase 2 (mixed)": {"seconds": round(two_seconds, 1),
                             **{k: summary(two, two_seconds, k) for k in ("single-team", "24-team", "malformed")}},

@@ -174,3 +174,15 @@ def test_the_holidays_bound_is_deliberate_and_documented():
     assert ">=0.109" in spec and "<1" in spec
     doc = (REPO / "docs" / "time.md").read_text(encoding="utf-8")
     assert "The bound on holidays" in doc and "holidays>=0.109,<1" in doc
+
+
+def test_a_pack_digest_is_remembered_only_while_its_files_are_unchanged(tmp_path):
+    from hongfeng_rules.rulebook.pack import load_pack, pack_digest
+    shutil.copytree(REPO / "rules" / "gucheng", tmp_path / "gucheng")
+    pack = load_pack(tmp_path / "gucheng")
+    first = pack_digest(pack)
+    assert pack_digest(pack) == first  # remembered (a service audits with the same packs all day)
+    rule = tmp_path / "gucheng" / "P1.2-management-centre.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8") + "\n# edited in place\n", encoding="utf-8")
+    assert pack_digest(pack) != first
+    assert pack_digest(pack) == pack_digest(load_pack(tmp_path / "gucheng"))

@@ -59,13 +59,21 @@ class RulePack:
 
 
 def pack_digest(pack: RulePack) -> str:
-    """sha256 over the manifest and each rule's file (name and bytes, in name order): it changes with any rule."""
-    files = sorted({pack.directory / MANIFEST, *(Path(r.file) for r in pack.rules)}, key=lambda p: (p.name, str(p)))
-    digest = hashlib.sha256()
-    for path in files:
-        data = path.read_bytes()
-        digest.update(f"{path.name}\0{len(data)}\0".encode() + data)
-    return "sha256:" + digest.hexdigest()
+    """sha256 over the manifest and each rule's file (name and bytes, in name order): it changes with any rule.
+    Remembered while no file's size or modification time changes (a service audits with the same packs all day)."""
+    names = {str(pack.directory / MANIFEST), *(str(r.file) for r in pack.rules)}
+    stamps = tuple(sorted((name, st.st_size, st.st_mtime_ns) for name in names for st in [os.stat(name)]))
+    if stamps not in _DIGESTS:
+        files = sorted(map(Path, names), key=lambda p: (p.name, str(p)))
+        digest = hashlib.sha256()
+        for path in files:
+            data = path.read_bytes()
+            digest.update(f"{path.name}\0{len(data)}\0".encode() + data)
+        _DIGESTS[stamps] = "sha256:" + digest.hexdigest()
+    return _DIGESTS[stamps]
+
+
+_DIGESTS: dict[tuple, str] = {}
 
 
 def rule_files(directory: Path) -> list[Path]:

@@ -74,7 +74,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.state.hf = state
 
     def auth(scope: str):
-        def check(request: Request) -> None:
+        async def check(request: Request) -> None:  # async: a sync dependency would cost a thread hand-off
             request.state.client = client_of(request.headers.get("authorization"), config.api_keys, scope)
         return check
 
