@@ -346,6 +346,33 @@ def test_the_java_client_of_the_docs_runs(client, tmp_path):
     assert bad.returncode == 2 and bad.stderr.startswith("422 ") and "teams[0]" in bad.stderr
 
 
+def test_the_php_client_of_the_docs_runs(client, tmp_path):
+    """docs/service.md's PHP client, run with php-cli against the live server (CI installs php-cli)."""
+    import os
+    import re
+    import shutil
+    if shutil.which("php") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("php is missing (.ci/run installs php-cli)")
+        pytest.skip("no php on this machine")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "service.md").read_text(encoding="utf-8")
+    (tmp_path / "hongfeng_client.php").write_text(re.search(r"```php\n(.*?)```", doc, re.S).group(1))
+    dataset = {name: json.loads((EXAMPLE / f"{name}.json").read_text(encoding="utf-8"))
+               for name in ("associations", "teams", "members")}
+    (tmp_path / "dataset.json").write_text(json.dumps(dataset, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "bad.json").write_text('{"teams": [{"id": 1}]}', encoding="utf-8")
+    run = lambda data: subprocess.run(["php", "hongfeng_client.php", str(client.base_url), data], cwd=tmp_path,
+                                      capture_output=True, text=True, timeout=120)
+    done = run("dataset.json")
+    assert done.returncode == 1 and done.stdout.startswith("exit 1: a gated rule fails"), done.stderr
+    expected = client.post("/v1/audit", params={"period": "2025", "as_of": "2026-01-15", "lang": "zh"},
+                           content=(tmp_path / "dataset.json").read_bytes(),
+                           headers={"content-type": "application/json", "accept": "application/sarif+json"})
+    assert (tmp_path / "report.sarif").read_bytes() == expected.content
+    bad = run("bad.json")
+    assert bad.returncode == 2 and bad.stderr.startswith("422 ") and "teams[0]" in bad.stderr
+
+
 @pytest.mark.parametrize("source", ["hongfeng-xlsx/hongfeng.xlsx", "hongfeng-csv"])
 def test_workbook_and_csv_uploads_answer_the_cli_bytes(client, tmp_path, source):
     path = EXAMPLE.parent / source
