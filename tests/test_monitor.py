@@ -113,6 +113,42 @@ def test_inactivity_window_read_from_the_5_2_7_rule():
     assert kinds(back) == [("resolved_late", "m2")]
 
 
+def status(eid, at, member, status_, since):
+    return {"type": "member_status_changed", "event_id": eid, "at": at, "member_id": member, "team_id": "t1",
+            "status": status_, "status_since": since}
+
+
+def test_a_member_demoted_or_exited_is_not_judged_and_one_made_active_again_is_judged_at_once():
+    m = Monitor(PACK, start=t("2025-01-01T00:00"))
+    m.post({"type": "member_joined", "event_id": "j1", "at": "2025-01-01T00:00", "member_id": "m1", "team_id": "t1",
+            "join_date": "2025-01-01"})
+    m.post({"type": "member_active", "event_id": "a1", "at": "2025-01-10T10:00", "member_id": "m1", "team_id": "t1"})
+    m.advance(t("2025-02-05T09:59:59.999999"))  # the instant before the demotion: still judged
+    assert [i["subject_id"] for i in m.open_items() if i["rule_id"] == INACTIVE] == ["m1"]
+    assert m.post(status("s1", "2025-02-05T10:00", "m1", "demoted", "2025-02-05")) == []  # not yet overdue: in time
+    assert [i for i in m.open_items() if i["rule_id"] == INACTIVE] == []  # at the change: not judged
+    m.post({"type": "member_active", "event_id": "a2", "at": "2025-02-06T10:00", "member_id": "m1", "team_id": "t1"})
+    assert kinds(m.advance(t("2025-04-01T00:00")), INACTIVE) == []  # after it: no due_soon, no overdue
+    saved = Monitor.restore(PACK, m.snapshot())  # the member's standing survives a restart
+    assert [i for i in saved.open_items() if i["rule_id"] == INACTIVE] == []
+    # active again: judged from its last activity (6 Feb, a month ran out at 24:00 on 6 Mar), overdue at once
+    assert kinds(saved.post(status("s2", "2025-04-01T09:00", "m1", "active", "2025-04-01")), INACTIVE) == \
+        [("overdue", "m1")]
+    assert [(i["subject_id"], i["stage"]) for i in saved.open_items() if i["rule_id"] == INACTIVE] == [("m1", "overdue")]
+    # exited while overdue: the mechanism applied, late
+    assert kinds(saved.post(status("s3", "2025-04-02T09:00", "m1", "exited", "2025-04-02")), INACTIVE) == \
+        [("resolved_late", "m1")]
+
+
+def test_a_status_change_dated_after_its_event_is_malformed():
+    m = Monitor(PACK, start=t("2025-01-01T00:00"))
+    with pytest.raises(EventError, match="status_since 2025-02-06 is after the day of the event"):
+        m.post(status("s1", "2025-02-05T10:00", "m1", "demoted", "2025-02-06"))
+    m.post(status("s2", "2025-02-05T10:00", "nobody", "demoted", "2025-02-05"))  # unknown member: noted, consumed
+    assert any("nobody" in n for n in m.notes)
+    assert all(tr.engine.pending_events() == [] for tr in m.tracks)
+
+
 def test_the_real_pack_monitors_each_of_its_deadline_rules():
     pack = load_pack(HERE.parent / "rules" / "hongfeng")
     expected = {r.rule.id for r in pack.rules if r.rule.check.kind == "deadline"}

@@ -1,11 +1,12 @@
 """The live monitor agrees with the batch audit: over random event streams (month ends, exact due instants,
-never-active members, extensions), after each advance the monitor's open and overdue items are exactly what
+never-active members, members demoted, exited and made active again with a status_since, extensions), after each advance the monitor's open and overdue items are exactly what
 the audit of the same records, as of that instant, calls pending and failing without a closing event.
 
 Runs in CI: under CI=true a missing durable-rules fails this module instead of skipping it (.ci/run)."""
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,7 @@ def _close(due: datetime, how: str | None, start: datetime) -> datetime | None:
 def streams(draw):
     """(events for the monitor, records they make) — each record field tagged with the instant it becomes known."""
     events, records = [], []  # records: (collection, id, {field: value}, {field: known_at})
+    changes: dict[str, list] = defaultdict(list)  # member -> [(known at, status, status_since)]
     n = 0
 
     def ev(at, post_at=None, **body):
@@ -78,7 +80,7 @@ def streams(draw):
         m = f"m{i}"
         ev(datetime.combine(joined, datetime.min.time(), tzinfo=SHANGHAI), type="member_joined", member_id=m,
            team_id="t1", join_date=joined)
-        records.append(("members", m, {"team_id": "t1", "name": m, "join_date": joined}, {}))
+        records.append(("members", m, {"team_id": "t1", "name": m, "join_date": joined}, {"changes": changes[m]}))
         for k in range(draw(st.integers(0, 3))):
             start = draw(instants)
             if start.date() < joined:
@@ -94,6 +96,14 @@ def streams(draw):
                 ev(start, type="member_active", member_id=m, team_id="t1")
                 records.append(("patrol_sign_ins", f"s{m}{k}", {"team_id": "t1", "member_id": m, "at": start},
                                 {"*": start}))
+        status = "active"
+        for k, at in enumerate(sorted(draw(st.lists(instants, max_size=2)))):  # demoted, exited, active again
+            if at.date() < joined:
+                continue
+            status = draw(st.sampled_from(["demoted", "exited"] if status == "active" else ["active", "exited"]))
+            since = max(joined, at.date() - timedelta(days=draw(st.sampled_from([0, 0, 1]))))  # perhaps a day back
+            ev(at, type="member_status_changed", member_id=m, team_id="t1", status=status, status_since=since)
+            changes[m].append((at, status, since))
 
     for i in range(draw(st.integers(0, 2))):  # hazards: 24 hours
         found, major = draw(instants), draw(st.booleans())
@@ -150,8 +160,12 @@ def dataset_as_of(records, t: datetime) -> Dataset:
             continue
         if collection == "members" and datetime.combine(fields["join_date"], datetime.min.time(), tzinfo=SHANGHAI) > t:
             continue
-        data[collection].append({"id": rid, **{k: v for k, v in fields.items() if known.get(k, known.get("*")) is None
-                                               or known.get(k, known.get("*")) <= t}})
+        record = {"id": rid, **{k: v for k, v in fields.items() if known.get(k, known.get("*")) is None
+                                or known.get(k, known.get("*")) <= t}}
+        for at, status, since in known.get("changes", ()):  # a member's record holds its latest status known at t
+            if at <= t:
+                record.update(status=status, status_since=since)
+        data[collection].append(record)
     return Dataset.model_validate(data)
 
 
@@ -169,7 +183,7 @@ def batch(records, t: datetime) -> tuple[set, set]:
             overdue.add((f.rule_id, f.subject.id))
     inactive = {(INACTIVE, m) for f in report.findings if f.rule_id == INACTIVE and f.status == "fail"
                 for m in f.evidence_ids}
-    members = {(INACTIVE, m["id"]) for m in dataset_as_of(records, t).model_dump()["members"]}
+    members = {(INACTIVE, m.id) for m in dataset_as_of(records, t).members if m.status == "active"}  # since ≤ t
     return open_ | members, overdue | inactive
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from datetime import date, datetime
+from datetime import datetime
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from ..derived import LAST_ACTIVE_SOURCES
-from ..models.base import Id, Instant, StrictModel
-from ..timecalc import day_start
+from ..models.base import Day, Id, Instant, Lifecycle, StrictModel
+from ..timecalc import day_start, local_date
 
 
 class Event(StrictModel):
@@ -182,7 +182,7 @@ class MemberJoined(Event):
     fields: ClassVar[dict[str, str]] = {"join_date": "join_date", "team_id": "team_id"}
     member_id: Id
     team_id: Id
-    join_date: date
+    join_date: Day
 
     def actors(self) -> list[str]:
         return [self.member_id]
@@ -191,9 +191,32 @@ class MemberJoined(Event):
         return day_start(self.join_date)
 
 
+class MemberStatusChanged(Event):
+    """A member was demoted, exited or made active again, taking effect on `status_since` (not after the day of
+    `at`: post a change when it has happened). As in the audit (`@status_on_reference_date`), 5.2.7 judges a
+    member only while active on the day; the inactivity clock keeps counting from the last activity meanwhile,
+    so a member made active again after a month without activity is overdue at once."""
+
+    type: Literal["member_status_changed"] = "member_status_changed"
+    collection: ClassVar[str] = "members"
+    key: ClassVar[str] = "member_id"
+    fields: ClassVar[dict[str, str]] = {"status": "status", "status_since": "status_since", "team_id": "team_id"}
+    member_id: Id
+    team_id: Id
+    status: Lifecycle
+    status_since: Day
+
+    @model_validator(mode="after")
+    def _not_ahead(self):
+        if self.status_since > local_date(self.at):
+            raise ValueError(f"status_since {self.status_since} is after the day of the event "
+                             f"({local_date(self.at)}): post the change when it takes effect")
+        return self
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     HazardFound, HazardReported, DisputeMediated, DisputeFollowedUp, ComplaintReceived, InvestigationClosed,
-    ExtensionNotified, FeedbackGiven, MemberActive, TrainingHeld, MeetingHeld, MemberJoined,
+    ExtensionNotified, FeedbackGiven, MemberActive, TrainingHeld, MeetingHeld, MemberJoined, MemberStatusChanged,
 )
 AnyEvent = Annotated[Union[EVENT_TYPES], Field(discriminator="type")]  # type: ignore[valid-type]
 _ADAPTER: TypeAdapter = TypeAdapter(AnyEvent)

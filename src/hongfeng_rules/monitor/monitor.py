@@ -12,7 +12,7 @@ from ..rulebook.pack import RulePack
 from ..rulebook.spec import fill_message
 from ..timecalc import CalendarUnavailable, WorkCalendar, default_calendar, supported_instant, time_left
 from .engine import EngineError, GuardedRuleset
-from .events import Event, EventError, parse_event
+from .events import Event, EventError, MemberStatusChanged, parse_event
 from .ruleset import DURABLE_RULES, ItemRule, deadline_rules, inactivity_rule, instant, micros
 from .snapshot import SNAPSHOT_FORMAT, SnapshotError, read_snapshot
 
@@ -116,11 +116,11 @@ class Monitor:
             yield self._queue.popleft()
 
     def open_items(self) -> list[dict]:
-        """Every open item: rule, subject, deadline, stage."""
+        """Every open item: rule, subject, deadline, stage (not members judged by no rule today: demoted, exited)."""
         out = []
         for track in self.tracks:
             for fact in track.engine.facts():
-                if fact.get("t") == "open":
+                if fact.get("t") == "open" and fact.get("on", True):
                     out.append({"rule_id": track.rule.id, "subject_id": fact["item"], "team_id": fact.get("team"),
                                 "deadline": instant(fact["due"]).isoformat(), "stage": fact["stage"],
                                 "events": json.loads(fact["events"])})
@@ -167,6 +167,9 @@ class Monitor:
             for member in ev.actors():
                 steps.append(lambda m=member: engine.post({"t": "activity", "item": m, "at": active_at,
                                                            "team": getattr(ev, "team_id", ""), "ev": ev.event_id}))
+            if isinstance(ev, MemberStatusChanged):
+                steps.append(lambda: engine.post({"t": "status", "item": ev.member_id, "on": ev.status == "active",
+                                                  "at": micros(ev.at), "ev": ev.event_id}))
             return steps
         if rule.opens(ev) and rule.applies(ev, self.calendar):
             item = ev.record_id()
@@ -196,10 +199,10 @@ class Monitor:
         track.engine.assert_fact(fact)
         track.open[fact["item"]] = fact["id"]
 
-    def _open_fact(self, item: str, team, start: datetime, due: datetime, events: list[str]) -> dict:
-        """An open item; `orig` keeps the due instant before any extension."""
+    def _open_fact(self, item: str, team, start: datetime, due: datetime, events: list[str], on: bool = True) -> dict:
+        """An open item; `orig` keeps the due instant before any extension; `on`: judged now (a member active)."""
         return {"t": "open", "item": item, "team": team, "start": micros(start), "due": micros(due),
-                "orig": micros(due), "warn": micros(self._warn_at(start, due)), "stage": "open",
+                "orig": micros(due), "warn": micros(self._warn_at(start, due)), "stage": "open", "on": on,
                 "events": json.dumps(events, ensure_ascii=False)}
 
     def _warn_at(self, start: datetime, due: datetime) -> datetime:
@@ -212,9 +215,9 @@ class Monitor:
         track: _Track
 
         def close(engine, c, o, e):
-            """Retract an open item; an end after its due instant is still reported, as resolved late."""
+            """Retract an open item; an end after its due instant is still reported, as resolved late (while judged)."""
             engine.c_retract(c, o)
-            if e["at"] > o["due"]:
+            if e["at"] > o["due"] and o.get("on", True):
                 self._alert("resolved_late", track, o, instant(e["at"]), extra=[e["ev"]])
 
         def resolve(engine, c, m):
@@ -237,15 +240,31 @@ class Monitor:
             if m["a"]["at"] <= m["o"]["start"]:
                 return  # an earlier activity told late: the latest one counts, as in @last_active_at
             close(engine, c, m["o"], m["a"])
-            first_activity(engine, c, m)
+            first_activity(engine, c, m, on=m["o"].get("on", True))
 
-        def first_activity(engine, c, m):
+        def first_activity(engine, c, m, on=True):
             a = m["a"]
             at = instant(a["at"])
-            fact = self._open_fact(a["item"], a.get("team"), at, rule.due(at, self.calendar), [a["ev"]])
+            fact = self._open_fact(a["item"], a.get("team"), at, rule.due(at, self.calendar), [a["ev"]], on)
             fact["id"] = engine.fact_id("o:" + a["item"])
             engine.c_assert(c, fact)
             track.open[a["item"]] = fact["id"]
+
+        def restatus(engine, c, m):
+            """Demoted or exited: no longer judged (late if already overdue: the mechanism 5.2.7 asks for, applied
+            late); active again: judged afresh from the same last activity, warned and overdue as it stands."""
+            o, s = m["o"], m["s"]
+            if s["on"] == o.get("on", True):
+                return
+            engine.c_retract(c, o)
+            if not s["on"] and s["at"] > o["due"]:
+                self._alert("resolved_late", track, o, instant(s["at"]), extra=[s["ev"]])
+            events = json.loads(o["events"]) + [s["ev"]]
+            engine.c_assert(c, dict(o, on=s["on"], stage="open", events=json.dumps(events, ensure_ascii=False)))
+
+        def orphan_status(engine, c, m):
+            self.notes.append(f"{rule.id} {m['s']['item']}: a status change of a member the monitor does not know "
+                              "(post member_joined first): ignored")
 
         def due_soon(engine, c, m):
             o, k = m["o"], m["k"]
@@ -264,7 +283,8 @@ class Monitor:
             pass
 
         actions = {"resolve": resolve, "extend": extend, "renew": renew, "first_activity": first_activity,
-                   "due_soon": due_soon, "overdue": overdue, "orphan_end": ignore, "orphan_extend": ignore}
+                   "due_soon": due_soon, "overdue": overdue, "orphan_end": ignore, "orphan_extend": ignore,
+                   "restatus": restatus, "orphan_status": orphan_status}
         track = _Track(rule, GuardedRuleset(rule.id, DURABLE_RULES, actions))
         track.engine.reserve(CLOCK_ID)  # before any event: no open item's id may hash like the clock
         return track

@@ -2,7 +2,7 @@
 
 Deadline arithmetic comes from `hongfeng_rules.timecalc`, the same code as the batch audit.
 `DURABLE_RULES` is the durable-rules definition every item ruleset shares: an open item is a
-fact, closing/extension/activity events are correlated with it by `item`, the missing end is
+fact, closing/extension/activity/status events are correlated with it by `item`, the missing end is
 detected with `$not` (none), and the current instant is one `clock` fact.
 """
 from __future__ import annotations
@@ -43,15 +43,18 @@ DURABLE_RULES: dict[str, dict] = {
     "resolve": {"pri": 0, "all": [{"o": {"t": "open"}}, {"e": {"$and": [{"t": "end"}, _same_item("o")]}}]},
     "extend": {"pri": 0, "all": [{"o": {"t": "open"}}, {"x": {"$and": [{"t": "extend"}, _same_item("o")]}}]},
     "renew": {"pri": 0, "all": [{"o": {"t": "open"}}, {"a": {"$and": [{"t": "activity"}, _same_item("o")]}}]},
+    # a member's status on the day (5.2.7): judged only while active (`on`)
+    "restatus": {"pri": 0, "all": [{"o": {"t": "open"}}, {"s": {"$and": [{"t": "status"}, _same_item("o")]}}]},
     # orphans: events with no open item are consumed too, or they would stay in memory forever
     "orphan_end": {"pri": 1, "all": [{"e": {"t": "end"}}, {"n$not": {"$and": [{"t": "open"}, _same_item("e")]}}]},
     "orphan_extend": {"pri": 1, "all": [{"x": {"t": "extend"}}, {"n$not": {"$and": [{"t": "open"}, _same_item("x")]}}]},
     "first_activity": {"pri": 1, "all": [{"a": {"t": "activity"}},
                                           {"n$not": {"$and": [{"t": "open"}, _same_item("a")]}}]},
+    "orphan_status": {"pri": 1, "all": [{"s": {"t": "status"}}, {"n$not": {"$and": [{"t": "open"}, _same_item("s")]}}]},
     # the clock passes the warning point or the deadline of an item still open
-    "due_soon": {"pri": 2, "all": [{"o": {"$and": [{"t": "open"}, {"stage": "open"}]}},
+    "due_soon": {"pri": 2, "all": [{"o": {"$and": [{"t": "open"}, {"stage": "open"}, {"on": True}]}},
                                    {"k": {"$and": [{"t": "clock"}, {"$gte": {"now": {"o": "warn"}}}]}}]},
-    "overdue": {"pri": 2, "all": [{"o": {"$and": [{"t": "open"}, {"$neq": {"stage": "overdue"}}]}},
+    "overdue": {"pri": 2, "all": [{"o": {"$and": [{"t": "open"}, {"$neq": {"stage": "overdue"}}, {"on": True}]}},
                                   {"k": {"$and": [{"t": "clock"}, {"$gt": {"now": {"o": "due"}}}]}},
                                   {"n$not": {"$and": [{"t": "end"}, _same_item("o")]}}]},
 }

@@ -38,6 +38,7 @@ class OpenFact(_Snap):
     orig: int = Field(**_MICROS)
     warn: int = Field(**_MICROS)
     stage: Literal["open", "warned", "overdue"]
+    on: bool = True  # judged now: false for a member demoted or exited (5.2.7)
     events: str  # a JSON list of event ids
 
     @field_validator("events")
