@@ -164,6 +164,18 @@ def test_the_name_part_is_the_members_name():
     assert got == {"m1": "not_assessable"}
 
 
+@pytest.mark.parametrize("nickname", ["李警官", "汶河派出所-李四-13812345678"])
+def test_a_failing_nickname_is_shown_as_typed(nickname):
+    member = {"id": "m1", "online_group_id": "g1", "role": "community_police_officer", "name": "张三",
+              "nickname": nickname}
+    dataset = Dataset.model_validate({"online_groups": [{"id": "g1", "name": "G"}], "group_members": [member]})
+    rule = RULES["yg-7.2.1-nickname-format"]
+    (finding,) = audit(dataset, RulePack(PACK.manifest, PACK.directory, [rule]), "2025", AS_OF).findings
+    assert finding.status == "fail"
+    assert f"“{nickname}”" in finding.message.zh and f"'{nickname}'" in finding.message.en
+    assert finding.message.zh.startswith("张三 ")
+
+
 def test_nickname_missing_is_not_assessable_and_volunteers_are_not_judged():
     assert nickname_status(None) == "not_assessable"
     assert nickname_status("热心群众", role="volunteer") is None

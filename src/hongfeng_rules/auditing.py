@@ -119,7 +119,7 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
         subject = subjects.get(record.id)
         if subject is None:
             subject = subjects[record.id] = subject_of(rule.subject_collection, record, ctx.index)
-        out.append(make_finding(rule, subject, outcome, ctx))
+        out.append(make_finding(rule, subject, outcome, ctx, record))
     return out
 
 
@@ -139,7 +139,7 @@ def subject_of(collection: str, record, index: Index) -> Subject:
                    team_id=team_id, association_id=association_id)
 
 
-def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context) -> Finding:
+def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context, record=None) -> Finding:
     """One finding. Every part is built here from validated data, so the models are constructed without
     re-validation; the parts that are the same for every finding of a rule are built once per rule."""
     spec, fixed = rule.rule, _fixed_parts(rule)
@@ -159,6 +159,7 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
             "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
             "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
             "count": len(outcome.evidence), "subject": subject.id, "name": subject.name or subject.id, "note": outcome.note or "",
+            "nickname": getattr(record, "nickname", None) or "",
             "due": outcome.due.isoformat() if outcome.due else "",
         }
         message = trusted(Text, **{lang: fill_message(getattr(spec.message, lang), {

@@ -14,7 +14,8 @@ from ..models.base import StrictModel
 
 MODAL_STRENGTH = {"应": "shall", "宜": "should", "可": "may"}
 Strength = Literal["shall", "should", "may"]
-PLACEHOLDERS = {"measured", "expected", "evidence", "count", "subject", "name", "note", "due"}  # name: recorded, else id
+# name: recorded, else id; nickname: the subject's nickname as typed (a group member's), so a finding shows it
+PLACEHOLDERS = {"measured", "expected", "evidence", "count", "subject", "name", "nickname", "note", "due"}
 
 
 @functools.lru_cache(maxsize=4096)
