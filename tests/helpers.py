@@ -10,6 +10,19 @@ from hongfeng_rules import audit, load_pack
 from hongfeng_rules.models import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def simplified(text: str) -> str:
+    """Traditional characters converted to simplified ones (OpenCC t2s), as the Gucheng pack quotes its article."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)
+
+
+def source_text(path: Path) -> str:
+    """A source document as the packs quote it: a traditional-script text (`*.zh-Hant.txt`) in simplified characters."""
+    text = path.read_text(encoding="utf-8")
+    return simplified(text) if ".zh-Hant." in path.name else text
 AS_OF = datetime(2026, 1, 15, 12)
 
 MANIFEST = {

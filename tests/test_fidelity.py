@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from hongfeng_rules import load_pack
+from helpers import source_text
 
 REPO = Path(__file__).resolve().parents[1]
 STANDARD = REPO.parent / "shared" / "sources" / "hongfeng-standard.zh.txt"
@@ -56,7 +57,7 @@ def _pack_rules():
 @pytest.mark.parametrize("pack, rule", _pack_rules())
 def test_every_pack_quotes_its_source_document(pack, rule):
     source = REPO / pack.manifest.source_document  # "../shared/sources/…", relative to the repository
-    text = re.sub(r"\s+", "", source.read_text(encoding="utf-8"))
+    text = re.sub(r"\s+", "", source_text(source))  # a traditional-script source as quoted: simplified
     quote = re.sub(r"\s+", "", rule.rule.source.zh)
     missing = [f for f in re.split(r"：|——|……|…|。|；", quote) if len(f) >= 2 and f not in text]
     assert missing == [], f"not in {source.name}: {missing}"
