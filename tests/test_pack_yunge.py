@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from hongfeng_rules import audit, load_pack
 from hongfeng_rules.cli import main
+from hongfeng_rules.loading import load_dataset
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.rulebook.pack import RulePack
 from helpers import REPO
@@ -216,6 +217,47 @@ def test_cli_end_to_end(tmp_path):
     passing_groups = {f["subject"]["id"] for f in report["findings"]
                       if f["status"] == "pass" and f["subject"]["kind"] == "online_group"}
     assert {"yg-g1", "yg-g3"} <= passing_groups
+
+
+GROUP_RULES = sorted(rid for rid, r in RULES.items() if r.rule.subject == "online_group")
+RESIDENTS = [{"id": f"r{i}", "online_group_id": "g1", "role": "resident"} for i in range(3)]
+
+
+@pytest.mark.parametrize("kind, judged", [("residents", False), ("other", False), ("community_grid", True), (None, True)])
+def test_a_residents_group_is_not_judged_by_the_group_rules(kind, judged):
+    group = {"id": "g1", "name": "G", **({"kind": kind} if kind else {})}
+    dataset = Dataset.model_validate({"online_groups": [group], "group_members": RESIDENTS})
+    pack = RulePack(PACK.manifest, PACK.directory, [RULES[rid] for rid in GROUP_RULES])
+    report = audit(dataset, pack, "2025", AS_OF)
+    assert len(GROUP_RULES) == 6
+    # recorded as a grid group (the default), residents alone fail all six; recorded as residents', none judges it
+    assert sorted(f.rule_id for f in report.findings if f.status == "fail") == (GROUP_RULES if judged else [])
+    assert report.findings == [] or judged
+
+
+def _by_group(period: str) -> tuple[dict, set]:
+    report = audit(load_dataset(REPO / "examples" / "yunge"), PACK, period, datetime(2025, 12, 31, 23, 59))
+    return ({t.id: (t.kind, t.conformant) for t in report.teams},
+            {(f.rule_id, f.subject.id) for f in report.findings if f.status == "fail" and f.rule_id.startswith("yg-4.1")})
+
+
+def test_a_verdict_per_group_and_dated_memberships_make_the_period_matter():
+    verdicts, failing = _by_group("2025")
+    assert verdicts == {"yg-g1": ("online_group", True), "yg-g2": ("online_group", False),
+                        "yg-g3": ("online_group", True), "yg-g4": ("online_group", None)}  # residents': no verdict
+    assert failing == {("yg-4.1-auxiliary-police", "yg-g2")}  # 周华 left on 1 July
+    assert _by_group("2025-Q2")[1] == set()  # still in the group on 30 June
+    assert _by_group("2025-01")[1] == {("yg-4.1-auxiliary-police", "yg-g3")}  # 褚亮 joined on 10 February
+
+
+def test_a_member_not_yet_in_the_group_is_not_judged():
+    members = [{"id": "m1", "online_group_id": "g1", "name": "张三", "role": "community_police_officer",
+                "nickname": "李警官", "join_date": join} for join in ("2025-04-01",)]
+    members.append(dict(members[0], id="m2", join_date="2025-03-31"))
+    dataset = Dataset.model_validate({"online_groups": [{"id": "g1", "name": "G"}], "group_members": members})
+    report = audit(dataset, RulePack(PACK.manifest, PACK.directory, [RULES["yg-7.2.1-nickname-format"]]), "2025-Q1",
+                   AS_OF)
+    assert {f.subject.id: f.status for f in report.findings} == {"m2": "fail"}
 
 
 def test_cli_rules_commands_per_pack(capsys):

@@ -94,7 +94,8 @@ def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label
                for p in packs for r in p.rules],
         calendar=CalendarInfo(source=ctx.calendar.source, version=ctx.calendar.version,
                               first_year=ctx.calendar.first_year, last_year=ctx.calendar.last_year),
-        **summaries(findings, [(t.id, t.name, t.association_id) for t in dataset.teams or []],
+        **summaries(findings, [(t.id, t.name, t.association_id) for t in dataset.teams or []]
+                    + [(g.id, g.name, None, "online_group") for g in dataset.online_groups or []],
                     [(a.id, a.name, a.parent_id) for a in dataset.associations or []]),
         findings=findings, derived=derived, notices=period_notices(period, as_of),
         future_records=records_after(dataset, as_of),
@@ -126,7 +127,9 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
 def subject_of(collection: str, record, index: Index) -> Subject:
     """The subject of a finding, with the team and association it rolls up to."""
     kind, fields = COLLECTIONS[collection].kind, COLLECTIONS[collection].model.model_fields
-    team_id = record.id if collection == "teams" else record.team_id if "team_id" in fields else None
+    team_id = record.id if collection in ("teams", "online_groups") else record.team_id if "team_id" in fields else None
+    if team_id is None and collection == "group_members":
+        team_id = record.online_group_id  # a Yunge group has its verdict as a team has (its summary's kind says which)
     if team_id is None and "dispute_id" in fields and record.dispute_id:
         team_id = getattr(index.by_id("disputes").get(record.dispute_id), "team_id", None)
     if team_id is None and "member_id" in fields and record.member_id:

@@ -34,14 +34,14 @@ def _age_years(member, ctx: Context):
 
 
 def status_on(record, day) -> str:
-    """A member's or unit's status as the records stood on `day`: `status_since` decides, whatever
-    happened after.
+    """A member's, unit's or group membership's status as the records stood on `day`: `status_since` decides,
+    whatever happened after.
 
     A change dated after `day` did not hold on it; the status before a change is not recorded, so a
-    record demoted or exited after `day` is taken as active on it, and one active only since after
-    `day` as not active ("demoted"). A member who joined after `day` was not yet one ("not_joined").
+    record demoted, exited or left after `day` is taken as active on it, and one active only since after
+    `day` as not active ("demoted"). A member who joined (a post assigned) after `day` was not yet one ("not_joined").
     """
-    joined = getattr(record, "join_date", None)
+    joined = getattr(record, "join_date", None) or getattr(record, "since", None)  # an auxiliary post's assignment
     if joined is not None and joined > day:
         return "not_joined"
     if record.status_since is None or record.status_since <= day:
@@ -116,8 +116,10 @@ def _per_member(key: str, build: Callable[[Context], dict], default: Any) -> Cal
 
 DERIVED: dict[str, Derived] = {
     "status_on_reference_date": Derived(
-        ("members", "units"), "status", lambda r, ctx: status_on(r, ctx.reference_date),
-        "the member's or unit's status on the reference date, by status_since (a later change does not count)",
+        ("members", "units", "group_members", "committee_members", "patrol_members", "auxiliary_posts",
+         "emergency_units"), "status", lambda r, ctx: status_on(r, ctx.reference_date),
+        "the status of a member, unit, membership or post on the reference date, by status_since (a later change "
+        "does not count) and join_date (not yet joined)",
     ),
     "age_years": Derived("members", "year", _age_years, "whole years of age on the reference date",
                          reads=("birth_date",)),

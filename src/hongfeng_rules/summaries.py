@@ -11,10 +11,11 @@ ASSESSED = ("pass", "fail", "pending", "waived", "not_used")  # a rule that look
 NO_VERDICT = Text(zh="没有可评估的“应”条款：无法判断是否符合", en="no shall rule could be assessed: no verdict")
 
 
-def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None, str | None]],
+def summaries(findings: list[Finding], teams: Iterable[tuple],
               associations: Iterable[tuple[str, str | None, str | None]]) -> dict:
     """`overall`, `associations` and `teams` summaries; teams and associations are (id, name, parent_id), a
-    team's parent being its association.
+    team's parent being its association; a team row may add its kind (`online_group`: a Yunge group, whose
+    findings roll up to it as a team's do).
     One pass over the findings: each is tallied for its team and every association up its chain."""
     associations = sorted(associations)
     parents = {a_id: parent for a_id, _, parent in associations}
@@ -36,8 +37,8 @@ def summaries(findings: list[Finding], teams: Iterable[tuple[str, str | None, st
         "overall": summarise("overall", "all", None, overall),
         "associations": [summarise("association", a_id, name, by_association.get(a_id, Counter()), parent)
                          for a_id, name, parent in associations],
-        "teams": [summarise("team", t_id, name, by_team.get(t_id, Counter()), parent)
-                  for t_id, name, parent in sorted(teams)],
+        "teams": [summarise(kind, t_id, name, by_team.get(t_id, Counter()), parent)
+                  for t_id, name, parent, kind in sorted((*t, "team")[:4] for t in teams)],
     }
 
 

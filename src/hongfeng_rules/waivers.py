@@ -146,6 +146,6 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
         "findings": findings,
         "expired_waivers": expired,
         "future_records": list(report.future_records) + flagged,
-        **summaries(findings, [(t.id, t.name, t.parent_id) for t in report.teams],
+        **summaries(findings, [(t.id, t.name, t.parent_id, t.kind) for t in report.teams],
                     [(a.id, a.name, a.parent_id) for a in report.associations]),
     })

@@ -37,10 +37,12 @@ class Place(Record):
 
 
 class OnlineGroup(Record):
-    """A community grid group on a messaging platform (社区网格微信群组)."""
+    """A group on a messaging platform: a community grid group (社区网格微信群组), unless recorded as a residents'
+    own or another group, which DB3210/T 1190—2025's group composition (4.1, 4.2.4) does not govern."""
 
     id: Id
     name: str
+    kind: Literal["community_grid", "residents", "other"] = "community_grid"
     place_id: Id | None = None
     platform: str | None = None  # wechat, wecom, …
 
@@ -53,7 +55,9 @@ class GroupMember(Record):
     name: str | None = None
     role: GroupRole
     nickname: str | None = None  # None: not recorded
+    join_date: Day | None = None  # joined the group (None: not recorded, taken as a member throughout)
     status: Status = "active"
+    status_since: Day | None = None  # the day `status` took effect (left the group); None: not recorded
     equipment: list[PoliceEquipment] | None = None  # what the person is equipped with (None: not recorded)
 
 
@@ -73,6 +77,7 @@ class CommitteeMember(Record):
     name: str
     role: Literal["director", "deputy_director", "member"] = "member"
     status: Status = "active"
+    status_since: Day | None = None  # the day `status` took effect (left); None: not recorded
 
 
 class PatrolTeam(Record):
@@ -97,6 +102,7 @@ class PatrolMember(Record):
     name: str
     full_time: bool | None = None
     status: Status = "active"
+    status_since: Day | None = None  # the day `status` took effect (left); None: not recorded
 
 
 class Patrol(Record):
@@ -129,3 +135,4 @@ class AuxiliaryPost(Record):
     name: str
     since: Day | None = None
     status: Status = "active"
+    status_since: Day | None = None  # the day `status` took effect (left); None: not recorded

@@ -35,6 +35,7 @@ class EmergencyUnit(Record):
     linked_stations: list[str] | None = None  # 警务站 / 派出所 it works with (None: not recorded; []: none)
     member_ids: list[Id] = []
     status: Literal["active", "disbanded"] = "active"
+    status_since: Day | None = None  # the day `status` took effect (disbanded); None: not recorded
 
 
 class Incident(Record):

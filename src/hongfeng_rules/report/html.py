@@ -114,7 +114,7 @@ def _node(node: tree.Node, depth: int, trend: Trend | None, lang: str) -> list[s
     parts = [f'<span class="name">{e(s.name or s.id)}</span>', f"<code>{e(s.id)}</code>",
              f'<span class="meter"><i style="width:{0 if r is None else r * 100:.1f}%"></i></span>',
              f'<b class="rate">{tree.percent(r)}</b>']
-    if s.kind != "team":
+    if s.kind not in tree.LEAVES:
         teams = node.teams()
         ok = sum(t.conformant is True for t in teams)
         parts.append(f'<span class="teams" data-teams="{len(teams)}" data-teams-conformant="{ok}">'
@@ -126,9 +126,9 @@ def _node(node: tree.Node, depth: int, trend: Trend | None, lang: str) -> list[s
             f"{e(STRENGTH[lang][k])} {n}" for k, n in failed.items() if n) + "</span>")
     if trend:
         parts.append(_delta(s.id, trend, lang))
-    target = f"assoc={s.id}" if s.kind != "team" else f"q={s.id}"
+    target = f"assoc={s.id}" if s.kind not in tree.LEAVES else f"q={s.id}"
     parts.append(f'<a class="to-findings" href="#{e(target)}">{e(w["to_findings"])} ↓</a>')
-    if s.kind == "team":
+    if s.kind in tree.LEAVES:
         return [f'<div class="node row{nc}" {attrs}>' + " ".join(parts) + "</div>"]
     out = [f'<details class="node{nc}" {attrs}{" open" if depth < 2 else ""}><summary>' + " ".join(parts) + "</summary>"]
     for child in node.children:
@@ -264,11 +264,11 @@ def _groups(report: ComplianceReport, roots: list[tree.Node], lang: str) -> list
             paths[s.summary.id] = " ".join(path)
             rows = [(s.summary.id, WORDS[lang]["rows_own"], worst.get(s.summary.id, {}))] if s.summary.id in worst else []
             rows += [(c.summary.id, f"{c.summary.id} {c.summary.name or ''}".strip(), worst.get(c.summary.id, {}))
-                     for c in s.children if c.summary.kind == "team"]
+                     for c in s.children if c.summary.kind in tree.LEAVES]
             if rows:
                 groups.append((s.summary.id, s.summary.name or s.summary.id, paths[s.summary.id], rows))
     rows = [(r.summary.id, f"{r.summary.id} {r.summary.name or ''}".strip(), worst.get(r.summary.id, {}))
-            for r in roots if r.summary.kind == "team"]
+            for r in roots if r.summary.kind in tree.LEAVES]
     rows += [(row, label, worst[row]) for row, label in loose.items()]
     if rows:
         groups.append(("", WORDS[lang]["other"], "", rows))

@@ -7,13 +7,13 @@ from .labels import STATUS_MARKS as MARK, STATUS_NAMES, localise, strength_word
 from .model import ComplianceReport, Finding
 
 WORDS = {
-    "zh": {"team": "队伍", "conformant": "符合", "nonconformant": "不符合", "overall": "总体",
+    "zh": {"team": "队伍", "online_group": "群组", "conformant": "符合", "nonconformant": "不符合", "overall": "总体",
            "incomplete": "（部分 应 条款无法评估）", "noverdict": "无结论", "other": "协会及其他", "passed": "项通过",
            "not_applicable": "项不适用", "future": "晚于评估时点的记录（已标记，未计入）",
            "header": "{tool} {version} — {dataset} — 评估期间 {period}，评估时点 {as_of}",
            "packs": "规则包：", "pack": "{pack} {version}（{rules} 条规则）", "count": "{status} {n} 项",
            "evidence": "证据：", "colon": "：", "notices": "说明"},
-    "en": {"team": "Team", "conformant": "CONFORMANT", "nonconformant": "NON-CONFORMANT", "overall": "Overall",
+    "en": {"team": "Team", "online_group": "Group", "conformant": "CONFORMANT", "nonconformant": "NON-CONFORMANT", "overall": "Overall",
            "incomplete": " (some shall rules not assessable)", "noverdict": "NO VERDICT", "other": "Associations and other subjects",
            "passed": "passed", "not_applicable": "not applicable",
            "future": "Records dated after as-of (flagged, not counted)",
@@ -36,7 +36,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
         lines += [f"== {tree.WORDS[lang]['title']}", *("  " + x for x in associations), ""]
     teams, rest = report.findings_by_team()
     for team, findings in teams:
-        lines.append(f"== {w['team']} {team.id} {team.name or ''}: {_verdict(team, lang)}")
+        lines.append(f"== {w.get(team.kind, w['team'])} {team.id} {team.name or ''}: {_verdict(team, lang)}")
         lines += _findings(findings, lang)
         lines.append("")
     if rest:

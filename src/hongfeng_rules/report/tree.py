@@ -12,6 +12,7 @@ from .labels import STATUS_MARKS, STRENGTH_WORDS
 from .model import STATUS_ORDER, ComplianceReport, Counts, SubjectSummary
 
 JUDGED = ("pass", "fail", "not_assessable")
+LEAVES = ("team", "online_group")  # the subjects a verdict is given for below the associations (a Yunge group)
 
 
 def rate(counts: Counts) -> float | None:
@@ -41,7 +42,7 @@ class Node:
 
     def teams(self) -> list[SubjectSummary]:
         """The teams at or below this node."""
-        if self.summary.kind == "team":
+        if self.summary.kind in LEAVES:
             return [self.summary]
         return [t for c in self.children for t in c.teams()]
 
@@ -69,8 +70,8 @@ def build(report: ComplianceReport) -> list[Node]:
         parent = nodes.get(t.parent_id)
         (parent.children if parent else roots).append(Node(t))
     for n in nodes.values():
-        n.children.sort(key=lambda c: (c.summary.kind == "team", worst_first(c)))
-    roots.sort(key=lambda c: (c.summary.kind == "team", worst_first(c)))
+        n.children.sort(key=lambda c: (c.summary.kind in LEAVES, worst_first(c)))
+    roots.sort(key=lambda c: (c.summary.kind in LEAVES, worst_first(c)))
     return roots
 
 
@@ -99,11 +100,11 @@ def line(node: Node, lang: str) -> str:
     by_status = " ".join(f"{STATUS_MARKS[k]}{s.counts.by_status.get(k, 0)}" for k in STATUS_ORDER)
     failed = " ".join(f"{STRENGTH_WORDS[lang][k]} {n}" for k, n in s.counts.failures_by_strength.items())
     head = f"{s.name} [{s.id}]" if s.name else s.id
-    team_part = f" · {sum(t.conformant is True for t in teams)}/{len(teams)} {w['teams']}" if s.kind != "team" else ""
+    team_part = f" · {sum(t.conformant is True for t in teams)}/{len(teams)} {w['teams']}" if s.kind not in LEAVES else ""
     return f"{head}: {w['rate']} {percent(node.rate)}{team_part} · {by_status} · {w['failed']} {failed}"
 
 
 def lines(report: ComplianceReport, lang: str, indent: str = "  ") -> list[str]:
     """The associations (not the teams, which each report lists after) as an indented tree."""
-    return [indent * depth + line(node, lang) for root in build(report) if root.summary.kind != "team"
-            for depth, node in root.walk() if node.summary.kind != "team"]
+    return [indent * depth + line(node, lang) for root in build(report) if root.summary.kind not in LEAVES
+            for depth, node in root.walk() if node.summary.kind not in LEAVES]

@@ -113,6 +113,7 @@ def interpretations_markdown(packs: list[RulePack]) -> str:
            "  unit was active on that day (`@status_on_reference_date`), whatever happened after.",
            "- 可 grants a permission: a `may` rule that finds it unused reports `not_used` (information), never `fail`;",
            "  no summary counts it as a failure and no gate fails on it.",
+           "", "How every rule of the four packs was checked against these conventions: docs/principles-audit.md.",
            ""]
     for p in packs:
         rules = sorted(p.rules, key=lambda r: (clause_key(r.rule.clause), r.rule.id))
