@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable, Iterator, Literal
 
+from ..derived import status_on
 from ..models import COLLECTIONS
 from ..rulebook.pack import RulePack
 from ..rulebook.spec import fill_message
-from ..timecalc import CalendarUnavailable, WorkCalendar, default_calendar, supported_instant, time_left
+from ..timecalc import (CalendarUnavailable, WorkCalendar, default_calendar, local_date, supported_instant,
+                        time_left)
 from .engine import EngineError, GuardedRuleset
 from .events import Event, EventError, MemberStatusChanged, parse_event
 from .ruleset import DURABLE_RULES, ItemRule, deadline_rules, inactivity_rule, instant, micros
@@ -168,7 +170,8 @@ class Monitor:
                 steps.append(lambda m=member: engine.post({"t": "activity", "item": m, "at": active_at,
                                                            "team": getattr(ev, "team_id", ""), "ev": ev.event_id}))
             if isinstance(ev, MemberStatusChanged):
-                steps.append(lambda: engine.post({"t": "status", "item": ev.member_id, "on": ev.status == "active",
+                on = status_on(ev, local_date(ev.at)) == "active"  # the audit's reading of status_since
+                steps.append(lambda: engine.post({"t": "status", "item": ev.member_id, "on": on,
                                                   "at": micros(ev.at), "ev": ev.event_id}))
             return steps
         if rule.opens(ev) and rule.applies(ev, self.calendar):
