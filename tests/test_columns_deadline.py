@@ -64,7 +64,7 @@ def complaints(draw, amount: int, unit: str) -> tuple[list[dict], datetime | Non
     return out, pivot
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), unit=st.sampled_from(["second", "minute", "hour", "day", "working_day", "month"]),
        amount=st.sampled_from([1, 3, 7, 24]), extension=st.booleans(), at=st.sampled_from([-1, 0, 1, None]))
 def test_random_deadlines(data, unit, amount, extension, at):
@@ -81,7 +81,7 @@ def test_random_deadlines(data, unit, amount, extension, at):
     assert assert_same_outcomes("deadline", check, "complaints", check.compile("complaints"), None, ctx, cctx) == len(rows)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(mediated=st.lists(st.none() | starts, min_size=1, max_size=4), data=st.data(),
        at=st.sampled_from([datetime(2025, 3, 1, tzinfo=SHANGHAI), datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)]))
 def test_closing_event_from_another_collection(mediated, data, at):

@@ -35,7 +35,7 @@ def test_examples_and_generated_provinces(label, dataset, period, as_of):
     assert assert_agree(dataset, period, as_of) > 0
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=small_dataset(), as_of=st.sampled_from(AS_OFS), period=st.sampled_from(["2025", "2025-H", "2025-Q4"]))
 def test_small_random_datasets(data, as_of, period):
     period = {"2025-H": "2025-01-01..2025-06-30"}.get(period, period)

@@ -53,7 +53,7 @@ def team_data(draw) -> dict:
             "patrol_reports": reports}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=team_data(), per=st.sampled_from(["week", "month", "quarter", "year"]), n=st.integers(0, 3),
        bound=st.sampled_from(["at_least", "at_most", "exactly"]), step=st.sampled_from([-1, 0, 1]),
        of=st.sampled_from(["meetings", "patrol_reports"]), founding=st.booleans(), as_of=st.sampled_from(AS_OFS),

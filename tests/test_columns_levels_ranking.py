@@ -45,7 +45,7 @@ LEVELS = LevelsCheck.model_validate({"kind": "levels", "of": "points", "levels":
      "name": {"key": "l3", "zh": "三", "en": "three"}}]})
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers=st.lists(st.lists(st.tuples(st.sampled_from([100, 99, 1, -1, 50, -100, 200]), st.sampled_from(
     [date(2025, 6, 30), date(2025, 7, 1), date(2025, 12, 31), date(2026, 1, 1), date(2024, 3, 3)])), max_size=6),
     max_size=4), as_of=st.sampled_from([datetime(2025, 6, 30, 23, 59, tzinfo=SHANGHAI),
@@ -69,7 +69,7 @@ UPGRADES = [{"of": "three", "consecutive": {"value": 2, "unit": "year"}, "title"
 TEAMS = [("t0", "a1"), ("t1", "a1"), ("t2", "a2"), ("t3", "a3"), ("t4", "a3"), ("t5", "a2")]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scores=st.lists(st.tuples(st.sampled_from([t for t, _ in TEAMS]), st.sampled_from([2023, 2024, 2025]),
                                  st.sampled_from([None, 90.0, 80.0, 80.0, 70.5, 60.0, 0.0]),
                                  st.sampled_from([None, "", "three", "三星", "four-star", "two"])), max_size=18),

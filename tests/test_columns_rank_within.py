@@ -44,7 +44,7 @@ def teams(draw) -> dict:
             "members": members, "activities": activities}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=teams(), unit=st.sampled_from(["rank", "percent"]), rank=st.integers(1, 4), step=st.sampled_from([-1, 0, 1]),
        percent=st.sampled_from([10, 20, 25, 33.3, 50, 100]), active_only=st.booleans())
 def test_random_groups(data, unit, rank, step, percent, active_only):

@@ -30,10 +30,10 @@ def derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.DataFram
     applies = DERIVED[name].applies_to
     if collection not in ((applies,) if isinstance(applies, str) else applies):
         raise KeyError(f"@{name} is not computed for {collection}")
-    return ctx.memo(f"derived:{name}:{collection}", lambda: _BUILD[name](_table(collection, ctx), ctx))
+    return ctx.memo(f"derived:{name}:{collection}", lambda: _BUILD[name](table_or_empty(collection, ctx), ctx))
 
 
-def _table(collection: str, ctx: ColumnContext) -> pl.DataFrame:
+def table_or_empty(collection: str, ctx: ColumnContext) -> pl.DataFrame:
     """The collection's table; an absent one as no rows (as the per-object `records() or []`)."""
     frame = ctx.tables.get(collection)
     return frame if frame is not None else pl.DataFrame(schema=table_schema(COLLECTIONS[collection].model))
@@ -44,7 +44,7 @@ def in_period(collection: str, ctx: ColumnContext) -> pl.DataFrame:
     per-object `Context.counted(collection, in_period=True)`). Private until the shared selection lands."""
     when = pl.col(COLLECTIONS[collection].time_field)
     lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), as_shanghai(ctx.as_of))
-    return _table(collection, ctx).filter(when.is_not_null() & (when >= instant(lo)) & (when <= instant(hi)))
+    return table_or_empty(collection, ctx).filter(when.is_not_null() & (when >= instant(lo)) & (when <= instant(hi)))
 
 
 def instant(value) -> pl.Expr:
@@ -104,7 +104,7 @@ _MEMBER_IDS = {  # LAST_ACTIVE_SOURCES' "members the record names", as columns
 def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
     sources = []
     for collection, (field, _) in LAST_ACTIVE_SOURCES.items():
-        rows = _table(collection, ctx).filter(pl.col(field) <= instant(ctx.as_of))
+        rows = table_or_empty(collection, ctx).filter(pl.col(field) <= instant(ctx.as_of))
         sources.append(explode(rows.select(when=pl.col(field), member_id=_MEMBER_IDS[collection]), "member_id"))
     latest = pl.concat(sources).group_by("member_id").agg(value=pl.col("when").max())
     joined = pl.col("join_date").cast(pl.Datetime("us")).dt.replace_time_zone("Asia/Shanghai")  # day_start
@@ -114,14 +114,16 @@ def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
 
 
 def _pre_job(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    rows = _table("trainings", ctx).filter((pl.col("kind") == "pre_job") & (pl.col("end") <= instant(ctx.as_of)))
+    trainings = table_or_empty("trainings", ctx)
+    rows = trainings.filter((pl.col("kind") == "pre_job") & (pl.col("end") <= instant(ctx.as_of)))
     attended = explode(rows.with_row_index("_row").select("_row", member_id="attendee_ids"), "member_id")
     attended = attended.unique()  # set(attendee_ids): once per training
     return _per_member(members, attended.group_by("member_id").agg(value=pl.len().cast(pl.Int64)), 0)
 
 
 def _review_passed_on(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    passed = _table("political_reviews", ctx).filter((pl.col("result") == "passed") & pl.col("completed_on").is_not_null())
+    reviews = table_or_empty("political_reviews", ctx)
+    passed = reviews.filter((pl.col("result") == "passed") & pl.col("completed_on").is_not_null())
     return _per_member(members, passed.group_by("member_id").agg(value=pl.col("completed_on").min()), None)
 
 

@@ -18,7 +18,7 @@ from ...models.base import inner_type
 from ...models.dataset import FUTURE_BY_NATURE
 from ...timecalc import as_shanghai, day_end, day_start
 from ..context import ColumnContext
-from ..derived import _table, derived_frame, explode, instant
+from ..derived import table_or_empty, derived_frame, explode, instant
 
 try:  # the shared selection and condition compiler (issue 18b), once on main
     from ..select import compile_select
@@ -29,7 +29,7 @@ except ImportError:
 
 def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
     """`Context.counted`: the records of the evaluation period, or all not dated after as-of."""
-    table, field = _table(collection, ctx), COLLECTIONS[collection].time_field
+    table, field = table_or_empty(collection, ctx), COLLECTIONS[collection].time_field
     if field is None:
         return table.clear() if in_period else table
     is_instant = inner_type(COLLECTIONS[collection].model.model_fields[field].annotation) is datetime
@@ -102,7 +102,7 @@ def _linked(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
     owners = _values(rows, local)
     if remote:
         hop, _, path = remote.partition(".")
-        targets = _table(hop, ctx).with_row_index("_row")
+        targets = table_or_empty(hop, ctx).with_row_index("_row")
         reached = _values(targets, path).join(targets.select("_row", _hop="id"), on="_row")
         owners = owners.join(reached.select("_hop", _w="_v"), left_on="_v", right_on="_hop", maintain_order="left")
         owners = owners.select("_row", _v="_w")

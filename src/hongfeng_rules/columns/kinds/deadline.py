@@ -15,6 +15,7 @@ from ...tables import SHANGHAI_INSTANT
 from ...timecalc import CalendarUnavailable, as_shanghai
 from ..calendar import working_days_after
 from ..context import ColumnContext
+from ..derived import table_or_empty
 from ..exact import isoformat
 from . import KINDS
 from ._links import _values
@@ -32,7 +33,8 @@ def _due(frame: pl.DataFrame, start: str, amount: int, unit: str, ctx: ColumnCon
     """`frame` with `_due` (`timecalc.deadline`) and `_unavailable` (the calendar's note, working days only)."""
     begin = pl.col(start)
     if unit in _EXACT:
-        return frame.with_columns(_due=begin + pl.duration(**{_EXACT[unit]: amount}), _unavailable=pl.lit(None, pl.String))
+        return frame.with_columns(_due=begin + pl.duration(**{_EXACT[unit]: amount}),
+                                  _unavailable=pl.lit(None, pl.String))
     if unit == "month":
         return frame.with_columns(_due=_day_end(begin.dt.date().dt.offset_by(f"{amount}mo")),
                                   _unavailable=pl.lit(None, pl.String))
@@ -65,10 +67,10 @@ def _extension(check, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(note=ignored, _due=pl.when(moved).then(until).otherwise(due))
 
 
-def _ends(check, subject_collection: str, frame: pl.DataFrame, ctx: ColumnContext) -> pl.Expr | pl.DataFrame:
+def _ends(check, frame: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
     """`frame` with `_end`: the closing event (the earliest of another collection's records), null after as-of."""
     if isinstance(check.end, EndFrom):
-        table = ctx.tables.get(check.end.of).with_row_index("_row")
+        table = table_or_empty(check.end.of, ctx).with_row_index("_row")  # absent: the engine's not assessable
         owners = _values(table, check.end.via).join(table.select("_row", _at=check.end.field), on="_row")
         first = owners.drop_nulls("_at").group_by("_v").agg(_end=pl.col("_at").min())
         frame = frame.join(first, left_on="id", right_on="_v", how="left", maintain_order="left")
@@ -91,7 +93,7 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: Column
     not_started = f"{check.start} not recorded: the clock has not started"
     if amount is None:
         return _fixed(frame, pl.when(start.is_null()).then(pl.lit(not_started)).otherwise(pl.lit("no value in force")))
-    frame = _ends(check, subject_collection, _extension(check, _due(frame, check.start, int(amount), unit, ctx)), ctx)
+    frame = _ends(check, _extension(check, _due(frame, check.start, int(amount), unit, ctx)), ctx)
     as_of = as_shanghai(ctx.as_of)
     end, due = pl.col("_end"), pl.col("_due")
     status = (pl.when(end.is_not_null()).then(pl.when(end <= due).then(pl.lit("pass")).otherwise(pl.lit("fail")))

@@ -48,7 +48,8 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: Column
     late = pl.col("_late").list.len() > 0
     return out.select(
         "id",
-        status=pl.when(~judged).then(pl.lit("not_applicable")).when(late).then(pl.lit("fail")).otherwise(pl.lit("pass")),
+        status=pl.when(~judged).then(pl.lit("not_applicable")).when(late).then(pl.lit("fail"))
+        .otherwise(pl.lit("pass")),
         measured=pl.when(judged).then("measured"), expected=pl.when(judged).then("expected"),
         evidence=pl.when(~judged).then(pl.lit([], dtype=pl.List(pl.String))).when(late).then("_late").otherwise("_all"),
         note=pl.when(pl.col("_all").is_null()).then(pl.lit(none_note)).when(~judged).then(pl.lit("no value in force")),

@@ -55,7 +55,8 @@ def _year(check, year: int, scope: str, teams: set[str], ctx: ColumnContext) -> 
     def build() -> _Year:
         rows = ctx.tables.get(check.of)
         rows = rows.filter((pl.col("year") == year) & _among("team_id", teams))
-        stored = dict(rows.filter(pl.col("title").is_not_null() & (pl.col("title") != "")).select("team_id", "title").rows())
+        titled = rows.filter(pl.col("title").is_not_null() & (pl.col("title") != ""))
+        stored = dict(titled.select("team_id", "title").rows())  # the last recorded title of a team wins
         scored = rows.filter(pl.col("score").is_not_null())
         counts = scored.group_by("team_id").len()
         duplicates = set(counts.filter(pl.col("len") > 1)["team_id"].to_list())
