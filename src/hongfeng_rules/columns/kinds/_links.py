@@ -86,15 +86,17 @@ def _plain(text: str) -> bool:
         return not text.startswith("$")
 
 
-def linked(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
-    """The selected records of `check.of` with the id of the subject each links to, as `owner`."""
+def linked(check, subject_collection: str, ctx: ColumnContext, columns: list[str] | None = None) -> pl.DataFrame:
+    """The selected records of `check.of` (only `columns` of them, if given) with the id of the subject each links
+    to, as `owner`."""
     if compile_select is not None:
-        return compile_select(check, subject_collection).rows(ctx).rename({"key": "owner"})
-    key = f"links:{check.of}:{check.via}:{check.in_period}:{check.where}:{subject_collection}"
-    return ctx.memo(key, lambda: _linked(check, subject_collection, ctx))
+        rows = compile_select(check, subject_collection).rows(ctx).rename({"key": "owner"})
+        return rows if columns is None else rows.select("owner", *columns)
+    key = f"links:{check.of}:{check.via}:{check.in_period}:{check.where}:{subject_collection}:{columns}"
+    return ctx.memo(key, lambda: _linked(check, subject_collection, ctx, columns))
 
 
-def _linked(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
+def _linked(check, subject_collection: str, ctx: ColumnContext, columns: list[str] | None) -> pl.DataFrame:
     via = check.via or f"{COLLECTIONS[subject_collection].kind}_id"
     local, _, remote = via.partition("->")
     rows = counted(check.of, check.in_period, ctx)
@@ -107,4 +109,5 @@ def _linked(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
         owners = owners.join(reached.select("_hop", _w="_v"), left_on="_v", right_on="_hop", maintain_order="left")
         owners = owners.select("_row", _v="_w")
     owners = owners.unique(maintain_order=True).rename({"_v": "owner"})
+    rows = rows if columns is None else rows.select("_row", *columns)
     return owners.join(rows, on="_row", how="left", maintain_order="left").drop("_row")

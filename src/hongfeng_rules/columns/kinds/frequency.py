@@ -67,7 +67,8 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: Column
             verdicts.append((key, "not_applicable", expected))
         parts += [(key, i, p.start, p.label) for i, p in enumerate(judged)]
 
-    links = linked(check, subject_collection, ctx)
+    field = check.place_by or COLLECTIONS[check.of].time_field
+    links = linked(check, subject_collection, ctx, [field] if field else [])
     placed = links.select("owner", _start=_unit_start(_record_days(check, links), check.per)).drop_nulls()
     counts = placed.group_by("owner", "_start").agg(n=pl.len().cast(pl.Int64))
     units = pl.DataFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},
