@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-import warnings
-
 import polars as pl
 
 from .. import nicknames
 from ..derived import DERIVED, LAST_ACTIVE_SOURCES
-from ..models import COLLECTIONS
-from ..tables import SHANGHAI_INSTANT, table_schema
-from ..timecalc import as_shanghai, day_end, day_start
+from ..tables import SHANGHAI_INSTANT
+from ._rows import counted, explode, instant, table_or_empty
 from .context import ColumnContext
 from .exact import divide
 
@@ -31,33 +28,6 @@ def derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.DataFram
     if collection not in ((applies,) if isinstance(applies, str) else applies):
         raise KeyError(f"@{name} is not computed for {collection}")
     return ctx.memo(f"derived:{name}:{collection}", lambda: _BUILD[name](table_or_empty(collection, ctx), ctx))
-
-
-def table_or_empty(collection: str, ctx: ColumnContext) -> pl.DataFrame:
-    """The collection's table; an absent one as no rows (as the per-object `records() or []`)."""
-    frame = ctx.tables.get(collection)
-    return frame if frame is not None else pl.DataFrame(schema=table_schema(COLLECTIONS[collection].model))
-
-
-def in_period(collection: str, ctx: ColumnContext) -> pl.DataFrame:
-    """The records of an instant-dated collection in the evaluation period and not after as-of (the
-    per-object `Context.counted(collection, in_period=True)`). Private until the shared selection lands."""
-    when = pl.col(COLLECTIONS[collection].time_field)
-    lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), as_shanghai(ctx.as_of))
-    return table_or_empty(collection, ctx).filter(when.is_not_null() & (when >= instant(lo)) & (when <= instant(hi)))
-
-
-def instant(value) -> pl.Expr:
-    """A Python instant as a Shanghai literal (comparable with every instant column)."""
-    return pl.lit(as_shanghai(value), dtype=SHANGHAI_INSTANT)
-
-
-def explode(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """A row per item of a list column; an empty or null list (or a null item) gives no row, whichever
-    `empty_as_null` default the installed Polars has (the warning about its change is irrelevant here)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return frame.explode(column).drop_nulls(column)
 
 
 def _per_member(members: pl.DataFrame, values: pl.DataFrame, default) -> pl.DataFrame:
@@ -82,13 +52,13 @@ def _age(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
 
 
 def _service_hours(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    parts = explode(in_period("activities", ctx).select("participants"), "participants").unnest("participants")
+    parts = explode(counted("activities", True, ctx).select("participants"), "participants").unnest("participants")
     hours = parts.group_by("member_id", maintain_order=True).agg(value=pl.col("hours").cum_sum().last())
     return _per_member(members, hours, 0.0)
 
 
 def _activity_count(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    linked = explode(in_period("activities", ctx).with_row_index("_row").select(
+    linked = explode(counted("activities", True, ctx).with_row_index("_row").select(
         "_row", member_id=pl.col("participants").list.eval(pl.element().struct.field("member_id"))), "member_id")
     linked = linked.unique()  # an activity counts once per member
     return _per_member(members, linked.group_by("member_id").agg(value=pl.len().cast(pl.Int64)), 0)

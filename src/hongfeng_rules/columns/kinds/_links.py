@@ -9,53 +9,20 @@ rules use (equality, `contains`, `@name` equality); anything else raises NotImpl
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
 
 from ...models import COLLECTIONS
-from ...models.base import inner_type
-from ...models.dataset import FUTURE_BY_NATURE
-from ...timecalc import as_shanghai, day_end, day_start
+from .._rows import counted, table_or_empty, values
 from ..context import ColumnContext
-from ..derived import table_or_empty, derived_frame, explode, instant
+from ..derived import derived_frame
 
 try:  # the shared selection and condition compiler (issue 18b), once on main
     from ..select import compile_select
     from ..where import compile_where, holds, with_extras
 except ImportError:
     compile_select = None
-
-
-def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
-    """`Context.counted`: the records of the evaluation period, or all not dated after as-of."""
-    table, field = table_or_empty(collection, ctx), COLLECTIONS[collection].time_field
-    if field is None:
-        return table.clear() if in_period else table
-    is_instant = inner_type(COLLECTIONS[collection].model.model_fields[field].annotation) is datetime
-    when = pl.col(field)
-    if not in_period:
-        if field in FUTURE_BY_NATURE:
-            return table
-        latest = instant(ctx.as_of) if is_instant else pl.lit(ctx.reference_date)
-        return table.filter(when.is_null() | (when <= latest))
-    if is_instant:
-        lo, hi = instant(day_start(ctx.period.start)), instant(min(day_end(ctx.period.end), as_shanghai(ctx.as_of)))
-    else:
-        lo, hi = pl.lit(ctx.period.start), pl.lit(min(ctx.period.end, ctx.reference_date))
-    return table.filter(when.is_not_null() & (when >= lo) & (when <= hi))
-
-
-def _values(frame: pl.DataFrame, path: str) -> pl.DataFrame:
-    """(`_row`, `_v`): every value at a dotted path of each row, lists flattened, unset values left out."""
-    out = frame.select("_row", _v=pl.col(path.split(".")[0]))
-    for part in path.split(".")[1:]:
-        if isinstance(out.schema["_v"], pl.List):
-            out = explode(out, "_v")
-        out = out.select("_row", _v=pl.col("_v").struct.field(part))
-    if isinstance(out.schema["_v"], pl.List):
-        out = explode(out, "_v")
-    return out.drop_nulls("_v")
 
 
 def matches(where: dict | None, collection: str, frame: pl.DataFrame, ctx: ColumnContext) -> pl.Series:
@@ -101,11 +68,11 @@ def _linked(check, subject_collection: str, ctx: ColumnContext, columns: list[st
     local, _, remote = via.partition("->")
     rows = counted(check.of, check.in_period, ctx)
     rows = rows.filter(matches(check.where, check.of, rows, ctx)).with_row_index("_row")
-    owners = _values(rows, local)
+    owners = values(rows, local)
     if remote:
         hop, _, path = remote.partition(".")
         targets = table_or_empty(hop, ctx).with_row_index("_row")
-        reached = _values(targets, path).join(targets.select("_row", _hop="id"), on="_row")
+        reached = values(targets, path).join(targets.select("_row", _hop="id"), on="_row")
         owners = owners.join(reached.select("_hop", _w="_v"), left_on="_v", right_on="_hop", maintain_order="left")
         owners = owners.select("_row", _v="_w")
     owners = owners.unique(maintain_order=True).rename({"_v": "owner"})

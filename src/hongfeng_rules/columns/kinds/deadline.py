@@ -15,10 +15,9 @@ from ...tables import SHANGHAI_INSTANT
 from ...timecalc import CalendarUnavailable, as_shanghai
 from ..calendar import working_days_after
 from ..context import ColumnContext
-from ..derived import table_or_empty
+from .._rows import table_or_empty, values
 from ..exact import isoformat
 from . import KINDS
-from ._links import _values
 
 _EXACT = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days"}
 
@@ -71,7 +70,7 @@ def _ends(check, frame: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
     """`frame` with `_end`: the closing event (the earliest of another collection's records), null after as-of."""
     if isinstance(check.end, EndFrom):
         table = table_or_empty(check.end.of, ctx).with_row_index("_row")  # absent: the engine's not assessable
-        owners = _values(table, check.end.via).join(table.select("_row", _at=check.end.field), on="_row")
+        owners = values(table, check.end.via).join(table.select("_row", _at=check.end.field), on="_row")
         first = owners.drop_nulls("_at").group_by("_v").agg(_end=pl.col("_at").min())
         frame = frame.join(first, left_on="id", right_on="_v", how="left", maintain_order="left")
     else:

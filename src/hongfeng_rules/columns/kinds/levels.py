@@ -21,7 +21,9 @@ from ._links import linked
 def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
     """Per owner: the entries counted (on or before the reference day), their sum and the sum of the negatives."""
     time_field = COLLECTIONS[check.of].time_field
-    links = linked(check, subject_collection, ctx)
+    fields = COLLECTIONS[check.of].model.model_fields
+    links = linked(check, subject_collection, ctx, [c for c in dict.fromkeys(("id", time_field, check.amount))
+                                                   if c in fields])
     if time_field is None:
         links = links.clear()
     else:
