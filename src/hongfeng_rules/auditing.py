@@ -23,6 +23,8 @@ from .summaries import summaries
 from .timecalc import Period, WorkCalendar, default_calendar, supported_as_of, supported_day, time_left
 from .whatif import apply_overrides
 
+ENGINE = "objects"  # internal (issue 18): "columns" runs the column-wise engine (columns.engine) where it has the kind
+
 
 def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str,
           as_of: datetime | date, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
@@ -74,10 +76,25 @@ def _derived(packs: list[RulePack], ctx: Context) -> Derived | None:
     return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
 
 
+def _findings(dataset: Dataset, packs: list[RulePack], ctx: Context) -> list[Finding]:
+    """Every finding of the packs' (not derived) rules, by the engine `ENGINE` selects."""
+    rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
+    if ENGINE == "objects":
+        return [f for rule in rules for f in run_rule(rule, ctx)]
+    from .columns import engine
+    from .columns.context import ColumnContext
+    from .tables import from_dataset
+
+    columns = ColumnContext(from_dataset(dataset), ctx.period, ctx.as_of, ctx.calendar)
+    evaluated = [(rule, engine.results(rule, columns)) for rule in rules if engine.supports(rule)]
+    made = [f for rule, rows in evaluated for f in engine.findings(rule, rows, columns)]  # only at the end
+    return made + [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, ctx)]
+
+
 def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label: str,
             explain: str | None = None) -> ComplianceReport:
     period, as_of = ctx.period, ctx.as_of
-    findings = [f for pack in packs for rule in pack.rules if not is_derived(rule) for f in run_rule(rule, ctx)]
+    findings = _findings(dataset, packs, ctx)
     derived = _derived(packs, ctx)
     findings.sort(key=finding_order)
     if explain:

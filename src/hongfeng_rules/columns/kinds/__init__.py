@@ -26,3 +26,8 @@ from . import deadline  # noqa: E402,F401
 from . import rank_within  # noqa: E402,F401
 from . import levels  # noqa: E402,F401
 from . import ranking  # noqa: E402,F401
+from . import count  # noqa: E402,F401
+from . import share  # noqa: E402,F401
+from . import mean  # noqa: E402,F401
+from . import every  # noqa: E402,F401
+from . import document  # noqa: E402,F401

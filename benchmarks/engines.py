@@ -1,0 +1,61 @@
+"""The column-wise engine against the per-object one on generated provinces (issue 18): same report bytes, and
+the seconds of each (the same rules, the same process, medians of `--repeat`).
+
+    python benchmarks/engines.py                          # 100 and 300 teams, seeds 1 and 2, violation rates 0.1, 0.3
+    python benchmarks/engines.py --sizes 100 --seeds 3 --rates 0.5
+
+Rules whose check kind (or @derived value) the column-wise engine does not have yet run per-object in both;
+the line says how many rules ran column-wise. The exit status is 1 when a report differs.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from generate import AS_OF, PERIOD, generate
+    from hongfeng_rules import auditing, load_pack
+    from hongfeng_rules.columns import engine
+    from hongfeng_rules.models import Dataset
+    from hongfeng_rules.rulebook.locate import pack_dirs
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,300")
+    parser.add_argument("--seeds", default="1,2")
+    parser.add_argument("--rates", default="0.1,0.3")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args(argv)
+    packs = [load_pack(d) for d in pack_dirs()]
+    rules = [r for p in packs for r in p.rules]
+    print(f"{sum(engine.supports(r) for r in rules)} of {len(rules)} rules run column-wise")
+    as_of, differ = datetime.fromisoformat(AS_OF), 0
+    for teams in map(int, args.sizes.split(",")):
+        for seed in map(int, args.seeds.split(",")):
+            for rate in map(float, args.rates.split(",")):
+                dataset = Dataset.model_validate(generate(teams, seed, rate))
+                out, seconds = {}, {}
+                for which in ("objects", "columns"):
+                    auditing.ENGINE, runs = which, []
+                    for _ in range(args.repeat):
+                        start = time.perf_counter()
+                        out[which] = auditing.audit(dataset, packs, PERIOD, as_of).to_json_bytes()
+                        runs.append(time.perf_counter() - start)
+                    seconds[which] = statistics.median(runs)
+                same = out["objects"] == out["columns"]
+                differ += not same
+                print(f"{teams:>5} teams seed {seed} rate {rate}: {'same bytes' if same else 'DIFFERENT'} "
+                      f"({len(out['objects']):,} B); audit per-object {seconds['objects']:.2f} s, "
+                      f"column-wise {seconds['columns']:.2f} s")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

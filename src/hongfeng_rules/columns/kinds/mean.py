@@ -1,0 +1,42 @@
+"""`mean` over tables (checks.mean): the exact average of a value over each subject's selected records."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import polars as pl
+
+from ...models import COLLECTIONS
+from ..select import compile_select
+from ..where import compile_where, value_of
+from . import KINDS
+from .result import per_subject, result
+
+
+def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.DataFrame:
+    select = compile_select(check, subject_collection)
+    model = COLLECTIONS[check.of].model
+    reads = compile_where({check.value: {"is_set": True}}, model, "check.value")  # only for its extras
+    rows = select.rows(ctx, [reads])
+    rows = rows.with_columns(value_of(check.value, model, rows.schema).alias("_value"))
+    frame = per_subject(subjects, rows, unknown=pl.col("id").filter(pl.col("_value").is_null()),
+                        values=pl.col("_value"))
+    out = []
+    for subject, n, unknown, values in frame.select("id", "n", "unknown", "values").iter_rows():
+        if n == 0:
+            out.append((subject, "not_applicable", None, None, [], f"no {check.of} to average"))
+        elif unknown:
+            out.append((subject, "not_assessable", None, None, unknown,
+                        f"{check.value} not recorded for {len(unknown)} of {n}"))
+        else:
+            exact = sum(Fraction(v) for v in values) / n  # exact: an average of 50.004 is over 50
+            ok, expected = check.judge(exact, ctx)
+            if ok is None:
+                out.append((subject, "not_applicable", None, None, [], expected))
+            else:
+                out.append((subject, "pass" if ok else "fail", round(float(exact), 2), expected, [], None))
+    return result(pl.DataFrame(out, schema=["id", "status", "measured", "expected", "evidence", "note"],
+                               orient="row", schema_overrides={"evidence": pl.List(pl.String),
+                                                               "measured": pl.Float64}), pl.Float64)
+
+
+KINDS["mean"] = evaluate

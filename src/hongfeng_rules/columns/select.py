@@ -1,0 +1,136 @@
+"""`checks.selection.Selection` over tables: which records of a collection each subject counts.
+
+A record links to every value its `via` path holds (`participants.member_id`: each participant's member,
+once; `team_id->teams.association_id`: the association of its team); it counts when it lies in the
+evaluation period (`in_period`) or, by default, is not dated after as-of (`checks.context.Context`'s
+windows), and meets `where`. The result is one row per (subject, record), records in table order, as the
+per-object lists are.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import polars as pl
+
+from ..checks.selection import Selection
+from ..models import COLLECTIONS
+from ..models.dataset import FUTURE_BY_NATURE
+from ..tables import table_schema
+from ..timecalc import day_end, day_start
+from .context import ColumnContext
+from .where import Condition, compile_where, holds, with_extras
+
+ROW = "_row"  # a record's position in its table: the order every per-object list keeps
+
+
+def table(collection: str, ctx: ColumnContext) -> pl.DataFrame:
+    """The collection's table with its row positions; a collection the dataset lacks has no rows (as the
+    per-object index reads it: rules needing it are not assessable before anything is selected)."""
+    def build() -> pl.DataFrame:
+        frame = ctx.tables.get(collection)
+        if frame is None:
+            frame = pl.DataFrame(schema=table_schema(COLLECTIONS[collection].model))
+        return frame.with_row_index(ROW)
+    return ctx.memo(f"table:{collection}", build)
+
+
+def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
+    """The records counted: those of the evaluation period, or all not dated after as-of (checks.context)."""
+    def build() -> pl.DataFrame:
+        rows, time_field = table(collection, ctx), COLLECTIONS[collection].time_field
+        if time_field is None:
+            return rows.clear() if in_period else rows
+        when = pl.col(time_field)
+        instant = isinstance(rows.schema[time_field], pl.Datetime)
+        if not in_period:
+            if time_field in FUTURE_BY_NATURE:
+                return rows
+            latest = ctx.as_of if instant else ctx.reference_date
+            return rows.filter(when.is_null() | (when <= pl.lit(latest, dtype=rows.schema[time_field])))
+        if instant:
+            lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), ctx.as_of)
+        else:
+            lo, hi = ctx.period.start, min(ctx.period.end, ctx.reference_date)
+        dtype = rows.schema[time_field]
+        return rows.filter((when >= pl.lit(lo, dtype=dtype)) & (when <= pl.lit(hi, dtype=dtype)))
+    return ctx.memo(f"counted:{collection}:{in_period}", build)
+
+
+def links(collection: str, path: str, ctx: ColumnContext) -> pl.DataFrame:
+    """(`_row`, `key`): each value a record's dotted path holds, lists flattened, unset values left out,
+    each value once per record (index.Index.groups)."""
+    def build() -> pl.DataFrame:
+        parts = path.split(".")
+        frame = table(collection, ctx).select(ROW, pl.col(parts[0]).alias("key"))
+        for part in parts[1:]:
+            if isinstance(frame.schema["key"], pl.List):
+                frame = frame.explode("key", empty_as_null=False, keep_nulls=False)
+            frame = frame.select(ROW, pl.col("key").struct.field(part).alias("key"))
+        if isinstance(frame.schema["key"], pl.List):
+            frame = frame.explode("key", empty_as_null=False, keep_nulls=False)
+        return frame.drop_nulls("key").unique(maintain_order=True)
+    return ctx.memo(f"links:{collection}:{path}", build)
+
+
+def link_pairs(collection: str, via: str, ctx: ColumnContext) -> pl.DataFrame:
+    """(`_row`, `key`) for a `via` that may hop: `team_id->teams.association_id` reads the association of
+    the team each record names (a team the dataset has)."""
+    local, _, remote = via.partition("->")
+    if not remote:
+        return links(collection, local, ctx)
+
+    def build() -> pl.DataFrame:
+        hop, _, path = remote.partition(".")
+        targets = links(hop, path, ctx).join(table(hop, ctx).select(ROW, pl.col("id").alias("target")), on=ROW)
+        return (links(collection, local, ctx).rename({"key": "target"})
+                .join(targets.select("target", "key"), on="target", maintain_order="left")
+                .select(ROW, "key").unique(maintain_order=True))
+    return ctx.memo(f"links:{collection}:{via}", build)
+
+
+def linked_rows(collection: str, via: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
+    """(`key`, `_row`) of the counted records linked to each key, in table order."""
+    def build() -> pl.DataFrame:
+        kept = counted(collection, in_period, ctx).select(ROW)
+        return link_pairs(collection, via, ctx).join(kept, on=ROW, how="semi").sort(ROW, maintain_order=True)
+    return ctx.memo(f"linked:{collection}:{via}:{in_period}", build)
+
+
+def matching(collection: str, condition: Condition, ctx: ColumnContext, key: str | None = None) -> pl.DataFrame:
+    """The records of a collection (all of them, with `_row` and the condition's extras) for which the
+    condition holds (is true, not unknown)."""
+    def build() -> pl.DataFrame:
+        rows = with_extras(table(collection, ctx), [condition], ctx)
+        return rows.filter(holds(rows, condition, ctx).fill_null(False))
+    return build() if key is None else ctx.memo(f"matching:{collection}:{key}", build)
+
+
+@dataclass
+class Select:
+    """A compiled selection: `rows(ctx)` gives (`key`, and the selected records' columns), table order."""
+
+    of: str
+    via: str
+    in_period: bool
+    where: Condition | None
+    key: str
+
+    def rows(self, ctx: ColumnContext, extra: list[Condition] = ()) -> pl.DataFrame:
+        def build() -> pl.DataFrame:
+            pairs = linked_rows(self.of, self.via, self.in_period, ctx)
+            if self.where is not None:
+                kept = matching(self.of, self.where, ctx, self.key).select(ROW)
+                pairs = pairs.join(kept, on=ROW, how="semi", maintain_order="left")
+            return pairs.join(table(self.of, ctx), on=ROW, maintain_order="left")
+        rows = ctx.memo(f"select:{self.key}", build)
+        return with_extras(rows, list(extra), ctx) if extra else rows
+
+
+def compile_select(selection: Selection, subject_collection: str) -> Select:
+    """Raises ConditionError exactly as `Selection.compile_selection`."""
+    selection.compile_selection(subject_collection)  # the one validation of of/via/in_period/where
+    via = selection.via or f"{COLLECTIONS[subject_collection].kind}_id"
+    where = compile_where(selection.where, COLLECTIONS[selection.of].model, "check.where") if selection.where else None
+    key = f"{selection.of}:{via}:{selection.in_period}:{json.dumps(selection.where, sort_keys=True, default=str)}"
+    return Select(selection.of, via, selection.in_period, where, key)
