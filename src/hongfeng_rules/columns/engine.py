@@ -8,6 +8,8 @@ same finding the per-object engine makes.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import polars as pl
 
 from ..checks.outcome import Outcome, not_assessable
@@ -53,8 +55,18 @@ def findings(rule: CompiledRule, rows: pl.DataFrame | None, ctx: ColumnContext) 
         return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
     subject = subjects_of(rule.subject_collection, ctx)
     rows = rows.select("id", *(pl.col(c) if c in rows.columns else pl.lit(None).alias(c) for c in OUTCOME))
-    return [make_finding(rule, subject(row[0]), Outcome(row[1], row[2], row[3], row[4] or [], row[5], row[6]), ctx)
-            for row in rows.iter_rows()]
+    nicknames = _nicknames(rule.subject_collection, rows, ctx)
+    return [make_finding(rule, subject(row[0]), Outcome(row[1], row[2], row[3], row[4] or [], row[5], row[6]), ctx,
+                         SimpleNamespace(nickname=nick))
+            for row, nick in zip(rows.iter_rows(), nicknames)]
+
+
+def _nicknames(collection: str, rows: pl.DataFrame, ctx: ColumnContext) -> list:
+    """The `nickname` of each row's record, which a message may name (None where the collection has none)."""
+    if "nickname" not in COLLECTIONS[collection].model.model_fields:
+        return [None] * rows.height
+    names = _by_id(collection, "nickname", ctx)
+    return rows.select("id").join(names, on="id", how="left", maintain_order="left")["nickname"].to_list()
 
 
 def supports(rule: CompiledRule) -> bool:
@@ -89,12 +101,16 @@ def subjects_of(collection: str, ctx: ColumnContext):
 
 
 def subject_rows(collection: str, ctx: ColumnContext) -> pl.DataFrame:
-    """(`id`, `name`, `team_id`, `association_id`) of every record: its own team (a team is its own), else its
-    dispute's or member's; its own association, else its team's."""
+    """(`id`, `name`, `team_id`, `association_id`) of every record, as `auditing.subject_of`: its own team (a
+    team or an online group is its own; a group member's is its group), else its dispute's or member's; its own
+    association, else its team's."""
     fields = COLLECTIONS[collection].model.model_fields
     rows = table(collection, ctx)
     none = pl.lit(None, dtype=pl.String)
-    team = pl.col("id") if collection == "teams" else pl.col("team_id") if "team_id" in fields else none
+    team = (pl.col("id") if collection in ("teams", "online_groups") else pl.col("team_id") if "team_id" in fields
+            else none)
+    if collection == "group_members":  # a Yunge group has its verdict as a team has
+        team = pl.coalesce(team, pl.col("online_group_id"))
     out = rows.select("id", (pl.col("name") if "name" in fields else none).alias("name"), team.alias("team_id"),
                       *([pl.col(c) for c in ("dispute_id", "member_id") if c in fields]))
     for link, owners in (("dispute_id", "disputes"), ("member_id", "members")):
