@@ -40,7 +40,7 @@ def device(tmp_path: Path, name: str, minor: int) -> Path:
     try:
         os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
     except PermissionError:
-        pytest.skip("creating a device node needs root")
+        pytest.skip("not applicable here: creating a device node needs root")
     return path
 
 

@@ -302,7 +302,7 @@ def test_missing_directory_and_special_files(tmp_path):
         read_document(tmp_path / "pipe.yaml")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")
+@pytest.mark.skipif(os.geteuid() == 0, reason="not applicable here: root can read anything")
 def test_unreadable_file(tmp_path):
     path = tmp_path / "secret.yaml"
     path.write_text("a: 1\n")
