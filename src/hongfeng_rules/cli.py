@@ -13,6 +13,7 @@ import traceback
 
 from . import __version__
 from .auditing import audit, derive, require_matched
+from .cli_help import DEBUG_HELP, finish
 from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as render_whatif, verdict_changes
 from .baseline import compare, load_report, render_text as render_baseline_text
 from .errors import InputError, fail
@@ -30,16 +31,20 @@ from .safe_load import DEFAULT_LIMITS, limits_of
 from .when import period_and_as_of
 from .waivers import apply_waivers, load_waivers
 
+PATH_HELP = "the dataset: a JSON/YAML file, an Excel workbook, a CSV or Parquet file, a folder of them, or a database URL"
+PACK_HELP = "a shipped pack's name (hongfeng, yunge, …) or a pack folder; repeatable (default: hongfeng)"
+LANG_HELP = "the report's language: zh (Chinese) or en (English)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hongfeng-rules", description=__doc__)
     parser.add_argument("--version", action="version", version=f"hongfeng-rules {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="audit a dataset (file or folder) against rule packs")
-    check.add_argument("path", help="a JSON/YAML file, an Excel workbook, a CSV or Parquet file, a folder, or a database URL")
-    check.add_argument("--rules", "--pack", dest="packs", action="append", metavar="PACK",
-                       help="a shipped pack name (hongfeng, …) or a folder; repeatable (default: hongfeng)")
+    check.add_argument("path", help=PATH_HELP)
+    check.add_argument("--rules", "--pack", dest="packs", action="append", metavar="PACK", help=PACK_HELP)
     check.add_argument("--period", help="2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (default: the as-of year)")
     check.add_argument("--as-of", help="date or instant the audit is judged at (default: end of period, or now)")
     check.add_argument("--format", dest="formats", action="append", type=_format_spec, metavar="FORMAT[:FILE]",
@@ -49,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "goes to --out or standard output (default: text)")
     check.add_argument("--out", help="write the report of the --format without a file to FILE (atomically) "
                                      "instead of standard output")
-    check.add_argument("--lang", default="en", choices=["zh", "en"])
+    check.add_argument("--lang", default="en", choices=["zh", "en"], help=LANG_HELP)
     check.add_argument("--fail-on", default="shall", choices=["shall", "should", "new", "never"],
                        help="exit 1 if a rule of this strength (or stronger) fails or is not assessable "
                             "(missing evidence is never a pass); new: only a shall finding that is new since "
@@ -63,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     _limit_options(check)
     check.add_argument("--waivers", metavar="FILE", help="YAML/JSON waiver file applied to the findings")
     check.add_argument("--compare", metavar="REPORT", action="append", default=[],
-                       help="an earlier JSON report (repeatable): the HTML report adds the trend across the periods and, "
+                       help="an earlier JSON report (repeatable; default: none): the HTML report adds the trend across the periods and, "
                             "against the latest, what is newly open and what was fixed")
     check.add_argument("--set", dest="sets", action="append", metavar="RULE_ID.PARAM=VALUE",
                        help="what if: change a rule's parameter (a threshold in its unit); repeatable; the "
@@ -81,11 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         p = rules.add_parser(name, help=text)
         p.add_argument("dir", nargs="?", help="a pack folder, a folder of packs, or a pack name (default: all shipped)")
         if name == "list":
-            p.add_argument("--format", default="text", choices=["text", "json"])
+            p.add_argument("--format", default="text", choices=["text", "json"], help="the list's format")
         if name == "matrix":
-            p.add_argument("--format", default="markdown", choices=["markdown", "json"])
+            p.add_argument("--format", default="markdown", choices=["markdown", "json"], help="the matrix's format")
         if name == "test":
-            p.add_argument("--format", default="text", choices=["text", "junit"])
+            p.add_argument("--format", default="text", choices=["text", "junit"],
+                           help="the results' format (junit: JUnit XML for a CI test tab)")
             p.add_argument("--coverage", action="store_true",
                            help="say per rule which thresholds, branches, not-assessable paths and dated values "
                                 "its cases reach (docs/rule-coverage.md)")
@@ -95,10 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in [("levels", "member levels from the points ledger (7.2.2)"),
                        ("stars", "team star titles from the year's ranking (7.2.3)")]:
         p = sub.add_parser(name, help=text)
-        p.add_argument("path")
-        p.add_argument("--rules", "--pack", dest="packs", action="append", metavar="PACK")
-        p.add_argument("--format", default="text", choices=["text", "json"])
-        p.add_argument("--lang", default="en", choices=["zh", "en"])
+        p.add_argument("path", help=PATH_HELP)
+        p.add_argument("--rules", "--pack", dest="packs", action="append", metavar="PACK", help=PACK_HELP)
+        p.add_argument("--format", default="text", choices=["text", "json"], help="the results' format")
+        p.add_argument("--lang", default="en", choices=["zh", "en"], help=LANG_HELP)
         if name == "levels":
             p.add_argument("--as-of", help="the day the ledger is summed to (default: now)")
         else:
@@ -116,20 +122,21 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--out", help="write the mapping to FILE instead of standard output")
     init.add_argument("--encoding", help="a CSV file's encoding (default: UTF-8 or GB18030, found)")
     template = sub.add_parser("template", help="write an empty workbook to fill in (needs no mapping)")
-    template.add_argument("format", choices=["xlsx"])
-    template.add_argument("out")
+    template.add_argument("format", choices=["xlsx"], help="the template's format: xlsx (an Excel workbook)")
+    template.add_argument("out", help="the file to write")
     template.add_argument("--pack", dest="packs", action="append", metavar="PACK",
                           help="the sheets the pack's rules need (default: hongfeng)")
     template.add_argument("--fill", metavar="DATASET", help="fill the sheets with this dataset's records")
+    _limit_options(template)
     scaffold = rules.add_parser("new", help="write the skeleton of a rule and its cases (lint fails until no TODO is left)")
     scaffold.add_argument("clause", help='the clause number, as listed in pack.yaml (e.g. "5.2.6")')
     scaffold.add_argument("words", help="the id's words, e.g. core-members → hf-5.2.6-core-members")
     scaffold.add_argument("--pack", default="rules/hongfeng", help="the pack folder (default: rules/hongfeng)")
     scaffold.add_argument("--subject", default="team", help="what the rule judges (default: team)")
     diff = sub.add_parser("diff", help="what changed between two JSON reports (exit 1 if a finding is newly open)")
-    diff.add_argument("old", metavar="OLD.json")
-    diff.add_argument("new", metavar="NEW.json")
-    diff.add_argument("--format", default="text", choices=["text", "json"])
+    diff.add_argument("old", metavar="OLD.json", help="the earlier JSON report (check --format json)")
+    diff.add_argument("new", metavar="NEW.json", help="the later JSON report")
+    diff.add_argument("--format", default="text", choices=["text", "json"], help="the difference's format")
     _limit_options(diff)
     serve = sub.add_parser("serve", help="run the HTTP service (extra: hongfeng-rules[service]; docs/service.md)")
     serve.add_argument("--host", help="address to listen on (default: 127.0.0.1; beyond loopback needs api_keys)")
@@ -137,15 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", help="the service's YAML config file")
     serve.add_argument("--new-key", action="store_true", help="print a new API key and the config entry holding its hash")
     schema = sub.add_parser("schema", help="print a JSON Schema")
-    schema.add_argument("which", choices=["dataset", "report"])
-    return parser
+    schema.add_argument("which", choices=["dataset", "report"],
+                        help="dataset: what check reads (for exporters); report: what check --format json writes")
+    return finish(parser)
 
 
 def _limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-file-bytes", type=_positive, default=DEFAULT_LIMITS.max_file_bytes, metavar="N",
-                        help=f"largest input file read (default: {DEFAULT_LIMITS.max_file_bytes})")
+                        help=f"largest file of untrusted input read: dataset, waivers, reports, pack folders of your own; "
+                             f"not the shipped packs (default: {DEFAULT_LIMITS.max_file_bytes})")
     parser.add_argument("--max-records", type=_positive, default=DEFAULT_LIMITS.max_records, metavar="N",
-                        help=f"most items in any one list or mapping of a file (default: {DEFAULT_LIMITS.max_records})")
+                        help=f"most items in any one list or mapping of such a file (default: {DEFAULT_LIMITS.max_records})")
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:
@@ -381,8 +390,8 @@ def cmd_mapping(args) -> int:
 def cmd_template(args) -> int:
     """`template xlsx OUT`: an empty (or --fill: filled) workbook whose sheets the packs need."""
     from .sources.template import write_template
-    packs = load_packs(args.packs or ["hongfeng"])
-    dataset = load_dataset(args.fill) if args.fill else None
+    packs = load_packs(args.packs or ["hongfeng"], limits_of(args))
+    dataset = load_dataset(args.fill, limits_of(args)) if args.fill else None
     write_template(args.out, packs, dataset)
     print(f"wrote {args.out}")
     return EXIT_OK
