@@ -9,18 +9,28 @@ from .pack import MANIFEST, RulePack, load_pack
 from ..safe_load import DEFAULT_LIMITS, Limits
 
 
-def packs_root() -> Path:
-    """$HONGFENG_RULES_PATH, else the packs installed with the package, else the source tree's rules/."""
-    env = os.environ.get("HONGFENG_RULES_PATH")
-    if env:
-        return Path(env)
+def shipped_root() -> Path | None:
+    """The packs that ship with the library: installed with the package, else the source tree's rules/."""
     installed = Path(__file__).resolve().parent.parent / "packs"
     if installed.is_dir():
         return installed
     source_tree = Path(__file__).resolve().parents[3] / "rules"
-    if source_tree.is_dir():
-        return source_tree
-    return Path("rules")
+    return source_tree if source_tree.is_dir() else None
+
+
+def packs_root() -> Path:
+    """$HONGFENG_RULES_PATH, else the shipped packs, else ./rules."""
+    env = os.environ.get("HONGFENG_RULES_PATH")
+    if env:
+        return Path(env)
+    return shipped_root() or Path("rules")
+
+
+def limits_for(directory: Path, limits: Limits) -> Limits:
+    """The run's limits are on untrusted input: a shipped pack is part of the library and is read with the
+    library's own (DEFAULT_LIMITS), so `--max-records 10` never rejects it; a pack folder of your own gets `limits`."""
+    root = shipped_root()
+    return DEFAULT_LIMITS if root is not None and directory.resolve().is_relative_to(root) else limits
 
 
 def pack_dirs(target: str | os.PathLike | None = None) -> list[Path]:
@@ -46,7 +56,7 @@ def load_packs(targets: list[str] | None = None, limits: Limits = DEFAULT_LIMITS
     packs, problems = [], []
     for d in dirs:
         try:
-            packs.append(load_pack(d, limits))
+            packs.append(load_pack(d, limits_for(d, limits)))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
