@@ -406,3 +406,22 @@ def test_mappings_only_by_configured_name(tmp_path):
         assert unmapped.status_code == 422 and "DOB_x" in unmapped.text, unmapped.text[:300]  # the header alone
         unknown = c.post("/v1/audit", params={**QUERY, "mapping": str(tmp_path / "m.yaml")}, files=example_files(upload))
         assert unknown.status_code == 422 and unknown.json()["problems"][0]["field"] == "mapping"
+
+
+@pytest.mark.parametrize("options", [{"allow_incomplete": "true"}, {"allow_incomplete": "true", "fail_on": "should"},
+                                     {"fail_on": "never"}, {}])
+def test_junit_gates_as_the_cli_does(client, tmp_path, options):
+    """The service's JUnit marks as errors exactly the not-assessables the CLI's gate counts (issue 16): on the
+    Gucheng example --allow-incomplete turns a gating not-assessable <error> into <skipped>."""
+    folder = EXAMPLE.parent / "gucheng"
+    flags = [a for key, value in options.items()
+             for a in ([f"--{key.replace('_', '-')}"] + ([value] if value != "true" else []))]
+    when = {"period": "2025-Q2", "as_of": "2025-07-01"}
+    code, expected = cli_output(tmp_path, ["check", str(folder), "--pack", "gucheng", "--period", when["period"],
+                                           "--as-of", when["as_of"], "--format", "junit", *flags])
+    r = client.post("/v1/audit", params={**when, **options, "pack": "gucheng", "format": "junit", "label": str(folder)},
+                    files=example_files(folder))
+    assert r.status_code == 200, r.text
+    assert r.content == expected and r.headers["Hongfeng-Exit-Code"] == str(code)
+    errors = expected.count(b"<error ")
+    assert errors == (0 if options else 1)  # the one gating not-assessable of the example, unless accepted
