@@ -1,9 +1,13 @@
-"""Chinese that is Chinese (issue 16): every word a zh text report of the four examples shows is Chinese, except
-ids, codes (collection, kind, field and evidence-kind names, pack names) and file names; units, statuses,
-counts and notes are Chinese, and a not-assessable note names the missing field in both languages."""
+"""Chinese that is Chinese (issue 16): every word a zh report of the four examples shows (text, Markdown, HTML,
+JUnit, SARIF) is Chinese, except ids, codes (collection, kind, field and evidence-kind names, pack names) and
+file names; units, statuses, counts and notes are Chinese, and a not-assessable note names the missing field in
+both languages."""
 from __future__ import annotations
 
+import json
 import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 
@@ -48,13 +52,64 @@ def latin_words(text: str, allowed: set[str]) -> list[str]:
     return out
 
 
+class _Visible(HTMLParser):
+    """The text a browser shows: character data outside <script> and <style>, and the shown attributes."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.parts, self.hidden = [], 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style")
+        self.parts += [v for k, v in attrs if k in ("title", "aria-label", "placeholder", "alt") and v]
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _sarif_texts(node, key=None):
+    """SARIF's human-readable strings: every `text` and `markdown` of a message or description, and justifications."""
+    if isinstance(node, dict):
+        return [t for k, v in node.items() for t in _sarif_texts(v, k)]
+    if isinstance(node, list):
+        return [t for v in node for t in _sarif_texts(v, key)]
+    return [node] if isinstance(node, str) and key in ("text", "markdown", "justification") else []
+
+
+SHOWN = {  # what a reader sees of each format (element and attribute names and JSON keys are structure)
+    "text": lambda text: text,
+    "markdown": lambda text: re.sub(r"\\(.)", r"\1", text),  # Markdown's backslash escapes (online\_group)
+    "html": lambda text: "\n".join(_Visible(text).parts),
+    "junit": lambda text: "\n".join(part for e in ET.fromstring(text).iter() for part in (
+        [e.text or ""] + [v for k, v in e.attrib.items() if k in ("message", "value")
+                          or (k == "name" and e.tag != "property")])),
+    "sarif": lambda text: "\n".join(_sarif_texts(json.loads(text))),
+}
+
+
+@pytest.mark.parametrize("fmt", SHOWN)
 @pytest.mark.parametrize("pack", EXAMPLES)
-def test_a_zh_text_report_has_no_latin_word_outside_ids_codes_and_file_names(pack, capsys, monkeypatch):
+def test_a_zh_report_has_no_latin_word_outside_ids_codes_and_file_names(pack, fmt, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(REPO)
-    main(["check", f"examples/{pack}", "--pack", pack, *EXAMPLES[pack], "--lang", "zh"])
-    text = capsys.readouterr().out
-    assert text.count("\n") > 5
+    out = tmp_path / f"report.{fmt}"
+    main(["check", f"examples/{pack}", "--pack", pack, *EXAMPLES[pack], "--lang", "zh", "--format", f"{fmt}:{out}"])
+    text = SHOWN[fmt](out.read_text(encoding="utf-8"))
+    assert text.count("\n") > 5 and re.search("[\u4e00-\u9fff]", text)
     assert latin_words(text, codes(pack)) == []
+
+
+def test_the_walk_finds_english(tmp_path, capsys, monkeypatch):
+    """The same walk over the English reports finds English words in every format: it can fail."""
+    monkeypatch.chdir(REPO)
+    for fmt in SHOWN:
+        out = tmp_path / f"report.{fmt}"
+        main(["check", "examples/hongfeng", *EXAMPLES["hongfeng"], "--format", f"{fmt}:{out}"])
+        assert len(latin_words(SHOWN[fmt](out.read_text(encoding="utf-8")), codes("hongfeng"))) > 5, fmt
 
 
 @pytest.mark.parametrize("english, chinese", [
@@ -63,13 +118,19 @@ def test_a_zh_text_report_has_no_latin_word_outside_ids_codes_and_file_names(pac
                              "不晚于 2025-06-20T10:05:00+08:00（alerted_at 之后 5 分钟）"),
     ("insurance not recorded for 4 of 78", "78 条记录中 4 条未记录 insurance"),
     ("≤ 7 working_day", "≤ 7 个工作日"), ("≤ 24 hour", "≤ 24 小时"),
+    ("10 of 12 months met", "12 个月中 10 个月达标"), ("0 of 1 years met", "1 年中 0 年达标"),
+    ("3 of 4 quarters met", "4 个季度中 3 个季度达标"), ("none", "无"),
+    ("no whole month of the period has ended by the as-of date", "截至评估时点，评估期内尚无结束的整月"),
+    ("no members to count skills over", "没有可统计 skills 的 members"),
 ])
 def test_units_and_phrases_are_chinese(english, chinese):
     assert localise(english, "zh") == chinese
 
 
 @pytest.mark.parametrize("english, fixed", [("5 minute after", "5 minutes after"), ("run 1 year", "run 1 year"),
-                                            ("≥ 10 person", "≥ 10 people"), ("≥ 2 year", "≥ 2 years")])
+                                            ("≥ 10 person", "≥ 10 people"), ("≥ 2 year", "≥ 2 years"),
+                                            ("0 of 1 years met", "0 of 1 year met"),
+                                            ("3 of 12 months met", "3 of 12 months met")])
 def test_english_units_agree_with_their_number(english, fixed):
     assert localise(english, "en") == fixed
 

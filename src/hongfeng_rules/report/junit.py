@@ -14,10 +14,16 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Collection
 
+from .labels import STATUS_NAMES, localise, strength_word
 from .model import ComplianceReport, Finding
 
 SKIPPED = ("not_applicable", "not_assessable", "pending", "waived", "not_used")
 VERDICT_SUITE = {"en": "overall", "zh": "总体"}
+# The words around a finding; English keeps the status and strength codes a CI greps for.
+WORDS = {"en": {"verdict": "overall verdict", "measured": "measured: ", "expected": "expected: ",
+                "evidence": "evidence: ", "colon": ": ", "waived": "waived until {until} by {by}: {why}"},
+         "zh": {"verdict": "总体结论", "measured": "实测：", "expected": "要求：", "evidence": "证据：", "colon": "：",
+                "waived": "豁免至 {until}，批准人 {by}：{why}"}}
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -32,7 +38,8 @@ def render(report: ComplianceReport, lang: str = "en", gated: Collection[str] = 
         _suite(root, "other subjects" if lang == "en" else "协会及其他", rest, report, lang, gated)
     if report.overall.conformant is None:
         suite = _suite(root, VERDICT_SUITE[lang], [], report, lang, gated)
-        case = ET.SubElement(suite, "testcase", classname="hongfeng-rules.verdict", name="overall verdict", time="0")
+        case = ET.SubElement(suite, "testcase", classname="hongfeng-rules.verdict", name=WORDS[lang]["verdict"],
+                             time="0")
         ET.SubElement(case, "error", type="no_verdict", message=_x(getattr(report.overall.reason, lang)))
         _count(suite, suite.findall("testcase"))
     _count(root, root.findall("testsuite"))
@@ -51,28 +58,37 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], report: Complia
                              name=_x(f"{f.subject.kind} {f.subject.id}"), time="0")
         if f.rule_file:
             case.set("file", _x(f.rule_file))
-        message = _x(f"{f.clause} {f.strength}: {getattr(f.message, lang)}")
+        w = WORDS[lang]
+        strength = f.strength if lang == "en" else strength_word(f, lang)
+        message = _x(f"{f.clause} {strength}{w['colon']}{getattr(f.message, lang)}")
         if f.status == "fail":
             failure = ET.SubElement(case, "failure", message=message, type=f.strength)
             failure.text = _x(_details(f, lang))
         elif f.status == "not_assessable" and f.strength in gated:
-            error = ET.SubElement(case, "error", message=_x(f"not_assessable: {f.note or getattr(f.message, lang)}"),
+            reason = localise(f.note, lang) or getattr(f.message, lang)
+            error = ET.SubElement(case, "error", message=_x(f"{_status(f.status, lang)}{w['colon']}{reason}"),
                                   type="not_assessable")
             error.text = _x(_details(f, lang))
         elif f.status in SKIPPED:
-            reason = f.note or getattr(f.message, lang)
+            reason = localise(f.note, lang) or getattr(f.message, lang)
             if f.status == "waived" and f.waiver:
-                reason = (f"waived until {f.waiver['expires_on']} by {f.waiver['approved_by']}: "
-                          f"{f.waiver['justification']}")
-            ET.SubElement(case, "skipped", message=_x(f"{f.status}: {reason}"))
+                reason = w["waived"].format(until=f.waiver["expires_on"], by=f.waiver["approved_by"],
+                                            why=f.waiver["justification"])
+            ET.SubElement(case, "skipped", message=_x(f"{_status(f.status, lang)}{w['colon']}{reason}"))
     _count(suite, suite.findall("testcase"))
     return suite
 
 
+def _status(status: str, lang: str) -> str:
+    return status if lang == "en" else STATUS_NAMES[lang][status]
+
+
 def _details(f: Finding, lang: str) -> str:
-    lines = [getattr(f.source, lang), f"measured: {f.measured}", f"expected: {f.expected}"]
+    w = WORDS[lang]
+    lines = [getattr(f.source, lang), f"{w['measured']}{localise(f.measured, lang)}",
+             f"{w['expected']}{localise(f.expected, lang)}"]
     if f.evidence_ids:
-        lines.append("evidence: " + ", ".join(f.evidence_ids))
+        lines.append(w["evidence"] + ", ".join(f.evidence_ids))
     return "\n".join(lines)
 
 

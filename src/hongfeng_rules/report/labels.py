@@ -34,6 +34,7 @@ UNIT_WORDS = {
            "point": ("point", "points"), "rank": ("rank", "rank")},
 }
 PER_WORDS = {"zh": {"week": "每周", "month": "每月", "quarter": "每季度", "year": "每年"}}
+PART_WORDS = {"zh": {"week": "周", "month": "个月", "quarter": "个季度", "year": "年"}}  # "12 个月中 10 个月达标"
 
 
 def unit_word(number: str, unit: str, lang: str) -> str:
@@ -45,6 +46,7 @@ def unit_word(number: str, unit: str, lang: str) -> str:
 
 
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?) (" + "|".join(sorted(UNIT_WORDS["zh"], key=len, reverse=True)) + r")\b")
+_ONE_PART = re.compile(r"of 1 (week|month|quarter|year)s met$")
 # The closed set of phrases the checks write into measured/expected values and notes, with their Chinese.
 _PHRASES_ZH = [
     (re.compile(r"^(.*) every (week|month|quarter|year)$"), lambda m: f"{PER_WORDS['zh'][m[2]]} {localise(m[1], 'zh')}"),
@@ -55,6 +57,18 @@ _PHRASES_ZH = [
     (re.compile(r"^(\S+) not recorded for (\d+) of (\d+)$"), lambda m: f"{m[3]} 条记录中 {m[2]} 条未记录 {m[1]}"),
     (re.compile(r"^the dataset has no (.+)$"), lambda m: f"数据集中没有 {m[1]}"),
     (re.compile(r"^no (\S+) to (check|average)$"), lambda m: f"没有可检查的 {m[1]}"),
+    (re.compile(r"^no (\S+) to take a share of$"), lambda m: f"没有可计算占比的 {m[1]}"),
+    (re.compile(r"^no (\S+) to count (\S+) over$"), lambda m: f"没有可统计 {m[2]} 的 {m[1]}"),
+    (re.compile(r"^no (\S+) matching the target$"), lambda m: f"没有符合目标的 {m[1]}"),
+    (re.compile(r"^(\d+) of (\d+) (week|month|quarter|year)s met$"),
+     lambda m: f"{m[2]} {PART_WORDS['zh'][m[3]]}中 {m[1]} {PART_WORDS['zh'][m[3]]}达标"),
+    (re.compile(r"^no whole (week|month|quarter|year) of the period has ended by the as-of date$"),
+     lambda m: f"截至评估时点，评估期内尚无结束的整{PART_WORDS['zh'][m[1]].removeprefix('个')}"),
+    (re.compile(r"^(\S+) not recorded: the clock has not started$"), lambda m: f"未记录 {m[1]}：时限尚未起算"),
+    (re.compile(r"^none$"), lambda m: "无"),
+    (re.compile(r"^no record of this kind$"), lambda m: "没有此类记录"),
+    (re.compile(r"^the document is expired or not yet issued$"), lambda m: "文件已过期或尚未签发"),
+    (re.compile(r"^not valid on (\S+)$"), lambda m: f"{m[1]} 时无效"),
     (re.compile(r"^(\d+) of (\d+) still within their time limit$"), lambda m: f"{m[2]} 项中 {m[1]} 项仍在期限内"),
     (re.compile(r"^no value in force$"), lambda m: "评估期内无有效的要求值"),
     (re.compile(r"^no score for (\d+): unranked$"), lambda m: f"{m[1]} 年无得分：未排名"),
@@ -75,4 +89,5 @@ def localise(value, lang: str):
             m = pattern.match(value)
             if m:
                 return write(m)
+    value = _ONE_PART.sub(r"of 1 \1 met", value)  # "0 of 1 years met" → "0 of 1 year met"
     return _NUMBER_UNIT.sub(lambda m: unit_word(m[1], m[2], lang), value)

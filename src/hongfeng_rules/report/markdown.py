@@ -7,7 +7,7 @@ import re
 from ..invisible import escape_hidden
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
 from . import tree
-from .labels import strength_word
+from .labels import STATUS_NAMES, strength_word
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
 MAX_LISTED = 50
@@ -38,7 +38,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
            + f" · {w['period']} {md(report.period)} · {w['as_of']} {report.as_of.isoformat()} · "
            + ", ".join(f"{md(p.pack)} {md(p.version)}" for p in report.packs), "",
            *_associations(report, lang),
-           f"| {w['team']} | {w['verdict']} | " + " | ".join(STATUS_ORDER) + " |",
+           f"| {w['team']} | {w['verdict']} | " + " | ".join(_status_heads(lang)) + " |",
            "|---|---|" + "---:|" * len(STATUS_ORDER)]
     for t in report.teams:
         verdict = _verdict(t.conformant, w) + ("" if t.complete or t.conformant is None else " ⚠️")
@@ -113,3 +113,8 @@ def md(text: str) -> str:
 def code(text: str) -> str:
     """Text safe inside a single-backtick code span (hidden characters as `<U+202E>`)."""
     return escape_hidden(" ".join(str(text).split())).replace("`", "'")
+
+
+def _status_heads(lang: str) -> list[str]:
+    """The count columns: the status codes in English (as hosts grep for them), their names in Chinese."""
+    return list(STATUS_ORDER) if lang == "en" else [STATUS_NAMES[lang][s] for s in STATUS_ORDER]

@@ -30,6 +30,7 @@ from urllib.parse import quote
 from ..baseline import finding_key
 from ..models import KIND_TO_COLLECTION
 from ..rulebook.spec import clause_key
+from .labels import READ_AS_WORDS
 from .model import ComplianceReport, Finding, RuleInfo
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,6 +39,21 @@ RULES_URL = REPOSITORY + "/blob/main/rules/"  # a rule's file is its documentati
 LEVEL = {"shall": "error", "should": "warning", "may": "note"}
 REPORTED = ("fail", "waived", "not_assessable", "not_used")
 _KIND = {"not_assessable": "review", "not_used": "informational"}  # every other reported status: fail
+# The descriptors' and results' words in the report's language (a zh rule shows the kind of provision, 〔要求〕
+# 〔推荐〕 〔允许〕: RuleInfo does not say whether its sentence has 应/宜/可).
+WORDS = {
+    "en": {"short": "{clause} ({strength}) {title}",
+           "help": "Clause {clause} of {standard} ({strength}): {source}\n中文：{zh}\n"
+                   "Rule {rule} in pack {pack} {version}, file {file}.",
+           "rule": "rule {rule}", "dataset_root": "the folder the check ran in",
+           "rules_root": "the folder of the rule packs (each pack a folder in it)",
+           "waiver": "{why} (approved by {by} on {on}, expires {until})"},
+    "zh": {"short": "{clause} {strength} {title}",
+           "help": "{standard} 第 {clause} 条 {strength}：{source}\n规则 {rule}，规则包 {pack} {version}，文件 {file}。",
+           "rule": "规则 {rule}", "dataset_root": "运行检查时所在的文件夹",
+           "rules_root": "规则包所在的文件夹（每个规则包是其中的一个文件夹）",
+           "waiver": "{why}（批准人 {by}，批准日期 {on}，有效期至 {until}）"},
+}
 Locate = Callable[[str, str], "tuple[str, int | None] | None"]  # (collection, id) -> (file, line)
 
 
@@ -70,8 +86,8 @@ def render(report: ComplianceReport, lang: str = "en", baseline: ComplianceRepor
         }},
         "invocations": [invocation],
         "originalUriBaseIds": {
-            "DATASETROOT": {"description": {"text": "the folder the check ran in"}},
-            "RULESROOT": {"description": {"text": "the folder of the rule packs (each pack a folder in it)"}},
+            "DATASETROOT": {"description": {"text": WORDS[lang]["dataset_root"]}},
+            "RULESROOT": {"description": {"text": WORDS[lang]["rules_root"]}},
         },
         "artifacts": [{"location": _artifact(uri)} for uri in artifacts],
         "results": results,
@@ -130,13 +146,15 @@ def _descriptor(r: RuleInfo, pack, lang: str) -> dict:
     source = getattr(r.source, lang)
     standard = getattr(pack.title, lang) if pack else r.pack
     version = pack.version if pack else ""
-    help_text = (f"Clause {r.clause} of {standard} ({r.strength}): {source}\n"
-                 f"中文：{r.source.zh}\n"
-                 f"Rule {r.rule_id} in pack {r.pack} {version}, file {r.rule_file}.")
+    w = WORDS[lang]
+    strength = r.strength if lang == "en" else READ_AS_WORDS[lang][r.strength]
+    help_text = w["help"].format(clause=r.clause, standard=standard, strength=strength, source=source,
+                                 zh=r.source.zh, rule=r.rule_id, pack=r.pack, version=version, file=r.rule_file)
     return {
         "id": r.rule_id,
         "name": r.rule_id,
-        "shortDescription": {"text": f"{r.clause} ({r.strength}) {getattr(r.title, lang)}"},
+        "shortDescription": {"text": w["short"].format(clause=r.clause, strength=strength,
+                                                       title=getattr(r.title, lang))},
         "fullDescription": {"text": source},
         "help": {"text": help_text},
         "helpUri": RULES_URL + quote(r.rule_file),
@@ -164,7 +182,7 @@ def _result(f: Finding, rule_index: int, place: tuple[str, int], artifacts: dict
             "logicalLocations": [{"name": f.subject.id, "fullyQualifiedName": f"{collection}/{f.subject.id}",
                                   "kind": f.subject.kind}],
         }],
-        "relatedLocations": [{"id": 1, "message": {"text": f"rule {f.rule_id}"}, "physicalLocation": {
+        "relatedLocations": [{"id": 1, "message": {"text": WORDS[lang]["rule"].format(rule=f.rule_id)}, "physicalLocation": {
             "artifactLocation": {"uri": quote(f.rule_file or f.rule_id), "uriBaseId": "RULESROOT"},
             "region": {"startLine": 1}}}],
         "partialFingerprints": {"hongfengRuleSubject/v1": f"{f.rule_id}:{f.subject.kind}:{f.subject.id}"},
@@ -176,7 +194,7 @@ def _result(f: Finding, rule_index: int, place: tuple[str, int], artifacts: dict
         w = f.waiver
         result["suppressions"] = [{
             "kind": "external", "status": "accepted",
-            "justification": f"{w['justification']} (approved by {w['approved_by']} on {w['approved_on']}, "
-                             f"expires {w['expires_on']})",
+            "justification": WORDS[lang]["waiver"].format(why=w["justification"], by=w["approved_by"],
+                                                          on=w["approved_on"], until=w["expires_on"]),
         }]
     return result
