@@ -21,9 +21,11 @@ class StrictModel(BaseModel):
 
 class Record(StrictModel):
     """A dataset record: strict types too. A bool is not a number and text is not a number or a bool
-    (`major_issues: true` or `"3"` is an error, not 1 or 3); only dates and instants are read from text."""
+    (`major_issues: true` or `"3"` is an error, not 1 or 3); only dates and instants are read from text.
+    Each field's docstring, under its annotation, is its description in both languages ("中文 / English"):
+    the JSON Schema an exporter reads (`hongfeng-rules schema dataset`) takes it from here."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, use_attribute_docstrings=True)
 
 
 class OutputModel(BaseModel):
