@@ -146,6 +146,68 @@ def test_waivers_must_be_one_json_or_yaml_file(client, example_upload):
     assert r.status_code == 422 and r.json()["problems"][0]["field"] == "waivers"
 
 
+FORM = {"period": "2025", "as_of": "2026-01-15", "lang": "zh", "pack": "hongfeng", "fail_on": "never",
+        "allow_incomplete": "false", "label": str(EXAMPLE)}
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit", "text"])
+def test_options_as_form_fields_answer_the_cli_bytes(client, example_upload, tmp_path, fmt):
+    code, expected = cli_output(tmp_path, CLI + ["--format", fmt, "--lang", "zh", "--fail-on", "never"])
+    r = client.post("/v1/audit", data={**FORM, "format": fmt}, files=example_upload)
+    assert r.status_code == 200, r.text
+    assert r.content == expected
+    assert r.headers["Hongfeng-Exit-Code"] == str(code) == "0"  # fail_on=never read from the form: 1 without it
+    r = client.post("/v1/audit", data={**FORM, "format": fmt, "envelope": "true"}, files=example_upload)
+    assert r.json()["report"].encode() == expected and r.json()["format"] == fmt
+
+
+@pytest.mark.parametrize("field, value", [
+    ("lang", "fr"), ("format", "pdf"), ("fail_on", "always"), ("allow_incomplete", "maybe"), ("envelope", "2"),
+    ("period", "2" * 41), ("label", "a\x01b"), ("period", "2025-13"), ("as_of", "yesterday"),
+    ("pack", "../../etc"), ("mapping", "nosuch"),
+])
+def test_form_options_are_refused_as_the_query_refuses_them(client, example_upload, field, value):
+    by_query = client.post("/v1/audit", params={field: value}, files=example_upload)
+    by_form = client.post("/v1/audit", data={field: value}, files=example_upload)
+    assert by_query.status_code == by_form.status_code == 422, by_form.text
+    assert by_form.headers["content-type"] == "application/problem+json"
+    q, f = by_query.json()["problems"], by_form.json()["problems"]
+    assert [(p["field"], p["reason"]) for p in f] == [(p["field"], p["reason"]) for p in q]
+    if q[0]["file"] == "query":  # the options' own checks name the form; the audit's (period, as-of) are the CLI's
+        assert f[0]["file"] == "form" and f[0]["field"] == field
+
+
+def test_an_option_given_twice_or_as_a_file_is_refused(client, example_upload):
+    r = client.post("/v1/audit", data={"period": ["2025", "2024"]}, files=example_upload)
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "period"
+    assert "2 times" in r.json()["detail"]
+    r = client.post("/v1/audit", files=[*example_upload, ("lang", ("lang.txt", b"zh"))])
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "lang"
+    packs = {"pack": ["hongfeng", "yunge"]}  # pack repeats in the form as in the query (yunge judges nothing here)
+    r = client.post("/v1/audit", data=packs, files=example_upload)
+    assert r.status_code == 422 and "pack yunge judges none" in r.json()["detail"]
+    assert r.content == client.post("/v1/audit", params=packs, files=example_upload).content
+
+
+@pytest.mark.parametrize("field, in_query, in_form", [
+    ("lang", "zh", "en"), ("period", "2025", "2024"), ("pack", "hongfeng", "yunge"), ("allow_incomplete", "1", "no"),
+    ("format", "json", "text"),
+])
+def test_an_option_in_query_and_form_must_agree(client, example_upload, field, in_query, in_form):
+    r = client.post("/v1/audit", params={field: in_query}, data={field: in_form}, files=example_upload)
+    assert r.status_code == 422, r.text
+    assert [(p["file"], p["field"]) for p in r.json()["problems"]] == [("request", field)]
+    assert "in the query" in r.json()["detail"] and "in the form" in r.json()["detail"]
+    same = client.post("/v1/audit", params={**QUERY, field: in_query}, data={field: in_query}, files=example_upload)
+    alone = client.post("/v1/audit", params={**QUERY, field: in_query}, files=example_upload)
+    assert same.status_code == alone.status_code and same.content == alone.content
+
+
+def test_a_json_body_is_the_dataset_and_its_options_go_in_the_query(client):
+    r = client.post("/v1/audit", json={"period": "2025", "teams": []})
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "period", r.text
+
+
 def test_a_pack_that_judges_nothing_of_the_dataset_is_bad_input_as_in_the_cli(client, tmp_path, capsys):
     (tmp_path / "d.json").write_text("{}", encoding="utf-8")
     assert main(["check", str(tmp_path / "d.json"), "--period", "2025"]) == 2
@@ -217,7 +279,12 @@ def test_health_readiness_metrics_and_openapi(client, example_upload):
     spec = client.get("/openapi.json").json()
     assert {"/v1/audit", "/v1/rules/{rule_id}", "/metrics"} <= set(spec["paths"])
     form = lambda path: spec["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
-    assert set(form("/v1/audit")["properties"]) == {"files", "waivers"}  # waivers: audits only
+    audit_form = form("/v1/audit")["properties"]
+    query = {p["name"]: p["schema"] for p in spec["paths"]["/v1/audit"]["post"]["parameters"]}
+    assert set(audit_form) == {"files", "waivers", *query}  # waivers and the options: audits only
+    for name, schema in query.items():  # the same values as the query's, never null
+        branches = [b for b in schema.get("anyOf", [schema]) if b.get("type") != "null"]
+        assert [{k: audit_form[name].get(k) for k in b} for b in branches] == branches
     assert set(form("/v1/levels")["properties"]) == {"files"}
     assert client.get("/docs").status_code == 200
     assert client.get("/nowhere").headers["content-type"] == "application/problem+json"

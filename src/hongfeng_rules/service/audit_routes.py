@@ -4,14 +4,16 @@ CLI's report out, with the CLI's exit code as the `Hongfeng-Exit-Code` header (o
 from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import FormData
 
 from ..errors import InputError, Problem
 from ..safe_load import FORMATS
 from ..sources import SUFFIXES
+from .audit_options import ENVELOPE, AuditOptions, form_properties, merged
 from .jobs import EXIT_MEANING, MEDIA_TYPES, Job
 from .problems import Refused, input_problem, problem, responses
 
@@ -20,10 +22,8 @@ BODY_TYPES = {"application/json": "json", "application/yaml": "yaml", "applicati
 ACCEPTED = {"application/json": "json", "application/sarif+json": "sarif", "application/xml": "junit",
             "text/xml": "junit", "application/junit+xml": "junit", "text/markdown": "markdown",
             "text/html": "html", "text/plain": "text"}
-Format = Literal["json", "sarif", "junit", "markdown", "html", "text"]
 Lang = Literal["zh", "en"]
 ERRORS = responses(401, 403, 406, 413, 415, 422, 429, 503)
-ENVELOPE = "application/vnd.hongfeng-rules.envelope+json"
 MAPPING = Query(None, max_length=100, description="a configured column mapping's name, for workbooks, CSV, Parquet")
 _ENVELOPE_SCHEMA = {"type": "object", "required": ["exit_code", "exit_meaning", "format", "media_type", "report"],
                     "properties": {"exit_code": {"type": ["integer", "null"]},
@@ -59,12 +59,14 @@ def negotiate(fmt: str | None, accept: str | None) -> str | None:
     return None
 
 
-def _request_body(fmt_types: dict, waivers: bool = False) -> dict:
-    """The OpenAPI requestBody: the dataset as JSON or YAML, or uploaded files (and, for an audit, a waiver file)."""
+def _request_body(fmt_types: dict, audit: bool = False) -> dict:
+    """The OpenAPI requestBody: the dataset as JSON or YAML, or uploaded files (and, for an audit, a waiver
+    file and the options as text fields)."""
     fields = {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
                         "description": "one dataset file, or one file per collection (members.json, …); "
                                        f"types: {', '.join(sorted(fmt_types))}"}}
-    if waivers:
+    if audit:
+        fields.update(form_properties())
         fields["waivers"] = {"type": "string", "format": "binary",
                              "description": "a waiver file (.json, .yaml or .yml), as `check --waivers FILE` reads: "
                                             "a mapping with a `waivers` list of rule_id, subject_id, justification, "
@@ -75,13 +77,14 @@ def _request_body(fmt_types: dict, waivers: bool = False) -> dict:
         "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": fields}}}}
 
 
-async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str, tuple[str, bytes] | None]:
-    """The files of the request, the dataset's default label and the waiver file (multipart only) or None;
-    InputError if there are no files."""
+async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str, tuple[str, bytes] | None,
+                                                  FormData | None]:
+    """The files of the request, the dataset's default label, the waiver file and the form (multipart only;
+    else None and None); InputError if there are no files."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in BODY_TYPES:
         fmt = BODY_TYPES[kind]
-        return [(f"body.{fmt}", await request.body())], "dataset", None
+        return [(f"body.{fmt}", await request.body())], "dataset", None, None
     if kind == "multipart/form-data":
         try:
             form = await request.form(max_files=200, max_fields=200)
@@ -99,7 +102,7 @@ async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str, 
             raise InputError([Problem("request body", "'waivers' is one uploaded file (.json, .yaml or .yml)",
                                       field="waivers")])
         waiver_file = (_base_name(waivers[0].filename or "waivers"), await waivers[0].read()) if waivers else None
-        return files, files[0][0] if len(files) == 1 else "upload", waiver_file
+        return files, files[0][0] if len(files) == 1 else "upload", waiver_file, form
     raise Unsupported(kind)
 
 
@@ -117,14 +120,16 @@ def _base_name(name: str) -> str:
 def router(state, auth) -> APIRouter:
     r = APIRouter(tags=["audit"])
 
-    async def run(request: Request, job: Job, envelope: bool) -> Response:
+    async def run(request: Request, job: Job, envelope: bool, in_form: frozenset = frozenset()) -> Response:
         unknown = [p for p in job.packs if p not in state.catalog]
         if unknown:
-            raise InputError([Problem("query", f"unknown pack {p!r}; this service offers: {sorted(state.catalog)}",
+            raise InputError([Problem("form" if "pack" in in_form else "query",
+                                      f"unknown pack {p!r}; this service offers: {sorted(state.catalog)}",
                                       field="pack") for p in unknown])
         if job.mapping is not None and job.mapping not in state.config.mappings:
-            raise InputError([Problem("query", f"unknown mapping {job.mapping!r}; this service has: "
-                                               f"{sorted(state.config.mappings)}", field="mapping")])
+            raise InputError([Problem("form" if "mapping" in in_form else "query",
+                                      f"unknown mapping {job.mapping!r}; this service has: "
+                                      f"{sorted(state.config.mappings)}", field="mapping")])
         result = await state.pool.run(job)
         if result.internal:
             state.log_internal(request, result.internal)
@@ -159,29 +164,15 @@ def router(state, auth) -> APIRouter:
                             ENVELOPE: {"schema": _ENVELOPE_SCHEMA}}}}
 
     @r.post("/v1/audit", summary="Audit a dataset against rule packs", responses={**ok, **ERRORS},
-            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES}, waivers=True)},
+            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES}, audit=True)},
             dependencies=[Depends(auth("audit"))])
-    async def audit_dataset(
-        request: Request,
-        pack: list[str] | None = Query(None, description="a configured pack's name; repeatable (default: hongfeng)",
-                                       max_length=10),
-        period: str | None = Query(None, max_length=40, description="2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30"),
-        as_of: str | None = Query(None, max_length=40, description="the date or instant judged at"),
-        lang: Lang = "en",
-        format: Format | None = Query(None, description="json, sarif, junit, markdown, html or text (else Accept)"),
-        fail_on: Literal["shall", "should", "never"] = "shall",
-        allow_incomplete: bool = False,
-        label: str | None = Query(None, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$",
-                                  description="the dataset's name in the report (default: the file's name)"),
-        mapping: str | None = MAPPING,
-        envelope: bool = Query(False, description=f"answer {ENVELOPE}: exit_code, exit_meaning, format, report"),
-    ):
-        fmt = chosen(format, request)
-        files, default_label, waivers = await read_dataset(request)
-        job = Job("audit", files, pack or state.config.default_packs, label or default_label, mapping=mapping, period=period,
-                  as_of=as_of, lang=lang, format=fmt, fail_on=fail_on, allow_incomplete=allow_incomplete,
-                  waivers=waivers)
-        return await run(request, job, envelope)
+    async def audit_dataset(request: Request, query: Annotated[AuditOptions, Query()]):
+        files, default_label, waivers, form = await read_dataset(request)
+        o = merged(query, set(request.query_params) & set(AuditOptions.model_fields), form)
+        job = Job("audit", files, o.pack or state.config.default_packs, o.label or default_label, mapping=o.mapping,
+                  period=o.period, as_of=o.as_of, lang=o.lang, format=chosen(o.format, request), fail_on=o.fail_on,
+                  allow_incomplete=o.allow_incomplete, waivers=waivers)
+        return await run(request, job, o.envelope, frozenset(form.keys()) if form is not None else frozenset())
 
     derived_ok = {200: {"description": "the derived results", "content": {
         "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}}}
@@ -191,7 +182,7 @@ def router(state, auth) -> APIRouter:
     async def levels(request: Request, pack: list[str] | None = Query(None, max_length=10),
                      as_of: str | None = Query(None, max_length=40), lang: Lang = "en",
                      format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
-        files, _, _ = await read_dataset(request)
+        files, *_ = await read_dataset(request)
         job = Job("levels", files, pack or state.config.default_packs, mapping=mapping, as_of=as_of, lang=lang,
                   format=format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)
@@ -202,7 +193,7 @@ def router(state, auth) -> APIRouter:
                     year: int | None = Query(None, ge=1900, le=2200),
                     scope: str | None = Query(None, max_length=100), lang: Lang = "en",
                     format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
-        files, _, _ = await read_dataset(request)
+        files, *_ = await read_dataset(request)
         job = Job("stars", files, pack or state.config.default_packs, mapping=mapping, year=year, scope=scope, lang=lang,
                   format=format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)
