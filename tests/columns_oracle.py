@@ -172,3 +172,14 @@ def assert_same_outcomes(kind: str, check, collection: str, evaluate, applies, c
 def pack_rules(pack: str, kind: str) -> list:
     from hongfeng_rules.rulebook.locate import load_packs
     return [r for p in load_packs([pack]) for r in p.rules if r.rule.check.kind == kind]
+
+
+def pack_cases(kind: str) -> list:
+    """(label, dataset, period, as-of, pack) of each example and generated province whose pack (the example's own;
+    hongfeng for generated provinces) has rules of `kind`."""
+    out = []
+    for label, dataset, period, as_of in cases():
+        pack = "hongfeng" if label.startswith("generated") else label
+        if pack_rules(pack, kind):
+            out.append((label, dataset, period, as_of, pack))
+    return out

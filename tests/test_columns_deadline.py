@@ -12,17 +12,14 @@ from hongfeng_rules.checks.deadline import DeadlineCheck
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI, CalendarUnavailable, deadline, default_calendar
 
-from columns_oracle import assert_same_outcomes, cases, contexts, pack_rules
+from columns_oracle import assert_same_outcomes, contexts, pack_cases, pack_rules
 
-PACK = {"hongfeng": "hongfeng", "gucheng": "gucheng"}
 US = timedelta(microseconds=1)
 
 
-@pytest.mark.parametrize("label, dataset, period, as_of", cases(), ids=lambda v: v if isinstance(v, str) else "")
-def test_pack_rules(label, dataset, period, as_of):
-    pack = PACK.get(label, "hongfeng" if label.startswith("generated") else None)
-    if pack is None:
-        pytest.skip("no deadline rule in this example's pack")
+@pytest.mark.parametrize("label, dataset, period, as_of, pack", pack_cases("deadline"),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_pack_rules(label, dataset, period, as_of, pack):
     ctx, cctx = contexts(dataset, period, as_of)
     judged = sum(assert_same_outcomes("deadline", r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx, cctx)
                  for r in pack_rules(pack, "deadline"))

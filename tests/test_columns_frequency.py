@@ -12,16 +12,13 @@ from hongfeng_rules.checks.frequency import FrequencyCheck
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
-from columns_oracle import assert_same_outcomes, cases, contexts, instants, pack_rules
-
-PACK = {"hongfeng": "hongfeng", "keqiao-zhucun": "keqiao-zhucun"}
+from columns_oracle import assert_same_outcomes, contexts, pack_cases, instants, pack_rules
 
 
-@pytest.mark.parametrize("label, dataset, period, as_of", cases(), ids=lambda v: v if isinstance(v, str) else "")
-def test_pack_rules(label, dataset, period, as_of):
-    pack = PACK.get(label, "hongfeng" if label.startswith("generated") else None)
-    if pack is None:
-        pytest.skip("no frequency rule in this example's pack")
+
+@pytest.mark.parametrize("label, dataset, period, as_of, pack", pack_cases("frequency"),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_pack_rules(label, dataset, period, as_of, pack):
     ctx, cctx = contexts(dataset, period, as_of)
     judged = sum(assert_same_outcomes("frequency", r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx, cctx)
                  for r in pack_rules(pack, "frequency"))

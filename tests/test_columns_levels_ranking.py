@@ -15,7 +15,7 @@ from hongfeng_rules.columns.kinds import DERIVES
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
-from columns_oracle import cases, contexts, pack_rules, subject_records
+from columns_oracle import contexts, pack_cases, pack_rules, subject_records
 
 
 def assert_same_results(kind: str, check, collection: str, evaluate, applies, ctx, cctx) -> int:
@@ -28,14 +28,13 @@ def assert_same_results(kind: str, check, collection: str, evaluate, applies, ct
     return len(got)
 
 
-@pytest.mark.parametrize("kind", ["levels", "ranking"])
-@pytest.mark.parametrize("label, dataset, period, as_of", cases(), ids=lambda v: v if isinstance(v, str) else "")
-def test_pack_rules(kind, label, dataset, period, as_of):
-    if label != "hongfeng" and not label.startswith("generated"):
-        pytest.skip("no levels or ranking rule in this example's pack")
+@pytest.mark.parametrize("label, dataset, period, as_of, pack, kind",
+                         [(*case, kind) for kind in ("levels", "ranking") for case in pack_cases(kind)],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_pack_rules(label, dataset, period, as_of, pack, kind):
     ctx, cctx = contexts(dataset, period, as_of)
     assert sum(assert_same_results(kind, r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx, cctx)
-               for r in pack_rules("hongfeng", kind)) > 0
+               for r in pack_rules(pack, kind)) > 0
 
 
 LEVELS = LevelsCheck.model_validate({"kind": "levels", "of": "points", "levels": [

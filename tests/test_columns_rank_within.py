@@ -12,16 +12,15 @@ from hongfeng_rules.checks.rank_within import RankWithinCheck
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
-from columns_oracle import assert_same_outcomes, cases, contexts, pack_rules
+from columns_oracle import assert_same_outcomes, contexts, pack_cases, pack_rules
 
 
-@pytest.mark.parametrize("label, dataset, period, as_of", cases(), ids=lambda v: v if isinstance(v, str) else "")
-def test_pack_rules(label, dataset, period, as_of):
-    if label != "hongfeng" and not label.startswith("generated"):
-        pytest.skip("no rank_within rule in this example's pack")
+@pytest.mark.parametrize("label, dataset, period, as_of, pack", pack_cases("rank_within"),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_pack_rules(label, dataset, period, as_of, pack):
     ctx, cctx = contexts(dataset, period, as_of)
     judged = sum(assert_same_outcomes("rank_within", r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx,
-                                      cctx) for r in pack_rules("hongfeng", "rank_within"))
+                                      cctx) for r in pack_rules(pack, "rank_within"))
     assert judged > 0
 
 
