@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import traceback
 
@@ -143,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default: 8080)")
     serve.add_argument("--config", help="the service's YAML config file")
     serve.add_argument("--new-key", action="store_true", help="print a new API key and the config entry holding its hash")
+    manifest = sub.add_parser("manifest", help="write DIR/manifest.json: each data file's SHA-256 and record count "
+                                               "(docs/manifest.md)")
+    manifest.add_argument("dir", help="the dataset folder")
+    manifest.add_argument("--check", action="store_true", help="verify the folder's manifest instead of writing it")
+    _limit_options(manifest)
+    _source_options(manifest)
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=["dataset", "report"],
                         help="dataset: what check reads (for exporters); report: what check --format json writes")
@@ -199,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # `check … | head`: the reader left; not a bug
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
+        print("error: standard output: closed by the reader before the report was written (broken pipe)",
+              file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a bug, not the user's input: say so plainly, in one line
         if args.debug:
@@ -387,6 +399,26 @@ def cmd_mapping(args) -> int:
     return EXIT_OK
 
 
+def cmd_manifest(args) -> int:
+    """`manifest DIR`: write (or with --check, verify) the folder's manifest.json."""
+    from pathlib import Path
+    from .loading import load_folder
+    from .manifest import NAME, write_manifest
+    if not Path(args.dir).is_dir():
+        raise fail(args.dir, "not a folder: a manifest describes a dataset folder")
+    limits = limits_of(args)
+    if args.check:
+        if not (Path(args.dir) / NAME).exists():
+            raise fail(str(Path(args.dir) / NAME), "no manifest to check (write one with hongfeng-rules manifest DIR)")
+        dataset, _ = load_folder(Path(args.dir), limits, args.mapping, args.encoding)
+        print(f"ok: {Path(args.dir) / NAME} matches the folder's files")
+        return EXIT_OK
+    written = write_manifest(args.dir, limits, args.mapping, args.encoding)
+    records = sum(f.records for f in written.files.values())
+    print(f"wrote {Path(args.dir) / NAME}: {len(written.files)} files, {records} records")
+    return EXIT_OK
+
+
 def cmd_template(args) -> int:
     """`template xlsx OUT`: an empty (or --fill: filled) workbook whose sheets the packs need."""
     from .sources.template import write_template
@@ -398,7 +430,7 @@ def cmd_template(args) -> int:
 
 
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "diff": cmd_diff, "rules": cmd_rules, "schema": cmd_schema, "levels": cmd_derived,
-            "stars": cmd_derived, "mapping": cmd_mapping, "template": cmd_template}
+            "stars": cmd_derived, "mapping": cmd_mapping, "template": cmd_template, "manifest": cmd_manifest}
 
 if __name__ == "__main__":
     sys.exit(main())

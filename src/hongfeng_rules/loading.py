@@ -45,7 +45,7 @@ def load_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, ma
         if sources.is_url(path):
             found = _build(sources.url_sources(str(path), mapping, limits))
         elif Path(path).is_dir():
-            found = _build(_folder_sources(Path(path), limits, mapping, encoding))
+            found = load_folder(Path(path), limits, mapping, encoding)
         elif Path(path).exists():
             path = Path(path)
             found = _build(sources.file_sources(path, mapping, encoding, limits) if path.suffix.lower()
@@ -73,11 +73,19 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
 def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,
                        mapping=None) -> tuple[Dataset, RecordLocator]:
     """`dataset_from_files`, and where each record is (the upload's name and line)."""
+    from .manifest import check_records, records_per_file, verify_uploads
     from .sources import SUFFIXES, bytes_sources, load_mapping
 
     if not files:
         raise fail("upload", "no files were sent")
     mapping = load_mapping(mapping, limits)
+    manifest, files = verify_uploads(files, limits)  # a manifest.json sent with them is checked before any is read
+    if manifest is not None:
+        found = located_from_files(files, limits, mapping)
+        problems = check_records(manifest, "", records_per_file(found[1].located, found[0]))
+        if problems:
+            raise InputError(problems)
+        return found
     problems = []
     for name, raw in files:
         if len(raw) > limits.max_file_bytes:
@@ -187,19 +195,52 @@ def _document_sources(doc: Document) -> dict[str, Source]:
     return {name: (lambda name=name: (doc, (name,))) for name in doc.data if doc.data[name] is not None}
 
 
+def load_folder(folder: Path, limits: Limits = DEFAULT_LIMITS, mapping=None, encoding: str | None = None, *,
+                verify: bool = True) -> tuple[Dataset, RecordLocator]:
+    """A dataset folder, read and validated; a `manifest.json` in it is verified first (`verify`): its files and
+    SHA-256s before anything is read, its record counts after."""
+    from . import manifest
+    from .sources import load_mapping
+
+    mapping = load_mapping(mapping, limits)
+    listed = manifest.verify_folder(folder, limits, data_entries(folder, mapping)) if verify else None
+    found = _build(_folder_sources(folder, limits, mapping, encoding, verify=False))
+    if listed is not None:
+        problems = manifest.check_records(listed, str(folder), manifest.records_per_file(found[1].located, found[0]))
+        if problems:
+            raise InputError(problems)
+    return found
+
+
+def data_entries(folder: Path, mapping=None) -> list[Path]:
+    """The folder's entries a dataset is read from: all but hidden ones (a name starting with '.'), those the
+    mapping ignores and the manifest."""
+    from . import sources as tabular
+    from .manifest import NAME
+
+    try:
+        found = sorted(folder.iterdir())
+    except OSError as exc:
+        raise fail(str(folder), f"cannot list the folder: {exc.strerror or exc}") from None
+    return [p for p in found if not p.name.startswith(".") and not tabular.ignored(p, mapping) and p.name != NAME]
+
+
 def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None,
-                    read=read_document, read_table=None) -> dict[str, Source]:
-    """One source per COLLECTION.json/.yaml/.yml/.csv/.parquet (suffix in any case); any other entry is an
-    error naming it, except hidden ones (a name starting with '.') and those the mapping ignores. `read`
-    reads a JSON or YAML file (`tables.load` reads JSON fast), `read_table` a CSV or Parquet file."""
+                    read=read_document, read_table=None, verify: bool = True) -> dict[str, Source]:
+    """One source per COLLECTION.json/.yaml/.yml/.csv/.parquet (suffix in any case) of `data_entries`; any
+    other entry is an error naming it. `read` reads a JSON or YAML file (`tables.load` reads JSON fast),
+    `read_table` a CSV or Parquet file; `verify`: the folder's manifest (its files and SHA-256s) first."""
+    from . import manifest
     from . import sources as tabular
 
+    entries = data_entries(folder, mapping)
+    if verify:
+        manifest.verify_folder(folder, limits, entries)
     read_table = read_table or tabular.file_source
     sources: dict[str, Source] = {}
     seen: dict[str, Path] = {}
     problems = []
     known = set(FORMATS) | tabular.FOLDER_SUFFIXES
-    entries = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".") and not tabular.ignored(p, mapping)]
     if not any(p.suffix.lower() in known for p in entries):
         raise fail(str(folder), "no .json, .yaml, .csv or .parquet files in this folder")
     for p in entries:
