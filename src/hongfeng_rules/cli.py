@@ -18,6 +18,7 @@ from .cli_help import DEBUG_HELP, finish
 from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as render_whatif, verdict_changes
 from .baseline import compare, load_report, render_text as render_baseline_text
 from .errors import InputError, fail
+from .invisible import escape_hidden
 from .loading import load_dataset, load_located
 from .models import Dataset
 from .report.model import ComplianceReport
@@ -26,7 +27,7 @@ from .report.formats import RENDERERS
 from .derived_results import Derived
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
-from .output import write_atomic
+from .output import refuse_clashes, write_atomic
 from .gating import EXIT_FAIL, EXIT_INPUT, EXIT_OK, GATED, gate, gate_new
 from .safe_load import DEFAULT_LIMITS, limits_of
 from .when import period_and_as_of
@@ -226,6 +227,9 @@ def cmd_check(args) -> int:
     limits = limits_of(args)
     packs = load_packs(args.packs or ["hongfeng"], limits)
     outputs = _outputs(args)
+    refuse_clashes([path for _, path in outputs if path], {p: what for what, paths in [
+        ("the dataset", [args.path]), ("the waiver file", [args.waivers]), ("the baseline", [args.baseline]),
+        ("the mapping", [args.mapping]), ("a --compare report", args.compare)] for p in paths if p})
     dataset, args.locate = load_located(args.path, limits, mapping=args.mapping, encoding=args.encoding)
     if args.fail_on == "new" and not args.baseline:
         raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
@@ -307,7 +311,8 @@ def cmd_rules(args) -> int:
             print(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
             for row in rows:
-                print(f"{row['id']:<45} {row['clause']:<8} {row['strength']:<7} {row['kind']:<12} {row['title']['en']}")
+                print(escape_hidden(f"{row['id']:<45} {row['clause']:<8} {row['strength']:<7} {row['kind']:<12} "
+                                    f"{row['title']['en']}"))  # a rule file's title may hide characters
         return EXIT_OK
     return rules_test(args, packs)
 
@@ -351,7 +356,7 @@ def cmd_derived(args) -> int:
     """`levels` / `stars`: only the derived results, as of a day or for a year."""
     kind = "levels" if args.command == "levels" else "ranking"
     year = getattr(args, "year", None)
-    period, as_of = period_and_as_of(str(year) if year else None, getattr(args, "as_of", None))
+    period, as_of = period_and_as_of(str(year) if year is not None else None, getattr(args, "as_of", None))
     limits = limits_of(args)
     dataset = load_dataset(args.path, limits, mapping=args.mapping, encoding=args.encoding)
     scope = getattr(args, "scope", None)

@@ -16,10 +16,17 @@ _HIDDEN = re.compile("[\u00AD\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\
                      "\U00013430-\U00013438\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0001"
                      "\U000E0020-\U000E007F]")
 
+# Invisible too, but not format characters (names keep them: an emoji's variation selector is no trick):
+# variation selectors, the combining grapheme joiner, Mongolian free variation selectors, Khmer inherent vowels
+# and the Hangul fillers, which show as blank space. Refused in identifiers, escaped wherever the others are.
+_BLANK_IN_IDS = re.compile("[\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180D\u180F\u3164\uFE00-\uFE0F\uFFA0"
+                           "\U000E0100-\U000E01EF]")
+_SHOWN = re.compile(f"{_HIDDEN.pattern}|{_BLANK_IN_IDS.pattern}")
+
 
 def refuse_hidden(value: str) -> str:
     """`value`, or ValueError naming the first hidden character and its position."""
-    found = _HIDDEN.search(value)
+    found = _SHOWN.search(value)
     if found:
         code = ord(found.group())
         raise ValueError(f"identifier contains the invisible character U+{code:04X} "
@@ -28,5 +35,5 @@ def refuse_hidden(value: str) -> str:
 
 
 def escape_hidden(text: str) -> str:
-    """`text` with every hidden character written as `<U+XXXX>`."""
-    return _HIDDEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    """`text` with every hidden character (and those refused in ids) written as `<U+XXXX>`."""
+    return _SHOWN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

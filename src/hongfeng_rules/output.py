@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import InputError, fail
+from .errors import InputError, Problem, fail
 
 STALE_SECONDS = 3600
 _TEMP = re.compile(r"\.(?P<name>.+)\.hfr-(?P<pid>\d+)\.[^.]+\.tmp")
@@ -117,3 +117,44 @@ def _discard(tmp: str | None) -> None:
 
 def _cannot(shown: str, exc: OSError) -> InputError:
     return fail(shown, f"--out: cannot write the report: {exc.strerror or exc}; the previous report is kept")
+
+
+
+def refuse_clashes(targets: list[str], inputs: dict[str, str]) -> None:
+    """InputError when a report would replace an input of the run or another report of the same run. `targets`:
+    the report files as given; `inputs`: what each input path is (`{"data.json": "the dataset"}`), a folder
+    standing for its files. Devices and FIFOs are written through, never replaced, so they never clash."""
+    read: dict[str, str] = {}
+    folders = {}
+    for path, what in inputs.items():
+        if os.path.isdir(path):
+            folders[os.path.realpath(path)] = what
+        elif _identity(path):
+            read[_identity(path)] = what
+    problems, seen = [], {}
+    for target in targets:
+        k = _identity(target)
+        if k is None:
+            continue
+        if os.path.dirname(os.path.realpath(target)) in folders:
+            what = folders[os.path.dirname(os.path.realpath(target))]
+            problems.append(Problem(target, f"--out: is inside {what}, which then holds a file it cannot read; "
+                                            "the report is not written"))
+        elif k in read:
+            problems.append(Problem(target, f"--out: is {read[k]}, which the report would replace; the report "
+                                            "is not written"))
+        elif k in seen:
+            problems.append(Problem(target, f"--out: two reports would go to this file (also given as "
+                                            f"{seen[k]}); give each its own"))
+        seen.setdefault(k, target)
+    if problems:
+        raise InputError(problems)
+
+
+def _identity(path: str) -> str | None:
+    """The file a path names (device and inode; a name not there yet: its real path); None for a device or FIFO."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return f"{st.st_dev}:{st.st_ino}" if stat.S_ISREG(st.st_mode) else None

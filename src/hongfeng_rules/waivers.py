@@ -28,7 +28,7 @@ from pydantic import Field, ValidationError, model_validator
 from .auditing import finding_order
 from .summaries import summaries
 from .errors import InputError, Problem, fail, validation_reason
-from .models.base import StrictModel
+from .models.base import Day, Id, StrictModel
 from .report.model import ComplianceReport
 from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document, read_text_document
 
@@ -38,12 +38,12 @@ WAIVABLE = ("fail", "not_assessable")
 class Waiver(StrictModel):
     """One approved exception."""
 
-    rule_id: str = Field(min_length=1)
-    subject_id: str = Field(min_length=1)
+    rule_id: Id
+    subject_id: Id
     justification: str = Field(min_length=1)
     approved_by: str = Field(min_length=1)
-    approved_on: date
-    expires_on: date
+    approved_on: Day
+    expires_on: Day
     file: str | None = Field(default=None, exclude=True)
     entry: int | None = Field(default=None, exclude=True)
 

@@ -12,11 +12,11 @@ def period_and_as_of(period_text: str | None, as_of_text: str | None) -> tuple[P
     """The evaluation period and instant from the command line; each defaults from the other, or today.
     Both must lie within the supported dates (timecalc.SUPPORTED)."""
     try:
-        as_of = supported_as_of(_instant(as_of_text)) if as_of_text else None
+        as_of = supported_as_of(_instant(as_of_text)) if as_of_text is not None else None
     except ValueError as exc:
         raise fail("command line", f"invalid as-of {as_of_text!r}: {exc}", field="--as-of") from None
     try:
-        period = Period.parse(period_text) if period_text else None
+        period = Period.parse(period_text) if period_text is not None else None
     except ValueError as exc:
         raise fail("command line", str(exc), field="--period") from None
     try:
@@ -34,4 +34,6 @@ def period_and_as_of(period_text: str | None, as_of_text: str | None) -> tuple[P
 
 def _instant(text: str) -> date | datetime:
     """A date (YYYY-MM-DD, meaning the end of that day, as in the library) or an instant."""
+    if not text.strip():
+        raise ValueError("no date given")  # an empty --as-of is not "not given"
     return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..models import COLLECTIONS
-from ..rulebook.units import COUNT_UNITS
+from ..rulebook.units import count_problem
 from .outcome import Outcome, not_applicable
 from .selection import Bound, Selection
 from .where import ConditionError
@@ -22,9 +22,8 @@ class CountCheck(Selection, Bound):
     def compile(self, subject_collection: str):
         select = self.compile_selection(subject_collection)
         bound, threshold = self.bound
-        if threshold.unit not in COUNT_UNITS:
-            raise ConditionError(f"check.{bound}.unit", "a count of records is in one of "
-                                                        f"{', '.join(COUNT_UNITS)}, not {threshold.unit}")
+        if count_problem(bound, threshold):
+            raise ConditionError(*count_problem(bound, threshold))
         if self.distinct is not None and self.distinct not in COLLECTIONS[self.of].model.model_fields:
             raise ConditionError("check.distinct", f"{self.of} has no field {self.distinct!r}")
 

@@ -12,7 +12,7 @@ from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from ..rulebook.units import Threshold
 from ..timecalc import CalendarUnavailable, Extension, deadline, effective_deadline, judge_deadline
-from ..timecalc.deadlines import TIME_UNITS
+from ..timecalc.deadlines import TIME_UNITS, amount_problem
 from . import probe
 from .outcome import Outcome, not_applicable, not_assessable
 from .where import ConditionError
@@ -57,6 +57,9 @@ class DeadlineCheck(StrictModel):
                                      f"{self.end.via!r} and {self.end.field!r}")
         if self.within.unit not in TIME_UNITS:
             raise ConditionError("check.within.unit", f"a deadline is measured in one of {TIME_UNITS}")
+        for amount in self.within.numbers():
+            if amount_problem(amount, self.within.unit):
+                raise ConditionError("check.within.value", amount_problem(amount, self.within.unit))
 
         def evaluate(subject, ctx) -> Outcome:
             start = getattr(subject, self.start)

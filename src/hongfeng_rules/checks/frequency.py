@@ -11,7 +11,7 @@ from typing import Literal
 from ..models import COLLECTIONS
 from ..timecalc import Period, whole_periods
 from ..timecalc.zone import local_date
-from ..rulebook.units import COUNT_UNITS
+from ..rulebook.units import count_problem
 from .outcome import Outcome, not_applicable
 from .selection import Bound, Selection
 from .where import ConditionError
@@ -29,9 +29,8 @@ class FrequencyCheck(Selection, Bound):
     def compile(self, subject_collection: str):
         select = self.compile_selection(subject_collection)
         bound, threshold = self.bound
-        if threshold.unit not in COUNT_UNITS:
-            raise ConditionError(f"check.{bound}.unit", "a count of records is in one of "
-                                                        f"{', '.join(COUNT_UNITS)}, not {threshold.unit}")
+        if count_problem(bound, threshold):
+            raise ConditionError(*count_problem(bound, threshold))
         if self.place_by and self.place_by not in COLLECTIONS[self.of].model.model_fields:
             raise ConditionError("check.place_by", f"{self.of} has no field {self.place_by!r}")
 

@@ -5,9 +5,10 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from ..models import COLLECTIONS
+from ..rulebook.units import share_problem
 from .outcome import Outcome, not_applicable
 from .selection import Bound, Selection
-from .where import compile_condition
+from .where import ConditionError, compile_condition
 
 
 class ShareCheck(Selection, Bound):
@@ -17,8 +18,8 @@ class ShareCheck(Selection, Bound):
     def compile(self, subject_collection: str):
         select = self.compile_selection(subject_collection)
         counts = compile_condition(self.numerator, COLLECTIONS[self.of].model, "check.numerator")
-        if self.bound[1].unit != "percent":
-            raise ValueError("a share is measured in percent")
+        if share_problem(*self.bound):
+            raise ConditionError(*share_problem(*self.bound))
 
         def evaluate(subject, ctx) -> Outcome:
             base = select(subject, ctx)

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from ..models import COLLECTIONS
 from ..models.base import inner_type
 from ..timecalc import as_shanghai, day_start, deadline, not_older_until
+from ..timecalc.deadlines import amount_problem
 from . import probe
 
 Pred = Callable[[Any, Any], "bool | None"]
@@ -254,6 +255,8 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
                 and not isinstance(operand["value"], bool) and operand["value"] >= 1):
             raise ConditionError(at, f"{op} takes {{value, unit}}: a whole value >= 1, unit in {sorted(AGE_UNITS)}")
         amount, age_unit = operand["value"], operand["unit"]
+        if amount_problem(amount, age_unit):
+            raise ConditionError(at, amount_problem(amount, age_unit))
         # both count forward from the value, as a deadline does; not_older_than: 以上 includes the period's end
         # (timecalc.not_older_until); within_limit: an event at the end is still on time (timecalc.deadline)
         last = not_older_until if op == "not_older_than" else deadline

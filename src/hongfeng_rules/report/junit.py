@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Collection
 
+from ..invisible import escape_hidden
 from .labels import STATUS_NAMES, localise, strength_word
 from .model import ComplianceReport, Finding
 
@@ -110,5 +111,5 @@ def _count(element: ET.Element, children: list[ET.Element]) -> None:
 
 
 def _x(text: str) -> str:
-    """Drop characters XML 1.0 cannot carry (ElementTree escapes the rest)."""
-    return _NOT_XML.sub("\ufffd", str(text))
+    """Drop characters XML 1.0 cannot carry (ElementTree escapes the rest); show hidden ones as `<U+202E>`."""
+    return escape_hidden(_NOT_XML.sub("\ufffd", str(text)))

@@ -17,6 +17,28 @@ COUNT_UNITS = ("person", "times", "item")
 """What a number of records is measured in (`count`, `frequency`): a count in hours or percent means nothing."""
 
 
+def count_problem(bound: str, threshold: Threshold) -> tuple[str, str] | None:
+    """(key, reason) when `threshold` cannot bound a number of records: a unit that is not a count, or a fraction
+    (`exactly: 2.5` can never be met, `at_least: 2.5` is a 3 written unclearly); None when it can."""
+    if threshold.unit not in COUNT_UNITS:
+        return f"check.{bound}.unit", f"a count of records is in one of {', '.join(COUNT_UNITS)}, not {threshold.unit}"
+    fraction = next((v for v in threshold.numbers() if not float(v).is_integer()), None)
+    if fraction is not None:
+        return f"check.{bound}", f"a count of records is a whole number (got {format_number(fraction)} {threshold.unit})"
+    return None
+
+
+def share_problem(bound: str, threshold: Threshold) -> tuple[str, str] | None:
+    """(key, reason) when `threshold` cannot bound a share: not in percent, or above 100 percent."""
+    if threshold.unit != "percent":
+        return f"check.{bound}.unit", "a share is measured in percent"
+    over = next((v for v in threshold.numbers() if v > 100), None)
+    if over is not None:
+        return f"check.{bound}", (f"a share is at most 100 percent (got {format_number(over)}): at_least "
+                                  f"{format_number(over)} can never pass, at_most {format_number(over)} never fail")
+    return None
+
+
 class Threshold(StrictModel):
     """`{value: 10, unit: person}` or `{unit: person, values: {"2025-01-01": 10, "2028-01-01": 12}}`.
 
@@ -51,6 +73,10 @@ class Threshold(StrictModel):
             if start <= on:
                 current = self.values[start]  # type: ignore[index]
         return current
+
+    def numbers(self) -> list[float]:
+        """Every value the threshold can take (its value, or its dated values but a retirement)."""
+        return [v for v in ([self.value] if self.values is None else self.values.values()) if v is not None]
 
     def dated(self) -> bool:
         return self.values is not None

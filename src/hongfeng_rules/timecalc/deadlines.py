@@ -33,6 +33,23 @@ _EXACT = {
     "day": timedelta(days=1),
 }
 
+LONGEST = {"second": 100 * 366 * 86400, "minute": 100 * 366 * 1440, "hour": 100 * 366 * 24, "day": 100 * 366,
+           "working_day": 100 * 366, "month": 100 * 12, "year": 100}
+"""The longest time limit a rule may set: 100 years in each unit, so that a deadline from any supported day is
+a date Python can hold (a rule with `within: {value: 1e9, unit: day}` is a lint error, not an OverflowError)."""
+
+
+def amount_problem(amount, unit: str) -> str | None:
+    """Why `amount` `unit` cannot be a time limit (not whole, below 1, beyond LONGEST), or None."""
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not float(amount).is_integer():
+        return f"a time limit is a whole number of {unit} (got {amount!r}): write a smaller unit (36 hour, not 1.5 day)"
+    if amount < 1:
+        return f"a time limit is at least 1 {unit} (got {amount:g})"
+    if amount > LONGEST.get(unit, float("inf")):
+        return f"a time limit is at most {LONGEST[unit]} {unit} (100 years; got {amount:g})"
+    return None
+
+
 PASS = "pass"
 FAIL = "fail"
 PENDING = "pending"
