@@ -225,3 +225,13 @@ def test_a_reader_closing_the_pipe_is_one_plain_line_not_an_internal_error():
     err = proc.stderr.read().decode()
     assert proc.wait() == 2
     assert err == "error: standard output: closed by the reader before the report was written (broken pipe)\n"
+
+
+def test_the_column_wise_loader_verifies_it_too(folder):
+    from hongfeng_rules.tables.load import load_tables
+
+    write_manifest(folder)
+    cut(folder / "trainings.json", 2)
+    with pytest.raises(InputError) as exc:
+        load_tables(folder)
+    assert [str(p) for p in exc.value.problems][0].startswith(f"{folder / 'trainings.json'}: SHA-256")

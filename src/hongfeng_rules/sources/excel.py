@@ -12,9 +12,10 @@ import io
 from typing import Any
 
 from ..errors import InputError, Problem, fail
-from ..safe_load import Limits
+from ..safe_load import DEFAULT_LIMITS, Limits
 from .mapping import INSTRUCTIONS_SHEET, Mapping
 from .table import Table, table_document
+from .unpacked import check_unpacked
 
 HEADER_SEARCH_ROWS = 10
 
@@ -32,8 +33,9 @@ def _cell_name(index: int, row: str) -> str:
     return f"{column_letter(index)}{row}"
 
 
-def _open(data: bytes, file: str):
+def _open(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS):
     from . import need
+    check_unpacked(data, file, limits)  # a zip bomb is refused before calamine inflates it
     calamine = need("python_calamine", file)
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -51,7 +53,7 @@ def _grid(workbook, name: str, file: str) -> tuple[list[list[Any]], list]:
 
 def workbook_sources(data: bytes, file: str, mapping: Mapping, limits: Limits) -> dict:
     """The loader's sources of a workbook: collection → reader of its sheet(s)."""
-    workbook = _open(data, file)
+    workbook = _open(data, file, limits)
     names = [m.name for m in workbook.sheets_metadata]
     by_collection: dict[str, list[str]] = {}
     problems = []
