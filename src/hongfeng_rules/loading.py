@@ -73,7 +73,7 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
 def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,
                        mapping=None) -> tuple[Dataset, RecordLocator]:
     """`dataset_from_files`, and where each record is (the upload's name and line)."""
-    from .manifest import check_records, records_per_file, verify_uploads
+    from .manifest import verify_records, verify_uploads
     from .sources import SUFFIXES, bytes_sources, load_mapping
 
     if not files:
@@ -82,9 +82,7 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     manifest, files = verify_uploads(files, limits)  # a manifest.json sent with them is checked before any is read
     if manifest is not None:
         found = located_from_files(files, limits, mapping)
-        problems = check_records(manifest, "", records_per_file(found[1].located, found[0]))
-        if problems:
-            raise InputError(problems)
+        verify_records(manifest, "", found[1].located, lambda c: len(getattr(found[0], c) or []))
         return found
     problems = []
     for name, raw in files:
@@ -205,10 +203,7 @@ def load_folder(folder: Path, limits: Limits = DEFAULT_LIMITS, mapping=None, enc
     mapping = load_mapping(mapping, limits)
     listed = manifest.verify_folder(folder, limits, data_entries(folder, mapping)) if verify else None
     found = _build(_folder_sources(folder, limits, mapping, encoding, verify=False))
-    if listed is not None:
-        problems = manifest.check_records(listed, str(folder), manifest.records_per_file(found[1].located, found[0]))
-        if problems:
-            raise InputError(problems)
+    manifest.verify_records(listed, str(folder), found[1].located, lambda c: len(getattr(found[0], c) or []))
     return found
 
 

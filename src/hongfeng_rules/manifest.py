@@ -111,12 +111,19 @@ def check_files(manifest: Manifest, where: str, present: dict[str, object], dige
     return problems
 
 
-def records_per_file(located: dict[str, tuple[Document, tuple]], dataset) -> Counter:
-    """How many records the dataset read from each file (by its base name)."""
+def records_per_file(located: dict[str, tuple[Document, tuple]], count) -> Counter:
+    """How many records were read from each file (by its base name); `count(collection)`: the collection's."""
     counts: Counter = Counter()
     for collection, (doc, _) in located.items():
-        counts[os.path.basename(doc.file)] += len(getattr(dataset, collection) or [])
+        counts[os.path.basename(doc.file)] += count(collection)
     return counts
+
+
+def verify_records(manifest: Manifest | None, where: str, located: dict[str, tuple[Document, tuple]], count) -> None:
+    """Once the files are read: InputError when a file's record count is not the manifest's."""
+    problems = check_records(manifest, where, records_per_file(located, count)) if manifest is not None else []
+    if problems:
+        raise InputError(problems)
 
 
 def check_records(manifest: Manifest, where: str, counts: Counter) -> list[Problem]:
@@ -133,7 +140,7 @@ def build(folder: Path, limits: Limits = DEFAULT_LIMITS, mapping=None, encoding:
 
     mapping = load_mapping(mapping, limits)
     dataset, locator = load_folder(folder, limits, mapping, encoding, verify=False)
-    counts = records_per_file(locator.located, dataset)
+    counts = records_per_file(locator.located, lambda c: len(getattr(dataset, c) or []))
     return Manifest(format=FORMAT, files={p.name: FileEntry(sha256=file_digest(p, limits), records=counts[p.name])
                                           for p in data_entries(folder, mapping)})
 

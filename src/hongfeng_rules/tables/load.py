@@ -10,7 +10,8 @@ import polars as pl
 
 from ..errors import InputError, fail
 from ..gcpause import paused_gc
-from ..loading import RecordLocator, _document_sources, _folder_sources
+from .. import manifest
+from ..loading import RecordLocator, _document_sources, _folder_sources, data_entries
 from ..models import COLLECTIONS
 from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 from ..validation.integrity import check_tables
@@ -36,9 +37,11 @@ def load_tables_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
     with paused_gc():
         if sources.is_url(path):
             found = build(sources.url_sources(str(path), mapping, limits), limits)
-        elif Path(path).is_dir():
+        elif Path(path).is_dir():  # a manifest in the folder: files and SHA-256s first, record counts after
+            listed = manifest.verify_folder(Path(path), limits, data_entries(Path(path), mapping))
             found = build(_folder_sources(Path(path), limits, mapping, encoding, read=_read,
-                                          read_table=_read_table), limits)
+                                          read_table=_read_table, verify=False), limits)
+            manifest.verify_records(listed, str(path), found[1].located, lambda c: _height(found[0].get(c)))
         elif Path(path).exists():
             path = Path(path)
             typed = _typed_file(path, mapping, limits)
@@ -51,6 +54,10 @@ def load_tables_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
         else:
             raise fail(str(path), "no such file or folder")
     return found
+
+
+def _height(frame: pl.DataFrame | None) -> int:
+    return 0 if frame is None else frame.height
 
 
 def _read(path: Path, limits: Limits) -> Document:

@@ -11,7 +11,7 @@ from itertools import chain, count
 
 import polars as pl
 
-from ..invisible import _HIDDEN
+from ..invisible import _SHOWN
 from ..tables.schema import SHANGHAI_INSTANT, dtype_of, table_schema
 from .fields import Spec, model_specs
 from .model_checks import refused_by_validators
@@ -105,7 +105,7 @@ def _check(spec: Spec, s: pl.Series) -> tuple[pl.Series, pl.Series | None]:
         if spec.pattern is not None:
             doubts.append(~s.str.contains(spec.pattern))
         if spec.hidden:
-            doubts.append(s.str.contains(_HIDDEN.pattern))
+            doubts.append(s.str.contains(_SHOWN.pattern))
     elif spec.kind in ("int", "float"):
         if spec.kind == "float":
             doubts.append(~s.is_finite())
