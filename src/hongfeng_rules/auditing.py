@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from . import __version__
+from .checks import probe
 from .checks.context import Context
 from .checks.outcome import Outcome, not_assessable
 from .errors import InputError, Problem
@@ -79,7 +80,7 @@ def _derived(packs: list[RulePack], ctx: Context) -> Derived | None:
 def _findings(dataset: Dataset, packs: list[RulePack], ctx: Context) -> list[Finding]:
     """Every finding of the packs' (not derived) rules, by the engine `ENGINE` selects."""
     rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
-    if ENGINE == "objects":
+    if ENGINE == "objects" or probe.hits is not None:  # coverage probes (rules test --coverage) are per-object
         return [f for rule in rules for f in run_rule(rule, ctx)]
     from .columns import engine
     from .columns.context import ColumnContext
