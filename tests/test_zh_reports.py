@@ -141,3 +141,11 @@ def test_a_not_assessable_note_names_the_missing_field_in_both_languages(capsys,
         main(["check", "examples/hongfeng", *EXAMPLES["hongfeng"], "--lang", lang])
         lines = [l for l in capsys.readouterr().out.splitlines() if "hf-5.4.7-insurance" in l and " ? " in l]
         assert lines and "insurance" in lines[0].split(":", 1)[1], lines
+
+
+def test_zh_junit_suites_are_named_in_chinese(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "report.xml"
+    main(["check", "examples/hongfeng", *EXAMPLES["hongfeng"], "--lang", "zh", "--format", f"junit:{out}"])
+    names = [s.get("name") for s in ET.parse(out).getroot().iter("testsuite")]
+    assert names and all(n.startswith(("队伍 ", "协会及其他", "总体")) for n in names), names[:3]

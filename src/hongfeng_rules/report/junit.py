@@ -21,9 +21,9 @@ from .model import ComplianceReport, Finding
 SKIPPED = ("not_applicable", "not_assessable", "pending", "waived", "not_used")
 VERDICT_SUITE = {"en": "overall", "zh": "总体"}
 # The words around a finding; English keeps the status and strength codes a CI greps for.
-WORDS = {"en": {"verdict": "overall verdict", "measured": "measured: ", "expected": "expected: ",
+WORDS = {"en": {"team": "team", "verdict": "overall verdict", "measured": "measured: ", "expected": "expected: ",
                 "evidence": "evidence: ", "colon": ": ", "waived": "waived until {until} by {by}: {why}"},
-         "zh": {"verdict": "总体结论", "measured": "实测：", "expected": "要求：", "evidence": "证据：", "colon": "：",
+         "zh": {"team": "队伍", "verdict": "总体结论", "measured": "实测：", "expected": "要求：", "evidence": "证据：", "colon": "：",
                 "waived": "豁免至 {until}，批准人 {by}：{why}"}}
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -34,7 +34,7 @@ def render(report: ComplianceReport, lang: str = "en", gated: Collection[str] = 
     root = ET.Element("testsuites", name=f"hongfeng-rules {report.dataset} {report.period}")
     teams, rest = report.findings_by_team()
     for team, findings in teams:
-        _suite(root, f"team {team.id} {team.name or ''}".strip(), findings, report, lang, gated)
+        _suite(root, f"{WORDS[lang]['team']} {team.id} {team.name or ''}".strip(), findings, report, lang, gated)
     if rest:
         _suite(root, "other subjects" if lang == "en" else "协会及其他", rest, report, lang, gated)
     if report.overall.conformant is None:
