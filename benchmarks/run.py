@@ -12,6 +12,15 @@ resident set size (`ru_maxrss`), so sizes do not pollute each other. Targets are
 largest size and between consecutive sizes, and printed as PASS/FAIL; the exit status is 1 when a
 target fails.
 
+Issue 18 (the column-wise core): at each size two more fresh children measure, `--repeat` times, R — Polars
+reading the same JSON files into tables with no validation at all (the faster of `pl.read_json` with the
+tables' schema, instants as text since Polars cannot parse "+08:00" offsets while reading, and
+`pl.read_json` inferring the whole file) — and `hongfeng_rules.load_tables` (read and validate into
+tables); the target is load_tables ≤ 2 R at the largest size, with the peak RSS of each child. The
+`load_dataset` column above is the per-object loader measured in the same run (before/after). A third child
+writes the tables as Parquet with the tables' schema (`tables.parquet.write_parquet`, not timed) and
+measures `load_tables` of that folder: Parquet straight into tables, checked in place.
+
 With `--sources`, the largest size is also converted (not timed against the targets) into a folder of
 Parquet files, a SQLite file and a throw-away PostgreSQL server on a loopback port (benchmarks/pg_server.py),
 and a fresh child measures loading each the same way; its findings are checked to be the JSON folder's
@@ -87,6 +96,75 @@ def child_measure(folder: str, repeat: int, packs: list[str]) -> dict:
             "json_s": statistics.median(json_s), "load_runs": load_s, "audit_runs": audit_s, "json_runs": json_s,
             "peak_bytes": peak, "findings": findings, "statuses": statuses, "report_bytes": json_bytes,
             "report_sha256": digest, "rules": sum(len(p.rules) for p in rule_packs)}
+
+
+def child_floor(folder: str, repeat: int) -> dict:
+    """R: Polars reading the JSON files into tables with no validation (two ways; the faster is R)."""
+    import polars as pl
+
+    from hongfeng_rules.models import COLLECTIONS
+    from hongfeng_rules.tables import SHANGHAI_INSTANT, table_schema
+
+    def text_instants(dtype):
+        if dtype == SHANGHAI_INSTANT:
+            return pl.String
+        if isinstance(dtype, pl.List):
+            return pl.List(text_instants(dtype.inner))
+        if isinstance(dtype, pl.Struct):
+            return pl.Struct({f.name: text_instants(f.dtype) for f in dtype.fields})
+        return dtype
+    files = sorted(Path(folder).glob("*.json"))
+    schemas = {f: pl.Schema({k: text_instants(v) for k, v in table_schema(COLLECTIONS[f.stem].model).items()})
+               for f in files}
+    ways = {"schema": lambda f: pl.read_json(f, schema=schemas[f]),
+            "inferred": lambda f: pl.read_json(f, infer_schema_length=None)}
+    out = {}
+    for way, read in ways.items():
+        runs = []
+        for _ in range(repeat):
+            gc.collect()
+            t0 = time.perf_counter()
+            rows = sum(read(f).height for f in files)
+            runs.append(time.perf_counter() - t0)
+        out[way] = {"s": statistics.median(runs), "runs": runs, "rows": rows}
+    best = min(out, key=lambda w: out[w]["s"])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"floor_s": out[best]["s"], "floor_way": best, "floor_ways": out, "floor_peak_bytes": peak}
+
+
+def child_tables(folder: str, repeat: int) -> dict:
+    """`load_tables` (read and validate into tables), medians of `repeat` runs, and the child's peak RSS."""
+    from hongfeng_rules.tables import load_tables
+
+    runs, rows = [], 0
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        tables = load_tables(folder)
+        runs.append(time.perf_counter() - t0)
+        rows = tables.rows()
+        del tables
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"tables_s": statistics.median(runs), "tables_runs": runs, "tables_rows": rows, "tables_peak_bytes": peak}
+
+
+def child_typed_parquet(folder: str, target: str, repeat: int) -> dict:
+    """`load_tables` of the folder's tables written as Parquet with the tables' schema (tables.write_parquet)."""
+    from hongfeng_rules.tables import load_tables
+    from hongfeng_rules.tables.parquet import write_parquet
+
+    write_parquet(load_tables(folder), target)
+    gc.collect()
+    runs, rows = [], 0
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        tables = load_tables(target)
+        runs.append(time.perf_counter() - t0)
+        rows = tables.rows()
+        del tables
+    size = sum(p.stat().st_size for p in Path(target).iterdir())
+    return {"parquet_s": statistics.median(runs), "parquet_runs": runs, "parquet_rows": rows, "parquet_bytes": size}
 
 
 def findings_digest(report) -> str:
@@ -201,9 +279,26 @@ def per_tripling(a: dict, b: dict) -> float:
     return 3 ** k
 
 
+def columnar_table(rows: list[dict]) -> str:
+    """Issue 18's loading figures: R, load_tables and the per-object load_dataset, with peaks."""
+    head = ["teams", "R s (way)", "load_tables s", "÷ R", "peak MiB", "load_dataset s", "÷ R", "peak MiB (with audit)",
+            "load_dataset ÷ load_tables", "typed Parquet s", "÷ JSON"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        lines.append("| " + " | ".join([
+            f"{r['teams']:,}", f"{r['floor_s']:.2f} ({r['floor_way']})", f"{r['tables_s']:.2f}",
+            f"{r['tables_s'] / r['floor_s']:.2f}", _mib(r["tables_peak_bytes"]), f"{r['load_s']:.2f}",
+            f"{r['load_s'] / r['floor_s']:.2f}", _mib(r["peak_bytes"]), f"{r['load_s'] / r['tables_s']:.2f}",
+            f"{r['parquet_s']:.2f}", f"{r['parquet_s'] / r['tables_s']:.2f}"]) + " |")
+    return "\n".join(lines)
+
+
 def targets(rows: list[dict]) -> list[tuple[bool, str]]:
     last = rows[-1]
     out = [
+        (last["tables_s"] <= 2 * last["floor_s"],
+         f"issue 18: at {last['teams']:,} teams load-and-validate (load_tables) ≤ 2 R: {last['tables_s']:.2f} s vs "
+         f"R = {last['floor_s']:.2f} s ({last['tables_s'] / last['floor_s']:.2f} R)"),
         (last["audit_s"] <= AUDIT_SHARE_OF_LOAD * last["load_s"],
          f"at {last['teams']:,} teams the audit takes ≤ ¼ of load-and-validate: "
          f"{last['audit_s']:.2f} s vs {last['load_s']:.2f} s ({last['audit_s'] / last['load_s']:.1%})"),
@@ -229,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the measurements to this file")
     parser.add_argument("--sources", default="", help="also load the largest size from these, comma-separated: "
                                                         "parquet, sqlite, postgres (slow: the data is converted first)")
-    parser.add_argument("--child", choices=["generate", "measure", "convert"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["generate", "measure", "convert", "floor", "tables", "typed"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--kind", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--teams", type=int, help=argparse.SUPPRESS)
@@ -241,6 +337,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child == "convert":
         print(json.dumps(child_convert(args.folder, args.kind, args.target)))
+        return 0
+    if args.child == "floor":
+        print(json.dumps(child_floor(args.folder, args.repeat)))
+        return 0
+    if args.child == "typed":
+        print(json.dumps(child_typed_parquet(args.folder, args.target, args.repeat)))
+        return 0
+    if args.child == "tables":
+        print(json.dumps(child_tables(args.folder, args.repeat)))
         return 0
     if args.child == "measure":
         print(json.dumps(child_measure(args.folder, args.repeat, packs)))
@@ -262,22 +367,34 @@ def main(argv: list[str] | None = None) -> int:
                   f"participations, {_mib(gen['bytes'])} MiB in {gen['generate_s']:.1f} s; measuring…", flush=True)
             meas = _run_child(["--child", "measure", "--folder", str(folder), "--repeat", str(args.repeat),
                                "--packs", ",".join(packs)])
-            rows.append({**gen, **meas})
+            floor = _run_child(["--child", "floor", "--folder", str(folder), "--repeat", str(args.repeat)])
+            tabled = _run_child(["--child", "tables", "--folder", str(folder), "--repeat", str(args.repeat)])
+            typed = _run_child(["--child", "typed", "--folder", str(folder), "--target", str(folder) + "-parquet",
+                                "--repeat", str(args.repeat)])
+            rows.append({**gen, **meas, **floor, **tabled, **typed})
             print(f"          load {meas['load_s']:.2f} s, audit {meas['audit_s']:.2f} s "
                   f"({meas['rules']} rules, {meas['findings']:,} findings {meas['statuses']}), "
                   f"json {meas['json_s']:.2f} s, peak {_mib(meas['peak_bytes'])} MiB", flush=True)
+            print(f"          R {floor['floor_s']:.2f} s (pl.read_json, {floor['floor_way']}), load_tables "
+                  f"{tabled['tables_s']:.2f} s = {tabled['tables_s'] / floor['floor_s']:.2f} R, peak "
+                  f"{_mib(tabled['tables_peak_bytes'])} MiB (R's child {_mib(floor['floor_peak_bytes'])} MiB); from "
+                  f"Parquet with the tables' schema ({_mib(typed['parquet_bytes'])} MiB) {typed['parquet_s']:.2f} s = "
+                  f"{typed['parquet_s'] / tabled['tables_s']:.2f} of JSON", flush=True)
             if kinds and teams == sizes[-1]:
                 source_rows = measure_sources(kinds, folder, Path(tmp), args.repeat, packs, rows[-1])
             if not args.data_dir:
-                for p in folder.iterdir():
-                    p.unlink()
-                folder.rmdir()
+                for f in (folder, Path(str(folder) + "-parquet")):
+                    for p in f.iterdir():
+                        p.unlink()
+                    f.rmdir()
     print()
     print(table(rows))
     print()
     last = rows[-1]
     print(f"loading cost per record at {last['teams']:,} teams: {1e6 * last['load_s'] / last['records']:.1f} µs "
           f"per top-level record, {1e9 * last['load_s'] / last['bytes']:.1f} ns per input byte")
+    print(columnar_table(rows))
+    print()
     results = targets(rows)
     for ok, text in results:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")

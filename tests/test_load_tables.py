@@ -232,3 +232,66 @@ def test_generated_provinces_give_the_same_tables(tmp_path, seed, rate):
     spec.loader.exec_module(gen)
     gen.write(gen.generate(4, seed=seed, violation_rate=rate), tmp_path)
     assert same(tmp_path)[0] == "ok"
+
+
+@pytest.mark.parametrize("written", ['"name" : "X", "name":', '"name"\n:"X","name":', '"name":"X","name":'])
+def test_a_merged_duplicate_key_is_found_however_it_is_spaced(tmp_path, written):
+    text = (ROOT / "tests" / "hostile" / "valid.json").read_text(encoding="utf-8")
+    assert '"name":' in text.replace('"name": ', '"name":')
+    path = tmp_path / "d.json"
+    path.write_text(text.replace('"name": ', '"name":').replace('"name":', written, 1), encoding="utf-8")
+    kind, problems = same(path)
+    assert kind == "problems" and "duplicate key 'name'" in problems[0].reason
+
+
+def test_a_value_that_looks_like_a_key_is_only_a_value(tmp_path):
+    """Text with '":' inside a string makes the keys written look more: the strict reader confirms, and passes."""
+    data = json.loads((ROOT / "tests" / "hostile" / "valid.json").read_text(encoding="utf-8"))
+    data["teams"][0]["name"] = 'the "a": team'
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert same(path)[0] == "ok"
+
+
+def test_a_hosts_plain_data_is_validated_into_the_same_tables():
+    from hongfeng_rules.loading import dataset_from_document
+    from hongfeng_rules.safe_load import Document
+    from hongfeng_rules.tables import tables_from_data
+
+    data = copy.deepcopy(BASE)
+    tables = tables_from_data(data)
+    expected = from_dataset(dataset_from_document(Document(copy.deepcopy(BASE), "data")))
+    assert all((tables.get(n) is None and expected.get(n) is None) or tables.get(n).equals(expected.get(n))
+               for n in COLLECTIONS)
+    data["members"][0]["colour"] = "red"
+    with pytest.raises(InputError) as exc:
+        tables_from_data(data)
+    with pytest.raises(InputError) as old:
+        dataset_from_document(Document(data, "data"))
+    assert exc.value.problems == old.value.problems
+
+
+def test_a_database_gives_the_same_tables(tmp_path):
+    pytest.importorskip("sqlalchemy")
+    from hongfeng_rules.sources.tabulate import to_database
+
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    to_database(load_dataset(ROOT / "examples" / "hongfeng"), url)
+    assert same(url)[0] == "ok"
+
+
+@pytest.mark.slow
+def test_the_loading_and_hostile_suites_pass_with_both_loaders():
+    """Every dataset load of those suites goes through both loaders (tests/differential_loading.py), which
+    must agree: the same problems, or the same tables."""
+    import os
+    import subprocess
+    import sys
+
+    files = ["tests/test_loading.py", "tests/test_hostile.py", "tests/test_hostile_round2.py", "tests/test_fuzz.py",
+             "tests/test_sources.py"]
+    path = os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-p", "no:cacheprovider", "-p", "differential_loading",
+                           *files], cwd=ROOT, env={**os.environ, "PYTHONPATH": path}, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert " passed" in proc.stdout and " failed" not in proc.stdout

@@ -16,5 +16,11 @@ def load_tables_located(*args, **kwargs):
     return load(*args, **kwargs)
 
 
-__all__ = ["Tables", "from_dataset", "load_tables", "load_tables_located", "table_schema", "dtype_of",
+def tables_from_data(*args, **kwargs) -> Tables:
+    """`tables.load.tables_from_data`: a host's plain dicts, validated into tables."""
+    from .load import tables_from_data as build
+    return build(*args, **kwargs)
+
+
+__all__ = ["Tables", "from_dataset", "load_tables", "load_tables_located", "tables_from_data", "table_schema", "dtype_of",
            "SHANGHAI_INSTANT"]

@@ -69,8 +69,8 @@ def read_json_fast(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
     if type(data) in (dict, list) and len(data) > limits.max_records:
         return read_document(file, limits)
     doc = Document(data, file, _FileLines(file))
-    doc.keys_in_text = raw.count(b'":') + (len(_SPACE_BEFORE_COLON.findall(raw)) if any(
-        s in raw for s in (b" :", b"\t:", b"\r:", b"\n:")) else 0)
+    doc.keys_in_text = raw.count(b'":') + (len(_SPACE_BEFORE_COLON.findall(raw)) if _SPACE_BEFORE_COLON.search(raw)
+                                           else 0)
     done = []
 
     def confirm() -> None:

@@ -150,3 +150,9 @@ class TableLocator(RecordLocator):
         if frame is None or "id" not in frame.columns:
             return {}
         return {rid: i for i, rid in enumerate(frame["id"].to_list())}
+
+
+def tables_from_data(data, file: str = "data", limits: Limits = DEFAULT_LIMITS) -> Tables:
+    """Validated `Tables` from a host's plain data (a mapping of collection name to a list of record dicts),
+    converted once; problems name `file` as a dataset file's would (without lines)."""
+    return build(_single_file(Document(data, file)), limits)[0]
