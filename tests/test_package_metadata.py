@@ -40,8 +40,15 @@ def test_changelog_has_the_current_version():
     assert PROJECT["version"] == __version__
 
 
-def test_readme_opens_with_what_it_is_and_how_to_install():
+def test_readme_opens_with_the_two_commands_then_what_it_is():
+    """The brief: the README's first lines are the two fresh-machine commands (.ci/run runs the second);
+    what the package is, its licence and the package-index install follow before the details."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    first = readme.split("```", 1)[0]  # what the index page shows before the first command
-    assert "Compliance-as-code" in first and "Apache-2.0" in first and sarif.REPOSITORY in first
-    assert "pip install hongfeng-rules" in readme.split("```")[1]
+    title, first_block, _ = readme.split("```", 2)
+    assert title.strip() == "# hongfeng-rules"
+    commands = first_block.removeprefix("sh\n").strip().splitlines()
+    assert len(commands) == 2 and "hongfeng-rules check examples/hongfeng" in commands[0]
+    assert commands[1] in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    intro = readme.split("Every checkable sentence", 1)[0]
+    assert "Compliance-as-code" in intro and "Apache-2.0" in intro and sarif.REPOSITORY in intro
+    assert "pip install hongfeng-rules" in intro
