@@ -1,5 +1,5 @@
-"""The coverage matrices list every sentence of the passages each pack encodes: every fragment (between
-，；。：) of those passages stands, whitespace aside, in one of the pack's clauses — which the matrix then
+"""The coverage matrices list every sentence of each text: every fragment (between ，；。：) of the whole
+text stands, whitespace aside, in one of the pack's clauses — which the matrix then
 shows as rules or as a stated reason (`missing(pack) == []`)."""
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from helpers import REPO, source_text
 SOURCES = REPO.parent / "shared" / "sources"
 # pack -> (source file, [(first words, last words)] of the passages it encodes), and text that is not a sentence
 PASSAGES = {
+    # the whole article, from the abstract to its last sentence
     "keqiao-zhucun": ("keqiao-zhucun-rongzhi-article.zh.txt", [
-        ("依托村（社）综合治理工作站", "实现安全员队伍在治安重点要素场景内全覆盖。"),  # part 3 (1) item 3
-        ("全力推进机关警力向派出所前置", "警民双向熟悉率达到 84.7%。"),  # part 3 (2) item 1
-        ("按照“1+2+N”架构建齐配强社区警务", "协同落实“五员”职责。"),  # part 3 (2) item 2, first sentence
-        ("优化警医、警校联动机制", "防范重点单位安全隐患"),  # part 3 (4) item 4, the sentence on key units
-    ], []),
+        ("摘　要　“枫桥经验”来自绍兴", "提升基层治理的精准性、针对性。"),
+    ], [r"·\d+·以枫桥式“驻村融治”服务保障高质效平安共富", r"关键词新时代“枫桥经验”驻村指导员制度枫桥式“驻村融治”基层治理现代化",
+        r"3．推进村社层面源头联治", r"1．做强驻村警力", r"2．做深驻村团组"]),  # page number and running head,
+    # the keywords, and the headings above the passages P1.0, P2.0 and P3.1 quote from (other headings are quoted with their paragraphs)
     "yunge": ("yunge-police-service-DB3210-T1190-2025.zh.txt", [
         ("采取“1+2+2+N”的组织架构。", "群内昵称统一为“单位-姓名-电话号码”。"),  # 4.1 to 7.2.1: all the text holds
     ], [r"DB3210/T1190—2025\d?", r"\d+\.\d+(\.\d+)?",
@@ -59,3 +59,15 @@ def test_every_sentence_of_the_encoded_passages_is_a_clause(name):
         uncovered += [f for f in fragments(text[start:end]) if not any(f in c for c in clauses)]
     assert uncovered == []
     assert missing(pack) == []
+
+
+def test_every_keqiao_clause_quotes_the_article():
+    """Each clause text (its parts around ……) stands in the article, whitespace, page heads and keywords aside."""
+    source, _, drop = PASSAGES["keqiao-zhucun"]
+    path = SOURCES / source
+    if not path.is_file():
+        pytest.skip(f"{path} is not beside the repository")
+    text = _squeeze(source_text(path), drop[:2])
+    pack = load_pack(REPO / "rules" / "keqiao-zhucun")
+    assert [c for c, t in pack.manifest.clauses.items()
+            if not all(_squeeze(part, drop[:2]) in text for part in t.zh.split("……"))] == []
