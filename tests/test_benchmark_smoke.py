@@ -75,7 +75,7 @@ def test_violation_rate_controls_the_flaws():
     every: dict[str, set[str]] = {}
     gen.generate(2, seed=1, violation_rate=1.0, planted=every)
     assert all(flaws == set(gen.FLAWS) for flaws in every.values())
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^violation_rate is a probability between 0 and 1$"):
         gen.generate(1, seed=1, violation_rate=1.5)
 
 

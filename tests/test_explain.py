@@ -127,7 +127,7 @@ def test_bad_selector_is_one_input_error(selector, words, capsys, example):
     assert main(["check", str(EXAMPLE), *WHEN, "--explain", selector]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and words in err[0] and "--explain" in err[0]
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=words):
         audit(*example, "2025", AS_OF, explain=selector)
 
 

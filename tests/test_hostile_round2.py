@@ -195,7 +195,8 @@ def test_an_error_line_never_carries_a_hidden_character(tmp_path, capsys):
 
 
 def test_an_input_error_from_the_loader_is_raised_not_printed():
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"r2-id-zero-width\.json:11: teams\[0\] \(id=t1<U\+200B>\): id: identifier contains "
+                       r"the invisible character U\+200B \(ZERO WIDTH SPACE\) at position 3"):
         load_dataset(HOSTILE / "datasets" / "r2-id-zero-width.json")
 
 

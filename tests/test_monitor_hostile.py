@@ -91,7 +91,9 @@ def test_a_bad_clock_is_a_value_error_and_changes_nothing(now):
     m = Monitor(PACK, start=t("2025-01-01T00:00"))
     m.post(found("e1", "h1", "2025-01-01T10:00"))
     before = m.snapshot()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^(\d{4}-\d{2}-\d{2} is outside the supported dates \(1900-01-01 to 2199-12-31\)"
+                                         r"|not an instant: .* \(Invalid isoformat string: .*\)"
+                                         r"|the clock needs a datetime or ISO 8601 text, not (int|NoneType|float))$"):
         m.advance(now)
     assert m.snapshot() == before
     assert [a.kind for a in m.advance(t("2025-01-02T10:00:01"))] == ["overdue"]  # the clock still works
@@ -227,7 +229,8 @@ def test_fuzz_the_monitor_api_raises_only_documented_errors_and_loses_no_deadlin
             assert m.open_items() == before
         elif kind == "garbage":
             before = m.snapshot()
-            with pytest.raises(EventError):
+            with pytest.raises(EventError, match=r"^malformed event [g?]: (hazard_found|hazard_reported|event)(\.\w+)?: .* "
+                                                 r"\(event types: hazard_found, hazard_reported, .*, member_joined\)$"):
                 m.post(op[1])
             assert m.snapshot() == before
         for a in alerts:

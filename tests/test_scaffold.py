@@ -39,6 +39,6 @@ def test_never_overwrites_and_needs_a_listed_clause(pack, capsys):
 
 
 def test_words_must_be_an_id_fragment(pack):
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="command line: words: lower-case words joined by '-', e.g. core-members"):
         from hongfeng_rules.rulebook.scaffold import new_rule
         new_rule(pack, "5.2.6", "Core Members")

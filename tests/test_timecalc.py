@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 import holidays
@@ -57,7 +58,7 @@ def test_aware_is_converted_to_shanghai():
 
 
 def test_as_shanghai_rejects_a_date():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^expected a datetime, got date: datetime\.date\(2025, 1, 1\)$"):
         as_shanghai(date(2025, 1, 1))  # type: ignore[arg-type]
 
 
@@ -119,7 +120,7 @@ def test_period_parse_rejects_with_clear_message(text):
 
 
 def test_period_rejects_reversed_range():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^period starts after it ends: 2025-02-01 > 2025-01-01$"):
         Period(date(2025, 2, 1), date(2025, 1, 1), "x")
 
 
@@ -319,7 +320,7 @@ def test_add_working_days_and_between():
     assert CAL.working_days_between(date(2025, 9, 26), date(2025, 10, 13)) == 7
     assert CAL.working_days_between(date(2025, 10, 13), date(2025, 9, 26)) == -7
     assert CAL.working_days_between(date(2025, 10, 1), date(2025, 10, 1)) == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^n must be an integer >= 1, got 0$"):
         CAL.add_working_days(date(2025, 1, 1), 0)
 
 
@@ -439,10 +440,13 @@ def test_working_day_window_past_last_year_raises():
     assert info.value.year == CAL.last_year + 1
 
 
-@pytest.mark.parametrize(("amount", "unit"), [(0, "hour"), (-1, "day"), (1.5, "hour"), (True, "day"),
-                                              (1, "week"), (1, "workday")])
-def test_deadline_rejects_bad_input(amount, unit):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(("amount", "unit", "why"), [
+    (0, "hour", "amount must be an integer >= 1, got 0"), (-1, "day", "amount must be an integer >= 1, got -1"),
+    (1.5, "hour", "amount must be an integer >= 1, got 1.5"), (True, "day", "amount must be an integer >= 1, got True"),
+    (1, "week", "unknown time unit 'week': expected one of day, hour, minute, month, second, working_day"),
+    (1, "workday", "unknown time unit 'workday': expected one of day, hour, minute, month, second, working_day")])
+def test_deadline_rejects_bad_input(amount, unit, why):
+    with pytest.raises(ValueError, match=f"^{re.escape(why)}$"):
         deadline(sh(2025, 1, 1), amount, unit)
 
 

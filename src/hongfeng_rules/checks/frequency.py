@@ -10,6 +10,7 @@ from typing import Literal
 
 from ..models import COLLECTIONS
 from ..timecalc import Period, whole_periods
+from ..timecalc.periods import NOT_ENDED, skip_reason
 from ..timecalc.zone import local_date
 from ..rulebook.units import count_problem
 from .outcome import Outcome, not_applicable
@@ -41,7 +42,9 @@ class FrequencyCheck(Selection, Bound):
             judged, skipped = ctx.memo(f"whole_periods:{self.per}:{founded}",
                                        lambda: whole_periods(ctx.period, self.per, ctx.as_of, not_before=founded))
             if not judged:
-                status = "pending" if any(p.end >= ctx.reference_date for p in skipped) else "not_applicable"
+                # pending while a unit of the period has only not ended yet; else the period holds no whole unit
+                waiting = any(skip_reason(p, ctx.period, ctx.as_of, founded) == NOT_ENDED for p in skipped)
+                status = "pending" if waiting else "not_applicable"
                 return Outcome(status, note=f"no whole {self.per} of the period has ended by the as-of date")
             day_of = ctx.memo(f"days:{self.of}:{self.place_by}", dict)  # an activity is placed once, not per participant
             days = []

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 import re2
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ..models import COLLECTIONS
 from ..models.base import inner_type
@@ -130,8 +130,10 @@ def _related(spec: Any, at: str) -> Pred:
         raise ConditionError(f"{at}.via", f"{spec['of']} has no field {spec['via']!r}")
     try:
         threshold = Threshold.model_validate(spec["at_least"])
-    except ValueError as exc:
-        raise ConditionError(f"{at}.at_least", str(exc).splitlines()[-1].strip()) from None
+    except ValidationError as exc:  # its first error's message, not pydantic's trailing link to its docs
+        error = exc.errors()[0]
+        path = ".".join([f"{at}.at_least", *map(str, error["loc"])])
+        raise ConditionError(path, error["msg"].removeprefix("Value error, ")) from None
     if threshold.unit not in ("times", "item"):
         raise ConditionError(f"{at}.at_least.unit", "related records are counted in times or item")
     keep = compile_condition(spec.get("where"), target.model, f"{at}.where")

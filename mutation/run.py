@@ -1,0 +1,75 @@
+"""Mutation testing of the verdict core (docs/testing.md, "Mutation testing"); not in CI.
+
+    pip install -e ".[test,mutation]"
+    python mutation/run.py                       # every verdict-core mutant not yet judged, then the scores
+    python mutation/run.py timecalc.periods      # all mutants of one module again (hongfeng_rules.timecalc.periods)
+    python mutation/run.py --scores              # only print the scores of the last runs
+
+mutmut's settings (which files, which tests, the Hypothesis profile, the time limit) are in pyproject.toml,
+[tool.mutmut]. Results are kept in mutants/ between runs: a second run tests only mutants not yet judged
+(and functions whose code changed), so a module can be run at a time on a shared machine. Delete mutants/
+to start over. The scores: killed (a test failed, or the mutant ran out of its CPU-time limit) of all
+mutants, per module, and each surviving mutant by name (`mutmut show NAME` prints its diff).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from mutmut.stats import status_by_exit_code
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTMUT = Path(sys.executable).with_name("mutmut")
+MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc.periods", "derived",
+           "checks.where", "checks.selection", "checks.count", "checks.share", "checks.mean", "checks.frequency",
+           "checks.every", "checks.deadline", "checks.document", "checks.levels", "checks.ranking",
+           "checks.rank_within", "checks.context", "checks.probe", "checks.outcome")
+
+
+
+def run(modules: list[str]) -> int:
+    """mutmut on 2 cores: every mutant not yet judged (no modules given), or all mutants of the modules."""
+    return subprocess.call([str(MUTMUT), "run", "--max-children", "2", *(f"hongfeng_rules.{m}.*" for m in modules)],
+                           cwd=ROOT)
+
+
+def results() -> dict[str, dict[str, str]]:
+    """Module -> {mutant name: status}, from the .meta files mutmut writes beside each mutated file."""
+    out: dict[str, dict[str, str]] = {}
+    for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
+        module = ".".join(meta.relative_to(ROOT / "mutants" / "src").with_suffix("").with_suffix("").parts)
+        codes = json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {})
+        if codes:
+            out[module.removeprefix("hongfeng_rules.")] = {k: status_by_exit_code[v] for k, v in codes.items()}
+    return out
+
+
+def scores() -> None:
+    for module, by_name in results().items():
+        counts = Counter(by_name.values())
+        killed = counts["killed"] + counts["timeout"]
+        judged = sum(counts.values()) - counts["not checked"]
+        share = f"{100 * killed / judged:.1f} %" if judged else "-"
+        rest = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in ("killed", "timeout"))
+        print(f"{module:22} {killed:4}/{judged:<4} killed {share:>8}  ({counts['timeout']} by timeout){'; ' + rest if rest else ''}")
+        for name, status in sorted(by_name.items()):
+            if status == "survived":
+                print(f"    survived: {name}")
+
+
+def main(argv: list[str]) -> int:
+    if argv != ["--scores"]:
+        for module in argv or MODULES:
+            if module not in MODULES:
+                print(f"unknown module {module!r}; the verdict core: {', '.join(MODULES)}", file=sys.stderr)
+                return 2
+        run(argv)
+    scores()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,323 @@
+"""The condition language (checks/where.py), operator by operator, on single records: three-valued results
+(True, False, unknown = None), operands that are variables, and the error texts of conditions that cannot
+compile. These tests pin what mutation testing found unpinned (issue 24)."""
+import re
+from datetime import date, datetime
+
+import pytest
+
+from hongfeng_rules.checks.context import Context
+from hongfeng_rules.checks.where import AGE_UNITS, OPERATORS, VARIABLES, ConditionError, compile_condition
+from hongfeng_rules.index import Index
+from hongfeng_rules.models import COLLECTIONS, Dispute, FollowUp, Hazard, ImprovementItem, Member
+from hongfeng_rules.timecalc import Period, default_calendar, supported_as_of
+
+from helpers import member, team_data
+
+
+def ctx(period="2025-Q2", as_of=datetime(2025, 6, 30, 12), **collections) -> Context:
+    return Context(Index(team_data(**collections)), Period.parse(period), supported_as_of(as_of), default_calendar())
+
+
+def holds(cond: dict, record, context=None, model=None):
+    return compile_condition(cond, model or type(record))(record, context or ctx())
+
+
+def m(**fields) -> Member:
+    return Member.model_validate(member(0, **fields))
+
+
+def test_not_negates_and_keeps_unknown():
+    assert holds({"not": {"party_member": True}}, m(party_member=False)) is True
+    assert holds({"not": {"party_member": True}}, m(party_member=True)) is False
+    assert holds({"not": {"real_name_verified": True}}, m()) is None  # not(unknown) is unknown
+
+
+def test_not_of_a_junction_and_inside_a_junction():
+    both = {"not": {"party_member": True, "skills": {"min_items": 1}}}  # not (a and b)
+    assert holds(both, m(party_member=True, skills=["first aid"])) is False
+    assert holds(both, m(party_member=True)) is True
+    assert holds({"all_of": [{"not": {"party_member": True}}, {"skills": {"min_items": 1}}]},
+                 m(skills=["x"])) is True
+
+
+def raises(text: str):
+    """The exact error text (a substring would let a changed message pass)."""
+    return pytest.raises(ConditionError, match=f"^{re.escape(text)}$")
+
+
+@pytest.mark.parametrize("n, expected", [(0, True), (1, True), (2, False)])
+def test_max_items_includes_the_number(n, expected):
+    assert holds({"skills": {"max_items": 1}}, m(skills=[f"s{i}" for i in range(n)])) is expected
+
+
+@pytest.mark.parametrize("n, expected", [(0, False), (1, True), (2, True)])
+def test_min_items_includes_the_number(n, expected):
+    assert holds({"skills": {"min_items": 1}}, m(skills=[f"s{i}" for i in range(n)])) is expected
+
+
+def test_item_counts_of_an_unset_list_are_unknown():
+    assert holds({"insurance": {"max_items": 1}}, m()) is None
+    assert holds({"insurance": {"min_items": 1}}, m()) is None
+    assert holds({"insurance": {"min_items": 1}}, m(insurance=[])) is False
+
+
+def test_item_counts_take_a_whole_number():
+    with raises("where.skills.max_items: max_items takes a whole number"):
+        compile_condition({"skills": {"max_items": "2"}}, Member)
+
+
+def test_eq_and_ne_against_a_variable():
+    context = ctx(period="2025", as_of=datetime(2025, 3, 1, 12))  # reference date: the as-of day, 2025-03-01
+    on_it, before = m(join_date="2025-03-01"), m(join_date="2025-02-28")
+    assert holds({"join_date": {"eq": "$reference_date"}}, on_it, context) is True
+    assert holds({"join_date": {"eq": "$reference_date"}}, before, context) is False
+    assert holds({"join_date": {"ne": "$reference_date"}}, on_it, context) is False
+    assert holds({"join_date": {"ne": "$reference_date"}}, before, context) is True
+    assert holds({"join_date": {"eq": "$period_start"}}, m(join_date="2025-01-01"), context) is True
+    assert holds({"birth_date": {"eq": "$period_start"}}, m(), context) is None
+    assert holds({"birth_date": {"ne": "$period_start"}}, m(), context) is None
+
+
+def test_eq_and_ne_against_a_constant():
+    assert holds({"status": {"ne": "active"}}, m(status="exited")) is True
+    assert holds({"status": {"ne": "active"}}, m()) is False
+    assert holds({"status": "active"}, m()) is True
+    assert holds({"unit_id": {"ne": "u1"}}, m()) is None
+    assert holds({"join_date": {"eq": "2020-01-01"}}, m()) is True  # a date string is a date
+
+
+def test_contains_on_a_set_and_an_unset_field():
+    assert holds({"mentor_id": {"contains": "m1"}}, m()) is None
+    assert holds({"mentor_id": {"contains": "m1"}}, m(mentor_id="m12")) is True
+    assert holds({"roles": {"contains": "core"}}, m(roles=["member"])) is False
+    assert holds({"roles": {"contains_all": ["core", "captain"]}}, m(roles=["core"])) is False
+    assert holds({"roles": {"contains_all": ["core", "captain"]}}, m(roles=["captain", "core"])) is True
+    assert holds({"insurance": {"contains_all": []}}, m()) is None
+
+
+def test_in_and_not_in():
+    assert holds({"status": {"in": ["active", "paused"]}}, m()) is True
+    assert holds({"status": {"in": ["exited"]}}, m()) is False
+    assert holds({"status": {"not_in": ["exited"]}}, m()) is True
+    assert holds({"status": {"not_in": ["active"]}}, m()) is False
+    assert holds({"unit_id": {"in": ["u1"]}}, m()) is None
+    assert holds({"unit_id": {"not_in": ["u1"]}}, m()) is None
+    for op in ("in", "not_in", "contains_all"):
+        with raises(f"where.status.{op}: {op} takes a list"):
+            compile_condition({"status": {op: "active"}}, Member)
+
+
+def test_is_set():
+    assert holds({"unit_id": {"is_set": True}}, m()) is False
+    assert holds({"unit_id": {"is_set": False}}, m()) is True
+    assert holds({"skills": {"is_set": True}}, m(skills=[])) is False  # an empty list is not set
+    assert holds({"mentor_id": {"is_set": True}}, m().model_copy(update={"mentor_id": ""})) is False
+    assert holds({"mentor_id": {"is_set": True}}, m(mentor_id="m1")) is True
+
+
+def test_matches_is_a_full_match():
+    assert holds({"name": {"matches": "M[0-9]"}}, m()) is True
+    assert holds({"name": {"matches": "M"}}, m()) is False
+    assert holds({"mentor_id": {"matches": ".*"}}, m()) is None
+    with pytest.raises(ConditionError, match=r"^where\.name\.matches: invalid pattern \(RE2 syntax, linear time\): "):
+        compile_condition({"name": {"matches": r"(a)\1"}}, Member)
+
+
+def test_junctions_are_three_valued():
+    unknown, true, false = {"unit_id": "u1"}, {"status": "active"}, {"status": "exited"}
+    rec = m()
+    assert holds({"any_of": [unknown, true]}, rec) is True
+    assert holds({"any_of": [unknown, false]}, rec) is None
+    assert holds({"any_of": [false, false]}, rec) is False
+    assert holds({"all_of": [unknown, false]}, rec) is False
+    assert holds({"all_of": [unknown, true]}, rec) is None
+    assert holds({"all_of": [true, true]}, rec) is True
+    assert holds({"unit_id": "u1", "status": "exited"}, rec) is False  # keys of one mapping: all of them
+    assert holds({}, rec) is True and holds(None, rec) is True
+
+
+def test_any_and_all_over_a_list_of_records():
+    certs = [{"name": "first aid", "valid_until": "2026-01-01"}, {"name": "lifeguard"}]
+    rec = m(certificates=certs)
+    assert holds({"certificates": {"any": {"name": "lifeguard"}}}, rec) is True
+    assert holds({"certificates": {"all": {"name": "lifeguard"}}}, rec) is False
+    assert holds({"certificates": {"any": {"valid_until": {"is_set": True}}}}, rec) is True
+    assert holds({"certificates": {"all": {"valid_until": {"gte": "2025-06-30"}}}}, rec) is None
+    assert holds({"certificates": {"any": {"valid_until": {"lt": "2025-06-30"}}}}, rec) is None
+    assert holds({"certificates": {"all": {"name": {"is_set": True}}}}, rec) is True
+    assert holds({"certificates": {"any": {"name": "x"}}}, m()) is False  # no items: none
+    assert holds({"certificates": {"all": {"name": "x"}}}, m()) is True
+    assert holds({"insurance": {"any": {"kind": "other"}}}, m()) is None
+    with raises("where.status.any: 'any' needs a list of records"):
+        compile_condition({"status": {"any": {"x": 1}}}, Member)
+
+
+def test_compile_errors_name_the_path_and_why():
+    with raises("where: a condition must be a mapping of field to test"):
+        compile_condition(["status"], Member)
+    with raises("where.all_of: all_of takes a non-empty list of conditions"):
+        compile_condition({"all_of": []}, Member)
+    with raises("where.any_of: any_of takes a non-empty list of conditions"):
+        compile_condition({"any_of": {"status": "active"}}, Member)
+    with raises("where.any_of[1].nope: unknown field 'nope'; fields here: " + str(sorted(Member.model_fields))):
+        compile_condition({"any_of": [{"status": "active"}, {"nope": 1}]}, Member)
+    with raises("where.not.nope: unknown field 'nope'; fields here: " + str(sorted(Member.model_fields))):
+        compile_condition({"not": {"nope": 1}}, Member)
+    with raises("where.file.nope: unknown field 'nope'; fields here: "
+                + str(sorted(Member.model_fields["file"].annotation.__args__[0].model_fields))):
+        compile_condition({"file.nope": True}, Member)
+    with raises("where.status.like: unknown operator; allowed: " + str(sorted(OPERATORS))):
+        compile_condition({"status": {"like": "a"}}, Member)
+    with raises("where.join_date.lte: unknown variable $today; known: " + str(list(VARIABLES))):
+        compile_condition({"join_date": {"lte": "$today"}}, Member)
+    with raises("where.join_date.lte: a threshold with a unit needs a derived value with a unit"):
+        compile_condition({"join_date": {"lte": {"value": 3, "unit": "day"}}}, Member)
+    with raises("where.status.lte_field: lte_field takes the name of another field of the record"):
+        compile_condition({"status": {"lte_field": 3}}, Member)
+    with raises("where.join_date.not_older_than: not_older_than takes {value, unit}: a whole value >= 1, unit in "
+                + str(sorted(AGE_UNITS))):
+        compile_condition({"join_date": {"not_older_than": {"value": 0, "unit": "day"}}}, Member)
+
+
+@pytest.mark.parametrize("spec", [{"value": 1, "unit": "week"}, {"value": 1.5, "unit": "day"},
+                                  {"value": True, "unit": "day"}, {"value": 0, "unit": "day"}, "1 day"])
+def test_age_tests_take_a_whole_value_and_a_unit_without_a_calendar(spec):
+    with pytest.raises(ConditionError, match=r"^where\.join_date\.within_limit: within_limit takes \{value, unit\}"):
+        compile_condition({"join_date": {"within_limit": spec}}, Member)
+
+
+def test_a_nested_path_reads_through_unset_parts():
+    assert holds({"file.personal_info": True}, m()) is None
+
+
+def hazard(**fields) -> Hazard:
+    return Hazard.model_validate({"id": "h1", "team_id": "t1", "found_at": "2025-06-01T09:00:00", **fields})
+
+
+Q2_NOON = datetime(2025, 6, 30, 12)  # as-of on the period's last day, at noon
+
+
+@pytest.mark.parametrize("at, expected", [("2025-06-30T11:59:59.999999", True), ("2025-06-30T12:00:00", True),
+                                          ("2025-06-30T12:00:00.000001", False), ("2025-06-30T18:00:00", False)])
+def test_an_instant_later_on_the_as_of_day_is_after_as_of(at, expected):
+    """`lte: $as_of` on an instant compares instants: rectified at 18:00 is not yet rectified at noon (closed
+    loop, 6.2.4), though it is the same day as the reference date."""
+    assert holds({"rectified_at": {"lte": "$as_of"}}, hazard(rectified_at=at), ctx(as_of=Q2_NOON)) is expected
+
+
+@pytest.mark.parametrize("at, expected", [("2025-07-05T08:00:00", True), ("2025-07-10T12:00:00", True),
+                                          ("2025-07-10T12:00:01", False)])
+def test_an_instant_after_the_period_but_before_as_of_is_not_after_as_of(at, expected):
+    """As-of after the period's end: `$as_of` is the as-of instant, not the period's last day."""
+    context = ctx(as_of=datetime(2025, 7, 10, 12))
+    assert context.reference_date == date(2025, 6, 30)
+    assert holds({"rectified_at": {"lte": "$as_of"}}, hazard(rectified_at=at), context) is expected
+    assert holds({"rectified_at": {"gt": "$as_of"}}, hazard(rectified_at=at), context) is (not expected)
+
+
+def test_a_date_against_the_as_of_instant_compares_calendar_days():
+    item = ImprovementItem.model_validate({"id": "i1", "team_id": "t1", "measure": "m", "due": "2025-06-30"})
+    assert holds({"due": {"gte": "$as_of"}}, item, ctx(as_of=Q2_NOON)) is True
+    assert holds({"due": {"gt": "$as_of"}}, item, ctx(as_of=Q2_NOON)) is False
+    assert holds({"due": {"gte": "$as_of"}}, item, ctx(as_of=datetime(2025, 7, 1, 0, 0))) is False
+    assert holds({"due": {"lt": "$as_of"}}, item, ctx(as_of=datetime(2025, 7, 1, 0, 0))) is True
+
+
+@pytest.mark.parametrize("at, expected", [("2025-06-30T23:59:59", True), ("2025-07-01T00:00:00", False)])
+def test_period_end_is_the_periods_last_day(at, expected):
+    """`$period_end` is a date: an instant compares by its Shanghai day, whatever the as-of."""
+    for as_of in (datetime(2025, 5, 1), datetime(2025, 8, 1)):
+        assert holds({"found_at": {"lte": "$period_end"}}, hazard(found_at=at), ctx(as_of=as_of)) is expected
+    assert holds({"found_at": {"lte": "$period_end"}}, hazard(found_at="2025-06-30T16:30:00+00:00"),
+                 ctx()) is False  # 00:30 on 1 July in Shanghai
+
+
+@pytest.mark.parametrize("at, expected", [("2025-03-31T23:59:59", False), ("2025-04-01T00:00:00", True)])
+def test_period_start_is_the_periods_first_day(at, expected):
+    assert holds({"found_at": {"gte": "$period_start"}}, hazard(found_at=at)) is expected
+
+
+def test_reference_date_is_the_as_of_day_within_the_period():
+    context = ctx(as_of=datetime(2025, 5, 10, 8))
+    assert holds({"found_at": {"lte": "$reference_date"}}, hazard(found_at="2025-05-10T20:00:00"), context) is True
+    assert holds({"found_at": {"lte": "$reference_date"}}, hazard(found_at="2025-05-11T00:00:00"), context) is False
+    assert holds({"found_at": {"lte": "$reference_date"}}, hazard(found_at="2025-06-20T00:00:00"), ctx()) is True
+
+
+def follow_ups(*ats: str, evaluation: str | None = None) -> list[dict]:
+    return [{"id": f"f{i}", "dispute_id": "d1", "at": at, "evaluation": evaluation} for i, at in enumerate(ats)]
+
+
+def dispute_ctx(*ats: str, **kw) -> tuple[Dispute, Context]:
+    context = ctx(disputes=[{"id": "d1", "team_id": "t1", "registered_at": "2025-04-01T09:00:00"}],
+                  follow_ups=follow_ups(*ats, **kw))
+    return context.index.records("disputes")[0], context
+
+
+def related(n: int, where: dict | None = None) -> dict:
+    spec = {"of": "follow_ups", "via": "dispute_id", "at_least": {"value": n, "unit": "times"}}
+    return {"related": spec | ({"where": where} if where else {})}
+
+
+@pytest.mark.parametrize("visits, need, expected", [(0, 1, False), (1, 1, True), (1, 2, False), (2, 2, True),
+                                                    (3, 2, True), (2, 3, False)])
+def test_related_counts_each_linked_record_once(visits, need, expected):
+    record, context = dispute_ctx(*[f"2025-05-0{i + 1}T10:00:00" for i in range(visits)])
+    assert holds(related(need), record, context) is expected
+
+
+def test_related_counts_neither_records_after_as_of_nor_those_failing_where():
+    record, context = dispute_ctx("2025-05-01T10:00:00", "2025-06-30T12:00:01")  # the second after as-of noon
+    assert holds(related(1), record, context) is True
+    assert holds(related(2), record, context) is False
+    record, context = dispute_ctx("2025-05-01T10:00:00", "2025-05-02T10:00:00")
+    assert holds(related(1, {"evaluation": {"is_set": True}}), record, context) is False  # unknown is not a match
+    record, context = dispute_ctx("2025-05-01T10:00:00", "2025-05-02T10:00:00", evaluation="good")
+    assert holds(related(2, {"evaluation": "good"}), record, context) is True
+
+
+def test_related_with_no_value_in_force_is_unknown():
+    record, context = dispute_ctx("2025-05-01T10:00:00")
+    dated = {"related": {"of": "follow_ups", "via": "dispute_id",
+                         "at_least": {"unit": "times", "values": {"2026-01-01": 1}}}}
+    assert holds(dated, record, context) is None
+
+
+def test_related_errors_name_the_path_and_why():
+    ok = {"of": "follow_ups", "via": "dispute_id", "at_least": {"value": 1, "unit": "times"}}
+    with raises("where.related: related takes of, via, at_least and optionally where; got ['of', 'via']"):
+        compile_condition({"related": {"of": "follow_ups", "via": "dispute_id"}}, Dispute)
+    with raises("where.related: related takes of, via, at_least and optionally where; got "
+                "['at_least', 'extra', 'of', 'via']"):
+        compile_condition({"related": ok | {"extra": 1}}, Dispute)
+    with raises("where.related: related takes of, via, at_least and optionally where; got []"):
+        compile_condition({"related": None}, Dispute)
+    with raises("where.related.of: unknown collection 'visits'; known: " + str(sorted(COLLECTIONS))):
+        compile_condition({"related": ok | {"of": "visits"}}, Dispute)
+    with raises("where.related.via: follow_ups has no field 'case_id'"):
+        compile_condition({"related": ok | {"via": "case_id"}}, Dispute)
+    with raises("where.related.at_least.unit: related records are counted in times or item"):
+        compile_condition({"related": ok | {"at_least": {"value": 1, "unit": "person"}}}, Dispute)
+    with pytest.raises(ConditionError, match=r"^where\.related\.at_least: give exactly one of 'value' or 'values'$"):
+        compile_condition({"related": ok | {"at_least": {"unit": "times"}}}, Dispute)
+    with raises("where.related.where.nope: unknown field 'nope'; fields here: " + str(sorted(FollowUp.model_fields))):
+        compile_condition({"related": ok | {"where": {"nope": 1}}}, Dispute)
+    assert compile_condition({"related": ok | {"at_least": {"value": 2, "unit": "item"}}}, Dispute)
+
+
+def test_related_collections_finds_every_nested_related():
+    from hongfeng_rules.checks.where import related_collections
+    inner = {"related": {"of": "follow_ups", "via": "dispute_id"}}
+    assert related_collections({"any_of": [{"x": 1}, {"not": inner}]}) == {"follow_ups"}
+    assert related_collections({"related": {"of": "follow_ups", "where": inner}}) == {"follow_ups"}
+    assert related_collections({"x": {"eq": 1}}) == set() and related_collections(["a"]) == set()
+
+
+def test_a_related_threshold_that_is_not_one_names_the_field_or_value():
+    ok = {"of": "follow_ups", "via": "dispute_id"}
+    with raises("where.related.at_least.unit: Field required"):
+        compile_condition({"related": ok | {"at_least": {"value": 1}}}, Dispute)
+    with raises("where.related.at_least: a threshold is never negative (got -1): at_least -1 can never fail, "
+                "at_most -1 never pass"):
+        compile_condition({"related": ok | {"at_least": {"value": -1, "unit": "times"}}}, Dispute)
