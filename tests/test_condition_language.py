@@ -2,14 +2,14 @@
 (True, False, unknown = None), operands that are variables, and the error texts of conditions that cannot
 compile. These tests pin what mutation testing found unpinned (issue 24)."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from hongfeng_rules.checks.context import Context
 from hongfeng_rules.checks.where import AGE_UNITS, OPERATORS, VARIABLES, ConditionError, compile_condition
 from hongfeng_rules.index import Index
-from hongfeng_rules.models import COLLECTIONS, Dispute, FollowUp, Hazard, ImprovementItem, Member
+from hongfeng_rules.models import COLLECTIONS, AssistanceCase, Dispute, FollowUp, Hazard, ImprovementItem, Member
 from hongfeng_rules.timecalc import Period, default_calendar, supported_as_of
 
 from helpers import member, team_data
@@ -321,3 +321,96 @@ def test_a_related_threshold_that_is_not_one_names_the_field_or_value():
     with raises("where.related.at_least: a threshold is never negative (got -1): at_least -1 can never fail, "
                 "at_most -1 never pass"):
         compile_condition({"related": ok | {"at_least": {"value": -1, "unit": "times"}}}, Dispute)
+
+
+FIELD_CASES = {"eq_field": (False, True, False), "gte_field": (False, True, True), "gt_field": (False, False, True),
+               "lte_field": (True, True, False), "lt_field": (True, False, False)}
+
+
+@pytest.mark.parametrize("op", sorted(FIELD_CASES))
+def test_field_comparisons_before_at_and_after(op):
+    cond = {"home_visit_at": {op: "started_at"}}
+    start = datetime(2025, 3, 1, 9)
+    cases = [AssistanceCase(id="c", team_id="t", started_at=start, home_visit_at=start + d)
+             for d in (-timedelta(microseconds=1), timedelta(0), timedelta(microseconds=1))]
+    assert tuple(holds(cond, c) for c in cases) == FIELD_CASES[op]
+    assert holds(cond, AssistanceCase(id="c", team_id="t", started_at=start)) is None
+    with raises(f"where.home_visit_at.{op}: unknown field 'started'; fields here: "
+                + str(sorted(AssistanceCase.model_fields))):
+        compile_condition({"home_visit_at": {op: "started"}}, AssistanceCase)
+
+
+def test_a_field_comparison_of_a_date_with_an_instant_compares_shanghai_days():
+    visit = Member.model_validate(member(0, join_date="2025-03-01"))
+    assert holds({"join_date": {"lte_field": "status_since"}}, visit.model_copy(update={"status_since": None})) is None
+    case = AssistanceCase(id="c", team_id="t", started_at=datetime(2025, 3, 1, 23, 30))
+    assert holds({"started_at": {"lte": "2025-03-01"}}, case) is True
+    assert holds({"started_at": {"lt": "2025-03-01"}}, case) is False
+    assert holds({"started_at": {"gte": "2025-03-02"}}, case) is False
+
+
+VALUE_CASES = {"gte": (False, True, True), "gt": (False, False, True), "lte": (True, True, False),
+               "lt": (True, False, False)}
+
+
+@pytest.mark.parametrize("op", sorted(VALUE_CASES))
+def test_comparisons_before_at_and_after(op):
+    results = tuple(holds({"join_date": {op: "2025-03-01"}}, m(join_date=d))
+                    for d in ("2025-02-28", "2025-03-01", "2025-03-02"))
+    assert results == VALUE_CASES[op]
+    assert holds({"birth_date": {op: "2025-03-01"}}, m()) is None
+
+
+@pytest.mark.parametrize("op, at, expected", [
+    ("not_older_than", "2024-03-01T09:00:00", True),   # a year ago to the day: 以上 includes the end
+    ("not_older_than", "2024-02-29T09:00:00", False),
+    ("within_limit", "2025-02-01T09:00:00", True),     # a month from 1 Feb runs to the end of 1 Mar
+    ("within_limit", "2025-01-31T09:00:00", False),    # … from 31 Jan to the end of 28 Feb
+])
+def test_age_tests_at_their_ends(op, at, expected):
+    context = ctx(period="2025-Q1", as_of=datetime(2025, 3, 1, 12))
+    amount = {"value": 12, "unit": "month"} if op == "not_older_than" else {"value": 1, "unit": "month"}
+    assert holds({"found_at": {op: amount}}, hazard(found_at=at), context) is expected
+    assert holds({"rectified_at": {op: amount}}, hazard(), context) is None
+
+
+def test_a_condition_error_keeps_its_path_and_reason():
+    with pytest.raises(ConditionError) as info:
+        compile_condition({"status": {"like": "a"}}, Member)
+    assert (info.value.path, info.value.reason) == ("where.status.like",
+                                                    "unknown operator; allowed: " + str(sorted(OPERATORS)))
+
+
+def test_a_bad_pattern_writes_nothing_to_stderr(capfd):
+    with pytest.raises(ConditionError):
+        compile_condition({"name": {"matches": "(unclosed"}}, Member)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("unit", AGE_UNITS)
+def test_every_age_unit_compiles(unit):
+    cond = {"found_at": {"not_older_than": {"value": 1, "unit": unit}}}
+    assert holds(cond, hazard(found_at="2025-06-30T11:59:59.5")) is True  # as-of is 12:00
+    assert holds(cond, hazard(found_at="2024-01-01T00:00:00")) is False
+
+
+def test_derived_values_with_their_units():
+    context = ctx(as_of=datetime(2025, 6, 30))
+    thirty = m(birth_date="1995-06-30")
+    assert holds({"@age_years": {"gte": {"value": 30, "unit": "year"}}}, thirty, context) is True
+    assert holds({"@age_years": {"gt": {"value": 30, "unit": "year"}}}, thirty, context) is False
+    assert holds({"@age_years": {"value": 30, "unit": "year"}}, thirty, context) is True  # a bare threshold: eq
+    assert holds({"@age_years": {"gte": {"value": 30, "unit": "year"}}}, m(), context) is None
+    with raises("where.@age_years.gte: unit 'day' does not match the value's unit 'year'"):
+        compile_condition({"@age_years": {"gte": {"value": 3, "unit": "day"}}}, Member)
+    known = ["activity_count", "age_years", "last_active_at", "political_review_passed_on", "pre_job_trainings",
+             "service_hours", "status_on_reference_date"]
+    with raises(f"where.@nope: unknown derived value @nope for members; known: {known}"):
+        compile_condition({"@nope": 1}, Member)
+    with raises("where.@age_years: unknown derived value @age_years for disputes; known: []"):
+        compile_condition({"@age_years": 1}, Dispute)
+
+
+def test_a_text_that_is_not_a_date_stays_text():
+    assert holds({"name": {"eq": "2025-13-01"}}, m(name="2025-13-01")) is True
+    assert holds({"name": {"in": ["M0"]}}, m()) is True

@@ -526,3 +526,30 @@ def test_time_left():
     assert time_left(due, sh(2025, 3, 1, 8)) == timedelta(days=1)
     assert time_left(due, datetime(2025, 3, 2, 9)) == timedelta(hours=-1)
     assert time_left(due, datetime(2025, 3, 2, 0, tzinfo=UTC)) == timedelta(0)
+
+
+def test_a_fresh_calendar_holds_every_supported_year():
+    """WorkCalendar() itself, not the shared instance the other tests (and a warmed-up test run) built before."""
+    cal = WorkCalendar()
+    assert (cal.first_year, cal.last_year, repr(cal)) == (2001, derive_last_year(), f"WorkCalendar(2001..{cal.last_year})")
+    assert not cal.is_working_day(date(2001, 1, 1)) and cal.is_working_day(date(2001, 1, 2))  # 元旦 of the first year
+    assert not cal.is_working_day(date(2026, 10, 1)) and cal.is_working_day(date(2026, 9, 30))
+    assert cal.is_working_day(date(2026, 1, 4))  # a Sunday made a working day (调休)
+    last_new_year = date(cal.last_year, 1, 1)
+    assert not cal.is_working_day(last_new_year)
+
+
+@pytest.mark.parametrize("year, last, en", [
+    (2000, 2026, "2000 is before 2001, the first year of the working-day calendar; working days in 2000 cannot be "
+                 "computed"),
+    (2001, 2026, "the 2001 holiday arrangement has not been published (official data ends with 2026); working days "
+                 "in 2001 cannot be computed"),
+    (2027, 2026, "the 2027 holiday arrangement has not been published (official data ends with 2026); working days "
+                 "in 2027 cannot be computed"),
+    (2027, None, "the 2027 holiday arrangement has not been published; working days in 2027 cannot be computed"),
+])
+def test_calendar_unavailable_says_why_in_both_languages(year, last, en):
+    error = CalendarUnavailable(year, 2001, last)
+    zh = (f"{year} 年早于工作日历支持的首个年份 2001 年，无法计算工作日" if year < 2001
+          else f"{year} 年节假日安排（国务院办公厅通知）尚未发布，无法计算工作日")
+    assert (error.year, error.en, error.zh, error.message, str(error)) == (year, en, zh, f"{zh} / {en}", f"{zh} / {en}")

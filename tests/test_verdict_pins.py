@@ -6,8 +6,12 @@ from datetime import date, datetime
 import pytest
 import yaml
 
+from hongfeng_rules.checks.context import Context
 from hongfeng_rules.cli import main
-from hongfeng_rules.timecalc import Period, skip_reason, unit_containing, whole_periods
+from hongfeng_rules.derived import DERIVED
+from hongfeng_rules.index import Index
+from hongfeng_rules.timecalc import (Period, default_calendar, skip_reason, supported_as_of, unit_containing,
+                                     whole_periods)
 
 from helpers import REPO, member, rule, run, team_data, write_pack
 
@@ -233,3 +237,102 @@ def test_closed_loop_judges_instants_at_the_as_of_instant(tmp_path, feedback, as
          "rectified_at": "2025-04-20T10:00:00", "feedback_at": feedback}
     (f,) = run(tmp_path, CLOSED_LOOP["check"], team_data(hazards=[h]), period="2025-Q2", as_of=as_of)
     assert (f.status, f.evidence_ids) == (status, [] if status == "pass" else ["h1"])
+
+
+def context(period="2025", as_of=datetime(2025, 12, 31, 12), **collections) -> Context:
+    return Context(Index(team_data(**collections)), Period.parse(period), supported_as_of(as_of), default_calendar())
+
+
+def value(name: str, ctx: Context, member_id: str = "m0"):
+    return DERIVED[name].compute(ctx.index.by_id("members")[member_id], ctx)
+
+
+@pytest.mark.parametrize("born, age", [("1990-12-30", 35), ("1990-12-31", 35), ("1991-01-01", 34),
+                                       ("2000-02-29", 25)])
+def test_age_in_whole_years_on_the_reference_date(born, age):
+    assert value("age_years", context(members=[member(0, birth_date=born)])) == age
+
+
+def test_age_of_an_unrecorded_birth_date_is_unknown():
+    assert value("age_years", context(members=[member(0)])) is None
+
+
+def activity(i: int, start: str, end: str, **hours: float) -> dict:
+    return {"id": f"a{i}", "team_id": "t1", "kind": "patrol", "start": start, "end": end,
+            "participants": [{"member_id": m, "hours": h} for m, h in hours.items()]}
+
+
+def test_service_hours_add_up_the_periods_activities_only():
+    ctx = context(period="2025-Q2", as_of=datetime(2025, 7, 1), members=[member(0), member(1), member(2)],
+                  activities=[activity(1, "2025-04-01T09:00:00", "2025-04-01T12:00:00", m0=3, m1=1.5),
+                              activity(2, "2025-06-30T20:00:00", "2025-06-30T22:00:00", m0=2),
+                              activity(3, "2025-03-31T20:00:00", "2025-03-31T22:00:00", m0=7, m2=7)])
+    assert [value("service_hours", ctx, m) for m in ("m0", "m1", "m2")] == [5.0, 1.5, 0.0]
+    assert [value("activity_count", ctx, m) for m in ("m0", "m1", "m2")] == [2, 1, 0]
+
+
+def trainings(*rows: tuple[str, str, list[str]]) -> list[dict]:
+    return [{"id": f"t{i}", "team_id": "t1", "kind": kind, "start": end, "end": end, "attendee_ids": ids}
+            for i, (kind, end, ids) in enumerate(rows)]
+
+
+def test_pre_job_trainings_count_any_date_up_to_as_of_once_per_member():
+    as_of = datetime(2025, 6, 30, 12)
+    ctx = context(period="2025-Q2", as_of=as_of, members=[member(0), member(1)],
+                  trainings=trainings(("pre_job", "2024-11-01T10:00:00", ["m0"]),
+                                      ("pre_job", "2025-06-30T12:00:00", ["m0", "m0", "m1"]),  # ends at as-of
+                                      ("pre_job", "2025-06-30T12:00:01", ["m1"]),
+                                      ("regular", "2025-05-01T10:00:00", ["m1"])))
+    assert [value("pre_job_trainings", ctx, m) for m in ("m0", "m1")] == [2, 1]
+    assert value("pre_job_trainings", context(members=[member(0)], trainings=[])) == 0
+
+
+def test_last_active_is_the_latest_activity_training_or_sign_in_not_after_as_of():
+    as_of = datetime(2025, 6, 30, 12)
+    ctx = context(period="2025-Q2", as_of=as_of, members=[member(0), member(1), member(2), member(3, join_date="2025-06-01")],
+                  activities=[activity(1, "2025-05-01T09:00:00", "2025-05-01T12:00:00", m0=3, m1=1),
+                              activity(2, "2025-06-30T10:00:00", "2025-06-30T12:00:00", m1=2),  # ends at as-of
+                              activity(3, "2025-06-30T10:00:00", "2025-06-30T12:00:01", m0=2),  # after as-of
+                              activity(4, "2025-03-01T09:00:00", "2025-03-01T12:00:00", m0=1, m3=1)],
+                  trainings=trainings(("regular", "2025-05-20T10:00:00", ["m2"]), ("regular", "2025-04-02T10:00:00", ["m0"])),
+                  patrol_sign_ins=[{"id": "s1", "team_id": "t1", "member_id": "m0", "at": "2025-05-10T08:00:00"}])
+    got = {m: value("last_active_at", ctx, m).isoformat() for m in ("m0", "m1", "m2", "m3")}
+    assert got == {"m0": "2025-05-10T08:00:00+08:00", "m1": "2025-06-30T12:00:00+08:00",
+                   "m2": "2025-05-20T10:00:00+08:00", "m3": "2025-06-01T00:00:00+08:00"}  # m3: joined after
+
+
+def test_last_active_of_a_member_never_active_is_the_join_day():
+    ctx = context(members=[member(0, join_date="2024-02-03")], activities=[], trainings=[])
+    assert value("last_active_at", ctx).isoformat() == "2024-02-03T00:00:00+08:00"
+
+
+def test_political_review_passed_on_is_the_earliest_pass():
+    reviews = [{"id": "r1", "member_id": "m0", "result": "passed", "completed_on": "2025-03-01"},
+               {"id": "r2", "member_id": "m0", "result": "passed", "completed_on": "2024-03-01"},
+               {"id": "r3", "member_id": "m1", "result": "failed", "completed_on": "2024-01-01"}]
+    ctx = context(members=[member(0), member(1)], political_reviews=reviews)
+    assert [value("political_review_passed_on", ctx, m) for m in ("m0", "m1")] == [date(2024, 3, 1), None]
+
+
+def test_clip_to_one_day_keeps_it():
+    year = Period.year(2025)
+    assert year.clip(date(2025, 3, 1), date(2025, 3, 1)) == Period(date(2025, 3, 1), date(2025, 3, 1))
+    assert year.clip(datetime(2025, 3, 1, 23), None) == Period(date(2025, 3, 1), date(2025, 12, 31))
+    assert year.clip(date(2025, 3, 2), date(2025, 3, 1)) is None
+    assert year.clip(date(2024, 1, 1), date(2026, 1, 1)) is year and year.clip() is year
+
+
+def test_a_distinct_count_counts_whole_values_and_skips_unrecorded_ones(tmp_path):
+    check = {"kind": "count", "of": "members", "distinct": "unit_id", "at_least": {"value": 2, "unit": "item"}}
+    data = team_data(members=[member(0, unit_id="u1"), member(1, unit_id="u22"), member(2, unit_id="u1"), member(3)])
+    (f,) = run(tmp_path, check, data)
+    assert (f.status, f.measured, f.expected, f.evidence_ids) == ("pass", "2: u1, u22", "≥ 2 item",
+                                                                  ["m0", "m1", "m2", "m3"])
+    lists = {**check, "distinct": "skills", "at_least": {"value": 3, "unit": "item"}}
+    data = team_data(members=[member(0, skills=["a", "bc"]), member(1, skills=["bc", "d"]), member(2)])
+    (g,) = run(tmp_path / "b", lists, data)
+    assert (g.status, g.measured) == ("pass", "3: a, bc, d")
+    (h,) = run(tmp_path / "c", lists, team_data(members=[member(0)]))
+    assert (h.status, h.measured) == ("fail", "0")
+    (n,) = run(tmp_path / "d", {**lists, "where": {"party_member": True}}, team_data(members=[member(0)]))
+    assert (n.status, n.note) == ("not_applicable", "no members to count skills over")
