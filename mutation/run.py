@@ -2,7 +2,8 @@
 
     pip install -e ".[test,mutation]"
     python mutation/run.py                       # every verdict-core mutant not yet judged, then the scores
-    python mutation/run.py timecalc.periods      # all mutants of one module again (hongfeng_rules.timecalc.periods)
+    python mutation/run.py timecalc.periods      # only those of one module (hongfeng_rules.timecalc.periods)
+    python mutation/run.py --survivors [MODULE…]  # after adding tests: the surviving mutants again
     python mutation/run.py --scores              # only print the scores of the last runs
 
 mutmut's settings (which files, which tests, the Hypothesis profile, the time limit) are in pyproject.toml,
@@ -14,7 +15,7 @@ mutants, per module, and each surviving mutant by name (`mutmut show NAME` print
 from __future__ import annotations
 
 import json
-import subprocess
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -22,18 +23,22 @@ from pathlib import Path
 from mutmut.stats import status_by_exit_code
 
 ROOT = Path(__file__).resolve().parents[1]
-MUTMUT = Path(sys.executable).with_name("mutmut")
 MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc.periods", "derived",
            "checks.where", "checks.selection", "checks.count", "checks.share", "checks.mean", "checks.frequency",
            "checks.every", "checks.deadline", "checks.document", "checks.levels", "checks.ranking",
            "checks.rank_within", "checks.context", "checks.probe", "checks.outcome")
 
 
+def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
+    """mutmut on 2 cores: the mutants not yet judged (of the verdict core, or only of these modules), or the
+    named mutants again."""
+    from mutmut.__main__ import _run
+    from mutmut.configuration import config
 
-def run(modules: list[str]) -> int:
-    """mutmut on 2 cores: every mutant not yet judged (no modules given), or all mutants of the modules."""
-    return subprocess.call([str(MUTMUT), "run", "--max-children", "2", *(f"hongfeng_rules.{m}.*" for m in modules)],
-                           cwd=ROOT)
+    os.chdir(ROOT)
+    if modules:
+        config().only_mutate = [f"src/hongfeng_rules/{m.replace('.', '/')}.py" for m in modules]
+    _run(names, max_children=2)
 
 
 def results() -> dict[str, dict[str, str]]:
@@ -61,7 +66,13 @@ def scores() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if argv != ["--scores"]:
+    if argv[:1] == ["--survivors"]:  # after adding tests: the survivors (of these modules) again
+        modules = argv[1:]
+        names = tuple(n for m, by_name in results().items() if not modules or m in modules
+                      for n, status in by_name.items() if status == "survived")
+        if names:
+            run(modules, names)
+    elif argv != ["--scores"]:
         for module in argv or MODULES:
             if module not in MODULES:
                 print(f"unknown module {module!r}; the verdict core: {', '.join(MODULES)}", file=sys.stderr)

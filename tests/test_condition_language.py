@@ -414,3 +414,41 @@ def test_derived_values_with_their_units():
 def test_a_text_that_is_not_a_date_stays_text():
     assert holds({"name": {"eq": "2025-13-01"}}, m(name="2025-13-01")) is True
     assert holds({"name": {"in": ["M0"]}}, m()) is True
+
+
+def test_age_tests_on_a_date_count_from_its_first_instant():
+    cond = {"join_date": {"not_older_than": {"value": 1, "unit": "day"}}}  # as-of: 12:00 on 30 June
+    assert holds(cond, m(join_date="2025-06-30")) is True
+    assert holds(cond, m(join_date="2025-06-29")) is False
+    limit = {"join_date": {"within_limit": {"value": 1, "unit": "day"}}}
+    assert holds(limit, m(join_date="2025-06-30")) is True  # due 24 hours after 00:00 on 30 June
+    assert holds(limit, m(join_date="2025-06-29")) is False
+
+
+def test_a_nested_path_reads_a_set_value():
+    assert holds({"file.personal_info": True}, m(file={"personal_info": True})) is True
+    assert holds({"file.contact": True}, m(file={"personal_info": True})) is False
+
+
+def test_a_derived_value_of_several_collections_compiles_for_each():
+    from hongfeng_rules.models import Unit
+    unit = Unit.model_validate({"id": "u1", "team_id": "t1", "name": "U", "level": "group", "status": "demoted",
+                                "status_since": "2025-07-01"})
+    assert holds({"@status_on_reference_date": "active"}, unit) is True  # demoted after the reference date
+
+
+def test_related_with_a_dated_value_in_force():
+    record, context = dispute_ctx("2025-05-01T10:00:00")
+    dated = lambda n: {"related": {"of": "follow_ups", "via": "dispute_id",  # noqa: E731
+                                   "at_least": {"unit": "times", "values": {"2025-01-01": n}}}}
+    assert holds(dated(1), record, context) is True
+    assert holds(dated(2), record, context) is False
+
+
+def test_errors_inside_any_and_all_name_their_path():
+    fields = str(sorted(Member.model_fields["certificates"].annotation.__args__[0].model_fields))
+    for op in ("any", "all"):
+        with raises(f"where.certificates.{op}.nope: unknown field 'nope'; fields here: {fields}"):
+            compile_condition({"certificates": {op: {"nope": 1}}}, Member)
+    with raises("check.require.status.like: unknown operator; allowed: " + str(sorted(OPERATORS))):
+        compile_condition({"status": {"like": 1}}, Member, "check.require")

@@ -553,3 +553,54 @@ def test_calendar_unavailable_says_why_in_both_languages(year, last, en):
     zh = (f"{year} 年早于工作日历支持的首个年份 2001 年，无法计算工作日" if year < 2001
           else f"{year} 年节假日安排（国务院办公厅通知）尚未发布，无法计算工作日")
     assert (error.year, error.en, error.zh, error.message, str(error)) == (year, en, zh, f"{zh} / {en}", f"{zh} / {en}")
+
+
+FORMS = '"2025", "2025-Q1", "2025-03", "2025-W14" or "2025-01-01..2025-06-30"'
+
+
+@pytest.mark.parametrize("text, why", [
+    ("", f"expected {FORMS}"), ("2025-Q5", f"expected {FORMS}"), ("2025-3", f"expected {FORMS}"),
+    ("2025-01-01..", f"expected {FORMS}"), ("2025-13", "month must be in 1..12"), ("2025-W54", "Invalid week: 54"),
+    ("2025-06-30..2025-01-01", "period starts after it ends: 2025-06-30 > 2025-01-01"),
+    ("2025-02-30..2025-03-01", "day is out of range for month")])
+def test_period_parse_errors_say_what_is_wrong(text, why):
+    with pytest.raises(ValueError, match=f"^{re.escape(f'invalid period {text!r}: {why}')}$"):
+        Period.parse(text)
+
+
+@pytest.mark.parametrize("value", [2025, None])
+def test_a_period_is_text(value):
+    with pytest.raises(ValueError, match=f"^{re.escape(f'period must be text such as {FORMS}, got {value!r}')}$"):
+        Period.parse(value)
+
+
+def test_period_constructors_check_their_arguments():
+    for q in (0, 5):
+        with pytest.raises(ValueError, match=f"^quarter must be 1-4, got {q}$"):
+            Period.quarter(2025, q)
+    assert [Period.quarter(2025, q).label for q in (1, 4)] == ["2025-Q1", "2025-Q4"]
+    with pytest.raises(TypeError, match=r"^Period\.start must be a date, got datetime\.datetime\(2025, 1, 1, 0, 0\)$"):
+        Period(datetime(2025, 1, 1), date(2025, 1, 2))
+    with pytest.raises(TypeError, match=r"^Period\.end must be a date, got '2025-01-02'$"):
+        Period(date(2025, 1, 1), "2025-01-02")
+    for call in (lambda: unit_containing(date(2025, 1, 1), "day"),
+                 lambda: whole_periods(Period.year(2025), "day", datetime(2026, 1, 1))):
+        with pytest.raises(ValueError, match="^unknown period unit 'day': expected one of week, month, quarter, year$"):
+            call()
+
+
+def test_covers_includes_both_ends():
+    q1 = Period.quarter(2025, 1)
+    assert q1.covers(Period.month(2025, 1)) and q1.covers(Period.month(2025, 3)) and q1.covers(q1)
+    assert not q1.covers(Period.month(2025, 4)) and not q1.covers(Period.between(date(2024, 12, 31), date(2025, 1, 31)))
+    assert not q1.covers(Period.between(date(2025, 3, 1), date(2025, 4, 1)))
+
+
+def test_skip_reasons_in_order_of_precedence():
+    period, after = Period.parse("2025-01-10..2025-12-31"), datetime(2026, 2, 1)
+    assert skip_reason(Period.month(2025, 1), period, after) == "cut_by_period"
+    assert skip_reason(Period.month(2025, 2), period, after, not_before=date(2025, 2, 2)) == "cut_by_not_before"
+    assert skip_reason(Period.month(2025, 2), period, after, not_before=date(2025, 2, 1)) is None
+    assert skip_reason(Period.month(2025, 2), period, after, not_before=datetime(2025, 1, 31, 17, tzinfo=UTC)) is None
+    assert skip_reason(Period.month(2025, 12), period, datetime(2025, 12, 31, 23, 59)) == "not_ended"
+    assert skip_reason(Period.month(2025, 1), period, after, not_before=date(2025, 2, 2)) == "cut_by_period"

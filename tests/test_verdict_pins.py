@@ -1,6 +1,7 @@
 """Verdicts and report content of the aggregate checks at their boundaries, as mutation testing asked for
 (issue 24): one-day periods, quarters of periods not starting in January, frequency units ending exactly on
 the reference date, instants against $as_of, and the measured/expected texts of share, mean and frequency."""
+import re
 from datetime import date, datetime
 
 import pytest
@@ -10,6 +11,10 @@ from hongfeng_rules.checks.context import Context
 from hongfeng_rules.cli import main
 from hongfeng_rules.derived import DERIVED
 from hongfeng_rules.index import Index
+from hongfeng_rules import audit
+from hongfeng_rules.models import COLLECTIONS, Dataset
+from hongfeng_rules.rulebook.units import COUNT_UNITS
+from hongfeng_rules.rulebook.pack import load_pack
 from hongfeng_rules.timecalc import (Period, default_calendar, skip_reason, supported_as_of, unit_containing,
                                      whole_periods)
 
@@ -336,3 +341,293 @@ def test_a_distinct_count_counts_whole_values_and_skips_unrecorded_ones(tmp_path
     assert (h.status, h.measured) == ("fail", "0")
     (n,) = run(tmp_path / "d", {**lists, "where": {"party_member": True}}, team_data(members=[member(0)]))
     assert (n.status, n.note) == ("not_applicable", "no members to count skills over")
+
+
+@pytest.mark.parametrize("issued, until, status, evidence", [
+    ("2025-12-31", None, "pass", ["e1"]),          # issued on the reference date
+    ("2026-01-01", None, "fail", ["e1"]),          # not yet issued
+    (None, "2025-12-31", "pass", ["e1"]),          # valid through the reference date
+    (None, "2025-12-30", "fail", ["e1"]),          # expired the day before
+])
+def test_a_document_is_judged_on_the_reference_date(tmp_path, issued, until, status, evidence):
+    check = {"kind": "document", "document": "charter"}
+    doc = {"id": "e1", "kind": "charter", "team_id": "t1", "issued_on": issued, "valid_until": until}
+    other = {"id": "e2", "kind": "licence", "team_id": "t1"}
+    (f,) = run(tmp_path, check, team_data(evidence=[doc, other]), as_of=datetime(2026, 1, 15))
+    assert (f.status, f.evidence_ids, f.expected) == (status, evidence, "charter")
+    if status == "fail":
+        assert (f.measured, f.note) == ("not valid on 2025-12-31", "the document is expired or not yet issued")
+    (g,) = run(tmp_path / "b", {**check, "must_be_valid": False}, team_data(evidence=[doc]), as_of=datetime(2026, 1, 15))
+    assert (g.status, g.measured, g.evidence_ids) == ("pass", "charter", ["e1"])
+
+
+def test_a_missing_document_fails_and_says_so(tmp_path):
+    (f,) = run(tmp_path, {"kind": "document", "document": "charter"},
+               team_data(evidence=[{"id": "e2", "kind": "licence", "team_id": "t1"}]))
+    assert (f.status, f.measured, f.note, f.evidence_ids) == ("fail", "none", "no record of this kind", [])
+
+
+def test_a_valid_document_beside_an_expired_one_passes_with_the_valid_one(tmp_path):
+    docs = [{"id": "old", "kind": "charter", "team_id": "t1", "valid_until": "2024-12-31"},
+            {"id": "new", "kind": "charter", "team_id": "t1", "issued_on": "2025-01-01"}]
+    (f,) = run(tmp_path, {"kind": "document", "document": "charter"}, team_data(evidence=docs))
+    assert (f.status, f.evidence_ids) == ("pass", ["new"])
+
+
+@pytest.fixture
+def hits():
+    from hongfeng_rules.checks import probe
+    probe.hits = set()
+    yield probe.hits
+    probe.hits = None
+
+
+@pytest.mark.parametrize("measured, reached", [(8.9, set()), (9, {"below"}), (9.5, {"below"}), (10, {"at"}),
+                                               (10.5, {"above"}), (11, {"above"}), (11.1, set())])
+def test_probe_threshold_reached_below_at_and_above(hits, measured, reached):
+    from hongfeng_rules.checks import probe
+    from hongfeng_rules.rulebook.units import Threshold
+    probe.threshold("check.at_least", Threshold(value=10, unit="person"), measured, 10, date(2025, 6, 1))
+    assert hits == {f"check.at_least:{r}" for r in reached}
+
+
+@pytest.mark.parametrize("offset, reached", [(-1.5, set()), (-1, {"before"}), (-0.5, {"before"}), (0, {"at"}),
+                                             (0.5, {"after"}), (1, {"after"}), (1.5, set())])
+def test_probe_instant_reached_before_at_and_after(hits, offset, reached):
+    from datetime import timedelta
+    from hongfeng_rules.checks import probe
+    from hongfeng_rules.rulebook.units import Threshold
+    due = datetime(2025, 3, 2, 10)
+    probe.instant("check.within", Threshold(value=24, unit="hour"), due + timedelta(seconds=offset), due, date(2025, 3, 2))
+    assert hits == {f"check.within:{r}" for r in reached}
+
+
+def test_probe_dated_values_name_the_value_in_force(hits):
+    from hongfeng_rules.checks import probe
+    from hongfeng_rules.rulebook.units import Threshold
+    dated = Threshold(unit="person", values={date(2025, 1, 1): 10, date(2026, 1, 1): 12})
+    probe.dated("check.at_least", dated, date(2025, 12, 31))
+    probe.dated("check.exactly", dated, date(2026, 1, 1))
+    probe.dated("check.at_most", dated, date(2024, 12, 31))
+    assert hits == {"check.at_least@2025-01-01", "check.exactly@2026-01-01"}
+
+
+def test_probe_branches_record_true_and_false_only_while_declaring(hits):
+    from hongfeng_rules.checks import probe
+    results = iter([True, False, None])
+    with probe.declaring() as declared:
+        wrapped = probe.branch(lambda r, ctx: next(results), "where.status.eq")
+        assert declared == ["where.status.eq"]
+    assert probe.declared is None
+    assert [wrapped(None, None) for _ in range(3)] == [True, False, None]
+    assert hits == {"where.status.eq:true", "where.status.eq:false"}
+    plain = lambda r, ctx: True  # noqa: E731
+    assert probe.branch(plain, "x") is plain  # not declaring: not wrapped
+
+
+STARS = next(r for r in load_pack(REPO / "rules" / "hongfeng").rules if r.rule.id == "hf-7.2.3-stars")
+TREE = [{"id": "a1", "name": "A1", "level": "province"}, {"id": "a2", "name": "A2", "level": "city", "parent_id": "a1"},
+        {"id": "a3", "name": "A3", "level": "county", "parent_id": "a2"}, {"id": "a4", "name": "A4", "level": "county"}]
+
+
+def star_titles(scope: str, rows: list[dict], teams: dict[str, str]) -> dict:
+    data = Dataset.model_validate({"associations": TREE, "team_scores": rows,
+                                   "teams": [{"id": t, "association_id": a, "name": t} for t, a in teams.items()]})
+    ctx = Context(Index(data), Period.parse("2025"), supported_as_of(datetime(2026, 1, 15)), default_calendar())
+    derive = STARS.rule.check.model_copy(update={"scope": scope}).compile("teams")
+    return {t: derive(ctx.index.by_id("teams")[t], ctx) for t in teams}
+
+
+TEAMS = {"t1": "a1", "t2": "a2", "t3": "a3", "t4": "a4"}
+SCORES = [{"team_id": t, "year": 2025, "score": s} for t, s in (("t1", 70), ("t2", 90), ("t3", 80), ("t4", 99))]
+
+
+@pytest.mark.parametrize("scope, ranks", [("all", {"t1": 4, "t2": 2, "t3": 3, "t4": 1}),
+                                          ("a1", {"t1": 3, "t2": 1, "t3": 2, "t4": None}),
+                                          ("a2", {"t1": None, "t2": 1, "t3": 2, "t4": None}),
+                                          ("a3", {"t1": None, "t2": None, "t3": 1, "t4": None})])
+def test_a_ranking_scope_is_an_association_and_all_its_sub_associations(scope, ranks):
+    got = star_titles(scope, SCORES, TEAMS)
+    assert {t: (r.rank if r else None) for t, r in got.items()} == ranks
+    ranked = sum(r is not None for r in ranks.values())
+    assert all(r.ranked == ranked and r.scope == scope for r in got.values() if r)
+
+
+def test_two_scores_for_a_team_leave_it_unranked():
+    rows = SCORES + [{"team_id": "t1", "year": 2025, "score": 75}]
+    got = star_titles("all", rows, TEAMS)
+    assert (got["t1"].rank, got["t1"].note) == (None, "several scores recorded for 2025: unranked")
+    assert {t: got[t].rank for t in ("t2", "t3", "t4")} == {"t4": 1, "t2": 2, "t3": 3}
+
+
+def test_prior_years_record_their_source_title_score_and_rank():
+    rows = SCORES + [{"team_id": "t2", "year": 2024, "score": 60}, {"team_id": "t4", "year": 2024, "score": 50},
+                     {"team_id": "t3", "year": 2024, "title": "三星级义警队伍"},
+                     {"team_id": "t2", "year": 2023, "score": 10}]
+    got = star_titles("all", rows, TEAMS)
+    t2 = got["t2"]
+    first = t2.prior_years[0]
+    assert (first.year, first.source, first.title, first.counts, first.score, first.rank) == (
+        2024, "computed", "three-star", True, 60, 1)
+    assert first.name.zh == "三星级义警队伍"
+    assert (t2.run, t2.title.key) == (3, "five-star")
+    t3 = got["t3"].prior_years[0]
+    assert (t3.source, t3.title, t3.counts, t3.score, t3.rank) == ("stored", "三星级义警队伍", True, None, None)
+    t1 = got["t1"].prior_years[0]
+    assert (t1.source, t1.counts) == ("none", False) and got["t1"].run == 1
+
+
+FEEDBACK = {"kind": "deadline", "start": "investigation_closed_at", "end": "feedback_at",
+            "within": {"value": 7, "unit": "working_day"},
+            "extension": {"notified_at": "extension_notified_at", "reason": "extension_reason",
+                          "until": "extended_until"}}
+
+
+def complaint(**fields) -> dict:
+    return {"id": "c1", "team_id": "t1", "channel": "phone", "received_at": "2025-03-01T09:00:00",
+            "investigation_closed_at": "2025-03-03T10:00:00", **fields}  # due: end of Wed 12 March
+
+
+@pytest.mark.parametrize("fields, as_of, status, measured", [
+    ({"feedback_at": "2025-03-12T23:59:59"}, datetime(2025, 3, 20), "pass", "2025-03-12T23:59:59+08:00"),
+    ({"feedback_at": "2025-03-13T00:00:00"}, datetime(2025, 3, 20), "fail", "2025-03-13T00:00:00+08:00"),
+    ({"feedback_at": "2025-03-11T12:00:00"}, datetime(2025, 3, 11, 11), "pending", "none by 2025-03-11T11:00:00+08:00"),
+    ({}, datetime(2025, 3, 13), "fail", "none by 2025-03-13T00:00:00+08:00"),
+])
+def test_a_deadline_finding_states_the_due_instant_and_the_closing_event(tmp_path, fields, as_of, status, measured):
+    (f,) = run(tmp_path, FEEDBACK, team_data(complaints=[complaint(**fields)]), subject="complaint", as_of=as_of)
+    assert (f.status, f.measured, f.evidence_ids, f.due.isoformat()) == (status, measured, ["c1"],
+                                                                         "2025-03-12T23:59:59.999999+08:00")
+    assert f.expected == "by 2025-03-12T23:59:59.999999+08:00 (7 working_day after investigation_closed_at)"
+
+
+def test_an_extension_notified_in_time_moves_the_deadline(tmp_path):
+    ext = {"extension_notified_at": "2025-03-12T09:00:00", "extension_reason": "site visit",
+           "extended_until": "2025-03-20T18:00:00", "feedback_at": "2025-03-19T10:00:00"}
+    (f,) = run(tmp_path, FEEDBACK, team_data(complaints=[complaint(**ext)]), subject="complaint",
+               as_of=datetime(2025, 3, 25))
+    assert (f.status, f.due.isoformat(), f.note) == ("pass", "2025-03-20T18:00:00+08:00", None)
+    late = {**ext, "extension_notified_at": "2025-03-13T09:00:00"}
+    (g,) = run(tmp_path / "b", FEEDBACK, team_data(complaints=[complaint(**late)]), subject="complaint",
+               as_of=datetime(2025, 3, 25))
+    assert g.status == "fail" and g.note.startswith("extension ignored: late notice")
+    (h,) = run(tmp_path / "c", {**FEEDBACK, "extension": None}, team_data(complaints=[complaint(**ext)]),
+               subject="complaint", as_of=datetime(2025, 3, 25))
+    assert (h.status, h.note) == ("fail", None)
+
+
+def test_a_deadline_without_its_start_is_not_applicable(tmp_path):
+    (f,) = run(tmp_path, FEEDBACK, team_data(complaints=[complaint(investigation_closed_at=None)]),
+               subject="complaint", as_of=datetime(2025, 3, 25))
+    assert (f.status, f.note) == ("not_applicable", "investigation_closed_at not recorded: the clock has not started")
+
+
+def test_a_deadline_ending_at_the_earliest_record_of_another_collection(tmp_path):
+    check = {"kind": "deadline", "start": "mediated_at",
+             "end": {"of": "follow_ups", "via": "dispute_id", "field": "at"}, "within": {"value": 1, "unit": "month"}}
+    dispute = {"id": "d1", "team_id": "t1", "registered_at": "2025-01-20T09:00:00", "mediated_at": "2025-01-31T14:00:00"}
+    visits = [{"id": "f2", "dispute_id": "d1", "at": "2025-03-05T10:00:00"},
+              {"id": "f1", "dispute_id": "d1", "at": "2025-02-28T18:00:00"}]  # on time: due at the end of 28 Feb
+    (f,) = run(tmp_path, check, team_data(disputes=[dispute], follow_ups=visits), subject="dispute",
+               as_of=datetime(2025, 4, 1))
+    assert (f.status, f.measured) == ("pass", "2025-02-28T18:00:00+08:00")
+    (g,) = run(tmp_path / "b", check, team_data(disputes=[dispute], follow_ups=visits[:1]), subject="dispute",
+               as_of=datetime(2025, 4, 1))
+    assert (g.status, g.measured) == ("fail", "2025-03-05T10:00:00+08:00")
+    (h,) = run(tmp_path / "c", check, team_data(disputes=[dispute], follow_ups=[]), subject="dispute",
+               as_of=datetime(2025, 2, 10))
+    assert h.status == "pending"
+
+
+@pytest.mark.parametrize("change, line, why", [
+    ({"start": "opened_at"}, 12, "check: complaints has no field 'opened_at'"),
+    ({"end": "answered_at"}, 12, "check: complaints has no field 'answered_at'"),
+    ({"extension": {"notified_at": "x", "reason": "extension_reason", "until": "extended_until"}}, 12,
+     "check: complaints has no field 'x'"),
+    ({"end": {"of": "follow_ups", "via": "complaint_id", "field": "at"}}, 15,
+     "check.end: no collection 'follow_ups' with fields 'complaint_id' and 'at'"),
+    ({"end": {"of": "visits", "via": "complaint_id", "field": "at"}}, 15,
+     "check.end: no collection 'visits' with fields 'complaint_id' and 'at'"),
+    ({"within": {"value": 7, "unit": "person"}}, 18,
+     "check.within.unit: a deadline is measured in one of ('second', 'minute', 'hour', 'day', 'working_day', 'month')"),
+])
+def test_deadline_errors_are_lint_errors(tmp_path, capsys, change, line, why):
+    """One line each, at the line of the key at fault."""
+    write_pack(tmp_path / "pack", rule({**FEEDBACK, **change}, subject="complaint"))
+    assert main(["rules", "lint", str(tmp_path / "pack")]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error: {tmp_path / 'pack' / 'hf-5.0.1-test.yaml'}:{line}: {why}"]
+
+
+@pytest.mark.parametrize("check, why", [
+    ({"kind": "count", "of": "visits", "at_least": {"value": 1, "unit": "times"}},
+     "check.of: unknown collection 'visits'; known: " + str(sorted(COLLECTIONS))),
+    ({"kind": "count", "of": "units", "in_period": True, "at_least": {"value": 1, "unit": "item"}},
+     "check.in_period: units has no time field to place it in a period"),
+    ({"kind": "count", "of": "members", "via": "captain_id", "at_least": {"value": 1, "unit": "person"}},
+     "check.via: members has no field 'captain_id' linking to a team; name the link with 'via'"),
+    ({"kind": "count", "of": "activities", "via": "team_id->nothing.association_id",
+      "at_least": {"value": 1, "unit": "times"}},
+     "check.via: 'nothing.association_id' after '->' must be a collection and its field (teams.association_id)"),
+    ({"kind": "count", "of": "members", "at_least": {"value": 1, "unit": "hour"}},
+     "check.at_least.unit: a count of records is in one of " + ", ".join(COUNT_UNITS) + ", not hour"),
+    ({"kind": "frequency", "of": "meetings", "per": "month", "at_least": {"value": 1, "unit": "percent"}},
+     "check.at_least.unit: a count of records is in one of " + ", ".join(COUNT_UNITS) + ", not percent"),
+    ({"kind": "frequency", "of": "meetings", "per": "month", "place_by": "day",
+      "at_least": {"value": 1, "unit": "times"}}, "check.place_by: meetings has no field 'day'"),
+    ({"kind": "count", "of": "members", "distinct": "hobby", "at_least": {"value": 1, "unit": "item"}},
+     "check.distinct: members has no field 'hobby'"),
+    ({"kind": "mean", "of": "members", "value": "@age_years", "at_most": {"value": 50, "unit": "hour"}},
+     "check.value: @age_years is in year, the bound in hour"),
+    ({"kind": "share", "of": "members", "numerator": {"party_member": True}, "at_least": {"value": 5, "unit": "person"}},
+     "check: a share is measured in percent"),
+])
+def test_aggregate_check_errors_are_lint_errors(tmp_path, capsys, check, why):
+    """One line each, naming the file, the line of the key at fault, the key and why."""
+    write_pack(tmp_path / "pack", rule(check))
+    assert main(["rules", "lint", str(tmp_path / "pack")]) == 2
+    (err,) = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(re.escape(f"error: {tmp_path / 'pack' / 'hf-5.0.1-test.yaml'}:") + r"1[2-9]: " + re.escape(why), err)
+
+
+def test_two_rules_selecting_differently_do_not_share_a_selection(tmp_path):
+    core = {"kind": "count", "of": "members", "where": {"roles": {"contains": "core"}},
+            "at_least": {"value": 1, "unit": "person"}}
+    party = {**core, "where": {"party_member": True}}
+    everyone = {**core, "where": None}
+    pack = load_pack(write_pack(tmp_path / "pack", rule(core, rid="hf-5.0.1-core"), rule(party, rid="hf-5.0.2-party"),
+                                rule(everyone, rid="hf-5.0.3-all")))
+    data = team_data(members=[member(0, roles=["core"]), member(1, party_member=True), member(2, party_member=True)])
+    findings = {f.rule_id: (f.measured, f.evidence_ids) for f in audit(data, pack, "2025", datetime(2026, 1, 15)).findings}
+    assert findings == {"hf-5.0.1-core": (1, ["m0"]), "hf-5.0.2-party": (2, ["m1", "m2"]),
+                        "hf-5.0.3-all": (3, ["m0", "m1", "m2"])}
+
+
+def test_a_selection_through_another_collection_and_in_the_period(tmp_path):
+    check = {"kind": "count", "of": "activities", "via": "team_id->teams.association_id", "in_period": True,
+             "at_least": {"value": 2, "unit": "times"}}
+    data = team_data(teams=[{"id": "t1", "association_id": "a1", "name": "T1"},
+                            {"id": "t2", "association_id": "a1", "name": "T2"}],
+                     activities=[activity(1, "2025-04-01T09:00:00", "2025-04-01T10:00:00"),
+                                 {**activity(2, "2025-05-01T09:00:00", "2025-05-01T10:00:00"), "team_id": "t2"},
+                                 activity(3, "2024-12-31T23:00:00", "2025-01-01T01:00:00")])
+    (f,) = run(tmp_path, check, data, subject="association")
+    assert (f.status, f.measured, f.evidence_ids) == ("pass", 2, ["a1", "a2"])
+
+
+def test_levels_over_dated_records_with_a_dated_threshold():
+    """A levels check over instants (trainings' hours), a level whose threshold changes in the year."""
+    from hongfeng_rules.checks.levels import LevelsCheck
+    check = LevelsCheck.model_validate({
+        "kind": "levels", "of": "trainings", "via": "attendee_ids", "amount": "@duration_hours",
+        "levels": [{"at_least": {"value": 2, "unit": "point"}, "name": {"key": "a", "zh": "甲", "en": "A"}},
+                   {"at_least": {"unit": "point", "values": {"2025-01-01": 3, "2025-07-01": 5}},
+                    "name": {"key": "b", "zh": "乙", "en": "B"}}]})
+    derive = check.compile("members")
+    sessions = [{"id": "s1", "team_id": "t1", "kind": "regular", "start": "2025-06-30T09:00:00",
+                 "end": "2025-06-30T12:00:00", "attendee_ids": ["m0"]}]
+    on_the_day = context(period="2025-Q2", as_of=datetime(2025, 6, 30, 12), members=[member(0)], trainings=sessions)
+    got = derive(on_the_day.index.by_id("members")["m0"], on_the_day)
+    assert (got.points, got.entries, got.level.key, got.next, got.evidence_ids) == (3.0, 1, "b", None, ["s1"])
+    later = context(period="2025", as_of=datetime(2025, 12, 31), members=[member(0)], trainings=sessions)
+    got = derive(later.index.by_id("members")["m0"], later)
+    assert (got.level.key, got.next.name.key, got.points_to_next) == ("a", "b", 2.0)  # 5 points from July
