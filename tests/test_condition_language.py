@@ -452,3 +452,42 @@ def test_errors_inside_any_and_all_name_their_path():
             compile_condition({"certificates": {op: {"nope": 1}}}, Member)
     with raises("check.require.status.like: unknown operator; allowed: " + str(sorted(OPERATORS))):
         compile_condition({"status": {"like": 1}}, Member, "check.require")
+
+
+@pytest.mark.parametrize("pattern, why", [("(unclosed", "missing ): (unclosed"), (r"(a)\1", r"invalid escape sequence: \1")])
+def test_a_bad_pattern_names_re2s_reason(pattern, why):
+    with raises(f"where.name.matches: invalid pattern (RE2 syntax, linear time): {why}"):
+        compile_condition({"name": {"matches": pattern}}, Member)
+
+
+def test_tests_on_derived_values_pass_the_context_on():
+    context = ctx(as_of=datetime(2025, 6, 30))
+    assert holds({"@age_years": {"is_set": True}}, m(birth_date="1990-01-01"), context) is True
+    assert holds({"@age_years": {"is_set": True}}, m(), context) is False
+    joined = m(join_date="2025-06-01")  # never active: last active on the join day
+    assert holds({"join_date": {"lte_field": "@last_active_at"}}, joined, ctx(activities=[], trainings=[])) is True
+    assert holds({"@last_active_at": {"gte_field": "join_date"}}, joined, ctx(activities=[], trainings=[])) is True
+
+
+def test_a_derived_value_in_a_nested_record_is_unknown_there():
+    with raises("where.certificates.any.@age_years: unknown derived value @age_years for None; known: []"):
+        compile_condition({"certificates": {"any": {"@age_years": 1}}}, Member)
+
+
+def test_related_through_a_dotted_link_and_with_variables_in_where():
+    context = ctx(members=[member(0)], activities=[
+        {"id": "a1", "team_id": "t1", "kind": "patrol", "start": "2025-05-01T09:00:00", "end": "2025-05-01T10:00:00",
+         "participants": [{"member_id": "m0", "hours": 1}]},
+        {"id": "a2", "team_id": "t1", "kind": "patrol", "start": "2025-03-01T09:00:00", "end": "2025-03-01T10:00:00",
+         "participants": [{"member_id": "m0", "hours": 1}]}])
+    spec = {"of": "activities", "via": "participants.member_id", "at_least": {"value": 2, "unit": "times"}}
+    record = context.index.by_id("members")["m0"]
+    assert holds({"related": spec}, record, context) is True
+    in_period = {"related": spec | {"where": {"start": {"gte": "$period_start"}}}}
+    assert holds(in_period, record, context) is False  # a2 is before the period (2025-Q2)
+
+
+def test_a_pattern_on_a_derived_value_reads_it_in_context():
+    thirty = m(birth_date="1995-06-30")
+    assert holds({"@age_years": {"matches": "3[0-9]"}}, thirty, ctx(as_of=datetime(2025, 6, 30))) is True
+    assert holds({"@age_years": {"matches": "3[0-9]"}}, thirty, ctx(as_of=datetime(2025, 6, 29))) is False
