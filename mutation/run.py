@@ -30,14 +30,19 @@ MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc
 
 
 def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
-    """mutmut on 2 cores: the mutants not yet judged (of the verdict core, or only of these modules), or the
-    named mutants again."""
+    """mutmut on 2 cores: the named mutants, or those not yet judged (of these modules, or of the whole core).
+
+    A module is chosen by naming its mutants not yet judged, not by narrowing `only_mutate`: mutmut drops the
+    test coverage it recorded for files left out of `only_mutate`, and would then find no test for them."""
     from mutmut.__main__ import _run
-    from mutmut.configuration import config
 
     os.chdir(ROOT)
-    if modules:
-        config().only_mutate = [f"src/hongfeng_rules/{m.replace('.', '/')}.py" for m in modules]
+    if modules and not names:
+        known = results()
+        names = tuple(n for m in modules for n, status in known.get(m, {}).items() if status == "not checked")
+        names += tuple(f"hongfeng_rules.{m}.*" for m in modules if m not in known)  # not generated yet: all
+        if not names:
+            return  # every mutant of these modules is judged
     _run(names, max_children=2)
 
 
