@@ -21,6 +21,13 @@ from .where import ConditionError
 _UNPLACED = object()
 
 
+def no_unit_status(skipped: list[Period], period: Period, as_of, not_before) -> str:
+    """The status when no whole unit is judged: pending while a unit of the period has only not ended yet, else
+    not_applicable (the period, from the founding on, holds no whole unit)."""
+    waiting = any(skip_reason(p, period, as_of, not_before) == NOT_ENDED for p in skipped)
+    return "pending" if waiting else "not_applicable"
+
+
 class FrequencyCheck(Selection, Bound):
     kind: Literal["frequency"]
     per: Literal["week", "month", "quarter", "year"]
@@ -42,10 +49,8 @@ class FrequencyCheck(Selection, Bound):
             judged, skipped = ctx.memo(f"whole_periods:{self.per}:{founded}",
                                        lambda: whole_periods(ctx.period, self.per, ctx.as_of, not_before=founded))
             if not judged:
-                # pending while a unit of the period has only not ended yet; else the period holds no whole unit
-                waiting = any(skip_reason(p, ctx.period, ctx.as_of, founded) == NOT_ENDED for p in skipped)
-                status = "pending" if waiting else "not_applicable"
-                return Outcome(status, note=f"no whole {self.per} of the period has ended by the as-of date")
+                return Outcome(no_unit_status(skipped, ctx.period, ctx.as_of, founded),
+                               note=f"no whole {self.per} of the period has ended by the as-of date")
             day_of = ctx.memo(f"days:{self.of}:{self.place_by}", dict)  # an activity is placed once, not per participant
             days = []
             for r in select(subject, ctx):

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import polars as pl
 
+from ...checks.frequency import no_unit_status
 from ...models import COLLECTIONS
 from ...models.base import inner_type
 from ...tables import SHANGHAI_INSTANT
@@ -61,8 +62,8 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: Column
                                    lambda: whole_periods(ctx.period, check.per, ctx.as_of, not_before=day))
         key = "-" if day is None else day.isoformat()
         if not judged:
-            status = "pending" if any(p.end >= ctx.reference_date for p in skipped) else "not_applicable"
-            verdicts.append((key, status, f"no whole {check.per} of the period has ended by the as-of date"))
+            verdicts.append((key, no_unit_status(skipped, ctx.period, ctx.as_of, day),
+                             f"no whole {check.per} of the period has ended by the as-of date"))
         elif limit is None:
             verdicts.append((key, "not_applicable", expected))
         parts += [(key, i, p.start, p.label) for i, p in enumerate(judged)]
