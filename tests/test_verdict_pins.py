@@ -15,7 +15,7 @@ from hongfeng_rules import audit
 from hongfeng_rules.models import COLLECTIONS, Dataset
 from hongfeng_rules.rulebook.units import COUNT_UNITS
 from hongfeng_rules.rulebook.pack import load_pack
-from hongfeng_rules.timecalc import (Period, default_calendar, skip_reason, supported_as_of, unit_containing,
+from hongfeng_rules.timecalc import (CalendarUnavailable, Period, default_calendar, skip_reason, supported_as_of, unit_containing,
                                      whole_periods)
 
 from helpers import REPO, member, rule, run, team_data, write_pack
@@ -299,7 +299,8 @@ def test_last_active_is_the_latest_activity_training_or_sign_in_not_after_as_of(
                               activity(2, "2025-06-30T10:00:00", "2025-06-30T12:00:00", m1=2),  # ends at as-of
                               activity(3, "2025-06-30T10:00:00", "2025-06-30T12:00:01", m0=2),  # after as-of
                               activity(4, "2025-03-01T09:00:00", "2025-03-01T12:00:00", m0=1, m3=1)],
-                  trainings=trainings(("regular", "2025-05-20T10:00:00", ["m2"]), ("regular", "2025-04-02T10:00:00", ["m0"])),
+                  trainings=trainings(("regular", "2025-05-20T10:00:00", ["m2"]), ("regular", "2025-04-02T10:00:00", ["m0"]),
+                                      ("regular", "2025-06-01T10:00:00", ["m1"])),  # seen after m1's later activity
                   patrol_sign_ins=[{"id": "s1", "team_id": "t1", "member_id": "m0", "at": "2025-05-10T08:00:00"}])
     got = {m: value("last_active_at", ctx, m).isoformat() for m in ("m0", "m1", "m2", "m3")}
     assert got == {"m0": "2025-05-10T08:00:00+08:00", "m1": "2025-06-30T12:00:00+08:00",
@@ -312,8 +313,10 @@ def test_last_active_of_a_member_never_active_is_the_join_day():
 
 
 def test_political_review_passed_on_is_the_earliest_pass():
-    reviews = [{"id": "r1", "member_id": "m0", "result": "passed", "completed_on": "2025-03-01"},
+    reviews = [{"id": "r0", "member_id": "m0", "result": "passed", "completed_on": "2024-06-01"},
+               {"id": "r1", "member_id": "m0", "result": "passed", "completed_on": "2025-03-01"},
                {"id": "r2", "member_id": "m0", "result": "passed", "completed_on": "2024-03-01"},
+               {"id": "r4", "member_id": "m0", "result": "passed", "completed_on": "2024-09-01"},
                {"id": "r3", "member_id": "m1", "result": "failed", "completed_on": "2024-01-01"}]
     ctx = context(members=[member(0), member(1)], political_reviews=reviews)
     assert [value("political_review_passed_on", ctx, m) for m in ("m0", "m1")] == [date(2024, 3, 1), None]
@@ -631,3 +634,20 @@ def test_levels_over_dated_records_with_a_dated_threshold():
     later = context(period="2025", as_of=datetime(2025, 12, 31), members=[member(0)], trainings=sessions)
     got = derive(later.index.by_id("members")["m0"], later)
     assert (got.level.key, got.next.name.key, got.points_to_next) == ("a", "b", 2.0)  # 5 points from July
+
+
+@pytest.mark.parametrize("joined, since, status, expected", [
+    ("2026-01-01", None, "active", "not_joined"), ("2025-12-31", None, "active", "active"),
+    ("2020-01-01", "2026-01-01", "exited", "active"), ("2020-01-01", "2025-12-31", "exited", "exited"),
+    ("2020-01-01", "2026-01-01", "active", "demoted")])
+def test_status_on_the_reference_date(joined, since, status, expected):
+    ctx = context(members=[member(0, join_date=joined, status=status, status_since=since)])
+    assert value("status_on_reference_date", ctx) == expected
+
+
+def test_a_calendar_year_out_of_range_names_the_last_published_year():
+    cal = default_calendar()
+    with pytest.raises(CalendarUnavailable) as info:
+        cal.is_working_day(date(cal.last_year + 1, 1, 4))
+    assert info.value.en == (f"the {cal.last_year + 1} holiday arrangement has not been published (official data "
+                             f"ends with {cal.last_year}); working days in {cal.last_year + 1} cannot be computed")
