@@ -230,7 +230,7 @@ def test_fuzz_the_monitor_api_raises_only_documented_errors_and_loses_no_deadlin
         elif kind == "garbage":
             before = m.snapshot()
             with pytest.raises(EventError, match=r"^malformed event [g?]: (hazard_found|hazard_reported|event)(\.\w+)?: .* "
-                                                 r"\(event types: hazard_found, hazard_reported, .*, member_joined\)$"):
+                                                 r"\(event types: hazard_found, hazard_reported, .*\)$"):
                 m.post(op[1])
             assert m.snapshot() == before
         for a in alerts:
