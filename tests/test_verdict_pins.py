@@ -582,7 +582,7 @@ def test_deadline_errors_are_lint_errors(tmp_path, capsys, change, line, why):
     ({"kind": "mean", "of": "members", "value": "@age_years", "at_most": {"value": 50, "unit": "hour"}},
      "check.value: @age_years is in year, the bound in hour"),
     ({"kind": "share", "of": "members", "numerator": {"party_member": True}, "at_least": {"value": 5, "unit": "person"}},
-     "check: a share is measured in percent"),
+     "check.at_least.unit: a share is measured in percent"),
 ])
 def test_aggregate_check_errors_are_lint_errors(tmp_path, capsys, check, why):
     """One line each, naming the file, the line of the key at fault, the key and why."""
