@@ -15,13 +15,9 @@ from ..models.dataset import FUTURE_BY_NATURE
 from ..timecalc import Period, WorkCalendar, as_shanghai, day_end, day_start
 
 
-@dataclass
-class Context:
-    index: Index
-    period: Period
-    as_of: datetime
-    calendar: WorkCalendar
-    _memo: dict[str, Any] = field(default_factory=dict)
+class Judged:
+    """What every audit context derives from its period and as-of: the reference date, and a memo of work
+    done once per audit (shared by the per-object Context and columns.context.ColumnContext)."""
 
     @cached_property
     def reference_date(self) -> date:
@@ -33,6 +29,15 @@ class Context:
         if key not in self._memo:
             self._memo[key] = build()
         return self._memo[key]
+
+
+@dataclass
+class Context(Judged):
+    index: Index
+    period: Period
+    as_of: datetime
+    calendar: WorkCalendar
+    _memo: dict[str, Any] = field(default_factory=dict)
 
     def related(self, collection: str, via: str, owner_id: Any, in_period: bool = False) -> list[Any]:
         """Records of `collection` linked to `owner_id`: those of the evaluation period, or (by default) all
