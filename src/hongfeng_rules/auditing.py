@@ -82,13 +82,13 @@ def _findings(dataset: Dataset, packs: list[RulePack], ctx: Context) -> list[Fin
     rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
     if ENGINE == "objects" or probe.hits is not None:  # coverage probes (rules test --coverage) are per-object
         return [f for rule in rules for f in run_rule(rule, ctx)]
-    from .columns import engine
+    from .columns import engine, findings as column_findings
     from .columns.context import ColumnContext
     from .tables import from_dataset
 
     columns = ColumnContext(from_dataset(dataset), ctx.period, ctx.as_of, ctx.calendar)
     evaluated = [(rule, engine.results(rule, columns)) for rule in rules if engine.supports(rule)]
-    made = [f for rule, rows in evaluated for f in engine.findings(rule, rows, columns)]  # only at the end
+    made = [f for rule, rows in evaluated for f in column_findings.findings(rule, rows, columns)]  # only at the end
     return made + [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, ctx)]
 
 
@@ -143,7 +143,8 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
 
 
 def subject_of(collection: str, record, index: Index) -> Subject:
-    """The subject of a finding, with the team and association it rolls up to."""
+    """The subject of a finding, with the team and association it rolls up to: the per-object engine's (and so
+    the test oracle's) copy of `columns.findings.subject_rows`, which defines the roll-up; it goes with that engine."""
     kind, fields = COLLECTIONS[collection].kind, COLLECTIONS[collection].model.model_fields
     team_id = record.id if collection in ("teams", "online_groups") else record.team_id if "team_id" in fields else None
     if team_id is None and collection == "group_members":

@@ -8,4 +8,5 @@ Contract between the parts (one module per idea):
 - `kinds/`: one module per check kind; `kinds.KINDS[kind](check, subject_collection, subjects, ctx)`
   takes the subject rows (a DataFrame with at least `id`) and returns one row per subject with the
   columns of `kinds.RESULT_SCHEMA`, from which the findings are built at the end.
+- `engine`: one rule's result rows; `findings`: the findings built from them, and the subject roll-up.
 """
