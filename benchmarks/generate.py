@@ -29,7 +29,7 @@ import os
 import random
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 YEAR = 2025
 PERIOD = "2025"
@@ -139,21 +139,31 @@ def _quarter_days(q: int) -> list[date]:
     return [d for d in _DAYS if (d.month - 1) // 3 == q]
 
 
+COLLECTION_NAMES = ("associations", "teams", "units", "members", "trainings", "meetings", "activities", "hazards",
+                    "disputes", "follow_ups", "patrol_sign_ins", "patrol_reports", "assistance_cases", "complaints",
+                    "inspections", "improvements", "points", "team_scores", "evidence")
+
+
 def generate(n_teams: int, seed: int = 0, violation_rate: float = 0.1,
              planted: dict[str, set[str]] | None = None) -> dict[str, list[dict[str, Any]]]:
     """A dataset of `n_teams` teams as plain JSON-ready collections (valid as `hongfeng_rules.models.Dataset`).
 
     `planted`, when given, receives team id -> the set of flaws planted in that team.
     """
+    (data,) = parts(n_teams, seed, violation_rate, planted)
+    return data
+
+
+def parts(n_teams: int, seed: int = 0, violation_rate: float = 0.1, planted: dict[str, set[str]] | None = None,
+          every: int | None = None) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    """`generate`'s dataset in parts of `every` teams (all in one part without it): the records of each part follow
+    those of the one before, so that a large province can be written without holding it (`write_parts`)."""
     if n_teams < 1:
         raise ValueError("n_teams must be at least 1")
     if not 0 <= violation_rate <= 1:
         raise ValueError("violation_rate is a probability between 0 and 1")
     rng = random.Random(seed)
-    out: dict[str, list[dict[str, Any]]] = {name: [] for name in (
-        "associations", "teams", "units", "members", "trainings", "meetings", "activities", "hazards",
-        "disputes", "follow_ups", "patrol_sign_ins", "patrol_reports", "assistance_cases", "complaints",
-        "inspections", "improvements", "points", "team_scores", "evidence")}
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in COLLECTION_NAMES}
     out["associations"].append({"id": "zj", "name": "浙江省义警协会", "level": "province"})
     n_cities = min(11, n_teams)
     for c in range(n_cities):
@@ -170,14 +180,19 @@ def generate(n_teams: int, seed: int = 0, violation_rate: float = 0.1,
         for kind in ASSOCIATION_EVIDENCE:
             out["evidence"].append({"id": f"{a['id']}-e-{kind}", "kind": kind, "association_id": a["id"],
                                     "issued_on": "2020-06-01"})
+    team_ids = []
     for t in range(n_teams):
         flaws = {f for f in FLAWS if rng.random() < violation_rate}
         tid = f"t{t + 1:04d}"
         if planted is not None:
             planted[tid] = flaws
+        team_ids.append(tid)
         _Team(rng, tid, counties[t % n_counties], flaws, violation_rate, out).build()
-    _team_scores(rng, [t["id"] for t in out["teams"]], out)
-    return out
+        if every and (t + 1) % every == 0 and t + 1 < n_teams:
+            yield out
+            out = {name: [] for name in COLLECTION_NAMES}
+    _team_scores(rng, team_ids, out)
+    yield out
 
 
 class _Team:
@@ -648,6 +663,33 @@ def write(data: dict[str, list], folder: str | os.PathLike) -> int:
         (folder / f"{name}.json").write_bytes(raw)
         total += len(raw)
     return total
+
+
+def write_parts(chunks: Iterable[dict[str, list[dict[str, Any]]]], folder: str | os.PathLike) -> tuple[int, dict]:
+    """Write `parts` as `write` writes the whole (the same bytes), one part at a time; returns the bytes written and
+    the summed `counts`."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {name: open(folder / f"{name}.json", "wb") for name in COLLECTION_NAMES}
+    total, tally, started = 0, {}, set()
+    try:
+        for chunk in chunks:
+            for name, n in counts(chunk).items():
+                tally[name] = tally.get(name, 0) + n
+            for name, records in chunk.items():
+                for record in records:
+                    raw = (b"," if name in started else b"[") + json.dumps(
+                        record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                    started.add(name)
+                    files[name].write(raw)
+                    total += len(raw)
+        for name, f in files.items():
+            f.write(b"]" if name in started else b"[]")
+            total += 1 if name in started else 2
+    finally:
+        for f in files.values():
+            f.close()
+    return total, tally
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -107,3 +107,12 @@ def test_planted_flaws_fail_their_rules(report, planted):
                 assert (team, rule_id) in failing, (team, flaw)
                 checked += 1
     assert checked > 0
+
+
+def test_parts_written_one_at_a_time_are_the_whole_dataset_written(data, tmp_path):
+    whole, parted = tmp_path / "whole", tmp_path / "parted"
+    size = gen.write(data, whole)
+    assert gen.write_parts(gen.parts(3, seed=7, violation_rate=0.5, every=1), parted) == (size, gen.counts(data))
+    assert sorted(p.name for p in parted.iterdir()) == sorted(p.name for p in whole.iterdir())
+    assert all((parted / p.name).read_bytes() == p.read_bytes() for p in whole.iterdir())
+    assert len(list(gen.parts(3, seed=7, violation_rate=0.5, every=1))) == 3
