@@ -106,7 +106,9 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
         found = list(getattr(doc, "problems", ()))  # a table's cells that could not be read (sources.table)
         try:
             frames[name] = collection_table(name, doc, keys, found, getattr(doc, "failed", frozenset()))
-            if frames[name] is not None and _longest_list(frames[name]) > limits.max_records:
+            longest = getattr(doc, "longest_list", None)  # the screen counted the items of every list it read
+            if frames[name] is not None and (longest if longest is not None else _longest_list(frames[name])
+                                             ) > limits.max_records:
                 confirm(doc)
             if not keys:
                 confirm_complete(doc)

@@ -1,7 +1,14 @@
 """The dataset checks of `integrity.check_dataset`, column-wise over `Tables`: unique ids, references that
 resolve (to a member of the same team where asked), no association cycles, no impossible order of events.
-Same issues, same words, same order; the reasons are formatted only for the rows found."""
+Same issues, same words, same order. Every check is a lazy query of the rows that break it, all run in one
+`collect_all` (a clean dataset yields empty results); the reasons are formatted only for the rows found.
+
+The per-object `integrity.check_dataset` states the same checks over model instances; once the product loads
+tables it serves only the pydantic loader (`loading.load_dataset`), which the differential tests compare."""
 from __future__ import annotations
+
+from itertools import chain
+from typing import Callable
 
 import polars as pl
 
@@ -10,76 +17,93 @@ from ..models import COLLECTIONS
 from ..tables.frames import Tables
 
 
+Probe = tuple[pl.LazyFrame, Callable[[pl.DataFrame], list[Issue]]]
+
+
 def check_tables(tables: Tables) -> list[Issue]:
-    return duplicate_ids(tables) + dangling_references(tables) + association_cycles(tables) + impossible_order(tables)
+    before, after = duplicate_ids(tables) + dangling_references(tables), impossible_order(tables)
+    probes = before + after
+    found = [to_issues(rows) for (_, to_issues), rows in zip(probes, pl.collect_all([lf for lf, _ in probes]))]
+    return [*chain.from_iterable(found[:len(before)]), *association_cycles(tables),
+            *chain.from_iterable(found[len(before):])]
 
 
-def _rows(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
-    return frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__i"), *columns)
+def _rows(frame: pl.DataFrame, *columns) -> pl.LazyFrame:
+    return frame.lazy().select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__i"), *columns)
 
 
 def _id(frame: pl.DataFrame) -> pl.Expr:
     return pl.col("id") if "id" in frame.columns else pl.lit(None, pl.String).alias("id")
 
 
-def duplicate_ids(tables: Tables) -> list[Issue]:
-    issues = []
+def duplicate_ids(tables: Tables) -> list[Probe]:
+    probes = []
     for name in COLLECTIONS:
         frame = tables.get(name)
         if frame is None or "id" not in frame.columns:
             continue
         rows = _rows(frame, "id").with_columns(first=pl.col("__i").min().over("id")).filter(
             pl.col("__i") != pl.col("first"))
-        issues += [Issue(name, i, rid, "id", f"duplicate id {rid!r} (first at {name}[{first}])")
-                   for i, rid, first in rows.iter_rows()]
+        probes.append((rows, lambda found, name=name: [
+            Issue(name, i, rid, "id", f"duplicate id {rid!r} (first at {name}[{first}])")
+            for i, rid, first in found.iter_rows()]))
     scores = tables.get("team_scores")
     if scores is not None:
         rows = _rows(scores, "team_id", "year").with_columns(first=pl.col("__i").min().over("team_id", "year")
                                                              ).filter(pl.col("__i") != pl.col("first"))
-        issues += [Issue("team_scores", i, None, "year",
-                         f"second score for team {team} in {year} (first at team_scores[{first}])")
-                   for i, team, year, first in rows.iter_rows()]
-    return issues
+        probes.append((rows, lambda found: [
+            Issue("team_scores", i, None, "year", f"second score for team {team} in {year} (first at team_scores[{first}])")
+            for i, team, year, first in found.iter_rows()]))
+    return probes
 
 
-def linked(frame: pl.DataFrame, path: str) -> pl.DataFrame:
+def linked(frame: pl.DataFrame, path: str) -> pl.LazyFrame:
     """(__i, id, value) for every value at a dotted path of each row, lists flattened, nulls left out, in
     row order and then list order (`index.link_reader`)."""
     head, *rest = path.split(".")
-    values = _rows(frame, _id(frame), pl.col(head).alias("value"))
+    values, dtype = _rows(frame, _id(frame), pl.col(head).alias("value")), frame.schema[head]
     for part in [None, *rest]:
-        if isinstance(values.schema["value"], pl.List):
-            values = values.explode("value", empty_as_null=True)
+        if isinstance(dtype, pl.List):
+            values, dtype = values.explode("value", empty_as_null=True), dtype.inner
         if part is not None:
-            values = values.with_columns(pl.col("value").struct.field(part).alias("value"))
+            values, dtype = values.with_columns(pl.col("value").struct.field(part).alias("value")), dict(dtype)[part]
     return values.filter(pl.col("value").is_not_null())
 
 
-def dangling_references(tables: Tables) -> list[Issue]:
-    issues = []
+def dangling_references(tables: Tables) -> list[Probe]:
+    probes = []
     for ref in REFERENCES:
         frame, targets = tables.get(ref.collection), tables.get(ref.target)
         if frame is None or targets is None:
             continue
-        kind = COLLECTIONS[ref.target].kind
         team = "team_id" in frame.columns
         values = linked(frame, ref.path)
         if team:
             values = values.join(_rows(frame, pl.col("team_id").alias("own_team")), on="__i", maintain_order="left")
+        else:
+            values = values.with_columns(own_team=pl.lit(None, pl.String))
         wanted = ["id", "team_id"] if ref.same_team else ["id"]
-        known = targets.select(wanted).unique("id", keep="last", maintain_order=True).with_columns(
+        known = targets.lazy().select(wanted).unique("id", keep="last", maintain_order=True).with_columns(
             found=pl.lit(True))
+        if not ref.same_team:
+            known = known.with_columns(team_id=pl.lit(None, pl.String))
         joined = values.join(known.rename({"id": "value"}), on="value", how="left", maintain_order="left")
-        missing = pl.col("found").is_null()
         wrong = pl.lit(False)
         if ref.same_team and team:
             wrong = pl.col("own_team").is_not_null() & (pl.col("own_team") != pl.col("team_id")).fill_null(True)
-        for row in joined.filter(missing | wrong).iter_rows(named=True):
-            if row["found"] is None:
-                reason = f"refers to {kind} {row['value']!r}, which is not in {ref.target}"
-            else:
-                reason = f"{kind} {row['value']!r} belongs to team {row['team_id']!r}, not {row['own_team']!r}"
-            issues.append(Issue(ref.collection, row["__i"], row["id"], ref.path, reason))
+        probes.append((joined.filter(pl.col("found").is_null() | wrong).select(
+            "__i", "id", "value", "found", "team_id", "own_team"), lambda found, ref=ref: _dangling(ref, found)))
+    return probes
+
+
+def _dangling(ref, found: pl.DataFrame) -> list[Issue]:
+    kind, issues = COLLECTIONS[ref.target].kind, []
+    for i, rid, value, known, team, own in found.iter_rows():
+        if known is None:
+            reason = f"refers to {kind} {value!r}, which is not in {ref.target}"
+        else:
+            reason = f"{kind} {value!r} belongs to team {team!r}, not {own!r}"
+        issues.append(Issue(ref.collection, i, rid, ref.path, reason))
     return issues
 
 
@@ -104,45 +128,50 @@ def association_cycles(tables: Tables) -> list[Issue]:
     return issues
 
 
-def impossible_order(tables: Tables) -> list[Issue]:
-    issues = []
+def impossible_order(tables: Tables) -> list[Probe]:
+    probes = []
     for name, first, laters in ORDER:
         frame = tables.get(name)
         if frame is None:
             continue
-        found = []  # (row, later's position, item position, issue)
-        for k, later in enumerate(laters):
-            pairs = _pairs(frame, first, later)
-            for i, rid, pos, a, b in pairs.filter(pl.col("b") < pl.col("a")).iter_rows():
-                where = later.replace("[]", f"[{pos}]")
-                found.append((i, k, pos, Issue(name, i, rid, where, f"{later.split('.')[-1]} {b.isoformat()} is "
-                                                                    f"before {first.split('.')[-1]} {a.isoformat()}")))
-        issues += [issue for *_, issue in sorted(found, key=lambda f: f[:3])]
-    return issues + _follow_ups_before_disputes(tables)
+        pairs = pl.concat([_pairs(frame, first, later).filter(pl.col("b") < pl.col("a")).with_columns(
+            k=pl.lit(k, pl.Int64)) for k, later in enumerate(laters)])
+        probes.append((pairs.sort("__i", "k", "pos", maintain_order=True),
+                       lambda found, name=name, first=first, laters=laters: [
+                           Issue(name, i, rid, laters[k].replace("[]", f"[{pos}]"),
+                                 f"{laters[k].split('.')[-1]} {b.isoformat()} is before {first.split('.')[-1]} "
+                                 f"{a.isoformat()}") for i, rid, pos, a, b, k in found.iter_rows()]))
+    return probes + _follow_ups_before_disputes(tables)
 
 
-def _pairs(frame: pl.DataFrame, first: str, later: str) -> pl.DataFrame:
+def _pairs(frame: pl.DataFrame, first: str, later: str) -> pl.LazyFrame:
     """(__i, id, pos, a, b): a record's earlier and later values, or each item's of a list field."""
     if "[]." not in first:
-        return _rows(frame, _id(frame), pl.lit(0).alias("pos"), pl.col(first).alias("a"), pl.col(later).alias("b"))
+        return _rows(frame, _id(frame), pl.lit(0, pl.Int64).alias("pos"), pl.col(first).alias("a"),
+                     pl.col(later).alias("b"))
     items, a = first.split("[].")
     b = later.split("[].")[1]
     rows = _rows(frame, _id(frame), pl.col(items)).filter(pl.col(items).is_not_null())
-    rows = rows.with_columns(pos=pl.int_ranges(pl.col(items).list.len())).explode(items, "pos", empty_as_null=True)
+    rows = rows.with_columns(pos=pl.int_ranges(pl.col(items).list.len(), dtype=pl.Int64)).explode(
+        items, "pos", empty_as_null=True)
     return rows.filter(pl.col("pos").is_not_null()).select(
         "__i", "id", "pos", pl.col(items).struct.field(a).alias("a"), pl.col(items).struct.field(b).alias("b"))
 
 
-def _follow_ups_before_disputes(tables: Tables) -> list[Issue]:
+def _follow_ups_before_disputes(tables: Tables) -> list[Probe]:
     follow_ups, disputes = tables.get("follow_ups"), tables.get("disputes")
     if follow_ups is None or disputes is None:
         return []
-    known = disputes.select(pl.col("id").alias("dispute_id"), "mediated_at", "registered_at").unique(
+    known = disputes.lazy().select(pl.col("id").alias("dispute_id"), "mediated_at", "registered_at").unique(
         "dispute_id", keep="last", maintain_order=True)
     rows = _rows(follow_ups, "id", "dispute_id", "at").join(known, on="dispute_id", how="inner", maintain_order="left")
     when = pl.coalesce("mediated_at", "registered_at")
+    return [(rows.filter(pl.col("at") < when), _follow_up_issues)]
+
+
+def _follow_up_issues(found: pl.DataFrame) -> list[Issue]:
     issues = []
-    for i, rid, dispute, at, mediated, registered in rows.filter(pl.col("at") < when).iter_rows():
+    for i, rid, dispute, at, mediated, registered in found.iter_rows():
         field, when_value = ("mediated", mediated) if mediated is not None else ("registered", registered)
         issues.append(Issue("follow_ups", i, rid, "at", f"follow-up at {at.isoformat()} is before "
                             f"its dispute {dispute!r} was {field} ({when_value.isoformat()})"))

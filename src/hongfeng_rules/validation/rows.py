@@ -45,7 +45,7 @@ def collection_table(name: str, doc: Document, keys: tuple, problems: list[Probl
             problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys),
                                     field=name))
             return None
-        frame, suspect, keys_read = screen(model, data)
+        frame, suspect, keys_read, doc.longest_list = screen(model, data)
         doc.keys_read = getattr(doc, "keys_read", 0) + keys_read
     if not suspect:
         return frame
