@@ -203,6 +203,61 @@ def test_an_option_in_query_and_form_must_agree(client, example_upload, field, i
     assert same.status_code == alone.status_code and same.content == alone.content
 
 
+def _accepted(client, path: str) -> tuple[list[str], list[str]]:
+    """The query parameters and multipart form fields the live server's OpenAPI document gives an operation."""
+    operation = client.get("/openapi.json").json()["paths"][path]["post"]
+    form = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["additionalProperties"] is False  # the document says what the server refuses
+    return sorted(p["name"] for p in operation["parameters"]), sorted(form["properties"])
+
+
+@pytest.mark.parametrize("path, typo, meant, value", [
+    ("/v1/audit", "as_off", "as_of", "2026-01-15"), ("/v1/audit", "perod", "period", "2025"),
+    ("/v1/audit", "formt", "format", "text"), ("/v1/levels", "as_off", "as_of", "2026-01-15"),
+    ("/v1/stars", "yaer", "year", "2025"), ("/v1/stars", "Scope", "scope", "all"),
+])
+def test_a_mistyped_query_parameter_is_a_problem_naming_it_and_the_accepted_ones(client, example_upload, path, typo,
+                                                                                 meant, value):
+    query, _ = _accepted(client, path)
+    r = client.post(path, params={typo: value}, files=example_upload)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", r.text
+    [p] = r.json()["problems"]
+    assert (p["file"], p["field"]) == ("query", typo)
+    assert p["text"] == r.json()["detail"] == f"query: {typo}: unknown parameter; did you mean {meant}? " \
+                                               f"accepted: {', '.join(query)}"
+    assert client.post(path, params={meant: value}, files=example_upload).status_code == 200
+    by_json = client.post(path, params={typo: value}, json={"teams": []})  # a JSON body: the same refusal
+    assert by_json.status_code == 422 and by_json.json()["problems"] == [p]
+
+
+@pytest.mark.parametrize("path, typo, meant, value", [
+    ("/v1/audit", "perod", "period", "2025"), ("/v1/audit", "as-of", "as_of", "2026-01-15"),
+    ("/v1/audit", "waiver", "waivers", None), ("/v1/audit", "file", "files", None),
+    ("/v1/levels", "as_of", None, "2026-01-15"), ("/v1/stars", "waivers", None, None),
+])
+def test_a_mistyped_form_field_is_a_problem_naming_it_and_the_accepted_ones(client, example_upload, path, typo,
+                                                                            meant, value):
+    _, form = _accepted(client, path)
+    upload = [("files" if typo != "file" else typo, f[1]) for f in example_upload]
+    extra = [(typo, ("w.yaml", b"waivers: []"))] if value is None and typo != "file" else []
+    r = client.post(path, data={typo: value} if value else {}, files=upload + extra)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", r.text
+    [p] = r.json()["problems"]
+    assert (p["file"], p["field"]) == ("form", typo)
+    guess = f" did you mean {meant}?" if meant else ""
+    hint = "" if path == "/v1/audit" else "; the options go in the query"
+    assert p["text"] == f"form: {typo}: unknown field;{guess} accepted: {', '.join(form)}{hint}"
+
+
+def test_every_unknown_name_is_named_once(client, example_upload):
+    r = client.post("/v1/audit", params=[("as_off", "1"), ("as_off", "2"), ("x" * 300, "1"), ("period", "2025")],
+                    files=example_upload)
+    assert r.status_code == 422 and r.json()["detail"].endswith("(and 1 more)")
+    assert [p["field"] for p in r.json()["problems"]] == ["as_off", "x" * 100 + "…"]
+    r = client.post("/v1/audit", data={"perod": "2025", "lnag": "zh", "lang": "zh"}, files=example_upload)
+    assert [(p["file"], p["field"]) for p in r.json()["problems"]] == [("form", "perod"), ("form", "lnag")]
+
+
 def test_a_json_body_is_the_dataset_and_its_options_go_in_the_query(client):
     r = client.post("/v1/audit", json={"period": "2025", "teams": []})
     assert r.status_code == 422 and r.json()["problems"][0]["field"] == "period", r.text

@@ -4,7 +4,7 @@ CLI's report out, with the CLI's exit code as the `Hongfeng-Exit-Code` header (o
 from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -13,7 +13,8 @@ from starlette.datastructures import FormData
 from ..errors import InputError, Problem
 from ..safe_load import FORMATS
 from ..sources import SUFFIXES
-from .audit_options import ENVELOPE, AuditOptions, form_properties, merged
+from .audit_options import (ENVELOPE, FILE_FIELDS, AuditOptions, LevelsOptions, StarsOptions, form_properties, merged,
+                            unknown)
 from .jobs import EXIT_MEANING, MEDIA_TYPES, Job
 from .problems import Refused, input_problem, problem, responses
 
@@ -22,9 +23,8 @@ BODY_TYPES = {"application/json": "json", "application/yaml": "yaml", "applicati
 ACCEPTED = {"application/json": "json", "application/sarif+json": "sarif", "application/xml": "junit",
             "text/xml": "junit", "application/junit+xml": "junit", "text/markdown": "markdown",
             "text/html": "html", "text/plain": "text"}
-Lang = Literal["zh", "en"]
 ERRORS = responses(401, 403, 406, 413, 415, 422, 429, 503)
-MAPPING = Query(None, max_length=100, description="a configured column mapping's name, for workbooks, CSV, Parquet")
+STRICT = "A query parameter or form field that the operation does not name is refused (422, naming it)."
 _ENVELOPE_SCHEMA = {"type": "object", "required": ["exit_code", "exit_meaning", "format", "media_type", "report"],
                     "properties": {"exit_code": {"type": ["integer", "null"]},
                                    "exit_meaning": {"type": ["string", "null"]}, "format": {"type": "string"},
@@ -74,13 +74,24 @@ def _request_body(fmt_types: dict, audit: bool = False) -> dict:
     return {"required": True, "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Dataset"}},
         "application/yaml": {"schema": {"type": "string"}},
-        "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": fields}}}}
+        "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": fields,
+                                           "additionalProperties": False}}}}
 
 
-async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str, tuple[str, bytes] | None,
-                                                  FormData | None]:
+def known_query(options: type[AuditOptions | LevelsOptions | StarsOptions]):
+    """A dependency refusing the query parameters the options model does not name."""
+    async def check(request: Request) -> None:  # async: a sync dependency would cost a thread hand-off
+        problems = unknown(request.query_params.keys(), options.model_fields, "query")
+        if problems:
+            raise InputError(problems)
+    return check
+
+
+async def read_dataset(request: Request, fields: tuple[str, ...] = ("files",), hint: str = "") -> tuple[
+        list[tuple[str, bytes]], str, tuple[str, bytes] | None, FormData | None]:
     """The files of the request, the dataset's default label, the waiver file and the form (multipart only;
-    else None and None); InputError if there are no files."""
+    else None and None); InputError for a form field not in `fields` (`hint` ends its reason) or if there
+    are no files."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in BODY_TYPES:
         fmt = BODY_TYPES[kind]
@@ -92,6 +103,9 @@ async def read_dataset(request: Request) -> tuple[list[tuple[str, bytes]], str, 
             if type(exc).__name__ == "TooLarge":
                 raise
             raise InputError([Problem("request body", f"not a readable multipart form: {exc}")]) from None
+        problems = unknown(form.keys(), fields, "form", hint)
+        if problems:
+            raise InputError(problems)
         files = [(_base_name(f.filename or "upload"), await f.read()) for f in form.getlist("files")
                  if hasattr(f, "read")]
         if not files:
@@ -163,12 +177,12 @@ def router(state, auth) -> APIRouter:
                                for k, t in MEDIA_TYPES.items() if k != "json"},
                             ENVELOPE: {"schema": _ENVELOPE_SCHEMA}}}}
 
-    @r.post("/v1/audit", summary="Audit a dataset against rule packs", responses={**ok, **ERRORS},
+    @r.post("/v1/audit", summary="Audit a dataset against rule packs", description=STRICT, responses={**ok, **ERRORS},
             openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES}, audit=True)},
-            dependencies=[Depends(auth("audit"))])
+            dependencies=[Depends(auth("audit")), Depends(known_query(AuditOptions))])
     async def audit_dataset(request: Request, query: Annotated[AuditOptions, Query()]):
-        files, default_label, waivers, form = await read_dataset(request)
-        o = merged(query, set(request.query_params) & set(AuditOptions.model_fields), form)
+        files, default_label, waivers, form = await read_dataset(request, (*FILE_FIELDS, *AuditOptions.model_fields))
+        o = merged(query, set(request.query_params), form)
         job = Job("audit", files, o.pack or state.config.default_packs, o.label or default_label, mapping=o.mapping,
                   period=o.period, as_of=o.as_of, lang=o.lang, format=chosen(o.format, request), fail_on=o.fail_on,
                   allow_incomplete=o.allow_incomplete, waivers=waivers)
@@ -177,25 +191,25 @@ def router(state, auth) -> APIRouter:
     derived_ok = {200: {"description": "the derived results", "content": {
         "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}}}
 
-    @r.post("/v1/levels", summary="Each member's points and level (7.2.2)", responses={**derived_ok, **ERRORS},
-            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})}, dependencies=[Depends(auth("audit"))])
-    async def levels(request: Request, pack: list[str] | None = Query(None, max_length=10),
-                     as_of: str | None = Query(None, max_length=40), lang: Lang = "en",
-                     format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
-        files, *_ = await read_dataset(request)
-        job = Job("levels", files, pack or state.config.default_packs, mapping=mapping, as_of=as_of, lang=lang,
-                  format=format or ("text" if chosen(None, request) == "text" else "json"))
+    in_query = "; the options go in the query"
+
+    @r.post("/v1/levels", summary="Each member's points and level (7.2.2)", description=STRICT,
+            responses={**derived_ok, **ERRORS}, openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})},
+            dependencies=[Depends(auth("audit")), Depends(known_query(LevelsOptions))])
+    async def levels(request: Request, o: Annotated[LevelsOptions, Query()]):
+        files, *_ = await read_dataset(request, hint=in_query)
+        job = Job("levels", files, o.pack or state.config.default_packs, mapping=o.mapping, as_of=o.as_of,
+                  lang=o.lang, format=o.format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)
 
-    @r.post("/v1/stars", summary="Each team's rank and star title (7.2.3)", responses={**derived_ok, **ERRORS},
-            openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})}, dependencies=[Depends(auth("audit"))])
-    async def stars(request: Request, pack: list[str] | None = Query(None, max_length=10),
-                    year: int | None = Query(None, ge=1900, le=2200),
-                    scope: str | None = Query(None, max_length=100), lang: Lang = "en",
-                    format: Literal["json", "text"] | None = None, mapping: str | None = MAPPING):
-        files, *_ = await read_dataset(request)
-        job = Job("stars", files, pack or state.config.default_packs, mapping=mapping, year=year, scope=scope, lang=lang,
-                  format=format or ("text" if chosen(None, request) == "text" else "json"))
+    @r.post("/v1/stars", summary="Each team's rank and star title (7.2.3)", description=STRICT,
+            responses={**derived_ok, **ERRORS}, openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})},
+            dependencies=[Depends(auth("audit")), Depends(known_query(StarsOptions))])
+    async def stars(request: Request, o: Annotated[StarsOptions, Query()]):
+        files, *_ = await read_dataset(request, hint=in_query)
+        job = Job("stars", files, o.pack or state.config.default_packs, mapping=o.mapping, year=o.year,
+                  scope=o.scope, lang=o.lang,
+                  format=o.format or ("text" if chosen(None, request) == "text" else "json"))
         return await run(request, job, False)
 
     return r
