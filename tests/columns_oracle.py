@@ -13,6 +13,7 @@ from hongfeng_rules import load_dataset
 from hongfeng_rules.checks.context import Context
 from hongfeng_rules.columns.context import ColumnContext
 from hongfeng_rules.columns.kinds import KINDS, RESULT_SCHEMA
+from hongfeng_rules.columns.kinds.result import Finish
 from hongfeng_rules.index import Index
 from hongfeng_rules.models import COLLECTIONS, Dataset
 from hongfeng_rules.tables import from_dataset
@@ -147,7 +148,8 @@ def kind_rows(kind: str, check, collection: str, records: list, cctx: ColumnCont
     ids = pl.Series("id", [r.id for r in records], dtype=pl.String)
     table = cctx.tables.get(collection)
     subjects = table.filter(pl.col("id").is_in(ids.implode()))
-    out = KINDS[kind](check, collection, subjects, cctx)
+    out = KINDS[kind](check, collection, subjects.lazy(), cctx)
+    out = out.finish(out.plan.collect()) if isinstance(out, Finish) else out.collect()
     assert set(RESULT_SCHEMA) <= set(out.columns) and "measured" in out.columns
     assert {c: out.schema[c] for c in RESULT_SCHEMA} == RESULT_SCHEMA
     assert out.height == len(records) and out["id"].n_unique() == out.height

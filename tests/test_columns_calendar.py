@@ -53,7 +53,7 @@ days = st.one_of(st.dates(FIRST - timedelta(days=40), LAST + timedelta(days=40))
 @given(rows=st.lists(st.tuples(days, st.integers(1, 30)), min_size=1, max_size=30))
 def test_n_working_days_after(rows):
     frame = pl.DataFrame({"day": [d for d, _ in rows], "n": [n for _, n in rows]}, schema={"day": pl.Date, "n": pl.Int64})
-    out = working_days_after(frame, "day", "n", CAL)
+    out = working_days_after(frame.lazy(), "day", "n", CAL).collect()
     assert out["day"].to_list() == frame["day"].to_list()  # in the frame's order
     assert list(zip(out["due_day"], out["unavailable_year"])) == [expected(d, n) for d, n in rows]
 
@@ -66,11 +66,11 @@ def test_instants_count_from_their_shanghai_day(day, n, at):
     instant = (datetime.combine(day, time.max, SHANGHAI) + timedelta(microseconds=1) if at == "next"
                else datetime.combine(day, at, SHANGHAI))
     frame = pl.DataFrame({"at": [instant]}, schema={"at": SHANGHAI_INSTANT}).with_columns(day=pl.col("at").dt.date())
-    out = working_days_after(frame, "day", n, CAL)
+    out = working_days_after(frame.lazy(), "day", n, CAL).collect()
     assert (out["due_day"].item(), out["unavailable_year"].item()) == expected(instant.date(), n)
 
 
 def test_nulls_stay_unknown():
     frame = pl.DataFrame({"day": [None, date(2025, 1, 1)], "n": [1, None]}, schema={"day": pl.Date, "n": pl.Int64})
-    out = working_days_after(frame, "day", "n", CAL)
+    out = working_days_after(frame.lazy(), "day", "n", CAL).collect()
     assert out["due_day"].to_list() == [None, None] and out["unavailable_year"].to_list() == [None, None]

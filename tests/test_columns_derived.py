@@ -21,7 +21,7 @@ def assert_agree(dataset: Dataset, period: str, as_of) -> int:
     compared = 0
     for name, collection in PAIRS:
         records = getattr(dataset, collection) or []
-        frame = derived_frame(name, collection, cctx)
+        frame = derived_frame(name, collection, cctx).collect()
         assert frame["id"].to_list() == [r.id for r in records], (name, collection)
         for record, value in zip(records, frame["value"].to_list()):
             expected = DERIVED[name].compute(record, ctx)

@@ -87,7 +87,7 @@ def _findings(dataset: Dataset, packs: list[RulePack], ctx: Context) -> list[Fin
     from .tables import from_dataset
 
     columns = ColumnContext(from_dataset(dataset), ctx.period, ctx.as_of, ctx.calendar)
-    evaluated = [(rule, engine.results(rule, columns)) for rule in rules if engine.supports(rule)]
+    evaluated = engine.evaluate_all([rule for rule in rules if engine.supports(rule)], columns)
     made = [f for rule, rows in evaluated for f in column_findings.findings(rule, rows, columns)]  # only at the end
     return made + [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, ctx)]
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 import polars as pl
 
 from ..timecalc import WorkCalendar
+from .literals import lit
 
 _ONE_DAY = timedelta(days=1)
 
@@ -27,26 +28,26 @@ def calendar_table(calendar: WorkCalendar) -> pl.DataFrame:
     return pl.DataFrame([days, working]).with_columns(ordinal=pl.col("working").cast(pl.Int64).cum_sum())
 
 
-def _ordinals(frame: pl.DataFrame, day: str, calendar: WorkCalendar) -> pl.Series:
-    """The ordinal of each `day` (0 for the day before the calendar's first; null outside it)."""
-    table = calendar_table(calendar).select(pl.col("day").alias(day), pl.col("ordinal").alias("_ordinal"))
-    looked_up = frame.select(day).join(table, on=day, how="left", maintain_order="left")
+def _ordinal(day: str, calendar: WorkCalendar) -> tuple[pl.LazyFrame, pl.Expr]:
+    """The calendar to join on `day`, and the ordinal of each `day` (0 for the day before the calendar's first;
+    null outside it) once joined."""
+    table = calendar_table(calendar).lazy().select(pl.col("day").alias(day), pl.col("ordinal").alias("_ordinal"))
     before_first = pl.col(day) == date(calendar.first_year, 1, 1) - _ONE_DAY
-    return looked_up.select(pl.when(before_first).then(0).otherwise("_ordinal").alias("_ordinal"))["_ordinal"]
+    return table, pl.when(before_first).then(0).otherwise("_ordinal")
 
 
-def working_days_after(frame: pl.DataFrame, day: str, n: str | int, calendar: WorkCalendar) -> pl.DataFrame:
+def working_days_after(frame: pl.LazyFrame, day: str, n: str | int, calendar: WorkCalendar) -> pl.LazyFrame:
     """`frame` with `due_day` (null when `day` or `n` is null or the calendar cannot answer) and
     `unavailable_year` (set only then: the first year outside the calendar that counting would reach)."""
-    working = calendar_table(calendar).filter("working").select(due_day="day", _target="ordinal")
-    steps = pl.col(n) if isinstance(n, str) else pl.lit(n, dtype=pl.Int64)
-    out = frame.with_columns(_target=_ordinals(frame, day, calendar) + steps)
+    working = calendar_table(calendar).lazy().filter("working").select(due_day="day", _target="ordinal")
+    steps = pl.col(n) if isinstance(n, str) else lit(n, dtype=pl.Int64)
+    ordinals, ordinal = _ordinal(day, calendar)
+    out = frame.join(ordinals, on=day, how="left", maintain_order="left").with_columns(_target=ordinal + steps)
     out = out.join(working, on="_target", how="left", maintain_order="left")
     after = pl.col(day) + pl.duration(days=1)
-    beyond = pl.max_horizontal(after, pl.lit(date(calendar.last_year + 1, 1, 1))).dt.year()
+    beyond = pl.max_horizontal(after, lit(date(calendar.last_year + 1, 1, 1))).dt.year()
     unavailable = pl.when(pl.col(day).is_not_null() & steps.is_not_null() & pl.col("due_day").is_null())
     out = out.with_columns(unavailable_year=unavailable.then(
         pl.when(pl.col(day) < date(calendar.first_year, 1, 1) - _ONE_DAY).then(after.dt.year()).otherwise(beyond)
     ).cast(pl.Int64))
-    return out.drop("_target")
-
+    return out.drop("_target", "_ordinal")

@@ -1,5 +1,5 @@
 """Each `@name` of `derived.DERIVED` as a frame over the tables: `derived_frame(name, collection, ctx)` has one
-row per record of `collection` (table order), columns `id` and `value`, built once per audit.
+row per record of `collection` (table order), columns `id` and `value`, a shared frame of the audit.
 
 Same values, types and units as the per-object `derived.py`, and the same "not recorded → null": a member with
 no activity has 0.0 service hours and 0 activities, one never reviewed has no review day (null), a member never
@@ -15,50 +15,62 @@ import polars as pl
 from .. import nicknames
 from ..derived import DERIVED, LAST_ACTIVE_SOURCES
 from ..tables import SHANGHAI_INSTANT
-from ._rows import counted, explode, instant, table_or_empty
+from ..timecalc import as_shanghai
 from .context import ColumnContext
 from .exact import divide
+from .literals import lit
+from .select import counted, table
 
-Build = Callable[[pl.DataFrame, ColumnContext], pl.DataFrame]
+Build = Callable[[pl.DataFrame, ColumnContext], pl.LazyFrame]  # (the collection's table, ctx)
 
 
-def derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.DataFrame:
+def derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.LazyFrame:
     """`@name` of every record of `collection`: columns `id`, `value` (KeyError: no such derived value there)."""
     applies = DERIVED[name].applies_to
     if collection not in ((applies,) if isinstance(applies, str) else applies):
         raise KeyError(f"@{name} is not computed for {collection}")
-    return ctx.memo(f"derived:{name}:{collection}", lambda: _BUILD[name](table_or_empty(collection, ctx), ctx))
+    return ctx.frame(f"derived:{name}:{collection}", lambda: _BUILD[name](table(collection, ctx), ctx))
 
 
-def _per_member(members: pl.DataFrame, values: pl.DataFrame, default) -> pl.DataFrame:
+def explode(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """A row per item of a list column; an empty or null list (or a null item) gives no row."""
+    return frame.explode(column, empty_as_null=False, keep_nulls=False).drop_nulls(column)
+
+
+def instant(value) -> pl.Expr:
+    """A Python instant as a Shanghai literal (comparable with every instant column)."""
+    return lit(as_shanghai(value), dtype=SHANGHAI_INSTANT)
+
+
+def _per_member(members: pl.DataFrame, values: pl.LazyFrame, default) -> pl.LazyFrame:
     """`values` (member_id, value) joined onto the members in their order; a member without one gets `default`."""
-    out = members.select("id").join(values.rename({"member_id": "id"}), on="id", how="left", maintain_order="left")
+    out = members.lazy().select("id").join(values.rename({"member_id": "id"}), on="id", how="left", maintain_order="left")
     return out.with_columns(pl.col("value").fill_null(default)) if default is not None else out
 
 
-def _status(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def _status(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     day, status, since = ctx.reference_date, pl.col("status"), pl.col("status_since")
-    later = pl.when(status != "active").then(pl.lit("active")).otherwise(pl.lit("demoted"))
+    later = pl.when(status != "active").then(lit("active")).otherwise(lit("demoted"))
     value = pl.when(since.is_null() | (since <= day)).then(status).otherwise(later)
-    if "join_date" in table.columns:
-        value = pl.when(pl.col("join_date") > day).then(pl.lit("not_joined")).otherwise(value)
-    return table.select("id", value=value.cast(pl.String))
+    if "join_date" in rows.columns:
+        value = pl.when(pl.col("join_date") > day).then(lit("not_joined")).otherwise(value)
+    return rows.lazy().select("id", value=value.cast(pl.String))
 
 
-def _age(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def _age(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     day, born = ctx.reference_date, pl.col("birth_date")
     before_birthday = (born.dt.month() > day.month) | ((born.dt.month() == day.month) & (born.dt.day() > day.day))
-    return table.select("id", value=(day.year - born.dt.year().cast(pl.Int64) - before_birthday.cast(pl.Int64)))
+    return rows.lazy().select("id", value=(day.year - born.dt.year().cast(pl.Int64) - before_birthday.cast(pl.Int64)))
 
 
-def _service_hours(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def _service_hours(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     parts = explode(counted("activities", True, ctx).select("participants"), "participants").unnest("participants")
     hours = parts.group_by("member_id", maintain_order=True).agg(value=pl.col("hours").cum_sum().last())
     return _per_member(members, hours, 0.0)
 
 
-def _activity_count(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    linked = explode(counted("activities", True, ctx).with_row_index("_row").select(
+def _activity_count(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
+    linked = explode(counted("activities", True, ctx).select(
         "_row", member_id=pl.col("participants").list.eval(pl.element().struct.field("member_id"))), "member_id")
     linked = linked.unique()  # an activity counts once per member
     return _per_member(members, linked.group_by("member_id").agg(value=pl.len().cast(pl.Int64)), 0)
@@ -71,45 +83,45 @@ _MEMBER_IDS = {  # LAST_ACTIVE_SOURCES' "members the record names", as columns
 }
 
 
-def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     sources = []
     for collection, (field, _) in LAST_ACTIVE_SOURCES.items():
-        rows = table_or_empty(collection, ctx).filter(pl.col(field) <= instant(ctx.as_of))
+        rows = table(collection, ctx).lazy().filter(pl.col(field) <= instant(ctx.as_of))
         sources.append(explode(rows.select(when=pl.col(field), member_id=_MEMBER_IDS[collection]), "member_id"))
     latest = pl.concat(sources).group_by("member_id").agg(value=pl.col("when").max())
     joined = pl.col("join_date").cast(pl.Datetime("us")).dt.replace_time_zone("Asia/Shanghai")  # day_start
-    out = members.select("id", joined=joined).join(latest.rename({"member_id": "id"}), on="id", how="left",
+    out = members.lazy().select("id", joined=joined).join(latest.rename({"member_id": "id"}), on="id", how="left",
                                                    maintain_order="left")
     return out.select("id", value=pl.max_horizontal("value", "joined").cast(SHANGHAI_INSTANT))
 
 
-def _pre_job(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    trainings = table_or_empty("trainings", ctx)
+def _pre_job(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
+    trainings = table("trainings", ctx).lazy()
     rows = trainings.filter((pl.col("kind") == "pre_job") & (pl.col("end") <= instant(ctx.as_of)))
-    attended = explode(rows.with_row_index("_row").select("_row", member_id="attendee_ids"), "member_id")
+    attended = explode(rows.select("_row", member_id="attendee_ids"), "member_id")
     attended = attended.unique()  # set(attendee_ids): once per training
     return _per_member(members, attended.group_by("member_id").agg(value=pl.len().cast(pl.Int64)), 0)
 
 
-def _review_passed_on(members: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    reviews = table_or_empty("political_reviews", ctx)
+def _review_passed_on(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
+    reviews = table("political_reviews", ctx).lazy()
     passed = reviews.filter((pl.col("result") == "passed") & pl.col("completed_on").is_not_null())
     return _per_member(members, passed.group_by("member_id").agg(value=pl.col("completed_on").min()), None)
 
 
 def _normalised(convert: Callable[[str | None], str | None]) -> Build:
-    def build(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-        texts = table["nickname"].drop_nulls().unique(maintain_order=True)
-        mapping = pl.DataFrame({"nickname": texts, "value": [convert(t) for t in texts]},
+    def build(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
+        texts = [t for t in dict.fromkeys(rows["nickname"].to_list()) if t is not None]
+        mapping = pl.LazyFrame({"nickname": texts, "value": [convert(t) for t in texts]},
                                schema={"nickname": pl.String, "value": pl.String})
-        return table.select("id", "nickname").join(mapping, on="nickname", how="left",
-                                                   maintain_order="left").select("id", "value")
+        return rows.lazy().select("id", "nickname").join(mapping, on="nickname", how="left",
+                                                  maintain_order="left").select("id", "value")
     return build
 
 
-def _duration(table: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def _duration(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     seconds = divide((pl.col("end") - pl.col("start")).dt.total_microseconds(), 1_000_000)  # .total_seconds()
-    return table.select("id", value=divide(seconds, 3600))
+    return rows.lazy().select("id", value=divide(seconds, 3600))
 
 
 _BUILD: dict[str, Build] = {

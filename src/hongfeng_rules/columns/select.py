@@ -4,7 +4,7 @@ A record links to every value its `via` path holds (`participants.member_id`: ea
 once; `team_id->teams.association_id`: the association of its team); it counts when it lies in the
 evaluation period (`in_period`) or, by default, is not dated after as-of (`checks.context.Context`'s
 windows), and meets `where`. The result is one row per (subject, record), records in table order, as the
-per-object lists are.
+per-object lists are. Every frame here but `table` is a lazy plan shared through `ColumnContext.frame`.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ..models.dataset import FUTURE_BY_NATURE
 from ..tables import table_schema
 from ..timecalc import day_end, day_start
 from .context import ColumnContext
+from .literals import lit
 from .where import Condition, compile_where, holds, with_extras
 
 ROW = "_row"  # a record's position in its table: the order every per-object list keeps
@@ -35,75 +36,77 @@ def table(collection: str, ctx: ColumnContext) -> pl.DataFrame:
     return ctx.memo(f"table:{collection}", build)
 
 
-def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
+def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFrame:
     """The records counted: those of the evaluation period, or all not dated after as-of (checks.context)."""
-    def build() -> pl.DataFrame:
-        rows, time_field = table(collection, ctx), COLLECTIONS[collection].time_field
-        if time_field is None:
-            return rows.clear() if in_period else rows
-        when = pl.col(time_field)
-        instant = isinstance(rows.schema[time_field], pl.Datetime)
+    rows, time_field = table(collection, ctx), COLLECTIONS[collection].time_field
+    if time_field is None:
+        return (rows.clear() if in_period else rows).lazy()
+    if not in_period and time_field in FUTURE_BY_NATURE:
+        return rows.lazy()
+
+    def build() -> pl.LazyFrame:
+        when, dtype = pl.col(time_field), rows.schema[time_field]
+        instant = isinstance(dtype, pl.Datetime)
         if not in_period:
-            if time_field in FUTURE_BY_NATURE:
-                return rows
             latest = ctx.as_of if instant else ctx.reference_date
-            return rows.filter(when.is_null() | (when <= pl.lit(latest, dtype=rows.schema[time_field])))
+            return rows.lazy().filter(when.is_null() | (when <= lit(latest, dtype=dtype)))
         if instant:
             lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), ctx.as_of)
         else:
             lo, hi = ctx.period.start, min(ctx.period.end, ctx.reference_date)
-        dtype = rows.schema[time_field]
-        return rows.filter((when >= pl.lit(lo, dtype=dtype)) & (when <= pl.lit(hi, dtype=dtype)))
-    return ctx.memo(f"counted:{collection}:{in_period}", build)
+        return rows.lazy().filter((when >= lit(lo, dtype=dtype)) & (when <= lit(hi, dtype=dtype)))
+    return ctx.frame(f"counted:{collection}:{in_period}", build)
 
 
-def links(collection: str, path: str, ctx: ColumnContext) -> pl.DataFrame:
+def links(collection: str, path: str, ctx: ColumnContext) -> pl.LazyFrame:
     """(`_row`, `key`): each value a record's dotted path holds, lists flattened, unset values left out,
     each value once per record (index.Index.groups)."""
-    def build() -> pl.DataFrame:
-        parts = path.split(".")
-        frame = table(collection, ctx).select(ROW, pl.col(parts[0]).alias("key"))
+    def build() -> pl.LazyFrame:
+        parts, rows = path.split("."), table(collection, ctx)
+        dtype = rows.schema[parts[0]]
+        frame = rows.lazy().select(ROW, pl.col(parts[0]).alias("key"))
         for part in parts[1:]:
-            if isinstance(frame.schema["key"], pl.List):
-                frame = frame.explode("key", empty_as_null=False, keep_nulls=False)
-            frame = frame.select(ROW, pl.col("key").struct.field(part).alias("key"))
-        if isinstance(frame.schema["key"], pl.List):
+            if isinstance(dtype, pl.List):
+                frame, dtype = frame.explode("key", empty_as_null=False, keep_nulls=False), dtype.inner
+            frame, dtype = frame.select(ROW, pl.col("key").struct.field(part).alias("key")), {f.name: f.dtype for f in dtype.fields}[part]
+        if isinstance(dtype, pl.List):
             frame = frame.explode("key", empty_as_null=False, keep_nulls=False)
-        return frame.drop_nulls("key").unique(maintain_order=True)
-    return ctx.memo(f"links:{collection}:{path}", build)
+        frame = frame.drop_nulls("key")
+        return frame.unique(maintain_order=True) if len(parts) > 1 or isinstance(dtype, pl.List) else frame
+    return ctx.frame(f"links:{collection}:{path}", build)
 
 
-def link_pairs(collection: str, via: str, ctx: ColumnContext) -> pl.DataFrame:
+def link_pairs(collection: str, via: str, ctx: ColumnContext) -> pl.LazyFrame:
     """(`_row`, `key`) for a `via` that may hop: `team_id->teams.association_id` reads the association of
     the team each record names (a team the dataset has)."""
     local, _, remote = via.partition("->")
     if not remote:
         return links(collection, local, ctx)
 
-    def build() -> pl.DataFrame:
+    def build() -> pl.LazyFrame:
         hop, _, path = remote.partition(".")
-        targets = links(hop, path, ctx).join(table(hop, ctx).select(ROW, pl.col("id").alias("target")), on=ROW)
+        targets = links(hop, path, ctx).join(table(hop, ctx).lazy().select(ROW, pl.col("id").alias("target")), on=ROW)
         return (links(collection, local, ctx).rename({"key": "target"})
                 .join(targets.select("target", "key"), on="target", maintain_order="left")
                 .select(ROW, "key").unique(maintain_order=True))
-    return ctx.memo(f"links:{collection}:{via}", build)
+    return ctx.frame(f"links:{collection}:{via}", build)
 
 
-def linked_rows(collection: str, via: str, in_period: bool, ctx: ColumnContext) -> pl.DataFrame:
+def linked_rows(collection: str, via: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFrame:
     """(`key`, `_row`) of the counted records linked to each key, in table order."""
-    def build() -> pl.DataFrame:
+    def build() -> pl.LazyFrame:
         kept = counted(collection, in_period, ctx).select(ROW)
         return link_pairs(collection, via, ctx).join(kept, on=ROW, how="semi").sort(ROW, maintain_order=True)
-    return ctx.memo(f"linked:{collection}:{via}:{in_period}", build)
+    return ctx.frame(f"linked:{collection}:{via}:{in_period}", build)
 
 
-def matching(collection: str, condition: Condition, ctx: ColumnContext, key: str | None = None) -> pl.DataFrame:
+def matching(collection: str, condition: Condition, ctx: ColumnContext, key: str | None = None) -> pl.LazyFrame:
     """The records of a collection (all of them, with `_row` and the condition's extras) for which the
     condition holds (is true, not unknown)."""
-    def build() -> pl.DataFrame:
-        rows = with_extras(table(collection, ctx), [condition], ctx)
+    def build() -> pl.LazyFrame:
+        rows = with_extras(table(collection, ctx).lazy(), [condition], ctx)
         return rows.filter(holds(rows, condition, ctx).fill_null(False))
-    return build() if key is None else ctx.memo(f"matching:{collection}:{key}", build)
+    return build() if key is None else ctx.frame(f"matching:{collection}:{key}", build)
 
 
 @dataclass
@@ -116,14 +119,14 @@ class Select:
     where: Condition | None
     key: str
 
-    def rows(self, ctx: ColumnContext, extra: list[Condition] = ()) -> pl.DataFrame:
-        def build() -> pl.DataFrame:
+    def rows(self, ctx: ColumnContext, extra: list[Condition] = ()) -> pl.LazyFrame:
+        def build() -> pl.LazyFrame:
             pairs = linked_rows(self.of, self.via, self.in_period, ctx)
             if self.where is not None:
                 kept = matching(self.of, self.where, ctx, self.key).select(ROW)
                 pairs = pairs.join(kept, on=ROW, how="semi", maintain_order="left")
-            return pairs.join(table(self.of, ctx), on=ROW, maintain_order="left")
-        rows = ctx.memo(f"select:{self.key}", build)
+            return pairs.join(table(self.of, ctx).lazy(), on=ROW, maintain_order="left")
+        rows = ctx.frame(f"select:{self.key}", build)
         return with_extras(rows, list(extra), ctx) if extra else rows
 
 
@@ -134,3 +137,10 @@ def compile_select(selection: Selection, subject_collection: str) -> Select:
     where = compile_where(selection.where, COLLECTIONS[selection.of].model, "check.where") if selection.where else None
     key = f"{selection.of}:{via}:{selection.in_period}:{json.dumps(selection.where, sort_keys=True, default=str)}"
     return Select(selection.of, via, selection.in_period, where, key)
+
+
+def linked(check, subject_collection: str, ctx: ColumnContext, columns: list[str] | None = None) -> pl.LazyFrame:
+    """A check's selected records (only `columns` of them, if given) with the id of the subject each links to,
+    as `owner`."""
+    rows = compile_select(check, subject_collection).rows(ctx).rename({"key": "owner"})
+    return rows if columns is None else rows.select("owner", *columns)

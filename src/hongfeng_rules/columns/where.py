@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from ..checks import where as per_object
 from ..timecalc import as_shanghai, day_end
 from .context import ColumnContext
+from .literals import lit
 
 Build = Callable[[ColumnContext, "Env"], pl.Expr]
 _EXACT_US = {"second": 1_000_000, "minute": 60_000_000, "hour": 3_600_000_000, "day": 86_400_000_000}
@@ -32,11 +33,11 @@ _EXACT_US = {"second": 1_000_000, "minute": 60_000_000, "hour": 3_600_000_000, "
 
 @dataclass(frozen=True)
 class Extra:
-    """A column a condition needs beyond the table: `build(ctx)` gives a frame (`id`, `value`); `key` names
-    what it computes (built once per audit)."""
+    """A column a condition needs beyond the table: `build(ctx)` gives a plan (`id`, `value`); `key` names
+    what it computes (a shared frame of the audit)."""
 
     name: str
-    build: Callable[[ColumnContext], pl.DataFrame]
+    build: Callable[[ColumnContext], pl.LazyFrame]
     key: str
 
 
@@ -66,25 +67,28 @@ def compile_where(cond: dict | None, model: type[BaseModel], at: str = "where") 
     return Condition(build, extras)
 
 
-def with_extras(frame: pl.DataFrame, conditions: list[Condition], ctx: ColumnContext) -> pl.DataFrame:
-    """The frame with every extra column its conditions need, joined by `id` (each built once per audit)."""
-    for extra in {e.name: e for c in conditions for e in c.extras}.values():
-        if extra.name in frame.columns:
+def with_extras(frame: pl.LazyFrame, conditions: list[Condition], ctx: ColumnContext) -> pl.LazyFrame:
+    """The frame with every extra column its conditions need, joined by `id` (each a shared frame)."""
+    extras = {e.name: e for c in conditions for e in c.extras}
+    if not extras:
+        return frame
+    present = set(frame.collect_schema().names())
+    for extra in extras.values():
+        if extra.name in present:
             continue
-        values = ctx.memo(f"extra:{extra.key}", lambda e=extra: e.build(ctx))
+        values = ctx.frame(f"extra:{extra.key}", lambda e=extra: e.build(ctx))
         frame = frame.join(values.rename({"value": extra.name}), on="id", how="left", maintain_order="left")
     return frame
 
 
-def holds(frame: pl.DataFrame, condition: Condition, ctx: ColumnContext) -> pl.Series:
-    """The condition's three-valued answer for each row of the frame (extras already joined)."""
-    answer = condition.expr(ctx, frame.schema).cast(pl.Boolean).alias("_holds")
-    return frame.with_columns(answer)["_holds"]  # with_columns: a constant fills every row
+def holds(frame: pl.LazyFrame, condition: Condition, ctx: ColumnContext) -> pl.Expr:
+    """The condition's three-valued answer for each row of the frame (extras already joined), as an expression."""
+    return condition.expr(ctx, frame.collect_schema()).cast(pl.Boolean)
 
 
 def _condition(cond: dict | None, model, extras: list[Extra]) -> Build:
     if not cond:
-        return lambda ctx, env: pl.lit(True)
+        return lambda ctx, env: lit(True)
     return _all([_entry(k, v, model, extras) for k, v in cond.items()])
 
 
@@ -154,16 +158,14 @@ def _path(path: str, model, extras: list[Extra]) -> Path:
                 dtype, through_list = dtype.inner, True
             dtype = {f.name: f.dtype for f in dtype.fields}[part]
             expr = expr.struct.field(part)
-        return (pl.lit(None, dtype=dtype) if through_list else expr), dtype
+        return (lit(None, dtype=dtype) if through_list else expr), dtype
     return read
 
 
-def _derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.DataFrame:
-    try:
-        from . import derived  # issue 18c: each @name as a frame (id, value)
-    except ImportError:
-        raise NotImplementedError(f"@{name}: columns.derived is not there yet") from None
-    return derived.derived_frame(name, collection, ctx)
+def _derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.LazyFrame:
+    from .derived import derived_frame  # derived reads the tables through select, which reads conditions
+
+    return derived_frame(name, collection, ctx)
 
 
 def _item_model(key: str, model):
@@ -280,13 +282,13 @@ def _equals(expr: pl.Expr, dtype, value) -> pl.Expr:
     if kind == "number" and vkind == "number":
         return expr == value
     if kind == vkind and kind in ("text", "date"):
-        return expr == pl.lit(value, dtype=dtype)
+        return expr == lit(value, dtype=dtype)
     if kind == vkind == "instant":
-        return expr == pl.lit(as_shanghai(value), dtype=dtype)
+        return expr == lit(as_shanghai(value), dtype=dtype)
     if kind == "list" and isinstance(value, list) and not isinstance(dtype.inner, (pl.Struct, pl.List)):
         inner = _kind(dtype.inner)
         if all(_value_kind(v) == inner or inner == "number" and _value_kind(v) == "number" for v in value):
-            return expr == pl.lit(value, dtype=dtype)
+            return expr == lit(value, dtype=dtype)
         return _unknown_if_null(expr, False)
     if kind == "other" or kind == "list" and isinstance(value, list):
         raise NotImplementedError(f"eq on a {dtype} value")
@@ -309,7 +311,10 @@ def _contains(expr: pl.Expr, dtype, item) -> pl.Expr:
         inner = dtype.inner
         if _value_kind(item) != _kind(inner) and not (_kind(inner) == "bool" and _value_kind(item) == "number"):
             return _unknown_if_null(expr, False)
-        found = expr.list.eval(_equals(pl.element(), inner, item).fill_null(False)).list.any()
+        if inner == pl.String or inner.is_integer() and type(item) is int:  # list.contains: no per-list eval
+            found = expr.list.contains(lit(item, dtype=inner), nulls_equal=False).fill_null(False)
+        else:
+            found = expr.list.eval(_equals(pl.element(), inner, item).fill_null(False)).list.any()
         return _unknown_if_null(expr, found)
     if dtype == pl.String and isinstance(item, str):
         return expr.str.contains(item, literal=True)
@@ -329,13 +334,13 @@ def _comparable(expr: pl.Expr, dtype, value) -> tuple[pl.Expr, Any]:
     """Dates against instants compare as Shanghai calendar dates."""
     kind, vkind = _kind(dtype), _value_kind(value)
     if kind == "instant" and vkind == "date":
-        return expr.dt.convert_time_zone("Asia/Shanghai").dt.date(), pl.lit(value, dtype=pl.Date)
+        return expr.dt.convert_time_zone("Asia/Shanghai").dt.date(), lit(value, dtype=pl.Date)
     if kind == "date" and vkind == "instant":
-        return expr, pl.lit(as_shanghai(value).date(), dtype=pl.Date)
+        return expr, lit(as_shanghai(value).date(), dtype=pl.Date)
     if kind == vkind == "instant":
-        return expr, pl.lit(as_shanghai(value), dtype=dtype)
+        return expr, lit(as_shanghai(value), dtype=dtype)
     if kind in ("date", "text") and kind == vkind:
-        return expr, pl.lit(value, dtype=dtype)
+        return expr, lit(value, dtype=dtype)
     if kind in ("number", "bool") and vkind == "number":
         return expr, value
     raise TypeError(f"cannot compare a {dtype} value with {value!r}")
@@ -388,10 +393,10 @@ def _age(op: str, operand: dict, path: Path) -> Build:
             start = (expr.dt.convert_time_zone("Asia/Shanghai") if _kind(dtype) == "instant" else
                      expr.cast(pl.Datetime("us")).dt.replace_time_zone("Asia/Shanghai"))
             due = start + pl.duration(microseconds=amount * _EXACT_US[unit])
-            return pl.lit(as_of) < due if strict else pl.lit(as_of) <= due
+            return lit(as_of) < due if strict else lit(as_of) <= due
         day = expr.dt.convert_time_zone("Asia/Shanghai").dt.date() if _kind(dtype) == "instant" else expr
         last_day = day.dt.offset_by(f"{amount}mo")  # clamped to the month's end, as relativedelta
-        today = pl.lit(as_of.date(), dtype=pl.Date)
+        today = lit(as_of.date(), dtype=pl.Date)
         # as_of <= day_end(last_day) is today <= last_day; one microsecond less excludes as_of at a day's end
         return today < last_day if strict and as_of == day_end(as_of.date()) else today <= last_day
     return build
@@ -426,7 +431,7 @@ def _related(spec: dict, extras: list[Extra]) -> Build:
     of, via = spec["of"], spec["via"]
     name = "related:" + json.dumps([of, via, spec.get("where")], sort_keys=True, default=str)
 
-    def counts(ctx: ColumnContext) -> pl.DataFrame:
+    def counts(ctx: ColumnContext) -> pl.LazyFrame:
         from .select import linked_rows, matching
 
         pairs = linked_rows(of, via, False, ctx)
@@ -438,7 +443,7 @@ def _related(spec: dict, extras: list[Extra]) -> Build:
     def build(ctx, env):
         need = threshold.in_force(ctx.reference_date)
         if need is None:
-            return pl.lit(None, dtype=pl.Boolean)
+            return lit(None, dtype=pl.Boolean)
         return pl.col(name).fill_null(0) >= need
     return build
 

@@ -1,6 +1,6 @@
 """Check kinds over tables. Each module gives `evaluate(check, subject_collection, subjects, ctx)`:
-`subjects` holds the subject rows (at least `id`); the result has one row per subject, in any order,
-with the columns below. `measured` may be any dtype (the kind's natural one); the finding takes its
+`subjects` is the plan of the subject rows (at least `id`); the result is a plan of one row per subject, in
+any order, with the columns below, or a `result.Finish` (its rows in the subjects' order). `measured` may be any dtype (the kind's natural one); the finding takes its
 Python value. Statuses are those of `checks.outcome.Outcome` ("pass", "fail", "not_assessable",
 "not_applicable", "pending"); `note` is the English note the per-object Outcome carries."""
 from __future__ import annotations

@@ -3,29 +3,34 @@ from __future__ import annotations
 
 import polars as pl
 
+from ..literals import lit
 from ..select import compile_select
 from . import KINDS
-from .result import limit_in_force, met, per_subject, result
+from .result import Finish, from_python, limit_in_force, met, per_subject, result
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.DataFrame:
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame | Finish:
     select = compile_select(check, subject_collection)
     rows = select.rows(ctx)
     limit, expected = limit_in_force(check, ctx)
     if check.distinct is None:
         frame = per_subject(subjects, rows, evidence=pl.col("id"))
         if limit is None:
-            return result(frame.select("id", status=pl.lit("not_applicable"), note=pl.lit(expected)), pl.Int64)
-        return result(frame.select("id", pl.when(met(check, pl.col("n"), limit)).then(pl.lit("pass"))
-                                   .otherwise(pl.lit("fail")).alias("status"),
-                                   measured=pl.col("n"), expected=pl.lit(expected), evidence=pl.col("evidence")),
+            return result(frame.select("id", status=lit("not_applicable"), note=lit(expected)), pl.Int64)
+        return result(frame.select("id", pl.when(met(check, pl.col("n"), limit)).then(lit("pass"))
+                                   .otherwise(lit("fail")).alias("status"),
+                                   measured=pl.col("n"), expected=lit(expected), evidence=pl.col("evidence")),
                       pl.Int64)
     values = pl.col(check.distinct)
-    if isinstance(rows.schema[check.distinct], pl.List):
+    if isinstance(rows.collect_schema()[check.distinct], pl.List):
         values = values.list.explode(keep_nulls=False, empty_as_null=False)
-    frame = per_subject(subjects, rows, evidence=pl.col("id"), values=values.drop_nulls().unique())
+    return Finish(per_subject(subjects, rows, evidence=pl.col("id"), values=values.drop_nulls().unique()),
+                  lambda frame: _distinct(check, frame, limit, expected, ctx))
+
+
+def _distinct(check, frame: pl.DataFrame, limit, expected: str, ctx) -> pl.DataFrame:
     out = []
-    for subject, n, evidence, found in frame.select("id", "n", "evidence", "values").iter_rows():
+    for subject, n, evidence, found in frame.iter_rows():  # per_subject's columns
         if n == 0:
             out.append((subject, "not_applicable", None, None, None,
                         f"no {check.of} to count {check.distinct} over"))
@@ -35,8 +40,7 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.
             ok, _ = check.judge(len(found), ctx)
             measured = f"{len(found)}: " + ", ".join(sorted(map(str, found))) if found else "0"
             out.append((subject, "pass" if ok else "fail", measured, expected, evidence, None))
-    return result(pl.DataFrame(out, schema=["id", "status", "measured", "expected", "evidence", "note"],
-                               orient="row", schema_overrides={"evidence": pl.List(pl.String)}), pl.String)
+    return from_python(out, pl.String)
 
 
 KINDS["count"] = evaluate

@@ -15,8 +15,9 @@ from ...tables import SHANGHAI_INSTANT
 from ...timecalc import CalendarUnavailable, as_shanghai
 from ..calendar import working_days_after
 from ..context import ColumnContext
-from .._rows import table_or_empty, values
 from ..exact import isoformat
+from ..literals import lit
+from ..select import links, table
 from . import KINDS
 
 _EXACT = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days"}
@@ -28,92 +29,101 @@ def _day_end(day: pl.Expr) -> pl.Expr:
     return wall.dt.replace_time_zone("Asia/Shanghai")
 
 
-def _due(frame: pl.DataFrame, start: str, amount: int, unit: str, ctx: ColumnContext) -> pl.DataFrame:
+def _due(frame: pl.LazyFrame, start: str, amount: int, unit: str, ctx: ColumnContext) -> pl.LazyFrame:
     """`frame` with `_due` (`timecalc.deadline`) and `_unavailable` (the calendar's note, working days only)."""
     begin = pl.col(start)
     if unit in _EXACT:
         return frame.with_columns(_due=begin + pl.duration(**{_EXACT[unit]: amount}),
-                                  _unavailable=pl.lit(None, pl.String))
+                                  _unavailable=lit(None, pl.String))
     if unit == "month":
         return frame.with_columns(_due=_day_end(begin.dt.date().dt.offset_by(f"{amount}mo")),
-                                  _unavailable=pl.lit(None, pl.String))
+                                  _unavailable=lit(None, pl.String))
     cal = ctx.calendar
+
+    def notes(years: pl.Series) -> pl.Series:
+        found = years.drop_nulls().unique().to_list()
+        text = {y: CalendarUnavailable(y, cal.first_year, cal.last_year).message for y in found}
+        return years.replace_strict(text, default=None, return_dtype=pl.String)
     out = working_days_after(frame.with_columns(_day=begin.dt.date()), "_day", amount, cal)
-    years = out["unavailable_year"].drop_nulls().unique().to_list()
-    notes = {y: CalendarUnavailable(y, cal.first_year, cal.last_year).message for y in years}
-    return out.with_columns(_due=_day_end(pl.col("due_day")), _unavailable=pl.col("unavailable_year").replace_strict(
-        notes, default=None, return_dtype=pl.String)).drop("_day", "due_day", "unavailable_year")
+    return out.with_columns(_due=_day_end(pl.col("due_day")), _unavailable=pl.col("unavailable_year").map_batches(
+        notes, return_dtype=pl.String)).drop("_day", "due_day", "unavailable_year")
 
 
-def _extension(check, frame: pl.DataFrame) -> pl.DataFrame:
+def _blank(reasons: pl.Series) -> pl.Series:
+    """Whether each reason is missing or blank, by Python's own `str.strip` (as the per-object check)."""
+    found = reasons.drop_nulls().unique()
+    blank = dict(zip(found.to_list(), (not r.strip() for r in found)))
+    return reasons.replace_strict(blank, default=True, return_dtype=pl.Boolean)
+
+
+def _extension(check, frame: pl.LazyFrame) -> pl.LazyFrame:
     """`timecalc.effective_deadline`: `_due` moved by a valid extension, `note` the reasons one was ignored."""
     if check.extension is None:
-        return frame.with_columns(note=pl.lit(None, pl.String))
+        return frame.with_columns(note=lit(None, pl.String))
     e, due = check.extension, pl.col("_due")
     notified, until = pl.col(e.notified_at), pl.col(e.until)
-    reasons = frame[e.reason].drop_nulls().unique()
-    blank = dict(zip(reasons.to_list(), (not r.strip() for r in reasons)))  # Python's strip, as the oracle
-    no_reason = pl.col(e.reason).replace_strict(blank, default=True, return_dtype=pl.Boolean)
+    no_reason = pl.col(e.reason).map_batches(_blank, return_dtype=pl.Boolean)
     problems = pl.concat_str([
         pl.when(notified > due).then(pl.format("late notice (告知晚于原期限): notified {} after the original deadline {}",
                                                isoformat(notified), isoformat(due))),
-        pl.when(no_reason).then(pl.lit("no reason given (未说明理由)")),
-        pl.when(until.is_null()).then(pl.lit("no new deadline (未给出新期限)")).when(until <= due).then(pl.format(
+        pl.when(no_reason).then(lit("no reason given (未说明理由)")),
+        pl.when(until.is_null()).then(lit("no new deadline (未给出新期限)")).when(until <= due).then(pl.format(
             "new deadline {} is not later than the original {} (新期限未晚于原期限)", isoformat(until), isoformat(due)))],
         separator="; ", ignore_nulls=True)
-    ignored = pl.when(notified.is_not_null() & (problems != "")).then(pl.lit("extension ignored: ") + problems)
+    ignored = pl.when(notified.is_not_null() & (problems != "")).then(lit("extension ignored: ") + problems)
     moved = notified.is_not_null() & (problems == "")
     return frame.with_columns(note=ignored, _due=pl.when(moved).then(until).otherwise(due))
 
 
-def _ends(check, frame: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def _ends(check, frame: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
     """`frame` with `_end`: the closing event (the earliest of another collection's records), null after as-of."""
-    if isinstance(check.end, EndFrom):
-        table = table_or_empty(check.end.of, ctx).with_row_index("_row")  # absent: the engine's not assessable
-        owners = values(table, check.end.via).join(table.select("_row", _at=check.end.field), on="_row")
-        first = owners.drop_nulls("_at").group_by("_v").agg(_end=pl.col("_at").min())
-        frame = frame.join(first, left_on="id", right_on="_v", how="left", maintain_order="left")
+    if isinstance(check.end, EndFrom):  # an absent collection: the engine's not assessable
+        at = table(check.end.of, ctx).lazy().select("_row", _at=check.end.field)
+        owners = links(check.end.of, check.end.via, ctx).join(at, on="_row")
+        first = owners.drop_nulls("_at").group_by("key").agg(_end=pl.col("_at").min())
+        frame = frame.join(first, left_on="id", right_on="key", how="left", maintain_order="left")
     else:
         frame = frame.with_columns(_end=pl.col(check.end))
-    as_of = pl.lit(as_shanghai(ctx.as_of), dtype=SHANGHAI_INSTANT)
+    as_of = lit(as_shanghai(ctx.as_of), dtype=SHANGHAI_INSTANT)
     return frame.with_columns(_end=pl.when(pl.col("_end") <= as_of).then("_end"))
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
     fields = [check.start] + ([check.end] if isinstance(check.end, str) else [])
     if check.extension:
         fields += [check.extension.notified_at, check.extension.reason, check.extension.until]
-    missing = [f for f in fields if f not in subjects.columns]
+    missing = [f for f in fields if f not in subjects.collect_schema().names()]
     if missing:
-        subjects = subjects.join(ctx.tables.get(subject_collection).select("id", *missing), on="id", how="left")
+        subjects = subjects.join(table(subject_collection, ctx).lazy().select("id", *missing), on="id", how="left",
+                                 maintain_order="left")
     frame = subjects.select("id", *dict.fromkeys(fields))
     amount = check.within.in_force(ctx.reference_date)
     unit, start = check.within.unit, pl.col(check.start)
     not_started = f"{check.start} not recorded: the clock has not started"
     if amount is None:
-        return _fixed(frame, pl.when(start.is_null()).then(pl.lit(not_started)).otherwise(pl.lit("no value in force")))
+        return _fixed(frame, pl.when(start.is_null()).then(lit(not_started)).otherwise(lit("no value in force")))
     frame = _ends(check, _extension(check, _due(frame, check.start, int(amount), unit, ctx)), ctx)
     as_of = as_shanghai(ctx.as_of)
     end, due = pl.col("_end"), pl.col("_due")
-    status = (pl.when(end.is_not_null()).then(pl.when(end <= due).then(pl.lit("pass")).otherwise(pl.lit("fail")))
-              .when(pl.lit(as_of, dtype=SHANGHAI_INSTANT) > due).then(pl.lit("fail")).otherwise(pl.lit("pending")))
+    status = (pl.when(end.is_not_null()).then(pl.when(end <= due).then(lit("pass")).otherwise(lit("fail")))
+              .when(lit(as_of, dtype=SHANGHAI_INSTANT) > due).then(lit("fail")).otherwise(lit("pending")))
     judged = frame.select(
-        "id", status=status, measured=pl.coalesce(isoformat(end), pl.lit(f"none by {as_of.isoformat()}")),
+        "id", status=status, measured=pl.coalesce(isoformat(end), lit(f"none by {as_of.isoformat()}")),
         expected=pl.format(f"by {{}} ({int(amount)} {unit} after {check.start})", isoformat(due)),
         evidence=pl.concat_list("id"), note="note", due=due.cast(SHANGHAI_INSTANT),
         _not_started=start.is_null(), _unavailable="_unavailable")
     fixed = judged.filter(pl.col("_not_started") | pl.col("_unavailable").is_not_null())
-    fixed = _fixed(fixed, pl.when(pl.col("_not_started")).then(pl.lit(not_started)).otherwise("_unavailable"),
-                   pl.when(pl.col("_not_started")).then(pl.lit("not_applicable")).otherwise(pl.lit("not_assessable")))
+    fixed = _fixed(fixed, pl.when(pl.col("_not_started")).then(lit(not_started)).otherwise("_unavailable"),
+                   pl.when(pl.col("_not_started")).then(lit("not_applicable")).otherwise(lit("not_assessable")))
     judged = judged.filter(~pl.col("_not_started") & pl.col("_unavailable").is_null())
     return pl.concat([judged.drop("_not_started", "_unavailable"), fixed])
 
 
-def _fixed(frame: pl.DataFrame, note: pl.Expr, status: pl.Expr = pl.lit("not_applicable")) -> pl.DataFrame:
+def _fixed(frame: pl.LazyFrame, note: pl.Expr, status: pl.Expr = lit("not_applicable")) -> pl.LazyFrame:
     """Outcomes with only a status and a note (`checks.outcome.not_applicable` / `not_assessable`)."""
-    return frame.select("id", status=status, measured=pl.lit(None, pl.String), expected=pl.lit(None, pl.String),
-                        evidence=pl.lit([], dtype=pl.List(pl.String)), note=note.cast(pl.String),
-                        due=pl.lit(None, dtype=SHANGHAI_INSTANT))
+    return frame.select("id", status=status, measured=lit(None, pl.String), expected=lit(None, pl.String),
+                        evidence=lit([], dtype=pl.List(pl.String)), note=note.cast(pl.String),
+                        due=lit(None, dtype=SHANGHAI_INSTANT))
 
 
 KINDS["deadline"] = evaluate

@@ -5,32 +5,33 @@ from __future__ import annotations
 import polars as pl
 
 from ...models import COLLECTIONS
+from ..literals import lit
 from ..select import links, table
 from . import KINDS
 from .result import per_subject, result
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.DataFrame:
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame:
     via = f"{COLLECTIONS[subject_collection].kind}_id"
     day = ctx.reference_date
-    docs = (links("evidence", via, ctx).join(table("evidence", ctx), on="_row", maintain_order="left")
+    docs = (links("evidence", via, ctx).join(table("evidence", ctx).lazy(), on="_row", maintain_order="left")
             .filter(pl.col("kind") == check.document))
     valid = ((pl.col("issued_on").is_null() | (pl.col("issued_on") <= day))
              & (pl.col("valid_until").is_null() | (pl.col("valid_until") >= day)))
     frame = per_subject(subjects, docs, every=pl.col("id"), valid=pl.col("id").filter(valid))
     none = pl.col("n") == 0
     invalid = pl.col("valid").list.len().fill_null(0) == 0
-    failing = pl.lit(check.must_be_valid) & invalid
+    failing = lit(check.must_be_valid) & invalid
     return result(frame.select(
         "id",
-        status=pl.when(none | failing).then(pl.lit("fail")).otherwise(pl.lit("pass")),
-        measured=pl.when(none).then(pl.lit("none")).when(failing).then(pl.lit("not valid on " + day.isoformat()))
-        .otherwise(pl.lit(check.document)),
-        expected=pl.lit(check.document),
-        evidence=pl.when(none).then(pl.lit([], dtype=pl.List(pl.String))).when(failing | invalid)
+        status=pl.when(none | failing).then(lit("fail")).otherwise(lit("pass")),
+        measured=pl.when(none).then(lit("none")).when(failing).then(lit("not valid on " + day.isoformat()))
+        .otherwise(lit(check.document)),
+        expected=lit(check.document),
+        evidence=pl.when(none).then(lit([], dtype=pl.List(pl.String))).when(failing | invalid)
         .then(pl.col("every")).otherwise(pl.col("valid")),
-        note=pl.when(none).then(pl.lit("no record of this kind"))
-        .when(failing).then(pl.lit("the document is expired or not yet issued")),
+        note=pl.when(none).then(lit("no record of this kind"))
+        .when(failing).then(lit("the document is expired or not yet issued")),
     ), pl.String)
 
 

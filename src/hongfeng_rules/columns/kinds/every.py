@@ -7,13 +7,14 @@ import polars as pl
 from ...checks.every import _fields
 from ...checks.selection import Selection
 from ...models import COLLECTIONS
+from ..literals import lit
 from ..select import compile_select
 from ..where import compile_where, holds, with_extras
 from . import KINDS
 from .result import per_subject, result
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.DataFrame:
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame:
     model = COLLECTIONS[check.of or subject_collection].model
     test = compile_where(check.require, model, "check.require")
     waiting = compile_where(check.pending_while, model, "check.pending_while") if check.pending_while else None
@@ -24,8 +25,9 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.
         selection = Selection(of=check.of, via=check.via, where=check.where, in_period=check.in_period)
         rows = compile_select(selection, subject_collection).rows(ctx, conditions)
     ok = holds(rows, test, ctx)
-    wait = holds(rows, waiting, ctx).fill_null(False) if waiting else pl.Series([False] * rows.height, dtype=pl.Boolean)
-    rows = rows.with_columns(_ok=ok, _pending=(ok.ne_missing(True) & wait))
+    rows = rows.with_columns(_ok=ok)
+    pending = pl.col("_ok").ne_missing(True) & holds(rows, waiting, ctx).fill_null(False) if waiting else lit(False)
+    rows = rows.with_columns(_pending=pending)
     pending, ok = pl.col("_pending"), pl.col("_ok")
     frame = per_subject(subjects, rows, failing=pl.col("id").filter(~pending & (ok == False)),  # noqa: E712
                         unknown=pl.col("id").filter(~pending & ok.is_null()), pending=pl.col("id").filter(pending))
@@ -37,14 +39,14 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.
     none = n == 0
     return result(frame.select(
         "id",
-        status=pl.when(none).then(pl.lit("not_applicable")).when(f > 0).then(pl.lit("fail"))
-        .when(u > 0).then(pl.lit("not_assessable")).when(p > 0).then(pl.lit("pending")).otherwise(pl.lit("pass")),
+        status=pl.when(none).then(lit("not_applicable")).when(f > 0).then(lit("fail"))
+        .when(u > 0).then(lit("not_assessable")).when(p > 0).then(lit("pending")).otherwise(lit("pass")),
         measured=pl.when(~none).then(measured),
-        expected=pl.when(~none).then(pl.lit("all")),
+        expected=pl.when(~none).then(lit("all")),
         evidence=pl.when(f > 0).then(pl.col("failing")).when(u > 0).then(pl.col("unknown"))
         .when(p > 0).then(pl.col("pending")),
-        note=pl.when(none).then(pl.lit(f"no {what} to check"))
-        .when(f > 0).then(pl.lit(None))
+        note=pl.when(none).then(lit(f"no {what} to check"))
+        .when(f > 0).then(lit(None))
         .when(u > 0).then(pl.format(f"{needed} not recorded for {{}} of {{}}", u, n))
         .when(p > 0).then(pl.format("{} of {} still within their time limit", p, n)),
     ), pl.String)

@@ -17,8 +17,9 @@ from ...models.base import inner_type
 from ...tables import SHANGHAI_INSTANT
 from ...timecalc import Period, whole_periods
 from ..context import ColumnContext
+from ..literals import lit
+from ..select import linked, table
 from . import KINDS
-from ._links import linked
 
 _COMPARE = {"at_least": lambda n, limit: n >= limit, "at_most": lambda n, limit: n <= limit,
             "exactly": lambda n, limit: n == limit}
@@ -31,33 +32,40 @@ def _unit_start(day: pl.Expr, per: str) -> pl.Expr:
     return day.dt.truncate({"month": "1mo", "quarter": "1q", "year": "1y"}[per])
 
 
-def _record_days(check, links: pl.DataFrame) -> pl.Series:
+def _label_starts(labels: pl.Series) -> pl.Series:
+    """Each period label's first day."""
+    found = labels.drop_nulls().unique()
+    starts = dict(zip(found.to_list(), (Period.parse(label).start for label in found)))
+    return labels.replace_strict(starts, default=None, return_dtype=pl.Date)
+
+
+def _record_day(check, schema) -> pl.Expr:
     """Each linked record's day: `place_by`'s value (a period label: its first day) or the time field's."""
     field = check.place_by or COLLECTIONS[check.of].time_field
     if field is None:
-        return pl.Series("day", [None] * links.height, dtype=pl.Date)
-    column = links[field]
-    if column.dtype == pl.String:
-        labels = column.drop_nulls().unique()
-        starts = dict(zip(labels.to_list(), (Period.parse(label).start for label in labels)))
-        return column.replace_strict(starts, default=None, return_dtype=pl.Date).alias("day")
+        return lit(None, dtype=pl.Date)
+    column = pl.col(field)
+    if schema[field] == pl.String:
+        return column.map_batches(_label_starts, return_dtype=pl.Date)
     if inner_type(COLLECTIONS[check.of].model.model_fields[field].annotation) is datetime:
-        return column.dt.date().alias("day")
-    return column.alias("day")
+        return column.dt.date()
+    return column
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
     founding = check.from_founding and "founded_on" in COLLECTIONS[subject_collection].model.model_fields
-    if founding and "founded_on" not in subjects.columns:
-        subjects = subjects.join(ctx.tables.get(subject_collection).select("id", "founded_on"), on="id", how="left")
-    founded = pl.col("founded_on") if founding else pl.lit(None, dtype=pl.Date)
+    if founding and "founded_on" not in subjects.collect_schema().names():
+        subjects = subjects.join(table(subject_collection, ctx).lazy().select("id", "founded_on"), on="id", how="left",
+                                 maintain_order="left")
+    founded = pl.col("founded_on") if founding else lit(None, dtype=pl.Date)
     subjects = subjects.select("id", founded=founded, _key=founded.cast(pl.String).fill_null("-"))
     _, expected = check.judge(0, ctx)  # the expected text, or "no value in force"
     bound, threshold = check.bound
     limit = threshold.in_force(ctx.reference_date)
 
     parts, verdicts = [], []  # judged units per founding day; the verdict where none is judged
-    for day in subjects["founded"].unique().to_list():
+    days = dict.fromkeys(table(subject_collection, ctx)["founded_on"].to_list()) if founding else {None: None}
+    for day in days:  # every founding day of the collection (the subjects' among them)
         judged, skipped = ctx.memo(f"whole_periods:{check.per}:{day}",
                                    lambda: whole_periods(ctx.period, check.per, ctx.as_of, not_before=day))
         key = "-" if day is None else day.isoformat()
@@ -70,9 +78,10 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: Column
 
     field = check.place_by or COLLECTIONS[check.of].time_field
     links = linked(check, subject_collection, ctx, [field] if field else [])
-    placed = links.select("owner", _start=_unit_start(_record_days(check, links), check.per)).drop_nulls()
+    day = _record_day(check, links.collect_schema())
+    placed = links.select("owner", _start=_unit_start(day, check.per)).drop_nulls()
     counts = placed.group_by("owner", "_start").agg(n=pl.len().cast(pl.Int64))
-    units = pl.DataFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},
+    units = pl.LazyFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},
                          orient="row")
     judged = (subjects.join(units, on="_key").join(counts, left_on=["id", "_start"], right_on=["owner", "_start"],
                                                    how="left").with_columns(pl.col("n").fill_null(0)))
@@ -81,15 +90,15 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: Column
         _total=pl.len(), _kept=pl.col("_met").sum(),
         evidence=pl.format("{}: {}", "_label", "n").filter(~pl.col("_met")))
     judged_out = summary.select(
-        "id", status=pl.when(pl.col("evidence").list.len() > 0).then(pl.lit("fail")).otherwise(pl.lit("pass")),
+        "id", status=pl.when(pl.col("evidence").list.len() > 0).then(lit("fail")).otherwise(lit("pass")),
         measured=pl.format(f"{{}} of {{}} {check.per}s met", "_kept", "_total"),
-        expected=pl.lit(f"{expected} every {check.per}"), evidence="evidence", note=pl.lit(None, dtype=pl.String))
-    fixed = pl.DataFrame(verdicts, schema={"_key": pl.String, "status": pl.String, "note": pl.String}, orient="row")
+        expected=lit(f"{expected} every {check.per}"), evidence="evidence", note=lit(None, dtype=pl.String))
+    fixed = pl.LazyFrame(verdicts, schema={"_key": pl.String, "status": pl.String, "note": pl.String}, orient="row")
     fixed_out = subjects.join(fixed, on="_key").select(
-        "id", "status", measured=pl.lit(None, dtype=pl.String), expected=pl.lit(None, dtype=pl.String),
-        evidence=pl.lit([], dtype=pl.List(pl.String)), note="note")
+        "id", "status", measured=lit(None, dtype=pl.String), expected=lit(None, dtype=pl.String),
+        evidence=lit([], dtype=pl.List(pl.String)), note="note")
     judged_out = judged_out.join(fixed_out.select("id"), on="id", how="anti")  # no value in force: not judged
-    return pl.concat([judged_out, fixed_out]).with_columns(due=pl.lit(None, dtype=SHANGHAI_INSTANT))
+    return pl.concat([judged_out, fixed_out]).with_columns(due=lit(None, dtype=SHANGHAI_INSTANT))
 
 
 KINDS["frequency"] = evaluate

@@ -14,11 +14,12 @@ from ...derived_results import MemberLevel
 from ...models import COLLECTIONS
 from ...models.base import trusted
 from ..context import ColumnContext
+from ..literals import lit
+from ..select import linked, table
 from . import DERIVES
-from ._links import linked
 
 
-def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
+def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.LazyFrame:
     """Per owner: the entries counted (on or before the reference day), their sum and the sum of the negatives."""
     time_field = COLLECTIONS[check.of].time_field
     fields = COLLECTIONS[check.of].model.model_fields
@@ -28,10 +29,10 @@ def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.DataFrame:
         links = links.clear()
     else:
         when = pl.col(time_field)
-        day = when.dt.date() if links.schema[time_field] != pl.Date else when
+        day = when.dt.date() if links.collect_schema()[time_field] != pl.Date else when
         links = links.filter(when.is_not_null() & (day <= ctx.reference_date))
     amount = pl.col(check.amount).fill_null(0)
-    links = links.with_columns(_id=pl.col("id").fill_null("") if "id" in links.columns else pl.lit(""))
+    links = links.with_columns(_id=pl.col("id").fill_null("") if "id" in fields else lit(""))
     return links.group_by("owner").agg(  # sums in record order (cum_sum), as the per-object sum() adds
         _points=amount.cum_sum().last(), _entries=pl.len().cast(pl.Int64),
         _adjustments=amount.filter(amount < 0).cum_sum().last(), _evidence="_id")
@@ -41,15 +42,14 @@ def derive(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnCo
     on = ctx.reference_date
     steps = check.steps(on)
     limits = [s.at_least for s in steps]
-    frame = subjects.select("id", *(["team_id"] if "team_id" in subjects.columns else []))
+    frame = subjects.lazy().select("id", *(["team_id"] if "team_id" in subjects.columns else []))
     frame = frame.join(_ledger(check, subject_collection, ctx), left_on="id", right_on="owner", how="left",
                        maintain_order="left")
-    teams = ctx.tables.get("teams")
-    if "team_id" in frame.columns and teams is not None:
-        frame = frame.join(teams.select(team_id="id", association_id="association_id"), on="team_id", how="left",
-                           maintain_order="left")
+    if "team_id" in subjects.columns and ctx.tables.has("teams"):
+        frame = frame.join(table("teams", ctx).lazy().select(team_id="id", association_id="association_id"),
+                           on="team_id", how="left", maintain_order="left")
     out = []
-    for row in frame.iter_rows(named=True):
+    for row in frame.collect().iter_rows(named=True):
         total = row["_points"] or 0
         reached = bisect_right(limits, total)  # the levels rise strictly: those reached are a prefix
         ahead = steps[reached] if reached < len(steps) else None

@@ -9,19 +9,22 @@ from ...models import COLLECTIONS
 from ..select import compile_select
 from ..where import compile_where, value_of
 from . import KINDS
-from .result import per_subject, result
+from .result import Finish, from_python, per_subject
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.DataFrame:
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> Finish:
     select = compile_select(check, subject_collection)
     model = COLLECTIONS[check.of].model
     reads = compile_where({check.value: {"is_set": True}}, model, "check.value")  # only for its extras
     rows = select.rows(ctx, [reads])
-    rows = rows.with_columns(value_of(check.value, model, rows.schema).alias("_value"))
-    frame = per_subject(subjects, rows, unknown=pl.col("id").filter(pl.col("_value").is_null()),
-                        values=pl.col("_value"))
+    rows = rows.with_columns(value_of(check.value, model, rows.collect_schema()).alias("_value"))
+    return Finish(per_subject(subjects, rows, unknown=pl.col("id").filter(pl.col("_value").is_null()),
+                              values=pl.col("_value")), lambda frame: _judge(check, frame, ctx))
+
+
+def _judge(check, frame: pl.DataFrame, ctx) -> pl.DataFrame:
     out = []
-    for subject, n, unknown, values in frame.select("id", "n", "unknown", "values").iter_rows():
+    for subject, n, unknown, values in frame.iter_rows():  # per_subject's columns
         if n == 0:
             out.append((subject, "not_applicable", None, None, [], f"no {check.of} to average"))
         elif unknown:
@@ -34,9 +37,7 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.
                 out.append((subject, "not_applicable", None, None, [], expected))
             else:
                 out.append((subject, "pass" if ok else "fail", round(float(exact), 2), expected, [], None))
-    return result(pl.DataFrame(out, schema=["id", "status", "measured", "expected", "evidence", "note"],
-                               orient="row", schema_overrides={"evidence": pl.List(pl.String),
-                                                               "measured": pl.Float64}), pl.Float64)
+    return from_python(out, pl.Float64)
 
 
 KINDS["mean"] = evaluate

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import polars as pl
 
+from ...models import COLLECTIONS
 from ...tables import SHANGHAI_INSTANT
 from ..context import ColumnContext
 from ..derived import derived_frame
 from ..exact import divide
+from ..literals import lit
+from ..select import linked
+from ..where import compile_where, holds, with_extras
 from . import KINDS
-from ._links import linked, matches
 
 
-def _score(check, links: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
+def _score(check, links: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
     """`links` with `_score`: the score field (a dotted path or `@name`) of each record, 0 when unset."""
     if check.score.startswith("@"):
         values = derived_frame(check.score[1:], check.of, ctx).select("id", _score="value")
@@ -27,16 +30,17 @@ def _score(check, links: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
     return links.with_columns(pl.col("_score").fill_null(0))
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> pl.DataFrame:
-    links = _score(check, linked(check, subject_collection, ctx), ctx)
-    links = links.with_columns(_target=matches(check.target, check.of, links, ctx),
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
+    target = compile_where(check.target, COLLECTIONS[check.of].model, "check.target")
+    links = with_extras(_score(check, linked(check, subject_collection, ctx), ctx), [target], ctx)
+    links = links.with_columns(_target=holds(links, target, ctx).fill_null(False),
                                _rank=pl.col("_score").rank("min", descending=True).over("owner").cast(pl.Int64),
                                _size=pl.len().over("owner").cast(pl.Int64))
     limit = check.top.in_force(ctx.reference_date)
     if check.top.unit == "rank":
-        allowed = pl.lit(int(limit) if limit is not None else 0, dtype=pl.Int64)
+        allowed = lit(int(limit) if limit is not None else 0, dtype=pl.Int64)
     else:
-        allowed = pl.max_horizontal(pl.lit(1), divide(pl.col("_size") * (limit or 0), 100).ceil().cast(pl.Int64))
+        allowed = pl.max_horizontal(lit(1), divide(pl.col("_size") * (limit or 0), 100).ceil().cast(pl.Int64))
     targets = links.filter("_target").with_columns(_allowed=allowed)
     groups = targets.group_by("owner").agg(
         measured=pl.format("{} rank {} of {}", "id", "_rank", "_size").str.join(", "),
@@ -48,12 +52,12 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx: Column
     late = pl.col("_late").list.len() > 0
     return out.select(
         "id",
-        status=pl.when(~judged).then(pl.lit("not_applicable")).when(late).then(pl.lit("fail"))
-        .otherwise(pl.lit("pass")),
+        status=pl.when(~judged).then(lit("not_applicable")).when(late).then(lit("fail"))
+        .otherwise(lit("pass")),
         measured=pl.when(judged).then("measured"), expected=pl.when(judged).then("expected"),
-        evidence=pl.when(~judged).then(pl.lit([], dtype=pl.List(pl.String))).when(late).then("_late").otherwise("_all"),
-        note=pl.when(pl.col("_all").is_null()).then(pl.lit(none_note)).when(~judged).then(pl.lit("no value in force")),
-        due=pl.lit(None, dtype=SHANGHAI_INSTANT))
+        evidence=pl.when(~judged).then(lit([], dtype=pl.List(pl.String))).when(late).then("_late").otherwise("_all"),
+        note=pl.when(pl.col("_all").is_null()).then(lit(none_note)).when(~judged).then(lit("no value in force")),
+        due=lit(None, dtype=SHANGHAI_INSTANT))
 
 
 KINDS["rank_within"] = evaluate

@@ -1,27 +1,48 @@
-"""Shared parts of the kinds over tables: the result frame, each subject's selected records, the bound."""
+"""Shared parts of the kinds over tables: the result plan, a result finished in Python, each subject's selected
+records, the bound."""
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import polars as pl
 
 from ...tables.schema import SHANGHAI_INSTANT
 from ..context import ColumnContext
+from ..literals import lit
 
 EVIDENCE = pl.List(pl.String)
+_COLUMNS = {"status": pl.String, "expected": pl.String, "evidence": EVIDENCE, "note": pl.String,
+            "due": SHANGHAI_INSTANT}  # and `measured`, of the kind's dtype
 
 
-def result(frame: pl.DataFrame, measured: pl.DataType) -> pl.DataFrame:
-    """The frame with every result column (those it lacks are null; evidence an empty list), in kinds'
+@dataclass
+class Finish:
+    """A result that Python finishes: `finish` turns the collected `plan` into the result rows (the subjects'
+    rows, in their order), for judgements no expression makes (exact fractions, a threshold's wording)."""
+
+    plan: pl.LazyFrame
+    finish: Callable[[pl.DataFrame], pl.DataFrame]
+
+
+def result(frame: pl.LazyFrame, measured: pl.DataType) -> pl.LazyFrame:
+    """The plan with every result column (those it lacks are null; evidence an empty list), in kinds'
     `RESULT_SCHEMA` order and types."""
-    columns = {"status": pl.String, "measured": measured, "expected": pl.String, "evidence": EVIDENCE,
-               "note": pl.String, "due": SHANGHAI_INSTANT}
-    return frame.select(pl.col("id").cast(pl.String), *(
-        (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
-        for name, dtype in columns.items())).with_columns(pl.col("evidence").fill_null(pl.lit([], dtype=EVIDENCE)))
+    names = set(frame.collect_schema().names())
+    columns = {"status": pl.String, "measured": measured, **_COLUMNS}
+    return frame.select(pl.col("id"), *(
+        (pl.col(name) if name in names else lit(None)).cast(dtype).alias(name)
+        for name, dtype in columns.items())).with_columns(pl.col("evidence").fill_null(lit([], dtype=EVIDENCE)))
 
 
-def per_subject(subjects: pl.DataFrame, rows: pl.DataFrame, **aggregates: pl.Expr) -> pl.DataFrame:
+def from_python(out: list[tuple], measured: pl.DataType) -> pl.DataFrame:
+    """Result rows made in Python, (id, status, measured, expected, evidence, note) each, as a result frame."""
+    schema = {"id": pl.String, "status": pl.String, "measured": measured, "expected": pl.String,
+              "evidence": EVIDENCE, "note": pl.String, "due": SHANGHAI_INSTANT}
+    return pl.DataFrame([(*row[:4], row[4] or [], row[5], None) for row in out], schema=schema, orient="row")
+
+
+def per_subject(subjects: pl.LazyFrame, rows: pl.LazyFrame, **aggregates: pl.Expr) -> pl.LazyFrame:
     """One row per subject (in the subjects' order) with aggregates over its selected rows (`key`);
     a subject with none has `n` 0 and nulls elsewhere."""
     grouped = rows.group_by("key", maintain_order=True).agg(pl.len().alias("n"), **aggregates)

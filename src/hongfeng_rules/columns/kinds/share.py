@@ -10,18 +10,22 @@ from ...models import COLLECTIONS
 from ..select import compile_select
 from ..where import compile_where, holds
 from . import KINDS
-from .result import per_subject, result
+from .result import Finish, from_python, per_subject
 
 
-def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.DataFrame:
+def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> Finish:
     select = compile_select(check, subject_collection)
     counts = compile_where(check.numerator, COLLECTIONS[check.of].model, "check.numerator")
     rows = select.rows(ctx, [counts])
     rows = rows.with_columns(holds(rows, counts, ctx).fill_null(False).alias("_counts"))
-    frame = per_subject(subjects, rows, missing=pl.col("id").filter(~pl.col("_counts")))
+    return Finish(per_subject(subjects, rows, missing=pl.col("id").filter(~pl.col("_counts"))),
+                  lambda frame: _judge(check, frame, ctx))
+
+
+def _judge(check, frame: pl.DataFrame, ctx) -> pl.DataFrame:
     judged: dict[tuple[int, int], tuple] = {}
     out = []
-    for subject, n, missing in frame.select("id", "n", "missing").iter_rows():
+    for subject, n, missing in frame.iter_rows():  # per_subject's columns
         if n == 0:
             out.append((subject, "not_applicable", None, None, [], f"no {check.of} to take a share of"))
             continue
@@ -35,8 +39,7 @@ def evaluate(check, subject_collection: str, subjects: pl.DataFrame, ctx) -> pl.
         share = round(100 * hits / n, 2)  # rounded for the reader only
         out.append((subject, "pass" if ok else "fail", f"{share}% ({hits}/{n})", expected,
                     [] if ok else missing, None))
-    return result(pl.DataFrame(out, schema=["id", "status", "measured", "expected", "evidence", "note"],
-                               orient="row", schema_overrides={"evidence": pl.List(pl.String)}), pl.String)
+    return from_python(out, pl.String)
 
 
 KINDS["share"] = evaluate
