@@ -30,15 +30,16 @@ def supported_day(value: date) -> date:
 def supported_instant(value: datetime) -> datetime:
     """`value` in Shanghai time, or ValueError if its Shanghai date lies outside FIRST_DAY..LAST_DAY.
 
-    The year is checked before converting, so 0001-01-01T00:00+09:00 or 9999-12-31T23:00-05:00 is a plain
-    ValueError, not an OverflowError."""
-    if not FIRST_DAY.year <= value.year <= LAST_DAY.year:
-        raise ValueError(f"{value.date().isoformat()} is outside the supported dates ({SUPPORTED})")
-    result = as_shanghai(value)
-    if not FIRST_DAY <= result.date() <= LAST_DAY:
-        raise ValueError(f"{value.isoformat()} is {result.date().isoformat()} in Shanghai, outside the "
-                         f"supported dates ({SUPPORTED})")
-    return result
+    Only a value within a year of the range is converted, so 0001-01-01T00:00+09:00 or 9999-12-31T23:00-05:00 is a
+    plain ValueError, not an OverflowError; 2200-01-01T00:00+09:00 (2199-12-31 23:00 in Shanghai) is supported."""
+    if FIRST_DAY.year - 1 <= value.year <= LAST_DAY.year + 1:
+        result = as_shanghai(value)
+        if FIRST_DAY <= result.date() <= LAST_DAY:
+            return result
+        if result.date() != value.date():
+            raise ValueError(f"{value.isoformat()} is {result.date().isoformat()} in Shanghai, outside the "
+                             f"supported dates ({SUPPORTED})")
+    raise ValueError(f"{value.date().isoformat()} is outside the supported dates ({SUPPORTED})")
 
 
 def as_shanghai(value: datetime) -> datetime:
