@@ -32,6 +32,8 @@ from hongfeng_rules.timecalc import (
     unit_containing,
     whole_periods,
 )
+from hongfeng_rules.timecalc.deadlines import LONGEST, amount_problem
+from hongfeng_rules.timecalc.zone import as_of_instant, supported_as_of, supported_day, supported_instant
 from hongfeng_rules.timecalc.workdays import derive_last_year, has_makeup_workdays
 
 CAL = WorkCalendar()
@@ -604,3 +606,100 @@ def test_skip_reasons_in_order_of_precedence():
     assert skip_reason(Period.month(2025, 2), period, after, not_before=datetime(2025, 1, 31, 17, tzinfo=UTC)) is None
     assert skip_reason(Period.month(2025, 12), period, datetime(2025, 12, 31, 23, 59)) == "not_ended"
     assert skip_reason(Period.month(2025, 1), period, after, not_before=date(2025, 2, 2)) == "cut_by_period"
+
+
+# ------------------------------------------------- time limits a rule may set (issue 24: mutation survivors)
+def test_the_longest_time_limit_is_100_years_of_366_days_in_each_unit():
+    days = 100 * 366
+    assert LONGEST == {"second": days * 86400, "minute": days * 1440, "hour": days * 24, "day": days,
+                       "working_day": days, "month": 1200, "year": 100}
+
+
+@pytest.mark.parametrize("unit", ["day", "hour", "month"])
+def test_a_time_limit_is_checked_at_1_and_at_the_longest(unit):
+    longest = LONGEST[unit]
+    assert [amount_problem(n, unit) for n in (1, 2, longest - 1, longest)] == [None] * 4
+    assert amount_problem(float(longest), unit) is None  # a whole number written as 2.0 is whole
+    assert amount_problem(longest + 1, unit) == f"a time limit is at most {longest} {unit} (100 years; got {longest + 1})"
+    assert amount_problem(0, unit) == f"a time limit is at least 1 {unit} (got 0)"
+    assert amount_problem(-1, unit) == f"a time limit is at least 1 {unit} (got -1)"
+
+
+@pytest.mark.parametrize("amount", [1.5, True, False, "3", None])
+def test_a_time_limit_that_is_not_a_whole_number_says_so(amount):
+    assert amount_problem(amount, "day") == (f"a time limit is a whole number of day (got {amount!r}): write a "
+                                             "smaller unit (36 hour, not 1.5 day)")
+
+
+def test_a_unit_without_a_longest_limit_has_no_upper_bound():
+    assert amount_problem(10**12, "fortnight") is None
+
+
+LATE = ("late notice (告知晚于原期限): notified 2025-10-14T00:00:00+08:00 after the original deadline "
+        "2025-10-13T23:59:59.999999+08:00")
+NOT_LATER = ("new deadline 2025-10-13T23:59:59.999999+08:00 is not later than the original "
+             "2025-10-13T23:59:59.999999+08:00 (新期限未晚于原期限)")
+
+
+@pytest.mark.parametrize(("ext", "reasons"), [
+    (Extension(ORIGINAL + timedelta(microseconds=1), "复杂", sh(2025, 10, 31)), [LATE]),
+    (Extension(None, "复杂", sh(2025, 10, 31)), ["no notice date (未记录告知时间)"]),
+    (Extension(sh(2025, 10, 10), " \t", sh(2025, 10, 31)), ["no reason given (未说明理由)"]),
+    (Extension(sh(2025, 10, 10), "复杂", None), ["no new deadline (未给出新期限)"]),
+    (Extension(sh(2025, 10, 10), "复杂", ORIGINAL), [NOT_LATER]),
+    (Extension(datetime(2025, 10, 13, 16, 0, tzinfo=UTC), None, datetime(2025, 10, 13, 23, 59, 59, 999999)),
+     [LATE, "no reason given (未说明理由)", NOT_LATER]),  # naive and UTC instants are read in Shanghai time
+])
+def test_an_ignored_extension_names_every_reason(ext, reasons):
+    assert effective_deadline(ORIGINAL, ext) == (ORIGINAL, "extension ignored: " + "; ".join(reasons))
+
+
+def test_an_extension_one_microsecond_later_than_the_original_counts():
+    later = ORIGINAL + timedelta(microseconds=1)
+    assert effective_deadline(ORIGINAL, Extension(ORIGINAL, "复杂", later)) == (later, None)
+    assert effective_deadline(datetime(2025, 10, 13, 15, 59, 59, 999999, tzinfo=UTC),
+                              Extension(None, "", later))[0] == ORIGINAL  # the original, read in Shanghai time
+
+
+# ---------------------------------------------------- the supported dates, at their ends (issue 24)
+OUTSIDE = "is outside the supported dates (1900-01-01 to 2199-12-31)"
+
+
+def test_supported_days_are_1900_01_01_to_2199_12_31_inclusive():
+    for day in (date(1900, 1, 1), date(1900, 1, 2), date(2199, 12, 30), date(2199, 12, 31)):
+        assert supported_day(day) is day
+    for day in (date(1899, 12, 31), date(2200, 1, 1)):
+        with pytest.raises(ValueError, match=f"^{day.isoformat()} {re.escape(OUTSIDE)}$"):
+            supported_day(day)
+
+
+def test_supported_instants_are_judged_by_their_shanghai_date():
+    first, last = sh(1900, 1, 1), datetime(2199, 12, 31, 23, 59, 59, 999999)
+    assert supported_instant(first) == first and supported_instant(last) == sh(2199, 12, 31, 23, 59, 59, 999999)
+    # another zone's date outside the range, Shanghai's inside: supported (2199-12-31 23:00 in Shanghai)
+    assert supported_instant(datetime(2200, 1, 1, tzinfo=timezone(timedelta(hours=9)))) == sh(2199, 12, 31, 23)
+    assert supported_instant(datetime(1899, 12, 31, 20, tzinfo=UTC)).date() == date(1900, 1, 1)
+    for value in (datetime(1899, 12, 31, 23, 59, 59, 999999), last + timedelta(microseconds=1), datetime(1, 1, 1),
+                  datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5)))):
+        with pytest.raises(ValueError, match=f"^{value.date().isoformat()} {re.escape(OUTSIDE)}$"):
+            supported_instant(value)
+    with pytest.raises(ValueError, match=r"^2199-12-31T23:00:00-05:00 is 2200-01-01 in Shanghai, outside the "
+                                         r"supported dates \(1900-01-01 to 2199-12-31\)$"):
+        supported_instant(datetime(2199, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))))
+    with pytest.raises(ValueError, match=r"^1900-01-01T00:00:00\+09:00 is 1899-12-31 in Shanghai, outside"):
+        supported_instant(datetime(1900, 1, 1, tzinfo=timezone(timedelta(hours=9))))
+
+
+def test_the_as_of_of_a_date_is_the_end_of_that_day():
+    assert supported_as_of(date(2199, 12, 31)) == sh(2199, 12, 31, 23, 59, 59, 999999)
+    assert supported_as_of(datetime(2025, 3, 1, 9)) == sh(2025, 3, 1, 9)  # a datetime is that instant
+    assert as_of_instant(date(2025, 3, 1)) == sh(2025, 3, 1, 23, 59, 59, 999999)
+    with pytest.raises(ValueError, match=f"^1899-12-31 {re.escape(OUTSIDE)}$"):
+        supported_as_of(date(1899, 12, 31))
+
+
+def test_the_first_supported_instant_is_midnight_of_1900_01_01_in_shanghai_local_mean_time():
+    """Shanghai kept local mean time (+08:05:43) until 1901: its 1900-01-01 began at 23:54:17+08:00."""
+    assert supported_instant(datetime(1899, 12, 31, 23, 54, 17, tzinfo=timezone(EIGHT_HOURS))).date() == date(1900, 1, 1)
+    with pytest.raises(ValueError, match=r"^1899-12-31 is outside the supported dates"):
+        supported_instant(datetime(1899, 12, 31, 23, 54, 16, 999999, tzinfo=timezone(EIGHT_HOURS)))
