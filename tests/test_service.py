@@ -547,3 +547,26 @@ def test_junit_gates_as_the_cli_does(client, tmp_path, options):
     assert r.content == expected and r.headers["Hongfeng-Exit-Code"] == str(code)
     errors = expected.count(b"<error ")
     assert errors == (0 if options else 1)  # the one gating not-assessable of the example, unless accepted
+
+
+def test_a_worker_pays_the_first_audits_one_time_costs_at_start_not_on_a_request():
+    """jobs.start (each worker's initializer) warms up: the workday calendar, built on a first audit, is built
+    at start, and a client's audit after it builds nothing more (a fresh interpreter, so nothing is cached)."""
+    code = """if True:
+        import json, sys
+        sys.path.insert(0, sys.argv[1])
+        from generate import generate
+        from hongfeng_rules.service import jobs
+        from hongfeng_rules.timecalc.workdays import default_calendar
+        assert default_calendar.cache_info().currsize == 0
+        jobs.start(["hongfeng", "yunge"], 2**25, 10**6)
+        built = default_calendar.cache_info()
+        team = json.dumps(generate(1, seed=1)).encode()
+        result = jobs.run(jobs.Job("audit", [("t.json", team)], ["hongfeng"], period="2025", as_of="2026-01-15"))
+        assert not result.problems and not result.internal
+        print(built.misses, default_calendar.cache_info().misses)
+    """
+    done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).resolve().parents[1] / "benchmarks")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "1"]
