@@ -414,3 +414,126 @@ def test_several_sheets_of_one_collection_and_a_header_row(tmp_path):
     with pytest.raises(InputError) as exc:  # row 1 of 一分队 is its title, not its header
         load_dataset(path, mapping=pinned / "p.yaml")
     assert problems(exc)[0].startswith(f"{path}, sheet 一分队, row 1 (A1 说明：一分队): column '说明：一分队' is not mapped")
+
+
+# --------------------------------------------- mappings and the template's columns, piece by piece (issue 24)
+
+from hongfeng_rules.sources import mapping as mapping_module  # noqa: E402
+from hongfeng_rules.sources.fields import Field, fields_of  # noqa: E402
+from hongfeng_rules.sources.mapping import (EMPTY, CollectionSource, Column, Mapping, default_collection,  # noqa: E402
+                                            default_field, load_mapping, propose)
+
+MEMBER_FIELDS = ("id, team_id, unit_id, name, birth_date, join_date, status, status_since, roles, party_member, "
+                 "real_name_verified, skills, certificates, insurance, equipment, mentor_id, file.personal_info, "
+                 "file.contact, file.skills, file.service_record")
+
+
+def test_the_members_columns_their_kinds_and_headers():
+    kinds = {p: (f.kind, f.header, f.required, f.item, f.choices) for p, f in fields_of("members").items()}
+    assert ", ".join(kinds) == MEMBER_FIELDS
+    assert kinds["id"] == ("text", "编号", True, None, ())
+    assert kinds["name"] == ("text", "姓名", True, None, ())  # a person's name: 姓名, not the 名称 of a team
+    assert kinds["unit_id"] == ("text", "所属分队", False, None, ())
+    assert kinds["birth_date"] == ("date", "出生日期", False, None, ())
+    assert kinds["status"] == ("choice", "状态", False, None, ("active", "demoted", "exited"))
+    assert kinds["roles"] == ("list", "角色", False, "choice",
+                              ("captain", "vice_captain", "core", "member", "sub_team_leader", "group_leader"))
+    assert kinds["skills"] == ("list", "技能", False, "text", ())
+    assert kinds["party_member"] == ("yes_no", "党员", False, None, ())
+    assert kinds["certificates"] == ("json", "证书", False, None, ())  # a list of records: one cell of JSON
+    assert kinds["file.contact"] == ("yes_no", "档案-联系方式", False, None, ())  # a nested record: one column each
+
+
+def test_every_kind_of_column_and_a_nested_required_field_is_not_required():
+    teams, scores, trainings = fields_of("teams"), fields_of("team_scores"), fields_of("trainings")
+    assert (teams["name"].header, teams["name"].required) == ("名称", True)
+    assert teams["party_branch.secretary_role"] == Field("party_branch.secretary_role", "choice", "党支部-书记身份",
+                                                         False, None, ("community_police_officer", "other"))
+    assert (scores["year"].kind, scores["year"].required, scores["score"].kind) == ("whole", True, "number")
+    assert (trainings["start"].kind, trainings["start"].header) == ("instant", "开始时间")
+    assert fields_of("points")["amount"].kind == "whole"
+    assert fields_of("group_members")["name"].header == "姓名" and fields_of("places")["name"].header == "名称"
+    assert all(not f.required for p, f in fields_of("teams").items() if "." in p)
+
+
+def test_a_sheet_or_column_is_found_by_its_name_or_the_templates_word():
+    assert [default_collection(n) for n in ("members", "队员", "队伍", "Members", "队员 ", "x")] == [
+        "members", "members", "teams", None, None, None]
+    assert [default_field("members", h) for h in ("birth_date", "出生日期", "姓名", "档案/个人信息", "档案-个人信息",
+                                                  "file.contact", "名称", "个人信息", "x")] == [
+        "birth_date", "birth_date", "name", "file.personal_info", "file.personal_info", "file.contact", None, None, None]
+    assert (default_field("teams", "名称"), default_field("teams", "姓名")) == ("name", None)
+
+
+def test_a_mappings_words_come_before_the_templates_and_apply_to_their_collection_only():
+    mapping = Mapping(collections={
+        "members": CollectionSource(sheet=["花名册", "新队员"], columns={"人员编号": "id", "出生日期": "join_date",
+                                                                       "在队": Column(field="status", values={"是": "active"})},
+                                    ignore_columns=["备注"]),
+        "teams": CollectionSource(sheet="队伍表")})
+    assert mapping.column("members", "人员编号") == Column(field="id")
+    assert mapping.column("members", "出生日期") == Column(field="join_date")  # the mapping's word wins
+    assert mapping.column("members", "在队") == Column(field="status", values={"是": "active"})
+    assert mapping.column("members", "姓名") == Column(field="name")  # not in the mapping: the template's word
+    assert mapping.column("teams", "人员编号") is None and mapping.column("members", "籍贯") is None
+    assert mapping.column("units", "编号") == Column(field="id")  # a collection the mapping does not name
+    assert [mapping.ignored_column(c, h) for c, h in (("members", "备注"), ("members", "姓名"), ("teams", "备注"),
+                                                      ("units", "备注"))] == [True, False, False, False]
+    assert [mapping.collection_named(n) for n in ("花名册", "新队员", "队伍表", "队员", "activities", "表")] == [
+        "members", "members", "teams", "members", "activities", None]
+    assert (CollectionSource().sheets(), CollectionSource(sheet="a").sheets(), CollectionSource(sheet=["a", "b"]).sheets()
+            ) == ([], ["a"], ["a", "b"])
+
+
+def test_a_collection_is_read_from_a_table_or_a_query_not_both():
+    assert (CollectionSource(table="t").table, CollectionSource(query="select 1").query) == ("t", "select 1")
+    with pytest.raises(ValueError, match="give table or query, not both"):
+        CollectionSource(table="t", query="select 1")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("- 1\n", ["m.yaml:1: a mapping file holds a mapping with `collections:`"]),
+    ("collectons: {}\n", ["m.yaml:1: collectons: unknown key 'collectons' (allowed: collections, ignore, dates)"]),
+    ("collections:\n  members:\n    header_row: 0\n",
+     ["m.yaml:3: collections.members.header_row: Input should be greater than or equal to 1"]),
+    ("collections:\n  members:\n    columns:\n      姓名: {field: name, fomats: []}\n",
+     ["m.yaml:4: collections.members.columns.姓名.constrained-str: Input should be a valid string",
+      "m.yaml:4: collections.members.columns.姓名.Column.fomats: unknown key 'fomats' (allowed: field, values, formats, "
+      "split)"]),
+    ("collections:\n  members:\n    defaults: {nmae: x}\n    columns: {a: {field: nam}, b: name}\n",
+     [f"m.yaml:4: collections.members.columns.a: unknown field 'nam' of members; fields: {MEMBER_FIELDS}",
+      f"m.yaml:3: collections.members.defaults.nmae: unknown field 'nmae' of members; fields: {MEMBER_FIELDS}"]),
+])
+def test_every_problem_of_a_mapping_file_names_its_line_and_key(tmp_path, text, expected):
+    (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_mapping(tmp_path / "m.yaml")
+    assert [p.replace(str(tmp_path) + "/", "") for p in problems(exc)] == expected
+
+
+def test_a_mapping_given_or_none():
+    mapping = Mapping(dates=["%Y年%m月"])
+    assert load_mapping(mapping) is mapping and load_mapping(None) is EMPTY and EMPTY == Mapping()
+
+
+def test_a_proposal_places_exact_and_close_words_and_lists_the_rest():
+    proposal, unplaced = propose({"队员": ["编号", "出生日", "籍贯", "档案/个人信息", "个人信息"], "membres": ["id"],
+                                  "Teams": ["名称"], "杂项": ["a"], "teams": ["id"]})
+    assert proposal == {"collections": {
+        "members": {"sheet": "队员", "columns": {"编号": "id", "出生日": "birth_date", "档案/个人信息": "file.personal_info",
+                                                "个人信息": "file.personal_info"}, "ignore_columns": ["籍贯"]},
+        "teams": {"sheet": "Teams", "columns": {"名称": "name"}}}}
+    assert unplaced == [f"sheet '队员', column '籍贯': no field matches; fields: {MEMBER_FIELDS}",
+                        "sheet 'membres': also matches members, proposed from sheet '队员'",
+                        f"sheet '杂项': no collection matches; known: {', '.join(sorted(mapping_module.COLLECTIONS))}",
+                        "sheet 'teams': also matches teams, proposed from sheet 'Teams'"]
+    assert propose({"members": ["id", "nmae"]}, kind="table") == (
+        {"collections": {"members": {"table": "members", "columns": {"id": "id", "nmae": "name"}}}}, [])
+
+
+def test_a_proposal_is_yaml_after_its_notes():
+    text, unplaced = mapping_module._proposal_text(*propose({"队员": ["编号", "籍贯"]}))
+    assert text == ("# proposed by `hongfeng-rules mapping init`: check every line, then finish what is listed below\n"
+                    f"# unplaced: sheet '队员', column '籍贯': no field matches; fields: {MEMBER_FIELDS}\n"
+                    "collections:\n  members:\n    sheet: 队员\n    columns:\n      编号: id\n    ignore_columns:\n    - 籍贯\n")
+    assert unplaced == [f"sheet '队员', column '籍贯': no field matches; fields: {MEMBER_FIELDS}"]

@@ -154,6 +154,10 @@ def propose(found: dict[str, list[str]], kind: str = "sheet") -> tuple[dict, lis
         if collection is None:
             unplaced.append(f"{kind} {sheet!r}: no collection matches; known: {', '.join(sorted(COLLECTIONS))}")
             continue
+        if collection in collections:  # a second sheet of one collection: the person decides how to read both
+            unplaced.append(f"{kind} {sheet!r}: also matches {collection}, proposed from {kind} "
+                            f"{collections[collection][kind]!r}")
+            continue
         fields = fields_of(collection)
         words = {**{p: p for p in fields}, **{f.header: p for p, f in fields.items()},
                  **{HEADERS.get(p.rsplit(".", 1)[-1], p): p for p in fields}}
@@ -168,7 +172,7 @@ def propose(found: dict[str, list[str]], kind: str = "sheet") -> tuple[dict, lis
         entry: dict[str, Any] = {kind: sheet, "columns": columns}
         if ignored:
             entry["ignore_columns"] = ignored
-        collections.setdefault(collection, entry)
+        collections[collection] = entry
     return {"collections": collections}, unplaced
 
 
