@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 import holidays
 import pytest
@@ -703,3 +703,27 @@ def test_the_first_supported_instant_is_midnight_of_1900_01_01_in_shanghai_local
     assert supported_instant(datetime(1899, 12, 31, 23, 54, 17, tzinfo=timezone(EIGHT_HOURS))).date() == date(1900, 1, 1)
     with pytest.raises(ValueError, match=r"^1899-12-31 is outside the supported dates"):
         supported_instant(datetime(1899, 12, 31, 23, 54, 16, 999999, tzinfo=timezone(EIGHT_HOURS)))
+
+
+@pytest.mark.parametrize("n", [0, -1, True, False, 1.0, "1"])
+def test_working_days_are_added_by_a_whole_number_from_1(n):
+    with pytest.raises(ValueError, match=f"^{re.escape(f'n must be an integer >= 1, got {n!r}')}$"):
+        CAL.add_working_days(date(2025, 3, 3), n)
+    assert CAL.add_working_days(date(2025, 3, 3), 1) == date(2025, 3, 4)  # Monday + 1: Tuesday
+
+
+class _NoOffset(tzinfo):
+    """A time zone that does not know its offset: Python treats such a value as naive."""
+
+    def utcoffset(self, dt):
+        return None
+
+
+def test_an_instant_whose_zone_has_no_offset_is_read_as_shanghai_wall_clock():
+    assert as_shanghai(datetime(2025, 3, 1, 9, tzinfo=_NoOffset())) == sh(2025, 3, 1, 9)
+
+
+def test_the_day_of_an_instant_is_its_shanghai_day():
+    late_utc = datetime(2025, 3, 1, 16, tzinfo=UTC)  # 2025-03-02 00:00 in Shanghai
+    assert (day_start(late_utc), day_end(late_utc)) == (sh(2025, 3, 2), sh(2025, 3, 2, 23, 59, 59, 999999))
+    assert day_start(datetime(2025, 3, 2, 23, 59)) == sh(2025, 3, 2)  # naive: Shanghai wall clock
