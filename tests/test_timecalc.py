@@ -727,3 +727,8 @@ def test_the_day_of_an_instant_is_its_shanghai_day():
     late_utc = datetime(2025, 3, 1, 16, tzinfo=UTC)  # 2025-03-02 00:00 in Shanghai
     assert (day_start(late_utc), day_end(late_utc)) == (sh(2025, 3, 2), sh(2025, 3, 2, 23, 59, 59, 999999))
     assert day_start(datetime(2025, 3, 2, 23, 59)) == sh(2025, 3, 2)  # naive: Shanghai wall clock
+
+
+def test_the_as_of_of_an_instant_is_that_instant_in_shanghai():
+    assert as_of_instant(datetime(2025, 3, 1, 16, tzinfo=UTC)) == sh(2025, 3, 2)
+    assert as_of_instant(datetime(2025, 3, 1, 16)) == sh(2025, 3, 1, 16)  # naive: Shanghai wall clock, not day's end
