@@ -4,6 +4,8 @@
     python mutation/run.py                       # every verdict-core mutant not yet judged, then the scores
     python mutation/run.py timecalc.periods      # only those of one module (hongfeng_rules.timecalc.periods)
     python mutation/run.py --survivors [MODULE…]  # after adding tests: the surviving mutants again
+    python mutation/run.py --timeouts [MODULE…]   # the mutants that ran out of time again (a busy machine's slow
+                                                 # survivor is a "timeout" too: read each one)
     python mutation/run.py --scores              # only print the scores of the last runs
 
 mutmut's settings (which files, which tests, the Hypothesis profile, the time limit) are in pyproject.toml,
@@ -70,10 +72,10 @@ def scores() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--survivors"]:  # after adding tests: the survivors (of these modules) again
-        modules = argv[1:]
+    if argv[:1] in (["--survivors"], ["--timeouts"]):  # after adding tests: the survivors (or timeouts) again
+        modules, again = argv[1:], "survived" if argv[0] == "--survivors" else "timeout"
         names = tuple(n for m, by_name in results().items() if not modules or m in modules
-                      for n, status in by_name.items() if status == "survived")
+                      for n, status in by_name.items() if status == again)
         if names:
             run(modules, names)
     elif argv != ["--scores"]:
