@@ -732,3 +732,21 @@ def test_the_day_of_an_instant_is_its_shanghai_day():
 def test_the_as_of_of_an_instant_is_that_instant_in_shanghai():
     assert as_of_instant(datetime(2025, 3, 1, 16, tzinfo=UTC)) == sh(2025, 3, 2)
     assert as_of_instant(datetime(2025, 3, 1, 16)) == sh(2025, 3, 1, 16)  # naive: Shanghai wall clock, not day's end
+
+
+class _EveryDayWorks(WorkCalendar):
+    """A calendar of the caller's: every day a working day."""
+
+    def is_working_day(self, d):
+        return True
+
+
+def test_a_working_day_deadline_counts_by_the_calendar_it_is_given():
+    assert deadline(sh(2025, 10, 1, 9), 3, "working_day", _EveryDayWorks()) == day_end(date(2025, 10, 4))
+    assert deadline(sh(2025, 10, 1, 9), 3, "working_day") == day_end(date(2025, 10, 11))  # 国庆: Oct 9, 10, 11 (调休)
+
+
+def test_an_as_of_far_outside_the_supported_dates_is_a_value_error_not_an_overflow():
+    for value in (datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))), datetime(1, 1, 1, tzinfo=UTC)):
+        with pytest.raises(ValueError, match=f"^{value.date().isoformat()} is outside the supported dates"):
+            supported_as_of(value)
