@@ -12,7 +12,6 @@ from .errors import InputError, Problem
 from .derived_results import Derived, collect as collect_derived, is_derived
 from .gcpause import paused_gc
 from .index import Index
-from .integrity import records_after
 from .models import COLLECTIONS, Dataset
 from .models.base import trusted
 from .notices import period_notices
@@ -21,86 +20,115 @@ from .report.model import STATUS_ORDER, CalendarInfo, ComplianceReport, Finding,
 from .rulebook.pack import CompiledRule, RulePack, pack_digest
 from .rulebook.spec import clause_key, fill_message
 from .summaries import summaries
+from .columns.context import ColumnContext
+from .tables import Tables, from_dataset, tables_from_data
+from .validation.future import records_after
 from .timecalc import Period, WorkCalendar, default_calendar, supported_as_of, supported_day, time_left
 from .whatif import apply_overrides
 
 ENGINE = "objects"  # internal (issue 18): "columns" runs the column-wise engine (columns.engine) where it has the kind
 
 
-def audit(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str,
+def audit(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack], period: Period | str,
           as_of: datetime | date, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
           overrides: Mapping[str, Any] | None = None, explain: str | None = None) -> ComplianceReport:
     """Run every rule of the packs over the dataset for a period, judged as of an instant (a date: the end of
-    that day, as on the command line); `overrides` ({"hf-5.2.6-core-members.at_least": 12}) change rule
+    that day, as on the command line). The dataset is `Tables` (tables.load_tables), or a host's `Dataset` or
+    plain dicts, converted once (as_tables); `overrides` ({"hf-5.2.6-core-members.at_least": 12}) change rule
     parameters first (whatif.apply_overrides); `explain` ("all", "RULE" or "RULE:SUBJECT") fills those
     findings' `explanation` (explain.py)."""
     packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
-        return _report(dataset, packs, _context(dataset, period, as_of, calendar), dataset_label, explain)
+        return _report(packs, _context(data, period, as_of, calendar), dataset_label, explain)
 
 
-def derive(dataset: Dataset, packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime | date, *,
-           calendar: WorkCalendar | None = None) -> Derived | None:
+def derive(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack], period: Period | str,
+           as_of: datetime | date, *, calendar: WorkCalendar | None = None) -> Derived | None:
     """Only the derived results (member levels, star titles) of the packs' derived rules: no findings."""
     packs = [packs] if isinstance(packs, RulePack) else list(packs)
     with paused_gc():
-        return _derived(packs, _context(dataset, period, as_of, calendar))
+        return _derived(packs, _context(data, period, as_of, calendar))
 
 
-def _context(dataset: Dataset, period: Period | str, as_of: datetime | date, calendar: WorkCalendar | None) -> Context:
+def as_tables(data: Tables | Dataset | Mapping) -> Tables:
+    """The tables of a dataset: `Tables` as they are; a `Dataset` (model instances) or plain dicts (a mapping of
+    collection name to a list of records, validated as a dataset file is) converted once."""
+    if isinstance(data, Tables):
+        return data
+    if isinstance(data, Dataset):
+        return from_dataset(data)
+    if isinstance(data, Mapping):
+        return tables_from_data(data)
+    raise TypeError(f"audit() takes Tables, a Dataset or a mapping of collections, not {type(data).__name__}")
+
+
+def _context(data: Tables | Dataset | Mapping, period: Period | str, as_of: datetime | date,
+             calendar: WorkCalendar | None) -> ColumnContext:
     """ValueError if the period or as-of lies outside the supported dates (timecalc.SUPPORTED)."""
     period = Period.parse(period) if isinstance(period, str) else period
     supported_day(period.start), supported_day(period.end)
-    return Context(Index(dataset), period, supported_as_of(as_of), calendar or default_calendar())
+    ctx = ColumnContext(as_tables(data), period, supported_as_of(as_of), calendar or default_calendar())
+    if isinstance(data, Dataset):  # a host's models: the records explanations read, with no second conversion
+        ctx.memo("records", lambda: data)
+    return ctx
 
 
-def unmatched_packs(dataset: Dataset, packs: Iterable[RulePack]) -> list[tuple[RulePack, list[str]]]:
+def records_context(ctx: ColumnContext) -> Context:
+    """The per-object Context over the same data, built once per audit from the tables (record_view) when first
+    asked: explanations and the coverage probes read records one at a time."""
+    def build() -> Context:
+        from .record_view import RecordView
+        records = ctx.memo("records", lambda: RecordView(ctx.tables))
+        return Context(Index(records), ctx.period, ctx.as_of, ctx.calendar)
+    return ctx.memo("records-context", build)
+
+
+def unmatched_packs(data: Tables | Dataset, packs: Iterable[RulePack]) -> list[tuple[RulePack, list[str]]]:
     """The packs none of whose rules judges a collection the dataset has (a wrong --pack), with what they read."""
+    has = data.has if isinstance(data, Tables) else lambda c: getattr(data, c) is not None
     out = []
     for pack in packs:
         wanted = sorted({r.subject_collection for r in pack.rules})
-        if wanted and all(getattr(dataset, c) is None for c in wanted):
+        if wanted and not any(has(c) for c in wanted):
             out.append((pack, wanted))
     return out
 
 
-def require_matched(dataset: Dataset, packs: Iterable[RulePack], file: str) -> None:
+def require_matched(data: Tables | Dataset, packs: Iterable[RulePack], file: str) -> None:
     """InputError for each pack that judges none of the dataset's collections (`check` exits 2, the service 422)."""
-    unmatched = unmatched_packs(dataset, packs)
+    unmatched = unmatched_packs(data, packs)
     if unmatched:
         raise InputError([Problem(file=file, field="--pack", reason=f"pack {p.name} judges none of the dataset's "
                                   f"collections (it reads {', '.join(wanted)}): is it the right pack?")
                           for p, wanted in unmatched])
 
 
-def _derived(packs: list[RulePack], ctx: Context) -> Derived | None:
+def _derived(packs: list[RulePack], ctx: ColumnContext) -> Derived | None:
     return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
 
 
-def _findings(dataset: Dataset, packs: list[RulePack], ctx: Context) -> list[Finding]:
+def _findings(packs: list[RulePack], ctx: ColumnContext) -> list[Finding]:
     """Every finding of the packs' (not derived) rules, by the engine `ENGINE` selects."""
     rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
     if ENGINE == "objects" or probe.hits is not None:  # coverage probes (rules test --coverage) are per-object
-        return [f for rule in rules for f in run_rule(rule, ctx)]
+        return [f for rule in rules for f in run_rule(rule, records_context(ctx))]
     from .columns import engine, findings as column_findings
-    from .columns.context import ColumnContext
-    from .tables import from_dataset
 
-    columns = ColumnContext(from_dataset(dataset), ctx.period, ctx.as_of, ctx.calendar)
-    evaluated = engine.evaluate_all([rule for rule in rules if engine.supports(rule)], columns)
-    made = [f for rule, rows in evaluated for f in column_findings.findings(rule, rows, columns)]  # only at the end
-    return made + [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, ctx)]
+    evaluated = engine.evaluate_all([rule for rule in rules if engine.supports(rule)], ctx)
+    made = [f for rule, rows in evaluated for f in column_findings.findings(rule, rows, ctx)]  # only at the end
+    return made + [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, records_context(ctx))]
 
 
-def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label: str,
+def _report(packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
             explain: str | None = None) -> ComplianceReport:
-    period, as_of = ctx.period, ctx.as_of
-    findings = _findings(dataset, packs, ctx)
+    period, as_of, tables = ctx.period, ctx.as_of, ctx.tables
+    findings = _findings(packs, ctx)
     derived = _derived(packs, ctx)
     findings.sort(key=finding_order)
     if explain:
         from .explain import explain_findings  # only when asked: explaining costs nothing otherwise
-        findings = explain_findings(findings, {r.rule.id: r for p in packs for r in p.rules}, ctx, explain)
+        findings = explain_findings(findings, {r.rule.id: r for p in packs for r in p.rules}, records_context(ctx),
+                                    explain)
     return ComplianceReport(
         tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
         period_start=period.start, period_end=period.end, as_of=as_of,
@@ -112,12 +140,18 @@ def _report(dataset: Dataset, packs: list[RulePack], ctx: Context, dataset_label
                for p in packs for r in p.rules],
         calendar=CalendarInfo(source=ctx.calendar.source, version=ctx.calendar.version,
                               first_year=ctx.calendar.first_year, last_year=ctx.calendar.last_year),
-        **summaries(findings, [(t.id, t.name, t.association_id) for t in dataset.teams or []]
-                    + [(g.id, g.name, None, "online_group") for g in dataset.online_groups or []],
-                    [(a.id, a.name, a.parent_id) for a in dataset.associations or []]),
+        **summaries(findings, _rows(tables, "teams", "id", "name", "association_id")
+                    + [(*row, None, "online_group") for row in _rows(tables, "online_groups", "id", "name")],
+                    _rows(tables, "associations", "id", "name", "parent_id")),
         findings=findings, derived=derived, notices=period_notices(period, as_of),
-        future_records=records_after(dataset, as_of),
+        future_records=records_after(tables, as_of),
     )
+
+
+def _rows(tables: Tables, collection: str, *columns: str) -> list[tuple]:
+    """The named columns of every record of a collection, as tuples (none when it was not provided)."""
+    frame = tables.get(collection)
+    return [] if frame is None else frame.select(columns).rows()
 
 
 def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:

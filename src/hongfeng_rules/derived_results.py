@@ -1,7 +1,7 @@
 """Derived results (7.2.2 levels, 7.2.3 star titles): not pass/fail, so not findings.
 
-A check kind whose class has `derives = True` compiles to `derive(subject, ctx) -> result`; the
-audit collects those results here, into the report's `derived` section.
+A check kind whose class has `derives = True` derives results instead of judging; the audit collects them
+here, column-wise (`columns.kinds.DERIVES`), into the report's `derived` section.
 """
 from __future__ import annotations
 
@@ -116,23 +116,28 @@ def is_derived(rule) -> bool:
 
 
 def collect(rules, ctx) -> Derived | None:
-    """Run every derived rule over its subjects (those its `where` selects)."""
+    """Run every derived rule over its subjects (the records its `where` selects), column-wise: each kind's
+    `columns.kinds.DERIVES` function over a ColumnContext."""
     if not rules:
         return None
+    from .columns.kinds import DERIVES  # the kinds import this module's result types
+    from .columns.select import table
+    from .columns.where import compile_where, holds, with_extras
+    from .models import COLLECTIONS
+
     out = Derived()
     for rule in rules:
-        records = ctx.index.records(rule.subject_collection)
-        missing = rule.missing(ctx.index)
-        if records is None or missing:
-            out.notes.append(f"{rule.rule.id}: not assessable, the dataset has no "
-                             + ", ".join(missing or [rule.subject_collection]))
+        collection = rule.subject_collection
+        missing = sorted(c for c in rule.needs if not ctx.tables.has(c))
+        if not ctx.tables.has(collection) or missing:
+            out.notes.append(f"{rule.rule.id}: not assessable, the dataset has no " + ", ".join(missing or [collection]))
             continue
-        for record in records:
-            if rule.applies(record, ctx) is not True:
-                continue
-            result = rule.evaluate(record, ctx)
-            if result is None:  # e.g. a team outside the ranking's scope
-                continue
+        subjects = table(collection, ctx)
+        if rule.rule.where:
+            applies = compile_where(rule.rule.where, COLLECTIONS[collection].model, "where")
+            subjects = with_extras(subjects, [applies], ctx)
+            subjects = subjects.filter(holds(subjects, applies, ctx).fill_null(False))
+        for result in DERIVES[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx):
             result.rule_id, result.clause = rule.rule.id, rule.rule.clause
             (out.levels if isinstance(result, MemberLevel) else out.stars).append(result)
     out.levels.sort(key=attrgetter("rule_id", "member_id"))
