@@ -229,3 +229,17 @@ def test_levels_command_on_the_example(capsys):
     assert any(r["adjustments"] < 0 for r in levels)
     assert main(["levels", str(REPO / "examples" / "hongfeng"), "--as-of", "2025-12-31", "--lang", "zh"]) == 0
     assert THRESHOLDS[-1][1] in capsys.readouterr().out
+
+
+def test_stars_scope_ranks_only_within_that_association(capsys):
+    """`stars --scope ID`: each title is ranked among the teams under that association (the rule says `all`)."""
+    example = str(REPO / "examples" / "hongfeng")
+    assert main(["stars", example, "--year", "2025", "--format", "json"]) == 0
+    everywhere = {r["team_id"]: r for r in json.loads(capsys.readouterr().out)["stars"]}
+    assert main(["stars", example, "--year", "2025", "--format", "json", "--scope", "zj-zhuji"]) == 0
+    within = {r["team_id"]: r for r in json.loads(capsys.readouterr().out)["stars"]}
+    assert within and {r["scope"] for r in within.values()} == {"zj-zhuji"}
+    assert set(within) < set(everywhere)
+    assert max(r["ranked"] for r in within.values()) < max(r["ranked"] for r in everywhere.values())
+    assert main(["stars", example, "--year", "2025", "--scope", "nowhere"]) == 2
+    assert "unknown scope 'nowhere'" in capsys.readouterr().err

@@ -6,7 +6,6 @@ Exit codes: 0 conformant, 1 a gated rule fails or is not assessable (missing evi
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -19,12 +18,13 @@ from .whatif import apply_overlay, apply_overrides, parse_sets, render_text as r
 from .baseline import compare, load_report, render_text as render_baseline_text
 from .errors import InputError, fail
 from .invisible import escape_hidden
-from .loading import load_dataset, load_located
+from .loading import load_dataset
+from .tables import load_tables, load_tables_located
 from .models import Dataset
 from .report.model import ComplianceReport
 from .report import derived_text
 from .report.formats import RENDERERS
-from .derived_results import Derived
+from .derived_results import Derived, known_scopes, only_kind
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
 from .output import refuse_clashes, write_atomic
@@ -230,18 +230,18 @@ def cmd_check(args) -> int:
     refuse_clashes([path for _, path in outputs if path], {p: what for what, paths in [
         ("the dataset", [args.path]), ("the waiver file", [args.waivers]), ("the baseline", [args.baseline]),
         ("the mapping", [args.mapping]), ("a --compare report", args.compare)] for p in paths if p})
-    dataset, args.locate = load_located(args.path, limits, mapping=args.mapping, encoding=args.encoding)
+    tables, args.locate = load_tables_located(args.path, limits, mapping=args.mapping, encoding=args.encoding)
     if args.fail_on == "new" and not args.baseline:
         raise fail("command line", "--fail-on new needs --baseline OLD.json", field="--fail-on")
     args.baseline_report = load_report(args.baseline, limits) if args.baseline else None
-    require_matched(dataset, packs, args.path)
+    require_matched(tables, packs, args.path)
     changed = apply_overlay(packs, args.overlay, limits) if args.overlay else packs
     changed = apply_overrides(changed, parse_sets(args.sets or []))
     waivers = load_waivers(args.waivers, limits) if args.waivers else None
     rule_ids = [r.rule.id for p in packs for r in p.rules]
 
     def run(chosen, explain=None):
-        report = audit(dataset, chosen, period, as_of, dataset_label=args.path, explain=explain)
+        report = audit(tables, chosen, period, as_of, dataset_label=args.path, explain=explain)
         return apply_waivers(report, waivers, rule_ids) if waivers is not None else report
 
     report = run(changed, args.explain)
@@ -358,19 +358,13 @@ def cmd_derived(args) -> int:
     year = getattr(args, "year", None)
     period, as_of = period_and_as_of(str(year) if year is not None else None, getattr(args, "as_of", None))
     limits = limits_of(args)
-    dataset = load_dataset(args.path, limits, mapping=args.mapping, encoding=args.encoding)
+    tables = load_tables(args.path, limits, mapping=args.mapping, encoding=args.encoding)
     scope = getattr(args, "scope", None)
-    known = {"all", "association"} | {a.id for a in dataset.associations or []}
+    known = known_scopes(tables)
     if scope is not None and scope not in known:
         raise fail("command line", f"unknown scope {scope!r}; known: {sorted(known)}", field="--scope")
-    packs = []
-    for pack in load_packs(args.packs or ["hongfeng"], limits):
-        rules = [r for r in pack.rules if r.rule.check.kind == kind]
-        if scope is not None:
-            rules = [dataclasses.replace(r, evaluate=r.rule.check.model_copy(update={"scope": scope})
-                                         .compile(r.subject_collection)) for r in rules]
-        packs.append(dataclasses.replace(pack, rules=rules))
-    derived = derive(dataset, packs, period, as_of) or Derived()
+    packs = only_kind(load_packs(args.packs or ["hongfeng"], limits), kind, scope)
+    derived = derive(tables, packs, period, as_of) or Derived()
     sys.stdout.write(derived.model_dump_json(indent=2) + "\n" if args.format == "json"
                      else derived_text.render(derived, args.lang))
     return EXIT_OK

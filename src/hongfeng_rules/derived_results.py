@@ -143,3 +143,30 @@ def collect(rules, ctx) -> Derived | None:
     out.levels.sort(key=attrgetter("rule_id", "member_id"))
     out.stars.sort(key=attrgetter("rule_id", "team_id"))
     return out
+
+
+def only_kind(packs, kind: str, scope: str | None = None) -> list:
+    """The packs with only their rules of one derived kind (`levels` or `ranking`), a ranking's scope replaced
+    when given (`stars --scope`, the service's `scope`): what `derive()` runs for the `levels` and `stars` commands."""
+    from dataclasses import replace
+
+    out = []
+    for pack in packs:
+        rules = [r for r in pack.rules if r.rule.check.kind == kind]
+        if scope is not None:
+            rules = [_scoped(r, scope) for r in rules]
+        out.append(replace(pack, rules=rules))
+    return out
+
+
+def _scoped(rule, scope: str):
+    from dataclasses import replace
+
+    check = rule.rule.check.model_copy(update={"scope": scope})
+    return replace(rule, rule=rule.rule.model_copy(update={"check": check}), evaluate=check.compile(rule.subject_collection))
+
+
+def known_scopes(tables) -> set[str]:
+    """The scopes a ranking may be given: `all`, `association`, or the id of one of the dataset's associations."""
+    associations = tables.get("associations")
+    return {"all", "association"} | set(() if associations is None else associations["id"].to_list())

@@ -71,8 +71,12 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
 
 
 def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,
-                       mapping=None) -> tuple[Dataset, RecordLocator]:
-    """`dataset_from_files`, and where each record is (the upload's name and line)."""
+                       mapping=None, *, build=None, count=None) -> tuple[Dataset, RecordLocator]:
+    """`dataset_from_files`, and where each record is (the upload's name and line). `build(sources)` validates
+    the sources read (default: into a Dataset) and `count(dataset, collection)` counts a collection's records
+    for a manifest (tables.tables_from_files passes its own, for tables)."""
+    build = build or _build
+    count = count or (lambda dataset, c: len(getattr(dataset, c) or []))
     from .manifest import verify_records, verify_uploads
     from .sources import SUFFIXES, bytes_sources, load_mapping
 
@@ -81,8 +85,8 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     mapping = load_mapping(mapping, limits)
     manifest, files = verify_uploads(files, limits)  # a manifest.json sent with them is checked before any is read
     if manifest is not None:
-        found = located_from_files(files, limits, mapping)
-        verify_records(manifest, "", found[1].located, lambda c: len(getattr(found[0], c) or []))
+        found = located_from_files(files, limits, mapping, build=build, count=count)
+        verify_records(manifest, "", found[1].located, lambda c: count(found[0], c))
         return found
     problems = []
     for name, raw in files:
@@ -93,8 +97,8 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     if len(files) == 1 and Path(files[0][0]).suffix.lower() in FORMATS:
         name, raw = files[0]
         with paused_gc():
-            return _build(_document_sources(read_text_document(raw, name, FORMATS[Path(name).suffix.lower()],
-                                                               limits)))
+            return build(_document_sources(read_text_document(raw, name, FORMATS[Path(name).suffix.lower()],
+                                                              limits)))
     sources: dict[str, Source] = {}
     for name, raw in files:
         suffix = Path(name).suffix.lower()
@@ -119,7 +123,7 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     if problems:
         raise InputError(problems)
     with paused_gc():
-        return _build(sources)
+        return build(sources)
 
 
 class RecordLocator:

@@ -75,7 +75,7 @@ def rule_coverage(packs: list[RulePack]) -> list[RuleCoverage]:
             def observe(_rule, dataset, report, reached=reached, needs=probed.needs, kind=rule.rule.check.kind):
                 if not any(f.status == "not_assessable" for f in report.findings):
                     return
-                absent = [c for c in sorted(needs) if getattr(dataset, c) is None]
+                absent = [c for c in sorted(needs) if not dataset.has(c)]
                 reached.update(f"not_assessable:no {c}" for c in absent)
                 if not absent and kind in DATA_PATHS:
                     reached.add(f"not_assessable:{DATA_PATHS[kind]}")

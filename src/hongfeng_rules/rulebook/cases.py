@@ -17,7 +17,7 @@ from ..errors import InputError, Problem, fail
 from ..models.base import StrictModel
 from ..report.model import Status
 from ..derived_results import is_derived
-from ..safe_load import Document, read_document
+from ..safe_load import read_document
 from ..timecalc import Period
 from .pack import CASES_SUFFIX, CompiledRule, RulePack, validation_problems
 
@@ -100,9 +100,10 @@ def lint_cases(rule: CompiledRule) -> list[Problem]:
 
 
 def run_cases(pack: RulePack, observe: Callable[[CompiledRule, Any, Any], None] | None = None) -> list[CaseResult]:
-    """Every case of every rule of the pack; `observe(rule, dataset, report)` sees each case's audit."""
+    """Every case of every rule of the pack, each read into tables as a dataset file is and audited as `check`
+    audits; `observe(rule, tables, report)` sees each case's audit."""
     from ..auditing import audit  # the audit imports the rule pack; import late to keep layers one-way
-    from ..loading import dataset_from_document
+    from ..tables import tables_from_data
 
     results = []
     for rule in pack.rules:
@@ -116,7 +117,7 @@ def run_cases(pack: RulePack, observe: Callable[[CompiledRule, Any, Any], None] 
             file = f"{cases_path(rule)}#{case.name}"
             try:
                 data = expand(merge(cases.base, case.data))
-                dataset = dataset_from_document(Document(data=data, file=file))
+                dataset = tables_from_data(data, file)
             except InputError as exc:
                 results.append(CaseResult(rule.rule.id, case.name, file, [str(exc)], exc.problems))
                 continue

@@ -20,10 +20,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from ..auditing import audit, derive, require_matched
-from ..derived_results import Derived
+from ..derived_results import Derived, known_scopes, only_kind
 from ..errors import InputError, Problem, fail
 from ..gating import GATED, gate
-from ..loading import dataset_from_files, located_from_files
+from ..tables import tables_from_files
 from ..report import derived_text
 from ..report.formats import RENDERERS
 from ..rulebook.locate import load_packs
@@ -119,10 +119,10 @@ def run(job: Job) -> Result:
 def _audit(job: Job) -> Result:
     period, as_of = period_and_as_of(job.period, job.as_of)
     packs = [_PACKS[name] for name in job.packs]
-    dataset, locate = located_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
-    require_matched(dataset, packs, job.label)
+    tables, locate = tables_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
+    require_matched(tables, packs, job.label)
     waivers = read_waivers(job.waivers[1], job.waivers[0], _LIMITS) if job.waivers else None
-    report = audit(dataset, packs, period, as_of, dataset_label=job.label)
+    report = audit(tables, packs, period, as_of, dataset_label=job.label)
     if waivers is not None:
         report = apply_waivers(report, waivers, [r.rule.id for p in packs for r in p.rules])
     code = gate(report, job.fail_on, allow_incomplete=job.allow_incomplete)
@@ -132,26 +132,16 @@ def _audit(job: Job) -> Result:
     return Result(body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[job.format], code)
 
 
-def _dataset(job: Job):
-    return dataset_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
-
-
 def _derived(job: Job) -> Result:
     """Levels (7.2.2) or stars (7.2.3) only, as `hongfeng-rules levels|stars` computes them."""
     kind = "levels" if job.kind == "levels" else "ranking"
     period, as_of = period_and_as_of(str(job.year) if job.year else None, job.as_of)
-    dataset = _dataset(job)
-    known = {"all", "association"} | {a.id for a in dataset.associations or []}
+    tables = tables_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)[0]
+    known = known_scopes(tables)
     if job.scope is not None and job.scope not in known:
         raise fail("query", f"unknown scope {job.scope!r}; known: {sorted(known)}", field="scope")
-    packs = []
-    for pack in (_PACKS[name] for name in job.packs):
-        rules = [r for r in pack.rules if r.rule.check.kind == kind]
-        if job.scope is not None:
-            rules = [dataclasses.replace(r, evaluate=r.rule.check.model_copy(update={"scope": job.scope})
-                                         .compile(r.subject_collection)) for r in rules]
-        packs.append(dataclasses.replace(pack, rules=rules))
-    derived = derive(dataset, packs, period, as_of) or Derived()
+    packs = only_kind([_PACKS[name] for name in job.packs], kind, job.scope)
+    derived = derive(tables, packs, period, as_of) or Derived()
     if job.format == "json":
         return Result((derived.model_dump_json(indent=2) + "\n").encode("utf-8"), MEDIA_TYPES["json"])
     return Result(derived_text.render(derived, job.lang).encode("utf-8"), MEDIA_TYPES["text"])

@@ -16,11 +16,17 @@ def load_tables_located(*args, **kwargs):
     return load(*args, **kwargs)
 
 
+def tables_from_files(*args, **kwargs):
+    """`tables.load.tables_from_files`: uploaded files into tables, and where each record is."""
+    from .load import tables_from_files as build
+    return build(*args, **kwargs)
+
+
 def tables_from_data(*args, **kwargs) -> Tables:
     """`tables.load.tables_from_data`: a host's plain dicts, validated into tables."""
     from .load import tables_from_data as build
     return build(*args, **kwargs)
 
 
-__all__ = ["Tables", "from_dataset", "load_tables", "load_tables_located", "tables_from_data", "table_schema", "dtype_of",
+__all__ = ["Tables", "from_dataset", "load_tables", "load_tables_located", "tables_from_data", "tables_from_files", "table_schema", "dtype_of",
            "SHANGHAI_INSTANT"]

@@ -158,3 +158,12 @@ def tables_from_data(data, file: str = "data", limits: Limits = DEFAULT_LIMITS) 
     """Validated `Tables` from a host's plain data (a mapping of collection name to a list of record dicts),
     converted once; problems name `file` as a dataset file's would (without lines)."""
     return build(_single_file(Document(data, file)), limits)[0]
+
+
+def tables_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,
+                      mapping=None) -> tuple[Tables, TableLocator]:
+    """Tables from files held in memory (uploads), read as `loading.located_from_files` reads them (same problems,
+    word for word), validated column-wise; and where each record is."""
+    from ..loading import located_from_files
+    return located_from_files(files, limits, mapping, build=lambda sources: build(sources, limits),
+                              count=lambda tables, collection: _height(tables.get(collection)))
