@@ -135,8 +135,8 @@ def collect(rules, ctx) -> Derived | None:
         subjects = table(collection, ctx)
         if rule.rule.where:
             applies = compile_where(rule.rule.where, COLLECTIONS[collection].model, "where")
-            subjects = with_extras(subjects, [applies], ctx)
-            subjects = subjects.filter(holds(subjects, applies, ctx).fill_null(False))
+            plan = with_extras(subjects.lazy(), [applies], ctx)
+            subjects = plan.filter(holds(plan, applies, ctx).fill_null(False)).collect()
         for result in DERIVES[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx):
             result.rule_id, result.clause = rule.rule.id, rule.rule.clause
             (out.levels if isinstance(result, MemberLevel) else out.stars).append(result)
