@@ -295,3 +295,64 @@ def test_the_loading_and_hostile_suites_pass_with_both_loaders():
                            *files], cwd=ROOT, env={**os.environ, "PYTHONPATH": path}, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert " passed" in proc.stdout and " failed" not in proc.stdout
+
+
+TEXTS = ["2025-03-01", "2025-3-01", "2025-03-1", "20250301", " 2025-03-01", "2025-03-01 ", "+2025-03-01",
+         "2025-02-29", "2024-02-29", "1900-01-01", "1899-12-31", "2199-12-31", "2200-01-01", "0025-03-01",
+         "2025-03-01T09:00:00", "2025-03-01T09:00:00Z", "2025-03-01T09:00:00+08:00", "2025-03-01T09:00:00-14:00",
+         "2025-03-01T09:00:00+14:59", "2025-03-01T09:00:00+15:00", "2025-03-01T09:00:00.5", "2025-03-01T09:00",
+         "2025-03-01T09:00:00.123456+08:00", "2025-03-01T09:00:00.1234567", "2025-03-01 09:00:00", "2025-03-01t09:00:00",
+         "1901-01-01T00:00:00-14:00", "1900-12-31T23:59:59", "2198-12-31T23:59:59+14:00", "2199-01-01T00:00:00",
+         "2025-03-01T24:00:00", "2025-03-01T09:00:00Z+08:00", "2025-03-01T09:00:00+0800", "\u30002025-03-01",
+         "2025-03-01\x1c", "T1\u00a0", "\u2028T1", "T1\x1f", "T\u200b1"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("where", [("members", "join_date"), ("trainings", "start"), ("trainings", "end"),
+                                   ("teams", "name"), ("members", "id")])
+def test_odd_texts_in_days_instants_and_names_give_the_same_outcome(text, where):
+    """The column checks of days (read back as text), instants and edge spaces accept exactly what the models do."""
+    from hongfeng_rules.loading import dataset_from_document
+    from hongfeng_rules.safe_load import Document
+    from hongfeng_rules.tables import tables_from_data
+
+    data = copy.deepcopy(BASE)
+    data[where[0]][0][where[1]] = text
+    try:
+        expected = ("ok", from_dataset(dataset_from_document(Document(copy.deepcopy(data), "data"))))
+    except InputError as exc:
+        expected = ("problems", exc.problems)
+    try:
+        found = ("ok", tables_from_data(data))
+    except InputError as exc:
+        found = ("problems", exc.problems)
+    assert found[0] == expected[0]
+    if found[0] == "problems":
+        assert found[1] == expected[1]
+    else:
+        assert all((found[1].get(n) is None and expected[1].get(n) is None) or found[1].get(n).equals(expected[1].get(n))
+                   for n in COLLECTIONS)
+
+
+def test_what_str_strip_strips_is_all_below_u3000():
+    """validation.screen tests the edges of text against the white space up to U+3000 only."""
+    assert not [hex(i) for i in range(0x3001, 0x110000) if chr(i).isspace()]
+
+
+@pytest.mark.parametrize("number", [10 ** 20, -(2 ** 63) - 1, 2 ** 64, 2 ** 53 + 1, 1e300])
+def test_a_huge_number_is_worded_as_written(tmp_path, number):
+    """The fast decoder reads an integer beyond 64 bits as a float: the models see the strict reader's value."""
+    data = copy.deepcopy(BASE)
+    data["members"][0]["name"] = number
+    data["teams"][0]["name"] = number
+    data["activities"] = [{"id": "a1", "team_id": "t1", "kind": "patrol", "start": "2025-03-01T09:00:00",
+                           "end": "2025-03-01T10:00:00", "participants": [{"member_id": "m0", "hours": number}]}]
+    data["team_scores"] = [{"team_id": "t1", "year": number, "score": 1}]
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert same(path)[0] == "problems"
+    del data["members"][0]["name"], data["teams"][0]["name"]
+    data["members"][0]["name"], data["teams"][0]["name"] = "M0", "T1"
+    data["team_scores"][0]["year"] = 2025
+    path.write_text(json.dumps(data), encoding="utf-8")
+    same(path)

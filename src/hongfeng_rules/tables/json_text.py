@@ -1,9 +1,10 @@
 """A JSON dataset file read fast, with the strict reader's guarantees kept.
 
 `safe_load.read_document` decodes every object through a Python hook (to find duplicate keys) and walks
-the result (depth and size limits). Here the C decoder reads the text with no hook, and what it skipped is
+the result (depth and size limits). Here orjson reads the text with no hook (it refuses what JSON does not
+allow: NaN, invalid UTF-8, lone surrogates, integers beyond 64 bits, nesting past 1,024), and what it skipped is
 settled after the fact: every suspect record and every problem of the file first asks the strict reader
-(`Document.confirm`), and a valid file is confirmed when the keys read into the tables fall short of the
+(`Document.confirm`), whose records are the ones the models then validate, and a valid file is confirmed when the keys read into the tables fall short of the
 keys written in the text (`"` then `:`: a duplicate key is read once but written twice). A valid record
 cannot nest deeper than the limits; the lists that can grow are checked against `Limits.max_records`.
 Anything the fast path does not accept (another encoding, a control character, a parse error) goes to the
@@ -11,11 +12,12 @@ strict reader at once, so every refusal is worded by it.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 
 from functools import cache
+
+import orjson
 
 from ..models import COLLECTIONS
 from ..safe_load import DEFAULT_LIMITS, Document, Limits, _FileLines, read_document, read_file_bytes
@@ -62,21 +64,21 @@ def read_json_fast(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
             or (b"\xc2" in raw and _C1_CONTROL.search(raw)) or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw):
         return read_document(file, limits)
     try:
-        text = raw.decode("utf-8")
-        data = json.loads(text[1:] if text.startswith("\ufeff") else text, parse_constant=_constant)
-    except (ValueError, RecursionError):
+        data = orjson.loads(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    except (orjson.JSONDecodeError, RecursionError):
         return read_document(file, limits)
     if type(data) in (dict, list) and len(data) > limits.max_records:
         return read_document(file, limits)
     doc = Document(data, file, _FileLines(file))
-    doc.keys_in_text = raw.count(b'":') + (len(_SPACE_BEFORE_COLON.findall(raw)) if _SPACE_BEFORE_COLON.search(raw)
-                                           else 0)
-    done = []
+    spaced = b" :" in raw or any(space in raw and space + b":" in raw for space in (b"\t", b"\n", b"\r"))
+    doc.keys_in_text = raw.count(b'":') + (len(_SPACE_BEFORE_COLON.findall(raw)) if spaced else 0)
+    doc.strict = None
 
-    def confirm() -> None:
-        if not done:
-            read_document(file, limits)  # raises the strict reader's problem, if it has one
-            done.append(True)
+    def confirm() -> Document:
+        """The strict reader's document of the file (raises its problem, if it has one), read once."""
+        if doc.strict is None:
+            doc.strict = read_document(file, limits)
+        return doc.strict
     doc.confirm = confirm
     return doc
 

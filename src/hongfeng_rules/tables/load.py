@@ -118,10 +118,10 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
             found = exc.problems
         problems.extend(found)
         if not keys:
-            doc.data = None
+            doc.data = doc.strict = None
     for doc in {id(d): d for d, keys in located.values() if keys}.values():  # one file holds the dataset
         confirm_complete(doc, getattr(doc, "top_keys", 0))
-        doc.data = None
+        doc.data = doc.strict = None
     if problems:
         raise InputError(problems)
     tables = Tables({name: frames.get(name) for name in COLLECTIONS})

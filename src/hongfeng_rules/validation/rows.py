@@ -15,11 +15,11 @@ from .problems import from_error
 from .screen import screen
 
 
-def confirm(doc: Document) -> None:
-    """InputError if `doc` was read fast and the strict reader refuses its text (a duplicate key, …)."""
+def confirm(doc: Document) -> Document:
+    """InputError if `doc` was read fast and the strict reader refuses its text (a duplicate key, …);
+    else the strict reader's document (`doc` itself if it was not read fast)."""
     check = getattr(doc, "confirm", None)
-    if check is not None:
-        check()
+    return doc if check is None else check()
 
 
 @cache
@@ -49,7 +49,11 @@ def collection_table(name: str, doc: Document, keys: tuple, problems: list[Probl
         doc.keys_read = getattr(doc, "keys_read", 0) + keys_read
     if not suspect:
         return frame
-    confirm(doc)  # a fast-read file with a suspect record: the strict reader's verdict on its text first
+    strict = confirm(doc)  # a fast-read file with a suspect record: the strict reader's verdict on its text first
+    if strict is not doc:  # and its records, as the models see them (the fast decoder reads a huge integer as a float)
+        data = strict.data
+        for k in keys:
+            data = data[k]
     fixed, refused = [], False
     for i in sorted(suspect):
         try:

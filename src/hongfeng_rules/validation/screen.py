@@ -6,7 +6,7 @@ supported dates) and of the model validators (`model_checks`) is one Polars expr
 is built, typed and checked in one query: a single mask says which rows are not surely valid, and rows
 are looked at only when it has hits. A row that passes every check is exactly what the model would build;
 any other row is reported as suspect, for `rows` to validate with its model (which gives the reasons).
-A list of records is screened as one column of its items (one query for all of them) and grouped back."""
+A list field's items are read as one column, checked in one query and grouped back by row."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,13 +16,14 @@ from typing import NamedTuple
 import polars as pl
 
 from ..invisible import _SHOWN
-from ..tables.schema import SHANGHAI_INSTANT, dtype_of, table_schema
+from ..tables.schema import SHANGHAI_INSTANT, table_schema
 from .fields import Spec, model_specs
 from .model_checks import validator_checks
 
 _NONE = type(None)
-_EDGE_SPACE = r"^[\s\x1c-\x1f]|[\s\x1c-\x1f]$"  # stripped by the models (str_strip_whitespace)
-_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+"""What `str.strip` strips (none is above U+3000), a superset of Unicode's White_Space, which the models strip
+(str_strip_whitespace): a value starting or ending with one is suspect."""
 _INSTANT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
             r"(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])?$")
 _SAFE_FLOAT_INT = 2 ** 53
@@ -43,19 +44,13 @@ class Screened(NamedTuple):
 class _Column(NamedTuple):
     series: pl.Series  # raw (scalars: text, numbers) or already typed (records, lists of records)
     bad: list[int]  # positions refused by their Python type, or holding a suspect nested record
-    spec: Spec | None = None  # scalars and lists of scalars: checked by `exprs` (None: the series is typed)
+    spec: Spec | None = None  # a scalar field: checked by `exprs` (None: the series is typed)
     keys: int = 0
     longest: int = 0
 
     def exprs(self, e: pl.Expr) -> tuple[pl.Expr | None, pl.Expr | None]:
         """(the typed column or None if the series is, the doubt or None) over the series' column `e`."""
-        if self.spec is None:
-            return None, None
-        if self.spec.kind != "list":
-            return checks(self.spec, e)
-        item_typed, item_doubt = checks(self.spec.item, pl.element())
-        return (None if item_typed is None else e.list.eval(item_typed),
-                None if item_doubt is None else e.list.eval(item_doubt).list.any())
+        return (None, None) if self.spec is None else checks(self.spec, e)
 
 
 def screen(model, records: list) -> Screened:
@@ -98,8 +93,6 @@ def _raw_schema(model) -> dict:
 
 
 def _raw_dtype(spec: Spec, dtype: pl.DataType) -> pl.DataType:
-    if spec.kind == "list" and spec.item.kind not in ("struct", "list"):
-        return pl.List(_RAW[spec.item.kind])
     return _RAW.get(spec.kind, dtype)
 
 
@@ -146,7 +139,9 @@ def checks(spec: Spec, e: pl.Expr) -> tuple[pl.Expr | None, pl.Expr | None]:
     doubts = []
     typed = None
     if spec.kind == "str":
-        doubts.append(e.str.contains(_EDGE_SPACE + ("|" + _SHOWN.pattern if spec.hidden else "")))
+        doubts.append(e.str.strip_chars(_SPACES) != e)
+        if spec.hidden:
+            doubts.append(e.str.contains(_SHOWN.pattern))
         if spec.choices is not None:
             doubts.append(~e.is_in(sorted(spec.choices)))
         if spec.min_length is not None:
@@ -156,16 +151,15 @@ def checks(spec: Spec, e: pl.Expr) -> tuple[pl.Expr | None, pl.Expr | None]:
         if spec.pattern is not None:
             doubts.append(~e.str.contains(spec.pattern))
     elif spec.kind in ("int", "float"):
-        if spec.kind == "float":
-            doubts.append(~e.is_finite())
+        if spec.kind == "float":  # a huge number may have been written as an integer: the model reads it
+            doubts.append(~e.is_finite() | (e.abs() >= _SAFE_FLOAT_INT))
         if spec.ge is not None:
             doubts.append(e < spec.ge)
         if spec.le is not None:
             doubts.append(e > spec.le)
-    elif spec.kind == "day":
+    elif spec.kind == "day":  # exactly YYYY-MM-DD: the day read back as text is the text
         typed = e.str.to_date("%Y-%m-%d", strict=False)
-        year = e.str.slice(0, 4).cast(pl.Int32, strict=False)
-        doubts.append(~e.str.contains(_DAY) | typed.is_null() | ~year.is_between(1900, 2199))
+        doubts.append((typed.dt.to_string("%Y-%m-%d") != e).fill_null(True) | ~typed.dt.year().is_between(1900, 2199))
     elif spec.kind == "instant":
         typed, doubt = _instants(e)
         doubts.append(doubt)
@@ -184,15 +178,15 @@ def _check(spec: Spec, s: pl.Series) -> tuple[pl.Series, pl.Series | None]:
 
 def _instants(e: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """ISO text to Shanghai instants (naive text is Shanghai wall-clock time), and the doubtful ones."""
-    aware = e.str.ends_with("Z") | e.str.contains(r"[+-][0-9]{2}:[0-9]{2}$")
-    text = e.str.replace(r"Z$", "+00:00")
+    aware = e.str.ends_with("Z") | e.str.slice(-6, 1).is_in(["+", "-"])  # of the text `_INSTANT` matches
+    text = e.str.replace("Z", "+00:00", literal=True)
     naive = text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", time_unit="us", strict=False).dt.replace_time_zone(
         "Asia/Shanghai", ambiguous="null", non_existent="null")
     zoned = text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", time_unit="us", strict=False).dt.convert_time_zone(
         "Asia/Shanghai")
     parsed = pl.when(aware).then(zoned).otherwise(naive).cast(SHANGHAI_INSTANT)
-    year = e.str.slice(0, 4).cast(pl.Int32, strict=False)
-    return parsed, ~e.str.contains(_INSTANT) | parsed.is_null() | ~year.is_between(1901, 2198)
+    # a year of margin on each side of the supported days, whatever the offset
+    return parsed, ~e.str.contains(_INSTANT) | parsed.is_null() | ~parsed.dt.year().is_between(1901, 2198)
 
 
 def _structs(spec: Spec, values: list) -> _Column:
@@ -224,53 +218,43 @@ def _typed(values: list, ok: set) -> tuple[list, list[int]]:
 
 
 def _lists(spec: Spec, values: list) -> _Column:
-    """A list field: of scalars, built as read and checked item by item in the table's query; of records
-    (or lists), its items screened as one column and grouped back by row."""
+    """A list field: its items read as one column (checked like a field's) and grouped back by row, in one
+    query; a row is suspect if any of its items is."""
     ok = {list, _NONE} if spec.nullable else {list}
     values, bad = _typed(values, ok)
     lengths = [len(v) if v is not None else 0 for v in values]
-    longest = max(lengths, default=0)
-    items = list(chain.from_iterable(v for v in values if v))
-    if spec.item.kind not in ("struct", "list"):
-        kept, item_bad = _scalars(spec.item, items)
-        if kept is not items:
-            values = _split(kept, values, lengths)
-        if item_bad:  # a wrong item: its row is suspect, its cell left empty (the model words the row)
-            owners = _owners(lengths)
-            rows = sorted({owners[j] for j in item_bad})
-            for i in rows:
-                values[i] = None
-            bad = bad + rows
-        series = pl.Series(values, dtype=pl.List(_RAW[spec.item.kind]), strict=False)
-        return _Column(series, bad, spec, 0, longest)
-    inner = column(spec.item, items)
-    if inner.bad:
-        owners = _owners(lengths)
-        bad = bad + sorted({owners[j] for j in inner.bad})
-    dtype = pl.List(inner.series.dtype)
+    inner = column(spec.item, list(chain.from_iterable(v for v in values if v)))
+    typed, doubt = inner.exprs(pl.col("v"))
     n = len(values)
     owner = pl.select(pl.int_range(n, dtype=pl.UInt32).repeat_by(pl.lit(pl.Series(lengths, dtype=pl.UInt32)))
                       .explode(empty_as_null=False)).to_series()
-    grouped = pl.DataFrame({"row": owner, "v": inner.series}).lazy().group_by("row", maintain_order=True).agg("v")
+    items = pl.DataFrame({"row": owner, "v": inner.series}).lazy().select(
+        "row", pl.col("v") if typed is None else typed.alias("v"),
+        (pl.lit(False) if doubt is None else doubt.fill_null(False)).alias("d"))
+    grouped = items.group_by("row", maintain_order=True).agg("v", pl.col("d").any())
+    dtype = pl.List(_item_dtype(inner, typed))
     if min(lengths, default=1) > 0:  # every row has items: the groups are the rows, in order
-        series = grouped.select(pl.col("v").cast(dtype)).collect().to_series()
+        out = grouped.select(pl.col("v").cast(dtype), "d").collect()
     else:
         full = pl.DataFrame({"row": pl.Series(range(n), dtype=pl.UInt32),
                              "given": pl.Series([v is not None for v in values], dtype=pl.Boolean)})
-        series = full.lazy().join(grouped, on="row", how="left", maintain_order="left").select(
-            pl.when(pl.col("given")).then(pl.col("v").fill_null(pl.lit([], dtype=dtype))).cast(dtype)
-        ).collect().to_series()
-    return _Column(series, bad, None, inner.keys, max(longest, inner.longest))
+        out = full.lazy().join(grouped, on="row", how="left", maintain_order="left").select(
+            pl.when(pl.col("given")).then(pl.col("v").fill_null(pl.lit([], dtype=dtype))).cast(dtype).alias("v"),
+            pl.col("d").fill_null(False)).collect()
+    if out.get_column("d").any():
+        bad = bad + out.get_column("d").arg_true().to_list()
+    if inner.bad:
+        owners = _owners(lengths)
+        bad = bad + sorted({owners[j] for j in inner.bad})
+    return _Column(out.get_column("v"), bad, None, inner.keys, max(max(lengths, default=0), inner.longest))
+
+
+def _item_dtype(inner: _Column, typed: pl.Expr | None) -> pl.DataType:
+    if typed is None:
+        return inner.series.dtype
+    return {"day": pl.Date, "instant": SHANGHAI_INSTANT}[inner.spec.kind]
 
 
 def _owners(lengths: list[int]) -> list[int]:
     """For each item of the flattened lists, the row it belongs to."""
     return list(chain.from_iterable(repeat(i, k) for i, k in enumerate(lengths)))
-
-
-def _split(items: list, values: list, lengths: list[int]) -> list:
-    out, at = [], 0
-    for v, k in zip(values, lengths):
-        out.append(None if v is None else items[at:at + k])
-        at += k
-    return out

@@ -1,0 +1,152 @@
+"""Loading benchmark (issue 18): reading and validating JSON into tables, against the floor R.
+
+    python benchmarks/loading.py                    # 1,000 teams, 3 rounds; one team, 50 rounds
+    python benchmarks/loading.py --teams 100 --rounds 5 --data-dir /tmp/data
+
+At `--teams` teams (benchmarks/generate.py, one <collection>.json each), each round runs three fresh child
+processes one after the other: R — Polars reading the same files into tables with no validation
+(`run.py`'s floor: the faster of `pl.read_json` with the tables' schema and inferring it),
+`tables.load_tables` and the per-object `load_dataset`, each timed once; rounds interleave them so that a
+change of the machine's load falls on all three alike. Seconds are medians over the rounds, peak memory is
+each child's maximum resident set size.
+
+One team (`generate(1, seed=3)`, as a host passes it: plain dicts): `tables.tables_from_data(data)` against
+`Dataset.model_validate(data)`, alternated in one process, medians of `--one-rounds`; also the process's CPU
+time per call (the machine is shared: wall time is what a caller sees, CPU time what the call costs).
+
+Targets (printed PASS/FAIL, exit status 1 on a FAIL): load_tables ≤ 2 R and its peak RSS ≤ 1 GiB at the
+largest size; one team's tables_from_data ≤ `Dataset.model_validate` (and the aim, ≤ 10 ms). The load
+average is printed before and after: figures taken on a busy machine are noisy, the ratios less so.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+TABLES_PER_R = 2.0
+PEAK_BYTES = 1024 ** 3
+ONE_TEAM_AIM_S = 0.010
+
+
+def child(kind: str, folder: str) -> dict:
+    """One timed load of `folder` in this (fresh) process: {"s": seconds, "peak": bytes, "rows": n}."""
+    if kind == "floor":
+        from run import child_floor
+
+        found = child_floor(folder, 1)
+        return {"s": found["floor_s"], "way": found["floor_way"], "peak": found["floor_peak_bytes"]}
+    if kind == "tables":
+        from hongfeng_rules.tables import load_tables as load
+    else:
+        from hongfeng_rules import load_dataset as load
+    gc.collect()
+    start = time.perf_counter()
+    load(folder)
+    seconds = time.perf_counter() - start
+    return {"s": seconds, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+
+
+def one_team(rounds: int) -> dict:
+    """tables_from_data vs Dataset.model_validate on one generated team, alternated; medians (wall, CPU)."""
+    from generate import generate
+    from hongfeng_rules.models import Dataset
+    from hongfeng_rules.tables import tables_from_data
+
+    data = json.loads(json.dumps(generate(1, seed=3)))
+    records = sum(len(v) for v in data.values() if isinstance(v, list))
+    runs = {"tables": [], "pydantic": [], "tables_cpu": [], "pydantic_cpu": []}
+    calls = {"tables": lambda: tables_from_data(data), "pydantic": lambda: Dataset.model_validate(data)}
+    for name in calls:  # warm: first calls compile regexes and build adapters
+        calls[name]()
+    for _ in range(rounds):
+        for name, call in calls.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            call()
+            runs[name].append(time.perf_counter() - wall)
+            runs[name + "_cpu"].append(time.process_time() - cpu)
+    return {"records": records, **{k: statistics.median(v) for k, v in runs.items()}}
+
+
+def _run(args: list[str]) -> dict:
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"child {' '.join(args)} failed with status {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--teams", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--one-rounds", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data-dir", help="generate into (or reuse) this folder")
+    parser.add_argument("--skip-teams", action="store_true", help="only the one-team figures")
+    parser.add_argument("--child", choices=["floor", "tables", "dataset", "one"], help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child == "one":
+        print(json.dumps(one_team(args.one_rounds)))
+        return 0
+    if args.child:
+        print(json.dumps(child(args.child, args.folder)))
+        return 0
+
+    print(f"{os.cpu_count()} cores, load average before: {_load()}")
+    failed = []
+    if not args.skip_teams:
+        with tempfile.TemporaryDirectory(prefix="hongfeng-loading-") as tmp:
+            folder = Path(args.data_dir or tmp) / f"teams-{args.teams}-seed-{args.seed}"
+            if not (folder / "members.json").exists():
+                subprocess.run([sys.executable, str(HERE / "generate.py"), str(args.teams), str(folder),
+                                "--seed", str(args.seed)], check=True, capture_output=True)
+            size = sum(p.stat().st_size for p in folder.glob("*.json"))
+            found: dict[str, list[dict]] = {"floor": [], "tables": [], "dataset": []}
+            for _ in range(args.rounds):
+                for kind in found:
+                    found[kind].append(_run(["--child", kind, "--folder", str(folder)]))
+            med = {k: statistics.median(r["s"] for r in v) for k, v in found.items()}
+            peak = {k: max(r["peak"] for r in v) / 1024 ** 2 for k, v in found.items()}
+            print(f"{args.teams:,} teams, {size / 1024 ** 2:.0f} MiB of JSON, medians of {args.rounds} rounds:")
+            print(f"  {'R (pl.read_json, ' + found['floor'][-1]['way'] + ')':30} {med['floor']:7.2f} s         peak {peak['floor']:6.0f} MiB"
+                  f"   runs {[round(r['s'], 2) for r in found['floor']]}")
+            for kind, label in (("tables", "load_tables"), ("dataset", "load_dataset")):
+                print(f"  {label:30} {med[kind]:7.2f} s = {med[kind] / med['floor']:.2f} R   peak "
+                      f"{peak[kind]:6.0f} MiB   runs {[round(r['s'], 2) for r in found[kind]]}")
+            ok = med["tables"] <= TABLES_PER_R * med["floor"]
+            print(f"  {'PASS' if ok else 'FAIL'} load_tables ≤ {TABLES_PER_R:g} R")
+            failed += [] if ok else ["load_tables ≤ 2 R"]
+            ok = peak["tables"] * 1024 ** 2 <= PEAK_BYTES
+            print(f"  {'PASS' if ok else 'FAIL'} load_tables peak RSS ≤ 1 GiB")
+            failed += [] if ok else ["peak RSS"]
+    one = _run(["--child", "one", "--one-rounds", str(args.one_rounds)])
+    print(f"one team ({one['records']:,} records), medians of {args.one_rounds}:")
+    print(f"  tables_from_data        {one['tables'] * 1000:7.1f} ms   CPU {one['tables_cpu'] * 1000:7.1f} ms")
+    print(f"  Dataset.model_validate  {one['pydantic'] * 1000:7.1f} ms   CPU {one['pydantic_cpu'] * 1000:7.1f} ms")
+    ok = one["tables"] <= one["pydantic"]
+    print(f"  {'PASS' if ok else 'FAIL'} tables_from_data ≤ Dataset.model_validate; "
+          f"{'within' if one['tables'] <= ONE_TEAM_AIM_S else 'above'} the aim of {ONE_TEAM_AIM_S * 1000:g} ms")
+    failed += [] if ok else ["one team"]
+    print(f"load average after: {_load()}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
