@@ -76,23 +76,20 @@ def dangling_references(tables: Tables) -> list[Probe]:
         frame, targets = tables.get(ref.collection), tables.get(ref.target)
         if frame is None or targets is None:
             continue
-        team = "team_id" in frame.columns
         values = linked(frame, ref.path)
-        if team:
-            values = values.join(_rows(frame, pl.col("team_id").alias("own_team")), on="__i", maintain_order="left")
+        if not ref.same_team or "team_id" not in frame.columns:  # only whether the target exists
+            found = values.filter(~pl.col("value").is_in(targets.get_column("id").implode())).select(
+                "__i", "id", "value", pl.lit(None, pl.Boolean).alias("found"), pl.lit(None, pl.String).alias("team_id"),
+                pl.lit(None, pl.String).alias("own_team"))
         else:
-            values = values.with_columns(own_team=pl.lit(None, pl.String))
-        wanted = ["id", "team_id"] if ref.same_team else ["id"]
-        known = targets.lazy().select(wanted).unique("id", keep="last", maintain_order=True).with_columns(
-            found=pl.lit(True))
-        if not ref.same_team:
-            known = known.with_columns(team_id=pl.lit(None, pl.String))
-        joined = values.join(known.rename({"id": "value"}), on="value", how="left", maintain_order="left")
-        wrong = pl.lit(False)
-        if ref.same_team and team:
+            values = values.join(_rows(frame, pl.col("team_id").alias("own_team")), on="__i", maintain_order="left")
+            known = targets.lazy().select("id", "team_id").unique("id", keep="last", maintain_order=True).with_columns(
+                found=pl.lit(True))
+            joined = values.join(known.rename({"id": "value"}), on="value", how="left", maintain_order="left")
             wrong = pl.col("own_team").is_not_null() & (pl.col("own_team") != pl.col("team_id")).fill_null(True)
-        probes.append((joined.filter(pl.col("found").is_null() | wrong).select(
-            "__i", "id", "value", "found", "team_id", "own_team"), lambda found, ref=ref: _dangling(ref, found)))
+            found = joined.filter(pl.col("found").is_null() | wrong).select(
+                "__i", "id", "value", "found", "team_id", "own_team")
+        probes.append((found, lambda rows, ref=ref: _dangling(ref, rows)))
     return probes
 
 
