@@ -356,3 +356,24 @@ def test_a_huge_number_is_worded_as_written(tmp_path, number):
     data["team_scores"][0]["year"] = 2025
     path.write_text(json.dumps(data), encoding="utf-8")
     same(path)
+
+
+@pytest.mark.parametrize("kind", ["str", "bool"])
+@pytest.mark.parametrize("value", [1, 0, 1.5, True, "x", [], ["x"], {}, {"a": 1}, 10 ** 20],
+                         ids=lambda v: type(v).__name__ + repr(v)[:8])
+def test_polars_builds_text_and_boolean_columns_only_from_their_own_type(kind, value):
+    """validation.screen builds text and boolean columns with no Python type check: Polars must refuse the rest."""
+    import datetime
+
+    import polars as pl
+
+    from hongfeng_rules.validation.screen import _EXACT, _RAW
+
+    assert kind in _EXACT
+    own = {"str": str, "bool": bool}[kind]
+    values = [None, value, datetime.date(2025, 3, 1)][: 2 if type(value) is own else 3]
+    if type(value) is own:
+        assert pl.Series(values, dtype=_RAW[kind], strict=True).to_list() == values
+    else:
+        with pytest.raises((TypeError, ValueError, OverflowError)):
+            pl.Series([None, value], dtype=_RAW[kind], strict=True)

@@ -27,6 +27,7 @@ _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _INSTANT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
             r"(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])?$")
 _SAFE_FLOAT_INT = 2 ** 53
+_EXACT = ("str", "day", "instant", "bool")  # kinds whose strict Polars construction takes exactly their types
 _DOUBT = "__doubt"
 _KINDS = {"str": str, "bool": bool, "int": int, "day": str, "instant": str}
 _OBJECTS = {"day": date, "instant": datetime}  # a table source's date or datetime cells: read as ISO text
@@ -47,10 +48,16 @@ class _Column(NamedTuple):
     spec: Spec | None = None  # a scalar field: checked by `exprs` (None: the series is typed)
     keys: int = 0
     longest: int = 0
+    nulls_refused: bool = False  # built by Polars with no Python check: a null where none is allowed is doubtful
 
     def exprs(self, e: pl.Expr) -> tuple[pl.Expr | None, pl.Expr | None]:
         """(the typed column or None if the series is, the doubt or None) over the series' column `e`."""
-        return (None, None) if self.spec is None else checks(self.spec, e)
+        if self.spec is None:
+            return None, None
+        typed, doubt = checks(self.spec, e)
+        if self.nulls_refused:
+            doubt = e.is_null() if doubt is None else doubt | e.is_null()
+        return typed, doubt
 
 
 def screen(model, records: list) -> Screened:
@@ -102,6 +109,12 @@ def column(spec: Spec, values: list) -> _Column:
         return _structs(spec, values)
     if spec.kind == "list":
         return _lists(spec, values)
+    if spec.kind in _EXACT:  # Polars refuses any value but text (or booleans) and None: no Python type check
+        try:
+            return _Column(pl.Series(values, dtype=_RAW[spec.kind], strict=True), [], spec,
+                           nulls_refused=not spec.nullable)
+        except (TypeError, ValueError, OverflowError):
+            pass
     values, bad = _scalars(spec, values)
     return _Column(pl.Series(values, dtype=_RAW[spec.kind], strict=False), bad, spec)
 
