@@ -12,8 +12,8 @@ import polars as pl
 
 from ..models import COLLECTIONS
 from ..rulebook.pack import CompiledRule
-from .context import ColumnContext
-from .kinds import KINDS
+from .context import PLAN_FLAGS, ColumnContext
+from .kinds import IN_ORDER, KINDS
 from .kinds.result import Finish
 from .select import counted, table
 from .where import compile_where, holds, uses_derived, with_extras
@@ -23,7 +23,7 @@ def evaluate_all(rules: list[CompiledRule], ctx: ColumnContext) -> list[tuple[Co
     """Each rule's result rows (see `results`), the rules' plans collected together."""
     plans = [results(rule, ctx) for rule in rules]
     lazy = [p.plan if isinstance(p, Finish) else p for p in plans if p is not None]
-    collected = iter(pl.collect_all(lazy))
+    collected = iter(pl.collect_all(lazy, optimizations=PLAN_FLAGS))
     return [(rule, None if p is None else p.finish(next(collected)) if isinstance(p, Finish) else next(collected))
             for rule, p in zip(rules, plans)]
 
@@ -45,7 +45,7 @@ def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish | N
         return subjects.select("id", status=pl.lit("not_assessable"),
                                note=pl.lit("the dataset has no " + ", ".join(missing)))
     evaluated = KINDS[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx)
-    if isinstance(evaluated, Finish):  # in the subjects' order already
+    if isinstance(evaluated, Finish) or rule.rule.check.kind in IN_ORDER:  # in the subjects' order already
         return evaluated
     return subjects.select("id").join(evaluated, on="id", how="left", maintain_order="left")
 

@@ -125,8 +125,11 @@ class Select:
             if self.where is not None:
                 kept = matching(self.of, self.where, ctx, self.key).select(ROW)
                 pairs = pairs.join(kept, on=ROW, how="semi", maintain_order="left")
-            return pairs.join(table(self.of, ctx).lazy(), on=ROW, maintain_order="left")
-        rows = ctx.frame(f"select:{self.key}", build)
+            return pairs
+        pairs, records = ctx.frame(f"select:{self.key}", build), table(self.of, ctx)
+        # the records' columns joined in each rule's plan, which reads only those it needs
+        rows = ctx.with_schema(pairs.join(records.lazy(), on=ROW, maintain_order="left"),
+                               pl.Schema({**ctx.schema(pairs), **records.schema}))
         return with_extras(rows, list(extra), ctx) if extra else rows
 
 

@@ -70,20 +70,21 @@ def compile_where(cond: dict | None, model: type[BaseModel], at: str = "where") 
 def with_extras(frame: pl.LazyFrame, conditions: list[Condition], ctx: ColumnContext) -> pl.LazyFrame:
     """The frame with every extra column its conditions need, joined by `id` (each a shared frame)."""
     extras = {e.name: e for c in conditions for e in c.extras}
+    schema = ctx.schema(frame)
+    extras = [e for e in extras.values() if e.name not in schema]
     if not extras:
         return frame
-    present = set(frame.collect_schema().names())
-    for extra in extras.values():
-        if extra.name in present:
-            continue
+    schema = dict(schema)
+    for extra in extras:
         values = ctx.frame(f"extra:{extra.key}", lambda e=extra: e.build(ctx))
+        schema[extra.name] = ctx.schema(values)["value"]
         frame = frame.join(values.rename({"value": extra.name}), on="id", how="left", maintain_order="left")
-    return frame
+    return ctx.with_schema(frame, pl.Schema(schema))
 
 
 def holds(frame: pl.LazyFrame, condition: Condition, ctx: ColumnContext) -> pl.Expr:
     """The condition's three-valued answer for each row of the frame (extras already joined), as an expression."""
-    return condition.expr(ctx, frame.collect_schema()).cast(pl.Boolean)
+    return condition.expr(ctx, ctx.schema(frame)).cast(pl.Boolean)
 
 
 def _condition(cond: dict | None, model, extras: list[Extra]) -> Build:

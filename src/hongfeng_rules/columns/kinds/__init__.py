@@ -15,6 +15,7 @@ from ...tables.schema import SHANGHAI_INSTANT
 RESULT_SCHEMA = {"id": pl.String, "status": pl.String, "expected": pl.String, "evidence": pl.List(pl.String),
                  "note": pl.String, "due": SHANGHAI_INSTANT}  # plus `measured`, of the kind's own dtype
 
+IN_ORDER = {"every", "document", "count"}  # kinds whose plans give the subjects' rows in their order (per_subject)
 Evaluate = Callable[[object, str, pl.DataFrame, ColumnContext], pl.DataFrame]
 KINDS: dict[str, Evaluate] = {}  # kind name -> evaluate; each kinds/<kind>.py registers itself here
 # the derived kinds (levels, ranking): derive(check, subject_collection, subjects, ctx) -> their results

@@ -16,13 +16,11 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.
     if check.distinct is None:
         frame = per_subject(subjects, rows, evidence=pl.col("id"))
         if limit is None:
-            return result(frame.select("id", status=lit("not_applicable"), note=lit(expected)), pl.Int64)
-        return result(frame.select("id", pl.when(met(check, pl.col("n"), limit)).then(lit("pass"))
-                                   .otherwise(lit("fail")).alias("status"),
-                                   measured=pl.col("n"), expected=lit(expected), evidence=pl.col("evidence")),
-                      pl.Int64)
+            return result(frame, pl.Int64, status=lit("not_applicable"), note=lit(expected))
+        return result(frame, pl.Int64, status=pl.when(met(check, pl.col("n"), limit)).then(lit("pass"))
+                      .otherwise(lit("fail")), measured="n", expected=lit(expected), evidence="evidence")
     values = pl.col(check.distinct)
-    if isinstance(rows.collect_schema()[check.distinct], pl.List):
+    if isinstance(ctx.schema(rows)[check.distinct], pl.List):
         values = values.list.explode(keep_nulls=False, empty_as_null=False)
     return Finish(per_subject(subjects, rows, evidence=pl.col("id"), values=values.drop_nulls().unique()),
                   lambda frame: _distinct(check, frame, limit, expected, ctx))

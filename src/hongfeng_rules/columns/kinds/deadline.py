@@ -92,7 +92,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
     fields = [check.start] + ([check.end] if isinstance(check.end, str) else [])
     if check.extension:
         fields += [check.extension.notified_at, check.extension.reason, check.extension.until]
-    missing = [f for f in fields if f not in subjects.collect_schema().names()]
+    missing = [f for f in fields if f not in ctx.schema(subjects).names()]
     if missing:
         subjects = subjects.join(table(subject_collection, ctx).lazy().select("id", *missing), on="id", how="left",
                                  maintain_order="left")

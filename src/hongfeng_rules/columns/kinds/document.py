@@ -22,8 +22,8 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.
     none = pl.col("n") == 0
     invalid = pl.col("valid").list.len().fill_null(0) == 0
     failing = lit(check.must_be_valid) & invalid
-    return result(frame.select(
-        "id",
+    return result(
+        frame, pl.String,
         status=pl.when(none | failing).then(lit("fail")).otherwise(lit("pass")),
         measured=pl.when(none).then(lit("none")).when(failing).then(lit("not valid on " + day.isoformat()))
         .otherwise(lit(check.document)),
@@ -31,8 +31,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.
         evidence=pl.when(none).then(lit([], dtype=pl.List(pl.String))).when(failing | invalid)
         .then(pl.col("every")).otherwise(pl.col("valid")),
         note=pl.when(none).then(lit("no record of this kind"))
-        .when(failing).then(lit("the document is expired or not yet issued")),
-    ), pl.String)
+        .when(failing).then(lit("the document is expired or not yet issued")))
 
 
 KINDS["document"] = evaluate

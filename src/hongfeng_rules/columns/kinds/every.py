@@ -37,8 +37,8 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.
                   pl.col("pending").list.len())
     measured = pl.format("{} of {}", n - f - u - p, n)
     none = n == 0
-    return result(frame.select(
-        "id",
+    return result(
+        frame, pl.String,
         status=pl.when(none).then(lit("not_applicable")).when(f > 0).then(lit("fail"))
         .when(u > 0).then(lit("not_assessable")).when(p > 0).then(lit("pending")).otherwise(lit("pass")),
         measured=pl.when(~none).then(measured),
@@ -48,8 +48,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.
         note=pl.when(none).then(lit(f"no {what} to check"))
         .when(f > 0).then(lit(None))
         .when(u > 0).then(pl.format(f"{needed} not recorded for {{}} of {{}}", u, n))
-        .when(p > 0).then(pl.format("{} of {} still within their time limit", p, n)),
-    ), pl.String)
+        .when(p > 0).then(pl.format("{} of {} still within their time limit", p, n)))
 
 
 KINDS["every"] = evaluate

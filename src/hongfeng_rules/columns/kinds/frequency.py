@@ -54,7 +54,7 @@ def _record_day(check, schema) -> pl.Expr:
 
 def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
     founding = check.from_founding and "founded_on" in COLLECTIONS[subject_collection].model.model_fields
-    if founding and "founded_on" not in subjects.collect_schema().names():
+    if founding and "founded_on" not in ctx.schema(subjects).names():
         subjects = subjects.join(table(subject_collection, ctx).lazy().select("id", "founded_on"), on="id", how="left",
                                  maintain_order="left")
     founded = pl.col("founded_on") if founding else lit(None, dtype=pl.Date)
@@ -78,7 +78,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
 
     field = check.place_by or COLLECTIONS[check.of].time_field
     links = linked(check, subject_collection, ctx, [field] if field else [])
-    day = _record_day(check, links.collect_schema())
+    day = _record_day(check, ctx.schema(links))
     placed = links.select("owner", _start=_unit_start(day, check.per)).drop_nulls()
     counts = placed.group_by("owner", "_start").agg(n=pl.len().cast(pl.Int64))
     units = pl.LazyFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},

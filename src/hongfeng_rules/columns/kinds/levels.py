@@ -29,7 +29,7 @@ def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.LazyFrame:
         links = links.clear()
     else:
         when = pl.col(time_field)
-        day = when.dt.date() if links.collect_schema()[time_field] != pl.Date else when
+        day = when.dt.date() if ctx.schema(links)[time_field] != pl.Date else when
         links = links.filter(when.is_not_null() & (day <= ctx.reference_date))
     amount = pl.col(check.amount).fill_null(0)
     links = links.with_columns(_id=pl.col("id").fill_null("") if "id" in fields else lit(""))

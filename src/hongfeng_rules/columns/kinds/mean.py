@@ -17,7 +17,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> Fin
     model = COLLECTIONS[check.of].model
     reads = compile_where({check.value: {"is_set": True}}, model, "check.value")  # only for its extras
     rows = select.rows(ctx, [reads])
-    rows = rows.with_columns(value_of(check.value, model, rows.collect_schema()).alias("_value"))
+    rows = rows.with_columns(value_of(check.value, model, ctx.schema(rows)).alias("_value"))
     return Finish(per_subject(subjects, rows, unknown=pl.col("id").filter(pl.col("_value").is_null()),
                               values=pl.col("_value")), lambda frame: _judge(check, frame, ctx))
 

@@ -25,14 +25,16 @@ class Finish:
     finish: Callable[[pl.DataFrame], pl.DataFrame]
 
 
-def result(frame: pl.LazyFrame, measured: pl.DataType) -> pl.LazyFrame:
-    """The plan with every result column (those it lacks are null; evidence an empty list), in kinds'
-    `RESULT_SCHEMA` order and types."""
-    names = set(frame.collect_schema().names())
-    columns = {"status": pl.String, "measured": measured, **_COLUMNS}
-    return frame.select(pl.col("id"), *(
-        (pl.col(name) if name in names else lit(None)).cast(dtype).alias(name)
-        for name, dtype in columns.items())).with_columns(pl.col("evidence").fill_null(lit([], dtype=EVIDENCE)))
+def result(frame: pl.LazyFrame, measured_type: pl.DataType, **columns: pl.Expr | str) -> pl.LazyFrame:
+    """`id` and the result columns of each row of the plan, in kinds' `RESULT_SCHEMA` order and types: those not
+    given are null, a null evidence an empty list."""
+    def column(name: str, dtype: pl.DataType) -> pl.Expr:
+        given = columns.get(name, lit(None))
+        given = pl.col(given) if isinstance(given, str) else given
+        given = given.cast(dtype)
+        return (given.fill_null(lit([], dtype=EVIDENCE)) if name == "evidence" else given).alias(name)
+    return frame.select("id", *(column(name, dtype) for name, dtype in
+                                {"status": pl.String, "measured": measured_type, **_COLUMNS}.items()))
 
 
 def from_python(out: list[tuple], measured: pl.DataType) -> pl.DataFrame:
