@@ -47,6 +47,14 @@ sys.path.insert(0, str(HERE))
 
 GIB = 1024 ** 3
 SEED, RATE = 1, 0.1
+MAX_FILE_BYTES, MAX_RECORDS = 8 * GIB, 50_000_000  # beyond the defaults (200 MiB, 5 M): 10,000 teams' files are larger
+
+
+def big_limits():
+    from dataclasses import replace
+
+    from hongfeng_rules.safe_load import DEFAULT_LIMITS
+    return replace(DEFAULT_LIMITS, max_file_bytes=MAX_FILE_BYTES, max_records=MAX_RECORDS)
 
 
 # ----------------------------------------------------------------------------- child processes (one figure each)
@@ -67,9 +75,9 @@ def child_pipeline(folder: str, packs: list[str]) -> dict:
     t0 = time.perf_counter()
     if takes_tables:
         from hongfeng_rules.tables import load_tables
-        data = load_tables(folder)
+        data = load_tables(folder, big_limits())
     else:
-        data = hongfeng_rules.load_dataset(folder)
+        data = hongfeng_rules.load_dataset(folder, big_limits())
     t1 = time.perf_counter()
     report = auditing.audit(data, rule_packs, PERIOD, as_of, dataset_label="bench")
     t2 = time.perf_counter()
@@ -112,7 +120,18 @@ def child_write_parquet(folder: str, target: str) -> dict:
     from hongfeng_rules.tables import load_tables
     from hongfeng_rules.tables.parquet import write_parquet
 
-    write_parquet(load_tables(folder), target)
+    write_parquet(load_tables(folder, big_limits()), target)
+    return {"bytes": sum(p.stat().st_size for p in Path(target).iterdir())}
+
+
+def child_write_table_parquet(folder: str, target: str) -> dict:
+    from hongfeng_rules import load_dataset
+    from hongfeng_rules.sources.tabulate import present, to_parquet
+
+    dataset = load_dataset(folder, big_limits())
+    Path(target).mkdir(parents=True, exist_ok=True)
+    for collection in present(dataset):
+        to_parquet(dataset, collection, str(Path(target) / f"{collection}.parquet"))
     return {"bytes": sum(p.stat().st_size for p in Path(target).iterdir())}
 
 
@@ -127,6 +146,7 @@ def child_generate(teams: int, folder: str) -> dict:
 CHILDREN = {"pipeline": lambda a: child_pipeline(a.folder, a.packs.split(",")), "floor": lambda a: child_floor(a.folder),
             "tables": lambda a: child_tables(a.folder), "schema-key": lambda a: child_schema_key(),
             "write-parquet": lambda a: child_write_parquet(a.folder, a.target),
+            "write-table-parquet": lambda a: child_write_table_parquet(a.folder, a.target),
             "generate": lambda a: child_generate(a.teams_child, a.folder)}
 
 
@@ -229,8 +249,7 @@ def convention_parquet(cache: Path, folder: Path, env: Env, cap: float) -> Path 
     if not target.exists():
         print(f"  writing {target.name}…", flush=True)
         partial = Path(str(target) + ".partial")
-        r = run([env.python, str(HERE / "run.py"), "--child", "convert", "--folder", str(folder), "--kind", "parquet",
-                 "--target", str(partial)], env, cap)
+        r = run(env.script("--child", "write-table-parquet", "--folder", str(folder), "--target", str(partial)), env, cap)
         if r["killed"]:
             return None
         partial.rename(target)
@@ -241,21 +260,28 @@ class ParquetCheck:
     """`check` from Parquet: the typed Parquet files if `check` reads them, else (exit 2: an older `check`) the
     same data in the sources' table convention."""
 
-    def __init__(self, cache: Path, folder: Path, env: Env, cap: float):
-        self.cache, self.folder, self.env, self.cap = cache, folder, env, cap
-        self.source, self.form = parquet(cache, folder, env, cap), "typed (tables' schema)"
+    TYPED, TABLE = "typed (tables' schema)", "sources' table convention"
 
-    def measure(self, name: str, out: Path, packs: str, runs: dict) -> dict:
+    def __init__(self, cache: Path, folder: Path, env: Env, cap: float, form: str | None = None):
+        self.cache, self.folder, self.env, self.cap, self.form = cache, folder, env, cap, form or self.TYPED
+        if self.form == self.TYPED:
+            self.source = parquet(cache, folder, env, cap)
+        else:
+            self.source = convention_parquet(cache, folder, env, cap)
+
+    def measure(self, name: str, out: Path, packs: str, runs: dict, i: int = 0) -> dict:
+        if len(runs.get(name, [])) > i:
+            return runs[name][i]
         if self.source is None:
             r = {"wall_s": None, "peak_bytes": 0, "status": None, "killed": True}
             runs.setdefault(name, []).append(r)
             return r
-        r = measure(name, check_argv(self.env, self.source, out, packs), self.env, self.cap, runs, ok=(0, 1, 2))
-        if r["status"] == 2 and self.form.startswith("typed"):
+        r = measure(name, check_argv(self.env, self.source, out, packs), self.env, self.cap, runs, (0, 1, 2), i)
+        if r["status"] == 2 and self.form == self.TYPED:
             runs[name].pop()
             print("    (check does not read typed Parquet: the sources' table convention instead)", flush=True)
-            self.source, self.form = convention_parquet(self.cache, self.folder, self.env, self.cap), "sources' table convention"
-            return self.measure(name, out, packs, runs)
+            self.source, self.form = convention_parquet(self.cache, self.folder, self.env, self.cap), self.TABLE
+            return self.measure(name, out, packs, runs, i)
         if r["status"] == 2:
             raise SystemExit(f"check of {self.source} failed with status 2")
         return r
@@ -263,9 +289,12 @@ class ParquetCheck:
 
 # ----------------------------------------------------------------------------- measuring
 
-def measure(name: str, argv: list[str], env: Env, cap: float, runs: dict, ok=(0,)) -> dict:
-    """One more run of the figure `name`; skipped once a run was killed for memory."""
+def measure(name: str, argv: list[str], env: Env, cap: float, runs: dict, ok=(0,), i: int = 0) -> dict:
+    """Run `i` (from 0) of the figure `name`, unless it is already recorded (`--resume`); skipped once a run was
+    killed for memory."""
     mine = runs.setdefault(name, [])
+    if len(mine) > i:
+        return mine[i]
     if mine and mine[-1]["killed"]:
         return mine[-1]
     r = run(argv, env, cap, ok)
@@ -286,7 +315,8 @@ def summary(rs: list[dict], key: str) -> dict:
 
 def check_argv(env: Env, source: Path, out: Path, packs: str) -> list[str]:
     from generate import AS_OF, PERIOD
-    argv = ["check", str(source), "--period", PERIOD, "--as-of", AS_OF, "--format", "json", "--out", str(out)]
+    argv = ["check", str(source), "--period", PERIOD, "--as-of", AS_OF, "--format", "json", "--out", str(out),
+            "--max-file-bytes", str(MAX_FILE_BYTES), "--max-records", str(MAX_RECORDS)]
     for p in packs.split(","):
         argv += ["--rules", p]
     return env.cli(*argv)
@@ -305,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default="/tmp/hf-bench")
     parser.add_argument("--cap-gib", type=float, default=12.0, help="kill a child whose RSS passes this")
     parser.add_argument("--json", help="write every measurement to this file (rewritten as they come)")
+    parser.add_argument("--resume", action="store_true", help="continue the --json file: what it holds is not measured again")
+    parser.add_argument("--report", action="store_true", help="only print the figures of the --json file")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
@@ -319,8 +351,13 @@ def main(argv: list[str] | None = None) -> int:
     cache.mkdir(parents=True, exist_ok=True)
     now = Env(sys.executable, args.code, "now")
     base = Env(str(Path(args.base) / ".venv/bin/python"), str(Path(args.base) / "src"), "start") if args.base else None
+    if args.report:
+        return report(json.loads(Path(args.json).read_text()), args)
     record = {"load_before": loadavg(), "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "code": args.code or "(interpreter's)", "base": args.base, "repeat": args.repeat, "runs": {}, "scale": {}}
+    if args.resume:
+        record = json.loads(Path(args.json).read_text())
+        record.setdefault("resumed", []).append({"at": time.strftime("%H:%M UTC", time.gmtime()), "load": loadavg()})
 
     def save():
         if args.json:
@@ -328,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"load average before: {record['load_before']} (2 cores); code {record['code']}; base {args.base or '-'}")
     folder, gen = dataset(cache, args.teams, now, cap)
-    typed = ParquetCheck(cache, folder, now, cap)
+    typed = ParquetCheck(cache, folder, now, cap, record.get("parquet_form", {}).get(str(args.teams)))
     record["data"] = gen
     print(f"  {args.teams:,} teams: {gen['participations']:,} participations, {gen['bytes'] / 1024 ** 2:,.0f} MiB of JSON",
           flush=True)
@@ -337,17 +374,17 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp) / "report.json"
         for i in range(args.repeat):
             print(f"  run {i + 1} of {args.repeat} (load {loadavg()})", flush=True)
-            measure("R", now.script("--child", "floor", "--folder", str(folder)), now, cap, runs)
-            measure("load_tables", now.script("--child", "tables", "--folder", str(folder)), now, cap, runs)
+            measure("R", now.script("--child", "floor", "--folder", str(folder)), now, cap, runs, i=i)
+            measure("load_tables", now.script("--child", "tables", "--folder", str(folder)), now, cap, runs, i=i)
             measure("pipeline", now.script("--child", "pipeline", "--folder", str(folder), "--packs", args.packs),
-                    now, cap, runs)
-            measure("check json", check_argv(now, folder, out, args.packs), now, cap, runs, ok=(0, 1))
-            typed.measure("check parquet", out, args.packs, runs)
-            record["parquet_form"] = {str(args.teams): typed.form}
+                    now, cap, runs, i=i)
+            measure("check json", check_argv(now, folder, out, args.packs), now, cap, runs, (0, 1), i)
+            typed.measure("check parquet", out, args.packs, runs, i)
+            record.setdefault("parquet_form", {})[str(args.teams)] = typed.form
             if base:
                 measure("start pipeline", base.script("--child", "pipeline", "--folder", str(folder), "--packs",
-                                                      args.packs), base, cap, runs)
-                measure("start check json", check_argv(base, folder, out, args.packs), base, cap, runs, ok=(0, 1))
+                                                      args.packs), base, cap, runs, i=i)
+                measure("start check json", check_argv(base, folder, out, args.packs), base, cap, runs, (0, 1), i)
             save()
         sizes = [int(s) for s in args.scale.split(",") if s]
         for teams in sizes:
@@ -355,12 +392,12 @@ def main(argv: list[str] | None = None) -> int:
                 record["scale"][str(teams)] = {"data": gen, "json": runs["check json"], "parquet": runs["check parquet"]}
                 continue
             f, g = dataset(cache, teams, now, cap)
-            t = ParquetCheck(cache, f, now, cap)
-            row = record["scale"][str(teams)] = {"data": g, "json": [], "parquet": []}
+            t = ParquetCheck(cache, f, now, cap, record.get("parquet_form", {}).get(str(teams)))
+            row = record["scale"].setdefault(str(teams), {"data": g, "json": [], "parquet": []})
             print(f"  scale {teams:,} teams ({g['participations']:,} participations; load {loadavg()})", flush=True)
             for i in range(args.scale_repeat or args.repeat):
-                measure("json", check_argv(now, f, out, args.packs), now, cap, row, ok=(0, 1))
-                t.measure("parquet", out, args.packs, row)
+                measure("json", check_argv(now, f, out, args.packs), now, cap, row, (0, 1), i)
+                t.measure("parquet", out, args.packs, row, i)
                 record["parquet_form"][str(teams)] = t.form
                 save()
     record["load_after"] = loadavg()
