@@ -437,6 +437,11 @@ def report(record: dict, args) -> int:
         o = fig.get(old) if old else None
         print(f"| {label} | {_s(o)} | {_ratio(o, r)} | {_s(fig[new])} | {_ratio(fig[new], r)} | "
               f"{_gib(o)} | {_gib(fig[new])} |")
+    start = runs.get("start pipeline", [{}])[-1]
+    print(f"findings: now {p.get('findings', 0):,} ({p.get('report_bytes', 0):,} B of JSON)"
+          + (f", per-object at the start {start['findings']:,} ({start['report_bytes']:,} B; "
+             f"{'the same' if start.get('report_sha256') == p.get('report_sha256') else 'not the same'} bytes)"
+             if "findings" in start else ""))
     if fig["pre-audit load"]["s"] is not None and p.get("takes") != "Tables":
         print(f"(the audit child loads a Dataset first: load_dataset {fig['pre-audit load']['s']:.2f} s, "
               f"{fig['pre-audit load']['s'] / r:.2f} R)")
