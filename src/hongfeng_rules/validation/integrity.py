@@ -78,7 +78,7 @@ def dangling_references(tables: Tables) -> list[Probe]:
             continue
         values = linked(frame, ref.path)
         if not ref.same_team or "team_id" not in frame.columns:  # only whether the target exists
-            found = values.filter(~pl.col("value").is_in(targets.get_column("id").implode())).select(
+            found = values.filter(~pl.col("value").is_in(pl.lit(targets.get_column("id")).implode())).select(
                 "__i", "id", "value", pl.lit(None, pl.Boolean).alias("found"), pl.lit(None, pl.String).alias("team_id"),
                 pl.lit(None, pl.String).alias("own_team"))
         else:

@@ -3,6 +3,7 @@ every row the validator may refuse. Such rows are sent to their model, which giv
 suite fails if a model gains a validator that has no entry here."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Callable
 
 import polars as pl
@@ -20,9 +21,10 @@ MODEL_CHECKS: dict[tuple[type, str], Callable[[], pl.Expr]] = {
 }
 
 
-def validator_checks(model: type) -> list[pl.Expr]:
+@cache
+def validator_checks(model: type) -> tuple[pl.Expr, ...]:
     """The checks of `model`'s validators over its table (true or unknown: the validator may refuse)."""
-    return [MODEL_CHECKS[(model, name)]() for name in model.__pydantic_decorators__.model_validators]
+    return tuple(MODEL_CHECKS[(model, name)]() for name in model.__pydantic_decorators__.model_validators)
 
 
 def refused_by_validators(model: type, frame: pl.DataFrame) -> list[int]:

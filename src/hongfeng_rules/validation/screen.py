@@ -10,6 +10,7 @@ A list field's items are read as one column, checked in one query and grouped ba
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from itertools import chain, repeat
 from typing import NamedTuple
 
@@ -50,14 +51,19 @@ class _Column(NamedTuple):
     longest: int = 0
     nulls_refused: bool = False  # built by Polars with no Python check: a null where none is allowed is doubtful
 
-    def exprs(self, e: pl.Expr) -> tuple[pl.Expr | None, pl.Expr | None]:
-        """(the typed column or None if the series is, the doubt or None) over the series' column `e`."""
-        if self.spec is None:
-            return None, None
-        typed, doubt = checks(self.spec, e)
-        if self.nulls_refused:
-            doubt = e.is_null() if doubt is None else doubt | e.is_null()
-        return typed, doubt
+    def exprs(self, name: str) -> tuple[pl.Expr | None, pl.Expr | None]:
+        """(the typed column or None if the series is, the doubt or None) over the series as column `name`."""
+        return (None, None) if self.spec is None else _exprs(self.spec, name, self.nulls_refused)
+
+
+@cache
+def _exprs(spec: Spec, name: str, nulls_refused: bool) -> tuple[pl.Expr | None, pl.Expr | None]:
+    """`checks` of column `name` (built once: a small table's query costs less than building its expressions)."""
+    e = pl.col(name)
+    typed, doubt = checks(spec, e)
+    if nulls_refused:
+        doubt = e.is_null() if doubt is None else doubt | e.is_null()
+    return typed, doubt
 
 
 def screen(model, records: list) -> Screened:
@@ -78,7 +84,7 @@ def screen(model, records: list) -> Screened:
         values = list(map(dict.get, rows, repeat(f.name, n), repeat(f.default, n)))  # missing & required: None
         col = column(f.spec, values)
         raw[f.name] = col.series.alias(f.name)
-        typed_expr, doubt = col.exprs(pl.col(f.name))
+        typed_expr, doubt = col.exprs(f.name)
         typed.append(pl.col(f.name) if typed_expr is None else typed_expr.alias(f.name))
         if doubt is not None:
             doubts.append(doubt)
@@ -87,14 +93,23 @@ def screen(model, records: list) -> Screened:
     doubt = pl.any_horizontal(doubts).fill_null(False) if doubts else pl.lit(False)
     query = pl.DataFrame(raw, schema=_raw_schema(model)).lazy().select(*typed, doubt.alias(_DOUBT))
     validators = validator_checks(model)
-    if validators:
+    if validators:  # over the typed columns
         query = query.with_columns(pl.col(_DOUBT) | pl.any_horizontal(validators).fill_null(True))
-    out = query.collect()
-    if n and out.get_column(_DOUBT).any():
-        suspect.update(out.get_column(_DOUBT).arg_true().to_list())
-    return Screened(out.drop(_DOUBT), suspect, keys, longest)
+    out = query.with_columns(_hits(pl.col(_DOUBT))).collect()
+    suspect.update(_rows_hit(out.drop_in_place(_DOUBT)))
+    return Screened(out, suspect, keys, longest)
 
 
+def _hits(mask: pl.Expr) -> pl.Expr:
+    """A mask as true or null (not false): its hits are counted from the null count, with no query."""
+    return pl.when(mask).then(True).alias(_DOUBT)
+
+
+def _rows_hit(mask: pl.Series) -> list[int]:
+    return mask.arg_true().to_list() if mask.null_count() < len(mask) else []
+
+
+@cache
 def _raw_schema(model) -> dict:
     return {f.name: _raw_dtype(f.spec, table_schema(model)[f.name]) for f in model_specs(model)}
 
@@ -237,7 +252,7 @@ def _lists(spec: Spec, values: list) -> _Column:
     values, bad = _typed(values, ok)
     lengths = [len(v) if v is not None else 0 for v in values]
     inner = column(spec.item, list(chain.from_iterable(v for v in values if v)))
-    typed, doubt = inner.exprs(pl.col("v"))
+    typed, doubt = inner.exprs("v")
     n = len(values)
     owner = pl.select(pl.int_range(n, dtype=pl.UInt32).repeat_by(pl.lit(pl.Series(lengths, dtype=pl.UInt32)))
                       .explode(empty_as_null=False)).to_series()
@@ -247,15 +262,14 @@ def _lists(spec: Spec, values: list) -> _Column:
     grouped = items.group_by("row", maintain_order=True).agg("v", pl.col("d").any())
     dtype = pl.List(_item_dtype(inner, typed))
     if min(lengths, default=1) > 0:  # every row has items: the groups are the rows, in order
-        out = grouped.select(pl.col("v").cast(dtype), "d").collect()
+        out = grouped.select(pl.col("v").cast(dtype), pl.when("d").then(True).alias("d")).collect()
     else:
         full = pl.DataFrame({"row": pl.Series(range(n), dtype=pl.UInt32),
                              "given": pl.Series([v is not None for v in values], dtype=pl.Boolean)})
         out = full.lazy().join(grouped, on="row", how="left", maintain_order="left").select(
             pl.when(pl.col("given")).then(pl.col("v").fill_null(pl.lit([], dtype=dtype))).cast(dtype).alias("v"),
-            pl.col("d").fill_null(False)).collect()
-    if out.get_column("d").any():
-        bad = bad + out.get_column("d").arg_true().to_list()
+            pl.when(pl.col("d")).then(True).alias("d")).collect()
+    bad = bad + _rows_hit(out.get_column("d"))
     if inner.bad:
         owners = _owners(lengths)
         bad = bad + sorted({owners[j] for j in inner.bad})
