@@ -15,6 +15,7 @@ from .index import Index
 from .models import COLLECTIONS, Dataset
 from .models.base import trusted
 from .notices import period_notices
+from .report.finding_rows import FindingRows
 from .report.labels import STATUS_NAMES, localise
 from .report.model import STATUS_ORDER, CalendarInfo, ComplianceReport, Finding, PackInfo, RuleInfo, Subject, Text
 from .rulebook.pack import CompiledRule, RulePack, pack_digest
@@ -107,16 +108,18 @@ def _derived(packs: list[RulePack], ctx: ColumnContext) -> Derived | None:
     return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
 
 
-def _findings(packs: list[RulePack], ctx: ColumnContext) -> list[Finding]:
-    """Every finding of the packs' (not derived) rules, by the engine `ENGINE` selects."""
+def _findings(packs: list[RulePack], ctx: ColumnContext) -> list[Finding] | FindingRows:
+    """Every finding of the packs' (not derived) rules, by the engine `ENGINE` selects: Finding objects from
+    the per-object engine, columns (report.finding_rows) from the column-wise one."""
     rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
     if ENGINE == "objects" or probe.hits is not None:  # coverage probes (rules test --coverage) are per-object
         return [f for rule in rules for f in run_rule(rule, records_context(ctx))]
     from .columns import engine, findings as column_findings
 
     evaluated = engine.evaluate_all([rule for rule in rules if engine.supports(rule)], ctx)
-    made = [f for rule, rows in evaluated for f in column_findings.findings(rule, rows, ctx)]  # only at the end
-    return made + [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, records_context(ctx))]
+    made = [column_findings.findings(rule, rows, ctx) for rule, rows in evaluated]  # only at the end
+    others = [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, records_context(ctx))]
+    return FindingRows.concat(made + ([FindingRows.of_findings(others)] if others else []))
 
 
 def _report(packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
@@ -124,12 +127,16 @@ def _report(packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
     period, as_of, tables = ctx.period, ctx.as_of, ctx.tables
     findings = _findings(packs, ctx)
     derived = _derived(packs, ctx)
-    findings.sort(key=finding_order)
+    if isinstance(findings, FindingRows):
+        findings = findings.sorted()
+    else:
+        findings.sort(key=finding_order)
     if explain:
         from .explain import explain_findings  # only when asked: explaining costs nothing otherwise
-        findings = explain_findings(findings, {r.rule.id: r for p in packs for r in p.rules}, records_context(ctx),
+        made = findings.materialise() if isinstance(findings, FindingRows) else findings
+        findings = explain_findings(made, {r.rule.id: r for p in packs for r in p.rules}, records_context(ctx),
                                     explain)
-    return ComplianceReport(
+    report = ComplianceReport(
         tool="hongfeng-rules", tool_version=__version__, dataset=dataset_label, period=period.label,
         period_start=period.start, period_end=period.end, as_of=as_of,
         packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
@@ -143,9 +150,10 @@ def _report(packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
         **summaries(findings, _rows(tables, "teams", "id", "name", "association_id")
                     + [(*row, None, "online_group") for row in _rows(tables, "online_groups", "id", "name")],
                     _rows(tables, "associations", "id", "name", "parent_id")),
-        findings=findings, derived=derived, notices=period_notices(period, as_of),
-        future_records=records_after(tables, as_of),
+        findings=[] if isinstance(findings, FindingRows) else findings, derived=derived,
+        notices=period_notices(period, as_of), future_records=records_after(tables, as_of),
     )
+    return report.with_rows(findings) if isinstance(findings, FindingRows) else report
 
 
 def _rows(tables: Tables, collection: str, *columns: str) -> list[tuple]:
@@ -199,35 +207,46 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
     """One finding. Every part is built here from validated data, so the models are constructed without
     re-validation; the parts that are the same for every finding of a rule are built once per rule."""
     spec, fixed = rule.rule, _fixed_parts(rule)
-    status = "not_used" if outcome.status == "fail" and spec.strength == "may" else outcome.status  # 可: never a failure
-    left = time_left(outcome.due, ctx.as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
-    if left is not None:
-        due = outcome.due.isoformat()
-        message = trusted(Text, zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
-                          en=f"pending: due {due}, {left:.1f} hours left")
-    elif outcome.status != "fail" and outcome.note:
-        message = trusted(Text, zh=f"{STATUS_NAMES['zh'][outcome.status]}：{localise(outcome.note, 'zh')}",
-                          en=f"{outcome.status}: {localise(outcome.note, 'en')}")
-    elif outcome.status == "pass":
-        message = fixed["pass_message"]
-    else:
-        values = {
-            "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
-            "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
-            "count": len(outcome.evidence), "subject": subject.id, "name": subject.name or subject.id, "note": outcome.note or "",
-            "nickname": getattr(record, "nickname", None) or "",
-            "due": outcome.due.isoformat() if outcome.due else "",
-        }
-        message = trusted(Text, **{lang: fill_message(getattr(spec.message, lang), {
-            **values, "measured": localise(values["measured"], lang), "expected": localise(values["expected"], lang),
-            "note": localise(values["note"], lang)}) for lang in ("zh", "en")})
+    message, left = message_of(rule, outcome, subject.id, subject.name, getattr(record, "nickname", None), ctx.as_of)
     return trusted(
         Finding,
-        **fixed["fields"], status=status, subject=subject, measured=_plain(outcome.measured),
-        expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence), note=outcome.note, due=outcome.due,
-        time_left_hours=round(left, 2) if left is not None else None, message=message, waiver=None,
-        explanation=None,
+        **fixed["fields"], status=final_status(outcome.status, spec.strength), subject=subject,
+        measured=_plain(outcome.measured), expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence),
+        note=outcome.note, due=outcome.due, time_left_hours=round(left, 2) if left is not None else None,
+        message=message, waiver=None, explanation=None,
     )
+
+
+def final_status(status: str, strength: str) -> str:
+    """A finding's status from its outcome's: a `may` (可) rule's failure is `not_used`, never a failure."""
+    return "not_used" if status == "fail" and strength == "may" else status
+
+
+def message_of(rule: CompiledRule, outcome: Outcome, subject_id: str, name: str | None, nickname: str | None,
+               as_of: datetime) -> tuple[Text, float | None]:
+    """A finding's message, and the hours left while it is pending with a due instant (else None): the time
+    left; else, for any status but a failure, its note; a pass's fixed text; else the rule's message template
+    filled in."""
+    spec = rule.rule
+    left = time_left(outcome.due, as_of).total_seconds() / 3600 if outcome.due and outcome.status == "pending" else None
+    if left is not None:
+        due = outcome.due.isoformat()
+        return trusted(Text, zh=f"未到期：期限 {due}，剩余 {left:.1f} 小时",
+                       en=f"pending: due {due}, {left:.1f} hours left"), left
+    if outcome.status != "fail" and outcome.note:
+        return trusted(Text, zh=f"{STATUS_NAMES['zh'][outcome.status]}：{localise(outcome.note, 'zh')}",
+                       en=f"{outcome.status}: {localise(outcome.note, 'en')}"), None
+    if outcome.status == "pass":
+        return _fixed_parts(rule)["pass_message"], None
+    values = {
+        "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
+        "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
+        "count": len(outcome.evidence), "subject": subject_id, "name": name or subject_id, "note": outcome.note or "",
+        "nickname": nickname or "", "due": outcome.due.isoformat() if outcome.due else "",
+    }
+    return trusted(Text, **{lang: fill_message(getattr(spec.message, lang), {
+        **values, "measured": localise(values["measured"], lang), "expected": localise(values["expected"], lang),
+        "note": localise(values["note"], lang)}) for lang in ("zh", "en")}), None
 
 
 def _fixed_parts(rule: CompiledRule) -> dict:
@@ -245,7 +264,8 @@ def _fixed_parts(rule: CompiledRule) -> dict:
 
 
 def finding_order(f: Finding):
-    """The report's order: by association, team, status (failures first), clause, rule and subject."""
+    """The report's order: by association, team, status (failures first), clause, rule and subject (for
+    Finding objects; `FindingRows.sorted` is the same order on columns)."""
     return (f.subject.association_id or "", f.subject.team_id or "", STATUS_ORDER.index(f.status),
             clause_key(f.clause), f.rule_id, f.subject.id)
 

@@ -21,10 +21,10 @@ def gate(report: ComplianceReport, fail_on: str, allow_incomplete: bool = False)
     strengths = GATED[fail_on]
     if any(failing[s] for s in strengths):
         return EXIT_FAIL
-    if not any(f.status in ASSESSED and f.strength in strengths for f in report.findings):
+    tally = report.finding_rows().tally()  # (status, strength) -> findings
+    if not any(tally[status, s] for status in ASSESSED for s in strengths):
         return EXIT_FAIL  # nothing gated was assessed: --allow-incomplete accepts some missing evidence, never all
-    unknown = not allow_incomplete and any(f.status == "not_assessable" and f.strength in strengths
-                                           for f in report.findings)
+    unknown = not allow_incomplete and any(tally["not_assessable", s] for s in strengths)
     return EXIT_FAIL if unknown else EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
+from .report.finding_rows import FindingRows
 from .report.model import STATUS_ORDER, Counts, Finding, SubjectSummary, Text
 
 Tally = Counter  # (status, strength) -> findings
@@ -11,30 +12,26 @@ ASSESSED = ("pass", "fail", "pending", "waived", "not_used")  # a rule that look
 NO_VERDICT = Text(zh="没有可评估的“应”条款：无法判断是否符合", en="no shall rule could be assessed: no verdict")
 
 
-def summaries(findings: list[Finding], teams: Iterable[tuple],
+def summaries(findings: list[Finding] | FindingRows, teams: Iterable[tuple],
               associations: Iterable[tuple[str, str | None, str | None]]) -> dict:
     """`overall`, `associations` and `teams` summaries; teams and associations are (id, name, parent_id), a
     team's parent being its association; a team row may add its kind (`online_group`: a Yunge group, whose
     findings roll up to it as a team's do).
-    One pass over the findings: each is tallied for its team and every association up its chain."""
+    Findings are tallied by column: each team's, each association's own, which count for every association up
+    its chain too."""
+    rows = findings if isinstance(findings, FindingRows) else FindingRows.of_findings(findings)
     associations = sorted(associations)
     parents = {a_id: parent for a_id, _, parent in associations}
-    overall: Tally = Counter()
-    by_team: dict[str, Tally] = {}
+    by_team = rows.tally("team_id")
     by_association: dict[str, Tally] = {}
-    for f in findings:
-        key = (f.status, f.strength)
-        overall[key] += 1
-        team = f.subject.team_id
-        if team:
-            by_team.setdefault(team, Counter())[key] += 1
-        node, seen = f.subject.association_id, set()
+    for node, tally in rows.tally("association_id").items():
+        seen = set()
         while node is not None and node not in seen:  # integrity checks reject cycles; stay safe anyway
             seen.add(node)
-            by_association.setdefault(node, Counter())[key] += 1
+            by_association.setdefault(node, Counter()).update(tally)
             node = parents.get(node)
     return {
-        "overall": summarise("overall", "all", None, overall),
+        "overall": summarise("overall", "all", None, rows.tally()),
         "associations": [summarise("association", a_id, name, by_association.get(a_id, Counter()), parent)
                          for a_id, name, parent in associations],
         "teams": [summarise(kind, t_id, name, by_team.get(t_id, Counter()), parent)

@@ -2,34 +2,73 @@
 (`engine.results`), and the subject roll-up (which team and association a finding belongs to) as columns."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import polars as pl
 
-from ..checks.outcome import Outcome, not_assessable
+from ..checks.outcome import Outcome
 from ..models import COLLECTIONS
-from ..models.base import trusted
-from ..report.model import Finding, Subject
+from ..report.finding_rows import SCHEMA, SHANGHAI, FindingRows, RuleParts, json_column, message_block, subject_blocks
 from ..rulebook.pack import CompiledRule
 from .context import ColumnContext
 from .select import table
 
 OUTCOME = ("status", "measured", "expected", "evidence", "note", "due")  # checks.outcome.Outcome's fields
+_VARIED = ("measured", "expected", "evidence", "note", "due", "id", "name")  # what a filled-in message may name
 
 
-def findings(rule: CompiledRule, rows: pl.DataFrame | None, ctx: ColumnContext) -> list[Finding]:
-    """The findings of one rule from its result rows, made by `auditing.make_finding` as the per-object ones."""
-    from ..auditing import make_finding  # auditing selects this engine: imported when it runs
+def findings(rule: CompiledRule, rows: pl.DataFrame | None, ctx: ColumnContext) -> FindingRows:
+    """The findings of one rule from its result rows, as the per-object engine's (`auditing.make_finding`):
+    the subject joined from `subject_rows`, the statuses and messages of `auditing.final_status` and
+    `auditing.message_of` (called once per distinct status and note, and per failing or pending row only)."""
+    from ..auditing import _fixed_parts, _plain, final_status, message_of  # auditing selects this engine
 
+    spec, fixed = rule.rule, _fixed_parts(rule)
     if rows is None:
-        outcome = not_assessable(f"the dataset has no {rule.subject_collection}")
-        return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
-    subject = subjects_of(rule.subject_collection, ctx)
-    rows = rows.select("id", *(pl.col(c) if c in rows.columns else pl.lit(None).alias(c) for c in OUTCOME))
-    nicknames = _nicknames(rule.subject_collection, rows, ctx)
-    return [make_finding(rule, subject(row[0]), Outcome(row[1], row[2], row[3], row[4] or [], row[5], row[6]), ctx,
-                         SimpleNamespace(nickname=nick))
-            for row, nick in zip(rows.iter_rows(), nicknames)]
+        frame = pl.DataFrame({"id": ["*"], "status": ["not_assessable"], "kind": [spec.subject],
+                              "note": [f"the dataset has no {rule.subject_collection}"]})
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in ("name", "team_id", "association_id"))
+        frame = frame.with_columns(subject_blocks(frame))
+    else:
+        frame = rows.select("id", *(c for c in OUTCOME if c in rows.columns))
+        frame = frame.join(_subjects(rule.subject_collection, ctx), on="id", how="left", maintain_order="left")
+    frame = frame.with_columns(pl.lit(None).alias(c) for c in OUTCOME if c not in frame.columns)
+    frame = frame.with_columns(pl.col("evidence").cast(pl.List(pl.String)).fill_null([]),
+                               pl.col("note").cast(pl.String), pl.col("due").cast(SHANGHAI))
+    pending = (pl.col("status") == "pending") & pl.col("due").is_not_null()
+    noted = ~pending & (pl.col("status") != "fail") & (pl.col("note").fill_null("") != "")
+    passed = ~pending & ~noted & (pl.col("status") == "pass")
+    frame = frame.with_columns(_case=pl.when(pending | ~(noted | passed)).then(pl.lit("row"))
+                               .when(noted).then(pl.lit("note")).otherwise(pl.lit("pass")))
+    messages = [message_block(fixed["pass_message"])] * frame.height
+    left: list = [None] * frame.height
+    notes = frame.filter(pl.col("_case") == "note").select("status", "note").unique()
+    by_note = {(status, note): message_block(message_of(rule, Outcome(status, note=note), "", None, None, ctx.as_of)[0])
+               for status, note in notes.iter_rows()}
+    at = frame.with_row_index("_at").filter(pl.col("_case") != "pass")
+    nicknames = _nicknames(rule.subject_collection, at, ctx) if rows is not None else [None] * at.height
+    for (i, case, status, measured, expected, evidence, note, due, id_, name), nickname in zip(
+            at.select("_at", "_case", "status", *_VARIED).iter_rows(), nicknames):
+        if case == "note":
+            messages[i] = by_note[status, note]
+        else:
+            message, hours = message_of(rule, Outcome(status, measured, expected, evidence, note, due), id_, name,
+                                        nickname, ctx.as_of)
+            messages[i], left[i] = message_block(message), round(hours, 2) if hours is not None else None
+    frame = frame.with_columns(
+        rule=pl.lit(0, pl.UInt32), status=pl.col("status").replace_strict(
+            ["fail"], [final_status("fail", spec.strength)], default=pl.col("status")),
+        time_left_hours=pl.Series(left, dtype=pl.Float64), message=pl.Series(messages, dtype=pl.String),
+        waiver=pl.lit(None, pl.String), measured=json_column(frame["measured"], _plain),
+        expected=json_column(frame["expected"], _plain))
+    return FindingRows(frame.select(*SCHEMA), (RuleParts(fixed["fields"]),))
+
+
+def _subjects(collection: str, ctx: ColumnContext) -> pl.DataFrame:
+    """`subject_rows` of a collection, one per id (the last), with `kind` and the JSON block (once per audit)."""
+    def build():
+        rows = subject_rows(collection, ctx).unique("id", keep="last", maintain_order=True)
+        rows = rows.with_columns(kind=pl.lit(COLLECTIONS[collection].kind))
+        return rows.with_columns(subject_blocks(rows))
+    return ctx.memo(f"subject-rows:{collection}", build)
 
 
 def _nicknames(collection: str, rows: pl.DataFrame, ctx: ColumnContext) -> list:
@@ -38,25 +77,6 @@ def _nicknames(collection: str, rows: pl.DataFrame, ctx: ColumnContext) -> list:
         return [None] * rows.height
     names = _by_id(collection, "nickname", ctx)
     return rows.select("id").join(names, on="id", how="left", maintain_order="left")["nickname"].to_list()
-
-
-def subjects_of(collection: str, ctx: ColumnContext):
-    """id → the Subject of a finding, with the team and association it rolls up to (`subject_rows`),
-    computed for the whole collection at once and shared by every rule."""
-    def build():
-        rows = subject_rows(collection, ctx)
-        info = {r[0]: r[1:] for r in rows.iter_rows()}
-        kind, made = COLLECTIONS[collection].kind, {}
-
-        def subject(subject_id: str) -> Subject:
-            found = made.get(subject_id)
-            if found is None:
-                name, team_id, association_id = info[subject_id]
-                found = made[subject_id] = trusted(Subject, kind=kind, id=subject_id, name=name, team_id=team_id,
-                                                   association_id=association_id)
-            return found
-        return subject
-    return ctx.memo(f"subjects:{collection}", build)
 
 
 def subject_rows(collection: str, ctx: ColumnContext) -> pl.DataFrame:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic_core
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from ..derived_results import Derived
 from ..models.base import OutputModel
@@ -127,9 +127,56 @@ class ComplianceReport(ReportModel):
     future_records: list[str] = []  # records dated after as-of: flagged, not counted (integrity.records_after)
     derived: Derived | None = None  # levels and titles (derived results, not pass/fail)
 
+    _rows: Any = PrivateAttr(default=None)  # report.finding_rows.FindingRows while `findings` is not materialised
+
     @property
     def conformant(self) -> bool | None:
         return self.overall.conformant
+
+    def with_rows(self, rows) -> "ComplianceReport":
+        """A copy whose findings are the rows (`report.finding_rows.FindingRows`, in report order), kept as
+        columns: `findings` makes the Finding objects on first use, the JSON is written from the columns."""
+        copy = self.model_copy()
+        copy.__dict__.pop("findings", None)
+        copy._rows = rows
+        return copy
+
+    def finding_rows(self):
+        """The findings as columns (`report.finding_rows.FindingRows`), without making Finding objects if
+        they are not made yet."""
+        if "findings" not in self.__dict__:
+            return self._rows
+        from .finding_rows import FindingRows
+        return FindingRows.of_findings(self.findings)
+
+    def __getattr__(self, name: str):
+        if name == "findings" and self.__pydantic_private__ and self.__pydantic_private__.get("_rows") is not None:
+            found = self.__pydantic_private__["_rows"].materialise()
+            _put_findings(self, found)
+            self._rows = None  # the Finding objects are the findings from now on (a host may change them)
+            return found
+        return super().__getattr__(name)
+
+    def _whole(self) -> "ComplianceReport":
+        self.findings  # noqa: B018  (made, if kept as columns)
+        return self
+
+    def model_dump(self, **kwargs) -> dict[str, Any]:
+        return super(ComplianceReport, self._whole()).model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs) -> str:
+        return super(ComplianceReport, self._whole()).model_dump_json(**kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ComplianceReport):
+            other._whole()
+        return super(ComplianceReport, self._whole()).__eq__(other)
+
+    def __iter__(self):
+        return super(ComplianceReport, self._whole()).__iter__()
+
+    def __repr_args__(self):
+        return super(ComplianceReport, self._whole()).__repr_args__()
 
     def findings_by_team(self) -> tuple[list[tuple[SubjectSummary, list[Finding]]], list[Finding]]:
         """Each team's summary with its findings, in report order, and the findings outside any team."""
@@ -144,5 +191,21 @@ class ComplianceReport(ReportModel):
         return self.to_json_bytes().decode("utf-8")
 
     def to_json_bytes(self) -> bytes:
-        """The same JSON as UTF-8 bytes, without an intermediate str (a province's report is hundreds of MB)."""
-        return pydantic_core.to_json(self, indent=2) + b"\n"
+        """The same JSON as UTF-8 bytes, without an intermediate str (a province's report is hundreds of MB);
+        findings kept as columns are written from them, without making Finding objects."""
+        if "findings" in self.__dict__:
+            return pydantic_core.to_json(self, indent=2) + b"\n"
+        empty = self.model_copy()
+        _put_findings(empty, [])
+        text = pydantic_core.to_json(empty, indent=2)
+        before, after = text.split(_EMPTY_FINDINGS)  # a top-level key: the only line with this indent and text
+        return b"".join([before, b'\n  "findings": ', *self._rows.json_array(), b",\n", after, b"\n"])
+
+
+_EMPTY_FINDINGS = b'\n  "findings": [],\n'
+
+
+def _put_findings(report: ComplianceReport, findings: list[Finding]) -> None:
+    """Set `findings` in its place among the fields (the serialiser writes the fields in the order held)."""
+    values = {**report.__dict__, "findings": findings}
+    object.__setattr__(report, "__dict__", {k: values[k] for k in type(report).model_fields if k in values})

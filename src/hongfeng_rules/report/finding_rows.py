@@ -1,0 +1,262 @@
+"""A report's findings kept column-wise (issue 18): one frame for every rule's findings, and each rule's fixed
+parts (title, pack, clause, source, …) built once. The report JSON, the summaries, the order and the waivers
+work on the columns; `Finding` objects are made only when a host or a renderer asks (`materialise`).
+
+The frame has one row per finding, in report order once `sorted`: `rule` (an index into `parts`), the
+subject (`kind`, `id`, `name`, `team_id`, `association_id`, and `subject`: its JSON block), `status`,
+`measured` and `expected` (JSON text), `evidence` (list of ids), `note`, `due`, `time_left_hours`,
+`message` (its JSON block) and `waiver` (its JSON block; null: none). JSON text and blocks are written as the
+report writes them (pydantic's serialiser; a block at a finding's depth), so writing the report only joins.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable
+
+import polars as pl
+import pydantic_core
+
+from ..models.base import trusted
+from ..rulebook.spec import clause_key
+from .model import STATUS_ORDER, Finding, Subject, Text
+
+SHANGHAI = pl.Datetime("us", "Asia/Shanghai")
+SCHEMA = {"rule": pl.UInt32, "kind": pl.String, "id": pl.String, "name": pl.String, "team_id": pl.String,
+          "association_id": pl.String, "subject": pl.String, "status": pl.String, "measured": pl.String,
+          "expected": pl.String, "evidence": pl.List(pl.String), "note": pl.String, "due": SHANGHAI,
+          "time_left_hours": pl.Float64, "message": pl.String, "waiver": pl.String}
+FIXED = ("rule_id", "title", "pack", "pack_version", "clause", "strength", "modal", "source", "rule_file")
+_KEY = "\n      "  # a finding's keys, in the report (indent 2, the finding at depth 2)
+_INNER = "\n        "  # the keys of its subject and message, the items of its evidence
+
+
+def to_json(value) -> str:
+    """The JSON text of one value, as the report writes it (pydantic's serialiser, compact)."""
+    return pydantic_core.to_json(value).decode("utf-8")
+
+
+def json_column(values: pl.Series, plain=lambda v: v) -> pl.Series:
+    """Each value's JSON text (`plain` applied first) at a finding's depth, as the report's serialiser writes
+    it: a string needing no escape is quoted as it is; every other distinct value is serialised once."""
+    if values.dtype == pl.String:
+        simple = ~values.str.contains(r'[\x00-\x1f"\\]').fill_null(False)
+        quoted = pl.select(pl.concat_str(pl.lit('"'), pl.lit(values), pl.lit('"'))).to_series()
+        rest = values.filter(~simple & values.is_not_null()).unique()
+        out = quoted.zip_with(simple, values.replace_strict(rest, [_nested(v) for v in rest.to_list()],
+                                                            default=None, return_dtype=pl.String))
+    else:
+        distinct = values.drop_nulls().unique()
+        out = values.replace_strict(distinct, [_nested(plain(v)) for v in distinct.to_list()], default=None,
+                                    return_dtype=pl.String)
+    return out.fill_null("null").alias(values.name)
+
+
+def _plain_json(value, texts: dict) -> str:
+    """The JSON text of a measured or expected value at a finding's depth, remembered for the strings and numbers seen before."""
+    if type(value) not in (str, int, float):
+        return _nested(value)
+    key = (type(value), value)
+    if key not in texts:
+        texts[key] = _nested(value)
+    return texts[key]
+
+
+def _nested(value) -> str:
+    """A nested object's JSON at a finding's key depth."""
+    return pydantic_core.to_json(value, indent=2).decode("utf-8").replace("\n", _KEY)
+
+
+def message_block(message: Text) -> str:
+    """A finding's `message` as the report writes it."""
+    return _nested(message)
+
+
+def subject_blocks(subjects: pl.DataFrame) -> pl.Series:
+    """Each subject's JSON block (`kind`, `id`, `name`, `team_id`, `association_id` columns)."""
+    keys = ("kind", "id", "name", "team_id", "association_id")
+    pieces = [pl.lit("{")]
+    for i, key in enumerate(keys):
+        pieces += [pl.lit(("," if i else "") + f'{_INNER}"{key}": '), pl.lit(json_column(subjects[key]))]
+    return pl.select(pl.concat_str(*pieces, pl.lit(_KEY + "}"))).to_series().alias("subject")
+
+
+@dataclass(frozen=True, eq=False)
+class RuleParts:
+    """What every finding of one rule shares: the Finding fields of `FIXED`, and their JSON around the rest."""
+
+    fields: dict
+
+    @cached_property
+    def head(self) -> str:  # up to the status's value
+        f = self.fields
+        return ("    {" + _KEY + _KEY.join(f'"{k}": {_nested(f[k])},' for k in FIXED[:7]) + _KEY + '"status": ')
+
+    @cached_property
+    def tail(self) -> str:  # from the source up to the waiver's value
+        f = self.fields
+        return (f',{_KEY}"source": {_nested(f["source"])},{_KEY}"rule_file": {to_json(f["rule_file"])},'
+                f'{_KEY}"waiver": ')
+
+
+@dataclass(frozen=True, eq=False)
+class FindingRows:
+    frame: pl.DataFrame
+    parts: tuple[RuleParts, ...]
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    @classmethod
+    def concat(cls, pieces: Iterable[FindingRows]) -> FindingRows:
+        """One table of several (each a rule's, or a list's), their `rule` indices renumbered."""
+        frames, parts = [], []
+        for piece in pieces:
+            frames.append(piece.frame.with_columns(pl.col("rule") + len(parts)))
+            parts.extend(piece.parts)
+        frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMA)
+        return cls(frame.select(*SCHEMA), tuple(parts))
+
+    @classmethod
+    def of_findings(cls, findings: Iterable[Finding]) -> FindingRows:
+        """The rows of Finding objects (the per-object engine's, a host's), in their order; an explanation is
+        not kept."""
+        index: dict[tuple, int] = {}  # the fixed parts' identities (a rule's findings share them) → part
+        parts, rules, blocks, texts = [], [], {}, {}
+        findings = list(findings)  # alive throughout: the identities stay theirs
+        for f in findings:
+            key = (id(f.title), id(f.source), f.rule_id, f.pack, f.pack_version, f.clause, f.strength, f.modal,
+                   f.rule_file)
+            if key not in index:
+                index[key] = len(parts)
+                parts.append(RuleParts({k: getattr(f, k) for k in FIXED}))
+            rules.append(index[key])
+        for f in findings:
+            if id(f.message) not in blocks:
+                blocks[id(f.message)] = (message_block(f.message), f.message)  # the object kept: its id stays
+        subjects = [f.subject for f in findings]
+        columns = {"rule": rules, **{k: [getattr(s, k) for s in subjects] for k in Subject.model_fields},
+                   "subject": None, "status": [f.status for f in findings],
+                   "measured": [_plain_json(f.measured, texts) for f in findings],
+                   "expected": [_plain_json(f.expected, texts) for f in findings],
+                   "evidence": [f.evidence_ids for f in findings], "note": [f.note for f in findings],
+                   "due": [f.due for f in findings], "time_left_hours": [f.time_left_hours for f in findings],
+                   "message": [blocks[id(f.message)][0] for f in findings],
+                   "waiver": [None if f.waiver is None else _nested(f.waiver) for f in findings]}
+        frame = pl.DataFrame({k: pl.Series(k, v, dtype=SCHEMA[k]) for k, v in columns.items() if v is not None})
+        return cls(frame.with_columns(subject_blocks(frame)).select(*SCHEMA), tuple(parts))
+
+    def strengths(self) -> pl.Series:
+        """Each finding's rule strength."""
+        return self.frame["rule"].replace_strict(range(len(self.parts)), [p.fields["strength"] for p in self.parts],
+                                                 return_dtype=pl.String).alias("strength")
+
+    def sorted(self) -> FindingRows:
+        """In the report's order, `auditing.finding_order` on the columns: by association, team, status
+        (failures first), clause, rule and subject; ties keep their order."""
+        ranked = sorted(range(len(self.parts)),
+                        key=lambda i: (clause_key(self.parts[i].fields["clause"]), self.parts[i].fields["rule_id"]))
+        rank, last, previous = [0] * len(self.parts), -1, None
+        for i in ranked:
+            key = (clause_key(self.parts[i].fields["clause"]), self.parts[i].fields["rule_id"])
+            last += key != previous
+            rank[i], previous = last, key
+        order = self.frame.select(
+            pl.col("association_id").fill_null(""), pl.col("team_id").fill_null(""),
+            pl.col("status").replace_strict(STATUS_ORDER, range(len(STATUS_ORDER)), return_dtype=pl.UInt8),
+            pl.col("rule").replace_strict(range(len(rank)), rank, return_dtype=pl.UInt32), pl.col("id"),
+            pl.int_range(pl.len()).alias("_at"))
+        at = order.sort(order.columns, maintain_order=True)["_at"]
+        return FindingRows(self.frame[at], self.parts)
+
+    def tally(self, by: str | None = None) -> dict:
+        """(status, strength) → findings: of all (by None), or for each value of the column `by`."""
+        frame = self.frame.select(*([by] if by else []), "status", self.strengths())
+        keys = [by] if by else []
+        counted = frame.group_by(*keys, "status", "strength", maintain_order=True).len()
+        out: dict = {}
+        for row in counted.iter_rows():
+            *owner, status, strength, n = row
+            out.setdefault(owner[0] if by else None, Counter())[(status, strength)] += n
+        return out if by else out.get(None, Counter())
+
+    def subjects_by_rule(self) -> dict[str, set[str]]:
+        """rule id → the subjects it has findings for."""
+        rule_ids = [p.fields["rule_id"] for p in self.parts]
+        out: dict[str, set[str]] = {}
+        for rule, ids in self.frame.group_by("rule").agg(pl.col("id").unique()).iter_rows():
+            out.setdefault(rule_ids[rule], set()).update(ids)
+        return out
+
+    def materialise(self) -> list[Finding]:
+        """The Finding objects, in the rows' order (a subject's object shared by its findings)."""
+        parts = [p.fields for p in self.parts]
+        subjects: dict[tuple, Subject] = {}
+        loads: dict[str, object] = {}
+        messages: dict[str, Text] = {}
+        out = []
+        for (rule, kind, id_, name, team_id, association_id, status, measured, expected, evidence, note, due, left,
+             message, waiver) in self.frame.drop("subject").iter_rows():
+            key = (kind, id_, name, team_id, association_id)
+            subject = subjects.get(key)
+            if subject is None:
+                subject = subjects[key] = trusted(Subject, kind=kind, id=id_, name=name, team_id=team_id,
+                                                  association_id=association_id)
+            if measured not in loads:
+                loads[measured] = json.loads(measured)
+            if expected not in loads:
+                loads[expected] = json.loads(expected)
+            if message not in messages:
+                messages[message] = trusted(Text, **json.loads(message))
+            out.append(trusted(Finding, **parts[rule], status=status, subject=subject, measured=loads[measured],
+                               expected=loads[expected], evidence_ids=evidence, note=note, due=due,
+                               time_left_hours=left, message=messages[message],
+                               waiver=None if waiver is None else json.loads(waiver), explanation=None))
+        return out
+
+    def json_chunks(self, size: int = 50_000) -> Iterable[bytes]:
+        """The findings' JSON objects as the report writes them (indent 2, each at depth 2), joined by ",\\n",
+        in pieces of `size` findings."""
+        heads = pl.Series([p.head for p in self.parts], dtype=pl.String)
+        tails = pl.Series([p.tail for p in self.parts], dtype=pl.String)
+        statuses = pl.Series(STATUS_ORDER, dtype=pl.String)
+        for start in range(0, self.frame.height, size):
+            chunk = self.frame.slice(start, size)
+            j = {c: json_column(chunk[c]) for c in ("note", "due", "time_left_hours")}
+            text = pl.select(pl.concat_str(
+                pl.lit(heads.gather(chunk["rule"])),
+                pl.lit(chunk["status"].replace_strict(statuses, [to_json(s) for s in STATUS_ORDER])),
+                pl.lit(f',{_KEY}"subject": '), pl.lit(chunk["subject"]),
+                pl.lit(f',{_KEY}"measured": '), pl.lit(chunk["measured"]),
+                pl.lit(f',{_KEY}"expected": '), pl.lit(chunk["expected"]),
+                pl.lit(f',{_KEY}"evidence_ids": '), pl.lit(_evidence_lists(chunk["evidence"])),
+                pl.lit(f',{_KEY}"note": '), pl.lit(j["note"]), pl.lit(f',{_KEY}"due": '), pl.lit(j["due"]),
+                pl.lit(f',{_KEY}"time_left_hours": '), pl.lit(j["time_left_hours"]),
+                pl.lit(f',{_KEY}"message": '), pl.lit(chunk["message"]),
+                pl.lit(tails.gather(chunk["rule"])),
+                pl.lit(chunk["waiver"].fill_null("null")),
+                pl.lit("\n    }")).str.join(",\n")).to_series()
+            yield text.cast(pl.Binary).item()
+
+    def json_array(self) -> list[bytes]:
+        """The pieces of the report's `findings` value: `[]`, or the objects between `[` and `]` at depth 1."""
+        if not self.frame.height:
+            return [b"[]"]
+        pieces = [b"[\n"]
+        for chunk in self.json_chunks():
+            pieces += [chunk, b",\n"]
+        pieces[-1] = b"\n  ]"
+        return pieces
+
+
+def _evidence_lists(lists: pl.Series) -> pl.Series:
+    """Each evidence list's JSON text, its items at the inner depth (`[]` when empty)."""
+    flat = pl.DataFrame({"at": pl.int_range(lists.len(), eager=True, dtype=pl.UInt32), "item": lists})
+    flat = flat.explode("item", empty_as_null=True).drop_nulls("item")
+    flat = flat.with_columns(json_column(flat["item"]))
+    joined = flat.group_by("at", maintain_order=True).agg(
+        pl.concat_str(pl.lit("[" + _INNER), pl.col("item").str.join("," + _INNER), pl.lit(_KEY + "]")).alias("text"))
+    everyone = pl.DataFrame({"at": pl.int_range(lists.len(), eager=True, dtype=pl.UInt32)})
+    return everyone.join(joined, on="at", how="left", maintain_order="left")["text"].fill_null("[]")
