@@ -19,6 +19,7 @@ from hongfeng_rules.report.finding_rows import FindingRows
 from hongfeng_rules.report.model import Finding, Subject, Text
 from hongfeng_rules.rulebook.locate import pack_dirs
 from hongfeng_rules.summaries import summaries
+from hongfeng_rules.waivers import Waiver, apply_waivers
 from helpers import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -134,3 +135,26 @@ def test_a_pending_finding_keeps_its_time_left_and_a_missing_collection_its_star
     made = columns.findings
     assert any(f.subject.id == "*" for f in made)
     assert any(f.time_left_hours is not None for f in made)
+
+
+def test_waivers_on_the_columns_are_those_on_the_objects(monkeypatch):
+    dataset, pack = load_dataset(REPO / "examples" / "hongfeng"), load_pack(REPO / "rules" / "hongfeng")
+    objects, columns = both_reports(monkeypatch, dataset, pack, "2025", date(2026, 1, 15))
+    before = columns.to_json_bytes()
+    failing = [f for f in objects.findings if f.status in ("fail", "not_assessable")][:3]
+    waivers = [Waiver(rule_id=f.rule_id, subject_id=f.subject.id, justification="j", approved_by="a",
+                      approved_on=date(2025, 11, 20), expires_on=expires, entry=i)
+               for i, (f, expires) in enumerate(zip(failing, [date(2026, 3, 31), date(2026, 1, 1), date(2027, 1, 1)]))]
+    waived = apply_waivers(columns, waivers)
+    assert "findings" not in waived.__dict__ and columns.to_json_bytes() == before  # a new report; the old unchanged
+    assert waived.to_json_bytes() == apply_waivers(objects, waivers).to_json_bytes()
+    assert sum(f.status == "waived" for f in waived.findings) == 2 and len(waived.expired_waivers) == 1
+
+
+def test_explained_findings_keep_their_explanation_as_columns(monkeypatch):
+    dataset, pack = load_dataset(REPO / "examples" / "hongfeng"), load_pack(REPO / "rules" / "hongfeng")
+    report = auditing.audit(dataset, pack, "2025", date(2026, 1, 15), explain="all")
+    explained = [f for f in report.findings if f.explanation is not None]
+    rows = FindingRows.of_findings(report.findings)
+    assert explained and rows.materialise() == report.findings
+    assert report.with_rows(rows).to_json_bytes() == report.to_json_bytes()

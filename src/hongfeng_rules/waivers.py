@@ -25,10 +25,12 @@ from typing import Iterable
 
 from pydantic import Field, ValidationError, model_validator
 
-from .auditing import finding_order
+import polars as pl
+
 from .summaries import summaries
 from .errors import InputError, Problem, fail, validation_reason
 from .models.base import Day, Id, StrictModel
+from .report.finding_rows import FindingRows, waiver_block
 from .report.model import ComplianceReport
 from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document, read_text_document
 
@@ -106,10 +108,9 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
     waiver is an InputError.
     """
     waivers = list(waivers)
-    known_rules = set(rule_ids) if rule_ids is not None else {f.rule_id for f in report.findings}
-    subjects: dict[str, set[str]] = {}
-    for f in report.findings:
-        subjects.setdefault(f.rule_id, set()).add(f.subject.id)
+    rows = report.finding_rows()
+    subjects = rows.subjects_by_rule()
+    known_rules = set(rule_ids) if rule_ids is not None else set(subjects)
     problems, by_pair = [], {}
     for w in waivers:
         file = w.file or "waivers"
@@ -127,25 +128,41 @@ def apply_waivers(report: ComplianceReport, waivers: Iterable[Waiver],
         raise InputError(problems)
 
     as_of = report.as_of.date()
-    findings, expired = [], list(report.expired_waivers)
     early = {pair: w for pair, w in by_pair.items() if w.approved_on > as_of}
     for w in early.values():
         by_pair.pop((w.rule_id, w.subject_id))
-    for f in report.findings:
-        w = by_pair.get((f.rule_id, f.subject.id))
-        if w is not None and as_of > w.expires_on:
-            expired.append({**w.model_dump(mode="json"), "status": f.status})
-        elif w is not None and f.status in WAIVABLE:
-            f = f.model_copy(update={"status": "waived", "waiver": {**w.model_dump(mode="json"),
-                                                                    "waived_status": f.status}})
-        findings.append(f)
-    findings.sort(key=finding_order)
+    rows, expired = _waived(rows, list(by_pair.values()), as_of)
     flagged = [f"{w.where()}: approved_on {w.approved_on.isoformat()} is after as-of {report.as_of.isoformat()}"
                " (not in force)" for w in sorted(early.values(), key=lambda w: w.entry or 0)]
     return report.model_copy(update={
-        "findings": findings,
-        "expired_waivers": expired,
+        "expired_waivers": list(report.expired_waivers) + expired,
         "future_records": list(report.future_records) + flagged,
-        **summaries(findings, [(t.id, t.name, t.parent_id, t.kind) for t in report.teams],
+        **summaries(rows, [(t.id, t.name, t.parent_id, t.kind) for t in report.teams],
                     [(a.id, a.name, a.parent_id) for a in report.associations]),
-    })
+    }).with_rows(rows)
+
+
+def _waived(rows: FindingRows, waivers: list[Waiver], as_of: date) -> tuple[FindingRows, list[dict]]:
+    """The rows with the waivers in force applied (a waivable status becomes `waived`, the waiver and the
+    status it waived kept), in report order; and the expired waivers, each with its finding's status, in the
+    findings' order."""
+    rule_ids = [p.fields["rule_id"] for p in rows.parts]
+    frame = rows.frame.with_row_index("_at").with_columns(
+        _rule_id=pl.col("rule").replace_strict(range(len(rule_ids)), rule_ids, return_dtype=pl.String))
+    listed = pl.DataFrame({"_rule_id": [w.rule_id for w in waivers], "id": [w.subject_id for w in waivers],
+                           "_waiver": range(len(waivers))}, schema={"_rule_id": pl.String, "id": pl.String,
+                                                                   "_waiver": pl.Int64})
+    hits = frame.join(listed, on=["_rule_id", "id"], how="inner", maintain_order="left")
+    expired, at, blocks = [], [], []
+    for i, status, n in hits.select("_at", "status", "_waiver").iter_rows():
+        w = waivers[n]
+        if as_of > w.expires_on:
+            expired.append({**w.model_dump(mode="json"), "status": status})
+        elif status in WAIVABLE:
+            at.append(i)
+            blocks.append(waiver_block({**w.model_dump(mode="json"), "waived_status": status}))
+    waived = pl.DataFrame({"_at": at, "_waiver": blocks}, schema={"_at": pl.UInt32, "_waiver": pl.String})
+    frame = frame.join(waived, on="_at", how="left", maintain_order="left").with_columns(
+        status=pl.when(pl.col("_waiver").is_null()).then("status").otherwise(pl.lit("waived")),
+        waiver=pl.coalesce("_waiver", "waiver"))
+    return FindingRows(frame.select(rows.frame.columns), rows.parts).sorted(), expired

@@ -57,7 +57,7 @@ def findings(rule: CompiledRule, rows: pl.DataFrame | None, ctx: ColumnContext) 
         rule=pl.lit(0, pl.UInt32), status=pl.col("status").replace_strict(
             ["fail"], [final_status("fail", spec.strength)], default=pl.col("status")),
         time_left_hours=pl.Series(left, dtype=pl.Float64), message=pl.Series(messages, dtype=pl.String),
-        waiver=pl.lit(None, pl.String), measured=json_column(frame["measured"], _plain),
+        waiver=pl.lit(None, pl.String), explanation=pl.lit(None, pl.String), measured=json_column(frame["measured"], _plain),
         expected=json_column(frame["expected"], _plain))
     return FindingRows(frame.select(*SCHEMA), (RuleParts(fixed["fields"]),))
 

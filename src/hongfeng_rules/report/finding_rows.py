@@ -5,8 +5,9 @@ work on the columns; `Finding` objects are made only when a host or a renderer a
 The frame has one row per finding, in report order once `sorted`: `rule` (an index into `parts`), the
 subject (`kind`, `id`, `name`, `team_id`, `association_id`, and `subject`: its JSON block), `status`,
 `measured` and `expected` (JSON text), `evidence` (list of ids), `note`, `due`, `time_left_hours`,
-`message` (its JSON block) and `waiver` (its JSON block; null: none). JSON text and blocks are written as the
-report writes them (pydantic's serialiser; a block at a finding's depth), so writing the report only joins.
+`message` (its JSON block), `waiver` and `explanation` (their JSON blocks; null: none). JSON text and
+blocks are as the report writes them (pydantic's serialiser; a block at a finding's depth), so writing the
+report mostly joins.
 """
 from __future__ import annotations
 
@@ -21,13 +22,14 @@ import pydantic_core
 
 from ..models.base import trusted
 from ..rulebook.spec import clause_key
+from .explanation import Explanation
 from .model import STATUS_ORDER, Finding, Subject, Text
 
 SHANGHAI = pl.Datetime("us", "Asia/Shanghai")
 SCHEMA = {"rule": pl.UInt32, "kind": pl.String, "id": pl.String, "name": pl.String, "team_id": pl.String,
           "association_id": pl.String, "subject": pl.String, "status": pl.String, "measured": pl.String,
           "expected": pl.String, "evidence": pl.List(pl.String), "note": pl.String, "due": SHANGHAI,
-          "time_left_hours": pl.Float64, "message": pl.String, "waiver": pl.String}
+          "time_left_hours": pl.Float64, "message": pl.String, "waiver": pl.String, "explanation": pl.String}
 FIXED = ("rule_id", "title", "pack", "pack_version", "clause", "strength", "modal", "source", "rule_file")
 _KEY = "\n      "  # a finding's keys, in the report (indent 2, the finding at depth 2)
 _INNER = "\n        "  # the keys of its subject and message, the items of its evidence
@@ -67,6 +69,11 @@ def _plain_json(value, texts: dict) -> str:
 def _nested(value) -> str:
     """A nested object's JSON at a finding's key depth."""
     return pydantic_core.to_json(value, indent=2).decode("utf-8").replace("\n", _KEY)
+
+
+def waiver_block(waiver: dict) -> str:
+    """A finding's `waiver` as the report writes it."""
+    return _nested(waiver)
 
 
 def message_block(message: Text) -> str:
@@ -121,8 +128,7 @@ class FindingRows:
 
     @classmethod
     def of_findings(cls, findings: Iterable[Finding]) -> FindingRows:
-        """The rows of Finding objects (the per-object engine's, a host's), in their order; an explanation is
-        not kept."""
+        """The rows of Finding objects (the per-object engine's, a host's, explained ones), in their order."""
         index: dict[tuple, int] = {}  # the fixed parts' identities (a rule's findings share them) → part
         parts, rules, blocks, texts = [], [], {}, {}
         findings = list(findings)  # alive throughout: the identities stay theirs
@@ -144,7 +150,8 @@ class FindingRows:
                    "evidence": [f.evidence_ids for f in findings], "note": [f.note for f in findings],
                    "due": [f.due for f in findings], "time_left_hours": [f.time_left_hours for f in findings],
                    "message": [blocks[id(f.message)][0] for f in findings],
-                   "waiver": [None if f.waiver is None else _nested(f.waiver) for f in findings]}
+                   "waiver": [None if f.waiver is None else waiver_block(f.waiver) for f in findings],
+                   "explanation": [None if f.explanation is None else _nested(f.explanation) for f in findings]}
         frame = pl.DataFrame({k: pl.Series(k, v, dtype=SCHEMA[k]) for k, v in columns.items() if v is not None})
         return cls(frame.with_columns(subject_blocks(frame)).select(*SCHEMA), tuple(parts))
 
@@ -198,7 +205,7 @@ class FindingRows:
         messages: dict[str, Text] = {}
         out = []
         for (rule, kind, id_, name, team_id, association_id, status, measured, expected, evidence, note, due, left,
-             message, waiver) in self.frame.drop("subject").iter_rows():
+             message, waiver, explanation) in self.frame.drop("subject").iter_rows():
             key = (kind, id_, name, team_id, association_id)
             subject = subjects.get(key)
             if subject is None:
@@ -213,7 +220,9 @@ class FindingRows:
             out.append(trusted(Finding, **parts[rule], status=status, subject=subject, measured=loads[measured],
                                expected=loads[expected], evidence_ids=evidence, note=note, due=due,
                                time_left_hours=left, message=messages[message],
-                               waiver=None if waiver is None else json.loads(waiver), explanation=None))
+                               waiver=None if waiver is None else json.loads(waiver),
+                               explanation=None if explanation is None
+                               else Explanation.model_validate_json(explanation)))
         return out
 
     def json_chunks(self, size: int = 50_000) -> Iterable[bytes]:
@@ -237,6 +246,7 @@ class FindingRows:
                 pl.lit(f',{_KEY}"message": '), pl.lit(chunk["message"]),
                 pl.lit(tails.gather(chunk["rule"])),
                 pl.lit(chunk["waiver"].fill_null("null")),
+                pl.lit(f',{_KEY}"explanation": ' + chunk["explanation"]).fill_null(""),  # only when explained
                 pl.lit("\n    }")).str.join(",\n")).to_series()
             yield text.cast(pl.Binary).item()
 

@@ -197,9 +197,10 @@ class ComplianceReport(ReportModel):
             return pydantic_core.to_json(self, indent=2) + b"\n"
         empty = self.model_copy()
         _put_findings(empty, [])
-        text = pydantic_core.to_json(empty, indent=2)
-        before, after = text.split(_EMPTY_FINDINGS)  # a top-level key: the only line with this indent and text
-        return b"".join([before, b'\n  "findings": ', *self._rows.json_array(), b",\n", after, b"\n"])
+        text = memoryview(pydantic_core.to_json(empty, indent=2))
+        at = text.obj.index(_EMPTY_FINDINGS)  # a top-level key: the only line with this indent and text
+        return b"".join([text[:at], b'\n  "findings": ', *self._rows.json_array(), b",\n",
+                         text[at + len(_EMPTY_FINDINGS):], b"\n"])
 
 
 _EMPTY_FINDINGS = b'\n  "findings": [],\n'
