@@ -92,13 +92,11 @@ def measure(teams: int, repeat: int) -> bool:
     from hongfeng_rules import auditing, load_pack
     from hongfeng_rules.auditing import finding_order
     from hongfeng_rules.columns import engine, findings as column_findings
-    from hongfeng_rules.columns.context import ColumnContext
     from hongfeng_rules.derived_results import is_derived
     from hongfeng_rules.models import Dataset
     from hongfeng_rules.report.finding_rows import FindingRows
     from hongfeng_rules.rulebook.locate import pack_dirs
     from hongfeng_rules.summaries import summaries
-    from hongfeng_rules.tables import from_dataset
 
     data = generate(teams, 1, 0.2)
     with tempfile.TemporaryDirectory() as folder:
@@ -107,8 +105,7 @@ def measure(teams: int, repeat: int) -> bool:
     dataset = Dataset.model_validate(data)
     packs = [load_pack(d) for d in pack_dirs()]
     rules = [r for p in packs for r in p.rules if not is_derived(r)]
-    judged = auditing._context(dataset, PERIOD, datetime.fromisoformat(AS_OF), None)
-    ctx = ColumnContext(from_dataset(dataset), judged.period, judged.as_of, judged.calendar)
+    ctx = auditing._context(dataset, PERIOD, datetime.fromisoformat(AS_OF), None)
     evaluate, evaluated = timed(1, lambda: engine.evaluate_all(rules, ctx))
 
     new_build, rows = timed(repeat, lambda: FindingRows.concat(
@@ -121,7 +118,8 @@ def measure(teams: int, repeat: int) -> bool:
     old_sum, old_rolled = timed(repeat, lambda: old_summaries(objects, teams_of, associations))
 
     auditing.ENGINE = auditing_engine  # internal (until audit() switches): the column-wise engine
-    report = auditing._report(dataset, packs, judged, "dataset")
+    report = auditing._report(packs, auditing._context(dataset, PERIOD, datetime.fromisoformat(AS_OF), None),
+                              "dataset")
     assert isinstance(report.finding_rows(), FindingRows) and "findings" not in report.__dict__
     new_json, new_bytes = timed(repeat, report.to_json_bytes)
     whole = report.model_copy()
