@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import polars as pl
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from hongfeng_rules.columns.exact import divide, isoformat
 from hongfeng_rules.tables import SHANGHAI_INSTANT
@@ -12,6 +12,7 @@ from hongfeng_rules.timecalc import SHANGHAI, as_shanghai
 finite = st.floats(-1e12, 1e12, allow_nan=False)
 
 
+@settings(deadline=None)  # building a frame per example: slow only on a loaded machine
 @given(values=st.lists(st.one_of(finite, st.integers(-2**53, 2**53), st.none()), max_size=20),
        by=st.one_of(st.sampled_from([3600.0, 1_000_000, 3.0, 7]), finite.filter(lambda x: x != 0)))
 def test_divide_is_pythons_division(values, by):
@@ -20,6 +21,7 @@ def test_divide_is_pythons_division(values, by):
 
 
 
+@settings(deadline=None)
 @given(st.lists(st.datetimes(datetime(1900, 1, 1), datetime(2199, 12, 31, 23, 59, 59, 999999)).map(
     lambda d: d.replace(tzinfo=SHANGHAI)) | st.none(), max_size=20))
 def test_isoformat_is_pythons(instants):

@@ -4,11 +4,12 @@ A record links to every value its `via` path holds (`participants.member_id`: ea
 once; `team_id->teams.association_id`: the association of its team); it counts when it lies in the
 evaluation period (`in_period`) or, by default, is not dated after as-of (`checks.context.Context`'s
 windows), and meets `where`. The result is one row per (subject, record), records in table order, as the
-per-object lists are. Every frame here but `table` is a lazy plan shared through `ColumnContext.frame`.
+per-object lists are. Every frame here but `table` is a lazy plan; a selection's (key, record) pairs and the
+values of a list field are shared frames (`ColumnContext.frame`, collected once per audit), the rest is cheaper
+to repeat in each plan than to collect.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import polars as pl
@@ -20,7 +21,7 @@ from ..tables import table_schema
 from ..timecalc import day_end, day_start
 from .context import ColumnContext
 from .literals import lit
-from .where import Condition, compile_where, holds, with_extras
+from .where import Condition, compile_where, holds, spelling, with_extras
 
 ROW = "_row"  # a record's position in its table: the order every per-object list keeps
 
@@ -37,25 +38,23 @@ def table(collection: str, ctx: ColumnContext) -> pl.DataFrame:
 
 
 def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFrame:
-    """The records counted: those of the evaluation period, or all not dated after as-of (checks.context)."""
+    """The records counted: those of the evaluation period, or all not dated after as-of (checks.context); a
+    filter, cheaper to repeat in each plan than to collect."""
     rows, time_field = table(collection, ctx), COLLECTIONS[collection].time_field
     if time_field is None:
-        return (rows.clear() if in_period else rows).lazy()
+        return rows.lazy().head(0) if in_period else rows.lazy()
     if not in_period and time_field in FUTURE_BY_NATURE:
         return rows.lazy()
-
-    def build() -> pl.LazyFrame:
-        when, dtype = pl.col(time_field), rows.schema[time_field]
-        instant = isinstance(dtype, pl.Datetime)
-        if not in_period:
-            latest = ctx.as_of if instant else ctx.reference_date
-            return rows.lazy().filter(when.is_null() | (when <= lit(latest, dtype=dtype)))
-        if instant:
-            lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), ctx.as_of)
-        else:
-            lo, hi = ctx.period.start, min(ctx.period.end, ctx.reference_date)
-        return rows.lazy().filter((when >= lit(lo, dtype=dtype)) & (when <= lit(hi, dtype=dtype)))
-    return ctx.frame(f"counted:{collection}:{in_period}", build)
+    when, dtype = pl.col(time_field), rows.schema[time_field]
+    instant = isinstance(dtype, pl.Datetime)
+    if not in_period:
+        latest = ctx.as_of if instant else ctx.reference_date
+        return rows.lazy().filter(when.is_null() | (when <= lit(latest, dtype=dtype)))
+    if instant:
+        lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), ctx.as_of)
+    else:
+        lo, hi = ctx.period.start, min(ctx.period.end, ctx.reference_date)
+    return rows.lazy().filter((when >= lit(lo, dtype=dtype)) & (when <= lit(hi, dtype=dtype)))
 
 
 def links(collection: str, path: str, ctx: ColumnContext) -> pl.LazyFrame:
@@ -73,6 +72,8 @@ def links(collection: str, path: str, ctx: ColumnContext) -> pl.LazyFrame:
             frame = frame.explode("key", empty_as_null=False, keep_nulls=False)
         frame = frame.drop_nulls("key")
         return frame.unique(maintain_order=True) if len(parts) > 1 or isinstance(dtype, pl.List) else frame
+    if "." not in path and not isinstance(table(collection, ctx).schema[path], pl.List):
+        return build()  # one column: nothing worth collecting
     return ctx.frame(f"links:{collection}:{path}", build)
 
 
@@ -94,19 +95,15 @@ def link_pairs(collection: str, via: str, ctx: ColumnContext) -> pl.LazyFrame:
 
 def linked_rows(collection: str, via: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFrame:
     """(`key`, `_row`) of the counted records linked to each key, in table order."""
-    def build() -> pl.LazyFrame:
-        kept = counted(collection, in_period, ctx).select(ROW)
-        return link_pairs(collection, via, ctx).join(kept, on=ROW, how="semi").sort(ROW, maintain_order=True)
-    return ctx.frame(f"linked:{collection}:{via}:{in_period}", build)
+    kept = counted(collection, in_period, ctx).select(ROW)
+    return link_pairs(collection, via, ctx).join(kept, on=ROW, how="semi").sort(ROW, maintain_order=True)
 
 
-def matching(collection: str, condition: Condition, ctx: ColumnContext, key: str | None = None) -> pl.LazyFrame:
+def matching(collection: str, condition: Condition, ctx: ColumnContext) -> pl.LazyFrame:
     """The records of a collection (all of them, with `_row` and the condition's extras) for which the
     condition holds (is true, not unknown)."""
-    def build() -> pl.LazyFrame:
-        rows = with_extras(table(collection, ctx).lazy(), [condition], ctx)
-        return rows.filter(holds(rows, condition, ctx).fill_null(False))
-    return build() if key is None else ctx.frame(f"matching:{collection}:{key}", build)
+    rows = with_extras(table(collection, ctx).lazy(), [condition], ctx)
+    return rows.filter(holds(rows, condition, ctx).fill_null(False))
 
 
 @dataclass
@@ -123,7 +120,7 @@ class Select:
         def build() -> pl.LazyFrame:
             pairs = linked_rows(self.of, self.via, self.in_period, ctx)
             if self.where is not None:
-                kept = matching(self.of, self.where, ctx, self.key).select(ROW)
+                kept = matching(self.of, self.where, ctx).select(ROW)
                 pairs = pairs.join(kept, on=ROW, how="semi", maintain_order="left")
             return pairs
         pairs, records = ctx.frame(f"select:{self.key}", build), table(self.of, ctx)
@@ -133,13 +130,23 @@ class Select:
         return with_extras(rows, list(extra), ctx) if extra else rows
 
 
+_COMPILED: dict[str, Select] = {}
+
+
 def compile_select(selection: Selection, subject_collection: str) -> Select:
-    """Raises ConditionError exactly as `Selection.compile_selection`."""
-    selection.compile_selection(subject_collection)  # the one validation of of/via/in_period/where
-    via = selection.via or f"{COLLECTIONS[subject_collection].kind}_id"
-    where = compile_where(selection.where, COLLECTIONS[selection.of].model, "check.where") if selection.where else None
-    key = f"{selection.of}:{via}:{selection.in_period}:{json.dumps(selection.where, sort_keys=True, default=str)}"
-    return Select(selection.of, via, selection.in_period, where, key)
+    """Compiled once per process; raises ConditionError exactly as `Selection.compile_selection`."""
+    key = f"{subject_collection}:{selection.of}:{selection.via}:{selection.in_period}:{spelling(selection.where)}"
+    found = _COMPILED.get(key)
+    if found is None:
+        selection.compile_selection(subject_collection)  # the one validation of of/via/in_period/where
+        via = selection.via or f"{COLLECTIONS[subject_collection].kind}_id"
+        where = (compile_where(selection.where, COLLECTIONS[selection.of].model, "check.where")
+                 if selection.where else None)
+        if len(_COMPILED) >= 4096:
+            _COMPILED.clear()
+        shared = f"{selection.of}:{via}:{selection.in_period}:{spelling(selection.where)}"  # its frame's name
+        found = _COMPILED[key] = Select(selection.of, via, selection.in_period, where, shared)
+    return found
 
 
 def linked(check, subject_collection: str, ctx: ColumnContext, columns: list[str] | None = None) -> pl.LazyFrame:

@@ -59,12 +59,27 @@ class Condition:
         return self.build(ctx, Env(dict(schema)))
 
 
+_COMPILED: dict[tuple, Condition] = {}
+
+
 def compile_where(cond: dict | None, model: type[BaseModel], at: str = "where") -> Condition:
-    """Compile a condition against a record type; raises `ConditionError` exactly as `checks.where`."""
-    per_object.compile_condition(cond, model, at)  # the one validation of the language
-    extras: list[Extra] = []
-    build = _condition(cond, model, extras)
-    return Condition(build, extras)
+    """Compile a condition against a record type, once per process; raises `ConditionError` exactly as
+    `checks.where`."""
+    key = (spelling(cond), model, at)
+    found = _COMPILED.get(key)
+    if found is None:
+        per_object.compile_condition(cond, model, at)  # the one validation of the language
+        extras: list[Extra] = []
+        found = Condition(_condition(cond, model, extras), extras)
+        if len(_COMPILED) >= 4096:
+            _COMPILED.clear()
+        _COMPILED[key] = found
+    return found
+
+
+def spelling(value: Any) -> str:
+    """A condition (or any YAML value) as text that tells its values' types apart (a date from its ISO text)."""
+    return json.dumps(value, sort_keys=True, default=lambda v: f"{type(v).__name__}:{v}")
 
 
 def with_extras(frame: pl.LazyFrame, conditions: list[Condition], ctx: ColumnContext) -> pl.LazyFrame:

@@ -8,10 +8,11 @@ from ...checks.every import _fields
 from ...checks.selection import Selection
 from ...models import COLLECTIONS
 from ..literals import lit
+from ..once import once
 from ..select import compile_select
 from ..where import compile_where, holds, with_extras
 from . import KINDS
-from .result import per_subject, result
+from .result import per_subject, result_columns
 
 
 def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame:
@@ -28,17 +29,25 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.
     rows = rows.with_columns(_ok=ok)
     pending = pl.col("_ok").ne_missing(True) & holds(rows, waiting, ctx).fill_null(False) if waiting else lit(False)
     rows = rows.with_columns(_pending=pending)
-    pending, ok = pl.col("_pending"), pl.col("_ok")
-    frame = per_subject(subjects, rows, failing=pl.col("id").filter(~pending & (ok == False)),  # noqa: E712
-                        unknown=pl.col("id").filter(~pending & ok.is_null()), pending=pl.col("id").filter(pending))
+    frame = per_subject(subjects, rows, **_LISTS)
+    return frame.select("id", *once(check, subject_collection, lambda: _outcome(check, subject_collection)))
+
+
+_PENDING, _OK = pl.col("_pending"), pl.col("_ok")
+_LISTS = {"failing": pl.col("id").filter(~_PENDING & (_OK == False)),  # noqa: E712
+          "unknown": pl.col("id").filter(~_PENDING & _OK.is_null()), "pending": pl.col("id").filter(_PENDING)}
+
+
+def _outcome(check, subject_collection: str) -> list[pl.Expr]:
+    """The result columns from a subject's `n` records and its failing, unknown and pending ones."""
     what = check.of or COLLECTIONS[subject_collection].kind
     needed = "/".join(_fields(check.require)) or "value"
     n, f, u, p = (pl.col("n"), pl.col("failing").list.len(), pl.col("unknown").list.len(),
                   pl.col("pending").list.len())
     measured = pl.format("{} of {}", n - f - u - p, n)
     none = n == 0
-    return result(
-        frame, pl.String,
+    return result_columns(
+        pl.String,
         status=pl.when(none).then(lit("not_applicable")).when(f > 0).then(lit("fail"))
         .when(u > 0).then(lit("not_assessable")).when(p > 0).then(lit("pending")).otherwise(lit("pass")),
         measured=pl.when(~none).then(measured),

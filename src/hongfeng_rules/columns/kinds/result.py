@@ -25,16 +25,20 @@ class Finish:
     finish: Callable[[pl.DataFrame], pl.DataFrame]
 
 
-def result(frame: pl.LazyFrame, measured_type: pl.DataType, **columns: pl.Expr | str) -> pl.LazyFrame:
-    """`id` and the result columns of each row of the plan, in kinds' `RESULT_SCHEMA` order and types: those not
-    given are null, a null evidence an empty list."""
+def result_columns(measured_type: pl.DataType, **columns: pl.Expr | str) -> list[pl.Expr]:
+    """The result columns, in kinds' `RESULT_SCHEMA` order and types: those not given are null, a null evidence
+    an empty list."""
     def column(name: str, dtype: pl.DataType) -> pl.Expr:
         given = columns.get(name, lit(None))
-        given = pl.col(given) if isinstance(given, str) else given
-        given = given.cast(dtype)
+        given = (pl.col(given) if isinstance(given, str) else given).cast(dtype)
         return (given.fill_null(lit([], dtype=EVIDENCE)) if name == "evidence" else given).alias(name)
-    return frame.select("id", *(column(name, dtype) for name, dtype in
-                                {"status": pl.String, "measured": measured_type, **_COLUMNS}.items()))
+    return [column(name, dtype) for name, dtype in {"status": pl.String, "measured": measured_type,
+                                                    **_COLUMNS}.items()]
+
+
+def result(frame: pl.LazyFrame, measured_type: pl.DataType, **columns: pl.Expr | str) -> pl.LazyFrame:
+    """`id` and the result columns (`result_columns`) of each row of the plan."""
+    return frame.select("id", *result_columns(measured_type, **columns))
 
 
 def from_python(out: list[tuple], measured: pl.DataType) -> pl.DataFrame:
