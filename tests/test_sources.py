@@ -537,3 +537,27 @@ def test_a_proposal_is_yaml_after_its_notes():
                     f"# unplaced: sheet '队员', column '籍贯': no field matches; fields: {MEMBER_FIELDS}\n"
                     "collections:\n  members:\n    sheet: 队员\n    columns:\n      编号: id\n    ignore_columns:\n    - 籍贯\n")
     assert unplaced == [f"sheet '队员', column '籍贯': no field matches; fields: {MEMBER_FIELDS}"]
+
+
+def test_mapping_init_of_one_file_of_a_workbook_and_of_what_it_cannot_read(tmp_path):
+    from hongfeng_rules.sources.mapping import propose_for
+
+    folder = write(tmp_path / "d", {"队员.csv": "编号,姓名\n", "说明.txt": "not data\n", "b.csv": b"\xff\xfe\x00\xd8 x"})
+    text, unplaced = propose_for(str(folder / "队员.csv"))  # one file, not its folder
+    assert yaml.safe_load(text) == {"collections": {"members": {"sheet": "队员", "columns": {"编号": "id", "姓名": "name"}}}}
+    assert unplaced == []
+    wb = openpyxl.Workbook()
+    wb.active.title = "队伍"
+    wb.active.append(["编号", "名称"])
+    wb.save(tmp_path / "w.xlsx")
+    assert yaml.safe_load(propose_for(str(tmp_path / "w.xlsx"))[0]) == {
+        "collections": {"teams": {"sheet": "队伍", "columns": {"编号": "id", "名称": "name"}}}}
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    for path, why in ((folder, "neither UTF-8 nor GB18030 text; name the encoding with --encoding"),  # b.csv; .txt skipped
+                      (tmp_path / "bad.xlsx", "not a readable Excel workbook"),
+                      (folder / "说明.txt", "expected an Excel workbook, a .csv or .parquet file, or a folder of them"),
+                      (tmp_path / "nope", "no such file or folder")):
+        with pytest.raises(InputError) as exc:
+            propose_for(str(path))
+        name = folder / "b.csv" if path == folder else path
+        assert problems(exc)[0].startswith(f"{name}: {why}")

@@ -651,3 +651,17 @@ def test_a_calendar_year_out_of_range_names_the_last_published_year():
         cal.is_working_day(date(cal.last_year + 1, 1, 4))
     assert info.value.en == (f"the {cal.last_year + 1} holiday arrangement has not been published (official data "
                              f"ends with {cal.last_year}); working days in {cal.last_year + 1} cannot be computed")
+
+
+def test_the_per_member_values_of_one_audit_keep_apart_and_default_for_a_member_without_records():
+    """Each per-member map is built once per audit under its own name: asked in turn in one context, each value
+    is its own (0 hours, 0 trainings, no review for a member without records)."""
+    ctx = context(period="2025-Q2", as_of=datetime(2025, 6, 30, 12), members=[member(0), member(1)],
+                  activities=[activity(1, "2025-04-01T09:00:00", "2025-04-01T12:00:00", m0=3)],
+                  trainings=trainings(("pre_job", "2025-04-02T10:00:00", ["m0"]), ("pre_job", "2025-04-03T10:00:00", ["m0"])),
+                  political_reviews=[{"id": "r0", "member_id": "m0", "result": "passed", "completed_on": "2024-06-01"}])
+    for _ in range(2):  # the second round reads the maps built by the first
+        assert [(value("service_hours", ctx, m), value("pre_job_trainings", ctx, m),
+                 value("political_review_passed_on", ctx, m)) for m in ("m0", "m1")] == [
+            (3.0, 2, date(2024, 6, 1)), (0.0, 0, None)]
+    assert type(value("service_hours", ctx, "m1")) is float and type(value("pre_job_trainings", ctx, "m1")) is int
