@@ -7,6 +7,7 @@
     python mutation/run.py --timeouts [MODULE…]   # the mutants that ran out of time again (a busy machine's slow
                                                  # survivor is a "timeout" too: read each one)
     python mutation/run.py --scores              # only print the scores of the last runs
+    python mutation/run.py --table               # the same as docs/testing.md's table
 
 mutmut's settings (which files, which tests, the Hypothesis profile, the time limit) are in pyproject.toml,
 [tool.mutmut]. Results are kept in mutants/ between runs: a second run tests only mutants not yet judged
@@ -71,6 +72,16 @@ def scores() -> None:
                 print(f"    survived: {name}")
 
 
+def table() -> None:
+    """The scores as docs/testing.md's table."""
+    print("| module | mutants | judged | killed (by timeout) | survived | killed of judged |\n|---|---|---|---|---|---|")
+    for module, by_name in results().items():
+        counts = Counter(by_name.values())
+        killed, judged = counts["killed"] + counts["timeout"], len(by_name) - counts["not checked"]
+        share = f"{100 * killed / judged:.1f} %" if judged else "-"
+        print(f"| `{module}` | {len(by_name)} | {judged} | {killed} ({counts['timeout']}) | {counts['survived']} | {share} |")
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] in (["--survivors"], ["--timeouts"]):  # after adding tests: the survivors (or timeouts) again
         modules, again = argv[1:], "survived" if argv[0] == "--survivors" else "timeout"
@@ -78,6 +89,9 @@ def main(argv: list[str]) -> int:
                       for n, status in by_name.items() if status == again)
         if names:
             run(modules, names)
+    elif argv == ["--table"]:
+        table()
+        return 0
     elif argv != ["--scores"]:
         for module in argv or MODULES:
             if module not in MODULES:
