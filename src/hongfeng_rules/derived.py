@@ -110,13 +110,9 @@ def _last_active_at(member, ctx: Context):
     return max(last, joined) if last else joined
 
 
-def _per_member(key: str, build: Callable[[Context], dict], default: Any) -> Callable[[Any, Context], Any]:
-    """A derived value read from a per-member map that is built once per audit."""
-    return partial(_read_per_member, key, build, default)
-
-
-def _read_per_member(key: str, build: Callable[[Context], dict], default: Any, member, ctx: Context):
-    # apart from _per_member, which runs once at import: a change here is seen by a test (mutation testing)
+def _per_member(key: str, build: Callable[[Context], dict], default: Any, member, ctx: Context):
+    """A derived value read from a per-member map that is built once per audit (DERIVED binds the first three
+    with functools.partial: no code of its own runs at import, where mutation testing could not see it)."""
     return ctx.memo(key, lambda: build(ctx)).get(member.id, default)
 
 
@@ -131,7 +127,7 @@ DERIVED: dict[str, Derived] = {
                          reads=("birth_date",)),
     "service_hours": Derived(
         "members", "hour",
-        _per_member("service_hours", _hours_by_member, 0.0),
+        partial(_per_member, "service_hours", _hours_by_member, 0.0),
         "hours credited in activities of the evaluation period", ("activities",),
     ),
     "activity_count": Derived(
@@ -146,12 +142,12 @@ DERIVED: dict[str, Derived] = {
     ),
     "pre_job_trainings": Derived(
         "members", "times",
-        _per_member("pre_job_trainings", _pre_job_by_member, 0),
+        partial(_per_member, "pre_job_trainings", _pre_job_by_member, 0),
         "pre-job trainings the member attended, any date up to as-of (not limited to the period)", ("trainings",),
     ),
     "political_review_passed_on": Derived(
         "members", "day",
-        _per_member("political_review_passed_on", _passed_review_on, None),
+        partial(_per_member, "political_review_passed_on", _passed_review_on, None),
         "the day the member's earliest passed political review was completed (None: none passed)",
         ("political_reviews",),
     ),
