@@ -570,3 +570,10 @@ def test_a_close_word_is_placed_from_three_quarters_alike():
     proposal, unplaced = propose({"members": ["出生日", "birth"]})
     assert proposal["collections"]["members"]["columns"] == {"出生日": "birth_date"}
     assert unplaced == [f"sheet 'members', column 'birth': no field matches; fields: {MEMBER_FIELDS}"]
+
+
+def test_an_unknown_collection_lists_every_known_one_and_the_next_collection_is_still_checked():
+    mapping = Mapping(collections={"member": CollectionSource(), "teams": CollectionSource(columns={"名称": "nmae"})})
+    assert mapping.unknown_names() == [
+        (("collections", "member"), f"unknown collection 'member'; known: {', '.join(sorted(mapping_module.COLLECTIONS))}"),
+        (("collections", "teams", "columns", "名称"), "unknown field 'nmae' of teams; fields: " + ", ".join(fields_of("teams")))]
