@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from . import __version__
@@ -245,8 +246,20 @@ def message_of(rule: CompiledRule, outcome: Outcome, subject_id: str, name: str 
         "nickname": nickname or "", "due": outcome.due.isoformat() if outcome.due else "",
     }
     return trusted(Text, **{lang: fill_message(getattr(spec.message, lang), {
-        **values, "measured": localise(values["measured"], lang), "expected": localise(values["expected"], lang),
-        "note": localise(values["note"], lang)}) for lang in ("zh", "en")}), None
+        **values, "measured": _localised(values["measured"], lang), "expected": _localised(values["expected"], lang),
+        "note": _localised(values["note"], lang)}) for lang in ("zh", "en")}), None
+
+
+def _localised(value, lang: str):
+    """`localise`, remembered for text (a rule's failures repeat their measured, expected and note texts)."""
+    if not isinstance(value, str):
+        return localise(value, lang)
+    return _localised_text(value, lang)
+
+
+@lru_cache(maxsize=65536)
+def _localised_text(value: str, lang: str) -> str:
+    return localise(value, lang)
 
 
 def _fixed_parts(rule: CompiledRule) -> dict:

@@ -46,6 +46,8 @@ def json_column(values: pl.Series, plain=lambda v: v) -> pl.Series:
     if values.dtype == pl.String:
         simple = ~values.str.contains(r'[\x00-\x1f"\\]').fill_null(False)
         quoted = pl.select(pl.concat_str(pl.lit('"'), pl.lit(values), pl.lit('"'))).to_series()
+        if simple.all():  # most columns: nothing to escape
+            return quoted.fill_null("null").alias(values.name)
         rest = values.filter(~simple & values.is_not_null()).unique()
         out = quoted.zip_with(simple, values.replace_strict(rest, [_nested(v) for v in rest.to_list()],
                                                             default=None, return_dtype=pl.String))
