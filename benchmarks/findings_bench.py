@@ -87,7 +87,6 @@ def measure(teams: int, repeat: int) -> bool:
     import pydantic_core
 
     from generate import AS_OF, PERIOD, generate, write
-    auditing_engine = 'columns'
     from run import child_floor
     from hongfeng_rules import auditing, load_pack
     from hongfeng_rules.auditing import finding_order
@@ -117,9 +116,7 @@ def measure(teams: int, repeat: int) -> bool:
     new_sum, rolled = timed(repeat, lambda: summaries(rows, teams_of, associations))
     old_sum, old_rolled = timed(repeat, lambda: old_summaries(objects, teams_of, associations))
 
-    auditing.ENGINE = auditing_engine  # internal (until audit() switches): the column-wise engine
-    report = auditing._report(packs, auditing._context(dataset, PERIOD, datetime.fromisoformat(AS_OF), None),
-                              "dataset")
+    report = auditing.audit(dataset, packs, PERIOD, datetime.fromisoformat(AS_OF))
     assert isinstance(report.finding_rows(), FindingRows) and "findings" not in report.__dict__
     new_json, new_bytes = timed(repeat, report.to_json_bytes)
     whole = report.model_copy()

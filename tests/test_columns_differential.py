@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from hongfeng_rules import auditing, load_pack
+from hongfeng_rules import auditing, load_pack, object_engine
 from hongfeng_rules.columns import engine
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
@@ -155,11 +155,8 @@ def pack(tmp_path_factory):
 
 
 def report(dataset, pack, as_of, which: str) -> str:
-    previous, auditing.ENGINE = auditing.ENGINE, which
-    try:
-        return auditing.audit(dataset, pack, "2025", as_of).model_dump_json(indent=1)
-    finally:
-        auditing.ENGINE = previous
+    audit = {"objects": object_engine.audit, "columns": auditing.audit}[which]
+    return audit(dataset, pack, "2025", as_of).model_dump_json(indent=1)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

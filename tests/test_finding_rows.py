@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pydantic_core
 import pytest
 
-from hongfeng_rules import auditing, load_dataset, load_pack
+from hongfeng_rules import auditing, load_dataset, load_pack, object_engine
 from hongfeng_rules.auditing import finding_order
 from hongfeng_rules.gating import gate
 from hongfeng_rules.models import Dataset
@@ -95,9 +95,7 @@ def test_summaries_count_each_finding_once_for_its_team_and_up_its_associations(
 
 def both_reports(monkeypatch, dataset, packs, period, as_of):
     """The per-object engine's report (Finding objects) and the column-wise one (findings as columns)."""
-    monkeypatch.setattr(auditing, "ENGINE", "objects")
-    objects = auditing.audit(dataset, packs, period, as_of)
-    monkeypatch.setattr(auditing, "ENGINE", "columns")
+    objects = object_engine.audit(dataset, packs, period, as_of)
     columns = auditing.audit(dataset, packs, period, as_of)
     assert "findings" in objects.__dict__ and "findings" not in columns.__dict__  # kept as columns
     return objects, columns

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from . import __version__
-from .checks import probe
 from .checks.context import Context
-from .checks.outcome import Outcome, not_assessable
+from .checks.outcome import Outcome
 from .errors import InputError, Problem
 from .derived_results import Derived, collect as collect_derived, is_derived
 from .gcpause import paused_gc
 from .index import Index
-from .models import COLLECTIONS, Dataset
+from .models import Dataset
 from .models.base import trusted
 from .notices import period_notices
 from .report.finding_rows import FindingRows
@@ -28,9 +27,6 @@ from .validation.future import records_after
 from .timecalc import Period, WorkCalendar, default_calendar, supported_as_of, supported_day, time_left
 from .whatif import apply_overrides
 
-ENGINE = "objects"  # internal (issue 18): "columns" runs the column-wise engine (columns.engine) where it has the kind
-
-
 def audit(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack], period: Period | str,
           as_of: datetime | date, *, calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
           overrides: Mapping[str, Any] | None = None, explain: str | None = None) -> ComplianceReport:
@@ -39,9 +35,19 @@ def audit(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack]
     plain dicts, converted once (as_tables); `overrides` ({"hf-5.2.6-core-members.at_least": 12}) change rule
     parameters first (whatif.apply_overrides); `explain` ("all", "RULE" or "RULE:SUBJECT") fills those
     findings' `explanation` (explain.py)."""
+    return audit_by(_findings, data, packs, period, as_of, calendar=calendar, dataset_label=dataset_label,
+                    overrides=overrides, explain=explain)
+
+
+def audit_by(find: Callable[[list[CompiledRule], ColumnContext], list[Finding] | FindingRows], data: Tables | Dataset | Mapping,
+             packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime | date, *,
+             calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
+             overrides: Mapping[str, Any] | None = None, explain: str | None = None) -> ComplianceReport:
+    """`audit`, with the findings of the (not derived) rules made by `find(rules, ctx)`: the column-wise engine
+    (`audit` itself), or the per-object one of rule coverage probes (object_engine.audit)."""
     packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
-        return _report(packs, _context(data, period, as_of, calendar), dataset_label, explain)
+        return _report(find, packs, _context(data, period, as_of, calendar), dataset_label, explain)
 
 
 def derive(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack], period: Period | str,
@@ -109,24 +115,19 @@ def _derived(packs: list[RulePack], ctx: ColumnContext) -> Derived | None:
     return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
 
 
-def _findings(packs: list[RulePack], ctx: ColumnContext) -> list[Finding] | FindingRows:
-    """Every finding of the packs' (not derived) rules, by the engine `ENGINE` selects: Finding objects from
-    the per-object engine, columns (report.finding_rows) from the column-wise one."""
-    rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
-    if ENGINE == "objects" or probe.hits is not None:  # coverage probes (rules test --coverage) are per-object
-        return [f for rule in rules for f in run_rule(rule, records_context(ctx))]
+def _findings(rules: list[CompiledRule], ctx: ColumnContext) -> FindingRows:
+    """Every finding of the rules, column-wise: each rule's result rows (its plan collected with the others'),
+    the findings built from them at the end, as columns (report.finding_rows)."""
     from .columns import engine, findings as column_findings
 
-    evaluated = engine.evaluate_all([rule for rule in rules if engine.supports(rule)], ctx)
-    made = [column_findings.findings(rule, rows, ctx) for rule, rows in evaluated]  # only at the end
-    others = [f for rule in rules if not engine.supports(rule) for f in run_rule(rule, records_context(ctx))]
-    return FindingRows.concat(made + ([FindingRows.of_findings(others)] if others else []))
+    return FindingRows.concat([column_findings.findings(rule, rows, ctx)
+                               for rule, rows in engine.evaluate_all(rules, ctx)])
 
 
-def _report(packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
+def _report(find, packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
             explain: str | None = None) -> ComplianceReport:
     period, as_of, tables = ctx.period, ctx.as_of, ctx.tables
-    findings = _findings(packs, ctx)
+    findings = find([rule for pack in packs for rule in pack.rules if not is_derived(rule)], ctx)
     derived = _derived(packs, ctx)
     if isinstance(findings, FindingRows):
         findings = findings.sorted()
@@ -161,47 +162,6 @@ def _rows(tables: Tables, collection: str, *columns: str) -> list[tuple]:
     """The named columns of every record of a collection, as tuples (none when it was not provided)."""
     frame = tables.get(collection)
     return [] if frame is None else frame.select(columns).rows()
-
-
-def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
-    """All findings of one rule: one per subject it applies to."""
-    records = ctx.index.records(rule.subject_collection)
-    missing = rule.missing(ctx.index)
-    if records is None:
-        outcome = not_assessable(f"the dataset has no {rule.subject_collection}")
-        return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
-    event = COLLECTIONS[rule.subject_collection].event
-    subjects = ctx.memo(f"subjects:{rule.subject_collection}", dict)  # one Subject per record, shared by rules
-    lacking = not_assessable("the dataset has no " + ", ".join(missing)) if missing else None
-    out = []
-    for record in ctx.counted(rule.subject_collection, in_period=True)[0] if event else records:
-        if rule.applies(record, ctx) is not True:
-            continue
-        outcome = rule.evaluate(record, ctx) if lacking is None else lacking
-        subject = subjects.get(record.id)
-        if subject is None:
-            subject = subjects[record.id] = subject_of(rule.subject_collection, record, ctx.index)
-        out.append(make_finding(rule, subject, outcome, ctx, record))
-    return out
-
-
-def subject_of(collection: str, record, index: Index) -> Subject:
-    """The subject of a finding, with the team and association it rolls up to: the per-object engine's (and so
-    the test oracle's) copy of `columns.findings.subject_rows`, which defines the roll-up; it goes with that engine."""
-    kind, fields = COLLECTIONS[collection].kind, COLLECTIONS[collection].model.model_fields
-    team_id = record.id if collection in ("teams", "online_groups") else record.team_id if "team_id" in fields else None
-    if team_id is None and collection == "group_members":
-        team_id = record.online_group_id  # a Yunge group has its verdict as a team has (its summary's kind says which)
-    if team_id is None and "dispute_id" in fields and record.dispute_id:
-        team_id = getattr(index.by_id("disputes").get(record.dispute_id), "team_id", None)
-    if team_id is None and "member_id" in fields and record.member_id:
-        team_id = getattr(index.by_id("members").get(record.member_id), "team_id", None)
-    association_id = (record.id if collection == "associations"
-                      else record.association_id if "association_id" in fields else None)
-    if association_id is None and team_id is not None:
-        association_id = getattr(index.by_id("teams").get(team_id), "association_id", None)
-    return trusted(Subject, kind=kind, id=record.id, name=record.name if "name" in fields else None,
-                   team_id=team_id, association_id=association_id)
 
 
 def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context, record=None) -> Finding:

@@ -5,11 +5,16 @@ instant `before`, `at` and `after`), each dated value of a threshold, each test 
 (the rule's and the check's) answering true and false, and each not-assessable path: every collection the
 rule needs being absent, and for the kinds that can be not assessable with every collection present, that path
 (a value not recorded for `every` and `mean`, a year without a published calendar for `deadline`). The rule is recompiled with probes on (checks/probe.py); a normal audit is not.
+
+The cases run on the per-object engine (object_engine.audit), whose checks the probes are in: the column-wise
+engine answers each condition and compares each threshold inside Polars expressions, for whole columns at once,
+and keeps no per-test answers. Its verdicts are the same (tests/test_columns_engine.py runs every case on it).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .. import object_engine
 from ..checks import probe
 from ..checks.deadline import DeadlineCheck
 from ..checks.selection import Bound
@@ -82,7 +87,7 @@ def rule_coverage(packs: list[RulePack]) -> list[RuleCoverage]:
 
             probe.hits = reached
             try:
-                results = run_cases(RulePack(pack.manifest, pack.directory, [probed]), observe)
+                results = run_cases(RulePack(pack.manifest, pack.directory, [probed]), observe, object_engine.audit)
             finally:
                 probe.hits = None
             out.append(RuleCoverage(rule.rule.id, pack.name, items_of(probed, tests), reached, results))

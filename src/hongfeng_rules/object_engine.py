@@ -1,0 +1,67 @@
+"""The per-object evaluation: each rule's compiled `applies` and `evaluate` over model records, one subject at a
+time. Not the audit's engine (that is column-wise, columns/): what `rules test --coverage` runs, because its
+probes (checks/probe.py) record each condition test's answer and each threshold comparison as the per-object
+checks make them, and the oracle the column-wise engine is tested against (tests/columns_oracle.py)."""
+from __future__ import annotations
+
+from .auditing import audit_by, make_finding, records_context
+from .checks.context import Context
+from .checks.outcome import not_assessable
+from .columns.context import ColumnContext
+from .index import Index
+from .models import COLLECTIONS
+from .models.base import trusted
+from .report.model import ComplianceReport, Finding, Subject
+from .rulebook.pack import CompiledRule
+
+
+def findings(rules: list[CompiledRule], ctx: ColumnContext) -> list[Finding]:
+    """Every finding of the rules, per object, over records built from the tables (auditing.records_context)."""
+    records = records_context(ctx)
+    return [f for rule in rules for f in run_rule(rule, records)]
+
+
+def audit(*args, **kwargs) -> ComplianceReport:
+    """`auditing.audit` (the same arguments), the findings made per object."""
+    return audit_by(findings, *args, **kwargs)
+
+
+def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
+    """All findings of one rule: one per subject it applies to."""
+    records = ctx.index.records(rule.subject_collection)
+    missing = rule.missing(ctx.index)
+    if records is None:
+        outcome = not_assessable(f"the dataset has no {rule.subject_collection}")
+        return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
+    event = COLLECTIONS[rule.subject_collection].event
+    subjects = ctx.memo(f"subjects:{rule.subject_collection}", dict)  # one Subject per record, shared by rules
+    lacking = not_assessable("the dataset has no " + ", ".join(missing)) if missing else None
+    out = []
+    for record in ctx.counted(rule.subject_collection, in_period=True)[0] if event else records:
+        if rule.applies(record, ctx) is not True:
+            continue
+        outcome = rule.evaluate(record, ctx) if lacking is None else lacking
+        subject = subjects.get(record.id)
+        if subject is None:
+            subject = subjects[record.id] = subject_of(rule.subject_collection, record, ctx.index)
+        out.append(make_finding(rule, subject, outcome, ctx, record))
+    return out
+
+
+def subject_of(collection: str, record, index: Index) -> Subject:
+    """The subject of a finding, with the team and association it rolls up to: this engine's copy of
+    `columns.findings.subject_rows`, which defines the roll-up."""
+    kind, fields = COLLECTIONS[collection].kind, COLLECTIONS[collection].model.model_fields
+    team_id = record.id if collection in ("teams", "online_groups") else record.team_id if "team_id" in fields else None
+    if team_id is None and collection == "group_members":
+        team_id = record.online_group_id  # a Yunge group has its verdict as a team has (its summary's kind says which)
+    if team_id is None and "dispute_id" in fields and record.dispute_id:
+        team_id = getattr(index.by_id("disputes").get(record.dispute_id), "team_id", None)
+    if team_id is None and "member_id" in fields and record.member_id:
+        team_id = getattr(index.by_id("members").get(record.member_id), "team_id", None)
+    association_id = (record.id if collection == "associations"
+                      else record.association_id if "association_id" in fields else None)
+    if association_id is None and team_id is not None:
+        association_id = getattr(index.by_id("teams").get(team_id), "association_id", None)
+    return trusted(Subject, kind=kind, id=record.id, name=record.name if "name" in fields else None,
+                   team_id=team_id, association_id=association_id)
