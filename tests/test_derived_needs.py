@@ -22,3 +22,11 @@ def test_pre_job_trainings_counts_attended_sessions_up_to_as_of():
     data = Dataset.model_validate({"members": [member], "trainings": trainings})
     ctx = Context(Index(data), Period.parse("2025"), day_end(date(2025, 4, 30)), default_calendar())
     assert DERIVED["pre_job_trainings"].compute(data.members[0], ctx) == 2
+
+
+def test_needs_of_a_list_add_to_those_found_before_it():
+    """A rule's `all:`/`any:` lists beside other parts: each part's needs are kept, none replaces another."""
+    assert derived_needs("@service_hours", ["@political_review_passed_on", "@age_years"]) == {
+        "activities", "political_reviews"}
+    assert derived_needs({"all": ["@service_hours", {"@pre_job_trainings": {"gte": 1}}]}, ("@activity_count",)) == {
+        "activities", "trainings"}
