@@ -191,25 +191,24 @@ def router(state, auth) -> APIRouter:
     derived_ok = {200: {"description": "the derived results", "content": {
         "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}}}
 
-    in_query = "; the options go in the query"
+    def derived_route(kind: str, summary: str, options: type[LevelsOptions | StarsOptions]) -> None:
+        """POST /v1/{kind}: the dataset from the body, the options from the query (the form has `files`
+        alone), `hongfeng-rules {kind}`'s answer as JSON or text."""
+        own = [n for n in options.model_fields if n not in ("pack", "mapping", "lang", "format")]  # as_of; year, scope
 
-    @r.post("/v1/levels", summary="Each member's points and level (7.2.2)", description=STRICT,
-            responses={**derived_ok, **ERRORS}, openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})},
-            dependencies=[Depends(auth("audit")), Depends(known_query(LevelsOptions))])
-    async def levels(request: Request, o: Annotated[LevelsOptions, Query()]):
-        files, *_ = await read_dataset(request, hint=in_query)
-        job = Job("levels", files, o.pack or state.config.default_packs, mapping=o.mapping, as_of=o.as_of,
-                  lang=o.lang, format=o.format or ("text" if chosen(None, request) == "text" else "json"))
-        return await run(request, job, False)
+        async def derived(request: Request, o) -> Response:
+            files, *_ = await read_dataset(request, hint="; the options go in the query")
+            job = Job(kind, files, o.pack or state.config.default_packs, mapping=o.mapping, lang=o.lang,
+                      format=o.format or ("text" if chosen(None, request) == "text" else "json"),
+                      **{n: getattr(o, n) for n in own})
+            return await run(request, job, False)
 
-    @r.post("/v1/stars", summary="Each team's rank and star title (7.2.3)", description=STRICT,
-            responses={**derived_ok, **ERRORS}, openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})},
-            dependencies=[Depends(auth("audit")), Depends(known_query(StarsOptions))])
-    async def stars(request: Request, o: Annotated[StarsOptions, Query()]):
-        files, *_ = await read_dataset(request, hint=in_query)
-        job = Job("stars", files, o.pack or state.config.default_packs, mapping=o.mapping, year=o.year,
-                  scope=o.scope, lang=o.lang,
-                  format=o.format or ("text" if chosen(None, request) == "text" else "json"))
-        return await run(request, job, False)
+        derived.__annotations__["o"] = Annotated[options, Query()]  # an object: a string would name a local
+        r.post(f"/v1/{kind}", name=kind, summary=summary, description=STRICT, responses={**derived_ok, **ERRORS},
+               openapi_extra={"requestBody": _request_body({*FORMATS, *SUFFIXES})},
+               dependencies=[Depends(auth("audit")), Depends(known_query(options))])(derived)
+
+    derived_route("levels", "Each member's points and level (7.2.2)", LevelsOptions)
+    derived_route("stars", "Each team's rank and star title (7.2.3)", StarsOptions)
 
     return r
