@@ -12,6 +12,7 @@ import pytest
 from hongfeng_rules import cli, output
 from hongfeng_rules.cli import main
 from hongfeng_rules.errors import InputError
+from hongfeng_rules.report import json_stream
 from helpers import REPO
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -63,9 +64,10 @@ def test_a_failure_while_rendering_keeps_the_previous_report(inputs, tmp_path, m
     out = tmp_path / "report.json"
     out.write_bytes(PREVIOUS)
 
-    def broken(report, args):
+    def broken(report, args):  # the JSON is streamed: it breaks after its first pieces are written
+        yield from list(json_stream.pieces(report))[:3]
         raise RuntimeError("renderer broke")
-    monkeypatch.setitem(cli.RENDERERS, "json", broken)
+    monkeypatch.setitem(cli.STREAMED, "json", broken)
     assert check(pack, data, out) == 2
     assert out.read_bytes() == PREVIOUS and leftovers(tmp_path, out) == []
     assert "renderer broke" in capsys.readouterr().err

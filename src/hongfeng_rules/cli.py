@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import traceback
+from typing import Iterable
 
 from . import __version__
 from .auditing import audit, derive, require_matched
@@ -23,7 +24,7 @@ from .tables import load_tables, load_tables_located
 from .models import Dataset
 from .report.model import ComplianceReport
 from .report import derived_text
-from .report.formats import RENDERERS
+from .report.formats import RENDERERS, STREAMED
 from .derived_results import Derived, known_scopes, only_kind
 from .rulebook.cases import lint_cases, run_cases
 from .rulebook.locate import load_packs
@@ -253,7 +254,12 @@ def cmd_check(args) -> int:
     else:
         args.exit_code = gate(report, args.fail_on, allow_incomplete=args.allow_incomplete)
     args.gated = () if args.allow_incomplete else GATED.get(args.fail_on, ())
-    rendered = [(RENDERERS[name](report, args), path) for name, path in outputs]  # all rendered before any is written
+    del tables, run  # what the reports no longer need goes before they are rendered (SARIF's locator reads the tables)
+    if not any(name == "sarif" for name, _ in outputs):
+        args.locate = None
+    # every report rendered before any is written, except a streamed one (JSON), written last, as it is made
+    rendered = [(RENDERERS[name](report, args), path) for name, path in outputs if name not in STREAMED]
+    rendered += [(STREAMED[name](report, args), path) for name, path in outputs if name in STREAMED]
     for text, path in rendered:
         if path:
             write_atomic(path, text)
@@ -272,13 +278,14 @@ def cmd_diff(args) -> int:
     return EXIT_FAIL if diff.new else EXIT_OK
 
 
-def _print(rendered: str | bytes) -> None:
-    if isinstance(rendered, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(rendered)
-        sys.stdout.buffer.flush()
-    else:
+def _print(rendered: str | bytes | Iterable[bytes]) -> None:
+    if isinstance(rendered, str):
         sys.stdout.write(rendered)
+        return
+    sys.stdout.flush()
+    for piece in [rendered] if isinstance(rendered, bytes) else rendered:
+        sys.stdout.buffer.write(piece)
+    sys.stdout.buffer.flush()
 
 
 def cmd_rules(args) -> int:

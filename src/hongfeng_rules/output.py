@@ -19,6 +19,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterable
 
 from .errors import InputError, Problem, fail
 
@@ -26,10 +27,11 @@ STALE_SECONDS = 3600
 _TEMP = re.compile(r"\.(?P<name>.+)\.hfr-(?P<pid>\d+)\.[^.]+\.tmp")
 
 
-def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
-    """The target holds either its old content or the complete new one, never a truncated file."""
+def write_atomic(path: str | os.PathLike, text: str | bytes | Iterable[bytes]) -> None:
+    """The target holds either its old content or the complete new one, never a truncated file. `text` may be
+    an iterable of byte pieces (a report streamed as it is made: report.json_stream), written one by one."""
     shown = os.fspath(path)
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    data = [text.encode("utf-8")] if isinstance(text, str) else [text] if isinstance(text, bytes) else text
     try:
         st = os.stat(shown)  # a symlink is followed
     except FileNotFoundError:
@@ -54,7 +56,8 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.hfr-{os.getpid()}.", suffix=".tmp", dir=target.parent)
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -100,12 +103,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _write_through(shown: str, data: bytes) -> None:
+def _write_through(shown: str, data: Iterable[bytes]) -> None:
     try:
         with open(shown, "wb", buffering=0) as handle:
-            view = memoryview(data)
-            while view:
-                view = view[handle.write(view):]
+            for piece in data:
+                view = memoryview(piece)
+                while view:
+                    view = view[handle.write(view):]
     except OSError as exc:
         raise _cannot(shown, exc) from None
 

@@ -1,11 +1,12 @@
 """The report formats by name (`check --format`, the service's `format`): each renders a report to text
 or bytes, given the options `check` holds (an object with `lang`, and optionally `gated`,
-`baseline_report`, `locate`, `exit_code`, `compare` with `max_file_bytes`/`max_records`)."""
+`baseline_report`, `locate`, `exit_code`, `compare` with `max_file_bytes`/`max_records`). `STREAMED`: the
+formats that can also be written as they are made, as an iterable of byte pieces (the same bytes)."""
 from __future__ import annotations
 
 from ..safe_load import limits_of
 from . import html as html_report, junit as junit_report, markdown as markdown_report, sarif as sarif_report
-from . import text as text_report, trend
+from . import json_stream, text as text_report, trend
 from .model import ComplianceReport
 
 RENDERERS = {
@@ -18,6 +19,7 @@ RENDERERS = {
     "markdown": lambda report, args: markdown_report.render(report, args.lang),
     "html": lambda report, args: html_report.render(report, args.lang, _trend(report, args)),
 }
+STREAMED = {"json": lambda report, args: json_stream.pieces(report)}
 
 
 def _trend(report: ComplianceReport, args) -> trend.Trend | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-import pydantic_core
 from pydantic import Field, PrivateAttr
 
 from ..derived_results import Derived
@@ -191,19 +190,11 @@ class ComplianceReport(ReportModel):
         return self.to_json_bytes().decode("utf-8")
 
     def to_json_bytes(self) -> bytes:
-        """The same JSON as UTF-8 bytes, without an intermediate str (a province's report is hundreds of MB);
-        findings kept as columns are written from them, without making Finding objects."""
-        if "findings" in self.__dict__:
-            return pydantic_core.to_json(self, indent=2) + b"\n"
-        empty = self.model_copy()
-        _put_findings(empty, [])
-        text = memoryview(pydantic_core.to_json(empty, indent=2))
-        at = text.obj.index(_EMPTY_FINDINGS)  # a top-level key: the only line with this indent and text
-        return b"".join([text[:at], b'\n  "findings": ', *self._rows.json_array(), b",\n",
-                         text[at + len(_EMPTY_FINDINGS):], b"\n"])
-
-
-_EMPTY_FINDINGS = b'\n  "findings": [],\n'
+        """The same JSON as UTF-8 bytes, without an intermediate str; findings kept as columns are written from
+        them, without making Finding objects. `report.json_stream.pieces` gives it in pieces, for writing a
+        large report as it is made."""
+        from .json_stream import pieces
+        return b"".join(pieces(self))
 
 
 def _put_findings(report: ComplianceReport, findings: list[Finding]) -> None:

@@ -1,0 +1,56 @@
+"""The report JSON in pieces, written as they are made (issue 18): a province's report is hundreds of MB at
+1,000 teams and GBs at 10,000, so it is never held whole. The fields around the findings and the member levels
+are written by pydantic (the report's serialiser), the findings from their columns (`FindingRows.json_array`)
+or, when they are Finding objects, a slice at a time, the member levels a slice at a time. `pieces` is what
+`ComplianceReport.to_json_bytes()` joins, so a streamed report is the same bytes."""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import pydantic_core
+
+SLICE = 20_000  # Finding objects or member levels serialised at once
+
+_FINDINGS = b'\n  "findings": [],\n'  # a top-level key: the only line with this indent and text
+_LEVELS = b'\n  "derived": {\n    "levels": [],\n'  # the levels, the derived section's first key (the last field)
+
+
+def pieces(report) -> Iterator[bytes]:
+    """The report's JSON (indent 2, a newline at the end), as consecutive pieces."""
+    from .model import _put_findings
+
+    rows = report.finding_rows() if "findings" not in report.__dict__ else None
+    findings = report.__dict__.get("findings", [])
+    levels = report.derived.levels if report.derived is not None else []
+    shell = report.model_copy()
+    _put_findings(shell, [])
+    if levels:
+        shell.__dict__["derived"] = report.derived.model_copy(update={"levels": []})
+    text = memoryview(pydantic_core.to_json(shell, indent=2))
+    at = text.obj.index(_FINDINGS)
+    yield text[:at].tobytes()
+    yield b'\n  "findings": '
+    yield from rows.json_array() if rows is not None else _array(findings, 1)
+    yield b",\n"
+    if not levels:
+        yield text[at + len(_FINDINGS):].tobytes() + b"\n"
+        return
+    after = text.obj.rindex(_LEVELS)
+    yield text[at + len(_FINDINGS):after].tobytes()
+    yield _LEVELS[:-4]
+    yield from _array(levels, 2)
+    yield b",\n"
+    yield text[after + len(_LEVELS):].tobytes() + b"\n"
+
+
+def _array(items: list, depth: int) -> Iterable[bytes]:
+    """A list's JSON as the value of a key `depth` objects deep, a slice of items at a time."""
+    if not items:
+        yield b"[]"
+        return
+    indent = b"  " * depth
+    yield b"[\n"
+    for start in range(0, len(items), SLICE):
+        text = pydantic_core.to_json(items[start:start + SLICE], indent=2)  # "[\n  {…},\n  {…}\n]"
+        yield (b",\n" if start else b"") + indent + text[2:-2].replace(b"\n", b"\n" + indent)
+    yield b"\n" + indent + b"]"
