@@ -27,28 +27,40 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def old_findings(rule, rows, ctx) -> list:
-    """One Finding per result row (the design before issue 18's compact findings)."""
+def old_findings(rules, rows, ctx) -> list:
+    """One Finding per result row (the design before issue 18's compact findings), rule by rule."""
     import polars as pl
 
     from hongfeng_rules.auditing import make_finding
     from hongfeng_rules.checks.outcome import Outcome, not_assessable
-    from hongfeng_rules.columns.findings import OUTCOME, _nicknames, subject_rows
+    from hongfeng_rules.columns.engine import MEASURED
+    from hongfeng_rules.columns.findings import subject_rows
+    from hongfeng_rules.columns.select import table
     from hongfeng_rules.models import COLLECTIONS
     from hongfeng_rules.models.base import trusted
     from hongfeng_rules.report.model import Subject
 
-    if rows is None:
-        outcome = not_assessable(f"the dataset has no {rule.subject_collection}")
-        return [make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx)]
-    kind = COLLECTIONS[rule.subject_collection].kind
-    subjects = ctx.memo(f"old-subjects:{rule.subject_collection}", lambda: {
-        r[0]: trusted(Subject, kind=kind, id=r[0], name=r[1], team_id=r[2], association_id=r[3])
-        for r in subject_rows(rule.subject_collection, ctx).iter_rows()})
-    rows = rows.select("id", *(pl.col(c) if c in rows.columns else pl.lit(None).alias(c) for c in OUTCOME))
-    nicknames = _nicknames(rule.subject_collection, rows, ctx)
-    return [make_finding(rule, subjects[row[0]], Outcome(row[1], row[2], row[3], row[4] or [], row[5], row[6]), ctx,
-                         SimpleNamespace(nickname=nick)) for row, nick in zip(rows.iter_rows(), nicknames)]
+    measured = [c for c in rows.columns if c.startswith(MEASURED)]
+    out = []
+    for at, rule in enumerate(rules):
+        collection = rule.subject_collection
+        if not ctx.tables.has(collection):
+            outcome = not_assessable(f"the dataset has no {collection}")
+            out.append(make_finding(rule, Subject(kind=rule.rule.subject, id="*"), outcome, ctx))
+            continue
+        kind = COLLECTIONS[collection].kind
+        subjects = ctx.memo(f"old-subjects:{collection}", lambda: {
+            r[0]: trusted(Subject, kind=kind, id=r[0], name=r[1], team_id=r[2], association_id=r[3])
+            for r in subject_rows(collection, ctx).iter_rows()})
+        nicknames = ctx.memo(f"old-nicknames:{collection}", lambda: dict(
+            table(collection, ctx).select("id", "nickname").iter_rows())
+            if "nickname" in COLLECTIONS[collection].model.model_fields else {})
+        mine = rows.filter(pl.col("rule") == at).select("id", "status", "expected", "evidence", "note", "due", *measured)
+        for id_, status, expected, evidence, note, due, *values in mine.iter_rows():
+            value = next((v for v in values if v is not None), None)  # its rule's dtype column
+            out.append(make_finding(rule, subjects[id_], Outcome(status, value, expected, evidence or [], note, due),
+                                    ctx, SimpleNamespace(nickname=nicknames.get(id_))))
+    return out
 
 
 def old_summaries(findings, teams, associations) -> dict:
@@ -107,10 +119,8 @@ def measure(teams: int, repeat: int) -> bool:
     ctx = auditing._context(dataset, PERIOD, datetime.fromisoformat(AS_OF), None)
     evaluate, evaluated = timed(1, lambda: engine.evaluate_all(rules, ctx))
 
-    new_build, rows = timed(repeat, lambda: FindingRows.concat(
-        column_findings.findings(r, f, ctx) for r, f in evaluated).sorted())
-    old_build, objects = timed(repeat, lambda: sorted(
-        (f for r, f in evaluated for f in old_findings(r, f, ctx)), key=finding_order))
+    new_build, rows = timed(repeat, lambda: column_findings.findings(rules, evaluated, ctx).sorted())
+    old_build, objects = timed(repeat, lambda: sorted(old_findings(rules, evaluated, ctx), key=finding_order))
     teams_of = [(t.id, t.name, t.association_id) for t in dataset.teams or []]
     associations = [(a.id, a.name, a.parent_id) for a in dataset.associations or []]
     new_sum, rolled = timed(repeat, lambda: summaries(rows, teams_of, associations))

@@ -116,12 +116,11 @@ def _derived(packs: list[RulePack], ctx: ColumnContext) -> Derived | None:
 
 
 def _findings(rules: list[CompiledRule], ctx: ColumnContext) -> FindingRows:
-    """Every finding of the rules, column-wise: each rule's result rows (its plan collected with the others'),
-    the findings built from them at the end, as columns (report.finding_rows)."""
+    """Every finding of the rules, column-wise: every rule's result rows (collected together), the findings
+    built from them at the end, as columns (report.finding_rows)."""
     from .columns import engine, findings as column_findings
 
-    return FindingRows.concat([column_findings.findings(rule, rows, ctx)
-                               for rule, rows in engine.evaluate_all(rules, ctx)])
+    return column_findings.findings(rules, engine.evaluate_all(rules, ctx), ctx)
 
 
 def _report(find, packs: list[RulePack], ctx: ColumnContext, dataset_label: str,

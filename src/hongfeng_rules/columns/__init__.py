@@ -10,6 +10,6 @@ Contract between the parts (one module per idea):
 - `kinds/`: one module per check kind; `kinds.KINDS[kind](check, subject_collection, subjects, ctx)`
   takes the subject rows (a LazyFrame with at least `id`) and returns the plan of one row per subject with
   the columns of `kinds.RESULT_SCHEMA` (or a `kinds.result.Finish`: a plan Python finishes).
-- `engine.evaluate_all`: every rule's result rows, their plans collected together; `findings`: the findings
-  built from them, and the subject roll-up.
+- `engine.evaluate_all`: every rule's result rows as one frame (a `rule` column says whose); `findings`: the
+  findings of all rules built from it at once, and the subject roll-up.
 """

@@ -1,10 +1,11 @@
 """The column-wise audit: every compiled rule over the tables, into findings built only at the end.
 
-As `auditing.run_rule`: the subjects are the rows of the rule's subject collection (an event collection's
-rows of the evaluation period only) for which the rule's `where` holds; a missing subject collection gives
-one not-assessable finding for the subject "*", a missing collection the rule needs makes each subject not
-assessable. Each kind (`kinds.KINDS`) gives the plan of its result rows; `evaluate_all` collects every rule's
-plan at once, and `findings.findings` turns the rows into the same findings the per-object engine makes.
+As the per-object engine (`object_engine.run_rule`): the subjects are the rows of the rule's subject collection
+(an event collection's rows of the evaluation period only) for which the rule's `where` holds; a missing subject
+collection gives one not-assessable finding for the subject "*", a missing collection the rule needs makes each
+subject not assessable. Each kind (`kinds.KINDS`) gives the plan of its result rows; `evaluate_all` collects
+every rule's rows as one frame, and `findings.findings` turns it into the same findings the per-object engine
+makes.
 """
 from __future__ import annotations
 
@@ -13,27 +14,54 @@ import polars as pl
 from ..models import COLLECTIONS
 from ..rulebook.pack import CompiledRule
 from .context import PLAN_FLAGS, ColumnContext
-from .kinds import IN_ORDER, KINDS
-from .kinds.result import Finish
+from .kinds import IN_ORDER, KINDS, RESULT_SCHEMA
+from .kinds.result import EVIDENCE, Finish
+from .literals import lit
 from .select import counted, table
 from .where import compile_where, holds, uses_derived, with_extras
 
+MEASURED = "measured:"  # a result's `measured`, in the column of its dtype: "measured:Int64", "measured:String", …
 
-def evaluate_all(rules: list[CompiledRule], ctx: ColumnContext) -> list[tuple[CompiledRule, pl.DataFrame | None]]:
-    """Each rule's result rows (see `results`), the rules' plans collected together."""
+
+def evaluate_all(rules: list[CompiledRule], ctx: ColumnContext) -> pl.DataFrame:
+    """Every rule's result rows (`results`) in one frame, rule after rule: `rule` (its index in `rules`), `id`,
+    the columns of `kinds.RESULT_SCHEMA` but `measured`, and `measured` in one column per dtype (`MEASURED`;
+    null in the others). The plans that Python finishes are collected first, then all the rows at once."""
     plans = [results(rule, ctx) for rule in rules]
-    lazy = [p.plan if isinstance(p, Finish) else p for p in plans if p is not None]
-    collected = iter(pl.collect_all(lazy, optimizations=PLAN_FLAGS))
-    return [(rule, None if p is None else p.finish(next(collected)) if isinstance(p, Finish) else next(collected))
-            for rule, p in zip(rules, plans)]
+    finishing = [p for p in plans if isinstance(p, Finish)]
+    finished = iter(pl.collect_all([p.plan for p in finishing], optimizations=PLAN_FLAGS) if finishing else [])
+    frames = []
+    for p in plans:
+        if isinstance(p, Finish):
+            done = p.finish(next(finished))
+            p = ctx.with_schema(done.lazy(), done.schema)
+        frames.append((p, ctx.schema(p)))
+    if not frames:
+        return pl.DataFrame(schema={"rule": pl.UInt32, **RESULT_SCHEMA}).drop("measured", strict=False)
+    dtypes = sorted({s["measured"] for _, s in frames if s.get("measured", pl.Null) != pl.Null}, key=str)
+    together = pl.concat([_normalised(i, p, s, dtypes) for i, (p, s) in enumerate(frames)], how="vertical")
+    return together.collect(optimizations=PLAN_FLAGS)
 
 
-def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish | None:
+def _normalised(i: int, plan: pl.LazyFrame, schema: pl.Schema, dtypes: list[pl.DataType]) -> pl.LazyFrame:
+    """A rule's result rows in `evaluate_all`'s columns (those it lacks null, a null evidence an empty list)."""
+    columns = [lit(i, pl.UInt32).alias("rule"), pl.col("id")]
+    for name, dtype in RESULT_SCHEMA.items():
+        if name != "id":
+            value = pl.col(name).cast(dtype) if name in schema else lit(None, dtype=dtype)
+            columns.append((value.fill_null(lit([], dtype=EVIDENCE)) if name == "evidence" else value).alias(name))
+    columns += [(pl.col("measured").cast(t) if schema.get("measured") == t else lit(None, dtype=t)).alias(MEASURED + str(t))
+                for t in dtypes]
+    return plan.select(columns)
+
+
+def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish:
     """The plan of one row per subject the rule applies to (`id` and the Outcome columns, subjects in table
-    order); None when the dataset lacks the subject collection."""
+    order); when the dataset lacks the subject collection, one not-assessable row for the subject "*"."""
     collection = rule.subject_collection
     if not ctx.tables.has(collection):
-        return None
+        return ctx.memo(f"no-subjects:{collection}", lambda: pl.LazyFrame(
+            {"id": ["*"], "status": ["not_assessable"], "note": [f"the dataset has no {collection}"]}))
     subjects = counted(collection, True, ctx) if COLLECTIONS[collection].event else table(collection, ctx).lazy()
     if rule.rule.where:
         applies = ctx.memo(f"applies:{id(rule)}",

@@ -1,116 +1,143 @@
-"""The findings of the column-wise audit, built only at the end from each rule's result rows
-(`engine.results`), and the subject roll-up (which team and association a finding belongs to) as columns."""
+"""The findings of the column-wise audit, built at the end from every rule's result rows at once
+(`engine.evaluate_all`), and the subject roll-up (which team and association a finding belongs to) as columns.
+The Polars work is the same few queries whatever the number of rules; Python fills in only the messages of the
+findings that are neither passes nor notes (and one per distinct note)."""
 from __future__ import annotations
 
 import polars as pl
 
 from ..checks.outcome import Outcome
 from ..models import COLLECTIONS
-from ..report.finding_rows import SCHEMA, SHANGHAI, FindingRows, RuleParts, json_column, message_block, subject_blocks
+from ..report.finding_rows import SCHEMA, FindingRows, RuleParts, json_column, json_text, message_block, subject_block
 from ..rulebook.pack import CompiledRule
-from .context import ColumnContext
+from .context import PLAN_FLAGS, ColumnContext
+from .engine import MEASURED
+from .literals import lit
 from .select import table
 
-OUTCOME = ("status", "measured", "expected", "evidence", "note", "due")  # checks.outcome.Outcome's fields
-_VARIED = ("measured", "expected", "evidence", "note", "due", "id", "name")  # what a filled-in message may name
+_AS_TEXT = (pl.Boolean, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)  # JSON = cast
 
 
-def findings(rule: CompiledRule, rows: pl.DataFrame | None, ctx: ColumnContext) -> FindingRows:
-    """The findings of one rule from its result rows, as the per-object engine's (`auditing.make_finding`):
-    the subject joined from `subject_rows`, the statuses and messages of `auditing.final_status` and
-    `auditing.message_of` (called once per distinct status and note, and per failing or pending row only)."""
-    from ..auditing import _fixed_parts, _plain, final_status, message_of  # auditing selects this engine
+def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) -> FindingRows:
+    """The findings of the rules from their result rows (`engine.evaluate_all`), in the rows' order, as the
+    per-object engine makes them (`auditing.make_finding`): the subject joined from `subject_rows` (the subject
+    "*" of a rule whose subject collection is missing has its kind only), the statuses of
+    `auditing.final_status`, the messages of `auditing.message_of` (called once per rule, status and note, and
+    once per failing or pending row)."""
+    from ..auditing import _fixed_parts, _plain, final_status, message_of  # auditing imports this module
 
-    spec, fixed = rule.rule, _fixed_parts(rule)
-    if rows is None:
-        frame = pl.DataFrame({"id": ["*"], "status": ["not_assessable"], "kind": [spec.subject],
-                              "note": [f"the dataset has no {rule.subject_collection}"]})
-        frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in ("name", "team_id", "association_id"))
-        frame = frame.with_columns(subject_blocks(frame))
-    else:
-        frame = rows.select("id", *(c for c in OUTCOME if c in rows.columns))
-        frame = frame.join(_subjects(rule.subject_collection, ctx), on="id", how="left", maintain_order="left")
-    frame = frame.with_columns(pl.lit(None).alias(c) for c in OUTCOME if c not in frame.columns)
-    frame = frame.with_columns(pl.col("evidence").cast(pl.List(pl.String)).fill_null([]),
-                               pl.col("note").cast(pl.String), pl.col("due").cast(SHANGHAI))
+    if not rules:
+        return FindingRows.concat([])
+    sources = [_source(r, ctx) for r in rules]
+    distinct = list(dict.fromkeys(sources))
+    measured = [c for c in rows.columns if c.startswith(MEASURED)]
+    by_cast = [json_text(pl.col(c)) if rows.schema[c] == pl.String else pl.col(c).cast(pl.String)
+               for c in measured if rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT]
     pending = (pl.col("status") == "pending") & pl.col("due").is_not_null()
     noted = ~pending & (pl.col("status") != "fail") & (pl.col("note").fill_null("") != "")
     passed = ~pending & ~noted & (pl.col("status") == "pass")
-    frame = frame.with_columns(_case=pl.when(pending | ~(noted | passed)).then(pl.lit("row"))
-                               .when(noted).then(pl.lit("note")).otherwise(pl.lit("pass")))
-    messages = [message_block(fixed["pass_message"])] * frame.height
-    left: list = [None] * frame.height
-    notes = frame.filter(pl.col("_case") == "note").select("status", "note").unique()
-    by_note = {(status, note): message_block(message_of(rule, Outcome(status, note=note), "", None, None, ctx.as_of)[0])
-               for status, note in notes.iter_rows()}
-    at = frame.with_row_index("_at").filter(pl.col("_case") != "pass")
-    nicknames = _nicknames(rule.subject_collection, at, ctx) if rows is not None else [None] * at.height
-    for (i, case, status, measured, expected, evidence, note, due, id_, name), nickname in zip(
-            at.select("_at", "_case", "status", *_VARIED).iter_rows(), nicknames):
+    pass_blocks = pl.Series([message_block(_fixed_parts(r)["pass_message"]) for r in rules], dtype=pl.String)
+    frame = (rows.lazy()
+             .with_columns(_source=pl.lit(pl.Series([distinct.index(s) for s in sources], dtype=pl.UInt32))
+                           .gather(pl.col("rule")))
+             .join(_subjects(distinct, ctx), on=["_source", "id"], how="left", maintain_order="left")
+             .with_columns(_case=pl.when(pending | ~(noted | passed)).then(pl.lit("row"))
+                           .when(noted).then(pl.lit("note")).otherwise(pl.lit("pass")),
+                           _message=pl.lit(pass_blocks).gather(pl.col("rule")),
+                           _expected=json_text(pl.col("expected")).fill_null("null"),
+                           _measured=pl.coalesce(*by_cast) if by_cast else lit(None, dtype=pl.String))
+             .collect(optimizations=PLAN_FLAGS))
+    by_python = [json_column(frame[c], _plain, null=None) for c in measured  # each distinct value once
+                 if not (rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT)]
+
+    at, messages, left, by_note = [], [], [], {}
+    for i, r, case, status, expected, evidence, note, due, id_, name, nickname, *values in (
+            frame.with_row_index("_at").filter(pl.col("_case") != "pass")
+            .select("_at", "rule", "_case", "status", "expected", "evidence", "note", "due", "id", "name", "nickname",
+                    *measured).iter_rows()):
         if case == "note":
-            messages[i] = by_note[status, note]
-        else:
-            message, hours = message_of(rule, Outcome(status, measured, expected, evidence, note, due), id_, name,
-                                        nickname, ctx.as_of)
-            messages[i], left[i] = message_block(message), round(hours, 2) if hours is not None else None
+            if (r, status, note) not in by_note:
+                by_note[r, status, note] = message_block(
+                    message_of(rules[r], Outcome(status, note=note), "", None, None, ctx.as_of)[0])
+            at.append(i), messages.append(by_note[r, status, note]), left.append(None)
+            continue
+        value = next((v for v in values if v is not None), None)  # only its rule's dtype column holds a value
+        message, hours = message_of(rules[r], Outcome(status, value, expected, evidence, note, due), id_, name,
+                                    nickname, ctx.as_of)
+        at.append(i), messages.append(message_block(message)), left.append(None if hours is None else round(hours, 2))
+    at = pl.Series(at, dtype=pl.UInt32)
+    fail_as = pl.Series([final_status("fail", r.rule.strength) for r in rules], dtype=pl.String)
     frame = frame.with_columns(
-        rule=pl.lit(0, pl.UInt32), status=pl.col("status").replace_strict(
-            ["fail"], [final_status("fail", spec.strength)], default=pl.col("status")),
-        time_left_hours=pl.Series(left, dtype=pl.Float64), message=pl.Series(messages, dtype=pl.String),
-        waiver=pl.lit(None, pl.String), explanation=pl.lit(None, pl.String), measured=json_column(frame["measured"], _plain),
-        expected=json_column(frame["expected"], _plain))
-    return FindingRows(frame.select(*SCHEMA), (RuleParts(fixed["fields"]),))
+        status=pl.when(pl.col("status") == "fail").then(pl.lit(fail_as).gather(pl.col("rule")))
+        .otherwise(pl.col("status")),
+        measured=pl.coalesce("_measured", *by_python).fill_null("null"), expected=pl.col("_expected"),
+        message=frame["_message"].clone().scatter(at, pl.Series(messages, dtype=pl.String)),
+        time_left_hours=pl.repeat(None, frame.height, dtype=pl.Float64, eager=True)
+        .scatter(at, pl.Series(left, dtype=pl.Float64)),
+        waiver=lit(None, dtype=pl.String), explanation=lit(None, dtype=pl.String))
+    return FindingRows(frame.select(*SCHEMA), tuple(RuleParts(_fixed_parts(r)["fields"]) for r in rules))
 
 
-def _subjects(collection: str, ctx: ColumnContext) -> pl.DataFrame:
-    """`subject_rows` of a collection, one per id (the last), with `kind` and the JSON block (once per audit)."""
-    def build():
-        rows = subject_rows(collection, ctx).unique("id", keep="last", maintain_order=True)
-        rows = rows.with_columns(kind=pl.lit(COLLECTIONS[collection].kind))
-        return rows.with_columns(subject_blocks(rows))
-    return ctx.memo(f"subject-rows:{collection}", build)
+def _source(rule: CompiledRule, ctx: ColumnContext) -> str | tuple[str, str]:
+    """Where a rule's subjects come from: its subject collection, or ("*", its subject kind) when the dataset
+    lacks the collection (the one subject "*")."""
+    collection = rule.subject_collection
+    return collection if ctx.tables.has(collection) else ("*", rule.rule.subject)
 
 
-def _nicknames(collection: str, rows: pl.DataFrame, ctx: ColumnContext) -> list:
-    """The `nickname` of each row's record, which a message may name (None where the collection has none)."""
-    if "nickname" not in COLLECTIONS[collection].model.model_fields:
-        return [None] * rows.height
-    names = _by_id(collection, "nickname", ctx)
-    return rows.select("id").join(names, on="id", how="left", maintain_order="left")["nickname"].to_list()
+def _subjects(sources: list, ctx: ColumnContext) -> pl.LazyFrame:
+    """The subjects of every source (`_source`), one per id (the last), in one plan: `_source` (its index),
+    `id`, `kind`, the roll-up of `subject_rows`, `nickname` (which a message may name) and the JSON block."""
+    plans = []
+    for i, source in enumerate(sources):
+        if isinstance(source, tuple):
+            plan = pl.LazyFrame({"id": ["*"], "kind": [source[1]]}, schema={"id": pl.String, "kind": pl.String})
+            plan = plan.with_columns(lit(None, dtype=pl.String).alias(c)
+                                     for c in ("name", "team_id", "association_id", "nickname"))
+        else:
+            has_nickname = "nickname" in COLLECTIONS[source].model.model_fields
+            plan = (_subject_plan(source, ctx, *(["nickname"] if has_nickname else []))
+                    .unique("id", keep="last", maintain_order=True)
+                    .with_columns(kind=lit(COLLECTIONS[source].kind),
+                                  **({} if has_nickname else {"nickname": lit(None, dtype=pl.String)})))
+        plans.append(plan.select(lit(i, pl.UInt32).alias("_source"), "id", "kind", "name", "team_id",
+                                 "association_id", "nickname"))
+    return pl.concat(plans, how="vertical").with_columns(subject_block())
 
 
 def subject_rows(collection: str, ctx: ColumnContext) -> pl.DataFrame:
     """(`id`, `name`, `team_id`, `association_id`) of every record: the roll-up of a finding to its team and
-    association (the per-object `auditing.subject_of` copies it). Its own team (a team or an online group is its
-    own; a group member's is its group), else its dispute's or member's; its own association, else its team's."""
+    association (the per-object `object_engine.subject_of` copies it). Its own team (a team or an online group is
+    its own; a group member's is its group), else its dispute's or member's; its own association, else its
+    team's."""
+    return _subject_plan(collection, ctx).collect(optimizations=PLAN_FLAGS)
+
+
+def _subject_plan(collection: str, ctx: ColumnContext, *extra: str) -> pl.LazyFrame:
+    """The plan of `subject_rows`, with the record's `extra` columns, one row per record in table order."""
     fields = COLLECTIONS[collection].model.model_fields
-    rows = table(collection, ctx)
-    none = pl.lit(None, dtype=pl.String)
+    none = lit(None, dtype=pl.String)
     team = (pl.col("id") if collection in ("teams", "online_groups") else pl.col("team_id") if "team_id" in fields
             else none)
     if collection == "group_members":  # a Yunge group has its verdict as a team has
         team = pl.coalesce(team, pl.col("online_group_id"))
-    out = rows.select("id", (pl.col("name") if "name" in fields else none).alias("name"), team.alias("team_id"),
-                      *([pl.col(c) for c in ("dispute_id", "member_id") if c in fields]))
-    for link, owners in (("dispute_id", "disputes"), ("member_id", "members")):
+    association = (pl.col("id") if collection == "associations" else pl.col("association_id")
+                   if "association_id" in fields else none)
+    links = [("dispute_id", "disputes"), ("member_id", "members")]
+    out = table(collection, ctx).lazy().select(
+        "id", (pl.col("name") if "name" in fields else none).alias("name"), team.alias("team_id"),
+        association.alias("association_id"), *(link for link, _ in links if link in fields), *extra)
+    for link, owners in links:
         if link in fields:
             theirs = _by_id(owners, "team_id", ctx).rename({"id": link, "team_id": "_theirs"})
             out = (out.join(theirs, on=link, how="left", maintain_order="left")
                    .with_columns(pl.coalesce("team_id", "_theirs").alias("team_id")).drop("_theirs", link))
-    if collection == "associations":
-        association = pl.col("id")
-    elif "association_id" in fields:
-        out = out.with_columns(rows["association_id"].alias("association_id"))
-        association = pl.col("association_id")
-    else:
-        association = none
-    out = out.with_columns(association.alias("association_id"))
     teams = _by_id("teams", "association_id", ctx).rename({"id": "team_id", "association_id": "_team_assoc"})
     return (out.join(teams, on="team_id", how="left", maintain_order="left")
             .with_columns(pl.coalesce("association_id", "_team_assoc").alias("association_id"))
-            .select("id", "name", "team_id", "association_id"))
+            .select("id", "name", "team_id", "association_id", *extra))
 
 
-def _by_id(collection: str, column: str, ctx: ColumnContext) -> pl.DataFrame:
+def _by_id(collection: str, column: str, ctx: ColumnContext) -> pl.LazyFrame:
     """(`id`, column) of a collection, one row per id (the last, as a dict by id keeps)."""
-    return table(collection, ctx).select("id", column).unique("id", keep="last", maintain_order=True)
+    return table(collection, ctx).lazy().select("id", column).unique("id", keep="last", maintain_order=True)

@@ -33,6 +33,8 @@ SCHEMA = {"rule": pl.UInt32, "kind": pl.String, "id": pl.String, "name": pl.Stri
 FIXED = ("rule_id", "title", "pack", "pack_version", "clause", "strength", "modal", "source", "rule_file")
 _KEY = "\n      "  # a finding's keys, in the report (indent 2, the finding at depth 2)
 _INNER = "\n        "  # the keys of its subject and message, the items of its evidence
+_ESCAPES = {**{chr(i): f"\\u{i:04x}" for i in range(32)}, "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+            "\r": "\\r", '"': '\\"', "\\": "\\\\"}  # what the serialiser escapes in a string (serde_json's set)
 
 
 def to_json(value) -> str:
@@ -40,22 +42,22 @@ def to_json(value) -> str:
     return pydantic_core.to_json(value).decode("utf-8")
 
 
-def json_column(values: pl.Series, plain=lambda v: v) -> pl.Series:
+def json_text(values: pl.Expr) -> pl.Expr:
+    """Each string's JSON text as the report's serialiser writes it (quoted; `"`, `\\` and control characters
+    escaped, nothing else); null stays null."""
+    return pl.concat_str(pl.lit('"'), values.str.replace_many(list(_ESCAPES), list(_ESCAPES.values())), pl.lit('"'))
+
+
+def json_column(values: pl.Series, plain=lambda v: v, null: str | None = "null") -> pl.Series:
     """Each value's JSON text (`plain` applied first) at a finding's depth, as the report's serialiser writes
-    it: a string needing no escape is quoted as it is; every other distinct value is serialised once."""
+    it: strings by `json_text`; every other distinct value serialised once. A null is `null` (the text)."""
     if values.dtype == pl.String:
-        simple = ~values.str.contains(r'[\x00-\x1f"\\]').fill_null(False)
-        quoted = pl.select(pl.concat_str(pl.lit('"'), pl.lit(values), pl.lit('"'))).to_series()
-        if simple.all():  # most columns: nothing to escape
-            return quoted.fill_null("null").alias(values.name)
-        rest = values.filter(~simple & values.is_not_null()).unique()
-        out = quoted.zip_with(simple, values.replace_strict(rest, [_nested(v) for v in rest.to_list()],
-                                                            default=None, return_dtype=pl.String))
+        out = pl.select(json_text(pl.lit(values))).to_series()
     else:
         distinct = values.drop_nulls().unique()
         out = values.replace_strict(distinct, [_nested(plain(v)) for v in distinct.to_list()], default=None,
                                     return_dtype=pl.String)
-    return out.fill_null("null").alias(values.name)
+    return (out if null is None else out.fill_null(null)).alias(values.name)
 
 
 def _plain_json(value, texts: dict) -> str:
@@ -83,13 +85,18 @@ def message_block(message: Text) -> str:
     return _nested(message)
 
 
-def subject_blocks(subjects: pl.DataFrame) -> pl.Series:
-    """Each subject's JSON block (`kind`, `id`, `name`, `team_id`, `association_id` columns)."""
-    keys = ("kind", "id", "name", "team_id", "association_id")
+def subject_block() -> pl.Expr:
+    """The expression of each subject's JSON block, from the `kind`, `id`, `name`, `team_id` and
+    `association_id` columns."""
     pieces = [pl.lit("{")]
-    for i, key in enumerate(keys):
-        pieces += [pl.lit(("," if i else "") + f'{_INNER}"{key}": '), pl.lit(json_column(subjects[key]))]
-    return pl.select(pl.concat_str(*pieces, pl.lit(_KEY + "}"))).to_series().alias("subject")
+    for i, key in enumerate(("kind", "id", "name", "team_id", "association_id")):
+        pieces += [pl.lit(("," if i else "") + f'{_INNER}"{key}": '), json_text(pl.col(key)).fill_null("null")]
+    return pl.concat_str(*pieces, pl.lit(_KEY + "}")).alias("subject")
+
+
+def subject_blocks(subjects: pl.DataFrame) -> pl.Series:
+    """Each subject's JSON block (`subject_block` over the frame)."""
+    return subjects.select(subject_block()).to_series()
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,7 +162,7 @@ class FindingRows:
                    "waiver": [None if f.waiver is None else waiver_block(f.waiver) for f in findings],
                    "explanation": [None if f.explanation is None else _nested(f.explanation) for f in findings]}
         frame = pl.DataFrame({k: pl.Series(k, v, dtype=SCHEMA[k]) for k, v in columns.items() if v is not None})
-        return cls(frame.with_columns(subject_blocks(frame)).select(*SCHEMA), tuple(parts))
+        return cls(frame.with_columns(subject_block()).select(*SCHEMA), tuple(parts))
 
     def strengths(self) -> pl.Series:
         """Each finding's rule strength."""
