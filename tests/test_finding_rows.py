@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import pydantic_core
 import pytest
 
@@ -15,7 +16,7 @@ from hongfeng_rules import auditing, load_dataset, load_pack, object_engine
 from hongfeng_rules.auditing import finding_order
 from hongfeng_rules.gating import gate
 from hongfeng_rules.models import Dataset
-from hongfeng_rules.report.finding_rows import FindingRows
+from hongfeng_rules.report.finding_rows import FindingRows, json_text
 from hongfeng_rules.report.model import Finding, Subject, Text
 from hongfeng_rules.rulebook.locate import pack_dirs
 from hongfeng_rules.summaries import summaries
@@ -63,6 +64,14 @@ def test_the_columns_write_the_same_json_and_give_back_the_same_findings(seed):
     rows = FindingRows.of_findings(findings)
     assert b"".join(rows.json_array()) == pydantic_core.to_json(findings, indent=2).replace(b"\n", b"\n  ")
     assert rows.materialise() == findings
+
+
+def test_a_string_column_is_quoted_and_escaped_as_the_serialiser_writes_it():
+    # every ASCII character, alone and between others, and a few beyond: only the serde_json set is escaped
+    texts = [chr(i) for i in range(128)] + [f"a{chr(i)}b{chr(i)}" for i in range(128)] + HARD + [
+        "\u0080\u00ff\ud7ff\ue000\uffff\U0010ffff", "义警", None]
+    got = pl.select(json_text(pl.lit(pl.Series(texts, dtype=pl.String)))).to_series().to_list()
+    assert got == [None if t is None else pydantic_core.to_json(t).decode() for t in texts]
 
 
 def test_no_findings_are_an_empty_list():
