@@ -167,3 +167,61 @@ def report(dataset, pack, as_of, which: str) -> str:
 def test_both_engines_give_the_same_report(pack, data, as_of):
     dataset = Dataset.model_validate(data)
     assert report(dataset, pack, as_of, "columns") == report(dataset, pack, as_of, "objects")
+
+
+COVERAGE_RULES = [  # beyond RULES: the kinds and shapes whose coverage items need their own reading
+    ("team", {"kind": "frequency", "of": "trainings", "per": "month", "at_least": T}, None),
+    ("team", {"kind": "frequency", "of": "activities", "via": "participants.member_id", "per": "quarter",
+              "where": {"kind": "patrol"}, "at_most": {"value": 2, "unit": "times"}}, None),
+    ("dispute", {"kind": "deadline", "start": "registered_at", "end": "mediated_at",
+                 "within": {"value": 1, "unit": "day"}}, {"all_of": [{"major": True}, {"mediated_at": {"is_set": True}}]}),
+    ("dispute", {"kind": "deadline", "start": "registered_at", "end": {"of": "follow_ups", "via": "dispute_id",
+                                                                       "field": "at"},
+                 "within": {"unit": "working_day", "values": {"2025-01-01": 3, "2025-12-01": 5}}}, None),
+    ("team", {"kind": "count", "of": "members", "where": {"any_of": [{"status": "active"}, {"roles": {
+        "contains": "core"}}], "not": {"party_member": True}}, "at_least": {"value": 2, "unit": "person"}}, None),
+    ("team", {"kind": "rank_within", "of": "members", "score": "@service_hours", "target": {"roles": {
+        "contains": "captain"}}, "top": {"value": 2, "unit": "rank"}}, None),
+    ("team", {"kind": "mean", "of": "members", "where": {"status": "active"}, "value": "@age_years",
+              "at_most": {"value": 40, "unit": "year"}}, None),
+]
+
+
+@pytest.fixture(scope="module")
+def probed_rules(tmp_path_factory):
+    """Every rule of RULES and COVERAGE_RULES, compiled with the per-object probes (checks/probe.py) declared."""
+    from hongfeng_rules.checks import probe
+    from hongfeng_rules.rulebook.pack import compile_rule
+    from hongfeng_rules.safe_load import Document
+
+    rules = [rule(check, subject, rid=f"hf-5.{i}.1-cov", **({"where": where} if where else {}))
+             for i, (subject, check, where) in enumerate(RULES + COVERAGE_RULES)]
+    out = []
+    for compiled in load_pack(write_pack(tmp_path_factory.mktemp("coverage"), *rules)).rules:
+        with probe.declaring() as tests:
+            out.append((compiled, compile_rule(compiled.rule, Document(data=None, file=compiled.file), []), tests))
+    return out
+
+
+@settings(max_examples=int(__import__("os").environ.get("COV_EX", 60)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(data=datasets(), as_of=st.sampled_from(AS_OFS))
+def test_both_engines_reach_the_same_coverage_items(probed_rules, data, as_of):
+    """`rules test --coverage` reads the column-wise engine (columns/coverage.py); the per-object probes were its
+    definition: the same condition tests asked with the same answers, the same threshold points and dated values."""
+    from hongfeng_rules.checks import probe
+    from hongfeng_rules.columns import coverage
+    from columns_oracle import contexts
+
+    dataset = Dataset.model_validate(data)
+    _, cctx = contexts(dataset, "2025", as_of)
+    for compiled, with_probes, tests in probed_rules:
+        assert coverage.tests(compiled) == tests
+        ctx, _ = contexts(dataset, "2025", as_of)  # its own: the per-object memo shares selections between rules
+        probe.hits = set()
+        try:
+            object_engine.run_rule(with_probes, ctx)
+            expected = probe.hits
+        finally:
+            probe.hits = None
+        assert coverage.reached(compiled, cctx) == expected, compiled.rule.id

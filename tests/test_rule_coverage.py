@@ -4,9 +4,9 @@ import xml.etree.ElementTree as ET
 import yaml
 
 from hongfeng_rules import load_pack
-from hongfeng_rules.checks import probe
 from hongfeng_rules.cli import main
 from hongfeng_rules.rulebook.case_coverage import rule_coverage
+from hongfeng_rules.rulebook.cases import run_cases
 from helpers import rule, write_pack
 
 SHIPPED_MINIMUM = 60  # percent of coverage items the shipped packs' cases must reach (they reach about 65 %)
@@ -85,10 +85,12 @@ def test_deadline_instants(tmp_path):
     assert {"check.within:before", "where.major.eq:false"} <= set(c.missing)
 
 
-def test_probes_are_off_outside_a_coverage_run(tmp_path):
-    folder = pack_with_cases(tmp_path, COUNT, [case("ten", {"members": members(10)}, {"t1": "pass"})])
-    coverage_of(folder)
-    assert probe.hits is None and probe.declared is None
+def test_coverage_runs_the_cases_as_rules_test_does(tmp_path):
+    cases = [case("ten", {"members": members(10)}, {"t1": "pass"}), case("nine", {"members": members(9)}, {"t1": "pass"})]
+    folder = pack_with_cases(tmp_path, COUNT, cases)
+    [c] = rule_coverage([load_pack(folder)])
+    assert [(r.case, r.failures) for r in c.results] == [(r.case, r.failures) for r in run_cases(load_pack(folder))]
+    assert c.results[1].failures  # nine members: expected pass, got fail
 
 
 def test_shipped_packs_reach_the_minimum(capsys):
@@ -129,3 +131,40 @@ def test_not_assessable_from_the_data_is_a_path_of_every(tmp_path):
     assert "not_assessable:not recorded" in c.missing
     c = coverage_of(pack_with_cases(tmp_path / "b", check, cases + [case("unknown", unknown, {"t1": "not_assessable"})]))
     assert "not_assessable:not recorded" in c.reached
+
+
+def test_a_test_not_asked_after_a_decisive_answer_is_missing(tmp_path):
+    """`any` stops at the first matching item, `all_of` at the first false part: what they skip is not reached."""
+    check = {"kind": "every", "of": "members", "require": {"all_of": [
+        {"equipment": {"any": {"item": "uniform"}}}, {"status": "active"}]}}
+    radio_first = members(1, equipment=[{"item": "radio"}, {"item": "uniform"}])
+    uniform_first = members(1, equipment=[{"item": "uniform"}, {"item": "radio"}])
+    none = members(1, equipment=[], status="exited")  # all_of[0] false: its status is never asked
+    cases = [case("uniform first", {"members": uniform_first}, {"t1": "pass"}),
+             case("no equipment", {"members": none}, {"t1": "fail"})]
+    c = coverage_of(pack_with_cases(tmp_path / "a", check, cases))
+    any_item = "check.require.all_of[0].equipment.any.item.eq"
+    assert {f"{any_item}:true", "check.require.all_of[0].equipment.any:false",
+            "check.require.all_of[1].status.eq:true"} <= c.reached
+    assert {f"{any_item}:false", "check.require.all_of[1].status.eq:false"} <= set(c.missing)  # radio never asked first
+    cases.append(case("radio first", {"members": radio_first}, {"t1": "pass"}))
+    c = coverage_of(pack_with_cases(tmp_path / "b", check, cases))
+    assert f"{any_item}:false" in c.reached and "check.require.all_of[1].status.eq:false" in c.missing
+
+
+def test_a_share_at_its_threshold_and_a_related_where(tmp_path):
+    """A share is measured exactly (1 of 2 is at 50 %); a `related` test's own `where` is asked about the
+    records linked to the subjects it is asked for."""
+    check = {"kind": "share", "of": "members", "numerator": {"party_member": True},
+             "at_least": {"value": 50, "unit": "percent"}}
+    where = {"related": {"of": "members", "via": "team_id", "at_least": {"value": 1, "unit": "times"},
+                         "where": {"status": "active"}}}
+    half = [{"id": "m1", "team_id": "t1", "name": "A", "join_date": "2020-01-01", "party_member": True},
+            {"id": "m2", "team_id": "t1", "name": "B", "join_date": "2020-01-01", "party_member": False}]
+    c = coverage_of(pack_with_cases(tmp_path, check, [case("half", {"members": half}, {"t1": "pass"}),
+                                                      case("none", {"members": half[1:]}, {"t1": "fail"})],
+                                    where=where))
+    assert {"check.at_least:at", "where.related:true", "where.related.where.status.eq:true",
+            "check.numerator.party_member.eq:true", "check.numerator.party_member.eq:false"} <= c.reached
+    assert {"check.at_least:below", "check.at_least:above", "where.related:false",
+            "where.related.where.status.eq:false"} <= set(c.missing)

@@ -325,7 +325,7 @@ def cmd_rules(args) -> int:
 
 
 def rules_test(args, packs) -> int:
-    """`rules test`: run the cases (with --coverage, under probes), print text or JUnit, gate on --min."""
+    """`rules test`: run the cases (with --coverage, which items they reach), print text or JUnit, gate on --min."""
     from .rulebook import case_coverage, cases_junit
     if args.min is not None and not args.coverage:
         raise fail("command line", "--min needs --coverage", field="--min")

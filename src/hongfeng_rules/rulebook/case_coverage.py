@@ -4,23 +4,23 @@ A rule's items: each threshold of its check at n−1, n and n+1 (`below`, `at`, 
 instant `before`, `at` and `after`), each dated value of a threshold, each test of its `where` conditions
 (the rule's and the check's) answering true and false, and each not-assessable path: every collection the
 rule needs being absent, and for the kinds that can be not assessable with every collection present, that path
-(a value not recorded for `every` and `mean`, a year without a published calendar for `deadline`). The rule is recompiled with probes on (checks/probe.py); a normal audit is not.
+(a value not recorded for `every` and `mean`, a year without a published calendar for `deadline`).
 
-The cases run on the per-object engine (object_engine.audit), whose checks the probes are in: the column-wise
-engine answers each condition and compares each threshold inside Polars expressions, for whole columns at once,
-and keeps no per-test answers. Its verdicts are the same (tests/test_columns_engine.py runs every case on it).
+The cases run on the column-wise engine, as `check` and plain `rules test` do; `columns.coverage` says, for each
+case, which thresholds' points and dated values and which tests' answers the rule reached over its tables (each
+test compiled into columns beside its answer), and the case's report which not-assessable paths.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from .. import object_engine
-from ..checks import probe
 from ..checks.deadline import DeadlineCheck
 from ..checks.selection import Bound
-from ..safe_load import Document
+from ..columns import coverage
+from ..columns.context import ColumnContext
+from ..timecalc import Period, default_calendar
 from .cases import CaseResult, run_cases
-from .pack import CompiledRule, RulePack, compile_rule
+from .pack import CompiledRule, RulePack
 
 POINTS = {"bound": ("below", "at", "above"), "deadline": ("before", "at", "after")}
 DATA_PATHS = {"every": "not recorded", "mean": "not recorded", "deadline": "calendar unavailable"}  # the kinds'
@@ -45,7 +45,7 @@ class RuleCoverage:
 
 
 def thresholds(check) -> list[tuple[str, str, object]]:
-    """(key path, points kind, threshold) of the thresholds a check judges with probes."""
+    """(key path, points kind, threshold) of the thresholds a check judges (their points are items)."""
     if isinstance(check, Bound):
         name, threshold = check.bound
         return [(f"check.{name}", "bound", threshold)]
@@ -68,29 +68,24 @@ def items_of(rule: CompiledRule, tests: list[str]) -> list[str]:
 
 
 def rule_coverage(packs: list[RulePack]) -> list[RuleCoverage]:
-    """Run every rule's cases with probes on and say, per rule, which items they reach."""
+    """Run every rule's cases and say, per rule, which items they reach."""
     out = []
     for pack in packs:
         for rule in pack.rules:
-            with probe.declaring() as tests:
-                probed = compile_rule(rule.rule, Document(data=None, file=rule.file), [])
-            probed = replace(probed, pack=rule.pack, pack_version=rule.pack_version)
             reached: set[str] = set()
 
-            def observe(_rule, dataset, report, reached=reached, needs=probed.needs, kind=rule.rule.check.kind):
+            def observe(rule, tables, report, reached=reached):
+                ctx = ColumnContext(tables, Period.parse(report.period), report.as_of, default_calendar())
+                reached.update(coverage.reached(rule, ctx))
                 if not any(f.status == "not_assessable" for f in report.findings):
                     return
-                absent = [c for c in sorted(needs) if not dataset.has(c)]
+                absent = [c for c in sorted(rule.needs) if not tables.has(c)]
                 reached.update(f"not_assessable:no {c}" for c in absent)
-                if not absent and kind in DATA_PATHS:
-                    reached.add(f"not_assessable:{DATA_PATHS[kind]}")
+                if not absent and rule.rule.check.kind in DATA_PATHS:
+                    reached.add(f"not_assessable:{DATA_PATHS[rule.rule.check.kind]}")
 
-            probe.hits = reached
-            try:
-                results = run_cases(RulePack(pack.manifest, pack.directory, [probed]), observe, object_engine.audit)
-            finally:
-                probe.hits = None
-            out.append(RuleCoverage(rule.rule.id, pack.name, items_of(probed, tests), reached, results))
+            results = run_cases(RulePack(pack.manifest, pack.directory, [rule]), observe)
+            out.append(RuleCoverage(rule.rule.id, pack.name, items_of(rule, coverage.tests(rule)), reached, results))
     return out
 
 
