@@ -16,7 +16,8 @@ from ..models import COLLECTIONS
 from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 from ..validation.integrity import check_tables
 from ..validation.problems import from_issue
-from ..validation.rows import collection_table, confirm
+from ..validation.rows import confirm, read_collection, settle
+from ..validation.screen import Pools
 from .frames import Tables
 from .json_text import confirm_complete, read_json_fast
 from .parquet import typed_source
@@ -94,34 +95,38 @@ def _single_file(doc: Document) -> dict:
 
 
 def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
-    """Read and validate one collection at a time, then check the dataset as a whole."""
-    problems, frames, located = [], {}, {}
+    """Read and validate each collection, then check the dataset as a whole. The collections of one document
+    (already in memory) are screened together, in one query (`validation.screen`); a collection of its own
+    file is read, screened and let go before the next is opened."""
+    found, frames, located, together, pools = {}, {}, {}, [], Pools()
     for name, open_source in sources.items():
         try:
             doc, keys = open_source()
         except InputError as exc:
-            problems.extend(exc.problems)
+            found[name] = exc.problems
             continue
         located[name] = (doc, keys)
-        found = list(getattr(doc, "problems", ()))  # a table's cells that could not be read (sources.table)
+        found[name] = list(getattr(doc, "problems", ()))  # a table's cells that could not be read (sources.table)
+        failed = getattr(doc, "failed", frozenset())
+        if keys:  # a strict reader's refusal of the document is its only problem: raised
+            together.append((name, doc, read_collection(name, doc, keys, found[name], pools), failed))
+            continue
         try:
-            frames[name] = collection_table(name, doc, keys, found, getattr(doc, "failed", frozenset()))
-            longest = getattr(doc, "longest_list", None)  # the screen counted the items of every list it read
-            if frames[name] is not None and (longest if longest is not None else _longest_list(frames[name])
-                                             ) > limits.max_records:
-                confirm(doc)
-            if not keys:
-                confirm_complete(doc)
+            own = Pools()
+            read = read_collection(name, doc, keys, found[name], own)
+            own.evaluate()
+            frames[name] = _settled(read, found[name], failed, doc, limits)
+            confirm_complete(doc)
         except InputError as exc:  # the strict reader refused a fast-read file: its problem is the file's
-            if keys:
-                raise
-            found = exc.problems
-        problems.extend(found)
-        if not keys:
-            doc.data = doc.strict = None
-    for doc in {id(d): d for d, keys in located.values() if keys}.values():  # one file holds the dataset
+            found[name] = exc.problems
+        doc.data = doc.strict = None
+    pools.evaluate()
+    for name, doc, read, failed in together:
+        frames[name] = _settled(read, found[name], failed, doc, limits)
+    for doc in {id(d): d for _, d, _, _ in together}.values():  # one file holds the dataset
         confirm_complete(doc, getattr(doc, "top_keys", 0))
         doc.data = doc.strict = None
+    problems = [p for name in sources if name in found for p in found[name]]
     if problems:
         raise InputError(problems)
     tables = Tables({name: frames.get(name) for name in COLLECTIONS})
@@ -129,6 +134,15 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
     if issues:
         raise InputError([from_issue(i, located) for i in issues])
     return tables, TableLocator(tables, located)
+
+
+def _settled(read, problems: list, failed: frozenset, doc: Document, limits: Limits) -> pl.DataFrame | None:
+    """The collection's table (`rows.settle`); the strict reader asked when a list may pass the records limit."""
+    frame = settle(read, problems, failed)
+    longest = getattr(doc, "longest_list", None)  # the screen counted the items of every list it read
+    if frame is not None and (longest if longest is not None else _longest_list(frame)) > limits.max_records:
+        confirm(doc)
+    return frame
 
 
 def _longest_list(frame: pl.DataFrame) -> int:

@@ -3,6 +3,7 @@ validated by its model, whose errors are the problems (as the per-record loader 
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 import polars as pl
 from pydantic import TypeAdapter, ValidationError
@@ -12,7 +13,7 @@ from ..models import COLLECTIONS
 from ..safe_load import Document
 from ..tables.schema import table_schema
 from .problems import from_error
-from .screen import screen
+from .screen import Pools, finish, prepare
 
 
 def confirm(doc: Document) -> Document:
@@ -30,22 +31,49 @@ def _adapter(model) -> TypeAdapter:
 def collection_table(name: str, doc: Document, keys: tuple, problems: list[Problem],
                      failed: frozenset = frozenset()) -> pl.DataFrame | None:
     """The collection's table, or None with its problems added (`failed`: (index, field) already reported)."""
-    model = COLLECTIONS[name].model
+    pools = Pools()
+    read = read_collection(name, doc, keys, problems, pools)
+    pools.evaluate()
+    return settle(read, problems, failed)
+
+
+class Read(NamedTuple):
+    """A collection read into the pools (`screen.prepare`), or already typed (`frame`, `suspect`)."""
+    name: str
+    doc: Document
+    keys: tuple
+    data: object  # the records (or a typed table's `_Rows`)
+    table: object = None  # screen's table, finished once the pools are evaluated
+    frame: pl.DataFrame | None = None
+    suspect: list[int] = ()
+
+
+def read_collection(name: str, doc: Document, keys: tuple, problems: list[Problem], pools: Pools) -> Read | None:
+    """The collection's records read into `pools`; None with a problem if they are not a list."""
     typed = getattr(doc, "typed", None)
     if typed is not None:  # typed columns (tables.parquet), checked in place
         frame, doubt = typed
         suspect = doubt.arg_true().to_list()
-        data = _Rows(getattr(doc, "frame"), suspect)
-    else:
-        data = doc.data
-        for k in keys:
-            data = data[k]
-        if not isinstance(data, list):
-            confirm(doc)
-            problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys),
-                                    field=name))
-            return None
-        frame, suspect, keys_read, doc.longest_list = screen(model, data)
+        return Read(name, doc, keys, _Rows(getattr(doc, "frame"), suspect), frame=frame, suspect=suspect)
+    data = doc.data
+    for k in keys:
+        data = data[k]
+    if not isinstance(data, list):
+        confirm(doc)
+        problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys), field=name))
+        return None
+    return Read(name, doc, keys, data, table=prepare(COLLECTIONS[name].model, data, pools))
+
+
+def settle(read: Read | None, problems: list[Problem], failed: frozenset = frozenset()) -> pl.DataFrame | None:
+    """The table of a collection read (once its pools are evaluated): every suspect row validated by its
+    model; None with the problems added if one is refused."""
+    if read is None:
+        return None
+    name, doc, keys, data, frame, suspect = read.name, read.doc, read.keys, read.data, read.frame, read.suspect
+    model = COLLECTIONS[name].model
+    if read.table is not None:
+        frame, suspect, keys_read, doc.longest_list = finish(read.table)
         doc.keys_read = getattr(doc, "keys_read", 0) + keys_read
     if not suspect:
         return frame

@@ -1,23 +1,26 @@
 """The column screen: a model's records (plain dicts) as a typed table, and the rows not surely valid.
 
-Each field is read as one column: Python checks only the types of its values (in bulk, by set of types),
-and every other check of its `fields.Spec` (choices, lengths, bounds, pattern, invisible characters,
-supported dates) and of the model validators (`model_checks`) is one Polars expression. A model's table
-is built, typed and checked in one query: a single mask says which rows are not surely valid, and rows
-are looked at only when it has hits. A row that passes every check is exactly what the model would build;
+Each field is read as one list of values: Python checks only their types (in bulk, by set of types), and
+every other check of its `fields.Spec` (choices, lengths, bounds, pattern, invisible characters, supported
+dates) is a Polars expression. The values of all fields with the same spec, in every table screened together
+(nested records and list items included), form one pool: one column, checked by one query, and all pools in
+one `collect_all`, so that a small dataset costs a handful of queries, not one per field. Each field's typed
+column is then its slice of its pool; the model validators (`model_checks`) run over the assembled table. Rows
+are looked at only where a pool has hits. A row that passes every check is exactly what the model would build;
 any other row is reported as suspect, for `rows` to validate with its model (which gives the reasons).
-A list field's items are read as one column, checked in one query and grouped back by row."""
+"""
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, datetime
 from functools import cache
-from itertools import chain, repeat
+from itertools import accumulate, chain, repeat
 from typing import NamedTuple
 
 import polars as pl
 
 from ..invisible import _SHOWN
-from ..tables.schema import SHANGHAI_INSTANT, table_schema
+from ..tables.schema import SHANGHAI_INSTANT
 from .fields import Spec, model_specs
 from .model_checks import validator_checks
 
@@ -30,6 +33,7 @@ _INSTANT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6
 _SAFE_FLOAT_INT = 2 ** 53
 _EXACT = ("str", "day", "instant", "bool")  # kinds whose strict Polars construction takes exactly their types
 _DOUBT = "__doubt"
+_VALUE = "v"
 _KINDS = {"str": str, "bool": bool, "int": int, "day": str, "instant": str}
 _OBJECTS = {"day": date, "instant": datetime}  # a table source's date or datetime cells: read as ISO text
 _RAW = {"str": pl.String, "day": pl.String, "instant": pl.String, "bool": pl.Boolean, "int": pl.Int64,
@@ -43,61 +47,75 @@ class Screened(NamedTuple):
     longest: int  # most items in any list cell, nested lists included
 
 
-class _Column(NamedTuple):
-    series: pl.Series  # raw (scalars: text, numbers) or already typed (records, lists of records)
-    bad: list[int]  # positions refused by their Python type, or holding a suspect nested record
-    spec: Spec | None = None  # a scalar field: checked by `exprs` (None: the series is typed)
-    keys: int = 0
-    longest: int = 0
-    nulls_refused: bool = False  # built by Polars with no Python check: a null where none is allowed is doubtful
+def screen(model, records: list) -> Screened:
+    """The typed table of `records` of `model`, its suspect rows, the keys read and the longest list."""
+    pools = Pools()
+    table = prepare(model, records, pools)
+    pools.evaluate()
+    return finish(table)
 
-    def exprs(self, name: str) -> tuple[pl.Expr | None, pl.Expr | None]:
-        """(the typed column or None if the series is, the doubt or None) over the series as column `name`."""
-        return (None, None) if self.spec is None else _exprs(self.spec, name, self.nulls_refused)
+
+class Pools:
+    """The pools of the tables prepared together (`prepare`), checked in one `collect_all` (`evaluate`)."""
+
+    def __init__(self):
+        self.by_spec: dict[Spec, _Pool] = {}
+
+    def add(self, spec: Spec, values: list) -> _Scalar:
+        pool = self.by_spec.get(spec)
+        if pool is None:
+            pool = self.by_spec[spec] = _Pool(spec)
+        return _Scalar(pool, pool.add(values), len(values))
+
+    def evaluate(self) -> None:
+        pools = list(self.by_spec.values())
+        for pool, out in zip(pools, pl.collect_all([p.query() for p in pools])):
+            pool.settle(out)
+
+
+class _Pool:
+    """The values of every field with one spec: one column, one query."""
+
+    def __init__(self, spec: Spec):
+        self.spec, self.values, self.bad = spec, [], []
+        self.typed: pl.Series | None = None
+        self.hit: list[int] = []  # positions refused by type or not surely valid, ascending
+
+    def add(self, values: list) -> int:
+        offset = len(self.values)
+        self.values.extend(values)
+        return offset
+
+    def query(self) -> pl.LazyFrame:
+        """The typed column and the doubt of the pool's values (the values are let go)."""
+        spec, values, self.values, series, nulls_refused = self.spec, self.values, None, None, False
+        if spec.kind in _EXACT:  # Polars refuses any value but text (or booleans) and None: no Python type check
+            try:
+                series, nulls_refused = pl.Series(_VALUE, values, dtype=_RAW[spec.kind], strict=True), not spec.nullable
+            except (TypeError, ValueError, OverflowError):
+                pass
+        if series is None:
+            values, self.bad = _scalars(spec, values)
+            series = pl.Series(_VALUE, values, dtype=_RAW[spec.kind], strict=False)
+        typed, doubt = _exprs(spec, nulls_refused)
+        return series.to_frame().lazy().select(pl.col(_VALUE) if typed is None else typed.alias(_VALUE),
+                                               *(() if doubt is None else (_hits(doubt),)))
+
+    def settle(self, out: pl.DataFrame) -> None:
+        self.typed = out.get_column(_VALUE)
+        hits = _rows_hit(out.get_column(_DOUBT)) if _DOUBT in out.columns else []
+        self.hit = sorted(set(self.bad).union(hits)) if self.bad else hits
 
 
 @cache
-def _exprs(spec: Spec, name: str, nulls_refused: bool) -> tuple[pl.Expr | None, pl.Expr | None]:
-    """`checks` of column `name` (built once: a small table's query costs less than building its expressions)."""
-    e = pl.col(name)
+def _exprs(spec: Spec, nulls_refused: bool) -> tuple[pl.Expr | None, pl.Expr | None]:
+    """`checks` of a pool's column (built once per process: building expressions costs more than a small
+    table's query)."""
+    e = pl.col(_VALUE)
     typed, doubt = checks(spec, e)
     if nulls_refused:
         doubt = e.is_null() if doubt is None else doubt | e.is_null()
     return typed, doubt
-
-
-def screen(model, records: list) -> Screened:
-    """The typed table of `records` of `model`, its suspect rows, the keys read and the longest list."""
-    specs = model_specs(model)
-    n = len(records)
-    suspect: set[int] = set()
-    rows = records
-    if set(map(type, records)) - {dict}:
-        suspect = {i for i, r in enumerate(records) if type(r) is not dict}
-        rows = [r if type(r) is dict else {} for r in records]
-    allowed = frozenset(f.name for f in specs)
-    if not set(chain.from_iterable(rows)) <= allowed:
-        suspect.update(i for i, r in enumerate(rows) if not r.keys() <= allowed)
-    keys, longest = sum(map(len, rows)), 0
-    raw, typed, doubts = {}, [], []
-    for f in specs:
-        values = list(map(dict.get, rows, repeat(f.name, n), repeat(f.default, n)))  # missing & required: None
-        col = column(f.spec, values)
-        raw[f.name] = col.series.alias(f.name)
-        typed_expr, doubt = col.exprs(f.name)
-        typed.append(pl.col(f.name) if typed_expr is None else typed_expr.alias(f.name))
-        if doubt is not None:
-            doubts.append(doubt)
-        suspect.update(col.bad)
-        keys, longest = keys + col.keys, max(longest, col.longest)
-    doubt = pl.any_horizontal(doubts).fill_null(False) if doubts else pl.lit(False)
-    query = pl.DataFrame(raw, schema=_raw_schema(model)).lazy().select(*typed, doubt.alias(_DOUBT))
-    validators = validator_checks(model)
-    if validators:  # over the typed columns
-        query = query.with_columns(pl.col(_DOUBT) | pl.any_horizontal(validators).fill_null(True))
-    out = query.with_columns(_hits(pl.col(_DOUBT))).collect()
-    suspect.update(_rows_hit(out.drop_in_place(_DOUBT)))
-    return Screened(out, suspect, keys, longest)
 
 
 def _hits(mask: pl.Expr) -> pl.Expr:
@@ -109,29 +127,136 @@ def _rows_hit(mask: pl.Series) -> list[int]:
     return mask.arg_true().to_list() if mask.null_count() < len(mask) else []
 
 
-@cache
-def _raw_schema(model) -> dict:
-    return {f.name: _raw_dtype(f.spec, table_schema(model)[f.name]) for f in model_specs(model)}
+class _Table(NamedTuple):
+    """A model's records as read, waiting for the pools: each field a `_Scalar`, `_Struct` or `_List`."""
+    model: type
+    suspect: set[int]
+    keys: int
+    longest: int
+    fields: list
 
 
-def _raw_dtype(spec: Spec, dtype: pl.DataType) -> pl.DataType:
-    return _RAW.get(spec.kind, dtype)
+class _Scalar(NamedTuple):
+    pool: _Pool
+    offset: int
+    n: int
+
+    def finish(self) -> tuple[pl.Series, list[int]]:
+        """The field's typed values and its hits (positions within the field)."""
+        hit = self.pool.hit
+        lo, hi = bisect_left(hit, self.offset), bisect_left(hit, self.offset + self.n)
+        return self.pool.typed.slice(self.offset, self.n), [i - self.offset for i in hit[lo:hi]]
 
 
-def column(spec: Spec, values: list) -> _Column:
-    """One field's values as a column: the positions refused by type, and what checks the rest."""
+class _Struct(NamedTuple):
+    table: _Table  # of the records present
+    bad: list[int]  # positions holding something else than a record
+    index: list[int | None] | None  # the present record of each position (None: every position has one)
+
+    def finish(self) -> tuple[pl.Series, list[int]]:
+        inner = finish(self.table)
+        series, inner_bad = inner.frame.to_struct(), sorted(inner.suspect)
+        if self.index is not None:
+            series = series.gather(pl.Series(self.index, dtype=pl.UInt32))
+            where = [i for i, j in enumerate(self.index) if j is not None]
+            inner_bad = [where[j] for j in inner_bad]
+        return series, self.bad + inner_bad
+
+
+class _List(NamedTuple):
+    item: _Scalar | _Struct
+    bad: list[int]  # positions holding something else than a list
+    lengths: list[int]
+    given: list[bool] | None  # None: every position holds a list
+
+    def finish(self) -> tuple[pl.Series, list[int]]:
+        """The items grouped back by row; a row is suspect if any of its items is."""
+        items, item_bad = self.item.finish()
+        n = len(self.lengths)
+        owner = pl.Series("row", list(chain.from_iterable(repeat(i, k) for i, k in enumerate(self.lengths))),
+                          dtype=pl.UInt32)
+        grouped = pl.DataFrame([owner, items.alias(_VALUE)]).lazy().group_by("row", maintain_order=True).agg(_VALUE)
+        dtype = pl.List(items.dtype)
+        if min(self.lengths, default=1) > 0:  # every row has items: the groups are the rows, in order
+            out = grouped.select(pl.col(_VALUE).cast(dtype)).collect()
+        else:
+            given = [True] * n if self.given is None else self.given
+            full = pl.DataFrame({"row": pl.Series(range(n), dtype=pl.UInt32), "given": pl.Series(given, dtype=pl.Boolean)})
+            out = full.lazy().join(grouped, on="row", how="left", maintain_order="left").select(
+                pl.when(pl.col("given")).then(pl.col(_VALUE).fill_null(pl.lit([], dtype=dtype))).cast(dtype).alias(_VALUE)
+            ).collect()
+        bad = self.bad
+        if item_bad:
+            starts = list(accumulate(self.lengths, initial=0))
+            bad = bad + sorted({bisect_left(starts, j + 1) - 1 for j in item_bad})
+        return out.get_column(_VALUE), bad
+
+
+def prepare(model, records: list, pools: Pools) -> _Table:
+    """`records` of `model` read into `pools`, to be finished (`finish`) once the pools are evaluated."""
+    specs = model_specs(model)
+    n = len(records)
+    suspect: set[int] = set()
+    rows = records
+    if set(map(type, records)) - {dict}:
+        suspect = {i for i, r in enumerate(records) if type(r) is not dict}
+        rows = [r if type(r) is dict else {} for r in records]
+    allowed = frozenset(f.name for f in specs)
+    if not set(chain.from_iterable(rows)) <= allowed:
+        suspect.update(i for i, r in enumerate(rows) if not r.keys() <= allowed)
+    keys, longest, fields = sum(map(len, rows)), 0, []
+    for f in specs:
+        values = list(map(dict.get, rows, repeat(f.name, n), repeat(f.default, n)))  # missing & required: None
+        field, k, deepest = _field(f.spec, values, pools)
+        fields.append((f.name, field))
+        keys, longest = keys + k, max(longest, deepest)
+    return _Table(model, suspect, keys, longest, fields)
+
+
+def _field(spec: Spec, values: list, pools: Pools) -> tuple[_Scalar | _Struct | _List, int, int]:
+    """One field's values read into the pools: (what finishes it, the keys read, the longest list)."""
     if spec.kind == "struct":
-        return _structs(spec, values)
+        values, bad = _typed(values, {dict, _NONE} if spec.nullable else {dict})
+        present = [v for v in values if v is not None]
+        index = None
+        if len(present) != len(values):
+            index, j = [None] * len(values), 0
+            for i, v in enumerate(values):
+                if v is not None:
+                    index[i], j = j, j + 1
+        table = prepare(spec.model, present, pools)
+        return _Struct(table, bad, index), table.keys, table.longest
     if spec.kind == "list":
-        return _lists(spec, values)
-    if spec.kind in _EXACT:  # Polars refuses any value but text (or booleans) and None: no Python type check
-        try:
-            return _Column(pl.Series(values, dtype=_RAW[spec.kind], strict=True), [], spec,
-                           nulls_refused=not spec.nullable)
-        except (TypeError, ValueError, OverflowError):
-            pass
-    values, bad = _scalars(spec, values)
-    return _Column(pl.Series(values, dtype=_RAW[spec.kind], strict=False), bad, spec)
+        values, bad = _typed(values, {list, _NONE} if spec.nullable else {list})
+        lengths = [len(v) if v is not None else 0 for v in values]
+        given = None if _NONE not in map(type, values) else [v is not None for v in values]
+        item, keys, deepest = _field(spec.item, list(chain.from_iterable(v for v in values if v)), pools)
+        return _List(item, bad, lengths, given), keys, max(max(lengths, default=0), deepest)
+    return pools.add(spec, values), 0, 0
+
+
+def _typed(values: list, ok: set) -> tuple[list, list[int]]:
+    if set(map(type, values)) <= ok:
+        return values, []
+    bad = [i for i, v in enumerate(values) if type(v) not in ok]
+    values = list(values)
+    for i in bad:
+        values[i] = None
+    return values, bad
+
+
+def finish(table: _Table) -> Screened:
+    """The screened table, once its pools are evaluated; the model validators over its typed columns."""
+    suspect, columns = set(table.suspect), []
+    for name, field in table.fields:
+        series, bad = field.finish()
+        columns.append(series.alias(name))
+        suspect.update(bad)
+    frame = pl.DataFrame(columns)
+    validators = validator_checks(table.model)
+    if validators and frame.height:
+        suspect.update(_rows_hit(frame.select(_hits(pl.any_horizontal(validators).fill_null(True))).to_series()))
+    return Screened(frame, suspect, table.keys, table.longest)
 
 
 def _scalars(spec: Spec, values: list) -> tuple[list, list[int]]:
@@ -217,71 +342,3 @@ def _instants(e: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return parsed, ~e.str.contains(_INSTANT) | parsed.is_null() | ~parsed.dt.year().is_between(1901, 2198)
 
 
-def _structs(spec: Spec, values: list) -> _Column:
-    """Nested records: screened as a table of the present ones, then a struct column (null where absent)."""
-    ok = {dict, _NONE} if spec.nullable else {dict}
-    values, bad = _typed(values, ok)
-    present = [v for v in values if v is not None]
-    inner = screen(spec.model, present)
-    series = inner.frame.to_struct()
-    inner_bad = sorted(inner.suspect)
-    if len(present) != len(values):
-        where = [i for i, v in enumerate(values) if v is not None]
-        index = [None] * len(values)
-        for j, i in enumerate(where):
-            index[i] = j
-        series = series.gather(pl.Series(index, dtype=pl.UInt32))
-        inner_bad = [where[j] for j in inner_bad]
-    return _Column(series, bad + inner_bad, None, inner.keys, inner.longest)
-
-
-def _typed(values: list, ok: set) -> tuple[list, list[int]]:
-    if set(map(type, values)) <= ok:
-        return values, []
-    bad = [i for i, v in enumerate(values) if type(v) not in ok]
-    values = list(values)
-    for i in bad:
-        values[i] = None
-    return values, bad
-
-
-def _lists(spec: Spec, values: list) -> _Column:
-    """A list field: its items read as one column (checked like a field's) and grouped back by row, in one
-    query; a row is suspect if any of its items is."""
-    ok = {list, _NONE} if spec.nullable else {list}
-    values, bad = _typed(values, ok)
-    lengths = [len(v) if v is not None else 0 for v in values]
-    inner = column(spec.item, list(chain.from_iterable(v for v in values if v)))
-    typed, doubt = inner.exprs("v")
-    n = len(values)
-    owner = pl.select(pl.int_range(n, dtype=pl.UInt32).repeat_by(pl.lit(pl.Series(lengths, dtype=pl.UInt32)))
-                      .explode(empty_as_null=False)).to_series()
-    items = pl.DataFrame({"row": owner, "v": inner.series}).lazy().select(
-        "row", pl.col("v") if typed is None else typed.alias("v"),
-        (pl.lit(False) if doubt is None else doubt.fill_null(False)).alias("d"))
-    grouped = items.group_by("row", maintain_order=True).agg("v", pl.col("d").any())
-    dtype = pl.List(_item_dtype(inner, typed))
-    if min(lengths, default=1) > 0:  # every row has items: the groups are the rows, in order
-        out = grouped.select(pl.col("v").cast(dtype), pl.when("d").then(True).alias("d")).collect()
-    else:
-        full = pl.DataFrame({"row": pl.Series(range(n), dtype=pl.UInt32),
-                             "given": pl.Series([v is not None for v in values], dtype=pl.Boolean)})
-        out = full.lazy().join(grouped, on="row", how="left", maintain_order="left").select(
-            pl.when(pl.col("given")).then(pl.col("v").fill_null(pl.lit([], dtype=dtype))).cast(dtype).alias("v"),
-            pl.when(pl.col("d")).then(True).alias("d")).collect()
-    bad = bad + _rows_hit(out.get_column("d"))
-    if inner.bad:
-        owners = _owners(lengths)
-        bad = bad + sorted({owners[j] for j in inner.bad})
-    return _Column(out.get_column("v"), bad, None, inner.keys, max(max(lengths, default=0), inner.longest))
-
-
-def _item_dtype(inner: _Column, typed: pl.Expr | None) -> pl.DataType:
-    if typed is None:
-        return inner.series.dtype
-    return {"day": pl.Date, "instant": SHANGHAI_INSTANT}[inner.spec.kind]
-
-
-def _owners(lengths: list[int]) -> list[int]:
-    """For each item of the flattened lists, the row it belongs to."""
-    return list(chain.from_iterable(repeat(i, k) for i, k in enumerate(lengths)))
