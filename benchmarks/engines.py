@@ -11,15 +11,15 @@ The per-object engine is `object_engine.audit` (the oracle and rule coverage's e
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from timing import load_average, timed  # noqa: E402  (benchmarks/ is on the path now)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     packs = [load_pack(d) for d in pack_dirs()]
     rules = [r for p in packs for r in p.rules]
     print(f"{sum(engine.supports(r) for r in rules)} of {len(rules)} rules run column-wise; load average "
-          f"{_load()}")
+          f"{load_average()}")
     as_of, differ = datetime.fromisoformat(AS_OF), 0
     for teams in map(int, args.sizes.split(",")):
         for seed in map(int, args.seeds.split(",")):
@@ -46,29 +46,23 @@ def main(argv: list[str] | None = None) -> int:
                 dataset = Dataset.model_validate(generate(teams, seed, rate))
                 out, seconds = {}, {}
                 for which in ("objects", "columns"):
-                    audit, runs = {"objects": object_engine.audit, "columns": auditing.audit}[which], []
+                    audit = {"objects": object_engine.audit, "columns": auditing.audit}[which]
                     if teams < 10:
                         audit(dataset, packs, PERIOD, as_of)  # warm: first use imports, caches
-                    for _ in range(max(args.repeat, 15 if teams < 10 else 1)):
-                        start = time.perf_counter()
-                        out[which] = audit(dataset, packs, PERIOD, as_of).to_json_bytes()
-                        runs.append(time.perf_counter() - start)
+                    runs, out[which] = timed(lambda: audit(dataset, packs, PERIOD, as_of).to_json_bytes(),
+                                             max(args.repeat, 15 if teams < 10 else 1))
                     seconds[which] = statistics.median(runs)
                 same = out["objects"] == out["columns"]
                 differ += not same
                 print(f"{teams:>5} teams seed {seed} rate {rate}: {'same bytes' if same else 'DIFFERENT'} "
                       f"({len(out['objects']):,} B); audit per-object {_time(seconds['objects'])}, "
                       f"column-wise {_time(seconds['columns'])}")
-    print(f"load average {_load()}")
+    print(f"load average {load_average()}")
     return 1 if differ else 0
 
 
 def _time(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

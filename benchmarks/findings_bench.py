@@ -12,12 +12,10 @@ by pydantic from the objects. The exit status is 1 when the two ways' report byt
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import statistics
 import sys
 import tempfile
-import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +23,8 @@ from types import SimpleNamespace
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+import timing  # noqa: E402  (benchmarks/ is on the path now)
 
 
 def old_findings(rules, rows, ctx) -> list:
@@ -86,12 +86,8 @@ def old_summaries(findings, teams, associations) -> dict:
 
 
 def timed(repeat: int, work):
-    runs, out = [], None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        out = work()
-        runs.append(time.perf_counter() - start)
+    """The median seconds of `repeat` runs of `work()`, and its last result."""
+    runs, out = timing.timed(work, repeat)
     return statistics.median(runs), out
 
 
@@ -147,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
+    print(f"load average {timing.load_average()}, {os.cpu_count()} cores")
     same = [measure(int(n), args.repeat) for n in args.sizes.split(",")]
     return 0 if all(same) else 1
 

@@ -24,6 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from timing import timed  # noqa: E402  (benchmarks/ is on the path now)
+
 MAX_BYTES = 3 * 1024 * 1024
 MAX_PRODUCE_S = 2.0
 MAX_RENDER_S = 2.0
@@ -74,11 +76,7 @@ def main() -> int:
         print(f"{args.teams} teams, {len(report.findings)} findings; load and audit {time.perf_counter() - start:.1f} s")
         ok = True
         for lang in ("zh", "en"):
-            times = []
-            for _ in range(args.repeat):
-                start = time.perf_counter()
-                page = html.render(report, lang)
-                times.append(time.perf_counter() - start)
+            times, page = timed(lambda: html.render(report, lang), args.repeat)
             target = folder / f"report-{lang}.html"
             target.write_text(page, encoding="utf-8")
             size = target.stat().st_size

@@ -21,10 +21,8 @@ average is printed before and after: figures taken on a busy machine are noisy, 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -34,6 +32,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from timing import load_average, peak_rss, run_child, timed  # noqa: E402  (benchmarks/ is on the path now)
 
 TABLES_PER_R = 2.0
 PEAK_BYTES = 1024 ** 3
@@ -51,11 +51,8 @@ def child(kind: str, folder: str) -> dict:
         from hongfeng_rules.tables import load_tables as load
     else:
         from hongfeng_rules import load_dataset as load
-    gc.collect()
-    start = time.perf_counter()
-    load(folder)
-    seconds = time.perf_counter() - start
-    return {"s": seconds, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+    (seconds,), _ = timed(lambda: load(folder))
+    return {"s": seconds, "peak": peak_rss()}
 
 
 def one_team(rounds: int) -> dict:
@@ -80,15 +77,7 @@ def one_team(rounds: int) -> dict:
 
 
 def _run(args: list[str]) -> dict:
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"child {' '.join(args)} failed with status {proc.returncode}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return run_child(__file__, args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.child, args.folder)))
         return 0
 
-    print(f"{os.cpu_count()} cores, load average before: {_load()}")
+    print(f"{os.cpu_count()} cores, load average before: {load_average()}")
     failed = []
     if not args.skip_teams:
         with tempfile.TemporaryDirectory(prefix="hongfeng-loading-") as tmp:
@@ -144,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'PASS' if ok else 'FAIL'} tables_from_data ≤ Dataset.model_validate; "
           f"{'within' if one['tables'] <= ONE_TEAM_AIM_S else 'above'} the aim of {ONE_TEAM_AIM_S * 1000:g} ms")
     failed += [] if ok else ["one team"]
-    print(f"load average after: {_load()}")
+    print(f"load average after: {load_average()}")
     return 1 if failed else 0
 
 

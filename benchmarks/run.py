@@ -33,9 +33,7 @@ import gc
 import json
 import os
 import platform
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +42,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from timing import peak_rss, run_child, timed  # noqa: E402  (benchmarks/ is on the path now)
 
 AUDIT_SHARE_OF_LOAD = 0.25  # at the largest size, audit seconds <= this × load seconds
 PEAK_MEMORY_BYTES = 4 * 1024 ** 3  # peak RSS below 4 GiB
@@ -91,7 +91,7 @@ def child_measure(folder: str, repeat: int, packs: list[str]) -> dict:
         for f in report.findings:
             statuses[f.status] = statuses.get(f.status, 0) + 1
         del dataset, report, text
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    peak = peak_rss()
     return {"load_s": statistics.median(load_s), "audit_s": statistics.median(audit_s),
             "json_s": statistics.median(json_s), "load_runs": load_s, "audit_runs": audit_s, "json_runs": json_s,
             "peak_bytes": peak, "findings": findings, "statuses": statuses, "report_bytes": json_bytes,
@@ -120,32 +120,19 @@ def child_floor(folder: str, repeat: int) -> dict:
             "inferred": lambda f: pl.read_json(f, infer_schema_length=None)}
     out = {}
     for way, read in ways.items():
-        runs = []
-        for _ in range(repeat):
-            gc.collect()
-            t0 = time.perf_counter()
-            rows = sum(read(f).height for f in files)
-            runs.append(time.perf_counter() - t0)
+        runs, rows = timed(lambda: sum(read(f).height for f in files), repeat)
         out[way] = {"s": statistics.median(runs), "runs": runs, "rows": rows}
     best = min(out, key=lambda w: out[w]["s"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"floor_s": out[best]["s"], "floor_way": best, "floor_ways": out, "floor_peak_bytes": peak}
+    return {"floor_s": out[best]["s"], "floor_way": best, "floor_ways": out, "floor_peak_bytes": peak_rss()}
 
 
 def child_tables(folder: str, repeat: int) -> dict:
     """`load_tables` (read and validate into tables), medians of `repeat` runs, and the child's peak RSS."""
     from hongfeng_rules.tables import load_tables
 
-    runs, rows = [], 0
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        tables = load_tables(folder)
-        runs.append(time.perf_counter() - t0)
-        rows = tables.rows()
-        del tables
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"tables_s": statistics.median(runs), "tables_runs": runs, "tables_rows": rows, "tables_peak_bytes": peak}
+    runs, tables = timed(lambda: load_tables(folder), repeat)
+    return {"tables_s": statistics.median(runs), "tables_runs": runs, "tables_rows": tables.rows(),
+            "tables_peak_bytes": peak_rss()}
 
 
 def child_typed_parquet(folder: str, target: str, repeat: int) -> dict:
@@ -154,17 +141,9 @@ def child_typed_parquet(folder: str, target: str, repeat: int) -> dict:
     from hongfeng_rules.tables.parquet import write_parquet
 
     write_parquet(load_tables(folder), target)
-    gc.collect()
-    runs, rows = [], 0
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        tables = load_tables(target)
-        runs.append(time.perf_counter() - t0)
-        rows = tables.rows()
-        del tables
+    runs, tables = timed(lambda: load_tables(target), repeat)
     size = sum(p.stat().st_size for p in Path(target).iterdir())
-    return {"parquet_s": statistics.median(runs), "parquet_runs": runs, "parquet_rows": rows, "parquet_bytes": size}
+    return {"parquet_s": statistics.median(runs), "parquet_runs": runs, "parquet_rows": tables.rows(), "parquet_bytes": size}
 
 
 def findings_digest(report) -> str:
@@ -231,11 +210,7 @@ def _source(kind: str, base: Path):
 
 
 def _run_child(args: list[str]) -> dict:
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"child {' '.join(args)} failed with status {proc.returncode}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_child(__file__, args)
 
 
 # ----------------------------------------------------------------------------- the table
@@ -332,23 +307,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     packs = [p for p in args.packs.split(",") if p]
-    if args.child == "generate":
-        print(json.dumps(child_generate(args.teams, args.seed, args.violation_rate, args.folder)))
-        return 0
-    if args.child == "convert":
-        print(json.dumps(child_convert(args.folder, args.kind, args.target)))
-        return 0
-    if args.child == "floor":
-        print(json.dumps(child_floor(args.folder, args.repeat)))
-        return 0
-    if args.child == "typed":
-        print(json.dumps(child_typed_parquet(args.folder, args.target, args.repeat)))
-        return 0
-    if args.child == "tables":
-        print(json.dumps(child_tables(args.folder, args.repeat)))
-        return 0
-    if args.child == "measure":
-        print(json.dumps(child_measure(args.folder, args.repeat, packs)))
+    children = {"generate": lambda: child_generate(args.teams, args.seed, args.violation_rate, args.folder),
+                "convert": lambda: child_convert(args.folder, args.kind, args.target),
+                "floor": lambda: child_floor(args.folder, args.repeat),
+                "typed": lambda: child_typed_parquet(args.folder, args.target, args.repeat),
+                "tables": lambda: child_tables(args.folder, args.repeat),
+                "measure": lambda: child_measure(args.folder, args.repeat, packs)}
+    if args.child:
+        print(json.dumps(children[args.child]()))
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
