@@ -13,7 +13,7 @@ killed and reported as such. At 1,000 teams:
 
 - R: Polars reading the JSON files into tables with no validation (`run.child_floor`: the faster of reading with
   the tables' schema and inferring it), the floor for that input;
-- load-and-validate: `hongfeng_rules.load_tables` (`run.child_tables`);
+- load-and-validate: `hongfeng_rules.tables.load_tables` (`run.child_tables`);
 - the audit: every rule of the packs, the report object built (`audit`), then the report JSON
   (`to_json_bytes`), in a child that first loads what `audit` takes (Tables when its signature says so, else a
   `Dataset` by `load_dataset`; that load is timed apart);

@@ -15,8 +15,8 @@ target fails.
 Issue 18 (the column-wise core): at each size two more fresh children measure, `--repeat` times, R — Polars
 reading the same JSON files into tables with no validation at all (the faster of `pl.read_json` with the
 tables' schema, instants as text since Polars cannot parse "+08:00" offsets while reading, and
-`pl.read_json` inferring the whole file) — and `hongfeng_rules.load_tables` (read and validate into
-tables); the target is load_tables ≤ 2 R at the largest size, with the peak RSS of each child. The
+`pl.read_json` inferring the whole file) — and `hongfeng_rules.tables.load_tables` (read and
+validate into tables); the target is load_tables ≤ 2 R at the largest size, with the peak RSS of each child. The
 `load_dataset` column above is the per-object loader measured in the same run (before/after). A third child
 writes the tables as Parquet with the tables' schema (`tables.parquet.write_parquet`, not timed) and
 measures `load_tables` of that folder: Parquet straight into tables, checked in place.

@@ -372,17 +372,38 @@ def test_database_errors_never_echo_the_password(capsys):
 
 def test_arrow_tables_passed_in(example, packs):
     pa = pytest.importorskip("pyarrow")
-    from hongfeng_rules import load_tables
+    from hongfeng_rules import load_frames
     from hongfeng_rules.sources.tabulate import to_arrow
     tables = {collection: to_arrow(example, collection) for collection in present(example)}
-    assert report_bytes(load_tables(tables), packs) == report_bytes(example, packs)
+    assert report_bytes(load_frames(tables), packs) == report_bytes(example, packs)
     bad = pa.table({"id": ["t1"], "association_id": ["a1"], "name": ["一队"], "founded_on": ["2019-02-30"]})
     with pytest.raises(InputError) as exc:
-        load_tables({"队伍": bad, "人员": bad})
+        load_frames({"队伍": bad, "人员": bad})
     assert problems(exc) == ["tables, table 人员: '人员' names no collection, and the mapping gives it none"]
     with pytest.raises(InputError) as exc:
-        load_tables({"队伍": bad})
+        load_frames({"队伍": bad})
     assert problems(exc) == ["tables, table 队伍, row 1 (column 4 founded_on): '2019-02-30' is not a date"]
+
+
+def test_each_loader_name_says_what_it_reads_and_gives(example):
+    """`hongfeng_rules.load_*` give a `Dataset` (from a path, uploaded bytes, in-memory frames); the column-wise
+    loader is `hongfeng_rules.tables.load_tables` and gives `Tables`: no name means two things."""
+    pytest.importorskip("pyarrow")
+    import polars as pl
+
+    import hongfeng_rules
+    from hongfeng_rules.models import Dataset
+    from hongfeng_rules.sources.tabulate import to_arrow
+    from hongfeng_rules.tables import Tables, from_dataset, load_tables
+
+    assert not hasattr(hongfeng_rules, "load_tables")
+    teams = b'{"teams": ' + (EXAMPLE / "teams.json").read_bytes() + b"}"
+    frame = pl.from_arrow(to_arrow(example, "teams"))  # a Polars DataFrame, flat columns as a sheet's
+    given = [hongfeng_rules.load_dataset(EXAMPLE), hongfeng_rules.load_upload(teams, "dataset.json"),
+             hongfeng_rules.load_frames({"teams": frame})]
+    assert all(isinstance(d, Dataset) and d.teams == example.teams for d in given)
+    tables = load_tables(EXAMPLE)
+    assert isinstance(tables, Tables) and tables.get("members").equals(from_dataset(example).get("members"))
 
 
 def test_cells_that_cannot_be_read_and_invalid_values_come_together(tmp_path):

@@ -11,7 +11,7 @@ from .loading import load_dataset  # noqa: E402
 from .report.model import ComplianceReport, Finding  # noqa: E402
 from .rulebook.locate import load_packs  # noqa: E402
 from .rulebook.pack import RulePack, load_pack  # noqa: E402
-from .sources import load_tables, load_upload  # noqa: E402
+from .sources import load_frames, load_upload  # noqa: E402
 
-__all__ = ["__version__", "audit", "load_dataset", "load_tables", "load_upload", "load_pack", "load_packs", "ComplianceReport", "Finding", "InputError",
+__all__ = ["__version__", "audit", "load_dataset", "load_frames", "load_upload", "load_pack", "load_packs", "ComplianceReport", "Finding", "InputError",
            "Problem", "RulePack"]

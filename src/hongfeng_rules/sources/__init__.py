@@ -7,7 +7,7 @@ libraries are optional extras (`excel`, `parquet`, `sql`); a missing one is a pl
     load_dataset("roster.xlsx", mapping="mapping.yaml")        # hongfeng_rules.load_dataset
     load_dataset("postgresql://audit@db.local/platform", mapping="mapping.yaml")
     load_upload(data, "members.csv")                            # uploaded bytes with their file name
-    load_tables({"members": arrow_table, "teams": polars_frame})  # in-memory tables
+    load_frames({"members": arrow_table, "teams": polars_frame})  # in-memory Arrow or Polars tables
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from ..safe_load import DEFAULT_LIMITS, FORMATS, Limits, read_text_document
 from .mapping import EMPTY, INSTRUCTIONS_SHEET, Mapping, load_mapping
 from .table import table_document
 
-__all__ = ["Mapping", "load_mapping", "load_upload", "load_tables", "SUFFIXES", "is_url"]
+__all__ = ["Mapping", "load_mapping", "load_upload", "load_frames", "SUFFIXES", "is_url"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 FOLDER_SUFFIXES = {".csv", ".parquet"}  # one collection per file, in a folder or alone
@@ -127,15 +127,16 @@ def load_upload(data: bytes, filename: str, mapping=None, *, encoding: str | Non
     raise fail(file, f"unsupported file type; expected one of {', '.join(sorted({*SUFFIXES, *FORMATS}))}")
 
 
-def load_tables(tables: dict, mapping=None, *, limits: Limits = DEFAULT_LIMITS):
-    """A validated Dataset from in-memory tables: collection (or sheet name) → pyarrow Table or Polars DataFrame."""
+def load_frames(frames: dict, mapping=None, *, limits: Limits = DEFAULT_LIMITS):
+    """A validated Dataset from in-memory frames: collection (or sheet name) → pyarrow Table or Polars DataFrame,
+    read like a workbook's sheets (the `mapping` may rename them and their columns)."""
     from ..loading import _build
     from ..gcpause import paused_gc
     from .parquet import arrow_table
 
     mapping = load_mapping(mapping, limits)
     sources, problems = {}, []
-    for name, table in tables.items():
+    for name, table in frames.items():
         collection = collection_of(name, mapping)
         if collection is None:
             problems.append(Problem("tables", f"{name!r} names no collection, and the mapping gives it none",
