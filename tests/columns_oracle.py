@@ -136,7 +136,7 @@ def small_dataset(draw) -> dict:
 
 # -- check kinds: the per-object outcome of each subject against the column-wise result row ----------------------
 def subject_records(collection: str, applies, ctx: Context) -> list:
-    """The records a rule judges, as object_engine.run_rule picks them (events of the period; `where` true)."""
+    """The records a rule judges, as oracle.engine.run_rule picks them (events of the period; `where` true)."""
     records = ctx.index.records(collection) or []
     if COLLECTIONS[collection].event:
         records = ctx.counted(collection, in_period=True)[0]

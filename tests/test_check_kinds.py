@@ -222,9 +222,8 @@ def test_via_through_another_collection_and_its_errors():
     from hongfeng_rules.checks.selection import Selection
     from hongfeng_rules.checks.where import ConditionError
 
-    select = Selection(of="activities", via="team_id->teams.association_id").compile_selection("associations")
-    assert callable(select)
+    Selection(of="activities", via="team_id->teams.association_id").validate_selection("associations")  # no error
     assert Selection(of="activities", via="team_id->teams.association_id").needs() == {"activities", "teams"}
     for bad in ("team_id->nothing.association_id", "team_id->teams.nothing", "nothing->teams.association_id"):
         with pytest.raises(ConditionError, match="via"):
-            Selection(of="activities", via=bad).compile_selection("associations")
+            Selection(of="activities", via=bad).validate_selection("associations")

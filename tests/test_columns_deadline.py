@@ -12,6 +12,8 @@ from hongfeng_rules.checks.deadline import DeadlineCheck
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI, CalendarUnavailable, deadline, default_calendar
 
+from oracle.engine import evaluate_of
+from oracle.kinds import evaluator
 from columns_oracle import assert_same_outcomes, contexts, pack_cases, pack_rules
 
 US = timedelta(microseconds=1)
@@ -21,7 +23,7 @@ US = timedelta(microseconds=1)
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_pack_rules(label, dataset, period, as_of, pack):
     ctx, cctx = contexts(dataset, period, as_of)
-    judged = sum(assert_same_outcomes("deadline", r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx, cctx)
+    judged = sum(assert_same_outcomes("deadline", r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
                  for r in pack_rules(pack, "deadline"))
     assert judged > 0
 
@@ -75,7 +77,7 @@ def test_random_deadlines(data, unit, amount, extension, at):
     check = DeadlineCheck.model_validate(spec)
     dataset = Dataset.model_validate({"teams": [{"id": "t1", "association_id": "a1", "name": "T"}], "complaints": rows})
     ctx, cctx = contexts(dataset, "2025", max(as_of, datetime(2025, 6, 1, tzinfo=SHANGHAI)))
-    assert assert_same_outcomes("deadline", check, "complaints", check.compile("complaints"), None, ctx, cctx) == len(rows)
+    assert assert_same_outcomes("deadline", check, "complaints", evaluator(check, "complaints"), None, ctx, cctx) == len(rows)
 
 
 @settings(max_examples=60, deadline=None)
@@ -95,7 +97,7 @@ def test_closing_event_from_another_collection(mediated, data, at):
     dataset = Dataset.model_validate({"teams": [{"id": "t1", "association_id": "a1", "name": "T"}],
                                       "disputes": disputes, "follow_ups": follow_ups})
     ctx, cctx = contexts(dataset, "2025", at)
-    assert_same_outcomes("deadline", check, "disputes", check.compile("disputes"), None, ctx, cctx)
+    assert_same_outcomes("deadline", check, "disputes", evaluator(check, "disputes"), None, ctx, cctx)
 
 
 def test_no_value_in_force():
@@ -104,4 +106,4 @@ def test_no_value_in_force():
     rows = [{"id": f"c{i}", "team_id": "t1", "channel": "phone", "received_at": "2025-06-01T00:00:00+08:00",
              "investigation_closed_at": start} for i, start in enumerate([None, "2025-06-02T00:00:00+08:00"])]
     ctx, cctx = contexts(Dataset.model_validate({"complaints": rows}), "2025", datetime(2025, 12, 1, tzinfo=SHANGHAI))
-    assert assert_same_outcomes("deadline", check, "complaints", check.compile("complaints"), None, ctx, cctx) == 2
+    assert assert_same_outcomes("deadline", check, "complaints", evaluator(check, "complaints"), None, ctx, cctx) == 2

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from hongfeng_rules import auditing, load_pack, object_engine
+from hongfeng_rules import auditing, load_pack
+from oracle import engine as object_engine
 from hongfeng_rules.columns import engine
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
@@ -189,29 +190,32 @@ COVERAGE_RULES = [  # beyond RULES: the kinds and shapes whose coverage items ne
 
 @pytest.fixture(scope="module")
 def probed_rules(tmp_path_factory):
-    """Every rule of RULES and COVERAGE_RULES, compiled with the per-object probes (checks/probe.py) declared."""
-    from hongfeng_rules.checks import probe
+    """Every rule of RULES and COVERAGE_RULES, with its `where` and its check compiled with the per-object probes
+    (tests/oracle/probe.py) declared."""
     from hongfeng_rules.rulebook.pack import compile_rule
     from hongfeng_rules.safe_load import Document
+    from oracle import probe
 
     rules = [rule(check, subject, rid=f"hf-5.{i}.1-cov", **({"where": where} if where else {}))
              for i, (subject, check, where) in enumerate(RULES + COVERAGE_RULES)]
     out = []
     for compiled in load_pack(write_pack(tmp_path_factory.mktemp("coverage"), *rules)).rules:
         with probe.declaring() as tests:
-            out.append((compiled, compile_rule(compiled.rule, Document(data=None, file=compiled.file), []), tests))
+            probed = compile_rule(compiled.rule, Document(data=None, file=compiled.file), [])
+            object_engine.evaluate_of(probed)
+        out.append((compiled, probed, list(dict.fromkeys(tests))))
     return out
 
 
-@settings(max_examples=int(__import__("os").environ.get("COV_EX", 60)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=datasets(), as_of=st.sampled_from(AS_OFS))
 def test_both_engines_reach_the_same_coverage_items(probed_rules, data, as_of):
     """`rules test --coverage` reads the column-wise engine (columns/coverage.py); the per-object probes were its
     definition: the same condition tests asked with the same answers, the same threshold points and dated values."""
-    from hongfeng_rules.checks import probe
     from hongfeng_rules.columns import coverage
     from columns_oracle import contexts
+    from oracle import probe
 
     dataset = Dataset.model_validate(data)
     _, cctx = contexts(dataset, "2025", as_of)

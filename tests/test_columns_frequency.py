@@ -12,6 +12,8 @@ from hongfeng_rules.checks.frequency import FrequencyCheck
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
+from oracle.engine import evaluate_of
+from oracle.kinds import evaluator
 from columns_oracle import assert_same_outcomes, contexts, pack_cases, instants, pack_rules
 
 
@@ -20,7 +22,7 @@ from columns_oracle import assert_same_outcomes, contexts, pack_cases, instants,
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_pack_rules(label, dataset, period, as_of, pack):
     ctx, cctx = contexts(dataset, period, as_of)
-    judged = sum(assert_same_outcomes("frequency", r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx, cctx)
+    judged = sum(assert_same_outcomes("frequency", r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
                  for r in pack_rules(pack, "frequency"))
     assert judged > 0
 
@@ -64,7 +66,7 @@ def test_random_checks(data, per, n, bound, step, of, founding, as_of, period):
         spec["place_by"] = "month"
     check = FrequencyCheck.model_validate(spec)
     ctx, cctx = contexts(Dataset.model_validate(data), period, as_of)
-    assert_same_outcomes("frequency", check, "teams", check.compile("teams"), None, ctx, cctx)
+    assert_same_outcomes("frequency", check, "teams", evaluator(check, "teams"), None, ctx, cctx)
 
 
 def test_dated_threshold_not_in_force():
@@ -72,4 +74,4 @@ def test_dated_threshold_not_in_force():
         "unit": "times", "values": {"2026-01-01": 1}}})
     data = {"teams": [{"id": "t1", "association_id": "a1", "name": "T1"}], "meetings": []}
     ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, tzinfo=SHANGHAI))
-    assert assert_same_outcomes("frequency", check, "teams", check.compile("teams"), None, ctx, cctx) == 1
+    assert assert_same_outcomes("frequency", check, "teams", evaluator(check, "teams"), None, ctx, cctx) == 1

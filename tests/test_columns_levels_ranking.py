@@ -15,6 +15,8 @@ from hongfeng_rules.columns.kinds import DERIVES
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
+from oracle.engine import evaluate_of
+from oracle.kinds import evaluator
 from columns_oracle import contexts, pack_cases, pack_rules, subject_records
 
 
@@ -33,7 +35,7 @@ def assert_same_results(kind: str, check, collection: str, evaluate, applies, ct
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_pack_rules(label, dataset, period, as_of, pack, kind):
     ctx, cctx = contexts(dataset, period, as_of)
-    assert sum(assert_same_results(kind, r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx, cctx)
+    assert sum(assert_same_results(kind, r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
                for r in pack_rules(pack, kind)) > 0
 
 
@@ -58,7 +60,7 @@ def test_random_ledgers(ledgers, as_of, teams):
         data |= {"associations": [{"id": "a1", "name": "A", "level": "county"}],
                  "teams": [{"id": "t0", "association_id": "a1", "name": "T"}]}
     ctx, cctx = contexts(Dataset.model_validate(data), "2025", as_of)
-    assert assert_same_results("levels", LEVELS, "members", LEVELS.compile("members"), None, ctx, cctx) == len(members)
+    assert assert_same_results("levels", LEVELS, "members", evaluator(LEVELS, "members"), None, ctx, cctx) == len(members)
 
 
 BANDS = [{"up_to": {"value": 2, "unit": "rank"}, "title": {"key": "three", "zh": "三星", "en": "three-star"}},
@@ -83,4 +85,4 @@ def test_random_score_histories(scores, scope, ties, upgrades):
             "teams": [{"id": t, "association_id": a, "name": t} for t, a in TEAMS],
             "team_scores": [{"team_id": t, "year": y, "score": s, "title": title} for t, y, s, title in scores]}
     ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, 12, tzinfo=SHANGHAI))
-    assert_same_results("ranking", check, "teams", check.compile("teams"), None, ctx, cctx)
+    assert_same_results("ranking", check, "teams", evaluator(check, "teams"), None, ctx, cctx)

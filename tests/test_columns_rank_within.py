@@ -12,6 +12,8 @@ from hongfeng_rules.checks.rank_within import RankWithinCheck
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
+from oracle.engine import evaluate_of
+from oracle.kinds import evaluator
 from columns_oracle import assert_same_outcomes, contexts, pack_cases, pack_rules
 
 
@@ -19,7 +21,7 @@ from columns_oracle import assert_same_outcomes, contexts, pack_cases, pack_rule
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_pack_rules(label, dataset, period, as_of, pack):
     ctx, cctx = contexts(dataset, period, as_of)
-    judged = sum(assert_same_outcomes("rank_within", r.rule.check, r.subject_collection, r.evaluate, r.applies, ctx,
+    judged = sum(assert_same_outcomes("rank_within", r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx,
                                       cctx) for r in pack_rules(pack, "rank_within"))
     assert judged > 0
 
@@ -54,4 +56,4 @@ def test_random_groups(data, unit, rank, step, percent, active_only):
         spec["where"] = {"@status_on_reference_date": "active"}
     check = RankWithinCheck.model_validate(spec)
     ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, 12, tzinfo=SHANGHAI))
-    assert assert_same_outcomes("rank_within", check, "teams", check.compile("teams"), None, ctx, cctx) == 3
+    assert assert_same_outcomes("rank_within", check, "teams", evaluator(check, "teams"), None, ctx, cctx) == 3

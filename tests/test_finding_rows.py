@@ -12,7 +12,8 @@ import polars as pl
 import pydantic_core
 import pytest
 
-from hongfeng_rules import auditing, load_dataset, load_pack, object_engine
+from hongfeng_rules import auditing, load_dataset, load_pack
+from oracle import engine as object_engine
 from hongfeng_rules.auditing import finding_order
 from hongfeng_rules.gating import gate
 from hongfeng_rules.models import Dataset

@@ -9,7 +9,8 @@ from datetime import datetime
 import pydantic_core
 import pytest
 
-from hongfeng_rules import auditing, load_pack, object_engine, output
+from hongfeng_rules import auditing, load_pack, output
+from oracle import engine as object_engine
 from hongfeng_rules.cli import main
 from hongfeng_rules.derived_results import Derived
 from hongfeng_rules.models import Dataset

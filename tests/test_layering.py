@@ -38,3 +38,26 @@ def test_the_check_finds_a_relative_import_of_the_cli():
     assert _imports_cli(ast.parse("from ..cli import gate"), "hongfeng_rules.service")
     assert _imports_cli(ast.parse("from .cli import main"), "hongfeng_rules")
     assert not _imports_cli(ast.parse("from ..gating import gate"), "hongfeng_rules.service")
+
+
+TEST_MODULES = {"oracle", "tests", "helpers", "conftest", "columns_oracle"}  # tests/'s own importable names
+
+
+def _imported_tops(tree: ast.AST) -> set[str]:
+    """The top-level names of the absolute imports of a module."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            out.add(node.module.split(".")[0])
+    return out
+
+
+def test_the_package_never_imports_the_tests_oracle():
+    """The per-object evaluation lives under tests/oracle/ (issue 18): no module of the package reaches it."""
+    offenders = sorted(str(path.relative_to(SRC)) for path in SRC.rglob("*.py")
+                       if _imported_tops(ast.parse(path.read_text(encoding="utf-8"))) & TEST_MODULES)
+    assert offenders == []
+    assert not (SRC / "object_engine.py").exists() and not (SRC / "checks" / "probe.py").exists()
+    assert _imported_tops(ast.parse("from oracle.engine import audit")) & TEST_MODULES  # the check can fail

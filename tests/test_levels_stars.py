@@ -18,6 +18,8 @@ from hongfeng_rules.rulebook.pack import load_pack
 from hongfeng_rules.timecalc import Period, default_calendar
 
 from helpers import rule, write_pack
+from oracle.engine import evaluate_of
+from oracle.kinds import evaluator
 
 REPO = Path(__file__).resolve().parents[1]
 PACK = load_pack(REPO / "rules" / "hongfeng")
@@ -44,7 +46,7 @@ def level_of(amounts: list[float]):
                    "members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2020-01-01"}],
                    "points": [{"id": f"p{i}", "member_id": "m1", "on": "2025-03-01", "amount": a}
                               for i, a in enumerate(amounts)]})
-    return LEVELS.evaluate(ctx.index.by_id("members")["m1"], ctx)
+    return evaluate_of(LEVELS)(ctx.index.by_id("members")["m1"], ctx)
 
 
 def expected_level(points: float) -> str | None:
@@ -59,7 +61,7 @@ def titles(scores: dict[str, float | None], prior: dict[tuple[str, int], str | N
     rows = [{"team_id": t, "year": YEAR, "score": scores[t]} for t in teams]
     rows += [{"team_id": t, "year": y, "title": title} for (t, y), title in (prior or {}).items() if title]
     ctx = context({"teams": [{"id": t, "association_id": "a1", "name": t} for t in teams], "team_scores": rows})
-    derive = STARS.evaluate if ties is None else STARS.rule.check.model_copy(update={"ties": ties}).compile("teams")
+    derive = evaluate_of(STARS) if ties is None else evaluator(STARS.rule.check.model_copy(update={"ties": ties}), "teams")
     return {t: derive(ctx.index.by_id("teams")[t], ctx) for t in teams}
 
 
@@ -96,7 +98,7 @@ def test_entries_after_the_reference_day_do_not_count():
                    "members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2020-01-01"}],
                    "points": [{"id": "p1", "member_id": "m1", "on": "2026-01-01", "amount": THRESHOLDS[0][0]}]})
     ctx.as_of = datetime(2025, 6, 30, 12)
-    assert LEVELS.evaluate(ctx.index.by_id("members")["m1"], ctx).points == 0
+    assert evaluate_of(LEVELS)(ctx.index.by_id("members")["m1"], ctx).points == 0
 
 
 @settings(max_examples=60, deadline=None)

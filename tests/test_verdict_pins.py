@@ -19,6 +19,7 @@ from hongfeng_rules.timecalc import (CalendarUnavailable, Period, default_calend
                                      whole_periods)
 
 from helpers import REPO, member, rule, run, team_data, write_pack
+from oracle.kinds import evaluator
 
 
 @pytest.mark.parametrize("month, quarter", [(1, 1), (2, 1), (3, 1), (4, 2), (6, 2), (7, 3), (9, 3), (10, 4),
@@ -377,55 +378,32 @@ def test_a_valid_document_beside_an_expired_one_passes_with_the_valid_one(tmp_pa
     assert (f.status, f.evidence_ids) == ("pass", ["new"])
 
 
-@pytest.fixture
-def hits():
-    from hongfeng_rules.checks import probe
-    probe.hits = set()
-    yield probe.hits
-    probe.hits = None
+@pytest.mark.parametrize("measured, reached", [(8.9, None), (9, "below"), (9.5, "below"), (10, "at"),
+                                               (10.5, "above"), (11, "above"), (11.1, None)])
+def test_coverage_points_of_a_threshold_below_at_and_above(measured, reached):
+    from hongfeng_rules.columns.coverage import _point
+    assert _point(measured, 10, 1, ("below", "at", "above")) == reached
 
 
-@pytest.mark.parametrize("measured, reached", [(8.9, set()), (9, {"below"}), (9.5, {"below"}), (10, {"at"}),
-                                               (10.5, {"above"}), (11, {"above"}), (11.1, set())])
-def test_probe_threshold_reached_below_at_and_above(hits, measured, reached):
-    from hongfeng_rules.checks import probe
-    from hongfeng_rules.rulebook.units import Threshold
-    probe.threshold("check.at_least", Threshold(value=10, unit="person"), measured, 10, date(2025, 6, 1))
-    assert hits == {f"check.at_least:{r}" for r in reached}
-
-
-@pytest.mark.parametrize("offset, reached", [(-1.5, set()), (-1, {"before"}), (-0.5, {"before"}), (0, {"at"}),
-                                             (0.5, {"after"}), (1, {"after"}), (1.5, set())])
-def test_probe_instant_reached_before_at_and_after(hits, offset, reached):
+@pytest.mark.parametrize("offset, reached", [(-1.5, None), (-1, "before"), (-0.5, "before"), (0, "at"),
+                                             (0.5, "after"), (1, "after"), (1.5, None)])
+def test_coverage_points_of_a_deadline_before_at_and_after(offset, reached):
     from datetime import timedelta
-    from hongfeng_rules.checks import probe
-    from hongfeng_rules.rulebook.units import Threshold
+    from hongfeng_rules.columns.coverage import ONE_SECOND, _point
     due = datetime(2025, 3, 2, 10)
-    probe.instant("check.within", Threshold(value=24, unit="hour"), due + timedelta(seconds=offset), due, date(2025, 3, 2))
-    assert hits == {f"check.within:{r}" for r in reached}
+    assert _point(due + timedelta(seconds=offset), due, ONE_SECOND, ("before", "at", "after")) == reached
 
 
-def test_probe_dated_values_name_the_value_in_force(hits):
-    from hongfeng_rules.checks import probe
+def test_coverage_dated_values_name_the_value_in_force():
+    from types import SimpleNamespace
+    from hongfeng_rules.columns.coverage import _dated
     from hongfeng_rules.rulebook.units import Threshold
     dated = Threshold(unit="person", values={date(2025, 1, 1): 10, date(2026, 1, 1): 12})
-    probe.dated("check.at_least", dated, date(2025, 12, 31))
-    probe.dated("check.exactly", dated, date(2026, 1, 1))
-    probe.dated("check.at_most", dated, date(2024, 12, 31))
-    assert hits == {"check.at_least@2025-01-01", "check.exactly@2026-01-01"}
-
-
-def test_probe_branches_record_true_and_false_only_while_declaring(hits):
-    from hongfeng_rules.checks import probe
-    results = iter([True, False, None])
-    with probe.declaring() as declared:
-        wrapped = probe.branch(lambda r, ctx: next(results), "where.status.eq")
-        assert declared == ["where.status.eq"]
-    assert probe.declared is None
-    assert [wrapped(None, None) for _ in range(3)] == [True, False, None]
-    assert hits == {"where.status.eq:true", "where.status.eq:false"}
-    plain = lambda r, ctx: True  # noqa: E731
-    assert probe.branch(plain, "x") is plain  # not declaring: not wrapped
+    on = lambda day: SimpleNamespace(reference_date=day)  # noqa: E731
+    assert _dated("check.at_least", dated, on(date(2025, 12, 31))) == {"check.at_least@2025-01-01"}
+    assert _dated("check.exactly", dated, on(date(2026, 1, 1))) == {"check.exactly@2026-01-01"}
+    assert _dated("check.at_most", dated, on(date(2024, 12, 31))) == set()
+    assert _dated("check.at_least", Threshold(value=10, unit="person"), on(date(2025, 6, 1))) == set()
 
 
 STARS = next(r for r in load_pack(REPO / "rules" / "hongfeng").rules if r.rule.id == "hf-7.2.3-stars")
@@ -437,7 +415,7 @@ def star_titles(scope: str, rows: list[dict], teams: dict[str, str]) -> dict:
     data = Dataset.model_validate({"associations": TREE, "team_scores": rows,
                                    "teams": [{"id": t, "association_id": a, "name": t} for t, a in teams.items()]})
     ctx = Context(Index(data), Period.parse("2025"), supported_as_of(datetime(2026, 1, 15)), default_calendar())
-    derive = STARS.rule.check.model_copy(update={"scope": scope}).compile("teams")
+    derive = evaluator(STARS.rule.check.model_copy(update={"scope": scope}), "teams")
     return {t: derive(ctx.index.by_id("teams")[t], ctx) for t in teams}
 
 
@@ -625,7 +603,7 @@ def test_levels_over_dated_records_with_a_dated_threshold():
         "levels": [{"at_least": {"value": 2, "unit": "point"}, "name": {"key": "a", "zh": "甲", "en": "A"}},
                    {"at_least": {"unit": "point", "values": {"2025-01-01": 3, "2025-07-01": 5}},
                     "name": {"key": "b", "zh": "乙", "en": "B"}}]})
-    derive = check.compile("members")
+    derive = evaluator(check, "members")
     sessions = [{"id": "s1", "team_id": "t1", "kind": "regular", "start": "2025-06-30T09:00:00",
                  "end": "2025-06-30T12:00:00", "attendee_ids": ["m0"]}]
     on_the_day = context(period="2025-Q2", as_of=datetime(2025, 6, 30, 12), members=[member(0)], trainings=sessions)

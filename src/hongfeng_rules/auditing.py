@@ -44,7 +44,7 @@ def audit_by(find: Callable[[list[CompiledRule], ColumnContext], list[Finding] |
              calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
              overrides: Mapping[str, Any] | None = None, explain: str | None = None) -> ComplianceReport:
     """`audit`, with the findings of the (not derived) rules made by `find(rules, ctx)`: the column-wise engine
-    (`audit` itself), or the per-object one of rule coverage probes (object_engine.audit)."""
+    (`audit` itself), or the per-object oracle the tests compare it with (tests/oracle/engine.py)."""
     packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
         return _report(find, packs, _context(data, period, as_of, calendar), dataset_label, explain)
@@ -83,7 +83,7 @@ def _context(data: Tables | Dataset | Mapping, period: Period | str, as_of: date
 
 def records_context(ctx: ColumnContext) -> Context:
     """The per-object Context over the same data, built once per audit from the tables (record_view) when first
-    asked: explanations and the coverage probes read records one at a time."""
+    asked: explanations read records one at a time."""
     def build() -> Context:
         from .record_view import RecordView
         records = ctx.memo("records", lambda: RecordView(ctx.tables))

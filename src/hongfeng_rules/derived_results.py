@@ -163,7 +163,8 @@ def _scoped(rule, scope: str):
     from dataclasses import replace
 
     check = rule.rule.check.model_copy(update={"scope": scope})
-    return replace(rule, rule=rule.rule.model_copy(update={"check": check}), evaluate=check.compile(rule.subject_collection))
+    check.validate(rule.subject_collection)
+    return replace(rule, rule=rule.rule.model_copy(update={"check": check}))
 
 
 def known_scopes(tables) -> set[str]:

@@ -1,5 +1,5 @@
 """The collections of `Tables` as model instances, each built on first use: for the few places that read a
-record at a time (explanations, the per-object coverage probes), never the audit itself."""
+record at a time (explanations), never the audit itself."""
 from __future__ import annotations
 
 from typing import Any

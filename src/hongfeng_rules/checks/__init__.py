@@ -1,1 +1,1 @@
-"""Check kinds: one small module each, compiled from a rule's `check:` mapping."""
+"""Check kinds: one small module each, the model of a rule's `check:` mapping and its validation (`validate`)."""

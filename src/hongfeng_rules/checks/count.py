@@ -10,7 +10,6 @@ from typing import Literal
 
 from ..models import COLLECTIONS
 from ..rulebook.units import count_problem
-from .outcome import Outcome, not_applicable
 from .selection import Bound, Selection
 from .where import ConditionError
 
@@ -19,32 +18,10 @@ class CountCheck(Selection, Bound):
     kind: Literal["count"]
     distinct: str | None = None
 
-    def compile(self, subject_collection: str):
-        select = self.compile_selection(subject_collection)
+    def validate(self, subject_collection: str) -> None:
+        self.validate_selection(subject_collection)
         bound, threshold = self.bound
         if count_problem(bound, threshold):
             raise ConditionError(*count_problem(bound, threshold))
         if self.distinct is not None and self.distinct not in COLLECTIONS[self.of].model.model_fields:
             raise ConditionError("check.distinct", f"{self.of} has no field {self.distinct!r}")
-
-        def evaluate(subject, ctx) -> Outcome:
-            records = select(subject, ctx)
-            if self.distinct is not None:
-                if not records:
-                    return not_applicable(f"no {self.of} to count {self.distinct} over")
-                values = {v for r in records for v in _items(getattr(r, self.distinct))}
-                met, expected = self.judge(len(values), ctx)
-                if met is None:
-                    return not_applicable(expected)
-                measured = f"{len(values)}: " + ", ".join(sorted(map(str, values))) if values else "0"
-                return Outcome("pass" if met else "fail", measured, expected, [r.id for r in records])
-            met, expected = self.judge(len(records), ctx)
-            if met is None:
-                return not_applicable(expected)
-            return Outcome("pass" if met else "fail", len(records), expected, [r.id for r in records])
-
-        return evaluate
-
-
-def _items(value) -> list:
-    return [] if value is None else list(value) if isinstance(value, (list, tuple, set)) else [value]

@@ -11,12 +11,8 @@ from typing import Literal
 from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from ..rulebook.units import Threshold
-from ..timecalc import CalendarUnavailable, Extension, deadline, effective_deadline, judge_deadline
 from ..timecalc.deadlines import TIME_UNITS, amount_problem
-from . import probe
-from .outcome import Outcome, not_applicable, not_assessable
 from .where import ConditionError
-
 
 
 class EndFrom(StrictModel):
@@ -42,7 +38,7 @@ class DeadlineCheck(StrictModel):
     within: Threshold
     extension: ExtensionFields | None = None
 
-    def compile(self, subject_collection: str):
+    def validate(self, subject_collection: str) -> None:
         model = COLLECTIONS[subject_collection].model
         fields = [self.start] + ([self.end] if isinstance(self.end, str) else [])
         if self.extension:
@@ -60,46 +56,6 @@ class DeadlineCheck(StrictModel):
         for amount in self.within.numbers():
             if amount_problem(amount, self.within.unit):
                 raise ConditionError("check.within.value", amount_problem(amount, self.within.unit))
-
-        def evaluate(subject, ctx) -> Outcome:
-            start = getattr(subject, self.start)
-            if start is None:
-                return not_applicable(f"{self.start} not recorded: the clock has not started")
-            amount = self.within.in_force(ctx.reference_date)
-            if amount is None:
-                return not_applicable("no value in force")
-            try:
-                due = deadline(start, int(amount), self.within.unit, ctx.calendar)
-            except CalendarUnavailable as exc:
-                return not_assessable(exc.message)
-            due, note = effective_deadline(due, self._extension(subject))
-            end = self._end(subject, ctx)
-            if end is not None and end > ctx.as_of:
-                end = None
-            status = judge_deadline(start, end, due, ctx.as_of)
-            if probe.hits is not None:
-                probe.instant("check.within", self.within, end or ctx.as_of, due, ctx.reference_date)
-            expected = f"by {due.isoformat()} ({int(amount)} {self.within.unit} after {self.start})"
-            measured = end.isoformat() if end else f"none by {ctx.as_of.isoformat()}"
-            return Outcome(status, measured, expected, [subject.id], note=note, due=due)
-
-        return evaluate
-
-    def _extension(self, subject) -> Extension | None:
-        if not self.extension:
-            return None
-        e = self.extension
-        notified = getattr(subject, e.notified_at)
-        if notified is None:
-            return None
-        return Extension(notified, getattr(subject, e.reason), getattr(subject, e.until))
-
-    def _end(self, subject, ctx):
-        if isinstance(self.end, str):
-            return getattr(subject, self.end)
-        events = [getattr(r, self.end.field) for r in ctx.index.related(self.end.of, self.end.via, subject.id)]
-        events = [e for e in events if e is not None]
-        return min(events) if events else None
 
     def needs(self) -> set[str]:
         return {self.end.of} if isinstance(self.end, EndFrom) else set()

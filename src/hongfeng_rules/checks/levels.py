@@ -7,15 +7,14 @@ reaches.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from ..derived_results import MemberLevel, Name, Step
+from ..derived_results import Name, Step
 from ..models import COLLECTIONS
-from ..models.base import StrictModel, trusted
+from ..models.base import StrictModel
 from ..rulebook.units import Threshold
 from .selection import Selection
 from .where import ConditionError, _field
@@ -54,46 +53,7 @@ class LevelsCheck(Selection):
         if len(set(names)) != len(names):
             raise ConditionError("check.levels", "level names must be distinct")
 
-    def compile(self, subject_collection: str):
+    def validate(self, subject_collection: str) -> None:
         self._validate_table()
-        select = self.compile_selection(subject_collection)
-        get, _, _ = _field(self.amount, COLLECTIONS[self.of].model, "check.amount")
-        time_field = COLLECTIONS[self.of].time_field
-        tables: dict[date, tuple[list[Step], list[float]]] = {}
-
-        def table(on: date) -> tuple[list[Step], list[float]]:
-            """The steps in force on a day and their thresholds: the same for every member, built once a day."""
-            if on not in tables:
-                steps = self.steps(on)
-                tables[on] = steps, [s.at_least for s in steps]
-            return tables[on]
-
-        def derive(subject, ctx) -> MemberLevel:
-            on = ctx.reference_date
-            steps, limits = table(on)
-            entries = [r for r in select(subject, ctx) if _on_or_before(getattr(r, time_field), on)] \
-                if time_field else []
-            amounts = [get(r, ctx) or 0 for r in entries]
-            total = sum(amounts)
-            reached = bisect_right(limits, total)  # the levels rise strictly: those reached are a prefix
-            ahead = steps[reached] if reached < len(steps) else None
-            team_id = getattr(subject, "team_id", None)
-            team = ctx.index.by_id("teams").get(team_id) if team_id else None
-            # every part is validated data (records, the rule's Steps), so the result is not re-validated;
-            # float() gives the float fields the type validation would
-            return trusted(
-                MemberLevel, rule_id="", clause="", member_id=subject.id, team_id=team_id,
-                association_id=getattr(team, "association_id", None), as_of=on, points=float(total),
-                entries=len(entries), adjustments=float(sum([a for a in amounts if a < 0])),
-                level=steps[reached - 1].name if reached else None, crossed=steps[:reached], next=ahead,
-                points_to_next=ahead.at_least - total if ahead is not None else None,
-                evidence_ids=[getattr(r, "id", "") for r in entries],
-            )
-
-        return derive
-
-
-def _on_or_before(when: date | datetime | None, day: date) -> bool:
-    if when is None:
-        return False
-    return (when.date() if isinstance(when, datetime) else when) <= day
+        self.validate_selection(subject_collection)
+        _field(self.amount, COLLECTIONS[self.of].model, "check.amount")

@@ -1,16 +1,14 @@
 """Shared parts of the aggregate check kinds: which related records, and which bound."""
 from __future__ import annotations
 
-import json
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import model_validator
 
 from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from ..rulebook.units import Threshold, format_number
-from . import probe
 from .where import ConditionError, compile_condition
 
 
@@ -26,7 +24,8 @@ class Selection(StrictModel):
     where: dict[str, Any] | None = None
     in_period: bool = False
 
-    def compile_selection(self, subject_collection: str) -> Callable[[Any, Any], list[Any]]:
+    def validate_selection(self, subject_collection: str) -> None:
+        """Raise ConditionError unless `of`, `via`, `in_period` and `where` fit the subject and the collection."""
         if self.of not in COLLECTIONS:
             raise ConditionError("check.of", f"unknown collection {self.of!r}; known: {sorted(COLLECTIONS)}")
         target = COLLECTIONS[self.of]
@@ -43,23 +42,7 @@ class Selection(StrictModel):
                                  " name the link with 'via'")
         if self.in_period and target.time_field is None:
             raise ConditionError("check.in_period", f"{self.of} has no time field to place it in a period")
-        keep = compile_condition(self.where, target.model, "check.where")
-        of, in_period, unfiltered = self.of, self.in_period, not self.where
-        # rules that select alike (9 Hongfeng rules take a team's active members) share one result per subject
-        key = f"select:{of}:{via}:{in_period}:{json.dumps(self.where, sort_keys=True, default=str)}"
-
-        def select(subject, ctx) -> list[Any]:
-            """The selected records; the list is shared between rules and must not be modified."""
-            if unfiltered:
-                return ctx.related(of, via, subject.id, in_period)
-            selected = ctx.memo(key, dict)
-            found = selected.get(subject.id)
-            if found is None:
-                found = selected[subject.id] = [r for r in ctx.related(of, via, subject.id, in_period)
-                                                if keep(r, ctx) is True]
-            return found
-
-        return select
+        compile_condition(self.where, target.model, "check.where")
 
     def needs(self) -> set[str]:
         _, _, remote = (self.via or "").partition("->")
@@ -94,8 +77,6 @@ class Bound(StrictModel):
         limit = threshold.in_force(ctx.reference_date)
         if limit is None:
             return None, "no value in force"
-        if probe.hits is not None:
-            probe.threshold(f"check.{name}", threshold, measured, limit, ctx.reference_date)
         met = {"at_least": measured >= limit, "at_most": measured <= limit, "exactly": measured == limit}[name]
         sign = {"at_least": "≥", "at_most": "≤", "exactly": "="}[name]
         return met, f"{sign} {format_number(limit)} {threshold.unit}"

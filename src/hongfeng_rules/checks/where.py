@@ -27,7 +27,6 @@ from ..models import COLLECTIONS
 from ..models.base import inner_type
 from ..timecalc import as_shanghai, day_start, deadline, not_older_until
 from ..timecalc.deadlines import amount_problem
-from . import probe
 
 Pred = Callable[[Any, Any], "bool | None"]
 VARIABLES = ("$as_of", "$period_start", "$period_end", "$reference_date")
@@ -88,7 +87,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         inner = compile_condition(value, model, at)
         return lambda r, ctx: _not(inner(r, ctx))
     if key == "related":
-        return probe.branch(_related(value, at), at)
+        return _related(value, at)
     getter, field_type, unit = _field(key, model, at)
     if not isinstance(value, dict) or "value" in value and "unit" in value:
         value = {"eq": value}
@@ -97,9 +96,9 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         if op not in OPERATORS:
             raise ConditionError(f"{at}.{op}", f"unknown operator; allowed: {sorted(OPERATORS)}")
         if op in FIELD_COMPARE:
-            tests.append(probe.branch(_compare_fields(op, operand, getter, model, f"{at}.{op}"), f"{at}.{op}"))
+            tests.append(_compare_fields(op, operand, getter, model, f"{at}.{op}"))
             continue
-        tests.append(probe.branch(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"), f"{at}.{op}"))
+        tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
     return _junction(tests, decisive=False)
 
 

@@ -134,11 +134,11 @@ _COMPILED: dict[str, Select] = {}
 
 
 def compile_select(selection: Selection, subject_collection: str) -> Select:
-    """Compiled once per process; raises ConditionError exactly as `Selection.compile_selection`."""
+    """Compiled once per process; raises ConditionError exactly as `Selection.validate_selection`."""
     key = f"{subject_collection}:{selection.of}:{selection.via}:{selection.in_period}:{spelling(selection.where)}"
     found = _COMPILED.get(key)
     if found is None:
-        selection.compile_selection(subject_collection)  # the one validation of of/via/in_period/where
+        selection.validate_selection(subject_collection)  # the one validation of of/via/in_period/where
         via = selection.via or f"{COLLECTIONS[subject_collection].kind}_id"
         where = (compile_where(selection.where, COLLECTIONS[selection.of].model, "check.where")
                  if selection.where else None)

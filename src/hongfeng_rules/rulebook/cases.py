@@ -99,13 +99,10 @@ def lint_cases(rule: CompiledRule) -> list[Problem]:
     return []
 
 
-def run_cases(pack: RulePack, observe: Callable[[CompiledRule, Any, Any], None] | None = None,
-              audit: Callable[..., Any] | None = None) -> list[CaseResult]:
+def run_cases(pack: RulePack, observe: Callable[[CompiledRule, Any, Any], None] | None = None) -> list[CaseResult]:
     """Every case of every rule of the pack, each read into tables as a dataset file is and audited as `check`
-    audits (or by `audit`: rule coverage's per-object probes); `observe(rule, tables, report)` sees each case's
-    audit."""
-    if audit is None:
-        from ..auditing import audit  # the audit imports the rule pack; import late to keep layers one-way
+    audits; `observe(rule, tables, report)` sees each case's audit (rule coverage reads it)."""
+    from ..auditing import audit  # the audit imports the rule pack; import late to keep layers one-way
     from ..tables import tables_from_data
 
     results = []

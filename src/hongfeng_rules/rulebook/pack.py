@@ -23,12 +23,12 @@ CASES_SUFFIX = ".cases.yaml"
 
 @dataclass
 class CompiledRule:
-    """A rule ready to run: its spec, where it came from, and its evaluator."""
+    """A rule ready to run: its spec, where it came from, its `where` as a test of one record (the monitor's
+    and explanations'), and the collections it needs (the column-wise engine compiles the rest)."""
 
     rule: Rule
     file: str
     subject_collection: str
-    evaluate: Callable[[Any, Any], Any]
     applies: Callable[[Any, Any], Any]
     needs: set[str]
     pack: str = ""
@@ -110,7 +110,7 @@ def load_pack(directory: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
 
 
 def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> CompiledRule | None:
-    """Turn a validated rule into an evaluator; a rule that cannot compile is a lint problem."""
+    """Check a validated rule against the record types it reads; a rule that cannot compile is a lint problem."""
     file = doc.file
     collection = KIND_TO_COLLECTION.get(rule.subject)
     if collection is None:
@@ -119,7 +119,7 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
         return None
     try:
         applies = compile_condition(rule.where, COLLECTIONS[collection].model, "where")
-        evaluate = rule.check.compile(collection)
+        rule.check.validate(collection)
     except ConditionError as exc:
         problems.append(_problem(file, doc, _keys(exc.path), exc.reason))
         return None
@@ -128,7 +128,7 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
         return None
     parts = (rule.check.model_dump(), rule.where)  # a `related` or `@derived` anywhere reads its collections
     needs = {collection} | rule.check.needs() | derived_needs(*parts) | related_collections(list(parts))
-    return CompiledRule(rule, file, collection, evaluate, applies, needs)
+    return CompiledRule(rule, file, collection, applies, needs)
 
 
 def _parse(path: Path, model, problems: list[Problem], limits: Limits):

@@ -1,18 +1,29 @@
-"""The per-object evaluation: each rule's compiled `applies` and `evaluate` over model records, one subject at a
-time. Not the audit's engine (that is column-wise, columns/): what `rules test --coverage` runs, because its
-probes (checks/probe.py) record each condition test's answer and each threshold comparison as the per-object
-checks make them, and the oracle the column-wise engine is tested against (tests/columns_oracle.py)."""
+"""The per-object audit: each rule's `applies` and its check (`oracle.kinds.evaluator`) over model records, one
+subject at a time. Retired from the product (issue 18): the oracle the column-wise engine is tested against
+(tests/test_columns_engine.py, test_columns_differential.py) and the "before" of benchmarks/engines.py."""
 from __future__ import annotations
 
-from .auditing import audit_by, make_finding, records_context
-from .checks.context import Context
-from .checks.outcome import not_assessable
-from .columns.context import ColumnContext
-from .index import Index
-from .models import COLLECTIONS
-from .models.base import trusted
-from .report.model import ComplianceReport, Finding, Subject
-from .rulebook.pack import CompiledRule
+from hongfeng_rules.auditing import audit_by, make_finding, records_context
+from hongfeng_rules.checks.context import Context
+from hongfeng_rules.checks.outcome import not_assessable
+from hongfeng_rules.columns.context import ColumnContext
+from hongfeng_rules.index import Index
+from hongfeng_rules.models import COLLECTIONS
+from hongfeng_rules.models.base import trusted
+from hongfeng_rules.report.model import ComplianceReport, Finding, Subject
+from hongfeng_rules.rulebook.pack import CompiledRule
+
+from .kinds import evaluator
+
+_EVALUATORS: dict[int, tuple] = {}
+
+
+def evaluate_of(rule: CompiledRule):
+    """The rule's check as a function of a subject and a Context, built once per rule."""
+    found = _EVALUATORS.get(id(rule))
+    if found is None or found[0] is not rule.rule.check:
+        found = _EVALUATORS[id(rule)] = (rule.rule.check, evaluator(rule.rule.check, rule.subject_collection))
+    return found[1]
 
 
 def findings(rules: list[CompiledRule], ctx: ColumnContext) -> list[Finding]:
@@ -36,11 +47,12 @@ def run_rule(rule: CompiledRule, ctx: Context) -> list[Finding]:
     event = COLLECTIONS[rule.subject_collection].event
     subjects = ctx.memo(f"subjects:{rule.subject_collection}", dict)  # one Subject per record, shared by rules
     lacking = not_assessable("the dataset has no " + ", ".join(missing)) if missing else None
+    evaluate = evaluate_of(rule)
     out = []
     for record in ctx.counted(rule.subject_collection, in_period=True)[0] if event else records:
         if rule.applies(record, ctx) is not True:
             continue
-        outcome = rule.evaluate(record, ctx) if lacking is None else lacking
+        outcome = evaluate(record, ctx) if lacking is None else lacking
         subject = subjects.get(record.id)
         if subject is None:
             subject = subjects[record.id] = subject_of(rule.subject_collection, record, ctx.index)

@@ -1,0 +1,3 @@
+"""The per-object evaluation, retired from the product (issue 18) and kept as the tests' oracle: `engine` audits
+rule by rule and subject by subject over model records, `kinds` evaluates each check kind for one subject, `probe`
+records the coverage items the per-object checks reach. The package never imports it."""
