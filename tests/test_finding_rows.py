@@ -77,7 +77,7 @@ def test_a_string_column_is_quoted_and_escaped_as_the_serialiser_writes_it():
 
 def test_no_findings_are_an_empty_list():
     rows = FindingRows.of_findings([])
-    assert rows.json_array() == [b"[]"] and rows.materialise() == [] and len(FindingRows.concat([])) == 0
+    assert list(rows.json_array()) == [b"[]"] and rows.materialise() == [] and len(FindingRows.concat([])) == 0
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -15,6 +15,7 @@ from hongfeng_rules.cli import main
 from hongfeng_rules.derived_results import Derived
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.report import json_stream
+from hongfeng_rules.report.finding_rows import FindingRows
 from hongfeng_rules.report.model import ComplianceReport
 from hongfeng_rules.rulebook.locate import load_packs, pack_dirs
 from hongfeng_rules.tables import load_tables
@@ -52,6 +53,23 @@ def test_the_pieces_are_the_whole_report(monkeypatch, province, engine, slice_):
     pieces = list(json_stream.pieces(report))
     assert len(pieces) > 5 and all(isinstance(p, bytes) for p in pieces)
     assert b"".join(pieces) == report.to_json_bytes() == whole(report)
+
+
+def test_the_findings_are_made_a_chunk_at_a_time(monkeypatch, province):
+    dataset, packs = province
+    made, real = [], FindingRows.json_chunks
+
+    def counted(self, size=0):
+        for chunk in real(self, 5):
+            made.append(chunk)
+            yield chunk
+    monkeypatch.setattr(FindingRows, "json_chunks", counted)
+    report = auditing.audit(dataset, packs, PERIOD, datetime.fromisoformat(AS_OF))
+    written = 0
+    for piece in json_stream.pieces(report):
+        written += any(piece is chunk for chunk in made)
+        assert len(made) - written <= 1  # at most the next chunk is made before the last one is written
+    assert written > 3 and written == len(made)
 
 
 @pytest.mark.parametrize("derived", [None, "no levels", "no stars"])

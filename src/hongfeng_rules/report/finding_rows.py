@@ -234,7 +234,7 @@ class FindingRows:
                                else Explanation.model_validate_json(explanation)))
         return out
 
-    def json_chunks(self, size: int = 50_000) -> Iterable[bytes]:
+    def json_chunks(self, size: int = 10_000) -> Iterable[bytes]:
         """The findings' JSON objects as the report writes them (indent 2, each at depth 2), joined by ",\\n",
         in pieces of `size` findings."""
         heads = pl.Series([p.head for p in self.parts], dtype=pl.String)
@@ -259,15 +259,18 @@ class FindingRows:
                 pl.lit("\n    }")).str.join(",\n")).to_series()
             yield text.cast(pl.Binary).item()
 
-    def json_array(self) -> list[bytes]:
-        """The pieces of the report's `findings` value: `[]`, or the objects between `[` and `]` at depth 1."""
+    def json_array(self) -> Iterable[bytes]:
+        """The pieces of the report's `findings` value, made one chunk at a time as they are read (the report is
+        streamed: report.json_stream): `[]`, or the objects between `[` and `]` at depth 1."""
         if not self.frame.height:
-            return [b"[]"]
-        pieces = [b"[\n"]
-        for chunk in self.json_chunks():
-            pieces += [chunk, b",\n"]
-        pieces[-1] = b"\n  ]"
-        return pieces
+            yield b"[]"
+            return
+        yield b"[\n"
+        for i, chunk in enumerate(self.json_chunks()):
+            if i:
+                yield b",\n"
+            yield chunk
+        yield b"\n  ]"
 
 
 def _evidence_lists(lists: pl.Series) -> pl.Series:
