@@ -17,7 +17,7 @@ from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 from ..validation.integrity import check_tables
 from ..validation.problems import from_issue
 from ..validation.rows import confirm, read_collection, settle
-from ..validation.screen import Pools
+from ..validation.screen import Pools, finish
 from .frames import Tables
 from .json_text import confirm_complete, read_json_fast
 from .parquet import typed_source
@@ -121,8 +121,10 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
             found[name] = exc.problems
         doc.data = doc.strict = None
     pools.evaluate()
+    screened = iter(finish([read.table for _, _, read, _ in together if read is not None and read.table is not None]))
     for name, doc, read, failed in together:
-        frames[name] = _settled(read, found[name], failed, doc, limits)
+        done = next(screened) if read is not None and read.table is not None else None
+        frames[name] = _settled(read, found[name], failed, doc, limits, done)
     for doc in {id(d): d for _, d, _, _ in together}.values():  # one file holds the dataset
         confirm_complete(doc, getattr(doc, "top_keys", 0))
         doc.data = doc.strict = None
@@ -136,9 +138,10 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
     return tables, TableLocator(tables, located)
 
 
-def _settled(read, problems: list, failed: frozenset, doc: Document, limits: Limits) -> pl.DataFrame | None:
+def _settled(read, problems: list, failed: frozenset, doc: Document, limits: Limits,
+             screened=None) -> pl.DataFrame | None:
     """The collection's table (`rows.settle`); the strict reader asked when a list may pass the records limit."""
-    frame = settle(read, problems, failed)
+    frame = settle(read, problems, failed, screened)
     longest = getattr(doc, "longest_list", None)  # the screen counted the items of every list it read
     if frame is not None and (longest if longest is not None else _longest_list(frame)) > limits.max_records:
         confirm(doc)
@@ -171,7 +174,8 @@ class TableLocator(RecordLocator):
 def tables_from_data(data, file: str = "data", limits: Limits = DEFAULT_LIMITS) -> Tables:
     """Validated `Tables` from a host's plain data (a mapping of collection name to a list of record dicts),
     converted once; problems name `file` as a dataset file's would (without lines)."""
-    return build(_single_file(Document(data, file)), limits)[0]
+    with paused_gc():
+        return build(_single_file(Document(data, file)), limits)[0]
 
 
 def tables_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,

@@ -13,7 +13,7 @@ from ..models import COLLECTIONS
 from ..safe_load import Document
 from ..tables.schema import table_schema
 from .problems import from_error
-from .screen import Pools, finish, prepare
+from .screen import Pools, Screened, finish, prepare
 
 
 def confirm(doc: Document) -> Document:
@@ -65,15 +65,17 @@ def read_collection(name: str, doc: Document, keys: tuple, problems: list[Proble
     return Read(name, doc, keys, data, table=prepare(COLLECTIONS[name].model, data, pools))
 
 
-def settle(read: Read | None, problems: list[Problem], failed: frozenset = frozenset()) -> pl.DataFrame | None:
-    """The table of a collection read (once its pools are evaluated): every suspect row validated by its
-    model; None with the problems added if one is refused."""
+def settle(read: Read | None, problems: list[Problem], failed: frozenset = frozenset(),
+           screened: Screened | None = None) -> pl.DataFrame | None:
+    """The table of a collection read (once its pools are evaluated; `screened`: its table already finished,
+    with others, by `screen.finish`): every suspect row validated by its model; None with the problems added
+    if one is refused."""
     if read is None:
         return None
     name, doc, keys, data, frame, suspect = read.name, read.doc, read.keys, read.data, read.frame, read.suspect
     model = COLLECTIONS[name].model
     if read.table is not None:
-        frame, suspect, keys_read, doc.longest_list = finish(read.table)
+        frame, suspect, keys_read, doc.longest_list = screened or finish([read.table])[0]
         doc.keys_read = getattr(doc, "keys_read", 0) + keys_read
     if not suspect:
         return frame

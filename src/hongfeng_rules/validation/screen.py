@@ -34,6 +34,8 @@ _SAFE_FLOAT_INT = 2 ** 53
 _EXACT = ("str", "day", "instant", "bool")  # kinds whose strict Polars construction takes exactly their types
 _DOUBT = "__doubt"
 _VALUE = "v"
+_ROW = "__row"
+_TYPED = {"day": pl.Date, "instant": SHANGHAI_INSTANT}
 _KINDS = {"str": str, "bool": bool, "int": int, "day": str, "instant": str}
 _OBJECTS = {"day": date, "instant": datetime}  # a table source's date or datetime cells: read as ISO text
 _RAW = {"str": pl.String, "day": pl.String, "instant": pl.String, "bool": pl.Boolean, "int": pl.Int64,
@@ -52,7 +54,7 @@ def screen(model, records: list) -> Screened:
     pools = Pools()
     table = prepare(model, records, pools)
     pools.evaluate()
-    return finish(table)
+    return finish([table])[0]
 
 
 class Pools:
@@ -60,6 +62,7 @@ class Pools:
 
     def __init__(self):
         self.by_spec: dict[Spec, _Pool] = {}
+        self.own: list[_Pool] = []  # a list field's items: checked, then grouped back by row
 
     def add(self, spec: Spec, values: list) -> _Scalar:
         pool = self.by_spec.get(spec)
@@ -67,19 +70,25 @@ class Pools:
             pool = self.by_spec[spec] = _Pool(spec)
         return _Scalar(pool, pool.add(values), len(values))
 
+    def add_lists(self, spec: Spec, items: list, lengths: list[int], given: list[bool] | None) -> _Scalar:
+        pool = _Pool(spec, lengths, given)
+        pool.add(items)
+        self.own.append(pool)
+        return _Scalar(pool, 0, len(lengths))
+
     def evaluate(self) -> None:
-        pools = list(self.by_spec.values())
+        pools = [*self.by_spec.values(), *self.own]
         for pool, out in zip(pools, pl.collect_all([p.query() for p in pools])):
             pool.settle(out)
 
 
 class _Pool:
-    """The values of every field with one spec: one column, one query."""
+    """The values of every field with one spec (or a list field's items): one column, one query."""
 
-    def __init__(self, spec: Spec):
-        self.spec, self.values, self.bad = spec, [], []
+    def __init__(self, spec: Spec, lengths: list[int] | None = None, given: list[bool] | None = None):
+        self.spec, self.values, self.bad, self.lengths, self.given = spec, [], [], lengths, given
         self.typed: pl.Series | None = None
-        self.hit: list[int] = []  # positions refused by type or not surely valid, ascending
+        self.hit: list[int] = []  # positions (a list field's: rows) refused by type or not surely valid, ascending
 
     def add(self, values: list) -> int:
         offset = len(self.values)
@@ -98,13 +107,48 @@ class _Pool:
             values, self.bad = _scalars(spec, values)
             series = pl.Series(_VALUE, values, dtype=_RAW[spec.kind], strict=False)
         typed, doubt = _exprs(spec, nulls_refused)
-        return series.to_frame().lazy().select(pl.col(_VALUE) if typed is None else typed.alias(_VALUE),
-                                               *(() if doubt is None else (_hits(doubt),)))
+        value = pl.col(_VALUE) if typed is None else typed.alias(_VALUE)
+        if self.lengths is None:
+            return series.to_frame().lazy().select(value, *(() if doubt is None else (_hits(doubt),)))
+        items = pl.DataFrame([series, _owner(self.lengths)]).lazy().select(
+            _ROW, value, (pl.lit(False) if doubt is None else doubt.fill_null(False)).alias(_DOUBT))
+        return _regroup(items, self.lengths, self.given, _TYPED.get(spec.kind) or _RAW[spec.kind])
 
     def settle(self, out: pl.DataFrame) -> None:
         self.typed = out.get_column(_VALUE)
+        bad = self.bad if self.lengths is None else _owners_of(self.bad, self.lengths)
         hits = _rows_hit(out.get_column(_DOUBT)) if _DOUBT in out.columns else []
-        self.hit = sorted(set(self.bad).union(hits)) if self.bad else hits
+        self.hit = sorted(set(bad).union(hits)) if bad else hits
+
+
+def _owner(lengths: list[int]) -> pl.Series:
+    """For each item of the flattened lists, the row it belongs to."""
+    return pl.Series(_ROW, list(chain.from_iterable(repeat(i, k) for i, k in enumerate(lengths))), dtype=pl.UInt32)
+
+
+def _owners_of(items: list[int], lengths: list[int]) -> list[int]:
+    """The rows of the flattened items at positions `items`, ascending."""
+    if not items:
+        return []
+    starts = list(accumulate(lengths, initial=0))
+    return sorted({bisect_left(starts, j + 1) - 1 for j in items})
+
+
+def _regroup(items: pl.LazyFrame, lengths: list[int], given: list[bool] | None, dtype) -> pl.LazyFrame:
+    """Items (row, v, and a doubt when it has one) grouped back into a list column of the rows (null where
+    not `given`, empty where a row has no item), the doubt as any of the row's."""
+    doubt = _DOUBT in items.collect_schema()
+    grouped = items.group_by(_ROW, maintain_order=True).agg(_VALUE, *((pl.col(_DOUBT).any(),) if doubt else ()))
+    dtype = pl.List(dtype)
+    hits = (_hits(pl.col(_DOUBT)),) if doubt else ()
+    if min(lengths, default=1) > 0:  # every row has items: the groups are the rows, in order
+        return grouped.select(pl.col(_VALUE).cast(dtype), *hits)
+    n = len(lengths)
+    full = pl.DataFrame({_ROW: pl.Series(range(n), dtype=pl.UInt32),
+                         "given": pl.Series([True] * n if given is None else given, dtype=pl.Boolean)})
+    return full.lazy().join(grouped, on=_ROW, how="left", maintain_order="left").select(
+        pl.when(pl.col("given")).then(pl.col(_VALUE).fill_null(pl.lit([], dtype=dtype))).cast(dtype).alias(_VALUE),
+        *hits)
 
 
 @cache
@@ -130,6 +174,7 @@ def _rows_hit(mask: pl.Series) -> list[int]:
 class _Table(NamedTuple):
     """A model's records as read, waiting for the pools: each field a `_Scalar`, `_Struct` or `_List`."""
     model: type
+    n: int
     suspect: set[int]
     keys: int
     longest: int
@@ -137,11 +182,12 @@ class _Table(NamedTuple):
 
 
 class _Scalar(NamedTuple):
+    """A field's values in a pool (or a list field's own pool, whose positions are rows)."""
     pool: _Pool
     offset: int
     n: int
 
-    def finish(self) -> tuple[pl.Series, list[int]]:
+    def finish(self, later: list) -> tuple[pl.Series, list[int]]:
         """The field's typed values and its hits (positions within the field)."""
         hit = self.pool.hit
         lo, hi = bisect_left(hit, self.offset), bisect_left(hit, self.offset + self.n)
@@ -153,8 +199,8 @@ class _Struct(NamedTuple):
     bad: list[int]  # positions holding something else than a record
     index: list[int | None] | None  # the present record of each position (None: every position has one)
 
-    def finish(self) -> tuple[pl.Series, list[int]]:
-        inner = finish(self.table)
+    def finish(self, later: list) -> tuple[pl.Series, list[int]]:
+        inner = finish([self.table])[0]
         series, inner_bad = inner.frame.to_struct(), sorted(inner.suspect)
         if self.index is not None:
             series = series.gather(pl.Series(self.index, dtype=pl.UInt32))
@@ -164,32 +210,22 @@ class _Struct(NamedTuple):
 
 
 class _List(NamedTuple):
+    """A list field: its items in their own pool (`_Scalar`), or records (`_Struct`) grouped back by row once
+    finished, in the query `finish` runs for all the tables it finishes."""
     item: _Scalar | _Struct
     bad: list[int]  # positions holding something else than a list
     lengths: list[int]
     given: list[bool] | None  # None: every position holds a list
 
-    def finish(self) -> tuple[pl.Series, list[int]]:
-        """The items grouped back by row; a row is suspect if any of its items is."""
-        items, item_bad = self.item.finish()
-        n = len(self.lengths)
-        owner = pl.Series("row", list(chain.from_iterable(repeat(i, k) for i, k in enumerate(self.lengths))),
-                          dtype=pl.UInt32)
-        grouped = pl.DataFrame([owner, items.alias(_VALUE)]).lazy().group_by("row", maintain_order=True).agg(_VALUE)
-        dtype = pl.List(items.dtype)
-        if min(self.lengths, default=1) > 0:  # every row has items: the groups are the rows, in order
-            out = grouped.select(pl.col(_VALUE).cast(dtype)).collect()
-        else:
-            given = [True] * n if self.given is None else self.given
-            full = pl.DataFrame({"row": pl.Series(range(n), dtype=pl.UInt32), "given": pl.Series(given, dtype=pl.Boolean)})
-            out = full.lazy().join(grouped, on="row", how="left", maintain_order="left").select(
-                pl.when(pl.col("given")).then(pl.col(_VALUE).fill_null(pl.lit([], dtype=dtype))).cast(dtype).alias(_VALUE)
-            ).collect()
-        bad = self.bad
-        if item_bad:
-            starts = list(accumulate(self.lengths, initial=0))
-            bad = bad + sorted({bisect_left(starts, j + 1) - 1 for j in item_bad})
-        return out.get_column(_VALUE), bad
+    def finish(self, later: list) -> tuple[pl.Series | int, list[int]]:
+        """The list column (or the index of its query in `later`), and its suspect rows."""
+        column, hits = self.item.finish(later)
+        if type(self.item) is _Struct:
+            hits = _owners_of(hits, self.lengths)
+            items = pl.DataFrame([_owner(self.lengths), column.alias(_VALUE)]).lazy()
+            later.append(_regroup(items, self.lengths, self.given, column.dtype))
+            column = len(later) - 1
+        return column, sorted(set(self.bad).union(hits))
 
 
 def prepare(model, records: list, pools: Pools) -> _Table:
@@ -210,7 +246,7 @@ def prepare(model, records: list, pools: Pools) -> _Table:
         field, k, deepest = _field(f.spec, values, pools)
         fields.append((f.name, field))
         keys, longest = keys + k, max(longest, deepest)
-    return _Table(model, suspect, keys, longest, fields)
+    return _Table(model, n, suspect, keys, longest, fields)
 
 
 def _field(spec: Spec, values: list, pools: Pools) -> tuple[_Scalar | _Struct | _List, int, int]:
@@ -230,8 +266,12 @@ def _field(spec: Spec, values: list, pools: Pools) -> tuple[_Scalar | _Struct | 
         values, bad = _typed(values, {list, _NONE} if spec.nullable else {list})
         lengths = [len(v) if v is not None else 0 for v in values]
         given = None if _NONE not in map(type, values) else [v is not None for v in values]
-        item, keys, deepest = _field(spec.item, list(chain.from_iterable(v for v in values if v)), pools)
-        return _List(item, bad, lengths, given), keys, max(max(lengths, default=0), deepest)
+        items = list(chain.from_iterable(v for v in values if v))
+        longest = max(lengths, default=0)
+        if spec.item.kind in ("struct", "list"):
+            item, keys, deepest = _field(spec.item, items, pools)
+            return _List(item, bad, lengths, given), keys, max(longest, deepest)
+        return _List(pools.add_lists(spec.item, items, lengths, given), bad, lengths, given), 0, longest
     return pools.add(spec, values), 0, 0
 
 
@@ -245,18 +285,41 @@ def _typed(values: list, ok: set) -> tuple[list, list[int]]:
     return values, bad
 
 
-def finish(table: _Table) -> Screened:
-    """The screened table, once its pools are evaluated; the model validators over its typed columns."""
-    suspect, columns = set(table.suspect), []
-    for name, field in table.fields:
-        series, bad = field.finish()
-        columns.append(series.alias(name))
-        suspect.update(bad)
-    frame = pl.DataFrame(columns)
-    validators = validator_checks(table.model)
-    if validators and frame.height:
-        suspect.update(_rows_hit(frame.select(_hits(pl.any_horizontal(validators).fill_null(True))).to_series()))
-    return Screened(frame, suspect, table.keys, table.longest)
+def finish(tables: list[_Table]) -> list[Screened]:
+    """The screened tables, once their pools are evaluated: one query groups every list of records back by
+    row and runs the model validators (`model_checks`) over the typed columns."""
+    later, done = [], []
+    for table in tables:
+        columns, suspect = [], set(table.suspect)
+        for name, field in table.fields:
+            column, bad = field.finish(later)
+            columns.append((name, column))
+            suspect.update(bad)
+        checked = None
+        validators = validator_checks(table.model)
+        if validators and table.n:
+            ready = pl.DataFrame([c.alias(name) for name, c in columns if not isinstance(c, int)])
+            if _validator_columns(table.model) <= set(ready.columns):
+                later.append(ready.lazy().select(_hits(pl.any_horizontal(validators).fill_null(True))))
+                checked = len(later) - 1
+        done.append((table, columns, suspect, checked))
+    found = pl.collect_all(later) if later else []
+    out = []
+    for table, columns, suspect, checked in done:
+        frame = pl.DataFrame([(found[c].get_column(_VALUE) if isinstance(c, int) else c).alias(name)
+                              for name, c in columns])
+        if checked is not None:
+            suspect.update(_rows_hit(found[checked].get_column(_DOUBT)))
+        elif validator_checks(table.model) and table.n:
+            suspect.update(_rows_hit(frame.select(
+                _hits(pl.any_horizontal(validator_checks(table.model)).fill_null(True))).to_series()))
+        out.append(Screened(frame, suspect, table.keys, table.longest))
+    return out
+
+
+@cache
+def _validator_columns(model) -> frozenset[str]:
+    return frozenset(chain.from_iterable(e.meta.root_names() for e in validator_checks(model)))
 
 
 def _scalars(spec: Spec, values: list) -> tuple[list, list[int]]:
