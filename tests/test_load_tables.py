@@ -377,3 +377,49 @@ def test_polars_builds_text_and_boolean_columns_only_from_their_own_type(kind, v
     else:
         with pytest.raises((TypeError, ValueError, OverflowError)):
             pl.Series([None, value], dtype=_RAW[kind], strict=True)
+
+
+UPLOADS = [p for p in HOSTILE if p.is_file()]
+
+
+@pytest.mark.parametrize("path", UPLOADS, ids=lambda p: p.name)
+@pytest.mark.parametrize("limits", [Limits(), TIGHT], ids=["default-limits", "tight-limits"])
+def test_an_uploaded_file_gives_the_same_problems_as_the_per_record_loader(path, limits):
+    """tables_from_files reads a JSON upload fast (tables.json_text.read_text_fast): the same problems, word for
+    word, as loading.located_from_files, or the same tables."""
+    from hongfeng_rules.loading import located_from_files
+    from hongfeng_rules.tables import tables_from_files
+
+    files = [(path.name, path.read_bytes())]
+    try:
+        expected = ("ok", from_dataset(located_from_files(files, limits)[0]))
+    except InputError as exc:
+        expected = ("problems", exc.problems)
+    try:
+        found = ("ok", tables_from_files(files, limits)[0])
+    except InputError as exc:
+        found = ("problems", exc.problems)
+    assert found[0] == expected[0]
+    if found[0] == "problems":
+        assert found[1] == expected[1]
+    else:
+        assert all((found[1].get(n) is None and expected[1].get(n) is None) or found[1].get(n).equals(expected[1].get(n))
+                   for n in COLLECTIONS)
+
+
+@pytest.mark.parametrize("path", [p for p in UPLOADS if p.suffix == ".json"], ids=lambda p: p.name)
+def test_the_first_look_skips_only_dataset_checks_that_find_nothing(path, monkeypatch):
+    """validation.integrity_look: the dataset checks give the same issues whether small tables are looked at
+    first or every check's query runs."""
+    from hongfeng_rules.tables import load, tables_from_data
+    from hongfeng_rules.validation import integrity, integrity_look
+
+    monkeypatch.setattr(load, "check_tables", lambda tables: [])  # the tables, before the dataset checks
+    try:
+        tables = tables_from_data(json.loads(path.read_bytes()))
+    except (InputError, ValueError, TypeError, AttributeError):
+        pytest.skip("not a dataset of valid records")
+    monkeypatch.undo()
+    looked = integrity.check_tables(tables)
+    monkeypatch.setattr(integrity_look, "SMALL", -1)
+    assert integrity.check_tables(tables) == looked

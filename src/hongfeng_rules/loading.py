@@ -71,11 +71,15 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
 
 
 def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,
-                       mapping=None, *, build=None, count=None) -> tuple[Dataset, RecordLocator]:
+                       mapping=None, *, build=None, count=None, read_text=None,
+                       document_sources=None) -> tuple[Dataset, RecordLocator]:
     """`dataset_from_files`, and where each record is (the upload's name and line). `build(sources)` validates
     the sources read (default: into a Dataset) and `count(dataset, collection)` counts a collection's records
-    for a manifest (tables.tables_from_files passes its own, for tables)."""
+    for a manifest (tables.tables_from_files passes its own, for tables); `read_text` reads a JSON or YAML
+    upload (default `read_text_document`), `document_sources` a dataset file's collections (tables.load reads
+    JSON fast and settles it so)."""
     build = build or _build
+    read_text, document_sources = read_text or read_text_document, document_sources or _document_sources
     count = count or (lambda dataset, c: len(getattr(dataset, c) or []))
     from .manifest import verify_records, verify_uploads
     from .sources import SUFFIXES, bytes_sources, load_mapping
@@ -85,7 +89,8 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     mapping = load_mapping(mapping, limits)
     manifest, files = verify_uploads(files, limits)  # a manifest.json sent with them is checked before any is read
     if manifest is not None:
-        found = located_from_files(files, limits, mapping, build=build, count=count)
+        found = located_from_files(files, limits, mapping, build=build, count=count, read_text=read_text,
+                                   document_sources=document_sources)
         verify_records(manifest, "", found[1].located, lambda c: count(found[0], c))
         return found
     problems = []
@@ -97,8 +102,7 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     if len(files) == 1 and Path(files[0][0]).suffix.lower() in FORMATS:
         name, raw = files[0]
         with paused_gc():
-            return build(_document_sources(read_text_document(raw, name, FORMATS[Path(name).suffix.lower()],
-                                                              limits)))
+            return build(document_sources(read_text(raw, name, FORMATS[Path(name).suffix.lower()], limits)))
     sources: dict[str, Source] = {}
     for name, raw in files:
         suffix = Path(name).suffix.lower()
@@ -107,7 +111,7 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
                 if Path(name).stem not in COLLECTIONS:
                     raise fail(name, f"file name must be a collection name; known: {sorted(COLLECTIONS)}")
                 found = {Path(name).stem: lambda name=name, raw=raw, suffix=suffix: (
-                    read_text_document(raw, name, FORMATS[suffix], limits), ())}
+                    read_text(raw, name, FORMATS[suffix], limits), ())}
             elif suffix in SUFFIXES:
                 found = bytes_sources(lambda raw=raw: raw, name, mapping, None, limits)
             else:

@@ -16,11 +16,13 @@ import os
 import re
 
 from functools import cache
+from typing import Callable
 
 import orjson
 
 from ..models import COLLECTIONS
-from ..safe_load import DEFAULT_LIMITS, Document, Limits, _FileLines, read_document, read_file_bytes
+from ..safe_load import (DEFAULT_LIMITS, Document, Limits, _FileLines, read_document, read_file_bytes,
+                         read_text_document)
 from ..validation.fields import Spec, model_specs
 
 _C1_CONTROL = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")  # U+0080–U+009F but NEL, in UTF-8
@@ -56,20 +58,31 @@ def valid_shape() -> tuple[int, int]:
 def read_json_fast(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Document:
     """The document of a .json file; its `confirm()` raises what `read_document` would refuse."""
     file = os.fsdecode(os.fspath(path))
-    raw = read_file_bytes(file, limits)
+    return _fast(read_file_bytes(file, limits), file, limits, lambda: read_document(file, limits), _FileLines(file))
+
+
+def read_text_fast(text: str | bytes, file: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """`safe_load.read_text_document` (an upload), JSON bytes read fast; `confirm()` as `read_json_fast`'s. Its
+    lines are the strict reader's (asked only to place a problem)."""
+    if fmt != "json" or type(text) is not bytes or len(text) > limits.max_file_bytes:
+        return read_text_document(text, file, fmt, limits)
+    return _fast(text, file, limits, lambda: read_text_document(text, file, fmt, limits), None)
+
+
+def _fast(raw: bytes, file: str, limits: Limits, strict: Callable[[], Document], lines) -> Document:
     keys, depth = valid_shape()
     if limits.max_records < keys or limits.max_depth < depth:
-        return read_document(file, limits)
+        return strict()
     if (raw[:2] in (b"\xfe\xff", b"\xff\xfe") or raw[:4] == b"\x00\x00\xfe\xff" or b"\x7f" in raw
             or (b"\xc2" in raw and _C1_CONTROL.search(raw)) or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw):
-        return read_document(file, limits)
+        return strict()
     try:
         data = orjson.loads(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
     except (orjson.JSONDecodeError, RecursionError):
-        return read_document(file, limits)
+        return strict()
     if type(data) in (dict, list) and len(data) > limits.max_records:
-        return read_document(file, limits)
-    doc = Document(data, file, _FileLines(file))
+        return strict()
+    doc = Document(data, file, lines or (lambda path: confirm().line_of(path)))
     spaced = b" :" in raw or any(space in raw and space + b":" in raw for space in (b"\t", b"\n", b"\r"))
     doc.keys_in_text = raw.count(b'":') + (len(_SPACE_BEFORE_COLON.findall(raw)) if spaced else 0)
     doc.strict = None
@@ -77,7 +90,7 @@ def read_json_fast(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
     def confirm() -> Document:
         """The strict reader's document of the file (raises its problem, if it has one), read once."""
         if doc.strict is None:
-            doc.strict = read_document(file, limits)
+            doc.strict = strict()
         return doc.strict
     doc.confirm = confirm
     return doc

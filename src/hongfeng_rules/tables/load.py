@@ -19,7 +19,7 @@ from ..validation.problems import from_issue
 from ..validation.rows import confirm, read_collection, settle
 from ..validation.screen import Pools, finish
 from .frames import Tables
-from .json_text import confirm_complete, read_json_fast
+from .json_text import confirm_complete, read_json_fast, read_text_fast
 from .parquet import typed_source
 
 
@@ -184,4 +184,5 @@ def tables_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_L
     word for word), validated column-wise; and where each record is."""
     from ..loading import located_from_files
     return located_from_files(files, limits, mapping, build=lambda sources: build(sources, limits),
-                              count=lambda tables, collection: _height(tables.get(collection)))
+                              count=lambda tables, collection: _height(tables.get(collection)),
+                              read_text=read_text_fast, document_sources=_single_file)

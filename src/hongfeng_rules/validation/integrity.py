@@ -15,15 +15,17 @@ import polars as pl
 from ..integrity import ORDER, REFERENCES, Issue
 from ..models import COLLECTIONS
 from ..tables.frames import Tables
+from .integrity_look import Look
 
 
 Probe = tuple[pl.LazyFrame, Callable[[pl.DataFrame], list[Issue]]]
 
 
 def check_tables(tables: Tables) -> list[Issue]:
-    before, after = duplicate_ids(tables) + dangling_references(tables), impossible_order(tables)
+    look = Look(tables)  # a check a first look shows clean is not run
+    before, after = duplicate_ids(tables, look) + dangling_references(tables, look), impossible_order(tables, look)
     probes = before + after
-    found = [to_issues(rows) for (_, to_issues), rows in zip(probes, pl.collect_all([lf for lf, _ in probes]))]
+    found = [to_issues(rows) for (_, to_issues), rows in zip(probes, pl.collect_all([lf for lf, _ in probes]) if probes else [])]
     return [*chain.from_iterable(found[:len(before)]), *association_cycles(tables),
             *chain.from_iterable(found[len(before):])]
 
@@ -36,11 +38,11 @@ def _id(frame: pl.DataFrame) -> pl.Expr:
     return pl.col("id") if "id" in frame.columns else pl.lit(None, pl.String).alias("id")
 
 
-def duplicate_ids(tables: Tables) -> list[Probe]:
+def duplicate_ids(tables: Tables, look: Look) -> list[Probe]:
     probes = []
     for name in COLLECTIONS:
         frame = tables.get(name)
-        if frame is None or "id" not in frame.columns:
+        if frame is None or "id" not in frame.columns or look.unique(name, "id"):
             continue
         rows = _rows(frame, "id").with_columns(first=pl.col("__i").min().over("id")).filter(
             pl.col("__i") != pl.col("first"))
@@ -48,7 +50,7 @@ def duplicate_ids(tables: Tables) -> list[Probe]:
             Issue(name, i, rid, "id", f"duplicate id {rid!r} (first at {name}[{first}])")
             for i, rid, first in found.iter_rows()]))
     scores = tables.get("team_scores")
-    if scores is not None:
+    if scores is not None and not look.unique("team_scores", "team_id", "year"):
         rows = _rows(scores, "team_id", "year").with_columns(first=pl.col("__i").min().over("team_id", "year")
                                                              ).filter(pl.col("__i") != pl.col("first"))
         probes.append((rows, lambda found: [
@@ -70,11 +72,11 @@ def linked(frame: pl.DataFrame, path: str) -> pl.LazyFrame:
     return values.filter(pl.col("value").is_not_null())
 
 
-def dangling_references(tables: Tables) -> list[Probe]:
+def dangling_references(tables: Tables, look: Look) -> list[Probe]:
     probes = []
     for ref in REFERENCES:
         frame, targets = tables.get(ref.collection), tables.get(ref.target)
-        if frame is None or targets is None:
+        if frame is None or targets is None or look.resolves(ref):
             continue
         values = linked(frame, ref.path)
         if not ref.same_team or "team_id" not in frame.columns:  # only whether the target exists
@@ -125,11 +127,11 @@ def association_cycles(tables: Tables) -> list[Issue]:
     return issues
 
 
-def impossible_order(tables: Tables) -> list[Probe]:
+def impossible_order(tables: Tables, look: Look) -> list[Probe]:
     probes = []
     for name, first, laters in ORDER:
         frame = tables.get(name)
-        if frame is None:
+        if frame is None or look.in_order(name, first, laters):
             continue
         pairs = pl.concat([_pairs(frame, first, later).filter(pl.col("b") < pl.col("a")).with_columns(
             k=pl.lit(k, pl.Int64)) for k, later in enumerate(laters)])
@@ -138,7 +140,7 @@ def impossible_order(tables: Tables) -> list[Probe]:
                            Issue(name, i, rid, laters[k].replace("[]", f"[{pos}]"),
                                  f"{laters[k].split('.')[-1]} {b.isoformat()} is before {first.split('.')[-1]} "
                                  f"{a.isoformat()}") for i, rid, pos, a, b, k in found.iter_rows()]))
-    return probes + _follow_ups_before_disputes(tables)
+    return probes + _follow_ups_before_disputes(tables, look)
 
 
 def _pairs(frame: pl.DataFrame, first: str, later: str) -> pl.LazyFrame:
@@ -155,9 +157,9 @@ def _pairs(frame: pl.DataFrame, first: str, later: str) -> pl.LazyFrame:
         "__i", "id", "pos", pl.col(items).struct.field(a).alias("a"), pl.col(items).struct.field(b).alias("b"))
 
 
-def _follow_ups_before_disputes(tables: Tables) -> list[Probe]:
+def _follow_ups_before_disputes(tables: Tables, look: Look) -> list[Probe]:
     follow_ups, disputes = tables.get("follow_ups"), tables.get("disputes")
-    if follow_ups is None or disputes is None:
+    if follow_ups is None or disputes is None or look.follow_ups_in_order():
         return []
     known = disputes.lazy().select(pl.col("id").alias("dispute_id"), "mediated_at", "registered_at").unique(
         "dispute_id", keep="last", maintain_order=True)

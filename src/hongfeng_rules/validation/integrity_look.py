@@ -1,0 +1,112 @@
+"""A first look before the dataset checks of `validation.integrity`: for small tables, the columns as Python
+values show that a check has nothing to find, and its query is neither built nor run.
+
+A look never reports anything: where it is not sure (a large table, a date compared with an instant), the
+check's query runs and finds what there is, in its own words. So a clean one-team dataset pays for a few
+lists and sets instead of some forty query plans; a province's tables are above `SMALL` and go straight to
+the queries."""
+from __future__ import annotations
+
+import polars as pl
+
+from ..integrity import Reference
+from ..tables.frames import Tables
+
+SMALL = 20_000
+"""Rows above which a table is not looked at first (its query costs less than its values in Python)."""
+
+
+class Look:
+    """The columns of `tables` as Python lists, each read once."""
+
+    def __init__(self, tables: Tables):
+        self.tables, self.lists = tables, {}
+
+    def small(self, *names: str) -> bool:
+        return all(self.tables.get(n).height <= SMALL for n in names)
+
+    def column(self, name: str, column: str) -> list:
+        found = self.lists.get((name, column))
+        if found is None:
+            found = self.lists[name, column] = self.tables.get(name).get_column(column).to_list()
+        return found
+
+    def unique(self, name: str, *columns: str) -> bool:
+        """Surely no two rows of collection `name` with the same values in `columns`."""
+        if not self.small(name):
+            return False
+        keys = self.column(name, columns[0]) if len(columns) == 1 else list(zip(*(self.column(name, c) for c in columns)))
+        return len(set(keys)) == len(keys)
+
+    def values_at(self, name: str, path: str) -> tuple[list[int] | None, list]:
+        """(rows, values) of every value at a dotted path, lists flattened, nulls left out (`integrity.linked`);
+        rows None: the values are the column's own, one per row."""
+        head, *rest = path.split(".")
+        values, dtype, rows = self.column(name, head), self.tables.get(name).schema[head], None
+        for part in [None, *rest]:
+            if isinstance(dtype, pl.List):
+                rows = [i for i, v in enumerate(values) if v for _ in v] if rows is None else \
+                    [i for i, v in zip(rows, values) if v for _ in v]
+                values, dtype = [x for v in values if v for x in v], dtype.inner
+            if part is not None:
+                values, dtype = [v.get(part) if v is not None else None for v in values], dict(dtype)[part]
+        return rows, values
+
+    def resolves(self, ref: Reference) -> bool:
+        """Surely every value at `ref.path` names a target (of the record's own team where `ref.same_team`)."""
+        if not self.small(ref.collection, ref.target):
+            return False
+        rows, values = self.values_at(ref.collection, ref.path)
+        if not ref.same_team or "team_id" not in self.tables.get(ref.collection).columns:
+            found = set(values)
+            found.discard(None)
+            return found <= self.ids(ref.target)
+        team_of = self.teams_of(ref.target)
+        own = self.column(ref.collection, "team_id")
+        rows = range(len(values)) if rows is None else rows
+        return all(v is None or (v in team_of and (own[i] is None or team_of[v] == own[i]))
+                   for i, v in zip(rows, values))
+
+    def ids(self, name: str) -> set:
+        found = self.lists.get((name, "id", set))
+        if found is None:
+            found = self.lists[name, "id", set] = set(self.column(name, "id"))
+        return found
+
+    def teams_of(self, name: str) -> dict:
+        """Each id's team (the last row's of a duplicate id, as the query keeps)."""
+        found = self.lists.get((name, "team_id", dict))
+        if found is None:
+            found = self.lists[name, "team_id", dict] = dict(zip(self.column(name, "id"), self.column(name, "team_id")))
+        return found
+
+    def in_order(self, name: str, first: str, laters: tuple[str, ...]) -> bool:
+        """Surely no later value of a record (or of an item of its list) before its first."""
+        if not self.small(name):
+            return False
+        for later in laters:
+            for a, b in self._pairs(name, first, later):
+                if a is not None and b is not None and (type(a) is not type(b) or b < a):
+                    return False
+        return True
+
+    def _pairs(self, name: str, first: str, later: str):
+        if "[]." not in first:
+            return zip(self.column(name, first), self.column(name, later))
+        items, a = first.split("[].")
+        b = later.split("[].")[1]
+        return ((x.get(a), x.get(b)) for row in self.column(name, items) if row for x in row if x is not None)
+
+    def follow_ups_in_order(self) -> bool:
+        """Surely no follow-up before its dispute was mediated (or registered)."""
+        if not self.small("follow_ups", "disputes"):
+            return False
+        when = dict(zip(self.column("disputes", "id"), zip(self.column("disputes", "mediated_at"),
+                                                           self.column("disputes", "registered_at"))))
+        for dispute, at in zip(self.column("follow_ups", "dispute_id"), self.column("follow_ups", "at")):
+            if dispute in when and at is not None:
+                mediated, registered = when[dispute]
+                since = mediated if mediated is not None else registered
+                if since is not None and (type(at) is not type(since) or at < since):
+                    return False
+        return True
