@@ -38,25 +38,45 @@ class Look:
         keys = self.column(name, columns[0]) if len(columns) == 1 else list(zip(*(self.column(name, c) for c in columns)))
         return len(set(keys)) == len(keys)
 
-    def values_at(self, name: str, path: str) -> tuple[list[int] | None, list]:
-        """(rows, values) of every value at a dotted path, lists flattened, nulls left out (`integrity.linked`);
-        rows None: the values are the column's own, one per row."""
+    def values_at(self, name: str, path: str) -> tuple[list[int] | None, list] | None:
+        """(rows, values) of every value at a dotted path, lists flattened (`integrity.linked`; nulls kept);
+        rows None: the values are the column's own, one per row. None: a list below the path's first field
+        (not looked at)."""
         head, *rest = path.split(".")
-        values, dtype, rows = self.column(name, head), self.tables.get(name).schema[head], None
-        for part in [None, *rest]:
-            if isinstance(dtype, pl.List):
-                rows = [i for i, v in enumerate(values) if v for _ in v] if rows is None else \
-                    [i for i, v in zip(rows, values) if v for _ in v]
-                values, dtype = [x for v in values if v for x in v], dtype.inner
-            if part is not None:
-                values, dtype = [v.get(part) if v is not None else None for v in values], dict(dtype)[part]
-        return rows, values
+        dtype = self.tables.get(name).schema[head]
+        inner = dtype.inner if isinstance(dtype, pl.List) else dtype
+        for part in rest:
+            inner = dict(inner)[part]
+            if isinstance(inner, pl.List):
+                return None
+        if not isinstance(dtype, pl.List):
+            values = self.column(name, head)
+            for part in rest:
+                values = [v.get(part) if v is not None else None for v in values]
+            return None, values
+        items = self.items(name, head)  # a list of records: its items as a table, not as Python dicts
+        rows = items.get_column("__row").to_list()
+        values = items.get_column(head)
+        for part in rest:
+            values = values.struct.field(part)
+        return rows, values.to_list()
+
+    def items(self, name: str, column: str) -> pl.DataFrame:
+        """The items of a list column, one per row, with the row each belongs to."""
+        found = self.lists.get((name, column, "items"))
+        if found is None:
+            found = self.lists[name, column, "items"] = self.tables.get(name).select(
+                pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"), column).explode(column, empty_as_null=False)
+        return found
 
     def resolves(self, ref: Reference) -> bool:
         """Surely every value at `ref.path` names a target (of the record's own team where `ref.same_team`)."""
         if not self.small(ref.collection, ref.target):
             return False
-        rows, values = self.values_at(ref.collection, ref.path)
+        found = self.values_at(ref.collection, ref.path)
+        if found is None:
+            return False
+        rows, values = found
         if not ref.same_team or "team_id" not in self.tables.get(ref.collection).columns:
             found = set(values)
             found.discard(None)
@@ -94,8 +114,8 @@ class Look:
         if "[]." not in first:
             return zip(self.column(name, first), self.column(name, later))
         items, a = first.split("[].")
-        b = later.split("[].")[1]
-        return ((x.get(a), x.get(b)) for row in self.column(name, items) if row for x in row if x is not None)
+        found = self.items(name, items).get_column(items)
+        return zip(found.struct.field(a).to_list(), found.struct.field(later.split("[].")[1]).to_list())
 
     def follow_ups_in_order(self) -> bool:
         """Surely no follow-up before its dispute was mediated (or registered)."""
