@@ -11,8 +11,10 @@ change of the machine's load falls on all three alike. Seconds are medians over 
 each child's maximum resident set size.
 
 One team (`generate(1, seed=3)`, as a host passes it: plain dicts): `tables.tables_from_data(data)` against
-`Dataset.model_validate(data)`, alternated in one process, medians of `--one-rounds`; also the process's CPU
-time per call (the machine is shared: wall time is what a caller sees, CPU time what the call costs).
+`Dataset.model_validate(data)`; and the same team as one uploaded JSON file (what the HTTP service reads per
+request): `tables.tables_from_files` against the per-record `loading.located_from_files`; alternated in one
+process, medians of `--one-rounds`; also the process's CPU time per call (the machine is shared: wall time is
+what a caller sees, CPU time what the call costs).
 
 Targets (printed PASS/FAIL, exit status 1 on a FAIL): load_tables ≤ 2 R and its peak RSS ≤ 1 GiB at the
 largest size; one team's tables_from_data ≤ `Dataset.model_validate` (and the aim, ≤ 10 ms). The load
@@ -58,13 +60,16 @@ def child(kind: str, folder: str) -> dict:
 def one_team(rounds: int) -> dict:
     """tables_from_data vs Dataset.model_validate on one generated team, alternated; medians (wall, CPU)."""
     from generate import generate
+    from hongfeng_rules.loading import located_from_files
     from hongfeng_rules.models import Dataset
-    from hongfeng_rules.tables import tables_from_data
+    from hongfeng_rules.tables import tables_from_data, tables_from_files
 
     data = json.loads(json.dumps(generate(1, seed=3)))
+    upload = [("team.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))]
     records = sum(len(v) for v in data.values() if isinstance(v, list))
-    runs = {"tables": [], "pydantic": [], "tables_cpu": [], "pydantic_cpu": []}
-    calls = {"tables": lambda: tables_from_data(data), "pydantic": lambda: Dataset.model_validate(data)}
+    calls = {"tables": lambda: tables_from_data(data), "pydantic": lambda: Dataset.model_validate(data),
+             "upload_tables": lambda: tables_from_files(upload), "upload_pydantic": lambda: located_from_files(upload)}
+    runs = {k: [] for name in calls for k in (name, name + "_cpu")}
     for name in calls:  # warm: first calls compile regexes and build adapters
         calls[name]()
     for _ in range(rounds):
@@ -129,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"one team ({one['records']:,} records), medians of {args.one_rounds}:")
     print(f"  tables_from_data        {one['tables'] * 1000:7.1f} ms   CPU {one['tables_cpu'] * 1000:7.1f} ms")
     print(f"  Dataset.model_validate  {one['pydantic'] * 1000:7.1f} ms   CPU {one['pydantic_cpu'] * 1000:7.1f} ms")
+    print(f"  as one JSON upload: tables_from_files {one['upload_tables'] * 1000:7.1f} ms   CPU "
+          f"{one['upload_tables_cpu'] * 1000:7.1f} ms; located_from_files {one['upload_pydantic'] * 1000:7.1f} ms   CPU "
+          f"{one['upload_pydantic_cpu'] * 1000:7.1f} ms")
     ok = one["tables"] <= one["pydantic"]
     print(f"  {'PASS' if ok else 'FAIL'} tables_from_data ≤ Dataset.model_validate; "
           f"{'within' if one['tables'] <= ONE_TEAM_AIM_S else 'above'} the aim of {ONE_TEAM_AIM_S * 1000:g} ms")
