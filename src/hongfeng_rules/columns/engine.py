@@ -9,6 +9,8 @@ makes.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import polars as pl
 
 from ..models import COLLECTIONS
@@ -45,14 +47,20 @@ def evaluate_all(rules: list[CompiledRule], ctx: ColumnContext) -> pl.DataFrame:
 
 def _normalised(i: int, plan: pl.LazyFrame, schema: pl.Schema, dtypes: list[pl.DataType]) -> pl.LazyFrame:
     """A rule's result rows in `evaluate_all`'s columns (those it lacks null, a null evidence an empty list)."""
-    columns = [lit(i, pl.UInt32).alias("rule"), pl.col("id")]
+    return plan.select(lit(i, pl.UInt32).alias("rule"), *_columns(tuple(schema.items()), tuple(dtypes)))
+
+
+@lru_cache(maxsize=1024)
+def _columns(schema: tuple, dtypes: tuple) -> list[pl.Expr]:
+    """`_normalised`'s columns but `rule`, for a result schema: built once per process."""
+    schema = dict(schema)
+    columns = [pl.col("id")]
     for name, dtype in RESULT_SCHEMA.items():
         if name != "id":
             value = pl.col(name).cast(dtype) if name in schema else lit(None, dtype=dtype)
             columns.append((value.fill_null(lit([], dtype=EVIDENCE)) if name == "evidence" else value).alias(name))
-    columns += [(pl.col("measured").cast(t) if schema.get("measured") == t else lit(None, dtype=t)).alias(MEASURED + str(t))
-                for t in dtypes]
-    return plan.select(columns)
+    return columns + [(pl.col("measured") if schema.get("measured") == t else lit(None, dtype=t)).alias(MEASURED + str(t))
+                      for t in dtypes]
 
 
 def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish:

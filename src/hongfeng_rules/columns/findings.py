@@ -50,28 +50,28 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
     by_python = [json_column(frame[c], _plain, null=None) for c in measured  # each distinct value once
                  if not (rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT)]
 
-    at, messages, left, by_note = [], [], [], {}
-    for i, r, case, status, expected, evidence, note, due, id_, name, nickname, *values in (
-            frame.with_row_index("_at").filter(pl.col("_case") != "pass")
-            .select("_at", "rule", "_case", "status", "expected", "evidence", "note", "due", "id", "name", "nickname",
+    notes = frame.filter(pl.col("_case") == "note").select("rule", "status", "note").unique(maintain_order=True)
+    notes = notes.with_columns(_noted=pl.Series([  # one message per rule, status and note
+        message_block(message_of(rules[r], Outcome(status, note=note), "", None, None, ctx.as_of)[0])
+        for r, status, note in notes.iter_rows()], dtype=pl.String))
+    at, messages, left = [], [], []
+    for i, r, status, expected, evidence, note, due, id_, name, nickname, *values in (
+            frame.with_row_index("_at").filter(pl.col("_case") == "row")
+            .select("_at", "rule", "status", "expected", "evidence", "note", "due", "id", "name", "nickname",
                     *measured).iter_rows()):
-        if case == "note":
-            if (r, status, note) not in by_note:
-                by_note[r, status, note] = message_block(
-                    message_of(rules[r], Outcome(status, note=note), "", None, None, ctx.as_of)[0])
-            at.append(i), messages.append(by_note[r, status, note]), left.append(None)
-            continue
         value = next((v for v in values if v is not None), None)  # only its rule's dtype column holds a value
         message, hours = message_of(rules[r], Outcome(status, value, expected, evidence, note, due), id_, name,
                                     nickname, ctx.as_of)
         at.append(i), messages.append(message_block(message)), left.append(None if hours is None else round(hours, 2))
     at = pl.Series(at, dtype=pl.UInt32)
+    frame = frame.join(notes, on=["rule", "status", "note"], how="left", maintain_order="left")
     fail_as = pl.Series([final_status("fail", r.rule.strength) for r in rules], dtype=pl.String)
     frame = frame.with_columns(
         status=pl.when(pl.col("status") == "fail").then(pl.lit(fail_as).gather(pl.col("rule")))
         .otherwise(pl.col("status")),
         measured=pl.coalesce("_measured", *by_python).fill_null("null"), expected=pl.col("_expected"),
-        message=frame["_message"].clone().scatter(at, pl.Series(messages, dtype=pl.String)),
+        message=frame.select(pl.when(pl.col("_case") == "note").then(pl.col("_noted")).otherwise(pl.col("_message")))
+        .to_series().scatter(at, pl.Series(messages, dtype=pl.String)),
         time_left_hours=pl.repeat(None, frame.height, dtype=pl.Float64, eager=True)
         .scatter(at, pl.Series(left, dtype=pl.Float64)),
         waiver=lit(None, dtype=pl.String), explanation=lit(None, dtype=pl.String))
