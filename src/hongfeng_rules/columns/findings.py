@@ -15,6 +15,13 @@ from .engine import MEASURED
 from .literals import lit
 from .select import table
 
+_PENDING = (pl.col("status") == "pending") & pl.col("due").is_not_null()
+_NOTED = ~_PENDING & (pl.col("status") != "fail") & (pl.col("note").fill_null("") != "")
+_PASSED = ~_PENDING & ~_NOTED & (pl.col("status") == "pass")
+# what makes a finding's message: "row" (message_of for this row), "note" (for its rule, status and note), "pass"
+_CASE = (pl.when(_PENDING | ~(_NOTED | _PASSED)).then(pl.lit("row")).when(_NOTED).then(pl.lit("note"))
+         .otherwise(pl.lit("pass")))
+_EXPECTED = json_text(pl.col("expected")).fill_null("null")
 _AS_TEXT = (pl.Boolean, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)  # JSON = cast
 
 
@@ -33,18 +40,12 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
     measured = [c for c in rows.columns if c.startswith(MEASURED)]
     by_cast = [json_text(pl.col(c)) if rows.schema[c] == pl.String else pl.col(c).cast(pl.String)
                for c in measured if rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT]
-    pending = (pl.col("status") == "pending") & pl.col("due").is_not_null()
-    noted = ~pending & (pl.col("status") != "fail") & (pl.col("note").fill_null("") != "")
-    passed = ~pending & ~noted & (pl.col("status") == "pass")
     pass_blocks = pl.Series([message_block(_fixed_parts(r)["pass_message"]) for r in rules], dtype=pl.String)
     frame = (rows.lazy()
              .with_columns(_source=pl.lit(pl.Series([distinct.index(s) for s in sources], dtype=pl.UInt32))
                            .gather(pl.col("rule")))
              .join(_subjects(distinct, ctx), on=["_source", "id"], how="left", maintain_order="left")
-             .with_columns(_case=pl.when(pending | ~(noted | passed)).then(pl.lit("row"))
-                           .when(noted).then(pl.lit("note")).otherwise(pl.lit("pass")),
-                           _message=pl.lit(pass_blocks).gather(pl.col("rule")),
-                           _expected=json_text(pl.col("expected")).fill_null("null"),
+             .with_columns(_case=_CASE, _message=pl.lit(pass_blocks).gather(pl.col("rule")), _expected=_EXPECTED,
                            _measured=pl.coalesce(*by_cast) if by_cast else lit(None, dtype=pl.String))
              .collect(optimizations=PLAN_FLAGS))
     by_python = [json_column(frame[c], _plain, null=None) for c in measured  # each distinct value once
