@@ -1,4 +1,4 @@
-"""`load_tables` against `load_dataset`: the same tables for valid input, the same problems (every field of
+"""`load_tables` against the per-object loader (tests/object_loading.py, the oracle): the same tables for valid input, the same problems (every field of
 every Problem, in the same order) for every hostile, broken and invalid input."""
 import copy
 import json
@@ -9,14 +9,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hongfeng_rules import InputError, load_dataset
+from hongfeng_rules import InputError, loading
 from hongfeng_rules.models import COLLECTIONS
 from hongfeng_rules.safe_load import Limits
 from hongfeng_rules.tables import from_dataset
 from hongfeng_rules.tables.load import load_tables, load_tables_located
-from hongfeng_rules.loading import load_located
 from hongfeng_rules.validation.fields import model_specs
 from hongfeng_rules.validation.model_checks import MODEL_CHECKS
+from object_loading import dataset_from_document, load_dataset, load_located
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = sorted((ROOT / "tests" / "hostile" / "datasets").iterdir())
@@ -54,6 +54,33 @@ def test_hostile_inputs_give_the_same_problems(path, limits):
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_examples_give_the_same_tables(example):
     assert same(ROOT / "examples" / example)[0] == "ok"
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_load_dataset_is_the_tables_converted_once_to_the_oracles_dataset(example):
+    """The product's `load_dataset` (column-wise, then one conversion) gives the per-object loader's Dataset."""
+    found, expected = loading.load_dataset(ROOT / "examples" / example), load_dataset(ROOT / "examples" / example)
+    for name in COLLECTIONS:
+        a, b = getattr(found, name), getattr(expected, name)
+        assert (a is None) == (b is None) and [r.model_dump() for r in a or []] == [r.model_dump() for r in b or []]
+        assert all(type(r) is type(s) for r, s in zip(a or [], b or []))
+
+
+def test_every_public_dataset_loader_validates_column_wise(monkeypatch):
+    """load_dataset, load_upload and load_frames all go through the one column-wise build (tables.load.build)."""
+    from hongfeng_rules import load_frames, load_upload
+    from hongfeng_rules.tables import load as table_loading
+
+    calls = []
+    real = table_loading.build
+    monkeypatch.setattr(table_loading, "build", lambda *a, **k: calls.append(1) or real(*a, **k))
+    data = json.dumps({"teams": BASE["teams"]}).encode()
+    loading.load_dataset(ROOT / "examples" / "hongfeng")
+    load_upload(data, "dataset.json")
+    pytest.importorskip("pyarrow")
+    import polars as pl
+    load_frames({"teams": pl.DataFrame(BASE["teams"])})
+    assert len(calls) == 3
 
 
 def test_located_records_are_where_load_located_finds_them():
@@ -213,7 +240,7 @@ def test_a_parquet_file_in_the_table_convention_is_read_as_a_table(tmp_path):
 def test_future_records_are_found_column_wise(as_of):
     from datetime import datetime
 
-    from hongfeng_rules.integrity import records_after as per_record
+    from object_integrity import records_after as per_record
     from hongfeng_rules.validation.future import records_after
 
     when = datetime.fromisoformat(as_of)
@@ -254,7 +281,6 @@ def test_a_value_that_looks_like_a_key_is_only_a_value(tmp_path):
 
 
 def test_a_hosts_plain_data_is_validated_into_the_same_tables():
-    from hongfeng_rules.loading import dataset_from_document
     from hongfeng_rules.safe_load import Document
     from hongfeng_rules.tables import tables_from_data
 
@@ -312,7 +338,6 @@ TEXTS = ["2025-03-01", "2025-3-01", "2025-03-1", "20250301", " 2025-03-01", "202
                                    ("teams", "name"), ("members", "id")])
 def test_odd_texts_in_days_instants_and_names_give_the_same_outcome(text, where):
     """The column checks of days (read back as text), instants and edge spaces accept exactly what the models do."""
-    from hongfeng_rules.loading import dataset_from_document
     from hongfeng_rules.safe_load import Document
     from hongfeng_rules.tables import tables_from_data
 

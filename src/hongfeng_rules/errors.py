@@ -21,6 +21,17 @@ def record_label(collection: str, index: int | None, record_id: str | None = Non
 
 
 @dataclass(frozen=True)
+class Issue:
+    """A dataset check's finding before the loader places it (validation.problems.from_issue adds file and line)."""
+
+    collection: str
+    index: int | None
+    record_id: str | None
+    field: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, and where it is."""
 

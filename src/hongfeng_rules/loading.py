@@ -1,25 +1,21 @@
-"""Load a dataset from JSON or YAML: one file, or a folder with one file per collection; Excel, CSV,
-Parquet and SQL databases are read by `sources` into the same records and validated here alike.
+"""Load a dataset as a pydantic `Dataset`: from JSON or YAML (one file, or a folder with one file per collection),
+Excel, CSV, Parquet or SQL databases (read by `sources` into the same records).
 
-Every problem is reported at once, each naming file, record (index and id), field and reason;
-nothing is half-loaded: either a valid Dataset comes back or InputError is raised.
+There is one validation: the sources read here are validated column-wise into `Tables` (`tables.load`,
+`validation`), and the tables are converted to model instances once (`to_dataset`). Every problem is reported at
+once, each naming file, record (index and id), field and reason; nothing is half-loaded: either a valid Dataset
+comes back or InputError is raised.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable
-
-from pydantic import TypeAdapter, ValidationError
+from typing import Callable
 
 from .errors import InputError, Problem, fail
 from .gcpause import paused_gc
-from .integrity import check_dataset
 from .models import COLLECTIONS, Dataset
 from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document, read_text_document
-from .validation.problems import from_error, from_issue
-
-_ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
 
 
 Source = Callable[[], tuple[Document, tuple]]  # reads (or returns) the document and the key path of a collection
@@ -38,23 +34,11 @@ def load_dataset(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, ma
 def load_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, mapping=None,
                  encoding: str | None = None) -> tuple[Dataset, RecordLocator]:
     """`load_dataset`, and where each record is (file and line), for reports that point at records."""
-    from . import sources
+    from .tables.load import load_tables_located
 
-    mapping = sources.load_mapping(mapping, limits)
-    with paused_gc():
-        if sources.is_url(path):
-            found = _build(sources.url_sources(str(path), mapping, limits))
-        elif Path(path).is_dir():
-            found = load_folder(Path(path), limits, mapping, encoding)
-        elif Path(path).exists():
-            path = Path(path)
-            found = _build(sources.file_sources(path, mapping, encoding, limits) if path.suffix.lower()
-                           in sources.SUFFIXES else _document_sources(read_document(path, limits)))
-        else:
-            raise fail(str(path), "no such file or folder")
-    for doc, _ in found[1].located.values():
-        doc.data = None  # the raw records are no longer needed (lines come from the file or the line tree)
-    return found
+    tables, where = load_tables_located(path, limits, mapping=mapping, encoding=encoding)
+    dataset = to_dataset(tables)
+    return dataset, RecordLocator(dataset, where.located)
 
 
 def dataset_from_document(doc: Document) -> Dataset:
@@ -78,7 +62,7 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     for a manifest (tables.tables_from_files passes its own, for tables); `read_text` reads a JSON or YAML
     upload (default `read_text_document`), `document_sources` a dataset file's collections (tables.load reads
     JSON fast and settles it so)."""
-    build = build or _build
+    build = build or (lambda sources: _build(sources, limits))
     read_text, document_sources = read_text or read_text_document, document_sources or _document_sources
     count = count or (lambda dataset, c: len(getattr(dataset, c) or []))
     from .manifest import verify_records, verify_uploads
@@ -165,30 +149,22 @@ class RecordLocator:
         return renamed
 
 
-def _build(sources: dict[str, Source]) -> tuple[Dataset, RecordLocator]:
-    """Read and validate one collection at a time; a file's raw records are dropped once validated,
-    so the peak holds the models and one file's raw data, not every file's."""
-    problems: list[Problem] = []
-    collections: dict[str, Any] = {}
-    located: dict[str, tuple[Document, tuple]] = {}
-    for name, open_source in sources.items():
-        try:
-            doc, keys = open_source()
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        located[name] = (doc, keys)
-        problems.extend(getattr(doc, "problems", ()))  # a table's cells that could not be read (sources.table)
-        collections[name] = _validate(name, doc, keys, problems, getattr(doc, "failed", frozenset()))
-        if not keys:
-            doc.data = None
-    if problems:
-        raise InputError(problems)
-    dataset = Dataset.model_construct(**collections)
-    issues = check_dataset(dataset)
-    if issues:
-        raise InputError([_locate(i, located) for i in issues])
-    return dataset, RecordLocator(dataset, located)
+def _build(sources: dict[str, Source], limits: Limits = DEFAULT_LIMITS) -> tuple[Dataset, RecordLocator]:
+    """The sources validated column-wise (`tables.load.build`), then converted to a Dataset once."""
+    from .tables.load import build
+
+    tables, where = build(sources, limits)
+    dataset = to_dataset(tables)
+    return dataset, RecordLocator(dataset, where.located)
+
+
+def to_dataset(tables) -> Dataset:
+    """The `Dataset` of validated `Tables`: each collection's rows as model instances (`record_view.records`)."""
+    from .record_view import records
+
+    with paused_gc():  # many small objects, none of them garbage
+        return Dataset.model_construct(**{name: None if tables.get(name) is None else records(name, tables.get(name))
+                                          for name in COLLECTIONS})
 
 
 def _document_sources(doc: Document) -> dict[str, Source]:
@@ -210,7 +186,7 @@ def load_folder(folder: Path, limits: Limits = DEFAULT_LIMITS, mapping=None, enc
 
     mapping = load_mapping(mapping, limits)
     listed = manifest.verify_folder(folder, limits, data_entries(folder, mapping)) if verify else None
-    found = _build(_folder_sources(folder, limits, mapping, encoding, verify=False))
+    found = _build(_folder_sources(folder, limits, mapping, encoding, verify=False), limits)
     manifest.verify_records(listed, str(folder), found[1].located, lambda c: len(getattr(found[0], c) or []))
     return found
 
@@ -266,22 +242,3 @@ def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | 
     if problems:
         raise InputError(problems)
     return sources
-
-
-def _validate(name: str, doc: Document, keys: tuple, problems: list[Problem], failed: frozenset = frozenset()):
-    """The collection's models, or None with its problems added (`failed`: (index, field) already reported)."""
-    data = doc.data
-    for k in keys:
-        data = data[k]
-    if not isinstance(data, list):
-        problems.append(Problem(doc.file, f"{name} must be a list of records", line=doc.line_of(keys), field=name))
-        return None
-    try:
-        return _ADAPTERS[name].validate_python(data)
-    except ValidationError as exc:
-        problems.extend(from_error(name, doc, keys, data, err) for err in exc.errors(include_url=False)
-                        if err["loc"][:2] not in failed)
-        return None
-
-
-_locate = from_issue

@@ -121,9 +121,9 @@ def load_upload(data: bytes, filename: str, mapping=None, *, encoding: str | Non
     suffix = os.path.splitext(file)[1].lower()
     with paused_gc():
         if suffix in SUFFIXES:
-            return _build(bytes_sources(lambda: data, file, mapping, encoding, limits))[0]
+            return _build(bytes_sources(lambda: data, file, mapping, encoding, limits), limits)[0]
         if suffix in FORMATS:
-            return _build(_document_sources(read_text_document(data, file, FORMATS[suffix], limits)))[0]
+            return _build(_document_sources(read_text_document(data, file, FORMATS[suffix], limits)), limits)[0]
     raise fail(file, f"unsupported file type; expected one of {', '.join(sorted({*SUFFIXES, *FORMATS}))}")
 
 
@@ -146,7 +146,7 @@ def load_frames(frames: dict, mapping=None, *, limits: Limits = DEFAULT_LIMITS):
                                    (table_document(c, [arrow_table(t, n)], mapping, limits.max_records), ()))
     raise_if(problems)
     with paused_gc():
-        return _build(sources)[0]
+        return _build(sources, limits)[0]
 
 
 def unknown_parts(kind: str, file: str, names: list[str], mapping: Mapping) -> list[Problem]:

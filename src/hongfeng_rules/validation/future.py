@@ -1,4 +1,5 @@
-"""Records dated after the as-of instant, column-wise over `Tables` (`integrity.records_after`'s lines)."""
+"""Records dated after the as-of instant, column-wise over `Tables` (the lines of tests/object_integrity.py's
+`records_after`, the oracle)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,8 +7,8 @@ from datetime import datetime
 import polars as pl
 
 from ..errors import record_label
-from ..integrity import _dated_fields
 from ..models import COLLECTIONS
+from ..models.constraints import dated_fields
 from ..tables.frames import Tables
 
 
@@ -19,7 +20,7 @@ def records_after(tables: Tables, as_of: datetime, limit: int = 100) -> list[str
         frame = tables.get(name)
         if frame is None or frame.height == 0:
             continue
-        fields = _dated_fields(collection.model)
+        fields = dated_fields(collection.model)
         late = []
         for position, (field, kind) in enumerate(fields):
             bound = pl.lit(as_of).dt.convert_time_zone("Asia/Shanghai") if kind is datetime else pl.lit(as_of.date())

@@ -1,10 +1,10 @@
-"""The dataset checks of `integrity.check_dataset`, column-wise over `Tables`: unique ids, references that
-resolve (to a member of the same team where asked), no association cycles, no impossible order of events.
-Same issues, same words, same order. Every check is a lazy query of the rows that break it, all run in one
-`collect_all` (a clean dataset yields empty results); the reasons are formatted only for the rows found.
+"""The dataset checks, column-wise over `Tables`: unique ids, references that resolve (to a member of the same
+team where asked), no association cycles, no impossible order of events (declared in `models.constraints`).
+Every check is a lazy query of the rows that break it, all run in one `collect_all` (a clean dataset yields
+empty results); the reasons are formatted only for the rows found.
 
-The per-object `integrity.check_dataset` states the same checks over model instances; once the product loads
-tables it serves only the pydantic loader (`loading.load_dataset`), which the differential tests compare."""
+tests/object_integrity.py states the same checks over model instances: the oracle (same issues, same words,
+same order) of the differential tests."""
 from __future__ import annotations
 
 from itertools import chain
@@ -12,8 +12,9 @@ from typing import Callable
 
 import polars as pl
 
-from ..integrity import ORDER, REFERENCES, Issue
+from ..errors import Issue
 from ..models import COLLECTIONS
+from ..models.constraints import ORDER, REFERENCES
 from ..tables.frames import Tables
 from .integrity_look import Look
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..integrity import Reference
+from ..models.constraints import Reference
 from ..tables.frames import Tables
 
 SMALL = 20_000

@@ -22,7 +22,7 @@ def from_error(name: str, doc: Document, keys: tuple, data: list, err: dict) -> 
 
 
 def from_issue(issue, located: dict) -> Problem:
-    """A dataset issue (`integrity.Issue`) as the Problem that names its file and line."""
+    """A dataset issue (`errors.Issue`) as the Problem that names its file and line."""
     doc, keys = located.get(issue.collection, (None, ()))
     label = record_label(issue.collection, issue.index, issue.record_id)
     if doc is None:
