@@ -30,3 +30,13 @@ def test_needs_of_a_list_add_to_those_found_before_it():
         "activities", "political_reviews"}
     assert derived_needs({"all": ["@service_hours", {"@pre_job_trainings": {"gte": 1}}]}, ("@activity_count",)) == {
         "activities", "trainings"}
+
+
+def test_last_active_at_needs_every_collection_that_shows_activity():
+    """@last_active_at reads activities, trainings and patrol sign-ins (LAST_ACTIVE_SOURCES), so each is a need:
+    without sign-ins a member active only on patrol is not assessable, never judged inactive (both engines and
+    `rules test` gate a rule on its needs; the 5.2.7 rule cases pin the verdict)."""
+    from hongfeng_rules.derived import LAST_ACTIVE_SOURCES
+
+    found = derived_needs({"@last_active_at": {"not_older_than": {"value": 1, "unit": "month"}}})
+    assert found == {"activities", "trainings", "patrol_sign_ins"} == set(LAST_ACTIVE_SOURCES)

@@ -314,7 +314,7 @@ def test_inactive_member_boundary(d, micro, last, at):
     n = threshold("hf-5.2.7-inactive-members")  # months
     seen = as_shanghai(datetime.combine(last, at))
     as_of = _month_end(last, n + d) + timedelta(microseconds=micro if d == 0 else 0)
-    data = {"members": [member(1, join_date="2020-01-01")], "activities": [],
+    data = {"members": [member(1, join_date="2020-01-01")], "activities": [], "patrol_sign_ins": [],
             "trainings": [{"id": "t", "team_id": "t1", "kind": "regular", "start": (seen - timedelta(hours=1)).isoformat(),
                            "end": seen.isoformat(), "attendee_ids": ["m1"]}]}
     fresh = d < 0 or (d == 0 and micro < 0)

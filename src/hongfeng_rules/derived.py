@@ -138,7 +138,7 @@ DERIVED: dict[str, Derived] = {
     "last_active_at": Derived(
         "members", "day", _last_active_at,
         "latest activity, training or patrol sign-in (or the join date), not after as-of",
-        ("activities", "trainings"),
+        tuple(LAST_ACTIVE_SOURCES),  # every collection it reads: without sign-ins a patroller's activity is unknown
     ),
     "pre_job_trainings": Derived(
         "members", "times",
