@@ -176,13 +176,15 @@ def test_the_holidays_bound_is_deliberate_and_documented():
     assert "The bound on holidays" in doc and "holidays>=0.109,<1" in doc
 
 
-def test_a_pack_digest_is_remembered_only_while_its_files_are_unchanged(tmp_path):
-    from hongfeng_rules.rulebook.pack import load_pack, pack_digest
+def test_a_pack_digest_is_that_of_the_files_it_was_loaded_from(tmp_path):
+    """A service audits all day with the packs it loaded at start: its reports name those rules, not a
+    rule file edited since (which a new load reads, with another digest)."""
+    from hongfeng_rules.rulebook.pack import RulePack, load_pack, pack_digest
     shutil.copytree(REPO / "rules" / "gucheng", tmp_path / "gucheng")
     pack = load_pack(tmp_path / "gucheng")
     first = pack_digest(pack)
-    assert pack_digest(pack) == first  # remembered (a service audits with the same packs all day)
+    assert first == pack_digest(RulePack(pack.manifest, pack.directory, pack.rules))  # the files' digest
     rule = tmp_path / "gucheng" / "P1.2-management-centre.yaml"
     rule.write_text(rule.read_text(encoding="utf-8") + "\n# edited in place\n", encoding="utf-8")
-    assert pack_digest(pack) != first
-    assert pack_digest(pack) == pack_digest(load_pack(tmp_path / "gucheng"))
+    assert pack_digest(pack) == first
+    assert pack_digest(load_pack(tmp_path / "gucheng")) != first

@@ -14,7 +14,7 @@ from ..checks.where import ConditionError, compile_condition, related_collection
 from ..derived import derived_needs
 from ..errors import InputError, Problem, fail, validation_reason
 from ..models import COLLECTIONS, KIND_TO_COLLECTION
-from ..safe_load import DEFAULT_LIMITS, Document, Limits, field_path, read_document
+from ..safe_load import DEFAULT_LIMITS, Document, Limits, field_path, read_file_bytes, read_text_document
 from .spec import PackManifest, Rule
 
 MANIFEST = "pack.yaml"
@@ -52,6 +52,7 @@ class RulePack:
     manifest: PackManifest
     directory: Path
     rules: list[CompiledRule] = field(default_factory=list)
+    digest: str = ""  # of the bytes it was loaded from (load_pack); "" for a pack put together by hand
 
     @property
     def name(self) -> str:
@@ -59,21 +60,21 @@ class RulePack:
 
 
 def pack_digest(pack: RulePack) -> str:
-    """sha256 over the manifest and each rule's file (name and bytes, in name order): it changes with any rule.
-    Remembered while no file's size or modification time changes (a service audits with the same packs all day)."""
+    """The digest of the files the pack was loaded from, whatever they hold now (a service audits all day
+    with the packs it loaded at start: its reports name those, not files edited since); a pack put together
+    by hand (a rule's cases) is hashed from its files as they are."""
+    if pack.digest:
+        return pack.digest
     names = {str(pack.directory / MANIFEST), *(str(r.file) for r in pack.rules)}
-    stamps = tuple(sorted((name, st.st_size, st.st_mtime_ns) for name in names for st in [os.stat(name)]))
-    if stamps not in _DIGESTS:
-        files = sorted(map(Path, names), key=lambda p: (p.name, str(p)))
-        digest = hashlib.sha256()
-        for path in files:
-            data = path.read_bytes()
-            digest.update(f"{path.name}\0{len(data)}\0".encode() + data)
-        _DIGESTS[stamps] = "sha256:" + digest.hexdigest()
-    return _DIGESTS[stamps]
+    return files_digest({name: Path(name).read_bytes() for name in names})
 
 
-_DIGESTS: dict[tuple, str] = {}
+def files_digest(files: dict[str, bytes]) -> str:
+    """sha256 over the files (each file's name and bytes, in name order): it changes with any rule."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: (Path(p).name, p)):
+        digest.update(f"{Path(path).name}\0{len(files[path])}\0".encode() + files[path])
+    return "sha256:" + digest.hexdigest()
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -86,11 +87,12 @@ def load_pack(directory: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
     if not (directory / MANIFEST).is_file():
         raise fail(str(directory), f"not a rule pack: no {MANIFEST} in this folder")
     problems: list[Problem] = []
-    manifest, _ = _parse(directory / MANIFEST, PackManifest, problems, limits)
+    read: dict[str, bytes] = {}  # file -> the bytes parsed: what the pack's digest is of
+    manifest, _ = _parse(directory / MANIFEST, PackManifest, problems, limits, read)
     pack = RulePack(manifest, directory)  # type: ignore[arg-type]
     seen: dict[str, str] = {}
     for path in rule_files(directory):
-        rule, doc = _parse(path, Rule, problems, limits)
+        rule, doc = _parse(path, Rule, problems, limits, read)
         if rule is None:
             continue
         if rule.id in seen:
@@ -106,6 +108,7 @@ def load_pack(directory: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
             pack.rules.append(compiled)
     if problems:
         raise InputError(problems)
+    pack.digest = files_digest(read)
     return pack
 
 
@@ -131,9 +134,11 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
     return CompiledRule(rule, file, collection, applies, needs)
 
 
-def _parse(path: Path, model, problems: list[Problem], limits: Limits):
+def _parse(path: Path, model, problems: list[Problem], limits: Limits, read: dict[str, bytes]):
+    """The file's model and document (None for what failed, its problems added); its bytes kept in `read`."""
     try:
-        doc = read_document(path, limits)
+        read[str(path)] = read_file_bytes(str(path), limits)
+        doc = read_text_document(read[str(path)], str(path), "yaml", limits)  # rule files and pack.yaml: YAML
     except InputError as exc:
         problems.extend(exc.problems)
         return None, None
