@@ -443,6 +443,33 @@ def test_worker_processes_end_with_the_server(tmp_path, how):
     assert not [w for w in workers if _alive(w)], "worker processes outlived the server"
 
 
+def test_a_worker_that_dies_is_replaced(tmp_path):
+    """A worker killed between jobs: the job given to it is a 500 naming what happened (never a hang), the
+    pool starts another worker, and the next request is answered as before."""
+    import os
+    import signal
+    team = json.dumps({"associations": [{"id": "a1", "name": "A", "level": "county"}],
+                       "teams": [{"id": "t1", "name": "T", "association_id": "a1"}]})
+    send = lambda c: c.post("/v1/audit", params=QUERY, content=team, headers={"content-type": "application/json"})
+    proc, base = start(tmp_path, workers=1)
+    try:
+        with httpx.Client(base_url=base, timeout=60) as c:
+            before = send(c)
+            assert before.status_code == 200
+            (worker,) = _children(proc.pid)
+            os.kill(worker, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and _alive(worker):
+                time.sleep(0.05)
+            died = send(c)
+            assert died.status_code == 500 and "a worker process died" in died.json()["detail"]
+            after = send(c)
+            assert after.status_code == 200 and after.content == before.content
+            assert [w for w in _children(proc.pid) if _alive(w) and w != worker]
+    finally:
+        stop(proc)
+
+
 def test_the_java_client_of_the_docs_runs(client, tmp_path):
     """docs/service.md's Java client, run with the JDK against the live server (CI installs a JDK)."""
     import os

@@ -1,7 +1,6 @@
 """The FastAPI application: routes, limits, problems for every error, metrics and the access log."""
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from contextlib import asynccontextmanager
@@ -25,10 +24,10 @@ from . import audit_routes, catalog_routes, monitor_routes
 from .accesslog import AccessLog
 from .auth import client_of
 from .config import ServiceConfig
-from .jobs import Pool
 from .limits import AtWork, Busy, Limits, TooLarge, busy
 from .metrics import Metrics
 from .problems import Refused, input_problem, problem
+from .workers import Pool
 
 
 class State:
@@ -57,7 +56,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def lifespan(app):
         state.pool = Pool(config.workers, config.max_concurrent, config.packs, config.max_body_bytes,
                           config.max_records, config.mappings)
-        await asyncio.to_thread(state.pool.warm)
+        await state.pool.start()
         await state.monitor.start()
         state.ready = True
         try:
@@ -65,7 +64,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         finally:
             state.ready = False
             await state.monitor.stop()
-            await asyncio.to_thread(state.pool.close)
+            await state.pool.close()
             state.log.close()
 
     app = FastAPI(title="hongfeng-rules", version=__version__, lifespan=lifespan,

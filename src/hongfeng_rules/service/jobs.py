@@ -1,4 +1,4 @@
-"""The work of a request, done in worker processes: read the dataset, audit it, render the report.
+"""The work of a request, done in worker processes (`workers`): read the dataset, audit it, render the report.
 
 A worker loads the configured packs once (`start`); a job is plain data in and out (bytes, names,
 `Problem`s), so nothing of the web layer crosses the process boundary. The report is rendered by the
@@ -8,15 +8,8 @@ the same bytes as the command line.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
-import multiprocessing
-import os
-import threading
-import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from ..auditing import audit, derive, require_matched
@@ -31,7 +24,6 @@ from ..sources import load_mapping
 from ..safe_load import DEFAULT_LIMITS, Limits
 from ..when import period_and_as_of
 from ..waivers import apply_waivers, read_waivers
-from .limits import Busy
 
 MEDIA_TYPES = {
     "json": "application/json", "sarif": "application/sarif+json", "junit": "application/xml",
@@ -78,11 +70,8 @@ _WARM = b'{"associations": [{"id": "a", "name": "A", "level": "county"}], "teams
 
 
 def start(packs: list[str], max_bytes: int, max_records: int, mappings: dict[str, str] | None = None) -> None:
-    """Load the configured packs (in each worker process, once) and warm the worker up, and end with the
-    server: a worker whose server has gone (killed with -9, say) exits instead of lingering as an orphan."""
+    """Load the configured packs (in each worker process, once) and warm the worker up."""
     global _LIMITS
-    parent = os.getppid()
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     _LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=max_bytes, max_records=max_records)
     for pack in load_packs(packs):
         _PACKS[pack.name] = pack
@@ -99,12 +88,6 @@ def _warm_up() -> None:
         for fmt in MEDIA_TYPES:
             run(Job("audit", [("warm.json", _WARM)], [name], period="2025", as_of="2026-01-15", format=fmt))
         run(Job("levels", [("warm.json", _WARM)], [name], as_of="2026-01-15"))
-
-
-def _exit_with(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
 
 
 def run(job: Job) -> Result:
@@ -148,49 +131,3 @@ def _derived(job: Job) -> Result:
 
 
 _AUDIT = {"audit": _audit, "levels": _derived, "stars": _derived}
-
-
-class Pool:
-    """Worker processes with a bound on the jobs given to them (Busy beyond it)."""
-
-    def __init__(self, workers: int, max_jobs: int, packs: list[str], max_bytes: int, max_records: int,
-                 mappings: dict[str, str] | None = None):
-        self.workers, self.max_jobs, self.init = workers, max_jobs, (packs, max_bytes, max_records, mappings)
-        self.outstanding = 0
-        self.executor = self._new()
-
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=start, initargs=self.init)
-
-    def warm(self) -> None:
-        """Start every worker (loading its packs and warming it up, `start`) now, not on the first request:
-        until each has answered (a worker still starting takes no job, so the others answer meanwhile)."""
-        answered: set[int] = set()
-        while len(answered) < self.workers:
-            answered |= {f.result() for f in [self.executor.submit(_ready) for _ in range(self.workers)]}
-
-    async def run(self, job: Job) -> Result:
-        if self.outstanding >= self.max_jobs:  # jobs past their time limit still hold their place
-            raise Busy()
-        self.outstanding += 1
-        loop = asyncio.get_running_loop()
-        future = self.executor.submit(run, job)
-        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._done))
-        try:
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            self.executor = self._new()
-            return Result(internal="a worker process died; the pool was restarted")
-
-    def _done(self) -> None:
-        self.outstanding -= 1
-
-    def close(self) -> None:
-        """Stop the workers and wait for them (jobs not started are cancelled)."""
-        self.executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _ready() -> int:
-    time.sleep(0.05)  # so that a worker already started leaves the next job to one still starting
-    return os.getpid()
