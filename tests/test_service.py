@@ -451,9 +451,9 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
     team = json.dumps({"associations": [{"id": "a1", "name": "A", "level": "county"}],
                        "teams": [{"id": "t1", "name": "T", "association_id": "a1"}]})
     send = lambda c: c.post("/v1/audit", params=QUERY, content=team, headers={"content-type": "application/json"})
-    proc, base = start(tmp_path, workers=1)
+    proc, base = start(tmp_path, workers=1, request_seconds=600)  # the next request waits for the new worker
     try:
-        with httpx.Client(base_url=base, timeout=60) as c:
+        with httpx.Client(base_url=base, timeout=600) as c:
             before = send(c)
             assert before.status_code == 200
             (worker,) = _children(proc.pid)

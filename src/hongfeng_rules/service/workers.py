@@ -82,24 +82,24 @@ class Pool:
         return await answer  # cancelled with its request: the lane then skips the job or drops its answer
 
     async def _lane(self, worker: Worker) -> None:
-        """One worker's loop: the next job still wanted, its answer to its request; a worker that died
-        (its job answered as an internal error, as a bug is) replaced by a new one."""
+        """One worker's loop: the next job still wanted, its answer to its request; a worker that died is
+        replaced by a new one (its job answered at once, as an internal error: it is a bug or a kill)."""
         try:
             while True:
                 job, answer = await self.queue.get()
+                result = None
                 try:
-                    if answer.cancelled():
-                        continue
-                    try:
+                    if not answer.cancelled():
                         result = await worker.call(job)
-                    except (asyncio.IncompleteReadError, ConnectionError):
-                        await worker.stop(0)
-                        result = jobs.Result(internal="a worker process died; it was replaced")
-                        worker = await Worker.start(self.init)
+                except (asyncio.IncompleteReadError, ConnectionError):
                     if not answer.done():
-                        answer.set_result(result)
+                        answer.set_result(jobs.Result(internal="a worker process died; it is replaced"))
+                    await worker.stop(0)
+                    worker = await Worker.start(self.init)
                 finally:
                     self.outstanding -= 1
+                if result is not None and not answer.done():
+                    answer.set_result(result)
         finally:
             await worker.stop()
 
