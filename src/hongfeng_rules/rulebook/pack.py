@@ -134,11 +134,13 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
     return CompiledRule(rule, file, collection, applies, needs)
 
 
-def _parse(path: Path, model, problems: list[Problem], limits: Limits, read: dict[str, bytes]):
+def _parse(path: Path, model, problems: list[Problem], limits: Limits, read: dict[str, bytes] | None = None):
     """The file's model and document (None for what failed, its problems added); its bytes kept in `read`."""
     try:
-        read[str(path)] = read_file_bytes(str(path), limits)
-        doc = read_text_document(read[str(path)], str(path), "yaml", limits)  # rule files and pack.yaml: YAML
+        raw = read_file_bytes(str(path), limits)
+        doc = read_text_document(raw, str(path), "yaml", limits)  # rule files and pack.yaml: YAML
+        if read is not None:
+            read[str(path)] = raw
     except InputError as exc:
         problems.extend(exc.problems)
         return None, None
