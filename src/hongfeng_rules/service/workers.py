@@ -52,7 +52,10 @@ class Worker:
         try:
             await asyncio.wait_for(self.process.wait(), seconds)
         except asyncio.TimeoutError:
-            self.process.kill()
+            try:
+                self.process.kill()
+            except ProcessLookupError:  # it ended meanwhile
+                pass
             await self.process.wait()
 
 
@@ -94,7 +97,7 @@ class Pool:
                 except (asyncio.IncompleteReadError, ConnectionError):
                     if not answer.done():
                         answer.set_result(jobs.Result(internal="a worker process died; it is replaced"))
-                    await worker.stop(0)
+                    await worker.stop(1)
                     worker = await Worker.start(self.init)
                 finally:
                     self.outstanding -= 1
