@@ -1,6 +1,6 @@
 """The column-wise audit: every compiled rule over the tables, into findings built only at the end.
 
-As the per-object engine (`object_engine.run_rule`): the subjects are the rows of the rule's subject collection
+As the oracle's `run_rule` (tests/oracle/engine.py): the subjects are the rows of the rule's subject collection
 (an event collection's rows of the evaluation period only) for which the rule's `where` holds; a missing subject
 collection gives one not-assessable finding for the subject "*", a missing collection the rule needs makes each
 subject not assessable. Each kind (`kinds.KINDS`) gives the plan of its result rows; `evaluate_all` collects

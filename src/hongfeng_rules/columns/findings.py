@@ -108,7 +108,7 @@ def _subjects(sources: list, ctx: ColumnContext) -> pl.LazyFrame:
 
 def subject_rows(collection: str, ctx: ColumnContext) -> pl.DataFrame:
     """(`id`, `name`, `team_id`, `association_id`) of every record: the roll-up of a finding to its team and
-    association (the per-object `object_engine.subject_of` copies it). Its own team (a team or an online group is
+    association (tests/oracle/engine.py's `subject_of` copies it). Its own team (a team or an online group is
     its own; a group member's is its group), else its dispute's or member's; its own association, else its
     team's."""
     return _subject_plan(collection, ctx).collect(optimizations=PLAN_FLAGS)
