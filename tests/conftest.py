@@ -3,9 +3,30 @@ mutation testing (mutation/run.py, docs/testing.md).
 
 `--hypothesis-profile=mutation` draws the same examples every run and skips shrinking: a mutant is killed by the
 first failing example, and a minimal counter-example is of no use there."""
+import os
+
+import pytest
 from hypothesis import Phase, settings
 
 from ci_prerequisites import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401  (pytest hooks)
 
 settings.register_profile("mutation", derandomize=True, deadline=None,
                           phases=[Phase.explicit, Phase.reuse, Phase.generate])
+
+
+if os.environ.get("MUTANT_UNDER_TEST"):  # only under mutmut (mutation/run.py)
+    @pytest.fixture(autouse=True)
+    def _built_afresh_under_mutation():
+        """Under mutation testing, each test builds its conditions, expressions, calendars and field specs itself:
+        a process-wide cache filled by an earlier test (or at collection) would hide the mutant from this test, and
+        mutmut would record only the first test as reaching the code that built it (docs/testing.md)."""
+        from hongfeng_rules.columns import calendar, once, select, where
+        from hongfeng_rules.sources import fields as source_fields
+        from hongfeng_rules.validation import fields, model_checks, rows, screen
+
+        where._COMPILED.clear()
+        select._COMPILED.clear()
+        once._BUILT.clear()
+        for cached in (calendar.calendar_table, fields.model_specs, model_checks.validator_checks, rows._adapter,
+                       screen._exprs, screen._raw_schema, source_fields.fields_of):
+            cached.cache_clear()
