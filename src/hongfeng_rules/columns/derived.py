@@ -8,6 +8,7 @@ hours agree to the last bit. Nicknames go through `nicknames.normalise` itself, 
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 import polars as pl
@@ -109,14 +110,14 @@ def _review_passed_on(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame
     return _per_member(members, passed.group_by("member_id").agg(value=pl.col("completed_on").min()), None)
 
 
-def _normalised(convert: Callable[[str | None], str | None]) -> Build:
-    def build(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
-        texts = [t for t in dict.fromkeys(rows["nickname"].to_list()) if t is not None]
-        mapping = pl.LazyFrame({"nickname": texts, "value": [convert(t) for t in texts]},
-                               schema={"nickname": pl.String, "value": pl.String})
-        return rows.lazy().select("id", "nickname").join(mapping, on="nickname", how="left",
-                                                  maintain_order="left").select("id", "value")
-    return build
+def _normalised(convert: Callable[[str | None], str | None], rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
+    """Each record's nickname through `convert`, once per distinct text (bound by `partial` in `_BUILD`: code
+    that runs per audit, where a test sees it, not once at import)."""
+    texts = [t for t in dict.fromkeys(rows["nickname"].to_list()) if t is not None]
+    mapping = pl.LazyFrame({"nickname": texts, "value": [convert(t) for t in texts]},
+                           schema={"nickname": pl.String, "value": pl.String})
+    return rows.lazy().select("id", "nickname").join(mapping, on="nickname", how="left",
+                                              maintain_order="left").select("id", "value")
 
 
 def _duration(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
@@ -132,8 +133,8 @@ _BUILD: dict[str, Build] = {
     "last_active_at": _last_active_at,
     "pre_job_trainings": _pre_job,
     "political_review_passed_on": _review_passed_on,
-    "nickname": _normalised(nicknames.normalise),
-    "nickname_name": _normalised(nicknames.name_part),
+    "nickname": partial(_normalised, nicknames.normalise),
+    "nickname_name": partial(_normalised, nicknames.name_part),
     "duration_hours": _duration,
     "activity_duration_hours": _duration,
 }
