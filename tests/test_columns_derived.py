@@ -2,12 +2,15 @@
 the four examples, generated provinces and small random datasets (boundary instants, unrecorded fields)."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from hongfeng_rules.columns.derived import derived_frame
 from hongfeng_rules.derived import DERIVED
 from hongfeng_rules.models import Dataset
+from hongfeng_rules.timecalc import SHANGHAI
 
 from columns_oracle import AS_OFS, cases, contexts, small_dataset
 
@@ -48,3 +51,35 @@ def test_memoised_and_scoped():
     assert derived_frame("service_hours", "members", cctx) is derived_frame("service_hours", "members", cctx)
     with pytest.raises(KeyError, match="not computed for teams"):
         derived_frame("age_years", "teams", cctx)
+
+
+US = timedelta(microseconds=1)
+AS_OF = datetime(2025, 12, 31, 18, tzinfo=SHANGHAI)
+
+
+def _around_as_of(shift: timedelta) -> Dataset:
+    """One member; a pre-job training, an activity and a patrol sign-in ending (signed) at as-of + shift."""
+    at = (AS_OF + shift).isoformat()
+    start = (AS_OF - timedelta(hours=2)).isoformat()
+    return Dataset.model_validate({
+        "teams": [{"id": "t1", "association_id": "a1", "name": "T"}],
+        "members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2025-01-01"}],
+        "trainings": [{"id": "tr1", "team_id": "t1", "kind": "pre_job", "start": start, "end": at,
+                       "attendee_ids": ["m1", "m1"]}],
+        "activities": [{"id": "a1", "team_id": "t1", "kind": "patrol", "start": start, "end": at,
+                        "participants": [{"member_id": "m1", "hours": 2.0}]}],
+        "patrol_sign_ins": [{"id": "s1", "team_id": "t1", "member_id": "m1", "at": at}]})
+
+
+@pytest.mark.parametrize("shift, counted", [(-US, True), (timedelta(0), True), (US, False)])
+def test_records_ending_at_as_of_count_and_a_microsecond_later_do_not(shift, counted):
+    """以前 includes as-of itself: a pre-job training ending, or an activity ending, at the as-of instant counts (once
+    per training, however often a member is listed); one ending a microsecond after it has not happened yet."""
+    dataset = _around_as_of(shift)
+    ctx, cctx = contexts(dataset, "2025", AS_OF)
+    values = {name: derived_frame(name, "members", cctx).collect()["value"].to_list()
+              for name in ("pre_job_trainings", "last_active_at")}
+    assert values["pre_job_trainings"] == [1 if counted else 0]
+    joined = datetime(2025, 1, 1, tzinfo=SHANGHAI)
+    assert values["last_active_at"] == [AS_OF + shift if counted else joined]
+    assert assert_agree(dataset, "2025", AS_OF) > 0
