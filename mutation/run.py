@@ -3,6 +3,8 @@
     pip install -e ".[test,mutation]"
     python mutation/run.py                       # every verdict-core mutant not yet judged, then the scores
     python mutation/run.py timecalc.periods      # only those of one module (hongfeng_rules.timecalc.periods)
+    python mutation/run.py columns.kinds         # those of a package's modules (or columns.kinds.deadline)
+    MUTATION_WORKERS=2 nice -n 19 python mutation/run.py …   # two workers, on CPU time nobody else wants
     python mutation/run.py --survivors [MODULE…]  # after adding tests: the surviving mutants again
     python mutation/run.py --timeouts [MODULE…]   # the mutants that ran out of time again (a busy machine's slow
                                                  # survivor is a "timeout" too: read each one)
@@ -103,7 +105,7 @@ def main(argv: list[str]) -> int:
         return 0
     elif argv != ["--scores"]:
         for module in argv or MODULES:
-            if module not in MODULES:
+            if not any(_within(module, m) for m in MODULES):
                 print(f"unknown module {module!r}; the verdict core: {', '.join(MODULES)}", file=sys.stderr)
                 return 2
         run(argv)
