@@ -643,3 +643,14 @@ def test_the_per_member_values_of_one_audit_keep_apart_and_default_for_a_member_
                  value("political_review_passed_on", ctx, m)) for m in ("m0", "m1")] == [
             (3.0, 2, date(2024, 6, 1)), (0.0, 0, None)]
     assert type(value("service_hours", ctx, "m1")) is float and type(value("pre_job_trainings", ctx, "m1")) is int
+
+
+@pytest.mark.parametrize("bound, met", [("at_least", {1: "fail", 2: "pass", 3: "pass"}),
+                                        ("at_most", {1: "pass", 2: "pass", 3: "fail"}),
+                                        ("exactly", {1: "fail", 2: "pass", 3: "fail"})])
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_a_count_at_the_limit_minus_one_at_it_and_plus_one(tmp_path, bound, met, n):
+    """以上/以下 include the number (民法典 §1259): at most 2 members is met by 2, at least 2 by 2, exactly 2 only by 2."""
+    check = {"kind": "count", "of": "members", bound: {"value": 2, "unit": "person"}}
+    (f,) = run(tmp_path, check, team_data(members=[member(i) for i in range(n)]))
+    assert (f.status, f.measured) == (met[n], n)
