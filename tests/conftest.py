@@ -27,6 +27,7 @@ if os.environ.get("MUTANT_UNDER_TEST"):  # only under mutmut (mutation/run.py)
         where._COMPILED.clear()
         select._COMPILED.clear()
         once._BUILT.clear()
-        for cached in (calendar.calendar_table, fields.model_specs, model_checks.validator_checks, rows._adapter,
-                       screen._exprs, screen._raw_schema, source_fields.fields_of):
-            cached.cache_clear()
+        for module in (calendar, source_fields, fields, model_checks, rows, screen):  # every @cache'd function
+            for cached in vars(module).values():
+                if hasattr(cached, "cache_clear") and getattr(cached, "__module__", None) == module.__name__:
+                    cached.cache_clear()
