@@ -74,3 +74,15 @@ def test_nulls_stay_unknown():
     frame = pl.DataFrame({"day": [None, date(2025, 1, 1)], "n": [1, None]}, schema={"day": pl.Date, "n": pl.Int64})
     out = working_days_after(frame.lazy(), "day", "n", CAL).collect()
     assert out["due_day"].to_list() == [None, None] and out["unavailable_year"].to_list() == [None, None]
+
+
+def test_counting_from_the_day_before_the_calendar_past_its_end_names_the_year_after_it():
+    """From the day before the calendar's first, one working day more than the calendar holds runs past its last
+    year: the year it cannot answer is the one after the calendar, not the calendar's first (which it holds)."""
+    held = calendar_table(CAL)["working"].sum()
+    frame = pl.DataFrame({"day": [FIRST - timedelta(days=1)] * 2, "n": [held, held + 1]},
+                         schema={"day": pl.Date, "n": pl.Int64})
+    out = working_days_after(frame.lazy(), "day", "n", CAL).collect()
+    assert list(zip(out["due_day"], out["unavailable_year"])) == [expected(FIRST - timedelta(days=1), held),
+                                                                   expected(FIRST - timedelta(days=1), held + 1)]
+    assert out["unavailable_year"].to_list() == [None, CAL.last_year + 1]
