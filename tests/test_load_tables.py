@@ -351,12 +351,7 @@ def test_odd_texts_in_days_instants_and_names_give_the_same_outcome(text, where)
         found = ("ok", tables_from_data(data))
     except InputError as exc:
         found = ("problems", exc.problems)
-    assert found[0] == expected[0]
-    if found[0] == "problems":
-        assert found[1] == expected[1]
-    else:
-        assert all((found[1].get(n) is None and expected[1].get(n) is None) or found[1].get(n).equals(expected[1].get(n))
-                   for n in COLLECTIONS)
+    _assert_same_outcome(found, expected)
 
 
 def test_what_str_strip_strips_is_all_below_u3000():
@@ -424,12 +419,7 @@ def test_an_uploaded_file_gives_the_same_problems_as_the_per_record_loader(path,
         found = ("ok", tables_from_files(files, limits)[0])
     except InputError as exc:
         found = ("problems", exc.problems)
-    assert found[0] == expected[0]
-    if found[0] == "problems":
-        assert found[1] == expected[1]
-    else:
-        assert all((found[1].get(n) is None and expected[1].get(n) is None) or found[1].get(n).equals(expected[1].get(n))
-                   for n in COLLECTIONS)
+    _assert_same_outcome(found, expected)
 
 
 def _valid_record_tables(path):
@@ -455,3 +445,13 @@ def test_the_first_look_skips_only_dataset_checks_that_find_nothing(path, monkey
     looked = integrity.check_tables(tables)
     monkeypatch.setattr(integrity_look, "SMALL", -1)
     assert integrity.check_tables(tables) == looked
+
+
+def _assert_same_outcome(found, expected):
+    """Both refused with the same problems, or both loaded into equal tables."""
+    assert found[0] == expected[0]
+    if found[0] == "problems":
+        assert found[1] == expected[1]
+    else:
+        assert all((found[1].get(n) is None and expected[1].get(n) is None) or found[1].get(n).equals(expected[1].get(n))
+                   for n in COLLECTIONS)
