@@ -96,9 +96,11 @@ def _single_file(doc: Document) -> dict:
 
 def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
     """Read and validate each collection, then check the dataset as a whole. The collections of one document
-    (already in memory) are screened together, in one query (`validation.screen`); a collection of its own
-    file is read, screened and let go before the next is opened."""
-    found, frames, located, together, pools = {}, {}, {}, [], Pools()
+    (already in memory) are screened together, in one query (`validation.screen`); so are consecutive files of
+    one collection each while they hold at most `FILES_TOGETHER` records in all, and a larger file is read,
+    screened and let go before the next is opened."""
+    found, frames, located, together, pools, files, held = {}, {}, {}, [], Pools(), [], 0
+    file_pools = Pools()
     for name, open_source in sources.items():
         try:
             doc, keys = open_source()
@@ -112,19 +114,18 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
             together.append((name, doc, read_collection(name, doc, keys, found[name], pools), failed))
             continue
         try:
-            own = Pools()
-            read = read_collection(name, doc, keys, found[name], own)
-            own.evaluate()
-            frames[name] = _settled(read, found[name], failed, doc, limits)
-            confirm_complete(doc)
+            read = read_collection(name, doc, keys, found[name], file_pools)
         except InputError as exc:  # the strict reader refused a fast-read file: its problem is the file's
             found[name] = exc.problems
-        doc.data = doc.strict = None
-    pools.evaluate()
-    screened = iter(finish([read.table for _, _, read, _ in together if read is not None and read.table is not None]))
-    for name, doc, read, failed in together:
-        done = next(screened) if read is not None and read.table is not None else None
-        frames[name] = _settled(read, found[name], failed, doc, limits, done)
+            doc.data = doc.strict = None
+            continue
+        files.append((name, doc, read, failed))
+        held += len(read.data) if read is not None and read.table is not None else 0
+        if held > FILES_TOGETHER:
+            _settle_all(files, file_pools, found, frames, limits, own_files=True)
+            files, file_pools, held = [], Pools(), 0
+    _settle_all(files, file_pools, found, frames, limits, own_files=True)
+    _settle_all(together, pools, found, frames, limits, own_files=False)
     for doc in {id(d): d for _, d, _, _ in together}.values():  # one file holds the dataset
         confirm_complete(doc, getattr(doc, "top_keys", 0))
         doc.data = doc.strict = None
@@ -136,6 +137,31 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
     if issues:
         raise InputError([from_issue(i, located) for i in issues])
     return tables, TableLocator(tables, located)
+
+
+FILES_TOGETHER = 20_000
+"""Records of consecutive one-collection files screened together (their Python records are held meanwhile)."""
+
+
+def _settle_all(entries: list, pools: Pools, found: dict, frames: dict, limits: Limits, own_files: bool) -> None:
+    """The tables of collections read into `pools`: evaluated, finished and settled together. A collection of
+    its own file whose text the strict reader refuses has that refusal as its problem, and its records are
+    let go; in one document the refusal is raised (it is the document's only problem)."""
+    if not entries:
+        return
+    pools.evaluate()
+    screened = iter(finish([read.table for _, _, read, _ in entries if read is not None and read.table is not None]))
+    for name, doc, read, failed in entries:
+        done = next(screened) if read is not None and read.table is not None else None
+        if not own_files:
+            frames[name] = _settled(read, found[name], failed, doc, limits, done)
+            continue
+        try:
+            frames[name] = _settled(read, found[name], failed, doc, limits, done)
+            confirm_complete(doc)
+        except InputError as exc:
+            found[name] = exc.problems
+        doc.data = doc.strict = None
 
 
 def _settled(read, problems: list, failed: frozenset, doc: Document, limits: Limits,
