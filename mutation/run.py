@@ -36,6 +36,46 @@ WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))  # one mutmut worker: the
 # (MUTATION_WORKERS=2 under `nice -n 19`: the second takes only CPU time nobody else wants)
 
 
+_CACHES = ("cache", "lru_cache")  # functools' own: they wrap a function without changing what it computes
+
+
+def _only_cached(node) -> bool:
+    """Whether `node` is a function whose every decorator is functools' `cache` or `lru_cache(...)`."""
+    import libcst as cst
+
+    def name(decorator):
+        decorator = decorator.func if isinstance(decorator, cst.Call) else decorator
+        return decorator.attr.value if isinstance(decorator, cst.Attribute) else getattr(decorator, "value", None)
+
+    return isinstance(node, cst.FunctionDef) and bool(node.decorators) and all(
+        name(d.decorator) in _CACHES for d in node.decorators)
+
+
+def mutate_cached_functions() -> None:
+    """Let mutmut 3.8 mutate a function decorated only with `@cache`/`@lru_cache(...)`: it skips every decorated
+    function but `@staticmethod`/`@classmethod` ones. Its trampoline and each mutant keep the decorator (the
+    cache wraps the trampoline), and under mutmut tests/conftest.py empties every such cache before each test,
+    so each test reaches the function and sees the mutant. Other decorators stay skipped."""
+    from mutmut.mutation.file_mutation import MutationVisitor
+
+    skip = MutationVisitor._skip_node_and_children
+    if getattr(skip, "_cached_too", False):
+        return
+
+    def skip_but_cached(self, node) -> bool:
+        if _only_cached(node):  # what mutmut checks of a function besides its decorators: a pragma, its name
+            position = self.get_metadata(PositionProvider, node, None)
+            return bool(position and position.start.line in self._ignored_node_lines) or \
+                node.name.value in NEVER_MUTATE_FUNCTION_NAMES
+        return skip(self, node)
+
+    from libcst.metadata import PositionProvider
+    from mutmut.mutation.file_mutation import NEVER_MUTATE_FUNCTION_NAMES
+
+    skip_but_cached._cached_too = True
+    MutationVisitor._skip_node_and_children = skip_but_cached
+
+
 def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
     """mutmut on one worker: the named mutants, or those not yet judged (of these modules, or of the whole core).
 
@@ -43,8 +83,10 @@ def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
     test coverage it recorded for files left out of `only_mutate`, and would then find no test for them."""
     from mutmut.__main__ import _run
 
+    mutate_cached_functions()
     os.chdir(ROOT)
     if modules and not names:
+        _generate()
         known = results()
         names = tuple(n for m in modules for k in known if _within(k, m)
                       for n, status in known[k].items() if status == "not checked")
@@ -52,6 +94,20 @@ def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
         if not names:
             return  # every mutant of these modules is judged
     _run(names, max_children=WORKERS)
+
+
+def _generate() -> None:
+    """mutmut's first step alone: the mutants of every file changed since the last run (by its mtime), so that a
+    changed function's new mutants are among those not yet judged."""
+    from mutmut.__main__ import copy_also_copy_files, copy_src_dir, create_mutants, setup_source_paths
+    from mutmut.mutation.trampoline import set_mutant_under_test
+
+    set_mutant_under_test("mutant_generation")
+    (ROOT / "mutants").mkdir(exist_ok=True)
+    copy_src_dir()
+    copy_also_copy_files()
+    setup_source_paths()
+    create_mutants(WORKERS)
 
 
 def _within(module: str, name: str) -> bool:

@@ -22,12 +22,13 @@ if os.environ.get("MUTANT_UNDER_TEST"):  # only under mutmut (mutation/run.py)
         mutmut would record only the first test as reaching the code that built it (docs/testing.md)."""
         from hongfeng_rules.columns import calendar, once, select, where
         from hongfeng_rules.sources import fields as source_fields
+        from hongfeng_rules.timecalc import workdays
         from hongfeng_rules.validation import fields, model_checks, rows, screen
 
         where._COMPILED.clear()
         select._COMPILED.clear()
         once._BUILT.clear()
-        for module in (calendar, source_fields, fields, model_checks, rows, screen):  # every @cache'd function
+        for module in (calendar, source_fields, workdays, fields, model_checks, rows, screen):  # every @cache'd function
             for cached in vars(module).values():
                 if hasattr(cached, "cache_clear") and getattr(cached, "__module__", None) == module.__name__:
                     cached.cache_clear()

@@ -1,7 +1,8 @@
 """Differential test of the column-wise engine (issue 18): on small random datasets (unrecorded values, empty
 and absent collections, boundary values, Shanghai midnights around the period and as-of) a pack exercising every
 operator of the condition language and the count/share/mean/every/document kinds gives the same report, byte
-for byte, as the per-object engine."""
+for byte, as the per-object engine; and the age tests of the condition language at the instant before, at and after
+each end, in every unit, against written answers."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -11,10 +12,16 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from hongfeng_rules import auditing, load_pack
 from oracle import engine as object_engine
+from hongfeng_rules.checks.context import Context
+from hongfeng_rules.checks.where import compile_condition
 from hongfeng_rules.columns import engine
+from hongfeng_rules.columns.context import ColumnContext
+from hongfeng_rules.columns.where import compile_where, holds, with_extras
+from hongfeng_rules.index import Index
 from hongfeng_rules.models import Dataset
-from hongfeng_rules.timecalc import SHANGHAI
-from helpers import rule, write_pack
+from hongfeng_rules.tables import from_dataset
+from hongfeng_rules.timecalc import SHANGHAI, Period, default_calendar
+from helpers import member, rule, team_data, write_pack
 
 T = {"value": 1, "unit": "times"}
 RULES = [  # (subject, check, where)
@@ -229,3 +236,80 @@ def test_both_engines_reach_the_same_coverage_items(probed_rules, data, as_of):
         finally:
             probe.hits = None
         assert coverage.reached(compiled, cctx) == expected, compiled.rule.id
+
+
+# -- the age tests at their ends (columns/where.py `_age`; issue 24: not_older_than with <= for < survived) ----------
+# Explicit instants, both engines against a written answer: `not_older_than` reads 5.2.7's "1个月以上不活跃": 以上
+# includes the number (民法典 §1259), so a value exactly the period old at as-of is already too old;
+# `within_limit` reads "N 日内": 以内 includes the end, so as-of at the due instant is still within the limit.
+
+US = timedelta(microseconds=1)
+AGE_AS_OF = datetime(2025, 3, 31, 15, 30, tzinfo=SHANGHAI)
+EXACT = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+         "day": timedelta(days=1)}
+
+
+def age_answers(cond: dict, collection: str, records: list[dict], as_of: datetime) -> tuple[list, list]:
+    """(column-wise, per-object) answers of `cond` for each record, in order."""
+    dataset = team_data(**{collection: records})
+    period = Period.parse("2025-Q1")
+    cctx = ColumnContext(from_dataset(dataset), period, as_of, default_calendar())
+    condition = compile_where(cond, type(getattr(dataset, collection)[0]))
+    frame = with_extras(cctx.tables.get(collection).lazy(), [condition], cctx)
+    columns = frame.select(holds(frame, condition, cctx).alias("holds")).collect()["holds"].to_list()
+    ctx = Context(Index(dataset), period, as_of, default_calendar())
+    per_object = [compile_condition(cond, type(r))(r, ctx) for r in getattr(dataset, collection)]
+    return columns, per_object
+
+
+def hazards(*found: datetime) -> list[dict]:
+    return [{"id": f"h{i}", "team_id": "t1", "found_at": at.isoformat()} for i, at in enumerate(found)]
+
+
+@pytest.mark.parametrize("unit", sorted(EXACT))
+@pytest.mark.parametrize("amount", [1, 3])
+def test_not_older_than_an_exact_unit_is_false_from_the_instant_the_period_has_run(unit, amount):
+    age = EXACT[unit] * amount  # found this long before as-of, give or take a microsecond
+    found = [AGE_AS_OF - age + US, AGE_AS_OF - age, AGE_AS_OF - age - US]
+    cond = {"found_at": {"not_older_than": {"value": amount, "unit": unit}}}
+    columns, per_object = age_answers(cond, "hazards", hazards(*found), AGE_AS_OF)
+    assert columns == per_object == [True, False, False]  # less than the period old; exactly (以上); older
+
+
+@pytest.mark.parametrize("unit", sorted(EXACT))
+def test_within_limit_of_an_exact_unit_holds_up_to_the_due_instant(unit):
+    found = [AGE_AS_OF - EXACT[unit] + US, AGE_AS_OF - EXACT[unit], AGE_AS_OF - EXACT[unit] - US]
+    cond = {"found_at": {"within_limit": {"value": 1, "unit": unit}}}
+    columns, per_object = age_answers(cond, "hazards", hazards(*found), AGE_AS_OF)
+    assert columns == per_object == [True, True, False]  # as-of before, at (以内) and after the due instant
+
+
+@pytest.mark.parametrize("op, at_the_end", [("not_older_than", False), ("within_limit", True)])
+def test_a_month_ends_at_24_00_of_the_corresponding_day(op, at_the_end):
+    """Found on 31 January: the month runs from 1 February to 24:00 of 28 February (§201–203, the month's last
+    day); as-of one microsecond before that end, at it (23:59:59.999999, a day's last instant) and on 1 March."""
+    found = hazards(datetime(2025, 1, 31, 8, tzinfo=SHANGHAI))
+    cond = {"found_at": {op: {"value": 1, "unit": "month"}}}
+    end = datetime(2025, 3, 1, tzinfo=SHANGHAI) - US
+    for as_of, expected in [(end - US, True), (end, at_the_end), (end + US, False)]:
+        assert age_answers(cond, "hazards", found, as_of) == ([expected], [expected]), (op, as_of)
+
+
+def test_not_older_than_a_day_of_a_date_counts_from_that_day_s_first_instant():
+    """A date is its first instant (00:00 in Shanghai): joined on 30 March, a member is one day old at 00:00 of
+    31 March, so at as-of 15:30 that day not_older_than one day is false; joined on 31 March, true."""
+    members = [member(0, join_date="2025-03-31"), member(1, join_date="2025-03-30"), member(2)]
+    cond = {"join_date": {"not_older_than": {"value": 1, "unit": "day"}}}
+    columns, per_object = age_answers(cond, "members", members, AGE_AS_OF)
+    assert columns == per_object == [True, False, False]
+    at_midnight = datetime(2025, 3, 31, tzinfo=SHANGHAI)
+    assert age_answers(cond, "members", members[:2], at_midnight - US)[0] == [True, True]
+    assert age_answers(cond, "members", members[:2], at_midnight)[0] == [True, False]
+
+
+def test_an_unrecorded_instant_is_unknown_in_both_age_tests():
+    records = [{"id": "h0", "team_id": "t1", "found_at": AGE_AS_OF.isoformat(), "rectified_at": None}]
+    for op in ("not_older_than", "within_limit"):
+        cond = {"rectified_at": {op: {"value": 1, "unit": "hour"}}}
+        assert age_answers(cond, "hazards", records, AGE_AS_OF) == ([None], [None])
+
