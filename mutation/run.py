@@ -5,6 +5,7 @@
     python mutation/run.py timecalc.periods      # only those of one module (hongfeng_rules.timecalc.periods)
     python mutation/run.py columns.kinds         # those of a package's modules (or columns.kinds.deadline)
     MUTATION_WORKERS=2 nice -n 19 python mutation/run.py …   # two workers, on CPU time nobody else wants
+    python mutation/run.py --quick [MODULE…]     # the same against each module's own tests only (QUICK_TESTS)
     python mutation/run.py --survivors [MODULE…]  # after adding tests: the surviving mutants again
     python mutation/run.py --timeouts [MODULE…]   # the mutants that ran out of time again (a busy machine's slow
                                                  # survivor is a "timeout" too: read each one)
@@ -34,6 +35,47 @@ MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc
 # a name in MODULES that is a package (columns.kinds, validation) stands for each of its modules
 WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))  # one mutmut worker: the machine's two cores are shared
 # (MUTATION_WORKERS=2 under `nice -n 19`: the second takes only CPU time nobody else wants)
+
+
+# `--quick`: a module's mutants against its own tests only (these files, of those that reach the function), not
+# every test that reaches it: an audit of a pack reaches nearly every function, so a surviving mutant of the full run
+# costs minutes. A kill is a kill either way; a `--quick` survivor is one the module's own tests miss, and
+# `--survivors` (without --quick) tells whether a wider test kills it. A function no test of its module reaches
+# keeps every test that reaches it.
+QUICK_TESTS = {
+    "timecalc": ("test_timecalc.py", "test_as_of_edge.py", "test_hongfeng_deadlines.py", "test_columns_calendar.py",
+                 "test_columns_deadline.py"),
+    "derived": ("test_derived_needs.py", "test_verdict_pins.py", "test_verdicts.py", "test_columns_derived.py"),
+    "checks.where": ("test_condition_language.py", "test_where_field_compare.py", "test_verdicts.py"),
+    "sources": ("test_sources.py",),
+    "columns.where": ("test_condition_language.py", "test_where_field_compare.py", "test_columns_differential.py"),
+    "columns.derived": ("test_columns_derived.py", "test_columns_differential.py", "test_verdict_pins.py"),
+    "columns.calendar": ("test_columns_calendar.py", "test_columns_deadline.py"),
+    "columns.kinds": ("test_check_kinds.py", "test_verdicts.py", "test_verdict_pins.py", "test_hongfeng_thresholds.py",
+                      "test_levels_stars.py", "test_columns_deadline.py", "test_columns_frequency.py",
+                      "test_columns_levels_ranking.py", "test_columns_rank_within.py",
+                      "test_columns_rank_within_scores.py", "test_columns_exact.py", "test_columns_differential.py"),
+    "validation": ("test_load_tables.py", "test_loading.py", "test_tables.py", "test_trusted.py"),
+}
+
+
+def only_own_tests() -> None:
+    """`--quick`: narrow mutmut's tests of each function (collected or loaded, not saved again) to its module's."""
+    import mutmut.__main__ as mutmut_main
+
+    collect = mutmut_main.collect_or_load_stats
+
+    def collect_then_narrow(*args, **kwargs):
+        collect(*args, **kwargs)
+        by_function = mutmut_main.state().tests_by_mangled_function_name
+        for function, tests in by_function.items():
+            module = function.removeprefix("hongfeng_rules.")
+            files = next((f for m, f in QUICK_TESTS.items() if _within(module, m)), None)
+            own = {t for t in tests if files and t.split("::")[0].removeprefix("tests/") in files}
+            if own:
+                by_function[function] = own
+
+    mutmut_main.collect_or_load_stats = collect_then_narrow
 
 
 _CACHES = ("cache", "lru_cache")  # functools' own: they wrap a function without changing what it computes
@@ -150,6 +192,9 @@ def table() -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--quick"]:
+        only_own_tests()
+        argv = argv[1:]
     if argv[:1] in (["--survivors"], ["--timeouts"]):  # after adding tests: the survivors (or timeouts) again
         modules, again = argv[1:], "survived" if argv[0] == "--survivors" else "timeout"
         names = tuple(n for m, by_name in results().items() if not modules or any(_within(m, x) for x in modules)
