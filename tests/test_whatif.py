@@ -119,3 +119,29 @@ def test_every_shipped_rule_survives_the_round_trip_an_override_takes():
     for pack in load_packs(None):
         for r in pack.rules:
             assert Rule.model_validate(r.rule.model_dump(mode="json", exclude_none=True)) == r.rule, r.rule.id
+
+
+def test_an_overlay_reads_a_rule_file_as_a_pack_does(tmp_path):
+    """One reader of rule files (rulebook.pack.read_rule): a misspelt key is the same problem, line and field,
+    in an overlay as in a pack holding the same file."""
+    from hongfeng_rules import InputError
+    from hongfeng_rules.rulebook.pack import load_pack
+    from hongfeng_rules.whatif import apply_overlay
+
+    text = (REPO / "rules" / "hongfeng" / "5.2.6-core-members.yaml").read_text(encoding="utf-8")
+    bad = text.replace("\nmessage:", "\nmesage:", 1)
+    assert bad != text
+    overlay, pack = tmp_path / "overlay", tmp_path / "pack"
+    overlay.mkdir()
+    pack.mkdir()
+    (overlay / "core.yaml").write_text(bad, encoding="utf-8")
+    (pack / "core.yaml").write_text(bad, encoding="utf-8")
+    (pack / "pack.yaml").write_text((REPO / "rules" / "hongfeng" / "pack.yaml").read_text(encoding="utf-8"),
+                                    encoding="utf-8")
+    with pytest.raises(InputError) as from_overlay:
+        apply_overlay(load_packs(["hongfeng"]), overlay)
+    with pytest.raises(InputError) as from_pack:
+        load_pack(pack)
+    seen = [(p.reason, p.line, p.field) for p in from_overlay.value.problems]
+    assert seen == [(p.reason, p.line, p.field) for p in from_pack.value.problems]
+    assert any(field and "mesage" in field for _, line, field in seen if line)

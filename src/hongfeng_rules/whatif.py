@@ -20,7 +20,7 @@ from .errors import InputError, Problem, fail, validation_reason
 from .invisible import escape_hidden
 from .models.base import OutputModel
 from .report.model import ComplianceReport, Finding
-from .rulebook.pack import CompiledRule, RulePack, _parse, compile_rule, rule_files
+from .rulebook.pack import CompiledRule, RulePack, compile_rule, read_rule, rule_files
 from .rulebook.spec import Rule
 from .rulebook.units import UNITS, format_number
 from .safe_load import DEFAULT_LIMITS, Document, Limits
@@ -65,7 +65,7 @@ def apply_overlay(packs: list[RulePack], directory: str | os.PathLike,
     problems: list[Problem] = []
     replaced: dict[str, CompiledRule] = {}
     for path in rule_files(directory):
-        rule, doc = _parse(path, Rule, problems, limits)
+        rule, doc = read_rule(path, problems, limits)
         if rule is None:
             continue
         if rule.id not in by_id:

@@ -92,7 +92,7 @@ def load_pack(directory: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> 
     pack = RulePack(manifest, directory)  # type: ignore[arg-type]
     seen: dict[str, str] = {}
     for path in rule_files(directory):
-        rule, doc = _parse(path, Rule, problems, limits, read)
+        rule, doc = read_rule(path, problems, limits, read)
         if rule is None:
             continue
         if rule.id in seen:
@@ -132,6 +132,13 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
     parts = (rule.check.model_dump(), rule.where)  # a `related` or `@derived` anywhere reads its collections
     needs = {collection} | rule.check.needs() | derived_needs(*parts) | related_collections(list(parts))
     return CompiledRule(rule, file, collection, applies, needs)
+
+
+def read_rule(path: Path, problems: list[Problem], limits: Limits = DEFAULT_LIMITS,
+              read: dict[str, bytes] | None = None) -> tuple[Rule | None, Document | None]:
+    """One rule file as a `Rule` and its document (for `compile_rule`), as a pack reads it: None for what
+    failed, its problems added to `problems`; its bytes kept in `read` when given."""
+    return _parse(path, Rule, problems, limits, read)
 
 
 def _parse(path: Path, model, problems: list[Problem], limits: Limits, read: dict[str, bytes] | None = None):
