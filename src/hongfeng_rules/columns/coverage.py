@@ -39,7 +39,7 @@ from ..timecalc import as_shanghai, whole_periods
 from . import where
 from .context import ColumnContext
 from .kinds import deadline as deadline_kind
-from .kinds.frequency import _record_day
+from .kinds.frequency import record_day
 from .literals import lit
 from .select import ROW, counted, linked_rows, table
 from .where import Condition, Env, compile_where, value_of, with_extras
@@ -102,7 +102,7 @@ def _junction(parts: list[Build], decisive: bool) -> Build:
             stop = node.answer.eq_missing(decisive)
             ended = stop if ended is None else ended | stop
         answers = [n.answer for n in nodes]
-        return Node(where._or(answers) if decisive else where._and(answers), hits)
+        return Node(where.kleene_or(answers) if decisive else where.kleene_and(answers), hits)
     return build
 
 
@@ -125,27 +125,27 @@ def _entry(key: str, value: Any, model, at: str, out: Probed) -> Build:
     if key == "related":
         keep = probed(value.get("where"), COLLECTIONS[value["of"]].model, f"{at}.where")
         out.tests += keep.tests  # declared before the test itself, as checks.where declares them
-        leaf, related = _leaf(where._related(value, out.extras), at, out), Related(value, keep)
+        leaf, related = _leaf(where.related_test(value, out.extras), at, out), Related(value, keep)
         return lambda ctx, env: (lambda node: Node(node.answer, node.hits + [(related, lit(True))]))(leaf(ctx, env))
-    path = where._path(key, model, out.extras)
+    path = where.field_reader(key, model, out.extras)
     if not isinstance(value, dict) or "value" in value and "unit" in value:
         value = {"eq": value}
-    item_model, parts = where._item_model(key, model), []
+    item_model, parts = where.list_item_model(key, model), []
     for op, operand in value.items():
         if op in language.FIELD_COMPARE:
-            parts.append(_leaf(where._compare_fields(op, path, where._path(operand, model, out.extras)),
+            parts.append(_leaf(where.field_comparison(op, path, where.field_reader(operand, model, out.extras)),
                                f"{at}.{op}", out))
         elif op in ("any", "all"):
             parts.append(_quantified(op, operand, path, item_model, f"{at}.{op}", out))
         else:
-            parts.append(_leaf(where._op(op, operand, path, item_model), f"{at}.{op}", out))
+            parts.append(_leaf(where.operator_test(op, operand, path, item_model), f"{at}.{op}", out))
     return _junction(parts, decisive=False)
 
 
 def _quantified(op: str, operand: dict, path, item_model, at: str, out: Probed) -> Build:
     """`any`/`all` over a list of records: the items' tests are asked item by item until one is decisive."""
     inner = _condition(operand, item_model, at, Probed(None, out.tests, []))  # `related` inside items: not asked
-    answer_of, decisive = where._quantified(op, operand, path, item_model), op == "any"
+    answer_of, decisive = where.quantified_test(op, operand, path, item_model), op == "any"
     leaf = _leaf(answer_of, at, out)
 
     def build(ctx, env) -> Node:
@@ -304,7 +304,7 @@ def _frequency(check: FrequencyCheck, collection: str, subjects: pl.LazyFrame, c
     judged = {i: whole_periods(ctx.period, check.per, ctx.as_of, not_before=f)[0] for i, f in frame.iter_rows()}
     judged = {i: parts for i, parts in judged.items() if parts}
     out, rows = _selected(check, collection, subjects.filter(pl.col("id").is_in(list(judged))), ctx)
-    days = rows.select("key", _day=_record_day(check, ctx.schema(rows))).drop_nulls().collect()
+    days = rows.select("key", _day=record_day(check, ctx.schema(rows))).drop_nulls().collect()
     by_subject: dict[str, list] = {}
     for key, day in days.iter_rows():
         by_subject.setdefault(key, []).append(day)
@@ -318,8 +318,7 @@ def _deadline(check: DeadlineCheck, subjects: pl.LazyFrame, ctx) -> set[str]:
     amount = check.within.in_force(ctx.reference_date)
     if amount is None:
         return set()
-    frame = deadline_kind._due(subjects, check.start, int(amount), check.within.unit, ctx)
-    frame = deadline_kind._ends(check, deadline_kind._extension(check, frame), ctx)
+    frame = deadline_kind.due_and_end(check, subjects, int(amount), ctx)
     frame = frame.filter(pl.col(check.start).is_not_null() & pl.col("_unavailable").is_null()).select("_end", "_due")
     as_of, out = as_shanghai(ctx.as_of), set()
     for end, due in frame.collect().iter_rows():

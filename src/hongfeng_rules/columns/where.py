@@ -111,14 +111,14 @@ def _condition(cond: dict | None, model, extras: list[Extra]) -> Build:
 def _all(parts: list[Build]) -> Build:
     if len(parts) == 1:
         return parts[0]
-    return lambda ctx, env: _and([p(ctx, env) for p in parts])
+    return lambda ctx, env: kleene_and([p(ctx, env) for p in parts])
 
 
 def _any(parts: list[Build]) -> Build:
-    return lambda ctx, env: _or([p(ctx, env) for p in parts])
+    return lambda ctx, env: kleene_or([p(ctx, env) for p in parts])
 
 
-def _and(exprs: list[pl.Expr]) -> pl.Expr:
+def kleene_and(exprs: list[pl.Expr]) -> pl.Expr:
     """Kleene conjunction: false if one is false, else unknown if one is unknown."""
     out = exprs[0]
     for e in exprs[1:]:
@@ -126,7 +126,8 @@ def _and(exprs: list[pl.Expr]) -> pl.Expr:
     return out
 
 
-def _or(exprs: list[pl.Expr]) -> pl.Expr:
+def kleene_or(exprs: list[pl.Expr]) -> pl.Expr:
+    """Kleene disjunction: true if one is true, else unknown if one is unknown."""
     out = exprs[0]
     for e in exprs[1:]:
         out = out | e
@@ -141,16 +142,16 @@ def _entry(key: str, value: Any, model, extras: list[Extra]) -> Build:
         inner = _condition(value, model, extras)
         return lambda ctx, env: ~inner(ctx, env)
     if key == "related":
-        return _related(value, extras)
-    path = _path(key, model, extras)
+        return related_test(value, extras)
+    path = field_reader(key, model, extras)
     if not isinstance(value, dict) or "value" in value and "unit" in value:
         value = {"eq": value}
     tests = []
     for op, operand in value.items():
         if op in per_object.FIELD_COMPARE:
-            tests.append(_compare_fields(op, path, _path(operand, model, extras)))
+            tests.append(field_comparison(op, path, field_reader(operand, model, extras)))
         else:
-            tests.append(_op(op, operand, path, _item_model(key, model)))
+            tests.append(operator_test(op, operand, path, list_item_model(key, model)))
     return _all(tests)
 
 
@@ -159,7 +160,7 @@ def _entry(key: str, value: Any, model, extras: list[Extra]) -> Build:
 Path = Callable[[Env], tuple[pl.Expr, pl.DataType]]
 
 
-def _path(path: str, model, extras: list[Extra]) -> Path:
+def field_reader(path: str, model, extras: list[Extra]) -> Path:
     """A reader of a dotted path (or an `@name` column) and the type found there."""
     if path.startswith("@"):
         collection = per_object._collection_of(model)
@@ -184,7 +185,7 @@ def _derived_frame(name: str, collection: str, ctx: ColumnContext) -> pl.LazyFra
     return derived_frame(name, collection, ctx)
 
 
-def _item_model(key: str, model):
+def list_item_model(key: str, model):
     """The record type of a list-of-records field (for `any`/`all`), else None."""
     from ..models.base import inner_type
 
@@ -199,9 +200,10 @@ def _item_model(key: str, model):
 
 # --- operators -------------------------------------------------------------------------------------------
 
-def _op(op: str, operand: Any, path: Path, item_model) -> Build:
+def operator_test(op: str, operand: Any, path: Path, item_model) -> Build:
+    """One operator's test of the value at `path` (`gte: 10`, `contains: core`, `any: {...}`, ...)."""
     if op in ("any", "all"):
-        return _quantified(op, operand, path, item_model)
+        return quantified_test(op, operand, path, item_model)
     if op == "is_set":
         return lambda ctx, env: _is_set(*path(env)) == bool(operand)
     if op in ("min_items", "max_items"):
@@ -237,7 +239,7 @@ def _op(op: str, operand: Any, path: Path, item_model) -> Build:
         expr, dtype = path(env)
         if not wanted:
             return _unknown_if_null(expr, True)
-        return _and([_contains(expr, dtype, x) for x in wanted])
+        return kleene_and([_contains(expr, dtype, x) for x in wanted])
     return contains
 
 
@@ -318,7 +320,7 @@ def _is_in(expr: pl.Expr, dtype, values: list) -> pl.Expr:
             or kind == "list" and isinstance(v, list)]
     if not same:
         return _unknown_if_null(expr, False)
-    return _or([_equals(expr, dtype, v) for v in same])
+    return kleene_or([_equals(expr, dtype, v) for v in same])
 
 
 def _contains(expr: pl.Expr, dtype, item) -> pl.Expr:
@@ -379,7 +381,7 @@ def _compare(op: str, expr: pl.Expr, dtype, value) -> pl.Expr:
     return _cmp(op, a, b)
 
 
-def _compare_fields(op: str, left: Path, right: Path) -> Build:
+def field_comparison(op: str, left: Path, right: Path) -> Build:
     """`{lte_field: started_at}`: both values of the same record; unknown if either is not recorded."""
     cmp = op.removesuffix("_field")
 
@@ -418,7 +420,7 @@ def _age(op: str, operand: dict, path: Path) -> Build:
     return build
 
 
-def _quantified(op: str, operand: dict, path: Path, item_model) -> Build:
+def quantified_test(op: str, operand: dict, path: Path, item_model) -> Build:
     """`any`/`all` over a list of records: the decisive answer if an item gives it, else unknown if an
     item is unknown, else the other answer; unknown when the list itself is not recorded."""
     inner = _condition(operand, item_model, [])
@@ -436,7 +438,7 @@ def _quantified(op: str, operand: dict, path: Path, item_model) -> Build:
     return build
 
 
-def _related(spec: dict, extras: list[Extra]) -> Build:
+def related_test(spec: dict, extras: list[Extra]) -> Build:
     """At least N records of another collection link to this record (`via` holds its id), not dated after
     as-of, matching `where`: a count column joined by id."""
     from ..models import COLLECTIONS
@@ -466,7 +468,7 @@ def _related(spec: dict, extras: list[Extra]) -> Build:
 
 def value_of(path: str, model, schema) -> pl.Expr:
     """The value at a field path or `@name` column of a frame with this schema (extras already joined)."""
-    return _path(path, model, [])(Env(dict(schema)))[0]
+    return field_reader(path, model, [])(Env(dict(schema)))[0]
 
 
 def uses_derived(*parts: Any) -> bool:

@@ -88,6 +88,12 @@ def _ends(check, frame: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
     return frame.with_columns(_end=pl.when(pl.col("_end") <= as_of).then("_end"))
 
 
+def due_and_end(check, frame: pl.LazyFrame, amount: int, ctx: ColumnContext) -> pl.LazyFrame:
+    """`frame` with the deadline in force (`_due`, moved by a valid extension; `note`; `_unavailable`) and the
+    closing event by as-of (`_end`): what `evaluate` judges, and what rule coverage places against the due."""
+    return _ends(check, _extension(check, _due(frame, check.start, amount, check.within.unit, ctx)), ctx)
+
+
 def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
     fields = [check.start] + ([check.end] if isinstance(check.end, str) else [])
     if check.extension:
@@ -102,7 +108,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
     not_started = f"{check.start} not recorded: the clock has not started"
     if amount is None:
         return _fixed(frame, pl.when(start.is_null()).then(lit(not_started)).otherwise(lit("no value in force")))
-    frame = _ends(check, _extension(check, _due(frame, check.start, int(amount), unit, ctx)), ctx)
+    frame = due_and_end(check, frame, int(amount), ctx)
     as_of = as_shanghai(ctx.as_of)
     end, due = pl.col("_end"), pl.col("_due")
     status = (pl.when(end.is_not_null()).then(pl.when(end <= due).then(lit("pass")).otherwise(lit("fail")))

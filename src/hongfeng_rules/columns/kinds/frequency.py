@@ -39,7 +39,7 @@ def _label_starts(labels: pl.Series) -> pl.Series:
     return labels.replace_strict(starts, default=None, return_dtype=pl.Date)
 
 
-def _record_day(check, schema) -> pl.Expr:
+def record_day(check, schema) -> pl.Expr:
     """Each linked record's day: `place_by`'s value (a period label: its first day) or the time field's."""
     field = check.place_by or COLLECTIONS[check.of].time_field
     if field is None:
@@ -78,7 +78,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
 
     field = check.place_by or COLLECTIONS[check.of].time_field
     links = linked(check, subject_collection, ctx, [field] if field else [])
-    day = _record_day(check, ctx.schema(links))
+    day = record_day(check, ctx.schema(links))
     placed = links.select("owner", _start=_unit_start(day, check.per)).drop_nulls()
     counts = placed.group_by("owner", "_start").agg(n=pl.len().cast(pl.Int64))
     units = pl.LazyFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},
