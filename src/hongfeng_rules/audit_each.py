@@ -1,0 +1,204 @@
+"""Several independent datasets audited with one run of the rules: `audit_each` gives each dataset the report
+`audit` gives it alone, byte for byte, at a fraction of the cost (a column-wise audit's cost is mostly fixed per
+rule, not per record).
+
+How it stays exact:
+- Every id and reference (a string field named `id`, `…_id` or `…_ids`, at any depth) of dataset k is prefixed
+  with its key `KEY.format(k)` (private-use characters no input may contain: checked, else each is audited
+  alone), and the datasets' tables are concatenated. A rule links records only by equal ids (`via` paths,
+  owners, subjects, the roll-up to team and association), so no link can join two datasets; the prefix is the
+  same for all ids of one dataset, so comparing and sorting them orders them as alone.
+- A pack is audited together only when no condition of its rules reads an id other than by `is_set` (which the
+  prefix keeps) and no field path other than a `via` names one (`provable`); its derived rules (levels, star
+  ranks, which rank teams across the dataset or in an association named by id) are run alone per dataset, as
+  are the dataset-level parts (summaries, future records, notices): only the findings rows are shared.
+- Datasets are together only with the same collections present (a missing collection makes a rule's subject
+  "*" or its findings not assessable); the subject "*"'s rows belong to every dataset of the group.
+- Each dataset's rows are those whose subject carries its key, in the run's order (table order, rule after
+  rule, as alone), with the key removed from every text; its report is then built by `auditing.audit_by` from
+  those rows, so everything else is the single audit's own code.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Iterable
+
+import polars as pl
+
+from .auditing import _context, _findings, audit, audit_by, as_tables
+from .derived_results import is_derived
+from .gcpause import paused_gc
+from .report.finding_rows import FindingRows
+from .report.model import ComplianceReport
+from .rulebook.pack import RulePack
+from .tables import Tables
+from .timecalc import Period, WorkCalendar
+
+KEY = "\ue000{}\ue001"  # dataset k's prefix of every id
+_MARKS = "[\ue000\ue001]"
+_ID = re.compile(r"(^|\.|->)(id|\w+_ids?)($|\.|\[)")
+
+
+def audit_each(datasets: Iterable[Tables], packs: RulePack | Iterable[RulePack], period: Period | str,
+               as_of: datetime | date, *, calendar: WorkCalendar | None = None,
+               labels: Iterable[str] | None = None) -> list[ComplianceReport]:
+    """`[audit(d, packs, period, as_of, calendar=calendar, dataset_label=label) for d, label in …]`, the
+    findings of datasets with the same collections made by one run of the rules (`provable` packs only)."""
+    with paused_gc():
+        return _audit_each([as_tables(d) for d in datasets], packs, period, as_of, calendar, labels)
+
+
+def _audit_each(datasets: list[Tables], packs, period, as_of, calendar, labels) -> list[ComplianceReport]:
+    labels = list(labels) if labels is not None else ["dataset"] * len(datasets)
+    packs = [packs] if isinstance(packs, RulePack) else list(packs)
+    reports: list[ComplianceReport | None] = [None] * len(datasets)
+    groups: dict[object, list[int]] = {}
+    for i, tables in enumerate(datasets):
+        groups.setdefault(_shape(tables) if provable(packs) else i, []).append(i)
+    for members in groups.values():
+        marked = _marked_each([datasets[i] for i in members]) if len(members) > 1 else [True]
+        together = [i for i, m in zip(members, marked) if not m]
+        together = together if len(together) > 1 else []
+        for i in members:
+            if i not in together:
+                reports[i] = audit(datasets[i], packs, period, as_of, calendar=calendar, dataset_label=labels[i])
+        rows = _split(_together([datasets[i] for i in together], packs, period, as_of, calendar), len(together)) \
+            if together else []
+        for i, part in zip(together, rows):
+            reports[i] = audit_by(lambda rules, ctx, part=part: part, datasets[i], packs, period, as_of,
+                                  calendar=calendar, dataset_label=labels[i])
+    return reports
+
+
+def provable(packs: Iterable[RulePack]) -> bool:
+    """Whether no rule of the packs can tell prefixed ids from the originals (see the module's docstring)."""
+    return all(_provable(pack) for pack in packs)
+
+
+_PROVABLE: dict[int, tuple[RulePack, bool]] = {}  # id(pack) -> (the pack, whether provable)
+
+
+def _provable(pack: RulePack) -> bool:
+    known = _PROVABLE.get(id(pack))
+    if known is None or known[0] is not pack:
+        known = _PROVABLE[id(pack)] = (pack, _judged(pack))
+    return known[1]
+
+
+def _judged(pack: RulePack) -> bool:
+    return all(is_derived(rule) or not _reads_ids({"where": rule.rule.where,
+                                                    "check": rule.rule.check.model_dump(exclude_none=True)})
+               for rule in pack.rules)
+
+
+def _reads_ids(spec, key: str | None = None) -> bool:
+    """An id named anywhere in a rule's where or check but as a `via` path or a `{field: {is_set: …}}` test."""
+    if isinstance(spec, dict):
+        return any((isinstance(k, str) and _ID.search(k) and not _only_is_set(v)) or _reads_ids(v, k)
+                   for k, v in spec.items())
+    if isinstance(spec, (list, tuple)):
+        return any(_reads_ids(v, key) for v in spec)
+    return isinstance(spec, str) and key != "via" and bool(_ID.search(spec))
+
+
+def _only_is_set(value) -> bool:
+    return isinstance(value, dict) and set(value) == {"is_set"} and isinstance(value["is_set"], bool)
+
+
+def _shape(tables: Tables) -> tuple[str, ...]:
+    return tuple(sorted(name for name, frame in tables.frames.items() if frame is not None))
+
+
+def _together(datasets: list[Tables], packs: list[RulePack], period, as_of, calendar) -> FindingRows:
+    """The findings rows of the packs' rules (not the derived ones) over the datasets' prefixed tables."""
+    frames = {name: _prefixed([d.frames[name] for d in datasets]) for name in _shape(datasets[0])}
+    rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
+    return _findings(rules, _context(Tables(frames), period, as_of, calendar)) if rules else FindingRows.concat([])
+
+
+def _split(rows: FindingRows, count: int) -> list[FindingRows]:
+    """Each dataset's rows (its key's, and the subject "*"'s), in the run's order, its key removed."""
+    frame = rows.frame.with_columns(_k=pl.col("id").str.extract(r"^\ue000(\d+)\ue001").cast(pl.Int64))
+    out = []
+    for k in range(count):
+        mine = frame.filter(pl.col("_k").is_null() | (pl.col("_k") == k)).drop("_k")
+        out.append(FindingRows(mine.with_columns(_unkeyed(name, dtype, KEY.format(k))
+                                                 for name, dtype in mine.schema.items()
+                                                 if _unkeyed(name, dtype, "") is not None), rows.parts))
+    return out
+
+
+def _unkeyed(name: str, dtype: pl.DataType, key: str) -> pl.Expr | None:
+    if dtype == pl.String:
+        return pl.col(name).str.replace_all(key, "", literal=True)
+    if dtype == pl.List(pl.String):
+        return pl.col(name).list.eval(pl.element().str.replace_all(key, "", literal=True))
+    return None
+
+
+def _prefixed(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The frames, one after the other, every id and reference of frame k prefixed by `KEY.format(k)` (nulls stay
+    null): the ids in lists item by item in each frame, the others in one pass over all of them."""
+    in_lists = [name for name, dtype in frames[0].schema.items()
+                if isinstance(dtype, pl.List) and _prefix(pl.element(), name, dtype.inner, pl.lit("")) is not None]
+    if in_lists:
+        frames = [f.with_columns(pl.col(n).list.eval(_prefix(pl.element(), n, f.schema[n].inner, pl.lit(KEY.format(k))))
+                                 for n in in_lists) for k, f in enumerate(frames)]
+    together = pl.concat(frames, how="vertical")
+    key = pl.lit(pl.concat([pl.repeat(KEY.format(k), f.height, dtype=pl.String, eager=True)
+                            for k, f in enumerate(frames)]))
+    changes = [expr.alias(name) for name, dtype in together.schema.items()
+               if name not in in_lists and (expr := _prefix(pl.col(name), name, dtype, key)) is not None]
+    return together.with_columns(changes) if changes else together
+
+
+def _prefix(expr: pl.Expr, name: str, dtype: pl.DataType, key: pl.Expr | None) -> pl.Expr | None:
+    """The expression with the ids in it prefixed by `key` (None: nothing in it is an id)."""
+    if dtype == pl.String:
+        return pl.concat_str(key, expr) if _is_id(name) else None
+    if isinstance(dtype, pl.List):
+        inner = _prefix(pl.element(), name, dtype.inner, key)
+        return None if inner is None else expr.list.eval(inner)
+    if isinstance(dtype, pl.Struct):
+        fields = [(f.name, _prefix(expr.struct.field(f.name), f.name, f.dtype, key)) for f in dtype.fields]
+        if all(e is None for _, e in fields):
+            return None
+        rebuilt = pl.struct([(e if e is not None else expr.struct.field(n)).alias(n) for n, e in fields])
+        return pl.when(expr.is_null()).then(pl.lit(None, dtype=dtype)).otherwise(rebuilt)
+    return None
+
+
+def _is_id(name: str) -> bool:
+    return name == "id" or name.endswith("_id") or name.endswith("_ids")
+
+
+def _marked_each(datasets: list[Tables]) -> list[bool]:
+    """Whether each dataset holds a key's characters in any text (looked at together first: it is rare)."""
+    if not _marked(Tables({name: pl.concat([d.frames[name] for d in datasets], how="vertical")
+                           for name in _shape(datasets[0])})):
+        return [False] * len(datasets)
+    return [_marked(d) for d in datasets]
+
+
+def _marked(tables: Tables) -> bool:
+    """Whether any text of the dataset holds a key's characters (it is then audited alone)."""
+    for frame in tables.frames.values():
+        if frame is None or not frame.height:
+            continue
+        checks = [e.alias(f"_{i}") for i, (name, dtype) in enumerate(frame.schema.items())
+                  if (e := _has_marks(pl.col(name), dtype)) is not None]
+        if checks and any(frame.select(checks).row(0)):
+            return True
+    return False
+
+
+def _has_marks(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr | None:
+    if dtype == pl.String:
+        return expr.str.contains(_MARKS).fill_null(False).any()
+    if isinstance(dtype, pl.List):
+        return _has_marks(expr.explode(empty_as_null=False), dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        parts = [e for f in dtype.fields if (e := _has_marks(expr.struct.field(f.name), f.dtype)) is not None]
+        return pl.any_horizontal(parts).fill_null(False) if parts else None
+    return None
