@@ -16,11 +16,11 @@ import polars as pl
 from ..models import COLLECTIONS
 from ..rulebook.pack import CompiledRule
 from .context import PLAN_FLAGS, ColumnContext
-from .kinds import IN_ORDER, KINDS, RESULT_SCHEMA
+from .kinds import IN_ORDER, KINDS, MANY, RESULT_SCHEMA
 from .kinds.result import EVIDENCE, Finish
 from .literals import lit
 from .select import counted, table
-from .where import compile_where, holds, uses_derived, with_extras
+from .where import compile_where, holds, spelling, uses_derived, with_extras
 
 MEASURED = "measured:"  # a result's `measured`, in the column of its dtype: "measured:Int64", "measured:String", …
 
@@ -28,26 +28,49 @@ MEASURED = "measured:"  # a result's `measured`, in the column of its dtype: "me
 def evaluate_all(rules: list[CompiledRule], ctx: ColumnContext) -> pl.DataFrame:
     """Every rule's result rows (`results`) in one frame, rule after rule: `rule` (its index in `rules`), `id`,
     the columns of `kinds.RESULT_SCHEMA` but `measured`, and `measured` in one column per dtype (`MEASURED`;
-    null in the others). The plans that Python finishes are collected first, then all the rows at once."""
-    plans = [results(rule, ctx) for rule in rules]
-    finishing = [p for p in plans if isinstance(p, Finish)]
+    null in the others). The rules of a kind in `kinds.MANY` over the same subjects are one plan (`_batch`); the
+    plans that Python finishes are collected first, then all the rows at once."""
+    plans: list[tuple[int | None, pl.LazyFrame | Finish]] = []  # (the rule's index, or None: a batch's `rule`)
+    batches: dict[tuple, list[int]] = {}
+    for i, rule in enumerate(rules):
+        key = _batch(rule, ctx)
+        if key is None:
+            plans.append((i, results(rule, ctx)))
+        else:
+            batches.setdefault(key, []).append(i)
+    for (kind, collection, _), members in batches.items():
+        checks = [(i, rules[i].rule.check) for i in members]
+        plans.append((None, MANY[kind](checks, collection, _subjects(rules[members[0]], ctx), ctx)))
+    finishing = [p for _, p in plans if isinstance(p, Finish)]
     finished = iter(pl.collect_all([p.plan for p in finishing], optimizations=PLAN_FLAGS) if finishing else [])
     frames = []
-    for p in plans:
+    for i, p in plans:
         if isinstance(p, Finish):
             done = p.finish(next(finished))
             p = ctx.with_schema(done.lazy(), done.schema)
-        frames.append((p, ctx.schema(p)))
+        frames.append((i, p, ctx.schema(p)))
     if not frames:
         return pl.DataFrame(schema={"rule": pl.UInt32, **RESULT_SCHEMA}).drop("measured", strict=False)
-    dtypes = sorted({s["measured"] for _, s in frames if s.get("measured", pl.Null) != pl.Null}, key=str)
-    together = pl.concat([_normalised(i, p, s, dtypes) for i, (p, s) in enumerate(frames)], how="vertical")
-    return together.collect(optimizations=PLAN_FLAGS)
+    dtypes = sorted({s["measured"] for _, _, s in frames if s.get("measured", pl.Null) != pl.Null}, key=str)
+    together = pl.concat([_normalised(i, p, s, dtypes) for i, p, s in frames], how="vertical")
+    return together.sort("rule", maintain_order=True).collect(optimizations=PLAN_FLAGS)
 
 
-def _normalised(i: int, plan: pl.LazyFrame, schema: pl.Schema, dtypes: list[pl.DataType]) -> pl.LazyFrame:
-    """A rule's result rows in `evaluate_all`'s columns (those it lacks null, a null evidence an empty list)."""
-    return plan.select(lit(i, pl.UInt32).alias("rule"), *_columns(tuple(schema.items()), tuple(dtypes)))
+def _batch(rule: CompiledRule, ctx: ColumnContext) -> tuple | None:
+    """The batch of rules evaluated in one plan with this one (its kind's `MANY`, over the same subjects), or
+    None: a rule evaluated alone (`results`)."""
+    collection = rule.subject_collection
+    if rule.rule.check.kind not in MANY or not ctx.tables.has(collection) or any(
+            not ctx.tables.has(c) for c in rule.needs):
+        return None
+    return rule.rule.check.kind, collection, spelling(rule.rule.where)
+
+
+def _normalised(i: int | None, plan: pl.LazyFrame, schema: pl.Schema, dtypes: list[pl.DataType]) -> pl.LazyFrame:
+    """A rule's result rows in `evaluate_all`'s columns (those it lacks null, a null evidence an empty list); `i`
+    None: a batch's, which has its `rule` column."""
+    rule = pl.col("rule") if i is None else lit(i, pl.UInt32).alias("rule")
+    return plan.select(rule, *_columns(tuple(schema.items()), tuple(dtypes)))
 
 
 @lru_cache(maxsize=1024)
@@ -63,6 +86,19 @@ def _columns(schema: tuple, dtypes: tuple) -> list[pl.Expr]:
                       for t in dtypes]
 
 
+def _subjects(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame:
+    """The plan of the rows the rule applies to: its subject collection's (an event collection's of the period
+    only) for which its `where` holds."""
+    collection = rule.subject_collection
+    subjects = counted(collection, True, ctx) if COLLECTIONS[collection].event else table(collection, ctx).lazy()
+    if rule.rule.where:
+        applies = ctx.memo(f"applies:{id(rule)}",
+                           lambda: compile_where(rule.rule.where, COLLECTIONS[collection].model, "where"))
+        subjects = with_extras(subjects, [applies], ctx)
+        subjects = subjects.filter(holds(subjects, applies, ctx).fill_null(False))
+    return subjects
+
+
 def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish:
     """The plan of one row per subject the rule applies to (`id` and the Outcome columns, subjects in table
     order); when the dataset lacks the subject collection, one not-assessable row for the subject "*"."""
@@ -70,12 +106,7 @@ def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish:
     if not ctx.tables.has(collection):
         return ctx.memo(f"no-subjects:{collection}", lambda: pl.LazyFrame(
             {"id": ["*"], "status": ["not_assessable"], "note": [f"the dataset has no {collection}"]}))
-    subjects = counted(collection, True, ctx) if COLLECTIONS[collection].event else table(collection, ctx).lazy()
-    if rule.rule.where:
-        applies = ctx.memo(f"applies:{id(rule)}",
-                           lambda: compile_where(rule.rule.where, COLLECTIONS[collection].model, "where"))
-        subjects = with_extras(subjects, [applies], ctx)
-        subjects = subjects.filter(holds(subjects, applies, ctx).fill_null(False))
+    subjects = _subjects(rule, ctx)
     missing = sorted(c for c in rule.needs if not ctx.tables.has(c))
     if missing:
         return subjects.select("id", status=pl.lit("not_assessable"),

@@ -4,9 +4,10 @@ A record links to every value its `via` path holds (`participants.member_id`: ea
 once; `team_id->teams.association_id`: the association of its team); it counts when it lies in the
 evaluation period (`in_period`) or, by default, is not dated after as-of (`checks.context.Context`'s
 windows), and meets `where`. The result is one row per (subject, record), records in table order, as the
-per-object lists are. Every frame here but `table` is a lazy plan; a selection's (key, record) pairs and the
-values of a list field are shared frames (`ColumnContext.frame`, collected once per audit), the rest is cheaper
-to repeat in each plan than to collect.
+per-object lists are. Every frame here but `table` is a lazy plan; the (key, record) pairs of a collection's records
+(one `via`, one period: whatever a selection's `where`) and the values of a list field are shared frames
+(`ColumnContext.frame`, collected once per audit), the rest (a selection's `where` among it) is cheaper to repeat
+in each plan than to collect.
 """
 from __future__ import annotations
 
@@ -117,16 +118,16 @@ class Select:
     key: str
 
     def rows(self, ctx: ColumnContext, extra: list[Condition] = ()) -> pl.LazyFrame:
-        def build() -> pl.LazyFrame:
-            pairs = linked_rows(self.of, self.via, self.in_period, ctx)
-            if self.where is not None:
-                kept = matching(self.of, self.where, ctx).select(ROW)
-                pairs = pairs.join(kept, on=ROW, how="semi", maintain_order="left")
-            return pairs
-        pairs, records = ctx.frame(f"select:{self.key}", build), table(self.of, ctx)
-        # the records' columns joined in each rule's plan, which reads only those it needs
+        # the (key, record) pairs are shared by every selection of these records (whatever its `where`); the
+        # records' columns are joined in each rule's plan, which reads only those it needs, and `where` filters
+        # there: collecting a selection that one rule reads costs more than filtering its rows in that rule's plan
+        pairs = ctx.frame(f"select:{self.key}", lambda: linked_rows(self.of, self.via, self.in_period, ctx))
+        records = table(self.of, ctx)
         rows = ctx.with_schema(pairs.join(records.lazy(), on=ROW, maintain_order="left"),
                                pl.Schema({**ctx.schema(pairs), **records.schema}))
+        if self.where is not None:
+            rows = with_extras(rows, [self.where], ctx)
+            rows = ctx.with_schema(rows.filter(holds(rows, self.where, ctx).fill_null(False)), ctx.schema(rows))
         return with_extras(rows, list(extra), ctx) if extra else rows
 
 
@@ -144,7 +145,7 @@ def compile_select(selection: Selection, subject_collection: str) -> Select:
                  if selection.where else None)
         if len(_COMPILED) >= 4096:
             _COMPILED.clear()
-        shared = f"{selection.of}:{via}:{selection.in_period}:{spelling(selection.where)}"  # its frame's name
+        shared = f"{selection.of}:{via}:{selection.in_period}"  # its pairs' frame's name
         found = _COMPILED[key] = Select(selection.of, via, selection.in_period, where, shared)
     return found
 

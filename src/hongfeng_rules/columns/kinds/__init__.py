@@ -18,6 +18,10 @@ RESULT_SCHEMA = {"id": pl.String, "status": pl.String, "expected": pl.String, "e
 IN_ORDER = {"every", "document", "count"}  # kinds whose plans give the subjects' rows in their order (per_subject)
 Evaluate = Callable[[object, str, pl.DataFrame, ColumnContext], pl.DataFrame]
 KINDS: dict[str, Evaluate] = {}  # kind name -> evaluate; each kinds/<kind>.py registers itself here
+# kinds that evaluate several rules over the same subjects in one plan: evaluate_many([(index, check), ...],
+# subject_collection, subjects, ctx) -> a plan of `rule` (the index, UInt32) and the result columns, the checks in
+# the order given and the subjects in theirs within each (planning a query costs more than running it on a team)
+MANY: dict[str, Callable[[list, str, pl.LazyFrame, ColumnContext], pl.LazyFrame]] = {}
 # the derived kinds (levels, ranking): derive(check, subject_collection, subjects, ctx) -> their results
 # (derived_results.MemberLevel / TeamTitle, `rule_id` and `clause` left to the collector), in the subjects' order
 DERIVES: dict[str, Callable[[object, str, pl.DataFrame, ColumnContext], list]] = {}

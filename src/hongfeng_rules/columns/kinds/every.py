@@ -1,6 +1,15 @@
 """`every` over tables (checks.every): every selected record (or the subject itself) meets a condition;
-an unknown answer is not assessable, a record still within `pending_while` is pending."""
+an unknown answer is not assessable, a record still within `pending_while` is pending.
+
+Several `every` rules over the same subjects are one plan (`evaluate_many`): the rules reading the same records
+(the same `of`, `via` and period) share one pass over them, each rule's `where`, `require` and `pending_while` a
+column of a long frame (one row per record and rule), counted by one group-by; the verdict is one expression over
+every rule's counts, the rule's words (`what`, the fields needed) as columns. Planning a query costs more than
+running it on a team's rows, so fewer, larger plans are what makes a small audit cheap.
+"""
 from __future__ import annotations
+
+from functools import lru_cache
 
 import polars as pl
 
@@ -8,40 +17,84 @@ from ...checks.every import _fields
 from ...checks.selection import Selection
 from ...models import COLLECTIONS
 from ..literals import lit
-from ..once import once
 from ..select import compile_select
 from ..where import compile_where, holds, with_extras
-from . import KINDS
-from .result import per_subject, result_columns
+from . import KINDS, MANY
+from .result import result_columns
+
+RULE = pl.UInt32  # the dtype of `evaluate_all`'s rule index
 
 
 def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame:
-    model = COLLECTIONS[check.of or subject_collection].model
-    test = compile_where(check.require, model, "check.require")
-    waiting = compile_where(check.pending_while, model, "check.pending_while") if check.pending_while else None
-    conditions = [test] + ([waiting] if waiting else [])
-    if check.of is None:
-        rows = with_extras(subjects, conditions, ctx).with_columns(key=pl.col("id"))
+    return evaluate_many([(0, check)], subject_collection, subjects, ctx).drop("rule")
+
+
+def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, subjects: pl.LazyFrame,
+                  ctx) -> pl.LazyFrame:
+    """`rule` (each check's index) and the result columns of each (check, subject): the checks in the order
+    given, the subjects in theirs within each."""
+    groups: dict[tuple, list[tuple[int, object]]] = {}
+    for i, check in checks:
+        groups.setdefault((check.of, check.via, check.in_period), []).append((i, check))
+    counts = [_counts(group, subject_collection, subjects, ctx) for group in groups.values()]
+    words = pl.LazyFrame({"rule": [i for i, _ in checks],
+                          "_what": [c.of or COLLECTIONS[subject_collection].kind for _, c in checks],
+                          "_needed": ["/".join(_fields(c.require)) or "value" for _, c in checks]},
+                         schema={"rule": RULE, "_what": pl.String, "_needed": pl.String})
+    frame = (words.join(subjects.select("id"), how="cross", maintain_order="left_right")
+             .join(pl.concat(counts) if len(counts) > 1 else counts[0], on=["rule", "id"], how="left",
+                   maintain_order="left")
+             .with_columns(pl.col("n").fill_null(0)))
+    return frame.select("rule", "id", *_outcome())
+
+
+def _counts(group: list[tuple[int, object]], subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame:
+    """(`rule`, `id`: the subject, `n`, `failing`, `unknown`, `pending`) of the subjects with records, for checks
+    that read the same records."""
+    of = group[0][1].of
+    model = COLLECTIONS[of or subject_collection].model
+    parts = []  # (index, its selection's where, require, pending_while), compiled
+    for i, check in group:
+        where = None
+        if of is not None:
+            selection = Selection(of=of, via=check.via, where=check.where, in_period=check.in_period)
+            where = compile_select(selection, subject_collection).where  # validated as the selection is
+        test = compile_where(check.require, model, "check.require")
+        waiting = compile_where(check.pending_while, model, "check.pending_while") if check.pending_while else None
+        parts.append((i, where, test, waiting))
+    conditions = [c for _, *cs in parts for c in cs if c is not None]
+    if of is None:
+        extended = with_extras(subjects, conditions, ctx)
+        rows = ctx.with_schema(extended.with_columns(key=pl.col("id")), pl.Schema({**ctx.schema(extended), "key": pl.String}))
     else:
-        selection = Selection(of=check.of, via=check.via, where=check.where, in_period=check.in_period)
-        rows = compile_select(selection, subject_collection).rows(ctx, conditions)
-    ok = holds(rows, test, ctx)
-    rows = rows.with_columns(_ok=ok)
-    pending = pl.col("_ok").ne_missing(True) & holds(rows, waiting, ctx).fill_null(False) if waiting else lit(False)
-    rows = rows.with_columns(_pending=pending)
-    frame = per_subject(subjects, rows, **_LISTS)
-    return frame.select("id", *once(check, subject_collection, lambda: _outcome(check, subject_collection)))
+        first = group[0][1]
+        every_record = Selection(of=of, via=first.via, where=None, in_period=first.in_period)
+        rows = compile_select(every_record, subject_collection).rows(ctx, conditions)
+    per_rule = []
+    for i, where, test, waiting in parts:
+        ok = holds(rows, test, ctx)
+        pending = ok.ne_missing(True) & holds(rows, waiting, ctx).fill_null(False) if waiting else lit(False)
+        counted = holds(rows, where, ctx).fill_null(False) if where is not None else lit(True)
+        per_rule.append(pl.struct(lit(i, RULE).alias("rule"), counted.alias("_counted"), ok.alias("_ok"),
+                                  pending.alias("_pending")))
+    long = rows.select("key", "id", _r=pl.concat_list(per_rule)).explode("_r", empty_as_null=False).unnest("_r")
+    if any(where is not None for _, where, _, _ in parts):
+        long = long.filter("_counted")
+    return (long.group_by("rule", "key", maintain_order=True).agg(pl.len().alias("n"), **_lists())
+            .rename({"key": "id"}))
 
 
-_PENDING, _OK = pl.col("_pending"), pl.col("_ok")
-_LISTS = {"failing": pl.col("id").filter(~_PENDING & (_OK == False)),  # noqa: E712
-          "unknown": pl.col("id").filter(~_PENDING & _OK.is_null()), "pending": pl.col("id").filter(_PENDING)}
+@lru_cache(maxsize=1)
+def _lists() -> dict[str, pl.Expr]:
+    pending, ok = pl.col("_pending"), pl.col("_ok")
+    return {"failing": pl.col("id").filter(~pending & (ok == False)),  # noqa: E712
+            "unknown": pl.col("id").filter(~pending & ok.is_null()), "pending": pl.col("id").filter(pending)}
 
 
-def _outcome(check, subject_collection: str) -> list[pl.Expr]:
-    """The result columns from a subject's `n` records and its failing, unknown and pending ones."""
-    what = check.of or COLLECTIONS[subject_collection].kind
-    needed = "/".join(_fields(check.require)) or "value"
+@lru_cache(maxsize=1)
+def _outcome() -> list[pl.Expr]:
+    """The result columns from a subject's `n` records and its failing, unknown and pending ones (and the rule's
+    `_what` and `_needed`): the same expressions for every rule, built once per process."""
     n, f, u, p = (pl.col("n"), pl.col("failing").list.len(), pl.col("unknown").list.len(),
                   pl.col("pending").list.len())
     measured = pl.format("{} of {}", n - f - u - p, n)
@@ -54,10 +107,11 @@ def _outcome(check, subject_collection: str) -> list[pl.Expr]:
         expected=pl.when(~none).then(lit("all")),
         evidence=pl.when(f > 0).then(pl.col("failing")).when(u > 0).then(pl.col("unknown"))
         .when(p > 0).then(pl.col("pending")),
-        note=pl.when(none).then(lit(f"no {what} to check"))
+        note=pl.when(none).then(pl.format("no {} to check", "_what"))
         .when(f > 0).then(lit(None))
-        .when(u > 0).then(pl.format(f"{needed} not recorded for {{}} of {{}}", u, n))
+        .when(u > 0).then(pl.format("{} not recorded for {} of {}", "_needed", u, n))
         .when(p > 0).then(pl.format("{} of {} still within their time limit", p, n)))
 
 
 KINDS["every"] = evaluate
+MANY["every"] = evaluate_many
