@@ -1,13 +1,13 @@
 """A pytest plugin (`-p differential_loading`): every dataset load of the tests runs twice, through the
 product's column-wise `tables.load.load_tables_located` (which `load_dataset`, `load_tables` and the CLI all
-go through) and through the per-object oracle (tests/object_loading.py), which must give the same problems or
+go through) and through the per-object oracle (tests/oracle/loading.py), which must give the same problems or
 the same tables (tests/test_load_tables.py runs the loading, hostile, fuzz and sources suites so)."""
 import pytest
 
 
 @pytest.fixture(autouse=True)
 def _both_loaders(request, monkeypatch):
-    import object_loading
+    from oracle import loading as object_loading
     from hongfeng_rules import cli, errors
     from hongfeng_rules.models import COLLECTIONS
     from hongfeng_rules.tables import from_dataset

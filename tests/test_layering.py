@@ -40,7 +40,10 @@ def test_the_check_finds_a_relative_import_of_the_cli():
     assert not _imports_cli(ast.parse("from ..gating import gate"), "hongfeng_rules.service")
 
 
-TEST_MODULES = {"oracle", "tests", "helpers", "conftest", "columns_oracle"}  # tests/'s own importable names
+TESTS = Path(__file__).parent
+# tests/'s own importable names: its modules and packages (the oracle among them), whatever they are called
+TEST_MODULES = {"tests"} | {p.stem for p in TESTS.glob("*.py")} | {p.name for p in TESTS.iterdir()
+                                                                   if (p / "__init__.py").is_file()}
 
 
 def _imported_tops(tree: ast.AST) -> set[str]:
@@ -55,9 +58,14 @@ def _imported_tops(tree: ast.AST) -> set[str]:
 
 
 def test_the_package_never_imports_the_tests_oracle():
-    """The per-object evaluation lives under tests/oracle/ (issue 18): no module of the package reaches it."""
+    """The per-object evaluation and loading live under tests/oracle/ (issue 18): no module of the package
+    reaches it, nor any other module of tests/."""
     offenders = sorted(str(path.relative_to(SRC)) for path in SRC.rglob("*.py")
                        if _imported_tops(ast.parse(path.read_text(encoding="utf-8"))) & TEST_MODULES)
     assert offenders == []
     assert not (SRC / "object_engine.py").exists() and not (SRC / "checks" / "probe.py").exists()
+    assert not (TESTS / "object_loading.py").exists() and not (TESTS / "object_integrity.py").exists()
+    assert {"engine", "kinds", "probe", "loading", "integrity"} <= {p.stem for p in (TESTS / "oracle").glob("*.py")}
     assert _imported_tops(ast.parse("from oracle.engine import audit")) & TEST_MODULES  # the check can fail
+    assert _imported_tops(ast.parse("from oracle.loading import load_dataset")) & TEST_MODULES
+    assert _imported_tops(ast.parse("import differential_loading")) & TEST_MODULES

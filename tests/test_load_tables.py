@@ -1,4 +1,4 @@
-"""`load_tables` against the per-object loader (tests/object_loading.py, the oracle): the same tables for valid input, the same problems (every field of
+"""`load_tables` against the per-object loader (tests/oracle/loading.py, the oracle): the same tables for valid input, the same problems (every field of
 every Problem, in the same order) for every hostile, broken and invalid input."""
 import copy
 import json
@@ -16,7 +16,7 @@ from hongfeng_rules.tables import from_dataset
 from hongfeng_rules.tables.load import load_tables, load_tables_located
 from hongfeng_rules.validation.fields import model_specs
 from hongfeng_rules.validation.model_checks import MODEL_CHECKS
-from object_loading import dataset_from_document, load_dataset, load_located
+from oracle.loading import dataset_from_document, load_dataset, load_located
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = sorted((ROOT / "tests" / "hostile" / "datasets").iterdir())
@@ -240,7 +240,7 @@ def test_a_parquet_file_in_the_table_convention_is_read_as_a_table(tmp_path):
 def test_future_records_are_found_column_wise(as_of):
     from datetime import datetime
 
-    from object_integrity import records_after as per_record
+    from oracle.integrity import records_after as per_record
     from hongfeng_rules.validation.future import records_after
 
     when = datetime.fromisoformat(as_of)

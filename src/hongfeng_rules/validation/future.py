@@ -1,4 +1,4 @@
-"""Records dated after the as-of instant, column-wise over `Tables` (the lines of tests/object_integrity.py's
+"""Records dated after the as-of instant, column-wise over `Tables` (the lines of tests/oracle/integrity.py's
 `records_after`, the oracle)."""
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ team where asked), no association cycles, no impossible order of events (declare
 Every check is a lazy query of the rows that break it, all run in one `collect_all` (a clean dataset yields
 empty results); the reasons are formatted only for the rows found.
 
-tests/object_integrity.py states the same checks over model instances: the oracle (same issues, same words,
+tests/oracle/integrity.py states the same checks over model instances: the oracle (same issues, same words,
 same order) of the differential tests."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The per-object loader, kept as the oracle of the column-wise one (tests/test_load_tables.py,
 tests/differential_loading.py): each collection validated by its pydantic model, then the dataset checked
-object by object (object_integrity). It reads its inputs through the product's own sources (`loading`,
+object by object (oracle.integrity). It reads its inputs through the product's own sources (`loading`,
 `sources`), so only the validation differs. The product validates column-wise (`tables.load`) and
 `loading.load_dataset` converts the tables to a `Dataset` once."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hongfeng_rules.loading import RecordLocator, _document_sources, _folder_sou
 from hongfeng_rules.models import COLLECTIONS, Dataset
 from hongfeng_rules.safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 from hongfeng_rules.validation.problems import from_error, from_issue
-from object_integrity import check_dataset
+from .integrity import check_dataset
 
 _ADAPTERS = {name: TypeAdapter(list[c.model]) for name, c in COLLECTIONS.items()}
 
