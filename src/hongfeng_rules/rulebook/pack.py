@@ -129,6 +129,10 @@ def compile_rule(rule: Rule, doc: Document, problems: list[Problem]) -> Compiled
     except ValueError as exc:
         problems.append(_problem(file, doc, ("check",), str(exc)))
         return None
+    unnamed = _unnamed_records(rule, collection)
+    if unnamed:
+        problems.append(_problem(file, doc, *unnamed))
+        return None
     parts = (rule.check.model_dump(), rule.where)  # a `related` or `@derived` anywhere reads its collections
     needs = {collection} | rule.check.needs() | derived_needs(*parts) | related_collections(list(parts))
     return CompiledRule(rule, file, collection, applies, needs)
@@ -139,6 +143,22 @@ def read_rule(path: Path, problems: list[Problem], limits: Limits = DEFAULT_LIMI
     """One rule file as a `Rule` and its document (for `compile_rule`), as a pack reads it: None for what
     failed, its problems added to `problems`; its bytes kept in `read` when given."""
     return _parse(path, Rule, problems, limits, read)
+
+
+# The kinds that read records without naming them: a count per period, a sum of points, the 7.2.3 ranking.
+_READ_WITHOUT_IDS = {"frequency", "levels", "ranking"}
+
+
+def _unnamed_records(rule: Rule, collection: str) -> tuple[tuple, str] | None:
+    """(key path, reason) when the rule would judge records that carry no id (`team_scores`): a finding names its
+    subject and its evidence by id, so neither engine could say which record it means."""
+    if "id" not in COLLECTIONS[collection].model.model_fields:
+        return ("subject",), f"{collection} records have no id, and a finding names its subject by id"
+    of, kind = getattr(rule.check, "of", None), rule.check.kind
+    if of in COLLECTIONS and kind not in _READ_WITHOUT_IDS and "id" not in COLLECTIONS[of].model.model_fields:
+        hint = "; rank teams by their scores with kind: ranking" if kind == "rank_within" else ""
+        return ("check", "of"), f"{of} records have no id, and a {kind} check names the records it judges by id{hint}"
+    return None
 
 
 def _parse(path: Path, model, problems: list[Problem], limits: Limits, read: dict[str, bytes] | None = None):
