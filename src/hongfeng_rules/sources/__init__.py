@@ -68,17 +68,17 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
         raise fail(file, f"cannot read file: {exc.strerror or exc}") from None
 
 
-def _tables(data: bytes, file: str, suffix: str, encoding: str | None):
+def _tables(data: bytes, file: str, suffix: str, encoding: str | None, limits: Limits = DEFAULT_LIMITS):
     if suffix == ".csv":
         from .csv import read_csv
         return [read_csv(data, file, encoding)]
     from .parquet import read_parquet
-    return [read_parquet(data, file)]
+    return [read_parquet(data, file, limits)]
 
 
 def file_source(path: Path, collection: str, mapping: Mapping, encoding: str | None, limits: Limits):
     """(document, key path) of one CSV or Parquet file holding `collection` (a loader Source's result)."""
-    tables = _tables(read_bytes(path, limits), str(path), path.suffix.lower(), encoding)
+    tables = _tables(read_bytes(path, limits), str(path), path.suffix.lower(), encoding, limits)
     return table_document(collection, tables, mapping or EMPTY, limits.max_records), ()
 
 
@@ -98,7 +98,7 @@ def bytes_sources(read: Callable[[], bytes], file: str, mapping: Mapping, encodi
     if collection is None:
         raise fail(file, f"the file's name {stem!r} names no collection, and the mapping gives it none "
                          "(name it members.csv, 队员.csv, … or give a mapping)")
-    return {collection: lambda: (table_document(collection, _tables(read(), file, suffix, encoding), mapping,
+    return {collection: lambda: (table_document(collection, _tables(read(), file, suffix, encoding, limits), mapping,
                                                 limits.max_records), ())}
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 
-from ..errors import fail
+from ..errors import InputError, fail
+from ..safe_load import DEFAULT_LIMITS, Limits
+from .parquet_limits import check_parquet
 from .table import Table
 
 
-def read_parquet(data: bytes, file: str) -> Table:
+def read_parquet(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Table:
     from . import need
     need("pyarrow", file)
     import pyarrow.parquet as pq
@@ -21,8 +23,9 @@ def read_parquet(data: bytes, file: str) -> Table:
         parquet = pq.ParquetFile(io.BytesIO(data))
     except Exception as exc:  # pyarrow's ArrowInvalid and kin: not Parquet, truncated, bad footer
         raise fail(file, f"not a readable Parquet file ({str(exc).splitlines()[0][:200]})") from None
+    check_parquet(io.BytesIO(data), file, limits)
     headers = list(parquet.schema_arrow.names)
-    return Table(file, None, headers, _rows(lambda: parquet.iter_batches(batch_size=65536), file), _column)
+    return Table(file, None, headers, _rows(lambda: parquet.iter_batches(batch_size=65536), file, limits), _column)
 
 
 def arrow_table(table, name: str) -> Table:
@@ -35,14 +38,21 @@ def arrow_table(table, name: str) -> Table:
                  _column)
 
 
-def _rows(batches, file: str):
-    n = 0
+def _rows(batches, file: str, limits: Limits = DEFAULT_LIMITS):
+    """Each row as (number, cells); the batches' decoded bytes counted, stopping past `max_file_bytes`."""
+    n = size = 0
     try:
         for batch in batches():
+            size += batch.get_total_buffer_size()
+            if size > limits.max_file_bytes:
+                raise fail(file, f"rows after {n}: the file decodes to more than the limit of {limits.max_file_bytes}"
+                                 " bytes (limit: --max-file-bytes)")
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for cells in zip(*columns):
                 n += 1
                 yield str(n), list(cells)
+    except InputError:
+        raise
     except Exception as exc:
         raise fail(file, f"cannot read row group after row {n} ({str(exc).splitlines()[0][:200]})") from None
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ..errors import fail
 from ..models import COLLECTIONS
 from ..safe_load import Document, Limits
+from ..sources.parquet_limits import check_parquet
 from ..validation.typed import typed_table
 from .frames import Tables
 
@@ -46,9 +46,12 @@ def typed_source(path: Path, collection: str, limits: Limits) -> tuple[TypedDocu
         return None
     if any(schema[name] != wanted[name] and not _text_time(schema[name], wanted[name]) for name in schema):
         return None
+    try:
+        import pyarrow  # noqa: F401  (the limits read the footer with it)
+    except ImportError:  # without the parquet extra the table reader names it: Parquet needs it
+        return None
+    check_parquet(path, str(path), limits)  # rows and decoded bytes, from the footer and the dictionaries
     frame = pl.read_parquet(path)
-    if frame.height > limits.max_records:
-        raise fail(str(path), f"more than {limits.max_records} items (limit: --max-records)")
     typed = typed_table(COLLECTIONS[collection].model, frame)
     if typed is None:
         return None
