@@ -520,8 +520,7 @@ def test_a_collection_is_read_from_a_table_or_a_query_not_both():
     ("collections:\n  members:\n    header_row: 0\n",
      ["m.yaml:3: collections.members.header_row: Input should be greater than or equal to 1"]),
     ("collections:\n  members:\n    columns:\n      姓名: {field: name, fomats: []}\n",
-     ["m.yaml:4: collections.members.columns.姓名.constrained-str: Input should be a valid string",
-      "m.yaml:4: collections.members.columns.姓名.Column.fomats: unknown key 'fomats' (allowed: field, values, formats, "
+     ["m.yaml:4: collections.members.columns.姓名.fomats: unknown key 'fomats' (allowed: field, values, formats, "
       "split)"]),
     ("collections:\n  members:\n    defaults: {nmae: x}\n    columns: {a: {field: nam}, b: name}\n",
      [f"m.yaml:4: collections.members.columns.a: unknown field 'nam' of members; fields: {MEMBER_FIELDS}",

@@ -14,11 +14,12 @@ from typing import Any
 
 from pydantic import Field as PydanticField, ValidationError, model_validator
 
-from ..errors import InputError, Problem, fail, validation_reason
+from ..errors import InputError, Problem, fail
 from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from ..safe_load import DEFAULT_LIMITS, Limits, field_path, read_document
 from .fields import HEADERS, SHEET_NAMES, fields_of
+from .mapping_errors import mapping_problems
 
 INSTRUCTIONS_SHEET = "填写说明"  # the template's instructions sheet: never data
 
@@ -126,20 +127,12 @@ def load_mapping(path: str | os.PathLike | Mapping | None, limits: Limits = DEFA
     try:
         mapping = Mapping.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError([Problem(doc.file, validation_reason(e, e["loc"][-1] if e["loc"] else "", "key",
-                                                             _allowed(e["loc"])),
-                                  line=doc.line_of(e["loc"]), field=field_path(e["loc"]))
-                          for e in exc.errors(include_url=False)]) from None
+        raise InputError(mapping_problems(exc, doc, Mapping)) from None
     unknown = mapping.unknown_names()
     if unknown:
         raise InputError([Problem(doc.file, reason, line=doc.line_of(loc), field=field_path(loc))
                           for loc, reason in unknown])
     return mapping
-
-
-def _allowed(loc: tuple) -> str:
-    model = Mapping if len(loc) <= 1 else CollectionSource if len(loc) <= 3 else Column
-    return ", ".join(model.model_fields)
 
 
 def propose(found: dict[str, list[str]], kind: str = "sheet") -> tuple[dict, list[str]]:
