@@ -145,6 +145,21 @@ def test_period_clip():
     assert year.clip(end=date(2024, 12, 31)) is None
 
 
+@pytest.mark.parametrize("start, end, label", [
+    (date(2025, 12, 30), None, "2025-12-30..2025-12-31"),  # from the day before the period's last: two days
+    (date(2025, 12, 31), None, "2025-12-31..2025-12-31"),  # from its last day: that one day, not nothing
+    (date(2026, 1, 1), None, None),                        # from the day after: nothing
+    (None, date(2025, 1, 1), "2025-01-01..2025-01-01"),    # up to its first day: that one day
+    (date(2025, 6, 1), date(2025, 6, 1), "2025-06-01..2025-06-01"),
+    (date(2025, 6, 2), date(2025, 6, 1), None),
+])
+def test_a_clip_to_one_day_is_that_day(start, end, label):
+    """issue 24: `clip` with `>=` for `>` (an empty part when start and end are the same day) survived: a member
+    joining on the period's last day has one day of it."""
+    clipped = Period.parse("2025").clip(start, end)
+    assert (clipped.label if clipped else None) == label
+
+
 def labels(periods):
     return [p.label for p in periods]
 
