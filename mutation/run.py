@@ -11,6 +11,7 @@
                                                  # survivor is a "timeout" too: read each one)
     python mutation/run.py --scores              # only print the scores of the last runs
     python mutation/run.py --table               # the same as docs/testing.md's table
+    python mutation/run.py --estimate            # what each module's mutants would cost if all survived
 
 mutmut's settings (which files, which tests, the Hypothesis profile, the time limit) are in pyproject.toml,
 [tool.mutmut]. Results are kept in mutants/ between runs: a second run tests only mutants not yet judged
@@ -181,6 +182,27 @@ def scores() -> None:
                 print(f"    survived: {name}")
 
 
+def estimate() -> None:
+    """Per module: its mutants and what they would cost if every one survived (the time of every test reaching its
+    function, as mutmut recorded it in the stats run: wall time on the machine as loaded then), for the full and the
+    `--quick` run. A killed mutant costs only the tests up to the first that fails, and each mutant a fork."""
+    stats = json.loads((ROOT / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
+    duration, tests_of = stats["duration_by_test"], stats["tests_by_mangled_function_name"]
+    total = Counter()
+    for module, by_name in results().items():
+        n, full, quick = len(by_name), 0.0, 0.0
+        files = next((f for m, f in QUICK_TESTS.items() if _within(module, m)), ())
+        for name in by_name:
+            tests = tests_of.get(name.rsplit("__mutmut_", 1)[0], [])
+            own = [t for t in tests if t.split("::")[0].removeprefix("tests/") in files] or tests
+            full += sum(duration.get(t, 0) for t in tests)
+            quick += sum(duration.get(t, 0) for t in own)
+        total.update(mutants=n, full=full, quick=quick)
+        print(f"{module:26} {n:5} mutants  all surviving: {full / 3600:6.1f} h full, {quick / 3600:6.1f} h --quick")
+    print(f"{'all':26} {total['mutants']:5} mutants  all surviving: {total['full'] / 3600:6.1f} h full, "
+          f"{total['quick'] / 3600:6.1f} h --quick; the stats run's tests: {sum(duration.values()) / 60:.1f} min")
+
+
 def table() -> None:
     """The scores as docs/testing.md's table."""
     print("| module | mutants | judged | killed (by timeout) | survived | killed of judged |\n|---|---|---|---|---|---|")
@@ -201,6 +223,9 @@ def main(argv: list[str]) -> int:
                       for n, status in by_name.items() if status == again)
         if names:
             run(modules, names)
+    elif argv == ["--estimate"]:
+        estimate()
+        return 0
     elif argv == ["--table"]:
         table()
         return 0
