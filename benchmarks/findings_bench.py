@@ -6,7 +6,7 @@ files, as benchmarks/run.py measures it).
     python benchmarks/findings_bench.py --sizes 100,1000 --repeat 1
 
 The old way is the design before findings were kept as columns, copied here to be measured: one `Finding`
-per result row through `auditing.make_finding`, the summaries tallied finding by finding, the JSON written
+per result row through `make_finding` (tests/oracle/engine.py), the summaries tallied finding by finding, the JSON written
 by pydantic from the objects. The exit status is 1 when the two ways' report bytes differ.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))  # the per-object oracle's make_finding
 
 import timing  # noqa: E402  (benchmarks/ is on the path now)
 
@@ -31,10 +32,10 @@ def old_findings(rules, rows, ctx) -> list:
     """One Finding per result row (the design before issue 18's compact findings), rule by rule."""
     import polars as pl
 
-    from hongfeng_rules.auditing import make_finding
+    from oracle.engine import make_finding
     from hongfeng_rules.checks.outcome import Outcome, not_assessable
     from hongfeng_rules.columns.engine import MEASURED
-    from hongfeng_rules.columns.findings import subject_rows
+    from hongfeng_rules.columns.findings import subjects as subject_plan
     from hongfeng_rules.columns.select import table
     from hongfeng_rules.models import COLLECTIONS
     from hongfeng_rules.models.base import trusted
@@ -51,7 +52,7 @@ def old_findings(rules, rows, ctx) -> list:
         kind = COLLECTIONS[collection].kind
         subjects = ctx.memo(f"old-subjects:{collection}", lambda: {
             r[0]: trusted(Subject, kind=kind, id=r[0], name=r[1], team_id=r[2], association_id=r[3])
-            for r in subject_rows(collection, ctx).iter_rows()})
+            for r in subject_plan([collection], ctx).select("id", "name", "team_id", "association_id").collect().iter_rows()})
         nicknames = ctx.memo(f"old-nicknames:{collection}", lambda: dict(
             table(collection, ctx).select("id", "nickname").iter_rows())
             if "nickname" in COLLECTIONS[collection].model.model_fields else {})

@@ -17,7 +17,7 @@ from .models.base import trusted
 from .notices import period_notices
 from .report.finding_rows import FindingRows
 from .report.labels import STATUS_NAMES, localise
-from .report.model import STATUS_ORDER, CalendarInfo, ComplianceReport, Finding, PackInfo, RuleInfo, Subject, Text
+from .report.model import STATUS_ORDER, CalendarInfo, ComplianceReport, Finding, PackInfo, RuleInfo, Text
 from .rulebook.pack import CompiledRule, RulePack, pack_digest
 from .rulebook.spec import clause_key, fill_message
 from .summaries import summaries
@@ -161,20 +161,6 @@ def _rows(tables: Tables, collection: str, *columns: str) -> list[tuple]:
     """The named columns of every record of a collection, as tuples (none when it was not provided)."""
     frame = tables.get(collection)
     return [] if frame is None else frame.select(columns).rows()
-
-
-def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Context, record=None) -> Finding:
-    """One finding. Every part is built here from validated data, so the models are constructed without
-    re-validation; the parts that are the same for every finding of a rule are built once per rule."""
-    spec, fixed = rule.rule, _fixed_parts(rule)
-    message, left = message_of(rule, outcome, subject.id, subject.name, getattr(record, "nickname", None), ctx.as_of)
-    return trusted(
-        Finding,
-        **fixed["fields"], status=final_status(outcome.status, spec.strength), subject=subject,
-        measured=_plain(outcome.measured), expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence),
-        note=outcome.note, due=outcome.due, time_left_hours=round(left, 2) if left is not None else None,
-        message=message, waiver=None, explanation=None,
-    )
 
 
 def final_status(status: str, strength: str) -> str:

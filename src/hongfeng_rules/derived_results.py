@@ -10,6 +10,8 @@ from operator import attrgetter
 from typing import Any, Literal
 
 
+from pydantic import PrivateAttr, model_serializer
+
 from .models.base import OutputModel, StrictModel
 
 
@@ -97,11 +99,73 @@ class TeamTitle(DerivedModel):
 
 
 class Derived(DerivedModel):
-    """The derived section of a compliance report."""
+    """The derived section of a compliance report. The audit keeps the member levels as columns
+    (`report.level_rows.LevelRows`): `levels` makes the MemberLevel objects on first use, the report JSON and
+    the renderers' level counts read the columns."""
 
     levels: list[MemberLevel] = []
     stars: list[TeamTitle] = []
     notes: list[str] = []  # e.g. a derived rule whose data is absent
+
+    _rows: Any = PrivateAttr(default=None)  # report.level_rows.LevelRows while `levels` is not materialised
+
+    def with_level_rows(self, rows) -> "Derived":
+        """A copy whose levels are the rows (in the section's order), kept as columns."""
+        copy = self.model_copy()
+        copy.__dict__.pop("levels", None)
+        copy._rows = rows
+        return copy
+
+    def level_rows(self):
+        """The levels as columns, or None once they are MemberLevel objects."""
+        return None if "levels" in self.__dict__ else self._rows
+
+    def level_counts(self, lang: str, none: str) -> list[tuple[str, int]]:
+        """(level name, members) from the lowest level up, `none` naming the members below every level (the
+        order of `report.level_rows.LevelRows.counts`), without making MemberLevel objects."""
+        from .report.level_rows import level_counts_of
+
+        rows = self.level_rows()
+        return rows.counts(lang, none) if rows is not None else level_counts_of(self.levels, lang, none)
+
+    def without_levels(self) -> "Derived":
+        """A copy with no levels (the report JSON writes them apart), nothing made."""
+        copy = self.model_copy()
+        copy._put_levels([])
+        return copy
+
+    def _put_levels(self, levels: list) -> None:
+        """Set `levels` in its place among the fields (the serialiser writes the fields in the order held)."""
+        values = {**self.__dict__, "levels": levels}
+        object.__setattr__(self, "__dict__", {k: values[k] for k in type(self).model_fields if k in values})
+        self._rows = None  # the objects are the levels from now on (a host may change them)
+
+    def __getattr__(self, name: str):
+        if name == "levels" and self.__pydantic_private__ and self.__pydantic_private__.get("_rows") is not None:
+            made = self.__pydantic_private__["_rows"].materialise()
+            self._put_levels(made)
+            return made
+        return super().__getattr__(name)
+
+    def whole(self) -> "Derived":
+        """Itself, its levels made objects if they were kept as columns (what pydantic's serialiser reads)."""
+        self.levels  # noqa: B018
+        return self
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, write):  # made first, however it is written (a host's pydantic_core.to_json too)
+        return write(self.whole())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Derived):
+            other.whole()
+        return super(Derived, self.whole()).__eq__(other)
+
+    def __iter__(self):
+        return super(Derived, self.whole()).__iter__()
+
+    def __repr_args__(self):
+        return super(Derived, self.whole()).__repr_args__()
 
     def by_subject(self, rule_id: str) -> dict[str, Any]:
         """Results of one rule by subject id (used by rule test cases)."""
@@ -117,15 +181,16 @@ def is_derived(rule) -> bool:
 
 def collect(rules, ctx) -> Derived | None:
     """Run every derived rule over its subjects (the records its `where` selects), column-wise: each kind's
-    `columns.kinds.DERIVES` function over a ColumnContext."""
+    `columns.kinds.DERIVES` function over a ColumnContext (the levels' as columns, kept so)."""
     if not rules:
         return None
     from .columns.kinds import DERIVES  # the kinds import this module's result types
     from .columns.select import table
     from .columns.where import compile_where, holds, with_extras
     from .models import COLLECTIONS
+    from .report.level_rows import LevelRows
 
-    out = Derived()
+    out, levels = Derived(), []
     for rule in rules:
         collection = rule.subject_collection
         missing = sorted(c for c in rule.needs if not ctx.tables.has(c))
@@ -137,12 +202,15 @@ def collect(rules, ctx) -> Derived | None:
             applies = compile_where(rule.rule.where, COLLECTIONS[collection].model, "where")
             plan = with_extras(subjects.lazy(), [applies], ctx)
             subjects = plan.filter(holds(plan, applies, ctx).fill_null(False)).collect()
-        for result in DERIVES[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx):
+        results = DERIVES[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx)
+        if isinstance(results, LevelRows):
+            levels.append(results.of_rule(rule.rule.id, rule.rule.clause))
+            continue
+        for result in results:
             result.rule_id, result.clause = rule.rule.id, rule.rule.clause
-            (out.levels if isinstance(result, MemberLevel) else out.stars).append(result)
-    out.levels.sort(key=attrgetter("rule_id", "member_id"))
+            out.stars.append(result)
     out.stars.sort(key=attrgetter("rule_id", "team_id"))
-    return out
+    return out.with_level_rows(LevelRows.concat(levels).sorted()) if levels else out
 
 
 def only_kind(packs, kind: str, scope: str | None = None) -> list:

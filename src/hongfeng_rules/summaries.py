@@ -17,21 +17,25 @@ def summaries(findings: list[Finding] | FindingRows, teams: Iterable[tuple],
     """`overall`, `associations` and `teams` summaries; teams and associations are (id, name, parent_id), a
     team's parent being its association; a team row may add its kind (`online_group`: a Yunge group, whose
     findings roll up to it as a team's do).
-    Findings are tallied by column: each team's, each association's own, which count for every association up
-    its chain too."""
+    Findings are counted in one group-by (team, association, status, rule): each team's, each association's
+    own, which count for every association up its chain too."""
     rows = findings if isinstance(findings, FindingRows) else FindingRows.of_findings(findings)
     associations = sorted(associations)
     parents = {a_id: parent for a_id, _, parent in associations}
-    by_team = rows.tally("team_id")
+    overall, by_team, by_own_association = Counter(), {}, {}
+    for team, association, status, strength, n in rows.counted("team_id", "association_id"):
+        overall[(status, strength)] += n
+        by_team.setdefault(team, Counter())[(status, strength)] += n
+        by_own_association.setdefault(association, Counter())[(status, strength)] += n
     by_association: dict[str, Tally] = {}
-    for node, tally in rows.tally("association_id").items():
+    for node, tally in by_own_association.items():
         seen = set()
         while node is not None and node not in seen:  # integrity checks reject cycles; stay safe anyway
             seen.add(node)
             by_association.setdefault(node, Counter()).update(tally)
             node = parents.get(node)
     return {
-        "overall": summarise("overall", "all", None, rows.tally()),
+        "overall": summarise("overall", "all", None, overall),
         "associations": [summarise("association", a_id, name, by_association.get(a_id, Counter()), parent)
                          for a_id, name, parent in associations],
         "teams": [summarise(kind, t_id, name, by_team.get(t_id, Counter()), parent)

@@ -27,7 +27,7 @@ _AS_TEXT = (pl.Boolean, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt
 
 def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) -> FindingRows:
     """The findings of the rules from their result rows (`engine.evaluate_all`), in the rows' order, as the
-    per-object engine makes them (`auditing.make_finding`): the subject joined from `subject_rows` (the subject
+    per-object engine makes them (tests/oracle: `make_finding`): the subject joined from `subjects` (the subject
     "*" of a rule whose subject collection is missing has its kind only), the statuses of
     `auditing.final_status`, the messages of `auditing.message_of` (called once per rule, status and note, and
     once per failing or pending row)."""
@@ -44,7 +44,7 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
     frame = (rows.lazy()
              .with_columns(_source=pl.lit(pl.Series([distinct.index(s) for s in sources], dtype=pl.UInt32))
                            .gather(pl.col("rule")))
-             .join(_subjects(distinct, ctx), on=["_source", "id"], how="left", maintain_order="left")
+             .join(subjects(distinct, ctx), on=["_source", "id"], how="left", maintain_order="left")
              .with_columns(_case=_CASE, _message=pl.lit(pass_blocks).gather(pl.col("rule")), _expected=_EXPECTED,
                            _measured=pl.coalesce(*by_cast) if by_cast else lit(None, dtype=pl.String))
              .collect(optimizations=PLAN_FLAGS))
@@ -86,57 +86,48 @@ def _source(rule: CompiledRule, ctx: ColumnContext) -> str | tuple[str, str]:
     return collection if ctx.tables.has(collection) else ("*", rule.rule.subject)
 
 
-def _subjects(sources: list, ctx: ColumnContext) -> pl.LazyFrame:
-    """The subjects of every source (`_source`), one per id (the last), in one plan: `_source` (its index),
-    `id`, `kind`, the roll-up of `subject_rows`, `nickname` (which a message may name) and the JSON block."""
-    plans = []
-    for i, source in enumerate(sources):
-        if isinstance(source, tuple):
-            plan = pl.LazyFrame({"id": ["*"], "kind": [source[1]]}, schema={"id": pl.String, "kind": pl.String})
-            plan = plan.with_columns(lit(None, dtype=pl.String).alias(c)
-                                     for c in ("name", "team_id", "association_id", "nickname"))
-        else:
-            has_nickname = "nickname" in COLLECTIONS[source].model.model_fields
-            plan = (_subject_plan(source, ctx, *(["nickname"] if has_nickname else []))
-                    .unique("id", keep="last", maintain_order=True)
-                    .with_columns(kind=lit(COLLECTIONS[source].kind),
-                                  **({} if has_nickname else {"nickname": lit(None, dtype=pl.String)})))
-        plans.append(plan.select(lit(i, pl.UInt32).alias("_source"), "id", "kind", "name", "team_id",
-                                 "association_id", "nickname"))
-    return pl.concat(plans, how="vertical").with_columns(subject_block())
-
-
-def subject_rows(collection: str, ctx: ColumnContext) -> pl.DataFrame:
-    """(`id`, `name`, `team_id`, `association_id`) of every record: the roll-up of a finding to its team and
-    association (tests/oracle/engine.py's `subject_of` copies it). Its own team (a team or an online group is
-    its own; a group member's is its group), else its dispute's or member's; its own association, else its
-    team's."""
-    return _subject_plan(collection, ctx).collect(optimizations=PLAN_FLAGS)
-
-
-def _subject_plan(collection: str, ctx: ColumnContext, *extra: str) -> pl.LazyFrame:
-    """The plan of `subject_rows`, with the record's `extra` columns, one row per record in table order."""
-    fields = COLLECTIONS[collection].model.model_fields
-    none = lit(None, dtype=pl.String)
-    team = (pl.col("id") if collection in ("teams", "online_groups") else pl.col("team_id") if "team_id" in fields
-            else none)
-    if collection == "group_members":  # a Yunge group has its verdict as a team has
-        team = pl.coalesce(team, pl.col("online_group_id"))
-    association = (pl.col("id") if collection == "associations" else pl.col("association_id")
-                   if "association_id" in fields else none)
-    links = [("dispute_id", "disputes"), ("member_id", "members")]
-    out = table(collection, ctx).lazy().select(
-        "id", (pl.col("name") if "name" in fields else none).alias("name"), team.alias("team_id"),
-        association.alias("association_id"), *(link for link, _ in links if link in fields), *extra)
-    for link, owners in links:
-        if link in fields:
+def subjects(sources: list, ctx: ColumnContext) -> pl.LazyFrame:
+    """The subjects of every source (`_source`), one per id (the last, as a dict by id keeps), in one plan:
+    `_source` (its index), `id`, `kind`, `name`, `nickname` (which a message may name), the JSON block
+    `subject`, and the roll-up of a finding to its team and association (tests/oracle/engine.py's `subject_of`
+    copies it): its own team (a team or an online group is its own; a group member's is its group), else its
+    dispute's or member's; its own association, else its team's."""
+    own = pl.concat([_own(i, source, ctx) for i, source in enumerate(sources)], how="vertical")
+    out = own.unique(["_source", "id"], keep="last", maintain_order=True)
+    for link, owners in _LINKS:
+        if any(link in COLLECTIONS[s].model.model_fields for s in sources if not isinstance(s, tuple)):
             theirs = _by_id(owners, "team_id", ctx).rename({"id": link, "team_id": "_theirs"})
             out = (out.join(theirs, on=link, how="left", maintain_order="left")
-                   .with_columns(pl.coalesce("team_id", "_theirs").alias("team_id")).drop("_theirs", link))
+                   .with_columns(pl.coalesce("team_id", "_theirs").alias("team_id")).drop("_theirs"))
     teams = _by_id("teams", "association_id", ctx).rename({"id": "team_id", "association_id": "_team_assoc"})
     return (out.join(teams, on="team_id", how="left", maintain_order="left")
             .with_columns(pl.coalesce("association_id", "_team_assoc").alias("association_id"))
-            .select("id", "name", "team_id", "association_id", *extra))
+            .select("_source", "id", "kind", "name", "team_id", "association_id", "nickname", subject_block()))
+
+
+_LINKS = (("dispute_id", "disputes"), ("member_id", "members"))  # a record's team, else its dispute's or member's
+
+
+def _own(i: int, source, ctx: ColumnContext) -> pl.LazyFrame:
+    """A source's records (the one subject "*" of a missing collection: its kind only) with their own team,
+    association and links, in table order."""
+    none = lit(None, dtype=pl.String)
+    if isinstance(source, tuple):
+        return pl.LazyFrame({"_source": [i], "id": ["*"], "kind": [source[1]]},
+                            schema={"_source": pl.UInt32, "id": pl.String, "kind": pl.String}).with_columns(
+            none.alias(c) for c in ("name", "team_id", "association_id", *(link for link, _ in _LINKS), "nickname"))
+    fields = COLLECTIONS[source].model.model_fields
+    team = (pl.col("id") if source in ("teams", "online_groups") else pl.col("team_id") if "team_id" in fields
+            else none)
+    if source == "group_members":  # a Yunge group has its verdict as a team has
+        team = pl.coalesce(team, pl.col("online_group_id"))
+    association = (pl.col("id") if source == "associations" else pl.col("association_id")
+                   if "association_id" in fields else none)
+    present = lambda name: (pl.col(name) if name in fields else none).alias(name)  # noqa: E731
+    return table(source, ctx).lazy().select(
+        lit(i, pl.UInt32).alias("_source"), "id", lit(COLLECTIONS[source].kind).alias("kind"), present("name"),
+        team.alias("team_id"), association.alias("association_id"), *(present(link) for link, _ in _LINKS),
+        present("nickname"))
 
 
 def _by_id(collection: str, column: str, ctx: ColumnContext) -> pl.LazyFrame:

@@ -1,8 +1,6 @@
 """The derived section as plain rows, shared by the table-shaped renderers (Markdown, HTML)."""
 from __future__ import annotations
 
-from collections import Counter
-
 from ..derived_results import Derived
 
 WORDS = {
@@ -21,7 +19,5 @@ def star_rows(derived: Derived, lang: str) -> list[tuple[str, str, str, str]]:
 
 
 def level_counts(derived: Derived, lang: str, none: str | None = None) -> list[tuple[str, int]]:
-    """(level name, members) from the lowest level up, `none` (default: 'no level') first."""
-    ordered = sorted(derived.levels, key=lambda m: len(m.crossed))
-    unreached = WORDS[lang]["none"] if none is None else none
-    return list(Counter(getattr(m.level, lang) if m.level else unreached for m in ordered).items())
+    """(level name, members) from the lowest level up, `none` (default: 'no level') first; none without levels."""
+    return derived.level_counts(lang, WORDS[lang]["none"] if none is None else none)

@@ -26,10 +26,10 @@ def render(derived: Derived | None, lang: str = "en", members: bool = True) -> s
     if derived is None:
         return ""
     lines = []
-    if derived.levels and members:
+    counts = [] if members else level_counts(derived, lang, none=WORDS[lang]["none"])  # without making objects
+    if members and derived.levels:
         lines += [f"== {WORDS[lang]['levels']} (7.2.2)"] + [level_line(r, lang) for r in derived.levels] + [""]
-    elif derived.levels:
-        counts = level_counts(derived, lang, none=WORDS[lang]["none"])
+    elif counts:
         lines += [f"== {WORDS[lang]['levels']} (7.2.2)", "  " + ", ".join(f"{k} {n}" for k, n in counts),
                   f"  ({WORDS[lang]['detail']}: hongfeng-rules levels)", ""]
     if derived.stars:

@@ -77,7 +77,12 @@ def _plain_json(value, texts: dict) -> str:
 
 def _nested(value) -> str:
     """A nested object's JSON at a finding's key depth."""
-    return pydantic_core.to_json(value, indent=2).decode("utf-8").replace("\n", _KEY)
+    return nested(value, _KEY)
+
+
+def nested(value, key: str) -> str:
+    """A nested object's JSON as the value of a key whose line starts with `key` (a newline and the indent)."""
+    return pydantic_core.to_json(value, indent=2).decode("utf-8").replace("\n", key)
 
 
 def waiver_block(waiver: dict) -> str:
@@ -170,11 +175,6 @@ class FindingRows:
         frame = pl.DataFrame({k: pl.Series(k, v, dtype=SCHEMA[k]) for k, v in columns.items() if v is not None})
         return cls(frame.with_columns(subject_block()).select(*SCHEMA), tuple(parts))
 
-    def strengths(self) -> pl.Series:
-        """Each finding's rule strength."""
-        return self.frame["rule"].replace_strict(range(len(self.parts)), [p.fields["strength"] for p in self.parts],
-                                                 return_dtype=pl.String).alias("strength")
-
     def sorted(self) -> FindingRows:
         """In the report's order, `auditing.finding_order` on the columns: by association, team, status
         (failures first), clause, rule and subject; ties keep their order."""
@@ -185,24 +185,25 @@ class FindingRows:
             key = (clause_key(self.parts[i].fields["clause"]), self.parts[i].fields["rule_id"])
             last += key != previous
             rank[i], previous = last, key
-        order = self.frame.select(
+        return FindingRows(self.frame.sort(
             pl.col("association_id").fill_null(""), pl.col("team_id").fill_null(""),
             pl.col("status").replace_strict(STATUS_ORDER, range(len(STATUS_ORDER)), return_dtype=pl.UInt8),
             pl.col("rule").replace_strict(range(len(rank)), rank, return_dtype=pl.UInt32), pl.col("id"),
-            pl.int_range(pl.len()).alias("_at"))
-        at = order.sort(order.columns, maintain_order=True)["_at"]
-        return FindingRows(self.frame[at], self.parts)
+            maintain_order=True), self.parts)
 
     def tally(self, by: str | None = None) -> dict:
         """(status, strength) → findings: of all (by None), or for each value of the column `by`."""
-        frame = self.frame.select(*([by] if by else []), "status", self.strengths())
-        keys = [by] if by else []
-        counted = frame.group_by(*keys, "status", "strength", maintain_order=True).len()
         out: dict = {}
-        for row in counted.iter_rows():
-            *owner, status, strength, n = row
+        for *owner, status, strength, n in self.counted(*([by] if by else [])):
             out.setdefault(owner[0] if by else None, Counter())[(status, strength)] += n
         return out if by else out.get(None, Counter())
+
+    def counted(self, *by: str) -> list[tuple]:
+        """(the columns `by`, status, strength, findings) for each combination that has findings: one group-by
+        (by rule: a rule's strength is looked up after)."""
+        strengths = [p.fields["strength"] for p in self.parts]
+        counted = self.frame.group_by(*by, "status", "rule").len()
+        return [(*keys, status, strengths[rule], n) for *keys, status, rule, n in counted.iter_rows()]
 
     def subjects_by_rule(self) -> dict[str, set[str]]:
         """rule id → the subjects it has findings for."""
@@ -255,7 +256,7 @@ class FindingRows:
                 pl.lit(f',{_KEY}"subject": '), pl.lit(chunk["subject"]),
                 pl.lit(f',{_KEY}"measured": '), pl.lit(chunk["measured"]),
                 pl.lit(f',{_KEY}"expected": '), pl.lit(chunk["expected"]),
-                pl.lit(f',{_KEY}"evidence_ids": '), pl.lit(_evidence_lists(chunk["evidence"])),
+                pl.lit(f',{_KEY}"evidence_ids": '), pl.lit(json_lists(chunk["evidence"])),
                 pl.lit(f',{_KEY}"note": '), pl.lit(j["note"]), pl.lit(f',{_KEY}"due": '), pl.lit(j["due"]),
                 pl.lit(f',{_KEY}"time_left_hours": '), pl.lit(j["time_left_hours"]),
                 pl.lit(f',{_KEY}"message": '), pl.lit(chunk["message"]),
@@ -279,12 +280,13 @@ class FindingRows:
         yield b"\n  ]"
 
 
-def _evidence_lists(lists: pl.Series) -> pl.Series:
-    """Each evidence list's JSON text, its items at the inner depth (`[]` when empty)."""
+def json_lists(lists: pl.Series, key: str = _KEY) -> pl.Series:
+    """Each list of strings' JSON text as the value of a key whose line starts with `key` (`[]` when empty or
+    null): a finding's evidence by default."""
     flat = pl.DataFrame({"at": pl.int_range(lists.len(), eager=True, dtype=pl.UInt32), "item": lists})
     flat = flat.explode("item", empty_as_null=True).drop_nulls("item")
     flat = flat.with_columns(json_column(flat["item"]))
     joined = flat.group_by("at", maintain_order=True).agg(
-        pl.concat_str(pl.lit("[" + _INNER), pl.col("item").str.join("," + _INNER), pl.lit(_KEY + "]")).alias("text"))
+        pl.concat_str(pl.lit("[" + key + "  "), pl.col("item").str.join("," + key + "  "), pl.lit(key + "]")).alias("text"))
     everyone = pl.DataFrame({"at": pl.int_range(lists.len(), eager=True, dtype=pl.UInt32)})
     return everyone.join(joined, on="at", how="left", maintain_order="left")["text"].fill_null("[]")

@@ -87,7 +87,7 @@ def render(report: ComplianceReport, lang: str = "en", trend: Trend | None = Non
         "</dl>",
     ]
     groups = _groups(report, roots, lang)
-    levels = level_counts(report.derived, lang) if report.derived and report.derived.levels else []
+    levels = level_counts(report.derived, lang) if report.derived else []
     body = (_trend(report, roots, trend, lang) + _tree(roots, trend, lang) + _charts(report, roots, levels, lang)
             + _matrix(report, groups, lang) + _findings(report, groups, lang) + _expired(report, lang)
             + _derived(report, levels, lang))
@@ -369,7 +369,7 @@ def _derived(report: ComplianceReport, levels: list[tuple[str, int]], lang: str)
                     f"<th>{e(w[k])}</th>" for k in ("team", "score", "rank", "title")) + "</tr>"]
         out += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in star_rows(d, lang)]
         out.append("</table></details>")
-    if d.levels:
+    if levels:
         out += [f"<h2>{e(w['levels'])}</h2>", '<table id="levels">',
                 f"<tr><th>{e(w['title'])}</th><th>{e(w['members'])}</th></tr>"]
         out += [f"<tr><td>{e(k)}</td><td>{n}</td></tr>" for k, n in levels]

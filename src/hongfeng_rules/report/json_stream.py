@@ -1,7 +1,8 @@
 """The report JSON in pieces, written as they are made (issue 18): a province's report is hundreds of MB at
 1,000 teams and GBs at 10,000, so it is never held whole. The fields around the findings and the member levels
 are written by pydantic (the report's serialiser), the findings from their columns (`FindingRows.json_array`)
-or, when they are Finding objects, a slice at a time, the member levels a slice at a time. `pieces` is what
+or, when they are Finding objects, a slice at a time, the member levels from their columns
+(`LevelRows.json_array`) or a slice of objects at a time. `pieces` is what
 `ComplianceReport.to_json_bytes()` joins, so a streamed report is the same bytes."""
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ def pieces(report) -> Iterator[bytes]:
 
     rows = report.finding_rows() if "findings" not in report.__dict__ else None
     findings = report.__dict__.get("findings", [])
-    levels = report.derived.levels if report.derived is not None else []
+    level_rows = report.derived.level_rows() if report.derived is not None else None
+    levels = level_rows if level_rows is not None else report.derived.levels if report.derived is not None else []
     shell = report.model_copy()
     _put_findings(shell, [])
-    if levels:
-        shell.__dict__["derived"] = report.derived.model_copy(update={"levels": []})
+    if levels or level_rows is not None:  # the shell's levels empty: none made as objects
+        shell.__dict__["derived"] = report.derived.without_levels()
     text = memoryview(pydantic_core.to_json(shell, indent=2))
     at = text.obj.index(_FINDINGS)
     yield text[:at].tobytes()
@@ -38,7 +40,7 @@ def pieces(report) -> Iterator[bytes]:
     after = text.obj.rindex(_LEVELS)
     yield text[at + len(_FINDINGS):after].tobytes()
     yield _LEVELS[:-4]
-    yield from _array(levels, 2)
+    yield from _array(levels, 2) if level_rows is None else level_rows.json_array(2)
     yield b",\n"
     yield text[after + len(_LEVELS):].tobytes() + b"\n"
 

@@ -88,8 +88,9 @@ def _derived(report: ComplianceReport, lang: str) -> list[str]:
                 "|---|---:|---:|---|"]
         out += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in star_rows(d, lang)]
         out.append("")
-    if d.levels:
-        out += [f"### {w['levels']}", "", ", ".join(f"{md(k)}: {n}" for k, n in level_counts(d, lang)), ""]
+    levels = level_counts(d, lang)
+    if levels:
+        out += [f"### {w['levels']}", "", ", ".join(f"{md(k)}: {n}" for k, n in levels), ""]
     return out
 
 def _line(f: Finding, lang: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, model_serializer
 
 from ..derived_results import Derived
 from ..models.base import OutputModel
@@ -158,13 +158,13 @@ class ComplianceReport(ReportModel):
 
     def _whole(self) -> "ComplianceReport":
         self.findings  # noqa: B018  (made, if kept as columns)
+        if self.derived is not None:
+            self.derived.whole()
         return self
 
-    def model_dump(self, **kwargs) -> dict[str, Any]:
-        return super(ComplianceReport, self._whole()).model_dump(**kwargs)
-
-    def model_dump_json(self, **kwargs) -> str:
-        return super(ComplianceReport, self._whole()).model_dump_json(**kwargs)
+    @model_serializer(mode="wrap")
+    def _serialise(self, write):  # made first, however it is written (a host's pydantic_core.to_json too)
+        return write(self._whole())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ComplianceReport):

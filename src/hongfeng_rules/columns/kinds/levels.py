@@ -1,19 +1,19 @@
 """`levels` over tables, as `checks/levels.py`: each subject's ledger sum (entries of `of` linked to it, dated on or
-before the reference day; negative entries lower it) and the highest level it reaches, as `MemberLevel`s.
+before the reference day; negative entries lower it) and the highest level it reaches.
 
-The sums, counts and evidence are columns (a group-by over the ledger); only the results are objects, built at the
-end, one per subject, in the subjects' order (`rule_id` and `clause` are the collector's to fill).
+Everything is columns (a group-by over the ledger, the levels reached compared column-wise): the result is
+`report.level_rows.LevelRows`, one row per subject in the subjects' order (`rule_id` and `clause` are the
+collector's to fill), which makes the `MemberLevel` objects only when asked.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+import math
 
 import polars as pl
 
-from ...derived_results import MemberLevel
 from ...models import COLLECTIONS
-from ...models.base import trusted
-from ..context import ColumnContext
+from ...report.level_rows import LevelParts, LevelRows
+from ..context import PLAN_FLAGS, ColumnContext
 from ..literals import lit
 from ..select import linked, table
 from . import DERIVES
@@ -38,28 +38,43 @@ def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.LazyFrame:
         _adjustments=amount.filter(amount < 0).cum_sum().last(), _evidence="_id")
 
 
-def derive(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> list[MemberLevel]:
+def derive(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> LevelRows:
     on = ctx.reference_date
     steps = check.steps(on)
-    limits = [s.at_least for s in steps]
-    frame = subjects.lazy().select("id", *(["team_id"] if "team_id" in subjects.columns else []))
-    frame = frame.join(_ledger(check, subject_collection, ctx), left_on="id", right_on="owner", how="left",
+    frame = subjects.lazy().select(member_id="id", team_id=pl.col("team_id") if "team_id" in subjects.columns
+                                   else lit(None, dtype=pl.String))
+    frame = frame.join(_ledger(check, subject_collection, ctx), left_on="member_id", right_on="owner", how="left",
                        maintain_order="left")
     if "team_id" in subjects.columns and ctx.tables.has("teams"):
         frame = frame.join(table("teams", ctx).lazy().select(team_id="id", association_id="association_id"),
                            on="team_id", how="left", maintain_order="left")
-    out = []
-    for row in frame.collect().iter_rows(named=True):
-        total = row["_points"] or 0
-        reached = bisect_right(limits, total)  # the levels rise strictly: those reached are a prefix
-        ahead = steps[reached] if reached < len(steps) else None
-        out.append(trusted(
-            MemberLevel, rule_id="", clause="", member_id=row["id"], team_id=row.get("team_id"),
-            association_id=row.get("association_id"), as_of=on, points=float(total), entries=row["_entries"] or 0,
-            adjustments=float(row["_adjustments"] or 0), level=steps[reached - 1].name if reached else None,
-            crossed=steps[:reached], next=ahead, points_to_next=ahead.at_least - total if ahead is not None else None,
-            evidence_ids=row["_evidence"] or []))
-    return out
+    else:
+        frame = frame.with_columns(association_id=lit(None, dtype=pl.String))
+    whole = table(check.of, ctx).schema[check.amount].is_integer()
+    total = _zero(pl.col("_points"))
+    reached = pl.sum_horizontal(_reaches(total, s.at_least, whole).cast(pl.UInt32) for s in steps) if steps else lit(0)
+    ahead = pl.lit(pl.Series([s.at_least for s in steps] + [None], dtype=pl.Float64)).gather(reached)
+    frame = frame.select(
+        lit(0, pl.UInt32).alias("rule"), "member_id", "team_id", "association_id", points=total.cast(pl.Float64),
+        entries=pl.col("_entries").fill_null(0), adjustments=_zero(pl.col("_adjustments")).cast(pl.Float64),
+        reached=reached.cast(pl.UInt32), points_to_next=ahead - total.cast(pl.Float64),
+        evidence=pl.col("_evidence").fill_null(lit([], dtype=pl.List(pl.String))))
+    return LevelRows(frame.collect(optimizations=PLAN_FLAGS), (LevelParts("", "", on, tuple(steps)),))
+
+
+def _zero(total: pl.Expr) -> pl.Expr:
+    """A sum, with no entries (null) or zero (-0.0 too) the whole 0, as `total or 0` reads it."""
+    return pl.when(total.is_null() | (total == 0)).then(lit(0)).otherwise(total)
+
+
+def _reaches(total: pl.Expr, at_least: float, whole: bool) -> pl.Expr:
+    """Does the sum reach the level, compared as Python compares it: a whole sum exactly (it reaches x when it
+    reaches ceil(x)), a float one as it is. The levels rise strictly, so those reached are a prefix, and their
+    count is the level (`bisect_right`)."""
+    if not whole:
+        return total >= at_least
+    bound = math.ceil(at_least)
+    return lit(bound <= -2 ** 63) if not -2 ** 63 < bound < 2 ** 63 else total >= lit(bound, dtype=pl.Int64)
 
 
 DERIVES["levels"] = derive
