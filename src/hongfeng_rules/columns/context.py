@@ -31,12 +31,18 @@ class ColumnContext(Judged):
     calendar: WorkCalendar
     _memo: dict[str, Any] = field(default_factory=dict)
     _schemas: dict[int, tuple[pl.LazyFrame, pl.Schema]] = field(default_factory=dict)
+    _collected: dict[int, pl.LazyFrame] = field(default_factory=dict)  # the shared frames, by id
 
     def frame(self, key: str, build: Callable[[], pl.LazyFrame]) -> pl.LazyFrame:
         """The shared frame `key` (`build()` collected once per audit), as a plan to build on."""
         def collect() -> pl.LazyFrame:
-            done = build().collect(optimizations=PLAN_FLAGS)
-            return self.with_schema(done.lazy(), done.schema)
+            plan = build()
+            if self._collected.get(id(plan)) is plan:  # another shared frame, as it is (`@age` is `derived:age`)
+                return plan
+            done = plan.collect(optimizations=PLAN_FLAGS)
+            frame = self.with_schema(done.lazy(), done.schema)
+            self._collected[id(frame)] = frame
+            return frame
         return self.memo(f"frame:{key}", collect)
 
     def schema(self, frame: pl.LazyFrame) -> pl.Schema:

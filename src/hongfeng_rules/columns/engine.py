@@ -16,8 +16,8 @@ import polars as pl
 from ..models import COLLECTIONS
 from ..rulebook.pack import CompiledRule
 from .context import PLAN_FLAGS, ColumnContext
-from .kinds import IN_ORDER, KINDS, MANY, RESULT_SCHEMA
-from .kinds.result import EVIDENCE, Finish
+from .kinds import IN_ORDER, KINDS, MANY, MEASURED_TYPE, RESULT_SCHEMA
+from .kinds.result import EVIDENCE, Finish, result_schema
 from .literals import lit
 from .select import counted, table
 from .where import compile_where, holds, spelling, uses_derived, with_extras
@@ -40,7 +40,8 @@ def evaluate_all(rules: list[CompiledRule], ctx: ColumnContext) -> pl.DataFrame:
             batches.setdefault(key, []).append(i)
     for (kind, collection, _), members in batches.items():
         checks = [(i, rules[i].rule.check) for i in members]
-        plans.append((None, MANY[kind](checks, collection, _subjects(rules[members[0]], ctx), ctx)))
+        plan = MANY[kind](checks, collection, _subjects(rules[members[0]], ctx), ctx)
+        plans.append((None, ctx.with_schema(plan, pl.Schema({"rule": pl.UInt32, **result_schema(MEASURED_TYPE[kind])}))))
     finishing = [p for _, p in plans if isinstance(p, Finish)]
     finished = iter(pl.collect_all([p.plan for p in finishing], optimizations=PLAN_FLAGS) if finishing else [])
     frames = []
@@ -90,7 +91,9 @@ def _subjects(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame:
     """The plan of the rows the rule applies to: its subject collection's (an event collection's of the period
     only) for which its `where` holds."""
     collection = rule.subject_collection
-    subjects = counted(collection, True, ctx) if COLLECTIONS[collection].event else table(collection, ctx).lazy()
+    rows = table(collection, ctx)
+    subjects = ctx.with_schema(counted(collection, True, ctx) if COLLECTIONS[collection].event else rows.lazy(),
+                               rows.schema)
     if rule.rule.where:
         applies = ctx.memo(f"applies:{id(rule)}",
                            lambda: compile_where(rule.rule.where, COLLECTIONS[collection].model, "where"))
@@ -104,17 +107,23 @@ def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish:
     order); when the dataset lacks the subject collection, one not-assessable row for the subject "*"."""
     collection = rule.subject_collection
     if not ctx.tables.has(collection):
-        return ctx.memo(f"no-subjects:{collection}", lambda: pl.LazyFrame(
-            {"id": ["*"], "status": ["not_assessable"], "note": [f"the dataset has no {collection}"]}))
+        return ctx.memo(f"no-subjects:{collection}", lambda: ctx.with_schema(pl.LazyFrame(
+            {"id": ["*"], "status": ["not_assessable"], "note": [f"the dataset has no {collection}"]}), _NOTED))
     subjects = _subjects(rule, ctx)
     missing = sorted(c for c in rule.needs if not ctx.tables.has(c))
     if missing:
-        return subjects.select("id", status=pl.lit("not_assessable"),
-                               note=pl.lit("the dataset has no " + ", ".join(missing)))
-    evaluated = KINDS[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx)
-    if isinstance(evaluated, Finish) or rule.rule.check.kind in IN_ORDER:  # in the subjects' order already
+        return ctx.with_schema(subjects.select("id", status=pl.lit("not_assessable"),
+                                               note=pl.lit("the dataset has no " + ", ".join(missing))), _NOTED)
+    kind = rule.rule.check.kind
+    evaluated = KINDS[kind](rule.rule.check, collection, subjects, ctx)
+    if isinstance(evaluated, Finish):
         return evaluated
-    return subjects.select("id").join(evaluated, on="id", how="left", maintain_order="left")
+    if kind not in IN_ORDER:  # else in the subjects' order already
+        evaluated = subjects.select("id").join(evaluated, on="id", how="left", maintain_order="left")
+    return ctx.with_schema(evaluated, result_schema(MEASURED_TYPE[kind]))
+
+
+_NOTED = pl.Schema({"id": pl.String, "status": pl.String, "note": pl.String})  # a not-assessable row's columns
 
 
 def supports(rule: CompiledRule) -> bool:

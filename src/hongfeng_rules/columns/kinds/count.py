@@ -5,7 +5,7 @@ import polars as pl
 
 from ..literals import lit
 from ..select import compile_select
-from . import KINDS
+from . import KINDS, MEASURED_TYPE
 from .result import Finish, from_python, limit_in_force, met, per_subject, result
 
 
@@ -42,3 +42,4 @@ def _distinct(check, frame: pl.DataFrame, limit, expected: str, ctx) -> pl.DataF
 
 
 KINDS["count"] = evaluate
+MEASURED_TYPE["count"] = pl.Int64

@@ -18,7 +18,7 @@ from ..context import ColumnContext
 from ..exact import isoformat
 from ..literals import lit
 from ..select import links, table
-from . import KINDS
+from . import KINDS, MEASURED_TYPE
 
 _EXACT = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days"}
 
@@ -113,16 +113,19 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
     end, due = pl.col("_end"), pl.col("_due")
     status = (pl.when(end.is_not_null()).then(pl.when(end <= due).then(lit("pass")).otherwise(lit("fail")))
               .when(lit(as_of, dtype=SHANGHAI_INSTANT) > due).then(lit("fail")).otherwise(lit("pending")))
-    judged = frame.select(
-        "id", status=status, measured=pl.coalesce(isoformat(end), lit(f"none by {as_of.isoformat()}")),
-        expected=pl.format(f"by {{}} ({int(amount)} {unit} after {check.start})", isoformat(due)),
-        evidence=pl.concat_list("id"), note="note", due=due.cast(SHANGHAI_INSTANT),
-        _not_started=start.is_null(), _unavailable="_unavailable")
-    fixed = judged.filter(pl.col("_not_started") | pl.col("_unavailable").is_not_null())
-    fixed = _fixed(fixed, pl.when(pl.col("_not_started")).then(lit(not_started)).otherwise("_unavailable"),
-                   pl.when(pl.col("_not_started")).then(lit("not_applicable")).otherwise(lit("not_assessable")))
-    judged = judged.filter(~pl.col("_not_started") & pl.col("_unavailable").is_null())
-    return pl.concat([judged.drop("_not_started", "_unavailable"), fixed])
+    # a clock that never started is not applicable, a year the calendar cannot answer not assessable: only a
+    # status and a note (as `_fixed`), in the same select (one plan, not the frame twice)
+    unavailable = pl.col("_unavailable")
+    fixed = start.is_null() | unavailable.is_not_null()
+    return frame.select(
+        "id", status=pl.when(start.is_null()).then(lit("not_applicable")).when(unavailable.is_not_null())
+        .then(lit("not_assessable")).otherwise(status),
+        measured=pl.when(~fixed).then(pl.coalesce(isoformat(end), lit(f"none by {as_of.isoformat()}"))),
+        expected=pl.when(~fixed).then(pl.format(f"by {{}} ({int(amount)} {unit} after {check.start})", isoformat(due))),
+        evidence=pl.when(fixed).then(lit([], dtype=pl.List(pl.String))).otherwise(pl.concat_list("id")),
+        note=pl.when(start.is_null()).then(lit(not_started)).when(unavailable.is_not_null()).then(unavailable)
+        .otherwise(pl.col("note")).cast(pl.String),
+        due=pl.when(~fixed).then(due.cast(SHANGHAI_INSTANT)))
 
 
 def _fixed(frame: pl.LazyFrame, note: pl.Expr, status: pl.Expr = lit("not_applicable")) -> pl.LazyFrame:
@@ -133,3 +136,4 @@ def _fixed(frame: pl.LazyFrame, note: pl.Expr, status: pl.Expr = lit("not_applic
 
 
 KINDS["deadline"] = evaluate
+MEASURED_TYPE["deadline"] = pl.String

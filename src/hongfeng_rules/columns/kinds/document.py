@@ -15,7 +15,7 @@ import polars as pl
 from ...models import COLLECTIONS
 from ..literals import lit
 from ..select import links, table
-from . import KINDS, MANY
+from . import KINDS, MANY, MEASURED_TYPE
 from .every import RULE
 from .result import result_columns
 
@@ -64,4 +64,5 @@ def _outcome(day: date) -> list[pl.Expr]:
 
 
 KINDS["document"] = evaluate
+MEASURED_TYPE["document"] = pl.String
 MANY["document"] = evaluate_many

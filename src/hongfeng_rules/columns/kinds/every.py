@@ -19,7 +19,7 @@ from ...models import COLLECTIONS
 from ..literals import lit
 from ..select import compile_select
 from ..where import compile_where, holds, with_extras
-from . import KINDS, MANY
+from . import KINDS, MANY, MEASURED_TYPE
 from .result import result_columns
 
 RULE = pl.UInt32  # the dtype of `evaluate_all`'s rule index
@@ -79,7 +79,7 @@ def _counts(group: list[tuple[int, object]], subject_collection: str, subjects: 
                                   pending.alias("_pending")))
     long = rows.select("key", "id", _r=pl.concat_list(per_rule)).explode("_r", empty_as_null=False).unnest("_r")
     if any(where is not None for _, where, _, _ in parts):
-        long = long.filter("_counted")
+        long = long.filter(pl.col("_counted"))
     return (long.group_by("rule", "key", maintain_order=True).agg(pl.len().alias("n"), **_lists())
             .rename({"key": "id"}))
 
@@ -114,4 +114,5 @@ def _outcome() -> list[pl.Expr]:
 
 
 KINDS["every"] = evaluate
+MEASURED_TYPE["every"] = pl.String
 MANY["every"] = evaluate_many

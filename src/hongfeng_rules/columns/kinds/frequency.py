@@ -19,7 +19,7 @@ from ...timecalc import Period, whole_periods
 from ..context import ColumnContext
 from ..literals import lit
 from ..select import linked, table
-from . import KINDS
+from . import KINDS, MEASURED_TYPE
 
 _COMPARE = {"at_least": lambda n, limit: n >= limit, "at_most": lambda n, limit: n <= limit,
             "exactly": lambda n, limit: n == limit}
@@ -78,7 +78,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
 
     field = check.place_by or COLLECTIONS[check.of].time_field
     links = linked(check, subject_collection, ctx, [field] if field else [])
-    day = record_day(check, ctx.schema(links))
+    day = record_day(check, table(check.of, ctx).schema)  # the linked records' columns
     placed = links.select("owner", _start=_unit_start(day, check.per)).drop_nulls()
     counts = placed.group_by("owner", "_start").agg(n=pl.len().cast(pl.Int64))
     units = pl.LazyFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},
@@ -102,3 +102,4 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
 
 
 KINDS["frequency"] = evaluate
+MEASURED_TYPE["frequency"] = pl.String

@@ -13,7 +13,7 @@ from ..exact import divide
 from ..literals import lit
 from ..select import linked
 from ..where import compile_where, holds, with_extras
-from . import KINDS
+from . import KINDS, MEASURED_TYPE
 
 
 def _score(check, links: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
@@ -61,3 +61,4 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
 
 
 KINDS["rank_within"] = evaluate
+MEASURED_TYPE["rank_within"] = pl.String

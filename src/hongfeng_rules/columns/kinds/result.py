@@ -25,6 +25,11 @@ class Finish:
     finish: Callable[[pl.DataFrame], pl.DataFrame]
 
 
+def result_schema(measured: pl.DataType) -> pl.Schema:
+    """The schema of a kind's result rows: `id`, the result columns (`result_columns`), `measured` of its dtype."""
+    return pl.Schema({"id": pl.String, "status": pl.String, "measured": measured, **_COLUMNS})
+
+
 def result_columns(measured_type: pl.DataType, **columns: pl.Expr | str) -> list[pl.Expr]:
     """The result columns, in kinds' `RESULT_SCHEMA` order and types: those not given are null, a null evidence
     an empty list."""
