@@ -16,7 +16,8 @@ Before them, single-team requests sent one at a time measure the CPU a request c
 CPU of the same audit done directly; after them, the same audits done directly by as many processes as
 the server has workers give the rate the machine allows at that moment (the load average is printed
 before and after). Errors are answers other than those. The server's resident memory (its process and its worker
-processes) is sampled every second. Targets on a 2-core machine: ≥ 50 single-team audits/s with
+processes) and the 1-minute load average are sampled every second, and the batches the workers ran (how
+many jobs were audited together, from /metrics) are counted per phase. Targets on a 2-core machine: ≥ 50 single-team audits/s with
 p99 ≤ 200 ms, zero errors. Prints the figures and PASS/FAIL; exit status 1 when a target fails.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -70,10 +72,10 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
-def start_server(folder: Path, workers: int | None) -> tuple[subprocess.Popen, str]:
+def start_server(folder: Path, workers: int | None, **settings) -> tuple[subprocess.Popen, str]:
     port = free_port()
     config = {"port": port, "access_log": str(folder / "access.log"), "max_concurrent": 64,
-              "monitor": {"enabled": False}}
+              "monitor": {"enabled": False}, **{k: v for k, v in settings.items() if v is not None}}
     if workers:
         config["workers"] = workers
     (folder / "service.json").write_text(json.dumps(config), encoding="utf-8")
@@ -123,6 +125,13 @@ def phase(base: str, requests, count: int, duration: float, clients: int) -> lis
     for t in threads:
         t.join()
     return results
+
+
+def batch_sizes(base: str, since: dict | None = None) -> dict:
+    """The server's batches so far (hongfeng_audit_batches_total: jobs together -> times), less `since`."""
+    text = httpx.get(base + "/metrics", timeout=30).text
+    found = {int(size): int(n) for size, n in re.findall(r'hongfeng_audit_batches_total\{size="(\d+)"\} (\d+)', text)}
+    return {k: n - (since or {}).get(k, 0) for k, n in sorted(found.items()) if n - (since or {}).get(k, 0)}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -202,20 +211,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
     parser.add_argument("--workers", type=int, help="server worker processes (default: the server's)")
     parser.add_argument("--teams", type=int, default=8, help="distinct single-team datasets (default 8)")
+    parser.add_argument("--gather-seconds", type=float, help="the server's gather_seconds (default: its own)")
+    parser.add_argument("--max-batch", type=int, help="the server's max_batch (default: its own)")
     args = parser.parse_args(argv)
 
     load_before = os.getloadavg()[0]
     teams = [json.dumps(generate(1, seed=s)).encode() for s in range(args.teams)]
     example = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLE.iterdir()) if p.suffix == ".json"]
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base = start_server(Path(tmp), args.workers)
+        proc, base = start_server(Path(tmp), args.workers, gather_seconds=args.gather_seconds,
+                                  max_batch=args.max_batch)
         rss: list[tuple[float, int]] = []
+        loads: list[tuple[float, float]] = []
         sampling = threading.Event()
 
         def sample():
             t0 = time.monotonic()
             while not sampling.wait(1.0):
                 rss.append((time.monotonic() - t0, rss_bytes(proc.pid)))
+                loads.append((time.monotonic() - t0, os.getloadavg()[0]))
 
         threading.Thread(target=sample, daemon=True).start()
         try:
@@ -236,13 +250,13 @@ def main(argv: list[str] | None = None) -> int:
                                                  headers={"content-type": "application/json"}),
                    lambda r: r.status_code == 422 and r.json()["problems"][0]["line"] == 1)
 
-            started = time.monotonic()
+            started, before = time.monotonic(), batch_sizes(base)
             one = phase(base, singles, args.count, args.duration, args.clients)
-            one_seconds = time.monotonic() - started
+            one_seconds, one_batches = time.monotonic() - started, batch_sizes(base, before)
             mix = (singles * 3)[:20] + [bad, big, bad]
-            started = time.monotonic()
+            started, before = time.monotonic(), batch_sizes(base)
             two = phase(base, mix, args.count, args.duration, args.clients)
-            two_seconds = time.monotonic() - started
+            two_seconds, two_batches = time.monotonic() - started, batch_sizes(base, before)
         finally:
             sampling.set()
             proc.terminate()
@@ -260,10 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         "service / direct in parallel": round(s1.get("per_s", 0) / parallel, 2) if parallel else None,
         "CPU ms per single-team request, one at a time": cpu,
         "CPU ms per single-team audit, direct": direct_cpu_ms(teams),
-        "phase 1 (single-team only)": {"seconds": round(one_seconds, 1), "single-team": s1},
-        "phase 2 (mixed)": {"seconds": round(two_seconds, 1),
+        "phase 1 (single-team only)": {"seconds": round(one_seconds, 1), "single-team": s1,
+                                       "batches (jobs together: times)": one_batches},
+        "phase 2 (mixed)": {"seconds": round(two_seconds, 1), "batches (jobs together: times)": two_batches,
                             **{k: summary(two, two_seconds, k) for k in ("single-team", "24-team", "malformed")}},
         "rss_mb": [(round(t), round(b / 2**20)) for t, b in rss[:: max(1, len(rss) // 12)]],
+        "load_average_1min over time": [(round(t), round(x, 1)) for t, x in loads[:: max(1, len(loads) // 12)]],
     }
     print(json.dumps(figures, indent=1))
     errors = sum(1 for _, _, ok in one + two if not ok)

@@ -22,8 +22,11 @@ def test_without_the_extra_the_routes_say_so(tmp_path):
     (fake / "__init__.py").write_text("raise ImportError('durable-rules is not installed here')\n")
     with running(tmp_path, env={"PYTHONPATH": str(fake.parent)}) as c:
         for r in (c.get("/v1/monitor/open"), c.post("/v1/monitor/events", json=HAZARDS[0]),
-                  c.get("/v1/monitor/alerts")):
+                  c.post("/v1/monitor/events", json=[]), c.post("/v1/monitor/events", json=HAZARDS),
+                  c.post("/v1/monitor/events", content=b"[", headers={"content-type": "application/json"}),
+                  c.post("/v1/monitor/clock", json={"now": "2026-03-02T09:00:00"}), c.get("/v1/monitor/alerts")):
             assert r.status_code == 501 and r.headers["content-type"] == "application/problem+json"
+            assert r.json()["type"] == "urn:hongfeng-rules:problem:monitor-unavailable"
             assert 'pip install "hongfeng-rules[monitor]"' in r.json()["detail"]
         assert c.post("/v1/audit", json={"teams": []}).status_code in (200, 422)  # the rest works
     with running(tmp_path, monitor={"enabled": False}) as c:

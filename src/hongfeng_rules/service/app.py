@@ -27,7 +27,7 @@ from .config import ServiceConfig
 from .limits import AtWork, Busy, Limits, TooLarge, busy
 from .metrics import Metrics
 from .problems import Refused, input_problem, problem
-from .workers import Pool
+from .workers import NoWorkers, Pool
 
 
 class State:
@@ -51,11 +51,14 @@ class State:
 
 def create_app(config: ServiceConfig) -> FastAPI:
     state = State(config)
+    at_work = AtWork()
 
     @asynccontextmanager
     async def lifespan(app):
         state.pool = Pool(config.workers, config.max_concurrent, config.packs, config.max_body_bytes,
-                          config.max_records, config.mappings)
+                          config.max_records, config.mappings, config.default_packs, max_batch=config.max_batch,
+                          gather_seconds=config.gather_seconds, at_work=at_work,
+                          batches=state.metrics.batches)
         await state.pool.start()
         await state.monitor.start()
         state.ready = True
@@ -90,6 +93,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
     def readyz():
         if not state.ready:
             return problem(503, "starting or stopping", slug="busy")
+        if not state.pool.live:
+            return problem(503, NoWorkers.REASON, slug="unavailable")
         return {"status": "ready"}
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus text format",
@@ -125,6 +130,10 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def no_room(request: Request, exc: Busy):
         return busy(request.url.path)
 
+    @app.exception_handler(NoWorkers)
+    async def no_workers(request: Request, exc: NoWorkers):
+        return problem(503, NoWorkers.REASON, slug="unavailable", instance=request.url.path, headers={"Retry-After": "5"})
+
     @app.exception_handler(audit_routes.Unsupported)
     async def unsupported(request: Request, exc: audit_routes.Unsupported):
         return problem(415, str(exc), instance=request.url.path)
@@ -135,7 +144,6 @@ def create_app(config: ServiceConfig) -> FastAPI:
         state.log_internal(request, traceback.format_exc())
         return problem(500, f"internal error: {type(exc).__name__}", instance=request.url.path)
 
-    at_work = AtWork()
     state.metrics.gauges["requests_at_work"] = lambda: at_work.count
     app.add_middleware(Limits, max_body_bytes=config.max_body_bytes, max_concurrent=config.max_concurrent,
                        request_seconds=config.request_seconds, at_work=at_work)

@@ -12,6 +12,7 @@ import dataclasses
 import traceback
 from dataclasses import dataclass, field
 
+from ..audit_each import audit_each
 from ..auditing import audit, derive, require_matched
 from ..derived_results import Derived, known_scopes, only_kind
 from ..errors import InputError, Problem, fail
@@ -51,6 +52,11 @@ class Job:
     allow_incomplete: bool = False
     waivers: tuple[str, bytes] | None = None  # (file name, content): a waiver file, as `check --waivers`
 
+    def batch_key(self) -> tuple | None:
+        """Jobs with the same key may be audited together (`run_all`): audits of the same packs, period and
+        as-of (the rest, format, language, waivers, mapping, is each job's own); None: alone."""
+        return ("audit", tuple(self.packs), self.period, self.as_of) if self.kind == "audit" else None
+
 
 @dataclass
 class Result:
@@ -69,7 +75,8 @@ _LIMITS: Limits = DEFAULT_LIMITS
 _WARM = b'{"associations": [{"id": "a", "name": "A", "level": "county"}], "teams": [{"id": "t", "name": "T", "association_id": "a"}]}'
 
 
-def start(packs: list[str], max_bytes: int, max_records: int, mappings: dict[str, str] | None = None) -> None:
+def start(packs: list[str], max_bytes: int, max_records: int, mappings: dict[str, str] | None = None,
+          default_packs: list[str] | None = None) -> None:
     """Load the configured packs (in each worker process, once) and warm the worker up."""
     global _LIMITS
     _LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=max_bytes, max_records=max_records)
@@ -77,42 +84,104 @@ def start(packs: list[str], max_bytes: int, max_records: int, mappings: dict[str
         _PACKS[pack.name] = pack
     for name, path in (mappings or {}).items():
         _MAPPINGS[name] = load_mapping(path)
-    _warm_up()
+    _warm_up(default_packs or [p for p in _PACKS][:1])
 
 
-def _warm_up() -> None:
-    """A worker's first audit pays one-time costs (the workday calendar built from `holidays`, lazy imports:
-    ~150 ms of CPU, 5x a single-team audit): pay them now, not on a client's request, by auditing a tiny
-    dataset with each pack in each format (a pack that judges none of it answers a problem: nothing to warm)."""
-    for name in _PACKS:
-        for fmt in MEDIA_TYPES:
-            run(Job("audit", [("warm.json", _WARM)], [name], period="2025", as_of="2026-01-15", format=fmt))
-        run(Job("levels", [("warm.json", _WARM)], [name], as_of="2026-01-15"))
+def _warm_up(packs: list[str]) -> None:
+    """A worker's first audit pays one-time costs (the workday calendar built from `holidays`, lazy imports,
+    compiled expressions: ~150 ms of CPU, 5x a single-team audit): pay them now, not on a client's request,
+    by auditing a tiny dataset with the default packs, alone and two together, and rendering it in each
+    format (other packs pay their first audit's own part on their first request)."""
+    job = Job("audit", [("warm.json", _WARM)], packs, period="2025", as_of="2026-01-15")
+    try:
+        prepared = _prepare(job)
+    except InputError:  # the default packs judge none of it: nothing to warm
+        return
+    audit_each([prepared.tables] * 2, prepared.packs, prepared.period, prepared.as_of)
+    report = audit(prepared.tables, prepared.packs, prepared.period, prepared.as_of, dataset_label=job.label)
+    for fmt in MEDIA_TYPES:
+        _finish(dataclasses.replace(job, format=fmt), prepared, report)
 
 
 def run(job: Job) -> Result:
+    return _guarded(lambda: _AUDIT[job.kind](job))
+
+
+def run_all(batch: list[Job]) -> list[Result]:
+    """The results of jobs of one `batch_key`, each exactly `run(job)`'s: the datasets read one by one (a job
+    with bad input answers its problems and leaves the others alone), audited together (`audit_each`), each
+    report rendered for its own job."""
+    if len(batch) == 1 or batch[0].batch_key() is None:
+        return [run(job) for job in batch]
+    results: list[Result | None] = [None] * len(batch)
+    prepared = {}
+    for i, job in enumerate(batch):
+        outcome = _guarded(lambda job=job: _prepare(job))
+        if isinstance(outcome, Result):
+            results[i] = outcome
+        else:
+            prepared[i] = outcome
+    groups: dict[tuple, list[int]] = {}
+    for i, p in prepared.items():  # the same strings give the same instants, but for an as-of of "now"
+        groups.setdefault((p.period, p.as_of, tuple(batch[i].packs)), []).append(i)
+    for members in groups.values():
+        first = prepared[members[0]]
+        try:
+            reports = audit_each([prepared[i].tables for i in members], first.packs, first.period, first.as_of,
+                                 labels=[batch[i].label for i in members])
+        except Exception:  # a bug: each job alone, so that it is answered (and named) on its own
+            reports = [None] * len(members)
+        for i, report in zip(members, reports):
+            results[i] = run(batch[i]) if report is None else _guarded(
+                lambda i=i, report=report: _finish(batch[i], prepared[i], report))
+    return results
+
+
+def _guarded(work):
+    """`work()`, or the Result of its failure: problems for bad input, an internal error for a bug."""
     try:
-        return _AUDIT[job.kind](job)
+        return work()
     except InputError as exc:
         return Result(problems=exc.problems)
     except Exception as exc:  # a bug in the library: logged by the caller in full, named to the client
         return Result(internal=f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
 
 
-def _audit(job: Job) -> Result:
+@dataclass
+class _Prepared:
+    """An audit job's inputs, read and checked: everything but the audit and the rendering."""
+    period: object
+    as_of: object
+    packs: list
+    tables: object
+    locate: object
+    waivers: object
+
+
+def _prepare(job: Job) -> _Prepared:
     period, as_of = period_and_as_of(job.period, job.as_of)
     packs = [_PACKS[name] for name in job.packs]
     tables, locate = tables_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
     require_matched(tables, packs, job.label)
     waivers = read_waivers(job.waivers[1], job.waivers[0], _LIMITS) if job.waivers else None
-    report = audit(tables, packs, period, as_of, dataset_label=job.label)
-    if waivers is not None:
-        report = apply_waivers(report, waivers, [r.rule.id for p in packs for r in p.rules])
+    return _Prepared(period, as_of, packs, tables, locate, waivers)
+
+
+def _finish(job: Job, prepared: _Prepared, report) -> Result:
+    """The job's answer from its report: waivers applied, the exit code, the report rendered as `check` does."""
+    if prepared.waivers is not None:
+        report = apply_waivers(report, prepared.waivers, [r.rule.id for p in prepared.packs for r in p.rules])
     code = gate(report, job.fail_on, allow_incomplete=job.allow_incomplete)
     body = RENDERERS[job.format](report, argparse.Namespace(  # what `check` gives its renderers
-        lang=job.lang, format=job.format, exit_code=code, locate=locate.as_read_from(job.label),
+        lang=job.lang, format=job.format, exit_code=code, locate=prepared.locate.as_read_from(job.label),
         gated=() if job.allow_incomplete else GATED.get(job.fail_on, ())))
     return Result(body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[job.format], code)
+
+
+def _audit(job: Job) -> Result:
+    prepared = _prepare(job)
+    return _finish(job, prepared, audit(prepared.tables, prepared.packs, prepared.period, prepared.as_of,
+                                        dataset_label=job.label))
 
 
 def _derived(job: Job) -> Result:

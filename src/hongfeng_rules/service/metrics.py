@@ -14,6 +14,7 @@ class Metrics:
         self.audits: Counter = Counter()  # (kind, outcome) -> count
         self.events: Counter = Counter()  # name -> count (monitor events, alerts, webhook deliveries)
         self.gauges: dict[str, Callable[[], float]] = {}  # name -> current value
+        self.batches: Counter = Counter()  # audits run together -> how many times (workers.Pool)
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests[(route, method, status)] += 1
@@ -40,6 +41,10 @@ class Metrics:
                 "# TYPE hongfeng_audits_total counter"]
         for (kind, outcome), n in sorted(self.audits.items()):
             out.append(f'hongfeng_audits_total{{kind="{kind}",outcome="{outcome}"}} {n}')
+        out += ["# HELP hongfeng_audit_batches_total Jobs given to a worker at once, by how many were together.",
+                "# TYPE hongfeng_audit_batches_total counter"]
+        for size, n in sorted(self.batches.items()):
+            out.append(f'hongfeng_audit_batches_total{{size="{size}"}} {n}')
         for name, n in sorted(self.events.items()):
             out += [f"# TYPE hongfeng_{name}_total counter", f"hongfeng_{name}_total {n}"]
         for name, value in sorted(self.gauges.items()):

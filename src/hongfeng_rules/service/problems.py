@@ -31,11 +31,13 @@ TYPES = {  # slug -> title
     "unsupported-media-type": "Unsupported request body type",
     "busy": "Too many requests at once",
     "timeout": "The request took longer than the time limit",
+    "unavailable": "No worker process is running",
     "monitor-unavailable": "The live monitor is not available",
     "internal": "Internal error",
 }
 _BY_STATUS = {401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
-              406: "not-acceptable", 413: "too-large", 415: "unsupported-media-type", 429: "busy"}
+              406: "not-acceptable", 413: "too-large", 415: "unsupported-media-type", 429: "busy",
+              501: "monitor-unavailable"}
 
 SCHEMA = {  # the OpenAPI schema of a problem body
     "type": "object", "required": ["type", "title", "status", "detail"],

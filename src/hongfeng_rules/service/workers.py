@@ -2,14 +2,15 @@
 
 Each worker is a child process (`python -m hongfeng_rules.service.workers`) speaking length-prefixed
 pickles over its standard input and output: first its start arguments (it answers its process id once it
-has loaded the packs and warmed up, `jobs.start`), then one `Job` at a time (it answers a `Result`). The
-server reads and writes those pipes as asyncio streams, so handing a job over never blocks the event loop
-and no executor thread competes with it for the GIL. A worker ends when its input closes: when the server
-stops, or dies (killed with -9, say).
+has loaded the packs and warmed up, `jobs.start`), then the `Job`s of one batch at a time (it answers their
+`Result`s, `jobs.run_all`). The server reads and writes those pipes as asyncio streams, so handing jobs over
+never blocks the event loop and no executor thread competes with it for the GIL. A worker ends when its
+input closes: when the server stops, or dies (killed with -9, say).
 """
 from __future__ import annotations
 
 import asyncio
+import collections
 import fcntl
 import os
 import pickle
@@ -59,60 +60,131 @@ class Worker:
             await self.process.wait()
 
 
+class NoWorkers(Exception):
+    """Every worker process is gone and none could be started again (the service cannot audit)."""
+
+    REASON = "no worker process is running: every one ended and none could be started again (see the server's log)"
+
+
 class Pool:
     """`workers` worker processes taking jobs from one queue, with a bound on the jobs given to the pool
-    (Busy beyond it). A job whose request has given up (time limit) and not started yet is dropped; one
-    already started holds its place until its worker answers."""
+    (Busy beyond it). A worker takes the job waiting longest and every other waiting job of its `batch_key`
+    (at most `max_batch`), audited together (`jobs.run_all`); when more requests are at work in the server
+    than the pool holds (`at_work`: they are on their way), it first waits up to `gather_seconds` for them.
+    A job whose request has given up (time limit) and not started yet is dropped; one already started holds
+    its place until its worker answers."""
 
     def __init__(self, workers: int, max_jobs: int, packs: list[str], max_bytes: int, max_records: int,
-                 mappings: dict[str, str] | None = None):
-        self.workers, self.max_jobs, self.init = workers, max_jobs, (packs, max_bytes, max_records, mappings)
+                 mappings: dict[str, str] | None = None, default_packs: list[str] | None = None, *,
+                 max_batch: int = 16, gather_seconds: float = 0.0, at_work=None, batches=None):
+        self.workers, self.max_jobs = workers, max_jobs
+        self.init = (packs, max_bytes, max_records, mappings, default_packs)
+        self.max_batch, self.gather_seconds, self.at_work = max_batch, gather_seconds, at_work
         self.outstanding = 0
-        self.queue: asyncio.Queue = asyncio.Queue()
+        self.waiting: collections.deque = collections.deque()  # (job, answer), oldest first
+        self.changed = asyncio.Condition()
         self.lanes: list[asyncio.Task] = []
+        self.live = 0  # lanes with a worker
+        self.batches = collections.Counter() if batches is None else batches  # batch size -> how many times
 
     async def start(self) -> None:
         """Start every worker (loading its packs and warming it up) now, not on the first request."""
         for worker in await asyncio.gather(*(Worker.start(self.init) for _ in range(self.workers))):
+            self.live += 1
             self.lanes.append(asyncio.create_task(self._lane(worker)))
 
     async def run(self, job: jobs.Job) -> jobs.Result:
+        if not self.live:
+            raise NoWorkers()
         if self.outstanding >= self.max_jobs:
             raise Busy()
         self.outstanding += 1
         answer = asyncio.get_running_loop().create_future()
-        self.queue.put_nowait((job, answer))
+        async with self.changed:
+            self.waiting.append((job, answer))
+            self.changed.notify_all()
         return await answer  # cancelled with its request: the lane then skips the job or drops its answer
 
-    async def _lane(self, worker: Worker) -> None:
-        """One worker's loop: the next job still wanted, its answer to its request; a worker that died is
-        replaced by a new one (its job answered at once, as an internal error: it is a bug or a kill)."""
-        try:
+    async def _next(self) -> list[tuple[jobs.Job, asyncio.Future]]:
+        """The next jobs to run together: the oldest still wanted and the waiting ones of its key."""
+        async with self.changed:
             while True:
-                job, answer = await self.queue.get()
-                result = None
-                try:
-                    if not answer.cancelled():
-                        result = await worker.call(job)
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    if not answer.done():
-                        answer.set_result(jobs.Result(internal="a worker process died; it is replaced"))
-                    await worker.stop(1)
-                    worker = await Worker.start(self.init)
-                finally:
+                await self.changed.wait_for(lambda: self.waiting)
+                job, answer = self.waiting.popleft()
+                if not answer.cancelled():
+                    break
+                self.outstanding -= 1
+            batch, key = [(job, answer)], job.batch_key()
+            if key is None:
+                return batch
+            if self.gather_seconds and self.at_work is not None and self.at_work.count > self.outstanding:
+                try:  # more requests are at work than the pool holds: wait a moment for them
+                    await asyncio.wait_for(self.changed.wait_for(
+                        lambda: self.at_work.count <= self.outstanding
+                        or len(self.waiting) >= self.max_batch - 1), self.gather_seconds)
+                except asyncio.TimeoutError:
+                    pass
+            kept = collections.deque()
+            while self.waiting:
+                other = self.waiting.popleft()
+                if other[1].cancelled():
                     self.outstanding -= 1
-                if result is not None and not answer.done():
-                    answer.set_result(result)
+                elif other[0].batch_key() == key and len(batch) < self.max_batch:
+                    batch.append(other)
+                else:
+                    kept.append(other)
+            self.waiting = kept
+            return batch
+
+    async def _lane(self, worker: Worker | None) -> None:
+        """One worker's loop: the next jobs, their answers to their requests; a worker that died is replaced by
+        a new one (its jobs answered at once, as an internal error: it is a bug or a kill). A replacement that
+        fails to start ends the lane (the others go on; with none left, every request is a 503)."""
+        try:
+            while worker is not None:
+                batch = await self._next()
+                self.batches[len(batch)] += 1
+                results = None
+                try:
+                    results = await worker.call([job for job, _ in batch])
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    for _, answer in batch:
+                        if not answer.done():
+                            answer.set_result(jobs.Result(internal="a worker process died; it is replaced"))
+                    await worker.stop(1)
+                    worker = await self._replacement()
+                finally:
+                    self.outstanding -= len(batch)
+                for (_, answer), result in zip(batch, results or []):
+                    if not answer.done():
+                        answer.set_result(result)
         finally:
-            await worker.stop()
+            if worker is not None:
+                await worker.stop()
+
+    async def _replacement(self) -> Worker | None:
+        try:
+            return await Worker.start(self.init)
+        except Exception as exc:  # noqa: BLE001  (its packs may have become unreadable, the machine full, …)
+            print(f"a replacement worker process failed to start ({type(exc).__name__}: {exc}); "
+                  f"{self.live - 1} of {self.workers} workers left", file=sys.stderr)
+            self.live -= 1
+            if not self.live:
+                async with self.changed:
+                    while self.waiting:
+                        _, answer = self.waiting.popleft()
+                        self.outstanding -= 1
+                        if not answer.done():
+                            answer.set_exception(NoWorkers())
+            return None
 
     async def close(self) -> None:
         """Stop the workers and wait for them (jobs not started are cancelled)."""
         for lane in self.lanes:
             lane.cancel()
         await asyncio.gather(*self.lanes, return_exceptions=True)
-        while not self.queue.empty():
-            self.queue.get_nowait()[1].cancel()
+        while self.waiting:
+            self.waiting.popleft()[1].cancel()
 
 
 def _read(stream) -> object | None:
@@ -144,8 +216,8 @@ def main() -> None:
         return
     jobs.start(*init)
     _write(out, os.getpid())
-    while (job := _read(inp)) is not None:
-        _write(out, jobs.run(job))
+    while (batch := _read(inp)) is not None:
+        _write(out, jobs.run_all(batch))
 
 
 if __name__ == "__main__":

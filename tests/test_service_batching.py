@@ -1,0 +1,104 @@
+"""Audits waiting together are run together (`audit_each` in one worker), each answered exactly as alone; a bad
+request in a batch affects no other; a worker whose replacement cannot start leaves the others serving, and
+with none left every audit is a 503 problem (the real server, over HTTP)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from helpers import REPO
+from service_server import running, start, stop
+
+sys.path.insert(0, str(REPO))
+from benchmarks.generate import generate  # noqa: E402
+
+QUERY = {"period": "2025", "as_of": "2026-01-15"}
+TEAMS = [json.dumps(generate(1, seed=s, violation_rate=0.3)).encode() for s in range(5)]  # the same ids in each
+JSON = {"content-type": "application/json"}
+
+
+def batches(c: httpx.Client) -> dict[int, int]:
+    text = c.get("/metrics").text
+    return {int(size): int(n) for size, n in re.findall(r'hongfeng_audit_batches_total\{size="(\d+)"\} (\d+)', text)}
+
+
+def post(base: str, body: bytes, **params):
+    with httpx.Client(base_url=base, timeout=120) as c:
+        return c.post("/v1/audit", params={**QUERY, **params}, content=body, headers=JSON)
+
+
+def test_waiting_audits_are_audited_together_each_as_alone(tmp_path):
+    requests = [(t, {"format": f, "lang": lang}) for t, f, lang in
+                zip(TEAMS * 2, ["json", "sarif", "markdown", "text", "junit", "html", "json", "json", "text", "json"],
+                    ["en", "zh"] * 5)]
+    requests += [(b'{"teams": [', {}), (TEAMS[0], {"period": "2024"}), (b'{"teams": 1}', {"format": "text"})]
+    proc, base = start(tmp_path, workers=1, max_concurrent=32, gather_seconds=0.05)
+    try:
+        with httpx.Client(base_url=base, timeout=120) as c:
+            alone = [c.post("/v1/audit", params={**QUERY, **p}, content=body, headers=JSON) for body, p in requests]
+            assert batches(c) == {1: len(requests)}
+            with ThreadPoolExecutor(len(requests)) as pool:
+                together = list(pool.map(lambda r: post(base, r[0], **r[1]), requests))
+            sizes = batches(c)
+        for (body, params), one, other in zip(requests, alone, together):
+            assert (other.status_code, other.headers["content-type"], other.content) == \
+                   (one.status_code, one.headers["content-type"], one.content), params
+            assert other.headers.get("hongfeng-exit-code") == one.headers.get("hongfeng-exit-code")
+        assert [r.status_code for r in together[-3:]] == [422, 200, 422]
+        assert together[-3].json()["problems"][0]["line"] == 1
+        assert max(sizes) > 1, sizes  # some were audited together
+        assert sum(size * n for size, n in sizes.items()) == 2 * len(requests)
+    finally:
+        stop(proc)
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for task in Path(f"/proc/{pid}/task").glob("*") for p in (task / "children").read_text().split()]
+
+
+def test_a_replacement_that_cannot_start_leaves_the_others_and_then_503(tmp_path):
+    """The worker processes are killed with -9 after their pack's files were broken: the job a dead worker held
+    is a 500 naming that, the replacement fails to load the pack, the other worker serves every request; with
+    none left, audits and /readyz answer a 503 problem, and nothing hangs."""
+    shutil.copytree(REPO / "rules" / "hongfeng", tmp_path / "mine")
+    proc, base = start(tmp_path, workers=2, packs=["./mine"], default_packs=["hongfeng"], request_seconds=60)
+    try:
+        workers = children(proc.pid)
+        assert len(workers) == 2
+        (tmp_path / "mine" / "pack.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+        os.kill(workers[0], signal.SIGKILL)
+        time.sleep(0.5)
+        with ThreadPoolExecutor(4) as pool:  # different as-of: not together, so each worker takes one
+            first = list(pool.map(lambda day: post(base, TEAMS[0], as_of=f"2026-01-1{day}"), range(4)))
+        assert sorted(r.status_code for r in first) == [200, 200, 200, 500]
+        died = next(r for r in first if r.status_code == 500)
+        assert died.headers["content-type"] == "application/problem+json"
+        assert "worker process died" in died.json()["detail"]
+        assert [post(base, TEAMS[1]).status_code for _ in range(3)] == [200] * 3
+        with httpx.Client(base_url=base, timeout=60) as c:
+            assert c.get("/readyz").status_code == 200
+            os.kill(children(proc.pid)[0], signal.SIGKILL)
+            time.sleep(0.5)
+            assert post(base, TEAMS[2]).status_code == 500  # the job the last worker held
+            for r in (post(base, TEAMS[2]), c.get("/readyz")):
+                assert r.status_code == 503 and r.headers["content-type"] == "application/problem+json"
+                assert r.json()["type"] == "urn:hongfeng-rules:problem:unavailable"
+                assert "no worker process is running" in r.json()["detail"]
+            assert c.get("/v1/packs").status_code == 200  # the rest of the service still answers
+        assert b"failed to start" in _stderr_so_far(proc)
+    finally:
+        stop(proc)
+
+
+def _stderr_so_far(proc) -> bytes:
+    os.set_blocking(proc.stderr.fileno(), False)
+    return proc.stderr.read() or b""
