@@ -7,7 +7,7 @@ stored as a dictionary of text is read with its dictionary kept (indices and dis
 row) and its decoded size summed, row group by row group, stopping at the first one past `max_file_bytes`."""
 from __future__ import annotations
 
-from ..errors import fail
+from ..errors import InputError, fail
 from ..safe_load import Limits
 
 
@@ -18,7 +18,9 @@ def check_parquet(source, file: str, limits: Limits) -> None:
 
     try:
         _check(pq, source, file, limits)
-    except (OSError, ValueError, TypeError, IndexError, KeyError):  # pyarrow's errors of a broken file
+    except (InputError, MemoryError):
+        raise
+    except Exception:  # pyarrow's errors of a broken file (ArrowInvalid, ArrowNotImplementedError, OSError, …)
         return  # not readable Parquet: the reader says why
 
 
