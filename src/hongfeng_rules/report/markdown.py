@@ -7,6 +7,7 @@ import re
 from ..invisible import escape_hidden
 from .derived_rows import WORDS as DERIVED_WORDS, level_counts, star_rows
 from . import tree
+from .text import WORDS as SUBJECT_NOUNS  # "team" 队伍 / "online_group" 群组, as the text report names its subjects
 from .labels import STATUS_NAMES, strength_word
 from .model import STATUS_ORDER, ComplianceReport, Finding
 
@@ -14,13 +15,13 @@ MAX_LISTED = 50
 WORDS = {
     "en": {"title": "Compliance report", "conformant": "✅ conformant", "nonconformant": "❌ non-conformant",
            "noverdict": "➖ no verdict",
-           "incomplete": "⚠️ some *shall* rules could not be assessed", "team": "Team", "verdict": "Verdict",
+           "incomplete": "⚠️ some *shall* rules could not be assessed", "verdict": "Verdict",
            "failures": "Failures", "unknown": "Not assessable", "waived": "Waived", "expired": "Expired waivers",
            "not_used": "May permissions not used (information)",
            "more": "… and {n} more (see the full report)", "evidence": "evidence", "none": "none",
            "period": "period", "as_of": "as of", "until": "until"},
     "zh": {"title": "合规报告", "conformant": "✅ 符合", "nonconformant": "❌ 不符合", "noverdict": "➖ 无结论",
-           "incomplete": "⚠️ 部分“应”条款无法评估", "team": "队伍", "verdict": "结论",
+           "incomplete": "⚠️ 部分“应”条款无法评估", "verdict": "结论",
            "failures": "不符合项", "unknown": "无法评估", "waived": "已豁免", "expired": "已过期的豁免",
            "not_used": "未采用的“可”条款（仅供参考）",
            "more": "…… 另有 {n} 项（见完整报告）", "evidence": "证据", "none": "无",
@@ -38,7 +39,7 @@ def render(report: ComplianceReport, lang: str = "en") -> str:
            + f" · {w['period']} {md(report.period)} · {w['as_of']} {report.as_of.isoformat()} · "
            + ", ".join(f"{md(p.pack)} {md(p.version)}" for p in report.packs), "",
            *_associations(report, lang),
-           f"| {w['team']} | {w['verdict']} | " + " | ".join(_status_heads(lang)) + " |",
+           f"| {_subject_noun(report, lang)} | {w['verdict']} | " + " | ".join(_status_heads(lang)) + " |",
            "|---|---|" + "---:|" * len(STATUS_ORDER)]
     for t in report.teams:
         verdict = _verdict(t.conformant, w) + ("" if t.complete or t.conformant is None else " ⚠️")
@@ -71,6 +72,13 @@ def _associations(report: ComplianceReport, lang: str) -> list[str]:
 def _bullet(text: str) -> str:
     body = text.lstrip(" ")
     return text[:len(text) - len(body)] + "- " + md(body)
+
+
+def _subject_noun(report: ComplianceReport, lang: str) -> str:
+    """The head of the verdict table: the noun of the subjects it lists (a Yunge report lists groups), each once."""
+    kinds = {t.kind for t in report.teams}
+    nouns = [SUBJECT_NOUNS[lang][k] for k in tree.LEAVES if k in kinds] or [SUBJECT_NOUNS[lang]["team"]]
+    return ("／" if lang == "zh" else " / ").join(nouns)
 
 
 def _verdict(conformant: bool | None, w: dict) -> str:
