@@ -40,7 +40,7 @@ def load_tables_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
             found = build(sources.url_sources(str(path), mapping, limits), limits)
         elif Path(path).is_dir():  # a manifest in the folder: files and SHA-256s first, record counts after
             listed = manifest.verify_folder(Path(path), limits, data_entries(Path(path), mapping))
-            found = build(_folder_sources(Path(path), limits, mapping, encoding, read=_read,
+            found = build(_folder_sources(Path(path), limits, mapping, encoding, read=_read_member,
                                           read_table=_read_table, verify=False), limits)
             manifest.verify_records(listed, str(path), found[1].located, lambda c: _height(found[0].get(c)))
         elif Path(path).exists():
@@ -63,6 +63,13 @@ def _height(frame: pl.DataFrame | None) -> int:
 
 def _read(path: Path, limits: Limits) -> Document:
     return read_json_fast(path, limits) if Path(path).suffix.lower() == ".json" else read_document(path, limits)
+
+
+def _read_member(path: Path, limits: Limits) -> Document:
+    """A folder's COLLECTION.json (its shape census first: `json_census`), .yaml or .yml file."""
+    if Path(path).suffix.lower() == ".json":
+        return read_json_fast(path, limits, Path(path).stem)
+    return read_document(path, limits)
 
 
 def _read_table(path: Path, collection: str, mapping, encoding, limits: Limits):

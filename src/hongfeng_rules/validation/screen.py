@@ -105,7 +105,12 @@ class _Pool:
                 pass
         if series is None:
             values, self.bad = _scalars(spec, values)
-            series = pl.Series(_VALUE, values, dtype=_RAW[spec.kind], strict=False)
+            try:
+                series = pl.Series(_VALUE, values, dtype=_RAW[spec.kind], strict=False)
+            except UnicodeEncodeError:  # a lone surrogate (an escape JSON allows): its record goes to its model
+                values, unencodable = _encodable(values)
+                self.bad = sorted(set(self.bad).union(unencodable))
+                series = pl.Series(_VALUE, values, dtype=_RAW[spec.kind], strict=False)
         typed, doubt = _exprs(spec, nulls_refused)
         value = pl.col(_VALUE) if typed is None else typed.alias(_VALUE)
         if self.lengths is None:
@@ -119,6 +124,21 @@ class _Pool:
         bad = self.bad if self.lengths is None else _owners_of(self.bad, self.lengths)
         hits = _rows_hit(out.get_column(_DOUBT)) if _DOUBT in out.columns else []
         self.hit = sorted(set(bad).union(hits)) if bad else hits
+
+
+def _encodable(values: list) -> tuple[list, list[int]]:
+    """The values with each text that is not UTF-8 (a lone surrogate) set to None, and their positions."""
+    bad = []
+    for i, v in enumerate(values):
+        if type(v) is str:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                bad.append(i)
+    values = list(values)
+    for i in bad:
+        values[i] = None
+    return values, bad
 
 
 def _owner(lengths: list[int]) -> pl.Series:

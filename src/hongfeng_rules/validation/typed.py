@@ -1,6 +1,8 @@
-"""Typed columns (a Parquet file or Arrow table written with the tables' schema) checked in place: the same
-`fields.Spec` constraints as the screen, on the columns as they are, with no value brought into Python.
-A table whose columns do not carry the schema is not typed: it goes the way of any table (`sources`)."""
+"""Typed columns (a Parquet file or Arrow table written with the tables' schema, or a JSON file read by Polars
+where the shape census proves it exact: `tables.json_census`) checked in place: the same `fields.Spec`
+constraints as the screen, with no value brought into Python. Every column and the model validators are one
+query (nested records through struct fields, list items through `list.eval`). A table whose columns do not
+carry the schema (days and instants may be text) is not typed: it goes the way of any table (`sources`)."""
 from __future__ import annotations
 
 import polars as pl
@@ -8,69 +10,82 @@ import polars as pl
 from ..tables.schema import SHANGHAI_INSTANT, table_schema
 from ..timecalc import FIRST_DAY, LAST_DAY
 from .fields import Spec, model_specs
-from .model_checks import refused_by_validators
-from .screen import _check
+from .model_checks import validator_checks
+from .screen import checks
 
 _TIMES = {"day": pl.Date, "instant": SHANGHAI_INSTANT}
+_DOUBT = "__doubt"
 
 
 def typed_table(model, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series] | None:
-    """(the model's table, a mask of rows not surely valid), or None when `frame` does not carry the schema."""
-    specs = {f.name: f for f in model_specs(model)}
-    if set(frame.columns) - set(specs):
+    """(the model's table, a mask of rows not surely valid), or None when `frame` does not carry the schema.
+    An empty cell is a field not given (its default, or a problem if it is required)."""
+    found = _fields(model, frame.schema, pl.col)
+    if found is None:
         return None
-    columns, doubts = [], []
-    for name, f in specs.items():
-        if name not in frame.columns:
+    typed, doubts = found
+    doubt = pl.any_horizontal(doubts) if doubts else pl.lit(False)
+    query = frame.lazy().select(*typed, doubt.alias(_DOUBT))
+    validators = validator_checks(model)
+    if validators:
+        query = query.with_columns(pl.col(_DOUBT) | pl.any_horizontal(validators).fill_null(True))
+    out = query.collect()
+    table = out.drop(_DOUBT)
+    if table.schema != table_schema(model):
+        return None
+    return table, out.get_column(_DOUBT)
+
+
+def _fields(model, schema, get) -> tuple[list[pl.Expr], list[pl.Expr]] | None:
+    """The typed expressions of `model`'s fields (read with `get(name)` from columns of `schema`) and their
+    doubts (true: not surely valid), or None if a column's type does not fit its field."""
+    specs = model_specs(model)
+    if set(schema) - {f.name for f in specs}:
+        return None
+    wanted, typed, doubts = table_schema(model), [], []
+    for f in specs:
+        if f.name not in schema:
             if f.required:
                 return None
-            columns.append(pl.Series(name, [f.default] * frame.height, dtype=table_schema(model)[name]))
+            typed.append(pl.lit(f.default, dtype=wanted[f.name]).alias(f.name))
             continue
-        column = frame[name]
+        e = get(f.name)
         if f.default is not None and not f.spec.nullable:  # an empty cell of a field with a default: the default
-            column = column.fill_null(pl.lit(f.default, dtype=column.dtype)) if column.null_count() else column
-        found = _column(f.spec, column, table_schema(model)[name])
+            e = e.fill_null(pl.lit(f.default, dtype=schema[f.name]))
+        found = _column(f.spec, e, schema[f.name], wanted[f.name])
         if found is None:
             return None
-        columns.append(found[0].alias(name))
+        typed.append(found[0].alias(f.name))
         doubts.append(found[1])
-    table = pl.DataFrame(columns)
-    doubt = pl.Series([False] * table.height)
-    for d in doubts:
-        doubt = doubt | d
-    for i in refused_by_validators(model, table):
-        doubt[i] = True
-    return table, doubt
+    return typed, doubts
 
 
-def _column(spec: Spec, s: pl.Series, dtype) -> tuple[pl.Series, pl.Series] | None:
-    """(the column in the table's type, its doubtful rows) or None if its type does not fit the field."""
-    null = s.is_null() if not spec.nullable else pl.Series([False] * len(s))
+def _column(spec: Spec, e: pl.Expr, dtype, want) -> tuple[pl.Expr, pl.Expr] | None:
+    """(the column in the table's type `want`, its doubt) of the column `e` of type `dtype`, or None."""
     if spec.kind == "struct":
-        if not isinstance(s.dtype, pl.Struct):
+        if not isinstance(dtype, pl.Struct) or validator_checks(spec.model):
             return None
-        inner = typed_table(spec.model, s.struct.unnest())
+        inner = _fields(spec.model, pl.Schema({f.name: f.dtype for f in dtype.fields}), e.struct.field)
         if inner is None:
             return None
-        table, doubt = inner
-        struct = table.to_struct(s.name)
-        struct = pl.select(pl.when(s.is_null()).then(None).otherwise(struct)).to_series()
-        return struct, (doubt & s.is_not_null()) | null
-    if spec.kind == "list":
-        if s.dtype != dtype:
+        typed, doubts = inner
+        value = pl.when(e.is_null()).then(pl.lit(None, dtype=want)).otherwise(pl.struct(typed))
+        doubt = (pl.any_horizontal(doubts) & e.is_not_null()) if doubts else pl.lit(False)
+    elif spec.kind == "list":
+        if not isinstance(dtype, pl.List):
             return None
-        found = _column(spec.item, s.drop_nulls().explode(empty_as_null=False), dtype.inner)
-        if found is None:
+        item = _column(spec.item, pl.element(), dtype.inner, want.inner)
+        if item is None:
             return None
-        owner = pl.select(pl.int_range(len(s)).repeat_by(s.list.len().fill_null(0)).explode(empty_as_null=False)
-                          ).to_series()
-        doubtful = owner.filter(found[1]).unique().implode()
-        return s, pl.int_range(len(s), eager=True).is_in(doubtful) | null
-    if spec.kind in _TIMES and s.dtype == _TIMES[spec.kind]:
-        day = s if spec.kind == "day" else s.dt.date()  # an instant column is in Shanghai time
-        return s, (~day.is_between(FIRST_DAY, LAST_DAY)).fill_null(False) | null
-    want = pl.String if spec.kind in ("str", "day", "instant") else dtype
-    if s.dtype != want:
-        return None
-    series, doubt = _check(spec, s)
-    return series, (doubt.fill_null(False) if doubt is not None else pl.Series([False] * len(s))) | null
+        value = e if dtype == want else e.list.eval(item[0])
+        doubt = e.list.eval(item[1]).list.any().fill_null(False)
+    elif spec.kind in _TIMES and dtype == _TIMES[spec.kind]:
+        day = e if spec.kind == "day" else e.dt.date()  # an instant column is in Shanghai time
+        value, doubt = e, (~day.is_between(FIRST_DAY, LAST_DAY)).fill_null(False)
+    else:
+        if dtype != (pl.String if spec.kind in ("str", "day", "instant") else want):
+            return None
+        typed, doubt = checks(spec, e)
+        value = e if typed is None else typed
+        doubt = pl.lit(False) if doubt is None else doubt.fill_null(False)
+    return value, (doubt | e.is_null()) if not spec.nullable else doubt

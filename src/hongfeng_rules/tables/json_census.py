@@ -1,0 +1,233 @@
+"""The shape census: a one-collection JSON file read by Polars' own reader, where a cheap pass over the text
+proves that reader exact; any other file takes the exact path (`json_text`: orjson, the screen, the strict
+reader).
+
+Polars' reader, given the table's schema, coerces where the models refuse (3 read as "3", true as 1, 2.5 as 2,
+a scalar as a one-item list), reads a duplicate key once (the first), drops unknown keys, reads an explicit
+null as a missing key, a too large integer as null and a lone surrogate escape as U+0000, accepts a top-level
+object as one record, and overflows its stack on deep nesting. The census therefore reads a file only when:
+
+- its text is UTF-8 with none of the characters the exact path refuses at once, a top-level array with no
+  surrogate escape and no bracket inside a string, whose brackets nest at most twice as deep as a valid record
+  can (Polars refuses a shape its schema does not have);
+- no key of a known field name is followed by a value of another kind (one regular expression, `_bad`): text,
+  days and instants are strings; whole numbers integers of at most 18 digits; decimals numbers; lists of text
+  lists of strings only; records objects; a null of a yes/no field that may be null (a top-level field whose
+  name is used nowhere else) is read as the integer 2 (true and false as 1 and 0), so that it is a cell;
+- the cells Polars read (every non-empty field of every record, nested records included) are as many as the
+  keys written in the text (`"` then `:`, which counts every key at least once): so every key is a known field
+  of its record, read once, with a value; a name with two kinds (`skills`: a list of members, a yes/no of their
+  file) has its lists counted apart.
+
+What the census proves is what orjson would have read; the column checks (`validation.typed`) then send every
+row not surely valid to its model, with the strict reader's records, as the exact path does.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from functools import cache
+from typing import NamedTuple
+
+import polars as pl
+
+from ..models import COLLECTIONS
+from ..validation.fields import Spec, model_specs
+from .schema import table_schema
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KIND = {"str": "text", "day": "text", "instant": "text", "int": "int", "float": "number", "bool": "bool",
+         "struct": "struct"}
+_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
+_ARRAY = re.compile(rb"[ \t\r\n]*\[")
+_C1_CONTROL = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")  # U+0080–U+009F but NEL, in UTF-8
+_REFUSED = r"\x{FFFE}|\x{FFFF}|\\u[dD][89a-fA-F]"
+"""With DEL and the C1 controls, what the exact path refuses at once (`json_text`), and a surrogate escape
+(Polars reads a lone one as U+0000)."""
+_RARE = _REFUSED + r"|[ \t\r\n]:"  # or a space before a colon (a key the count of `":` would miss)
+
+
+class _Plan(NamedTuple):
+    schema: pl.Schema  # the table's schema, days and instants as text
+    kinds: dict[str, frozenset[str]]  # field name (at any depth) -> its kinds
+    nullable_bools: frozenset[str]  # top-level yes/no fields that may be null, whose name is used nowhere else
+    depth: int  # the deepest nesting of a valid file (the top-level array is 1)
+
+
+def _kind(spec: Spec) -> str | None:
+    if spec.kind == "list":
+        return {"text": "texts", "struct": "structs"}.get(_KIND.get(spec.item.kind))
+    return _KIND.get(spec.kind)
+
+
+@cache
+def _plan(collection: str) -> _Plan | None:
+    """What the census of a file of `collection` looks for, or None if its fields have a kind it does not read."""
+    model = COLLECTIONS[collection].model
+    kinds, depth, ok = defaultdict(set), [0], [True]
+
+    def walk(model, level: int) -> None:
+        depth[0] = max(depth[0], level)
+        for f in model_specs(model):
+            kind = _kind(f.spec)
+            if kind is None:
+                ok[0] = False
+                continue
+            kinds[f.name].add(kind)
+            if f.spec.kind == "struct":
+                walk(f.spec.model, level + 1)
+            elif kind == "structs":
+                walk(f.spec.item.model, level + 2)
+            elif kind == "texts":
+                depth[0] = max(depth[0], level + 1)
+    walk(model, 2)
+    if not ok[0]:
+        return None
+    top = {f.name for f in model_specs(model) if f.spec.kind == "bool" and f.spec.nullable}
+    counted = defaultdict(int)
+    for name in kinds:
+        counted[name] = 0
+
+    def count(model) -> None:
+        for f in model_specs(model):
+            counted[f.name] += 1
+            if f.spec.kind == "struct":
+                count(f.spec.model)
+            elif f.spec.kind == "list" and f.spec.item.kind == "struct":
+                count(f.spec.item.model)
+    count(model)
+    schema = pl.Schema({k: _text_times(v) for k, v in table_schema(model).items()})
+    return _Plan(schema, {k: frozenset(v) for k, v in kinds.items()}, frozenset(n for n in top if counted[n] == 1),
+                 depth[0])
+
+
+def _text_times(dtype):
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return pl.String
+    if isinstance(dtype, pl.List):
+        return pl.List(_text_times(dtype.inner))
+    if isinstance(dtype, pl.Struct):
+        return pl.Struct({f.name: _text_times(f.dtype) for f in dtype.fields})
+    return dtype
+
+
+def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
+    """The records of a file of `collection` (UTF-8, its BOM taken off) as Polars reads them (days and instants
+    as text), or None when the census cannot prove that reading exact."""
+    plan = _plan(collection) if collection in COLLECTIONS else None
+    if plan is None or not _ARRAY.match(raw) or not _nests_within(raw, plan.depth):
+        return None
+    if b"\x7f" in raw or (b"\xc2" in raw and _C1_CONTROL.search(raw)):  # the exact path words these
+        return None
+    text = pl.Series([raw]).cast(pl.String, strict=False)
+    if text.null_count():  # not UTF-8
+        return None
+    written, spaces = raw.count(b'":'), (b"",)
+    if text.str.contains(_RARE).item():
+        if text.str.contains(_REFUSED).item():
+            return None
+        written, spaces = written + text.str.count_matches(r'"\s+:').item(), (b"", b" ")
+    if text.str.count_matches(_bad(collection)).item():
+        return None
+    raw, nulls = _null_bools(raw, plan.nullable_bools)
+    if raw is None:
+        return None
+    schema = pl.Schema({k: (pl.Int64 if k in nulls else v) for k, v in plan.schema.items()})
+    try:
+        frame = pl.read_json(io.BytesIO(raw), schema=schema)
+    except Exception:  # Polars refuses the text (not JSON, a value it cannot read as its field): the exact path
+        return None
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    _cells(frame.get_columns(), COLLECTIONS[collection].model, cells)
+    if sum(cells.values()) != written:
+        return None
+    for name, kinds in plan.kinds.items():  # a name of two kinds: its lists (or records) counted apart
+        if len(kinds) > 1:
+            opens = b"{" if "struct" in kinds else b"["
+            found = sum(raw.count(b'"%s":%s%s' % (name.encode(), space, opens)) for space in spaces)
+            if found != cells[(name, "struct" if "struct" in kinds else next(iter(kinds & {"texts", "structs"})))]:
+                return None
+    if nulls:
+        frame = frame.with_columns(pl.when(pl.col(n) != 2).then(pl.col(n) == 1).alias(n) for n in nulls)
+    return frame
+
+
+_MOST_NULLS = 200_000
+
+
+def _null_bools(raw: bytes, names: frozenset[str]) -> tuple[bytes | None, set[str]]:
+    """The text with the value null of each key in `names` written as 2, and the names that had one (None when
+    there are too many nulls to look at one by one)."""
+    text, found, at, seen = None, set(), raw.find(b"null"), 0
+    while at >= 0:
+        seen += 1
+        if seen > _MOST_NULLS:
+            return None, set()
+        colon = at - 1
+        while colon >= 0 and raw[colon] in b" \t\r\n":
+            colon -= 1
+        quote = colon - 1
+        if colon > 0 and raw[colon] == 58 and raw[quote] == 34:  # `":` before the null: the name of its key
+            name = raw[raw.rfind(b'"', 0, quote) + 1:quote].decode("ascii", "replace")
+            if name in names:
+                text = bytearray(raw) if text is None else text
+                text[at:at + 4] = b"2   "  # as long as null: the text keeps its offsets
+                found.add(name)
+        at = raw.find(b"null", at + 4)
+    return (raw if text is None else bytes(text)), found
+
+
+def _nests_within(raw: bytes, most: int) -> bool:
+    """Whether the brackets nest at most 2 × `most` deep (each pass removes the innermost pairs, one or two
+    levels); False when a string holds a bracket. Escaped backslashes, then escaped quotes, are taken out
+    first, so that the quotes left delimit the strings."""
+    structure = raw.replace(b"\\\\", b"").replace(b'\\"', b"") if b"\\" in raw else raw
+    structure = structure.translate(None, _STRUCTURE).replace(b'""', b"")
+    if b'"' in structure:  # a string holds a bracket
+        return False
+    for _ in range(most):
+        structure = structure.replace(b"{}", b"").replace(b"[]", b"")
+    return not structure
+
+
+@cache
+def _bad(collection: str) -> str:
+    """One regular expression matching a key of a known name followed by a value not of its kind (the text is
+    JSON, as Polars checks when it reads it: a number is well formed). Null passes here where the field may
+    be empty: it is read as no cell, so the count of cells tells it (a yes/no field's null is read as 2)."""
+    by_kind = defaultdict(list)
+    for name, kinds in _plan(collection).kinds.items():
+        by_kind["|".join(sorted(kinds))].append(re.escape(name))
+    bad = {"text": '[^"\\s]', "int": r"[^-0-9\s]|-?[0-9]+[.eE]|-?[0-9]{19}", "number": r"[^-0-9\s]",
+           "bool": r"[^tfn\s]", "struct": r"[^{n\s]", "structs": r"[^\[n\s]",
+           "texts": rf'[^\[n\s]|\[\s*(?:{_STRING}\s*,\s*)*[^"\s\]]'}
+    out = []
+    for kinds, names in sorted(by_kind.items()):
+        kinds = kinds.split("|")
+        if len(kinds) == 1:
+            values = bad[kinds[0]]
+        elif len(kinds) == 2 and "bool" in kinds:  # (`skills`) a yes/no, or the other kind's value
+            other = next(k for k in kinds if k != "bool")
+            values = {"texts": rf'[^\[tfn\s]|\[\s*(?:{_STRING}\s*,\s*)*[^"\s\]]', "struct": r"[^{tfn\s]",
+                      "structs": r"[^\[tfn\s]"}.get(other)
+            if values is None:
+                return r"[\s\S]"  # no census for such a name: every file matches
+        else:
+            return r"[\s\S]"
+        out.append(rf'"(?:{"|".join(sorted(names))})"\s*:\s*(?:{values})')
+    return "|".join(out)
+
+
+def _cells(columns: list[pl.Series], model, cells: dict) -> None:
+    """Count the non-empty cells of `columns` (the fields of `model`), nested records included, by name and kind."""
+    specs = {f.name: f.spec for f in model_specs(model)}
+    for s in columns:
+        spec = specs[s.name]
+        cells[(s.name, _kind(spec))] += len(s) - s.null_count()
+        if spec.kind in ("struct", "list") and (spec.kind == "struct" or spec.item.kind == "struct"):
+            present = s.drop_nulls() if s.null_count() else s
+            if spec.kind == "list":
+                present = present.explode(empty_as_null=False)
+                present = present.drop_nulls() if present.null_count() else present
+            _cells(present.struct.unnest().get_columns(), spec.model or spec.item.model, cells)
