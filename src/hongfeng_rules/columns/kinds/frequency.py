@@ -3,7 +3,8 @@ year of the period that ended by as-of (from the subject's founding, when it has
 
 The whole periods come from `timecalc.whole_periods` itself, once per distinct founding day; each selected record
 is placed in the calendar unit holding its day (`place_by`'s value, a label counting as its first day, else the
-collection's time field), and the units are counted by a group-by, not record by record.
+collection's time field), and the units are counted by a group-by, not record by record. Several frequency
+rules over the same subjects are one plan (`evaluate_many`).
 """
 from __future__ import annotations
 
@@ -19,11 +20,8 @@ from ...timecalc import Period, whole_periods
 from ..context import ColumnContext
 from ..literals import lit
 from ..select import linked, table
-from . import KINDS, MEASURED_TYPE
-
-_COMPARE = {"at_least": lambda n, limit: n >= limit, "at_most": lambda n, limit: n <= limit,
-            "exactly": lambda n, limit: n == limit}
-
+from . import KINDS, MANY, MEASURED_TYPE
+from .every import RULE
 
 def _unit_start(day: pl.Expr, per: str) -> pl.Expr:
     """The first day of the calendar unit (ISO week, month, quarter, year) holding `day`."""
@@ -53,53 +51,75 @@ def record_day(check, schema) -> pl.Expr:
 
 
 def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
-    founding = check.from_founding and "founded_on" in COLLECTIONS[subject_collection].model.model_fields
-    if founding and "founded_on" not in ctx.schema(subjects).names():
+    return evaluate_many([(0, check)], subject_collection, subjects, ctx).drop("rule")
+
+
+def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, subjects: pl.LazyFrame,
+                  ctx: ColumnContext) -> pl.LazyFrame:
+    """`rule` (each check's index) and the result columns of each (check, subject): the checks in the order
+    given, the subjects in theirs within each. Each check's records are placed in its units by a plan of its own;
+    the units are counted, judged and summed up for every check at once, its bound, limit and words columns."""
+    has_founding = "founded_on" in COLLECTIONS[subject_collection].model.model_fields
+    if (has_founding and any(c.from_founding for _, c in checks)
+            and "founded_on" not in ctx.schema(subjects).names()):
         subjects = subjects.join(table(subject_collection, ctx).lazy().select("id", "founded_on"), on="id", how="left",
                                  maintain_order="left")
-    founded = pl.col("founded_on") if founding else lit(None, dtype=pl.Date)
-    subjects = subjects.select("id", founded=founded, _key=founded.cast(pl.String).fill_null("-"))
-    _, expected = check.judge(0, ctx)  # the expected text, or "no value in force"
-    bound, threshold = check.bound
-    limit = threshold.in_force(ctx.reference_date)
+    founded = pl.col("founded_on") if has_founding and any(c.from_founding for _, c in checks) else lit(None, pl.Date)
+    words, units, verdicts, placed = [], [], [], []
+    for i, check in checks:
+        founding = check.from_founding and has_founding
+        _, expected = check.judge(0, ctx)  # the expected text, or "no value in force"
+        bound, threshold = check.bound
+        limit = threshold.in_force(ctx.reference_date)
+        words.append((i, founding, bound, 0 if limit is None else limit, f"{expected} every {check.per}", check.per))
+        days = dict.fromkeys(table(subject_collection, ctx)["founded_on"].to_list()) if founding else {None: None}
+        for day in days:  # every founding day of the collection (the subjects' among them)
+            judged, skipped = ctx.memo(f"whole_periods:{check.per}:{day}",
+                                       lambda: whole_periods(ctx.period, check.per, ctx.as_of, not_before=day))
+            key = "-" if day is None else day.isoformat()
+            if not judged:
+                verdicts.append((i, key, no_unit_status(skipped, ctx.period, ctx.as_of, day),
+                                 f"no whole {check.per} of the period has ended by the as-of date"))
+            elif limit is None:
+                verdicts.append((i, key, "not_applicable", expected))
+            units += [(i, key, n, p.start, p.label) for n, p in enumerate(judged)]
+        field = check.place_by or COLLECTIONS[check.of].time_field
+        links = linked(check, subject_collection, ctx, [field] if field else [])
+        day = record_day(check, table(check.of, ctx).schema)  # the linked records' columns
+        placed.append(links.select(lit(i, RULE).alias("rule"), "owner", _start=_unit_start(day, check.per)).drop_nulls())
 
-    parts, verdicts = [], []  # judged units per founding day; the verdict where none is judged
-    days = dict.fromkeys(table(subject_collection, ctx)["founded_on"].to_list()) if founding else {None: None}
-    for day in days:  # every founding day of the collection (the subjects' among them)
-        judged, skipped = ctx.memo(f"whole_periods:{check.per}:{day}",
-                                   lambda: whole_periods(ctx.period, check.per, ctx.as_of, not_before=day))
-        key = "-" if day is None else day.isoformat()
-        if not judged:
-            verdicts.append((key, no_unit_status(skipped, ctx.period, ctx.as_of, day),
-                             f"no whole {check.per} of the period has ended by the as-of date"))
-        elif limit is None:
-            verdicts.append((key, "not_applicable", expected))
-        parts += [(key, i, p.start, p.label) for i, p in enumerate(judged)]
-
-    field = check.place_by or COLLECTIONS[check.of].time_field
-    links = linked(check, subject_collection, ctx, [field] if field else [])
-    day = record_day(check, table(check.of, ctx).schema)  # the linked records' columns
-    placed = links.select("owner", _start=_unit_start(day, check.per)).drop_nulls()
-    counts = placed.group_by("owner", "_start").agg(n=pl.len().cast(pl.Int64))
-    units = pl.LazyFrame(parts, schema={"_key": pl.String, "_order": pl.Int64, "_start": pl.Date, "_label": pl.String},
-                         orient="row")
-    judged = (subjects.join(units, on="_key").join(counts, left_on=["id", "_start"], right_on=["owner", "_start"],
-                                                   how="left").with_columns(pl.col("n").fill_null(0)))
-    judged = judged.with_columns(_met=_COMPARE[bound](pl.col("n"), limit if limit is not None else 0))
-    summary = judged.sort("_order").group_by("id").agg(
-        _total=pl.len(), _kept=pl.col("_met").sum(),
-        evidence=pl.format("{}: {}", "_label", "n").filter(~pl.col("_met")))
+    limits = pl.Float64 if any(isinstance(w[3], float) for w in words) else pl.Int64
+    rules = pl.LazyFrame(words, orient="row", schema={"rule": RULE, "_founding": pl.Boolean, "_bound": pl.String,
+                                                      "_limit": limits, "_expected": pl.String, "_per": pl.String})
+    keys = rules.join(subjects.select("id", _founded=founded), how="cross", maintain_order="left_right").with_columns(
+        _key=pl.when(pl.col("_founding")).then(pl.col("_founded").cast(pl.String)).fill_null("-"))
+    counts = (pl.concat(placed) if len(placed) > 1 else placed[0]).group_by("rule", "owner", "_start").agg(
+        n=pl.len().cast(pl.Int64))
+    unit_rows = pl.LazyFrame(units, orient="row", schema={"rule": RULE, "_key": pl.String, "_order": pl.Int64,
+                                                          "_start": pl.Date, "_label": pl.String})
+    judged = (keys.join(unit_rows, on=["rule", "_key"])
+              .join(counts, left_on=["rule", "id", "_start"], right_on=["rule", "owner", "_start"], how="left")
+              .with_columns(pl.col("n").fill_null(0)))
+    n, limit, bound = pl.col("n"), pl.col("_limit"), pl.col("_bound")
+    judged = judged.with_columns(_met=pl.when(bound == "at_least").then(n >= limit).when(bound == "at_most")
+                                 .then(n <= limit).otherwise(n == limit))
+    summary = judged.sort("_order").group_by("rule", "id").agg(
+        _total=pl.len(), _kept=pl.col("_met").sum(), _expected=pl.col("_expected").first(),
+        _per=pl.col("_per").first(), evidence=pl.format("{}: {}", "_label", "n").filter(~pl.col("_met")))
     judged_out = summary.select(
-        "id", status=pl.when(pl.col("evidence").list.len() > 0).then(lit("fail")).otherwise(lit("pass")),
-        measured=pl.format(f"{{}} of {{}} {check.per}s met", "_kept", "_total"),
-        expected=lit(f"{expected} every {check.per}"), evidence="evidence", note=lit(None, dtype=pl.String))
-    fixed = pl.LazyFrame(verdicts, schema={"_key": pl.String, "status": pl.String, "note": pl.String}, orient="row")
-    fixed_out = subjects.join(fixed, on="_key").select(
-        "id", "status", measured=lit(None, dtype=pl.String), expected=lit(None, dtype=pl.String),
+        "rule", "id", status=pl.when(pl.col("evidence").list.len() > 0).then(lit("fail")).otherwise(lit("pass")),
+        measured=pl.format("{} of {} {}s met", "_kept", "_total", "_per"), expected="_expected",
+        evidence="evidence", note=lit(None, dtype=pl.String))
+    fixed = pl.LazyFrame(verdicts, orient="row",
+                         schema={"rule": RULE, "_key": pl.String, "status": pl.String, "note": pl.String})
+    fixed_out = keys.join(fixed, on=["rule", "_key"]).select(
+        "rule", "id", "status", measured=lit(None, dtype=pl.String), expected=lit(None, dtype=pl.String),
         evidence=lit([], dtype=pl.List(pl.String)), note="note")
-    judged_out = judged_out.join(fixed_out.select("id"), on="id", how="anti")  # no value in force: not judged
-    return pl.concat([judged_out, fixed_out]).with_columns(due=lit(None, dtype=SHANGHAI_INSTANT))
+    judged_out = judged_out.join(fixed_out.select("rule", "id"), on=["rule", "id"], how="anti")  # not judged
+    out = pl.concat([judged_out, fixed_out]).with_columns(due=lit(None, dtype=SHANGHAI_INSTANT))
+    return keys.select("rule", "id").join(out, on=["rule", "id"], how="left", maintain_order="left")
 
 
 KINDS["frequency"] = evaluate
+MANY["frequency"] = evaluate_many
 MEASURED_TYPE["frequency"] = pl.String
