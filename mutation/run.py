@@ -231,7 +231,7 @@ def main(argv: list[str]) -> int:
         return 0
     elif argv != ["--scores"]:
         for module in argv or MODULES:
-            if not any(_within(module, m) for m in MODULES):
+            if not any(_within(module, m) or _within(m, module) for m in MODULES):  # a module, or a package
                 print(f"unknown module {module!r}; the verdict core: {', '.join(MODULES)}", file=sys.stderr)
                 return 2
         run(argv)
