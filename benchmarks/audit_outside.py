@@ -5,12 +5,14 @@ summaries, the future records and the report object.
     python benchmarks/audit_outside.py                       # one team (8 seeds) and 1,000 teams, medians of 3
     python benchmarks/audit_outside.py --teams 0             # one team only
     python benchmarks/audit_outside.py --folder DIR          # 1,000 teams from this folder of JSON files
+    python benchmarks/audit_outside.py --code /tmp/before,.  # two source trees, interleaved in one run
 
 One team: `generate(1, seed)` for 8 seeds, read into tables once; each round audits every dataset (the hongfeng
 pack), and the CPU time spent inside `columns.engine.evaluate_all` (the rules' result rows) is told apart from
 the rest of `audit()`. The figures are CPU ms per audit, the median of 3 rounds (after a warm-up round).
 
-1,000 teams: each run is two fresh children, one after the other: R (Polars reading the JSON files with no
+Each code tree (`--code`) is measured by fresh children, run after run in turn. 1,000 teams: each run is two
+fresh children, one after the other: R (Polars reading the JSON files with no
 validation, as benchmarks/run.py measures it) and `load_tables` + `audit()` + `to_json_bytes()`, the audit timed
 (wall and CPU) and its rule evaluation told apart as above; peak RSS is the child's. Medians of `--repeat`.
 Speed on a shared machine is compared as ratios within one run; the load average is printed.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from timing import load_average, peak_rss, run_child  # noqa: E402  (benchmarks/ is on the path now)
+from timing import load_average, peak_rss  # noqa: E402  (benchmarks/ is on the path now)
 
 SEEDS = 8
 
@@ -113,22 +116,39 @@ def child_floor(folder: str) -> dict:
     return {**out, "floor_cpu_s": cpus[list(out["floor_ways"]).index(out["floor_way"])]}
 
 
-def province(folder: str, repeat: int) -> dict:
-    runs = []
+def _child(kind: str, code: str | None, *args: str) -> dict:
+    """A fresh child measuring `kind` with the library in `code` (a source tree; None: the installed one)."""
+    import os
+
+    env = dict(os.environ, **({"PYTHONPATH": str(Path(code) / "src")} if code else {}))
+    out = subprocess.run([sys.executable, __file__, "--child", kind, *args], capture_output=True, text=True, env=env)
+    if out.returncode:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"child {kind} ({code or 'installed'}) failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def province(folder: str, repeat: int, codes: list) -> dict:
+    """Medians of `repeat` runs of each code tree, the trees interleaved run by run, each run beside its own R."""
+    runs: dict = {code: [] for code in codes}
     for _ in range(repeat):
-        floor = run_child(__file__, ["--child", "floor", "--folder", folder])
-        audited = run_child(__file__, ["--child", "audit", "--folder", folder])
-        runs.append({**floor, **audited})
-        print(f"  run: R {floor['floor_s']:.2f} s ({floor['floor_cpu_s']:.2f} s CPU); audit {audited['audit_s']:.2f} s wall, {audited['audit_cpu_s']:.2f} s "
-              f"CPU (rules {audited['rules_cpu_s']:.2f} s); peak {audited['peak_bytes'] / 2 ** 30:.2f} GiB; "
-              f"load {load_average()}", flush=True)
-    med = {k: statistics.median(r[k] for r in runs) for k in ("floor_s", "audit_s", "audit_cpu_s", "rules_cpu_s",
-                                                                "outside_cpu_s", "json_s", "floor_cpu_s", "peak_bytes")}
-    med["ratios"] = [r["audit_s"] / r["floor_s"] for r in runs]
-    med["cpu_ratios"] = [r["audit_cpu_s"] / r["floor_cpu_s"] for r in runs]
-    med["sha256"] = sorted({r["sha256"] for r in runs})
-    med["report_bytes"] = runs[-1]["report_bytes"]
-    return med
+        for code in codes:
+            floor = _child("floor", code, "--folder", folder)
+            audited = _child("audit", code, "--folder", folder)
+            runs[code].append({**floor, **audited})
+            print(f"  {code or 'installed'}: R {floor['floor_s']:.2f} s ({floor['floor_cpu_s']:.2f} s CPU); audit "
+                  f"{audited['audit_s']:.2f} s wall, {audited['audit_cpu_s']:.2f} s CPU (rules {audited['rules_cpu_s']:.2f} s); "
+                  f"peak {audited['peak_bytes'] / 2 ** 30:.2f} GiB; load {load_average()}", flush=True)
+    out = {}
+    for code, done in runs.items():
+        med = {k: statistics.median(r[k] for r in done) for k in (
+            "floor_s", "audit_s", "audit_cpu_s", "rules_cpu_s", "outside_cpu_s", "json_s", "floor_cpu_s", "peak_bytes")}
+        med["ratios"] = [r["audit_s"] / r["floor_s"] for r in done]
+        med["cpu_ratios"] = [r["audit_cpu_s"] / r["floor_cpu_s"] for r in done]
+        med["sha256"] = sorted({r["sha256"] for r in done})
+        med["report_bytes"] = done[-1]["report_bytes"]
+        out[code] = med
+    return out
 
 
 def _folder(teams: int) -> str:
@@ -146,27 +166,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teams", type=int, default=1000, help="size of the province run (0: skip it)")
     parser.add_argument("--folder", help="the province's JSON files (default: generated into /tmp/hf-bench)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--child", choices=["audit", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument("--code", default="", help="source trees to measure in the same run, comma-separated (a "
+                                                    "worktree of another commit: its src/ is imported); default: "
+                                                    "the installed library")
+    parser.add_argument("--child", choices=["audit", "floor", "one"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps((child_audit if args.child == "audit" else child_floor)(args.folder)))
+        work = {"audit": lambda: child_audit(args.folder), "floor": lambda: child_floor(args.folder),
+                "one": lambda: one_team(args.repeat)}[args.child]
+        print(json.dumps(work()))
         return 0
-    import hongfeng_rules
-
-    print(f"library {Path(hongfeng_rules.__file__).parent}; load average {load_average()}", flush=True)
-    one = one_team(args.repeat)
-    print(f"one team (hongfeng pack, {SEEDS} seeds, median of {args.repeat} rounds, CPU per audit): audit "
-          f"{one['audit_ms']:.1f} ms = rules {one['rules_ms']:.1f} ms + outside the rules {one['outside_ms']:.1f} ms "
-          f"(rounds {', '.join(f'{t - r:.1f}' for t, r in one['rounds'])}); load {load_average()}", flush=True)
+    codes = [c for c in args.code.split(",") if c] or [None]
+    print(f"load average {load_average()}", flush=True)
+    for code in codes:
+        one = _child("one", code, "--repeat", str(args.repeat))
+        print(f"{code or 'installed'}: one team (hongfeng pack, {SEEDS} seeds, median of {args.repeat} rounds, CPU "
+              f"per audit): audit {one['audit_ms']:.1f} ms = rules {one['rules_ms']:.1f} ms + outside the rules "
+              f"{one['outside_ms']:.1f} ms (rounds {', '.join(f'{t - r:.1f}' for t, r in one['rounds'])}); load "
+              f"{load_average()}", flush=True)
     if args.teams:
         folder = args.folder or _folder(args.teams)
-        m = province(folder, args.repeat)
-        print(f"{args.teams:,} teams (medians of {args.repeat}): R {m['floor_s']:.2f} s; audit {m['audit_s']:.2f} s = "
-              f"{m['audit_s'] / m['floor_s']:.2f} R (runs {', '.join(f'{x:.2f}' for x in m['ratios'])}); CPU: R {m['floor_cpu_s']:.2f} s, audit "
-              f"{m['audit_cpu_s']:.2f} s = {m['audit_cpu_s'] / m['floor_cpu_s']:.2f} R (runs "
-              f"{', '.join(f'{x:.2f}' for x in m['cpu_ratios'])}) = rules {m['rules_cpu_s']:.2f} s + outside {m['outside_cpu_s']:.2f} s; "
-              f"report JSON {m['json_s']:.2f} s ({m['report_bytes']:,} B, sha256 {', '.join(s[:8] for s in m['sha256'])}); "
-              f"peak RSS {m['peak_bytes'] / 2 ** 30:.2f} GiB; load {load_average()}", flush=True)
+        for code, m in province(folder, args.repeat, codes).items():
+            print(f"{code or 'installed'}: {args.teams:,} teams (medians of {args.repeat}): R {m['floor_s']:.2f} s; "
+                  f"audit {m['audit_s']:.2f} s = {m['audit_s'] / m['floor_s']:.2f} R (runs "
+                  f"{', '.join(f'{x:.2f}' for x in m['ratios'])}); CPU: R {m['floor_cpu_s']:.2f} s, audit "
+                  f"{m['audit_cpu_s']:.2f} s = {m['audit_cpu_s'] / m['floor_cpu_s']:.2f} R (runs "
+                  f"{', '.join(f'{x:.2f}' for x in m['cpu_ratios'])}) = rules {m['rules_cpu_s']:.2f} s + outside "
+                  f"{m['outside_cpu_s']:.2f} s; report JSON {m['json_s']:.2f} s ({m['report_bytes']:,} B, sha256 "
+                  f"{', '.join(s[:8] for s in m['sha256'])}); peak RSS {m['peak_bytes'] / 2 ** 30:.2f} GiB; "
+                  f"load {load_average()}", flush=True)
     return 0
 
 

@@ -142,10 +142,7 @@ def _report(find, packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
         period_start=period.start, period_end=period.end, as_of=as_of,
         packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
                         code=p.manifest.code, rules=len(p.rules), digest=pack_digest(p)) for p in packs],
-        rules=[RuleInfo(rule_id=r.rule.id, pack=p.name, clause=r.rule.clause, strength=r.rule.strength,
-                        kind=r.rule.check.kind, title=Text(**r.rule.title.model_dump()),
-                        source=Text(**r.rule.source.model_dump()), rule_file=r.pack_file)
-               for p in packs for r in p.rules],
+        rules=[_fixed_parts(r, p.name)["info"] for p in packs for r in p.rules],
         calendar=CalendarInfo(source=ctx.calendar.source, version=ctx.calendar.version,
                               first_year=ctx.calendar.first_year, last_year=ctx.calendar.last_year),
         **summaries(findings, _rows(tables, "teams", "id", "name", "association_id")
@@ -207,16 +204,18 @@ def _localised_text(value: str, lang: str) -> str:
     return localise(value, lang)
 
 
-def _fixed_parts(rule: CompiledRule) -> dict:
-    """The parts of a finding that only depend on its rule, built on first use."""
-    if rule.finding_parts is None:
-        spec = rule.rule
+def _fixed_parts(rule: CompiledRule, pack: str | None = None) -> dict:
+    """The parts of a finding and of the report's rule list that only depend on its rule (and the name of the
+    pack the audit reads it from), built on first use."""
+    if rule.finding_parts is None or rule.finding_parts["info"].pack != (pack or rule.pack):
+        spec, file = rule.rule, rule.pack_file
+        title, source = trusted(Text, zh=spec.title.zh, en=spec.title.en), trusted(Text, zh=spec.source.zh, en=spec.source.en)
         rule.finding_parts = {
             "pass_message": trusted(Text, zh=f"符合：{spec.title.zh}", en=f"pass: {spec.title.en}"),
-            "fields": dict(rule_id=spec.id, title=trusted(Text, zh=spec.title.zh, en=spec.title.en),
-                           pack=rule.pack, pack_version=rule.pack_version, clause=spec.clause,
-                           strength=spec.strength, modal=spec.modal, source=trusted(Text, zh=spec.source.zh, en=spec.source.en),
-                           rule_file=rule.pack_file),
+            "fields": dict(rule_id=spec.id, title=title, pack=rule.pack, pack_version=rule.pack_version,
+                           clause=spec.clause, strength=spec.strength, modal=spec.modal, source=source, rule_file=file),
+            "info": trusted(RuleInfo, rule_id=spec.id, pack=pack or rule.pack, clause=spec.clause,
+                            strength=spec.strength, kind=spec.check.kind, title=title, source=source, rule_file=file),
         }
     return rule.finding_parts
 

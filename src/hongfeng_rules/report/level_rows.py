@@ -54,6 +54,9 @@ class LevelRows:
     @classmethod
     def concat(cls, pieces: Iterable[LevelRows]) -> LevelRows:
         """One table of several, their `rule` indices renumbered."""
+        pieces = list(pieces)
+        if len(pieces) == 1:
+            return pieces[0]
         frames, parts = [], []
         for piece in pieces:
             frames.append(piece.frame.with_columns(pl.col("rule") + len(parts)))
@@ -64,10 +67,9 @@ class LevelRows:
     def sorted(self) -> LevelRows:
         """By rule id, then member id (a stable sort, as the derived section lists its levels)."""
         ids = sorted({p.rule_id for p in self.parts})
-        rank = [ids.index(p.rule_id) for p in self.parts]
-        at = self.frame.select(pl.col("rule").replace_strict(range(len(rank)), rank, return_dtype=pl.UInt32),
-                               "member_id", pl.int_range(pl.len()).alias("_at"))
-        return LevelRows(self.frame[at.sort("rule", "member_id", maintain_order=True)["_at"]], self.parts)
+        by = ([pl.col("rule").replace_strict(range(len(self.parts)), [ids.index(p.rule_id) for p in self.parts],
+                                             return_dtype=pl.UInt32)] if len(ids) > 1 else [])
+        return LevelRows(self.frame.sort(*by, "member_id", maintain_order=True), self.parts)
 
     def materialise(self) -> list[MemberLevel]:
         """The MemberLevel objects, in the rows' order (a rule's Step objects shared by its results)."""

@@ -33,9 +33,16 @@ def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.LazyFrame:
         links = links.filter(when.is_not_null() & (day <= ctx.reference_date))
     amount = pl.col(check.amount).fill_null(0)
     links = links.with_columns(_id=pl.col("id").fill_null("") if "id" in fields else lit(""))
-    return links.group_by("owner").agg(  # sums in record order (cum_sum), as the per-object sum() adds
-        _points=amount.cum_sum().last(), _entries=pl.len().cast(pl.Int64),
-        _adjustments=amount.filter(amount < 0).cum_sum().last(), _evidence="_id")
+    whole = _whole(check, ctx)  # a float sum adds in record order (cum_sum), as the per-object sum() adds
+    return links.group_by("owner").agg(
+        _points=amount.sum() if whole else amount.cum_sum().last(), _entries=pl.len().cast(pl.Int64),
+        _adjustments=(amount.filter(amount < 0).sum() if whole else amount.filter(amount < 0).cum_sum().last()),
+        _evidence="_id")
+
+
+def _whole(check, ctx: ColumnContext) -> bool:
+    """Are the ledger's amounts whole numbers (its sums exact in any order)?"""
+    return table(check.of, ctx).schema[check.amount].is_integer()
 
 
 def derive(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> LevelRows:
@@ -50,9 +57,8 @@ def derive(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnCo
                            on="team_id", how="left", maintain_order="left")
     else:
         frame = frame.with_columns(association_id=lit(None, dtype=pl.String))
-    whole = table(check.of, ctx).schema[check.amount].is_integer()
     total = _zero(pl.col("_points"))
-    reached = pl.sum_horizontal(_reaches(total, s.at_least, whole).cast(pl.UInt32) for s in steps) if steps else lit(0)
+    reached = pl.lit(_bounds(steps, _whole(check, ctx))).search_sorted(total, side="right").cast(pl.UInt32)
     ahead = pl.lit(pl.Series([s.at_least for s in steps] + [None], dtype=pl.Float64)).gather(reached)
     frame = frame.select(
         lit(0, pl.UInt32).alias("rule"), "member_id", "team_id", "association_id", points=total.cast(pl.Float64),
@@ -67,14 +73,15 @@ def _zero(total: pl.Expr) -> pl.Expr:
     return pl.when(total.is_null() | (total == 0)).then(lit(0)).otherwise(total)
 
 
-def _reaches(total: pl.Expr, at_least: float, whole: bool) -> pl.Expr:
-    """Does the sum reach the level, compared as Python compares it: a whole sum exactly (it reaches x when it
-    reaches ceil(x)), a float one as it is. The levels rise strictly, so those reached are a prefix, and their
-    count is the level (`bisect_right`)."""
+def _bounds(steps: list, whole: bool) -> pl.Series:
+    """The sums at which each level is reached, lowest first, compared as Python compares them: a whole sum
+    reaches x when it reaches ceil(x) (one above every Int64 never, one below all always), a float one x. The
+    levels rise strictly, so those reached are a prefix and their count, the level, is a sorted search."""
     if not whole:
-        return total >= at_least
-    bound = math.ceil(at_least)
-    return lit(bound <= -2 ** 63) if not -2 ** 63 < bound < 2 ** 63 else total >= lit(bound, dtype=pl.Int64)
+        return pl.Series([s.at_least for s in steps], dtype=pl.Float64)
+    least, most = -2 ** 63, 2 ** 63 - 1
+    return pl.Series([max(least, math.ceil(s.at_least)) for s in steps if math.ceil(s.at_least) <= most],
+                     dtype=pl.Int64)
 
 
 DERIVES["levels"] = derive

@@ -2,13 +2,16 @@
 in its scope (equal scores share a rank; a team with several scores, or none, is unranked), the band of its first
 or last tied position (`ties`), and consecutive-years upgrades counted from stored or recomputed prior titles.
 
-Each (year, scope) ranking is one column-wise pass over `team_scores` (`rank("min")` and `rank("max")` are the
-first and last positions of a tie), memoised per audit; the `TeamTitle`s are built at the end, one per team in
-scope, in the subjects' order.
+Each (year, scope) ranking reads that year's `team_scores` of the scope's teams in one query (a few rows per team)
+and ranks them in Python (a tie's first and last positions by bisection), memoised per audit; the `TeamTitle`s are
+built at the end, one per team in scope, in the subjects' order.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
+from operator import neg
 from datetime import date
 
 import polars as pl
@@ -54,19 +57,18 @@ def _scope_teams(scope: str, ctx: ColumnContext) -> set[str]:
 def _year(check, year: int, scope: str, teams: set[str], ctx: ColumnContext) -> _Year:
     def build() -> _Year:
         rows = ctx.tables.get(check.of)
-        rows = rows.filter((pl.col("year") == year) & _among("team_id", teams))
-        titled = rows.filter(pl.col("title").is_not_null() & (pl.col("title") != ""))
-        stored = dict(titled.select("team_id", "title").rows())  # the last recorded title of a team wins
-        scored = rows.filter(pl.col("score").is_not_null())
-        counts = scored.group_by("team_id").len()
-        duplicates = set(counts.filter(pl.col("len") > 1)["team_id"].to_list())
-        ranked = scored.filter(~_among("team_id", duplicates)).with_columns(
-            _rank=pl.col("score").rank("min", descending=True), _last=pl.col("score").rank("max", descending=True))
+        rows = rows.filter((pl.col("year") == year) & _among("team_id", teams)).select("team_id", "score", "title").rows()
+        stored = {team: title for team, _, title in rows if title}  # the last recorded title of a team wins
+        scored = Counter(team for team, score, _ in rows if score is not None)
+        duplicates = {team for team, n in scored.items() if n > 1}
+        scores = {team: score for team, score, _ in rows if score is not None and team not in duplicates}
+        ordered = sorted(scores.values(), reverse=True)  # the competition ranks: better scores ahead, ties shared
+        rank = {team: 1 + bisect_left(ordered, -score, key=neg) for team, score in scores.items()}
+        last = {team: bisect_right(ordered, -score, key=neg) for team, score in scores.items()}
         by_score: dict[float, list[str]] = {}
-        for team_id, score in ranked.sort("team_id").select("team_id", "score").rows():
-            by_score.setdefault(score, []).append(team_id)
-        return _Year(dict(ranked.select("team_id", "score").rows()), dict(ranked.select("team_id", "_rank").rows()),
-                     dict(ranked.select("team_id", "_last").rows()), stored, duplicates, by_score)
+        for team_id in sorted(scores):
+            by_score.setdefault(scores[team_id], []).append(team_id)
+        return _Year(scores, rank, last, stored, duplicates, by_score)
     return ctx.memo(f"ranking:{id(check)}:{scope}:{year}", build)
 
 
