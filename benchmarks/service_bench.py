@@ -134,6 +134,11 @@ def batch_sizes(base: str, since: dict | None = None) -> dict:
     return {k: n - (since or {}).get(k, 0) for k, n in sorted(found.items()) if n - (since or {}).get(k, 0)}
 
 
+def server_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the server process and of its worker processes."""
+    return cpu_seconds(pid), sum(cpu_seconds(w) for w in children(pid))
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -250,9 +255,10 @@ def main(argv: list[str] | None = None) -> int:
                                                  headers={"content-type": "application/json"}),
                    lambda r: r.status_code == 422 and r.json()["problems"][0]["line"] == 1)
 
-            started, before = time.monotonic(), batch_sizes(base)
+            started, before, used = time.monotonic(), batch_sizes(base), server_cpu(proc.pid)
             one = phase(base, singles, args.count, args.duration, args.clients)
             one_seconds, one_batches = time.monotonic() - started, batch_sizes(base, before)
+            one_cpu = [round((b - a) / max(1, len(one)) * 1000, 1) for a, b in zip(used, server_cpu(proc.pid))]
             mix = (singles * 3)[:20] + [bad, big, bad]
             started, before = time.monotonic(), batch_sizes(base)
             two = phase(base, mix, args.count, args.duration, args.clients)
@@ -275,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         "CPU ms per single-team request, one at a time": cpu,
         "CPU ms per single-team audit, direct": direct_cpu_ms(teams),
         "phase 1 (single-team only)": {"seconds": round(one_seconds, 1), "single-team": s1,
+                                       "CPU ms a request under load: server / workers": one_cpu,
                                        "batches (jobs together: times)": one_batches},
         "phase 2 (mixed)": {"seconds": round(two_seconds, 1), "batches (jobs together: times)": two_batches,
                             **{k: summary(two, two_seconds, k) for k in ("single-team", "24-team", "malformed")}},
