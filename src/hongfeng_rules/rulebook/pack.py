@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -178,13 +179,17 @@ def _parse(path: Path, model, problems: list[Problem], limits: Limits, read: dic
         return None, doc
 
 
+_CLASS_NAME = re.compile(r" or instance of \w+")
+
+
 def validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
     """Pydantic errors as problems with the YAML line and the key path."""
     out = []
     for err in exc.errors(include_url=False):
         keys = tuple(k for i, k in enumerate(err["loc"]) if not (i > 0 and err["loc"][i - 1] == "check"
                                                                  and k in CHECK_KINDS))
-        out.append(_problem(doc.file, doc, keys, validation_reason(err, keys[-1] if keys else None, noun="key")))
+        reason = validation_reason(err, keys[-1] if keys else None, noun="key")
+        out.append(_problem(doc.file, doc, keys, _CLASS_NAME.sub("", reason)))  # our class names mean nothing to authors
     return out
 
 
