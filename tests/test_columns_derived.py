@@ -57,10 +57,10 @@ US = timedelta(microseconds=1)
 AS_OF = datetime(2025, 12, 31, 18, tzinfo=SHANGHAI)
 
 
-def _around_as_of(shift: timedelta) -> Dataset:
-    """One member; a pre-job training, an activity and a patrol sign-in ending (signed) at as-of + shift."""
-    at = (AS_OF + shift).isoformat()
-    start = (AS_OF - timedelta(hours=2)).isoformat()
+def _around_as_of(shift: timedelta, around: datetime = AS_OF) -> Dataset:
+    """One member; a pre-job training, an activity and a patrol sign-in ending (signed) at around (as-of) + shift."""
+    at = (around + shift).isoformat()
+    start = (around - timedelta(hours=2)).isoformat()
     return Dataset.model_validate({
         "teams": [{"id": "t1", "association_id": "a1", "name": "T"}],
         "members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2025-01-01"}],
@@ -83,3 +83,31 @@ def test_records_ending_at_as_of_count_and_a_microsecond_later_do_not(shift, cou
     joined = datetime(2025, 1, 1, tzinfo=SHANGHAI)
     assert values["last_active_at"] == [AS_OF + shift if counted else joined]
     assert assert_agree(dataset, "2025", AS_OF) > 0
+
+
+@pytest.mark.parametrize("shift, counted", [(-US, True), (timedelta(0), True), (US, False)])
+def test_last_active_at_counts_activity_not_after_the_period_s_end_when_as_of_is_later(shift, counted):
+    """5.2.7 (review follow-up 6): with as-of after the period, @last_active_at counts only what happened by the
+    reference instant, the end (24:00) of the period's last day: an activity ending then counts, one a microsecond
+    later (though before as-of) does not, and the member falls back to the join date."""
+    end = datetime(2025, 7, 1, tzinfo=SHANGHAI) - US  # the period 2025-01-01..2025-06-30 ends here
+    dataset = _around_as_of(shift, around=end)
+    _, cctx = contexts(dataset, "2025-01-01..2025-06-30", AS_OF)
+    assert AS_OF > end + US
+    joined = datetime(2025, 1, 1, tzinfo=SHANGHAI)
+    assert derived_frame("last_active_at", "members", cctx).collect()["value"].to_list() == [
+        end + shift if counted else joined]
+    assert assert_agree(dataset, "2025-01-01..2025-06-30", AS_OF) > 0
+
+
+def test_last_active_at_of_a_member_joined_after_the_reference_instant_is_unknown():
+    """Joined on 1 July, never active: nothing by the end of the period 2025-01-01..2025-06-30 tells an activity."""
+    dataset = Dataset.model_validate({
+        "teams": [{"id": "t1", "association_id": "a1", "name": "T"}],
+        "members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2025-07-01"},
+                    {"id": "m2", "team_id": "t1", "name": "M", "join_date": "2025-06-30"}],
+        "trainings": [], "activities": [], "patrol_sign_ins": []})
+    _, cctx = contexts(dataset, "2025-01-01..2025-06-30", AS_OF)
+    assert derived_frame("last_active_at", "members", cctx).collect()["value"].to_list() == [
+        None, datetime(2025, 6, 30, tzinfo=SHANGHAI)]
+    assert assert_agree(dataset, "2025-01-01..2025-06-30", AS_OF) > 0

@@ -249,10 +249,11 @@ EXACT = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour":
          "day": timedelta(days=1)}
 
 
-def age_answers(cond: dict, collection: str, records: list[dict], as_of: datetime) -> tuple[list, list]:
+def age_answers(cond: dict, collection: str, records: list[dict], as_of: datetime,
+                period: str = "2025-Q1") -> tuple[list, list]:
     """(column-wise, per-object) answers of `cond` for each record, in order."""
     dataset = team_data(**{collection: records})
-    period = Period.parse("2025-Q1")
+    period = Period.parse(period)
     cctx = ColumnContext(from_dataset(dataset), period, as_of, default_calendar())
     condition = compile_where(cond, type(getattr(dataset, collection)[0]))
     frame = with_extras(cctx.tables.get(collection).lazy(), [condition], cctx)
@@ -303,8 +304,43 @@ def test_not_older_than_a_day_of_a_date_counts_from_that_day_s_first_instant():
     columns, per_object = age_answers(cond, "members", members, AGE_AS_OF)
     assert columns == per_object == [True, False, False]
     at_midnight = datetime(2025, 3, 31, tzinfo=SHANGHAI)
-    assert age_answers(cond, "members", members[:2], at_midnight - US)[0] == [True, True]
+    # joined on 31 March is dated after as-of, the reference instant: its age then is unknown
+    assert age_answers(cond, "members", members[:2], at_midnight - US) == ([None, True], [None, True])
     assert age_answers(cond, "members", members[:2], at_midnight)[0] == [True, False]
+
+
+# -- not_older_than is measured to the reference instant: as-of, or the end of the period's last day if earlier
+# (5.2.7, review follow-up 6); a value dated after that instant cannot tell its age then: unknown
+Q1_END = datetime(2025, 4, 1, tzinfo=SHANGHAI) - US  # 24:00 of 31 March, the end of 2025-Q1
+AFTER_Q1 = datetime(2025, 5, 20, 9, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize("unit", sorted(EXACT))
+@pytest.mark.parametrize("as_of, at", [(AGE_AS_OF, AGE_AS_OF), (AFTER_Q1, Q1_END)], ids=["inside", "after"])
+def test_not_older_than_is_measured_to_the_reference_instant(unit, as_of, at):
+    """Found just under, exactly and just over a unit before the reference instant `at`: with as-of inside the
+    period `at` is as-of (unchanged), with as-of after it the end of 31 March; found at `at` is no age, a
+    microsecond after it unknown."""
+    found = [at - EXACT[unit] + US, at - EXACT[unit], at - EXACT[unit] - US, at, at + US]
+    cond = {"found_at": {"not_older_than": {"value": 1, "unit": unit}}}
+    columns, per_object = age_answers(cond, "hazards", hazards(*found), as_of)
+    assert columns == per_object == [True, False, False, True, None]
+
+
+@pytest.mark.parametrize("period_end, expected", [("2025-02-27", True), ("2025-02-28", False), ("2025-03-01", False)])
+def test_a_month_is_measured_to_the_period_s_end_when_as_of_is_later(period_end, expected):
+    """Found on 31 January, the month ends at 24:00 of 28 February (§201–203): a period ending the day before
+    that passes, one ending on 28 February has seen the month run (以上 includes it), one ending later too --
+    whatever as-of (in May) says; found on 1 March, after the period, unknown."""
+    found = hazards(datetime(2025, 1, 31, 8, tzinfo=SHANGHAI), datetime(2025, 3, 2, 8, tzinfo=SHANGHAI))
+    cond = {"found_at": {"not_older_than": {"value": 1, "unit": "month"}}}
+    answers = age_answers(cond, "hazards", found, AFTER_Q1, f"2025-01-01..{period_end}")
+    assert answers == ([expected, None], [expected, None])
+    day = {"last_active_on": {"not_older_than": {"value": 1, "unit": "month"}}}
+    units = [{"id": f"u{i}", "team_id": "t1", "level": "sub_team", "name": "u", "last_active_on": d}
+             for i, d in enumerate(["2025-01-31", "2025-03-02", period_end])]
+    assert age_answers(day, "units", units, AFTER_Q1, f"2025-01-01..{period_end}") == (
+        [expected, None, True], [expected, None, True])
 
 
 def test_an_unrecorded_instant_is_unknown_in_both_age_tests():

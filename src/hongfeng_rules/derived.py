@@ -69,12 +69,13 @@ LAST_ACTIVE_SOURCES: dict[str, tuple[str, Callable[[Any], Any]]] = {
 
 
 def _last_active(ctx: Context) -> dict[str, datetime]:
-    """Latest activity, training or patrol sign-in of each member, not after as-of (on a tie, the first seen).
-    One call per record, not per participant: the as-of test is the record's."""
-    as_of, latest = ctx.as_of, {}
+    """Latest activity, training or patrol sign-in of each member, not after the reference instant (the end of
+    the period's last day, or as-of if earlier; on a tie, the first seen). One call per record, not per
+    participant: the instant's test is the record's."""
+    until, latest = ctx.reference_instant, {}
 
     def note(when: datetime, member_ids) -> None:
-        if when <= as_of:
+        if when <= until:
             for member_id in member_ids:
                 prev = latest.get(member_id)
                 if prev is None or when > prev:
@@ -106,8 +107,8 @@ def _passed_review_on(ctx: Context) -> dict[str, Any]:
 
 def _last_active_at(member, ctx: Context):
     last = ctx.memo("last_active", lambda: _last_active(ctx)).get(member.id)
-    joined = day_start(member.join_date)
-    return max(last, joined) if last else joined
+    found = [t for t in (last, day_start(member.join_date)) if t is not None and t <= ctx.reference_instant]
+    return max(found) if found else None  # joined after the reference instant: nothing by then
 
 
 def _per_member(key: str, build: Callable[[Context], dict], default: Any, member, ctx: Context):
@@ -137,7 +138,8 @@ DERIVED: dict[str, Derived] = {
     ),
     "last_active_at": Derived(
         "members", "day", _last_active_at,
-        "latest activity, training or patrol sign-in (or the join date), not after as-of",
+        "latest activity, training or patrol sign-in (or the join date), not after the reference instant (the "
+        "end of the period's last day, or as-of if earlier)",
         tuple(LAST_ACTIVE_SOURCES),  # every collection it reads: without sign-ins a patroller's activity is unknown
     ),
     "pre_job_trainings": Derived(

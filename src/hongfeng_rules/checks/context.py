@@ -24,6 +24,12 @@ class Judged:
         """The day facts are judged on: the period's last day, or the as-of day if earlier."""
         return min(self.period.end, as_shanghai(self.as_of).date())
 
+    @cached_property
+    def reference_instant(self) -> datetime:
+        """The instant facts are judged at: the end of the period's last day (Asia/Shanghai), or as-of if earlier
+        (`not_older_than` measures an age to it; `@last_active_at` counts activity not after it)."""
+        return min(day_end(self.period.end), as_shanghai(self.as_of))
+
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """Compute something once per audit (e.g. every member's service hours)."""
         if key not in self._memo:

@@ -2,8 +2,9 @@
 
 A condition is a mapping of field path -> test. A bare value tests equality; a mapping uses
 operators: eq, ne, in, not_in, contains, contains_all, is_set, min_items, max_items, gte, gt,
-lte, lt, matches, any, all, not_older_than (the value is less than a period old at as-of, counted
-forward from it; 以上 includes the end), within_limit (as-of is still within a time limit counted
+lte, lt, matches, any, all, not_older_than (the value is less than a period old at the reference
+instant, the end of the period's last day or as-of if earlier, counted forward from it; 以上 includes the end;
+unknown for a value dated after that instant), within_limit (as-of is still within a time limit counted
 from the value, as a deadline), and eq_field, gte_field, gt_field, lte_field, lt_field (compare
 with another field of the same record: `home_visit_at: {lte_field: started_at}`). `all_of`,
 `any_of` and `not` combine conditions. `related: {of, via, where, at_least}` counts the records of
@@ -260,8 +261,10 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
             raise ConditionError(at, amount_problem(amount, age_unit))
         # both count forward from the value, as a deadline does; not_older_than: 以上 includes the period's end
         # (timecalc.not_older_until); within_limit: an event at the end is still on time (timecalc.deadline)
-        last = not_older_until if op == "not_older_than" else deadline
-        return lambda r, ctx: _maybe(get(r, ctx), lambda v: ctx.as_of <= last(_instant(v), amount, age_unit))
+        if op == "not_older_than":
+            return lambda r, ctx: _maybe(get(r, ctx), lambda v: _young_at(_instant(v), ctx.reference_instant,
+                                                                          amount, age_unit))
+        return lambda r, ctx: _maybe(get(r, ctx), lambda v: ctx.as_of <= deadline(_instant(v), amount, age_unit))
     resolve = _operand(operand, unit, at)
     if op in COMPARE:
         cmp = COMPARE[op]
@@ -312,6 +315,12 @@ def _compare_fields(op, other, get, model, at) -> Pred:
     get_other, _, _ = _field(other, model, at)
     cmp = FIELD_COMPARE[op]
     return lambda r, ctx: _maybe(get(r, ctx), lambda a: _maybe(get_other(r, ctx), lambda b: cmp(*_comparable(a, b))))
+
+
+def _young_at(since: datetime, at: datetime, amount: int, unit: str) -> bool | None:
+    """`since` is less than `amount` `unit` old at the instant `at`; unknown when dated after it (its age
+    then is not told by the record)."""
+    return None if since > at else at <= not_older_until(since, amount, unit)
 
 
 def _instant(v):

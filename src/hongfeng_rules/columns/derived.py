@@ -87,10 +87,11 @@ _MEMBER_IDS = {  # LAST_ACTIVE_SOURCES' "members the record names", as columns
 def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     sources = []
     for collection, (field, _) in LAST_ACTIVE_SOURCES.items():
-        rows = table(collection, ctx).lazy().filter(pl.col(field) <= instant(ctx.as_of))
+        rows = table(collection, ctx).lazy().filter(pl.col(field) <= instant(ctx.reference_instant))
         sources.append(explode(rows.select(when=pl.col(field), member_id=_MEMBER_IDS[collection]), "member_id"))
     latest = pl.concat(sources).group_by("member_id").agg(value=pl.col("when").max())
     joined = pl.col("join_date").cast(pl.Datetime("us")).dt.replace_time_zone("Asia/Shanghai")  # day_start
+    joined = pl.when(joined <= instant(ctx.reference_instant)).then(joined)  # joined later: no fallback
     out = members.lazy().select("id", joined=joined).join(latest.rename({"member_id": "id"}), on="id", how="left",
                                                    maintain_order="left")
     return out.select("id", value=pl.max_horizontal("value", "joined").cast(SHANGHAI_INSTANT))

@@ -399,14 +399,13 @@ def field_comparison(op: str, left: Path, right: Path) -> Build:
 
 
 def _age(op: str, operand: dict, path: Path) -> Build:
-    """`as_of <= last(instant(v))`: the value is less than the period old (not_older_than, 以上 includes the
-    end: one microsecond before timecalc.deadline), or as-of is still within the limit (within_limit)."""
+    """`at <= last(instant(v))`: the value is less than the period old at the reference instant (not_older_than,
+    以上 includes the end: one microsecond before timecalc.deadline; unknown for a value dated after that
+    instant), or as-of is still within the limit (within_limit)."""
     amount, unit = operand["value"], operand["unit"]
-    strict = op == "not_older_than"  # as_of <= deadline − 1 µs, i.e. as_of < deadline
+    strict = op == "not_older_than"  # at <= deadline − 1 µs, i.e. at < deadline
 
-    def build(ctx, env):
-        expr, dtype = path(env)
-        as_of = as_shanghai(ctx.as_of)
+    def test_at(expr, dtype, as_of):
         if unit in _EXACT_US:
             start = (expr.dt.convert_time_zone("Asia/Shanghai") if _kind(dtype) == "instant" else
                      expr.cast(pl.Datetime("us")).dt.replace_time_zone("Asia/Shanghai"))
@@ -417,6 +416,16 @@ def _age(op: str, operand: dict, path: Path) -> Build:
         today = lit(as_of.date(), dtype=pl.Date)
         # as_of <= day_end(last_day) is today <= last_day; one microsecond less excludes as_of at a day's end
         return today < last_day if strict and as_of == day_end(as_of.date()) else today <= last_day
+
+    def build(ctx, env):
+        expr, dtype = path(env)
+        if not strict:
+            return test_at(expr, dtype, as_shanghai(ctx.as_of))
+        at = as_shanghai(ctx.reference_instant)
+        later = (expr.dt.convert_time_zone("Asia/Shanghai") > lit(at) if _kind(dtype) == "instant" else
+                 expr > lit(at.date(), dtype=pl.Date))
+        return pl.when(later).then(None).otherwise(test_at(expr, dtype, at))
+
     return build
 
 
