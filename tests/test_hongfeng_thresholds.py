@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from dateutil.relativedelta import relativedelta
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
 from hongfeng_rules import audit, load_pack
 from hongfeng_rules.models import Dataset
@@ -308,16 +308,24 @@ _last_days = st.one_of(st.dates(date(2025, 1, 1), date(2025, 12, 31)),
 
 @FEW
 @given(d=offsets, micro=offsets, last=_last_days, at=st.times())
+@example(d=0, micro=0, last=date(2025, 12, 31), at=time(0, 0))  # as-of after the period: measured to its end, fresh
+@example(d=1, micro=0, last=date(2025, 11, 30), at=time(12, 0))  # ... a month before its end: inactive
+@example(d=1, micro=0, last=date(2025, 12, 1), at=time(12, 0))  # ... a day less: active, though as-of is 2 months on
 def test_inactive_member_boundary(d, micro, last, at):
     """Inactive n-1 / n / n+1 months, counted forward from the last activity; at n months, the instant
-    before / at / after 24:00 of the corresponding day decides (1个月以上 includes exactly n months)."""
+    before / at / after 24:00 of the corresponding day decides (1个月以上 includes exactly n months). The months
+    are measured to the reference instant: as-of, or 24:00 of the period's last day when as-of is later."""
     n = threshold("hf-5.2.7-inactive-members")  # months
     seen = as_shanghai(datetime.combine(last, at))
     as_of = _month_end(last, n + d) + timedelta(microseconds=micro if d == 0 else 0)
     data = {"members": [member(1, join_date="2020-01-01")], "activities": [], "patrol_sign_ins": [],
             "trainings": [{"id": "t", "team_id": "t1", "kind": "regular", "start": (seen - timedelta(hours=1)).isoformat(),
                            "end": seen.isoformat(), "attendee_ids": ["m1"]}]}
-    fresh = d < 0 or (d == 0 and micro < 0)
+    period_end = as_shanghai(datetime.combine(Period.parse(PERIOD).end, time.max))
+    if as_of <= period_end:  # measured to as-of: the offsets say it
+        fresh = d < 0 or (d == 0 and micro < 0)
+    else:  # measured to the period's end, which lies before the month's end when the activity was late in the year
+        fresh = period_end < _month_end(last, n)
     assert status("hf-5.2.7-inactive-members", data, as_of=as_of) == ("pass" if fresh else "fail")
 
 
