@@ -199,11 +199,9 @@ class FindingRows:
         return out if by else out.get(None, Counter())
 
     def counted(self, *by: str) -> list[tuple]:
-        """(the columns `by`, status, strength, findings) for each combination that has findings: one group-by
-        (by rule: a rule's strength is looked up after)."""
-        strengths = [p.fields["strength"] for p in self.parts]
-        counted = self.frame.group_by(*by, "status", "rule").len()
-        return [(*keys, status, strengths[rule], n) for *keys, status, rule, n in counted.iter_rows()]
+        """(the columns `by`, status, strength, findings) for each combination that has findings: one group-by."""
+        strengths = pl.Series([p.fields["strength"] for p in self.parts], dtype=pl.String)
+        return self.frame.group_by(*by, "status", pl.lit(strengths).gather(pl.col("rule")).alias("strength")).len().rows()
 
     def subjects_by_rule(self) -> dict[str, set[str]]:
         """rule id → the subjects it has findings for."""
