@@ -56,4 +56,4 @@ def test_typed_parquet_over_the_limit_by_what_it_decodes_names_the_option(export
     assert code == 2 and err
     for line in err:
         assert re.fullmatch(rf"error: {re.escape(str(folder))}/\w+\.parquet: .*more than the limit of {largest}"
-                            r".*\(limit: --max-file-bytes\)", line), line
+                            r".*\(limit: --max-file-bytes on the command line, .*\)", line), line

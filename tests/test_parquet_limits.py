@@ -3,6 +3,7 @@ row) is refused from its footer and dictionaries, before either reader decodes i
 group and the column; the record limit is read from the footer too."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,10 @@ pq = pytest.importorskip("pyarrow.parquet")
 from hongfeng_rules import InputError, load_dataset  # noqa: E402
 from hongfeng_rules.cli import main  # noqa: E402
 from hongfeng_rules.safe_load import Limits  # noqa: E402
+from hongfeng_rules.sources.limit_names import limit_named  # noqa: E402
 from hongfeng_rules.tables import load_tables  # noqa: E402
+
+FILE_BYTES = limit_named("max_file_bytes")
 
 REPO = Path(__file__).resolve().parents[1]
 PACK = REPO / "tests" / "hostile" / "_pack"
@@ -56,7 +60,7 @@ def test_the_byte_limit_is_on_the_decoded_text(tmp_path, load, over):
             load(data, limits=Limits(max_file_bytes=limit))
         [line] = caught.value.lines()
         assert line.startswith(f"{data / 'members.parquet'}: row group 1, column ")
-        assert f"decodes to more than the limit of {limit} bytes" in line and "(limit: --max-file-bytes)" in line
+        assert f"decodes to more than the limit of {limit} bytes" in line and FILE_BYTES in line
     else:
         load(data, limits=Limits(max_file_bytes=limit))
 
@@ -66,8 +70,8 @@ def test_the_byte_limit_is_on_the_decoded_text(tmp_path, load, over):
 def test_the_record_limit_is_read_from_the_footer(tmp_path, load, over):
     data = folder(tmp_path, 20, 5)
     if over > 0:
-        with pytest.raises(InputError, match="the file holds 20 rows, more than the limit of 19 "
-                                             r"\(limit: --max-records\)"):
+        with pytest.raises(InputError, match="the file holds 20 rows, more than the limit of 19 " +
+                                             re.escape(limit_named("max_records"))):
             load(data, limits=Limits(max_records=20 - over))
     else:
         load(data, limits=Limits(max_records=20 - over))
@@ -91,6 +95,6 @@ def test_while_reading_the_decoded_batches_are_counted_too(tmp_path, monkeypatch
     monkeypatch.setattr(parquet, "check_parquet", lambda *args: None)
     path = members(tmp_path / "members.parquet", 50, 10_000)
     table = parquet.read_parquet(path.read_bytes(), str(path), Limits(max_file_bytes=400_000))
-    with pytest.raises(InputError, match=r"members.parquet: rows after 0: the file decodes to more than the limit of "
-                                         r"400000 bytes \(limit: --max-file-bytes\)"):
+    with pytest.raises(InputError, match=r"members.parquet: rows after 0: the file decodes to more than the limit of " +
+                                         r"400000 bytes " + re.escape(FILE_BYTES)):
         list(table.rows)

@@ -15,6 +15,7 @@ from ..errors import InputError, Problem, fail
 from ..safe_load import DEFAULT_LIMITS, Limits
 from .mapping import INSTRUCTIONS_SHEET, Mapping
 from .table import Table, table_document
+from .sheet_extent import SheetExtents
 from .unpacked import check_unpacked
 
 HEADER_SEARCH_ROWS = 10
@@ -35,7 +36,9 @@ def _cell_name(index: int, row: str) -> str:
 
 def _open(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS):
     from . import need
-    check_unpacked(data, file, limits)  # a zip bomb is refused before calamine inflates it
+    extents = SheetExtents()
+    check_unpacked(data, file, limits, extents.watch)  # a zip bomb is refused before calamine inflates it,
+    extents.check(data, file, limits)  # and a sheet whose grid is too large before calamine lays it out
     calamine = need("python_calamine", file)
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -11,6 +11,7 @@ import io
 from ..errors import InputError, fail
 from ..safe_load import DEFAULT_LIMITS, Limits
 from .parquet_limits import check_parquet
+from .limit_names import limit_named
 from .table import Table
 
 
@@ -46,7 +47,7 @@ def _rows(batches, file: str, limits: Limits = DEFAULT_LIMITS):
             size += batch.get_total_buffer_size()
             if size > limits.max_file_bytes:
                 raise fail(file, f"rows after {n}: the file decodes to more than the limit of {limits.max_file_bytes}"
-                                 " bytes (limit: --max-file-bytes)")
+                                 f" bytes {limit_named('max_file_bytes')}")
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for cells in zip(*columns):
                 n += 1

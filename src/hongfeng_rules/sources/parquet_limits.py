@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..errors import InputError, fail
 from ..safe_load import Limits
+from .limit_names import limit_named
 
 
 def check_parquet(source, file: str, limits: Limits) -> None:
@@ -28,12 +29,12 @@ def _check(pq, source, file: str, limits: Limits) -> None:
     meta = pq.ParquetFile(source).metadata
     if meta.num_rows > limits.max_records:
         raise fail(file, f"the file holds {meta.num_rows} rows, more than the limit of {limits.max_records} "
-                         "(limit: --max-records)")
+                         + limit_named("max_records"))
     declared = sum(meta.row_group(i).column(j).total_uncompressed_size
                    for i in range(meta.num_row_groups) for j in range(meta.num_columns))
     if declared > limits.max_file_bytes:
         raise fail(file, f"the file's pages unpack to {declared} bytes, more than the limit of "
-                         f"{limits.max_file_bytes} (limit: --max-file-bytes)")
+                         f"{limits.max_file_bytes} " + limit_named("max_file_bytes"))
     texts = _dictionary_texts(meta)
     if not texts:
         return  # no dictionary of text: the pages' sizes are what the columns decode to
@@ -47,7 +48,7 @@ def _check(pq, source, file: str, limits: Limits) -> None:
             if total > limits.max_file_bytes:
                 raise fail(file, f"row group {i + 1}, column {name}: the file's text decodes to more than the limit of "
                                  f"{limits.max_file_bytes} bytes, though its pages hold {declared} "
-                                 "(limit: --max-file-bytes)")
+                                 + limit_named("max_file_bytes"))
 
 
 def _dictionary_texts(meta) -> set[str]:

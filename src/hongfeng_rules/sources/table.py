@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 from ..errors import Problem
 from ..safe_load import Document
 from .fields import BOOL_WORDS, Field, fields_of
+from .limit_names import limit_named
 from .mapping import Column, Mapping
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
@@ -129,7 +130,8 @@ def _read(collection: str, table: Table, mapping: Mapping, doc: TableDocument, m
         if all(_blank(c) for c in cells):
             continue
         if len(records) >= max_records:
-            problems.append(Problem(table.file, f"more than {max_records} records in {collection} (see --max-records)",
+            problems.append(Problem(table.file, f"more than {max_records} records in {collection} "
+                                    + limit_named("max_records"),
                                     part=table.part, row=label))
             return False
         record: dict[str, Any] = {}

@@ -1,0 +1,120 @@
+"""How far a worksheet's cells reach, read from its XML before the workbook reader lays the sheet out: the reader
+builds a dense grid from A1 to the last cell holding a value, so one cell at XFD1048576 in a 5 kB workbook asked
+for 17 billion cells (a 512 GB allocation: the process aborted). Counted as the parts are inflated
+(`unpacked.check_unpacked`): cells written with their reference (`<c r="B7">`, what Excel, LibreOffice, openpyxl and
+xlsxwriter write) by a regular expression; a sheet with cells or rows written without one is walked tag by tag, as
+the reader places them (the next column, the next row). A cell without a value (`<c r="Z9" s="1"/>`, formatting
+only) is not laid out and does not count."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..errors import fail
+from ..safe_load import Limits
+from .limit_names import limit_named
+
+BYTES_A_CELL = 20  # a cell with a value is at least ~20 bytes of XML (<c r="A1"><v>1</v></c>): a dense sheet fits
+_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
+_TAG = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>]*)>')
+_R = re.compile(rb'\br="([A-Z]{0,3})([0-9]{1,7})"')
+_ROW_R = re.compile(rb'row r="([0-9]{1,7})"')
+
+
+def column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+class Extent:
+    """The last row and column holding a value in one worksheet part, fed its XML piece by piece."""
+
+    def __init__(self):
+        self.rows = self.columns = 0
+        self._carry, self._walk, self._row, self._column = b"", False, 0, 0
+
+    def feed(self, piece: bytes) -> None:
+        text = self._carry + piece
+        cut = text.rfind(b"<")
+        text, self._carry = (text[:cut], text[cut:]) if cut >= 0 and b">" not in text[cut:] else (text, b"")
+        if not self._walk:
+            starts = text.count(b"<c ") + text.count(b"<c>") + text.count(b":c")  # :c over-counts: a walk, no harm
+            self._walk = starts != text.count(b'<c r="')
+        if self._walk:
+            self._tags(text)
+            return
+        found = _REF.findall(text)
+        if found:
+            self.rows = max(self.rows, *(int(r) for _, r in found))
+            self.columns = max(self.columns, *(column_number(c) for c in {c for c, _ in found}))
+        # where a walk would start, should a later piece hold a cell without a reference: at most the last
+        # numbered row plus every row without a number, at most the widest column
+        numbered = [int(r) for r in _ROW_R.findall(text)]
+        unnumbered = text.count(b"<row") + text.count(b":row") - len(numbered)
+        self._row = max(self._row, *numbered) + max(unnumbered, 0) if numbered or unnumbered else self._row
+        self._column = self.columns
+
+    def _tags(self, text: bytes) -> None:
+        """As the reader places them: a row or a cell without a reference is the next one."""
+        for tag, attributes in _TAG.findall(text):
+            ref = _R.search(attributes)
+            if tag == b"row":
+                self._row = int(ref.group(2)) if ref and not ref.group(1) else self._row + 1
+                self._column = 0
+                continue
+            if ref and ref.group(1):
+                self._row, self._column = int(ref.group(2)), column_number(ref.group(1))
+            else:
+                self._column += 1
+            if not attributes.endswith(b"/"):
+                self.rows, self.columns = max(self.rows, self._row), max(self.columns, self._column)
+
+
+class SheetExtents:
+    """Every worksheet part's extent (`watch` for `check_unpacked`), then `check` against the limit."""
+
+    def __init__(self):
+        self.parts: dict[str, Extent] = {}
+
+    def watch(self, part: str):
+        if _PART.fullmatch(part):
+            return self.parts.setdefault(part, Extent()).feed
+        return None
+
+    def check(self, data: bytes, file: str, limits: Limits) -> None:
+        """InputError naming the sheet when its grid (A1 to its last value) has more cells than the limit allows."""
+        most = max(limits.max_file_bytes // BYTES_A_CELL, 1)
+        for part, extent in self.parts.items():
+            cells = extent.rows * extent.columns
+            if cells > most:
+                from .excel import column_letter
+                corner = f"{column_letter(extent.columns - 1)}{extent.rows}"
+                raise fail(file, f"the sheet's cells reach {corner}: {extent.rows} rows × {extent.columns} columns is "
+                                 f"{cells} cells to lay out, more than the {most} cells (one per {BYTES_A_CELL} bytes) "
+                                 f"the limit of {limits.max_file_bytes} bytes allows {limit_named('max_file_bytes')}; "
+                                 "delete the stray cells far from the data", part=_sheet_named(data, part))
+
+
+def _sheet_named(data: bytes, part: str) -> str:
+    """`sheet 队员` for a worksheet part, from the workbook's own list of sheets; else `part xl/worksheets/…`."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return f"part {part}"
+    target = part.removeprefix("xl/")
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, to = re.search(r'\bId="([^"]*)"', rel), re.search(r'\bTarget="([^"]*)"', rel)
+        if rid and to and to.group(1).lstrip("/").removeprefix("xl/") == target:
+            for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+                if re.search(rf'\bid="{re.escape(rid.group(1))}"', sheet):
+                    name = re.search(r'\bname="([^"]*)"', sheet)
+                    if name:
+                        import html
+                        return f"sheet {html.unescape(name.group(1))}"
+    return f"part {part}"
