@@ -27,6 +27,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from mutmut.configuration import config as mutmut_config
+from mutmut.state import state as mutmut_state
 from mutmut.stats import status_by_exit_code
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +121,83 @@ def mutate_cached_functions() -> None:
     MutationVisitor._skip_node_and_children = skip_but_cached
 
 
+def collect_once() -> None:
+    """Let mutmut's fork server collect the tests once, in one pytest session, and fork each mutant's worker from
+    inside it: the worker runs its tests' items of that session (cheapest first, stopping at the first failure)
+    instead of starting pytest and collecting their files again (about 3 CPU s a mutant). The stats, clean and
+    forced-fail runs are mutmut's own. A test module that starts Polars' thread pool when collected is refused
+    here: a worker forked after that waits on the pool's lock for ever (docs/testing.md)."""
+    import mutmut.workers.isolation as isolation
+    from mutmut.runners.harness import PytestRunner
+    from mutmut.utils.file_utils import change_cwd
+
+    if getattr(isolation.ForkServerRunner._forkserver_main, "_collected_once", False):
+        return
+    serve_forks = isolation.ForkServerRunner._forkserver_main
+
+    class Collected(PytestRunner):
+        session = None  # the fork server's session, collected once
+
+        def warm_up(self) -> None:  # the fork server has collected the tests already
+            pass
+
+        def run_tests(self, *, mutant_name, tests) -> int:
+            session = Collected.session
+            if mutant_name is None or session is None:  # mutmut's clean and forced-fail runs
+                return super().run_tests(mutant_name=mutant_name, tests=tests)
+            by_id = {item.nodeid: item for item in session.items}
+            durations = mutmut_state().duration_by_test
+            items = sorted((by_id[t] for t in tests), key=lambda item: durations.get(item.nodeid, 0))
+            for item, next_item in zip(items, [*items[1:], None]):
+                session.config.hook.pytest_runtest_protocol(item=item, nextitem=next_item)
+                if session.testsfailed:
+                    return 1
+            return 0
+
+    def in_one_session(self, work_fd: int, result_fd: int) -> None:
+        import io
+
+        import pytest
+
+        class Serve:
+            @pytest.hookimpl(tryfirst=True)
+            def pytest_runtestloop(self_, session) -> bool:
+                pool = [t for t in _threads() if t.startswith("polars-") and t[7:].isdigit()]
+                if pool:
+                    raise RuntimeError(f"Polars' thread pool ({', '.join(pool)}) was started while the tests were "
+                                       "collected: a test module runs Polars at import or in a parametrization")
+                Collected.session = session
+                try:
+                    serve_forks(self, work_fd, result_fd)  # mutmut's loop: a worker forked per mutant
+                except BaseException as exc:  # noqa: BLE001  (raised again below, outside pytest)
+                    failed.append(exc)
+                return True
+
+        failed: list[BaseException] = []
+        out, sys.stdout = sys.stdout, io.StringIO()  # the session's report (a worker's too) goes nowhere
+        try:
+            with change_cwd("mutants"):
+                code = Collected().execute_pytest(["-x", "-q", "--capture=sys", "-p", "no:randomly",
+                                                   *mutmut_config().pytest_add_cli_args_test_selection],
+                                                  plugins=[Serve()])
+        finally:
+            report, sys.stdout = sys.stdout.getvalue(), out
+        if Collected.session is None:
+            raise RuntimeError(f"the fork server's collection failed (pytest exit {code}):\n{report[-4000:]}")
+        if failed:
+            raise failed[0]
+
+    in_one_session._collected_once = True
+    isolation.ForkServerRunner._forkserver_main = in_one_session
+    isolation.PytestRunner = Collected  # the class get_mutant_runner gives the fork server
+
+
+def _threads() -> list[str]:
+    """The names of this process's threads."""
+    tasks = Path("/proc/self/task")
+    return [(tasks / t / "comm").read_text().strip() for t in os.listdir(tasks)]
+
+
 def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
     """mutmut on one worker: the named mutants, or those not yet judged (of these modules, or of the whole core).
 
@@ -127,6 +206,7 @@ def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
     from mutmut.__main__ import _run
 
     mutate_cached_functions()
+    collect_once()
     os.chdir(ROOT)
     if modules and not names:
         _generate()

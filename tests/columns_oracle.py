@@ -56,13 +56,21 @@ def generated(teams: int, seed: int, rate: float) -> Dataset:
     return Dataset.model_validate(generator().generate(teams, seed=seed, violation_rate=rate))
 
 
+LABELS = [*EXAMPLES, *(f"generated-{t}-{s}-{r}" for t, s, r in GENERATED)]  # of cases(), known without loading
+
+
+def case(label: str):
+    """(label, dataset, period, as-of) of an example or a generated province."""
+    if label in EXAMPLES:
+        return (label, example(label), *EXAMPLES[label])
+    gen = generator()
+    return (label, generated(*GENERATED[LABELS.index(label) - len(EXAMPLES)]), gen.PERIOD,
+            datetime.fromisoformat(gen.AS_OF))
+
+
 def cases():
     """(label, dataset, period, as-of) of every example and generated province."""
-    out = [(name, example(name), *EXAMPLES[name]) for name in EXAMPLES]
-    gen = generator()
-    out += [(f"generated-{t}-{s}-{r}", generated(t, s, r), gen.PERIOD, datetime.fromisoformat(gen.AS_OF))
-            for t, s, r in GENERATED]
-    return out
+    return [case(label) for label in LABELS]
 
 
 # -- small random datasets: boundary instants of the period 2025 and the as-of instants the tests use -------------
@@ -177,11 +185,8 @@ def pack_rules(pack: str, kind: str) -> list:
 
 
 def pack_cases(kind: str) -> list:
-    """(label, dataset, period, as-of, pack) of each example and generated province whose pack (the example's own;
-    hongfeng for generated provinces) has rules of `kind`."""
-    out = []
-    for label, dataset, period, as_of in cases():
-        pack = "hongfeng" if label.startswith("generated") else label
-        if pack_rules(pack, kind):
-            out.append((label, dataset, period, as_of, pack))
-    return out
+    """(label, pack) of each example and generated province (`case(label)`) whose pack (the example's own; hongfeng
+    for generated provinces) has rules of `kind`. The datasets are loaded by the test, not when collected (loading
+    runs Polars: test_load_tables explains)."""
+    packs = ((label, "hongfeng" if label.startswith("generated") else label) for label in LABELS)
+    return [(label, pack) for label, pack in packs if pack_rules(pack, kind)]

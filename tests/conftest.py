@@ -14,7 +14,7 @@ settings.register_profile("mutation", derandomize=True, deadline=None,
                           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 
-if os.environ.get("MUTANT_UNDER_TEST"):  # only under mutmut (mutation/run.py)
+if "MUTANT_UNDER_TEST" in os.environ:  # only under mutmut (mutation/run.py), in its fork server too (set to "")
     @pytest.fixture(autouse=True)
     def _built_afresh_under_mutation():
         """Under mutation testing, each test builds its conditions, expressions, calendars and field specs itself:

@@ -14,15 +14,14 @@ from hongfeng_rules.timecalc import SHANGHAI, CalendarUnavailable, deadline, def
 
 from oracle.engine import evaluate_of
 from oracle.kinds import evaluator
-from columns_oracle import assert_same_outcomes, contexts, pack_cases, pack_rules
+from columns_oracle import assert_same_outcomes, case, contexts, pack_cases, pack_rules
 
 US = timedelta(microseconds=1)
 
 
-@pytest.mark.parametrize("label, dataset, period, as_of, pack", pack_cases("deadline"),
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_pack_rules(label, dataset, period, as_of, pack):
-    ctx, cctx = contexts(dataset, period, as_of)
+@pytest.mark.parametrize("label, pack", pack_cases("deadline"))
+def test_pack_rules(label, pack):
+    ctx, cctx = contexts(*case(label)[1:])
     judged = sum(assert_same_outcomes("deadline", r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
                  for r in pack_rules(pack, "deadline"))
     assert judged > 0

@@ -14,14 +14,13 @@ from hongfeng_rules.timecalc import SHANGHAI
 
 from oracle.engine import evaluate_of
 from oracle.kinds import evaluator
-from columns_oracle import assert_same_outcomes, contexts, pack_cases, instants, pack_rules
+from columns_oracle import assert_same_outcomes, case, contexts, pack_cases, instants, pack_rules
 
 
 
-@pytest.mark.parametrize("label, dataset, period, as_of, pack", pack_cases("frequency"),
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_pack_rules(label, dataset, period, as_of, pack):
-    ctx, cctx = contexts(dataset, period, as_of)
+@pytest.mark.parametrize("label, pack", pack_cases("frequency"))
+def test_pack_rules(label, pack):
+    ctx, cctx = contexts(*case(label)[1:])
     judged = sum(assert_same_outcomes("frequency", r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
                  for r in pack_rules(pack, "frequency"))
     assert judged > 0

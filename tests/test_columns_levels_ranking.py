@@ -17,7 +17,7 @@ from hongfeng_rules.timecalc import SHANGHAI
 
 from oracle.engine import evaluate_of
 from oracle.kinds import evaluator
-from columns_oracle import contexts, pack_cases, pack_rules, subject_records
+from columns_oracle import case, contexts, pack_cases, pack_rules, subject_records
 
 
 def assert_same_results(kind: str, check, collection: str, evaluate, applies, ctx, cctx) -> int:
@@ -30,11 +30,9 @@ def assert_same_results(kind: str, check, collection: str, evaluate, applies, ct
     return len(got)
 
 
-@pytest.mark.parametrize("label, dataset, period, as_of, pack, kind",
-                         [(*case, kind) for kind in ("levels", "ranking") for case in pack_cases(kind)],
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_pack_rules(label, dataset, period, as_of, pack, kind):
-    ctx, cctx = contexts(dataset, period, as_of)
+@pytest.mark.parametrize("label, pack, kind", [(*c, kind) for kind in ("levels", "ranking") for c in pack_cases(kind)])
+def test_pack_rules(label, pack, kind):
+    ctx, cctx = contexts(*case(label)[1:])
     assert sum(assert_same_results(kind, r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
                for r in pack_rules(pack, kind)) > 0
 
