@@ -38,6 +38,7 @@ MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc
 # a name in MODULES that is a package (columns.kinds, validation) stands for each of its modules
 WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))  # one mutmut worker: the machine's two cores are shared
 # (MUTATION_WORKERS=2 under `nice -n 19`: the second takes only CPU time nobody else wants)
+WALL_SLACK = 20  # a mutant's wall-clock limit is 20 x mutmut's (collect_once): its CPU-time limit is the one that judges
 
 
 # `--quick`: a module's mutants against its own tests only (these files, of those that reach the function), not
@@ -167,6 +168,7 @@ def collect_once() -> None:
                     raise RuntimeError(f"Polars' thread pool ({', '.join(pool)}) was started while the tests were "
                                        "collected: a test module runs Polars at import or in a parametrization")
                 Collected.session = session
+                isolation.register_timeout = hang_guard
                 try:
                     serve_forks(self, work_fd, result_fd)  # mutmut's loop: a worker forked per mutant
                 except BaseException as exc:  # noqa: BLE001  (raised again below, outside pytest)
@@ -187,6 +189,14 @@ def collect_once() -> None:
         if failed:
             raise failed[0]
 
+    def hang_guard(pid: int, timeout_s: float) -> None:
+        """mutmut's wall-clock limit, WALL_SLACK times longer: under `nice -n 19` on a shared machine a worker may
+        get a few per cent of a core, and mutmut's limit would pass slow survivors off as kills. The CPU-time
+        limit (RLIMIT_CPU, twice mutmut's wall limit) judges a mutant that loops; this only frees a worker
+        that hangs."""
+        register_timeout(pid, timeout_s * WALL_SLACK)
+
+    register_timeout = isolation.register_timeout
     in_one_session._collected_once = True
     isolation.ForkServerRunner._forkserver_main = in_one_session
     isolation.PytestRunner = Collected  # the class get_mutant_runner gives the fork server
