@@ -72,29 +72,9 @@ def _limits():
 def _floor_cpu(folder: str) -> float:
     """R in CPU seconds: Polars reading the JSON files with no validation, the faster of `run.child_floor`'s two
     ways (with the tables' schema, instants as text; inferring the schema)."""
-    import polars as pl
+    from run import floor_cpu
 
-    from hongfeng_rules.models import COLLECTIONS
-    from hongfeng_rules.tables import SHANGHAI_INSTANT, table_schema
-
-    def text(dtype):
-        if dtype == SHANGHAI_INSTANT:
-            return pl.String
-        if isinstance(dtype, pl.List):
-            return pl.List(text(dtype.inner))
-        if isinstance(dtype, pl.Struct):
-            return pl.Struct({f.name: text(f.dtype) for f in dtype.fields})
-        return dtype
-    files = sorted(Path(folder).glob("*.json"))
-    schemas = {f: pl.Schema({k: text(v) for k, v in table_schema(COLLECTIONS[f.stem].model).items()}) for f in files}
-    ways = [lambda f: pl.read_json(f, schema=schemas[f]), lambda f: pl.read_json(f, infer_schema_length=None)]
-    cpu = []
-    for read in ways:
-        start = time.process_time()
-        for f in files:
-            read(f)
-        cpu.append(time.process_time() - start)
-    return min(cpu)
+    return floor_cpu(folder)
 
 
 def _generate(teams: int, folder: Path) -> None:

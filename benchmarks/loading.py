@@ -16,6 +16,12 @@ request): `tables.tables_from_files` against the per-record `loading.located_fro
 process, medians of `--one-rounds`; also the process's CPU time per call (the machine is shared: wall time is
 what a caller sees, CPU time what the call costs).
 
+CPU, before/after (`--cpu`, with `--code SRC` once per checkout to compare): per round one fresh child for R
+(`run.floor_ways`, the faster way; this checkout's library, which R does not depend on) and one per checkout for
+`load_tables`, interleaved round by round; each child reads the folder once to warm up (imports, caches,
+compiled patterns), then once timed, in CPU seconds (`time.process_time`, every thread) and wall seconds;
+medians over the rounds.
+
 Targets (printed PASS/FAIL, exit status 1 on a FAIL): load_tables ≤ 2 R and its peak RSS ≤ 1 GiB at the
 largest size; one team's tables_from_data ≤ `Dataset.model_validate` (and the aim, ≤ 10 ms). The load
 average is printed before and after: figures taken on a busy machine are noisy, the ratios less so.
@@ -57,6 +63,47 @@ def child(kind: str, folder: str) -> dict:
     return {"s": seconds, "peak": peak_rss()}
 
 
+def cpu_child(kind: str, folder: str) -> dict:
+    """R ("floor") or load_tables ("tables") of `folder`, warmed once, then timed once: CPU and wall seconds."""
+    from hongfeng_rules import tables
+
+    if kind == "floor":
+        from run import floor_ways
+
+        files, ways = floor_ways(folder)
+        calls = {way: (lambda read=read: [read(f) for f in files]) for way, read in ways.items()}
+    else:
+        calls = {"tables": lambda: tables.load_tables(folder)}
+    out = {}
+    for name, call in calls.items():
+        call()
+        wall, cpu = time.perf_counter(), time.process_time()
+        call()
+        out[name] = {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}
+    best = min(out, key=lambda w: out[w]["cpu"])
+    return {**out[best], "way": best, "library": str(Path(tables.__file__).parent)}
+
+
+def cpu_compare(folder: Path, codes: list[str], rounds: int) -> None:
+    """R, and `cpu_child`'s load_tables for each checkout's src/ (`codes`; "" for the installed library), interleaved
+    round by round; medians."""
+    found: dict[str, list[dict]] = {code: [] for code in ["R", *codes]}
+    for _ in range(rounds):
+        for code in found:
+            env = {**os.environ, "PYTHONPATH": code} if code not in ("", "R") else None
+            proc = subprocess.run([sys.executable, __file__, "--child", "cpu-floor" if code == "R" else "cpu-tables",
+                                   "--folder", str(folder)], env=env, capture_output=True, text=True, check=True)
+            found[code].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    med = {code: {m: statistics.median(r[m] for r in runs) for m in ("cpu", "wall")} for code, runs in found.items()}
+    r = med["R"]
+    print(f"  R (pl.read_json, {found['R'][-1]['way']}): {r['cpu']:.2f} s CPU, {r['wall']:.2f} s wall; CPU runs "
+          f"{[round(x['cpu'], 2) for x in found['R']]}")
+    for code in codes:
+        m, runs = med[code], found[code]
+        print(f"  load_tables of {code or runs[0]['library']}: {m['cpu']:.2f} s CPU = {m['cpu'] / r['cpu']:.2f} R, "
+              f"{m['wall']:.2f} s wall = {m['wall'] / r['wall']:.2f} R; CPU runs {[round(x['cpu'], 2) for x in runs]}")
+
+
 def one_team(rounds: int) -> dict:
     """tables_from_data vs Dataset.model_validate on one generated team, alternated; medians (wall, CPU)."""
     from generate import generate
@@ -93,14 +140,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data-dir", help="generate into (or reuse) this folder")
     parser.add_argument("--skip-teams", action="store_true", help="only the one-team figures")
-    parser.add_argument("--child", choices=["floor", "tables", "dataset", "one"], help=argparse.SUPPRESS)
+    parser.add_argument("--cpu", action="store_true", help="CPU of R and load_tables per checkout (`--code`), only")
+    parser.add_argument("--code", action="append", help="a src/ folder to measure with --cpu (repeatable)")
+    parser.add_argument("--child", choices=["floor", "tables", "dataset", "one", "cpu-floor", "cpu-tables"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child == "one":
         print(json.dumps(one_team(args.one_rounds)))
         return 0
     if args.child:
-        print(json.dumps(child(args.child, args.folder)))
+        cpu = args.child.startswith("cpu-")
+        print(json.dumps(cpu_child(args.child[4:], args.folder) if cpu else child(args.child, args.folder)))
         return 0
 
     print(f"{os.cpu_count()} cores, load average before: {load_average()}")
@@ -112,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run([sys.executable, str(HERE / "generate.py"), str(args.teams), str(folder),
                                 "--seed", str(args.seed)], check=True, capture_output=True)
             size = sum(p.stat().st_size for p in folder.glob("*.json"))
+            if args.cpu:
+                print(f"{args.teams:,} teams, {size / 1024 ** 2:.0f} MiB of JSON, medians of {args.rounds} rounds:")
+                cpu_compare(folder, args.code or [""], args.rounds)
+                print(f"load average after: {load_average()}")
+                return 0
             found: dict[str, list[dict]] = {"floor": [], "tables": [], "dataset": []}
             for _ in range(args.rounds):
                 for kind in found:

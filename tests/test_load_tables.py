@@ -17,32 +17,12 @@ from hongfeng_rules.tables.load import load_tables, load_tables_located
 from hongfeng_rules.validation.fields import model_specs
 from hongfeng_rules.validation.model_checks import MODEL_CHECKS
 from oracle.loading import dataset_from_document, load_dataset, load_located
+from same_outcome import assert_same_outcome, outcome, same
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = sorted((ROOT / "tests" / "hostile" / "datasets").iterdir())
 EXAMPLES = ["hongfeng", "gucheng", "yunge", "keqiao-zhucun", "hongfeng-csv", "hongfeng-xlsx/hongfeng.xlsx"]
 TIGHT = Limits(max_file_bytes=4000, max_records=3, max_alias_expansions=5, max_depth=4)
-
-
-def outcome(load, path, limits=Limits()):
-    """("ok", tables) or ("problems", every Problem)."""
-    try:
-        found = load(path, limits)
-    except InputError as exc:
-        return "problems", exc.problems
-    return "ok", found if load is load_tables else from_dataset(found)
-
-
-def same(path, limits=Limits()):
-    old, new = outcome(load_dataset, path, limits), outcome(load_tables, path, limits)
-    assert old[0] == new[0], (path, old, new)
-    if old[0] == "problems":
-        assert new[1] == old[1]
-    else:
-        for name in COLLECTIONS:
-            a, b = old[1].get(name), new[1].get(name)
-            assert (a is None) == (b is None) and (a is None or a.equals(b)), name
-    return old
 
 
 @pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
@@ -285,16 +265,13 @@ def test_a_hosts_plain_data_is_validated_into_the_same_tables():
     from hongfeng_rules.tables import tables_from_data
 
     data = copy.deepcopy(BASE)
-    tables = tables_from_data(data)
-    expected = from_dataset(dataset_from_document(Document(copy.deepcopy(BASE), "data")))
-    assert all((tables.get(n) is None and expected.get(n) is None) or tables.get(n).equals(expected.get(n))
-               for n in COLLECTIONS)
+    found = outcome(tables_from_data, data)
+    assert found[0] == "ok"
+    assert_same_outcome(found, outcome(dataset_from_document, Document(copy.deepcopy(BASE), "data")))
     data["members"][0]["colour"] = "red"
-    with pytest.raises(InputError) as exc:
-        tables_from_data(data)
-    with pytest.raises(InputError) as old:
-        dataset_from_document(Document(data, "data"))
-    assert exc.value.problems == old.value.problems
+    found = outcome(tables_from_data, data)
+    assert found[0] == "problems"
+    assert_same_outcome(found, outcome(dataset_from_document, Document(data, "data")))
 
 
 def test_a_database_gives_the_same_tables(tmp_path):
@@ -343,15 +320,8 @@ def test_odd_texts_in_days_instants_and_names_give_the_same_outcome(text, where)
 
     data = copy.deepcopy(BASE)
     data[where[0]][0][where[1]] = text
-    try:
-        expected = ("ok", from_dataset(dataset_from_document(Document(copy.deepcopy(data), "data"))))
-    except InputError as exc:
-        expected = ("problems", exc.problems)
-    try:
-        found = ("ok", tables_from_data(data))
-    except InputError as exc:
-        found = ("problems", exc.problems)
-    _assert_same_outcome(found, expected)
+    expected = outcome(dataset_from_document, Document(copy.deepcopy(data), "data"))
+    assert_same_outcome(outcome(tables_from_data, data), expected)
 
 
 def test_what_str_strip_strips_is_all_below_u3000():
@@ -411,15 +381,8 @@ def test_an_uploaded_file_gives_the_same_problems_as_the_per_record_loader(path,
     from hongfeng_rules.tables import tables_from_files
 
     files = [(path.name, path.read_bytes())]
-    try:
-        expected = ("ok", from_dataset(located_from_files(files, limits)[0]))
-    except InputError as exc:
-        expected = ("problems", exc.problems)
-    try:
-        found = ("ok", tables_from_files(files, limits)[0])
-    except InputError as exc:
-        found = ("problems", exc.problems)
-    _assert_same_outcome(found, expected)
+    expected = outcome(lambda: located_from_files(files, limits)[0])
+    assert_same_outcome(outcome(lambda: tables_from_files(files, limits)[0]), expected)
 
 
 def _valid_record_tables(path):
@@ -453,11 +416,27 @@ def test_the_first_look_skips_only_dataset_checks_that_find_nothing(path, monkey
     assert integrity.check_tables(tables) == looked
 
 
-def _assert_same_outcome(found, expected):
-    """Both refused with the same problems, or both loaded into equal tables."""
-    assert found[0] == expected[0]
-    if found[0] == "problems":
-        assert found[1] == expected[1]
+@pytest.mark.parametrize("margin", [-1, 0, 1])
+def test_a_folder_with_a_file_over_the_size_limit_is_refused_before_any_file_is_read(tmp_path, margin, monkeypatch):
+    """Each JSON/YAML file larger than `max_file_bytes` is named, and no file of the folder is parsed meanwhile (a
+    broken file beside it is not read); at the limit and below it, the folder is read (and the broken file named)."""
+    from hongfeng_rules.tables import json_text
+
+    for name, records in BASE.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "teams.json").write_text("[{broken", encoding="utf-8")
+    largest = max(p.stat().st_size for p in tmp_path.iterdir())
+    limits = Limits(max_file_bytes=largest + margin)
+    over = sorted(str(p) for p in tmp_path.iterdir() if p.stat().st_size > limits.max_file_bytes)
+    kind, problems = same(tmp_path, limits)
+    assert kind == "problems"
+    if margin < 0:
+        assert over and [p.file for p in problems] == over
+        assert all(p.reason.startswith("file is ") and "larger than the limit" in p.reason for p in problems)
+        read = []
+        monkeypatch.setattr(json_text, "_fast", lambda *a, **k: read.append(a) or None)
+        with pytest.raises(InputError):
+            load_tables(tmp_path, limits)
+        assert read == []
     else:
-        assert all((found[1].get(n) is None and expected[1].get(n) is None) or found[1].get(n).equals(expected[1].get(n))
-                   for n in COLLECTIONS)
+        assert not over and [p.file for p in problems] == [str(tmp_path / "teams.json")]

@@ -15,7 +15,7 @@ from typing import Callable
 from .errors import InputError, Problem, fail
 from .gcpause import paused_gc
 from .models import COLLECTIONS, Dataset
-from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document, read_text_document
+from .safe_load import DEFAULT_LIMITS, FORMATS, Document, Limits, read_document, read_text_document, too_big
 
 
 Source = Callable[[], tuple[Document, tuple]]  # reads (or returns) the document and the key path of a collection
@@ -43,7 +43,7 @@ def load_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, ma
 
 def dataset_from_document(doc: Document) -> Dataset:
     """A Dataset from an already-read document (e.g. a rule test case's fragment)."""
-    return _build(_document_sources(doc))[0]
+    return located_from_sources(document_sources(doc))[0]
 
 
 def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS, mapping=None) -> Dataset:
@@ -56,14 +56,14 @@ def dataset_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
 
 def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS,
                        mapping=None, *, build=None, count=None, read_text=None,
-                       document_sources=None) -> tuple[Dataset, RecordLocator]:
+                       sources_of=None) -> tuple[Dataset, RecordLocator]:
     """`dataset_from_files`, and where each record is (the upload's name and line). `build(sources)` validates
     the sources read (default: into a Dataset) and `count(dataset, collection)` counts a collection's records
     for a manifest (tables.tables_from_files passes its own, for tables); `read_text` reads a JSON or YAML
-    upload (default `read_text_document`), `document_sources` a dataset file's collections (tables.load reads
+    upload (default `read_text_document`), `sources_of` a dataset file's collections (tables.load reads
     JSON fast and settles it so)."""
-    build = build or (lambda sources: _build(sources, limits))
-    read_text, document_sources = read_text or read_text_document, document_sources or _document_sources
+    build = build or (lambda sources: located_from_sources(sources, limits))
+    read_text, sources_of = read_text or read_text_document, sources_of or document_sources
     count = count or (lambda dataset, c: len(getattr(dataset, c) or []))
     from .manifest import verify_records, verify_uploads
     from .sources import SUFFIXES, bytes_sources, load_mapping
@@ -74,7 +74,7 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     manifest, files = verify_uploads(files, limits)  # a manifest.json sent with them is checked before any is read
     if manifest is not None:
         found = located_from_files(files, limits, mapping, build=build, count=count, read_text=read_text,
-                                   document_sources=document_sources)
+                                   sources_of=sources_of)
         verify_records(manifest, "", found[1].located, lambda c: count(found[0], c))
         return found
     problems = []
@@ -86,7 +86,7 @@ def located_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_
     if len(files) == 1 and Path(files[0][0]).suffix.lower() in FORMATS:
         name, raw = files[0]
         with paused_gc():
-            return build(document_sources(read_text(raw, name, FORMATS[Path(name).suffix.lower()], limits)))
+            return build(sources_of(read_text(raw, name, FORMATS[Path(name).suffix.lower()], limits)))
     sources: dict[str, Source] = {}
     for name, raw in files:
         suffix = Path(name).suffix.lower()
@@ -149,7 +149,7 @@ class RecordLocator:
         return renamed
 
 
-def _build(sources: dict[str, Source], limits: Limits = DEFAULT_LIMITS) -> tuple[Dataset, RecordLocator]:
+def located_from_sources(sources: dict[str, Source], limits: Limits = DEFAULT_LIMITS) -> tuple[Dataset, RecordLocator]:
     """The sources validated column-wise (`tables.load.build`), then converted to a Dataset once."""
     from .tables.load import build
 
@@ -167,7 +167,8 @@ def to_dataset(tables) -> Dataset:
                                           for name in COLLECTIONS})
 
 
-def _document_sources(doc: Document) -> dict[str, Source]:
+def document_sources(doc: Document) -> dict[str, Source]:
+    """One source per collection of a dataset file's document (its mapping of collection name to records)."""
     if not isinstance(doc.data, dict):
         raise fail(doc.file, "a dataset file holds a mapping of collection name to a list of records", line=1)
     unknown = sorted(set(doc.data) - set(COLLECTIONS))
@@ -186,7 +187,7 @@ def load_folder(folder: Path, limits: Limits = DEFAULT_LIMITS, mapping=None, enc
 
     mapping = load_mapping(mapping, limits)
     listed = manifest.verify_folder(folder, limits, data_entries(folder, mapping)) if verify else None
-    found = _build(_folder_sources(folder, limits, mapping, encoding, verify=False), limits)
+    found = located_from_sources(folder_sources(folder, limits, mapping, encoding, verify=False), limits)
     manifest.verify_records(listed, str(folder), found[1].located, lambda c: len(getattr(found[0], c) or []))
     return found
 
@@ -204,11 +205,12 @@ def data_entries(folder: Path, mapping=None) -> list[Path]:
     return [p for p in found if not p.name.startswith(".") and not tabular.ignored(p, mapping) and p.name != NAME]
 
 
-def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None,
+def folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | None = None,
                     read=read_document, read_table=None, verify: bool = True) -> dict[str, Source]:
     """One source per COLLECTION.json/.yaml/.yml/.csv/.parquet (suffix in any case) of `data_entries`; any
-    other entry is an error naming it. `read` reads a JSON or YAML file (`tables.load` reads JSON fast),
-    `read_table` a CSV or Parquet file; `verify`: the folder's manifest (its files and SHA-256s) first."""
+    other entry is an error naming it, and so is each JSON/YAML file over the size limit, before any is read.
+    `read` reads a JSON or YAML file (`tables.load` reads JSON fast), `read_table` a CSV or Parquet file;
+    `verify`: the folder's manifest (its files and SHA-256s) first."""
     from . import manifest
     from . import sources as tabular
 
@@ -241,4 +243,20 @@ def _folder_sources(folder: Path, limits: Limits, mapping=None, encoding: str | 
                              else (read(p, limits), ()))
     if problems:
         raise InputError(problems)
+    raise_if_too_big([p for p in seen.values() if p.suffix.lower() in FORMATS], limits)
     return sources
+
+
+def raise_if_too_big(files: list[Path], limits: Limits) -> None:
+    """InputError naming each file larger than `limits.max_file_bytes`, before any of a folder's files is parsed (as
+    its reader would word it; a file that cannot be looked at is left to its reader)."""
+    problems = []
+    for p in files:
+        try:
+            size = os.stat(p).st_size
+        except (OSError, ValueError):
+            continue
+        if size > limits.max_file_bytes:
+            problems.extend(too_big(str(p), size, limits).problems)
+    if problems:
+        raise InputError(problems)

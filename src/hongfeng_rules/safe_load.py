@@ -113,7 +113,7 @@ def read_file_bytes(file: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise fail(file, "not a regular file")
         if st.st_size > limits.max_file_bytes:
-            raise _too_big(file, st.st_size, limits)
+            raise too_big(file, st.st_size, limits)
         with open(file, "rb") as f:  # read-only; never modifies the file
             return f.read(limits.max_file_bytes + 1)
     except FileNotFoundError:
@@ -130,7 +130,7 @@ def read_text_document(text: str | bytes, file: str, fmt: str, limits: Limits = 
         raise fail(file, f"unsupported format {fmt!r} (expected 'json' or 'yaml')")
     size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_file_bytes:
-        raise _too_big(file, size, limits)
+        raise too_big(file, size, limits)
     text = _decode(text, file)
     bad = _NOT_PRINTABLE.search(text)
     if bad:
@@ -148,7 +148,7 @@ def read_text_document(text: str | bytes, file: str, fmt: str, limits: Limits = 
         raise fail(file, f"nested deeper than {limits.max_depth} levels (Limits.max_depth)") from None
 
 
-def _too_big(file: str, size: int, limits: Limits) -> InputError:
+def too_big(file: str, size: int, limits: Limits) -> InputError:
     return fail(file, f"file is {size} bytes, larger than the limit of {limits.max_file_bytes} "
                       "(limit: --max-file-bytes)")
 

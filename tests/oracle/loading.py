@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from hongfeng_rules import manifest, sources
 from hongfeng_rules.errors import InputError, Problem, fail
 from hongfeng_rules.gcpause import paused_gc
-from hongfeng_rules.loading import RecordLocator, _document_sources, _folder_sources, data_entries
+from hongfeng_rules.loading import RecordLocator, data_entries, document_sources, folder_sources
 from hongfeng_rules.models import COLLECTIONS, Dataset
 from hongfeng_rules.safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 from hongfeng_rules.validation.problems import from_error, from_issue
@@ -39,19 +39,19 @@ def load_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, *, ma
         if Path(path).is_dir():
             folder = Path(path)
             listed = manifest.verify_folder(folder, limits, data_entries(folder, mapping))
-            found = build(_folder_sources(folder, limits, mapping, encoding, verify=False))
+            found = build(folder_sources(folder, limits, mapping, encoding, verify=False))
             manifest.verify_records(listed, str(folder), found[1].located, lambda c: len(getattr(found[0], c) or []))
             return found
         if Path(path).exists():
             path = Path(path)
             return build(sources.file_sources(path, mapping, encoding, limits) if path.suffix.lower()
-                         in sources.SUFFIXES else _document_sources(read_document(path, limits)))
+                         in sources.SUFFIXES else document_sources(read_document(path, limits)))
         raise fail(str(path), "no such file or folder")
 
 
 def dataset_from_document(doc: Document) -> Dataset:
     """`loading.dataset_from_document`, per object."""
-    return build(_document_sources(doc))[0]
+    return build(document_sources(doc))[0]
 
 
 def build(found_sources: dict) -> tuple[Dataset, RecordLocator]:

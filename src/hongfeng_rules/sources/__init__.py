@@ -116,7 +116,7 @@ def load_upload(data: bytes, filename: str, mapping=None, *, encoding: str | Non
                 limits: Limits = DEFAULT_LIMITS):
     """A validated Dataset from uploaded bytes; `filename` (its base name is used) says the format and,
     for CSV/Parquet, the collection. Problems name the file by that name."""
-    from ..loading import _build, _document_sources
+    from ..loading import document_sources, located_from_sources
     from ..gcpause import paused_gc
 
     file = os.path.basename(filename.replace("\\", "/")) or "upload"
@@ -126,16 +126,17 @@ def load_upload(data: bytes, filename: str, mapping=None, *, encoding: str | Non
     suffix = os.path.splitext(file)[1].lower()
     with paused_gc():
         if suffix in SUFFIXES:
-            return _build(bytes_sources(lambda: data, file, mapping, encoding, limits), limits)[0]
+            return located_from_sources(bytes_sources(lambda: data, file, mapping, encoding, limits), limits)[0]
         if suffix in FORMATS:
-            return _build(_document_sources(read_text_document(data, file, FORMATS[suffix], limits)), limits)[0]
+            doc = read_text_document(data, file, FORMATS[suffix], limits)
+            return located_from_sources(document_sources(doc), limits)[0]
     raise fail(file, f"unsupported file type; expected one of {', '.join(sorted({*SUFFIXES, *FORMATS}))}")
 
 
 def load_frames(frames: dict, mapping=None, *, limits: Limits = DEFAULT_LIMITS):
     """A validated Dataset from in-memory frames: collection (or sheet name) → pyarrow Table or Polars DataFrame,
     read like a workbook's sheets (the `mapping` may rename them and their columns)."""
-    from ..loading import _build
+    from ..loading import located_from_sources
     from ..gcpause import paused_gc
     from .parquet import arrow_table
 
@@ -151,7 +152,7 @@ def load_frames(frames: dict, mapping=None, *, limits: Limits = DEFAULT_LIMITS):
                                    (table_document(c, [arrow_table(t, n)], mapping, limits.max_records), ()))
     raise_if(problems)
     with paused_gc():
-        return _build(sources, limits)[0]
+        return located_from_sources(sources, limits)[0]
 
 
 def unknown_parts(kind: str, file: str, names: list[str], mapping: Mapping) -> list[Problem]:

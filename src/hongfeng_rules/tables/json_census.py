@@ -12,8 +12,11 @@ object as one record, and overflows its stack on deep nesting. The census theref
   can (Polars refuses a shape its schema does not have);
 - no key of a known field name is followed by a value of another kind (one regular expression, `_bad`): text,
   days and instants are strings; whole numbers integers of at most 18 digits; decimals numbers; lists of text
-  lists of strings only; records objects; a null of a yes/no field that may be null (a top-level field whose
-  name is used nowhere else) is read as the integer 2 (true and false as 1 and 0), so that it is a cell;
+  lists of strings only; records objects; or null. A null of a field that may be null (a top-level yes/no or
+  text field whose name is used nowhere else) is written as a stand-in of the same length before Polars reads
+  it, so that it is a cell: the integer 2 for a yes/no (true and false read as 1 and 0), a backspace (`"\b"`)
+  for a text, read back as null (a text of that field that reads as a backspace makes the counts differ: the
+  exact path); any other null is read as no cell;
 - the cells Polars read (every non-empty field of every record, nested records included) are as many as the
   keys written in the text (`"` then `:`, which counts every key at least once): so every key is a known field
   of its record, read once, with a value; a name with two kinds (`skills`: a list of members, a yes/no of their
@@ -34,7 +37,7 @@ import polars as pl
 
 from ..models import COLLECTIONS
 from ..validation.fields import Spec, model_specs
-from .schema import table_schema
+from .schema import json_read_schema
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _KIND = {"str": "text", "day": "text", "instant": "text", "int": "int", "float": "number", "bool": "bool",
@@ -51,7 +54,7 @@ _RARE = _REFUSED + r"|[ \t\r\n]:"  # or a space before a colon (a key the count 
 class _Plan(NamedTuple):
     schema: pl.Schema  # the table's schema, days and instants as text
     kinds: dict[str, frozenset[str]]  # field name (at any depth) -> its kinds
-    nullable_bools: frozenset[str]  # top-level yes/no fields that may be null, whose name is used nowhere else
+    nullable: dict[str, str]  # top-level fields that may be null, whose name is used nowhere else -> "bool" or "text"
     depth: int  # the deepest nesting of a valid file (the top-level array is 1)
 
 
@@ -84,7 +87,8 @@ def _plan(collection: str) -> _Plan | None:
     walk(model, 2)
     if not ok[0]:
         return None
-    top = {f.name for f in model_specs(model) if f.spec.kind == "bool" and f.spec.nullable}
+    top = {f.name: _KIND[f.spec.kind] for f in model_specs(model)
+           if f.spec.nullable and _KIND.get(f.spec.kind) in ("bool", "text")}
     counted = defaultdict(int)
     for name in kinds:
         counted[name] = 0
@@ -97,19 +101,8 @@ def _plan(collection: str) -> _Plan | None:
             elif f.spec.kind == "list" and f.spec.item.kind == "struct":
                 count(f.spec.item.model)
     count(model)
-    schema = pl.Schema({k: _text_times(v) for k, v in table_schema(model).items()})
-    return _Plan(schema, {k: frozenset(v) for k, v in kinds.items()}, frozenset(n for n in top if counted[n] == 1),
-                 depth[0])
-
-
-def _text_times(dtype):
-    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
-        return pl.String
-    if isinstance(dtype, pl.List):
-        return pl.List(_text_times(dtype.inner))
-    if isinstance(dtype, pl.Struct):
-        return pl.Struct({f.name: _text_times(f.dtype) for f in dtype.fields})
-    return dtype
+    return _Plan(json_read_schema(model, days_as_text=True), {k: frozenset(v) for k, v in kinds.items()},
+                 {n: kind for n, kind in top.items() if counted[n] == 1}, depth[0])
 
 
 def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
@@ -128,12 +121,13 @@ def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
         if text.str.contains(_REFUSED).item():
             return None
         written, spaces = written + text.str.count_matches(r'"\s+:').item(), (b"", b" ")
-    if text.str.count_matches(_bad(collection)).item():
+    if text.str.contains(_bad(collection)).item():
         return None
-    raw, nulls = _null_bools(raw, plan.nullable_bools)
+    raw, nulls = _nulls(raw, plan.nullable)
     if raw is None:
         return None
-    schema = pl.Schema({k: (pl.Int64 if k in nulls else v) for k, v in plan.schema.items()})
+    schema = pl.Schema({k: (pl.Int64 if plan.nullable.get(k) == "bool" and k in nulls else v)
+                        for k, v in plan.schema.items()})
     try:
         frame = pl.read_json(io.BytesIO(raw), schema=schema)
     except Exception:  # Polars refuses the text (not JSON, a value it cannot read as its field): the exact path
@@ -149,17 +143,26 @@ def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
             if found != cells[(name, "struct" if "struct" in kinds else next(iter(kinds & {"texts", "structs"})))]:
                 return None
     if nulls:
-        frame = frame.with_columns(pl.when(pl.col(n) != 2).then(pl.col(n) == 1).alias(n) for n in nulls)
+        texts = [n for n in nulls if plan.nullable[n] == "text"]
+        if texts and frame.select((pl.col(n) == _NULL_TEXT).sum() for n in texts).row(0) != tuple(nulls[n] for n in texts):
+            return None  # a text of the file reads as the stand-in: not told apart
+        frame = frame.with_columns(pl.when(pl.col(n) != 2).then(pl.col(n) == 1).alias(n)
+                                   if plan.nullable[n] == "bool" else
+                                   pl.when(pl.col(n) != _NULL_TEXT).then(pl.col(n)).alias(n) for n in nulls)
     return frame
 
 
 _MOST_NULLS = 200_000
+_NULL_TEXT = "\b"
+_STAND_IN = {"bool": b"2   ", "text": b'"\\b"'}
+"""What a null is written as, as long as null (the text keeps its offsets), so that Polars reads it as a cell: the
+integer 2 for a yes/no (read as a whole number: true and false are 1 and 0), a backspace for a text."""
 
 
-def _null_bools(raw: bytes, names: frozenset[str]) -> tuple[bytes | None, set[str]]:
-    """The text with the value null of each key in `names` written as 2, and the names that had one (None when
-    there are too many nulls to look at one by one)."""
-    text, found, at, seen = None, set(), raw.find(b"null"), 0
+def _nulls(raw: bytes, names: dict[str, str]) -> tuple[bytes | None, dict[str, int]]:
+    """The text with the value null of each key in `names` written as its stand-in, and how many each name had
+    (None when there are too many nulls to look at one by one)."""
+    parts, found, at, seen, done = [], defaultdict(int), raw.find(b"null"), 0, 0
     while at >= 0:
         seen += 1
         if seen > _MOST_NULLS:
@@ -171,11 +174,11 @@ def _null_bools(raw: bytes, names: frozenset[str]) -> tuple[bytes | None, set[st
         if colon > 0 and raw[colon] == 58 and raw[quote] == 34:  # `":` before the null: the name of its key
             name = raw[raw.rfind(b'"', 0, quote) + 1:quote].decode("ascii", "replace")
             if name in names:
-                text = bytearray(raw) if text is None else text
-                text[at:at + 4] = b"2   "  # as long as null: the text keeps its offsets
-                found.add(name)
+                parts += [raw[done:at], _STAND_IN[names[name]]]
+                done = at + 4
+                found[name] += 1
         at = raw.find(b"null", at + 4)
-    return (raw if text is None else bytes(text)), found
+    return (b"".join([*parts, raw[done:]]) if parts else raw), found
 
 
 def _nests_within(raw: bytes, most: int) -> bool:
@@ -194,12 +197,12 @@ def _nests_within(raw: bytes, most: int) -> bool:
 @cache
 def _bad(collection: str) -> str:
     """One regular expression matching a key of a known name followed by a value not of its kind (the text is
-    JSON, as Polars checks when it reads it: a number is well formed). Null passes here where the field may
-    be empty: it is read as no cell, so the count of cells tells it (a yes/no field's null is read as 2)."""
+    JSON, as Polars checks when it reads it: a number is well formed). Null passes here: it is read as no
+    cell, or as its stand-in (`_nulls`), so the count of cells tells it."""
     by_kind = defaultdict(list)
     for name, kinds in _plan(collection).kinds.items():
         by_kind["|".join(sorted(kinds))].append(re.escape(name))
-    bad = {"text": '[^"\\s]', "int": r"[^-0-9\s]|-?[0-9]+[.eE]|-?[0-9]{19}", "number": r"[^-0-9\s]",
+    bad = {"text": '[^"n\\s]', "int": r"[^-0-9n\s]|-?[0-9]+[.eE]|-?[0-9]{19}", "number": r"[^-0-9n\s]",
            "bool": r"[^tfn\s]", "struct": r"[^{n\s]", "structs": r"[^\[n\s]",
            "texts": rf'[^\[n\s]|\[\s*(?:{_STRING}\s*,\s*)*[^"\s\]]'}
     out = []

@@ -11,7 +11,7 @@ import polars as pl
 from ..errors import InputError, fail
 from ..gcpause import paused_gc
 from .. import manifest
-from ..loading import RecordLocator, _document_sources, _folder_sources, data_entries
+from ..loading import RecordLocator, data_entries, document_sources, folder_sources
 from ..models import COLLECTIONS
 from ..safe_load import DEFAULT_LIMITS, Document, Limits, read_document
 from ..validation.integrity import check_tables
@@ -40,7 +40,7 @@ def load_tables_located(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
             found = build(sources.url_sources(str(path), mapping, limits), limits)
         elif Path(path).is_dir():  # a manifest in the folder: files and SHA-256s first, record counts after
             listed = manifest.verify_folder(Path(path), limits, data_entries(Path(path), mapping))
-            found = build(_folder_sources(Path(path), limits, mapping, encoding, read=_read_member,
+            found = build(folder_sources(Path(path), limits, mapping, encoding, read=_read_member,
                                           read_table=_read_table, verify=False), limits)
             manifest.verify_records(listed, str(path), found[1].located, lambda c: _height(found[0].get(c)))
         elif Path(path).exists():
@@ -93,7 +93,7 @@ def _typed_file(path: Path, mapping, limits: Limits) -> dict | None:
 
 def _single_file(doc: Document) -> dict:
     try:
-        sources = _document_sources(doc)
+        sources = document_sources(doc)
     except InputError:
         confirm(doc)
         raise
@@ -218,4 +218,4 @@ def tables_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_L
     from ..loading import located_from_files
     return located_from_files(files, limits, mapping, build=lambda sources: build(sources, limits),
                               count=lambda tables, collection: _height(tables.get(collection)),
-                              read_text=read_text_fast, document_sources=_single_file)
+                              read_text=read_text_fast, sources_of=_single_file)

@@ -46,3 +46,18 @@ def dtype_of(annotation) -> pl.DataType:
 def table_schema(model: type[BaseModel]) -> pl.Schema:
     """The columns of a record type's table, in the model's field order."""
     return pl.Schema({name: dtype_of(f.annotation) for name, f in model.model_fields.items()})
+
+
+@cache
+def json_read_schema(model: type[BaseModel], days_as_text: bool = False) -> pl.Schema:
+    """`table_schema(model)` as Polars' JSON reader is given it: instants as text (it refuses "+08:00" offsets),
+    days too with `days_as_text` (read back exactly by the column checks, `validation.typed`)."""
+    def text_times(dtype):
+        if isinstance(dtype, pl.Datetime) or (days_as_text and dtype == pl.Date):
+            return pl.String
+        if isinstance(dtype, pl.List):
+            return pl.List(text_times(dtype.inner))
+        if isinstance(dtype, pl.Struct):
+            return pl.Struct({f.name: text_times(f.dtype) for f in dtype.fields})
+        return dtype
+    return pl.Schema({name: text_times(dtype) for name, dtype in table_schema(model).items()})

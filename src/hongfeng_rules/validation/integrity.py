@@ -60,11 +60,11 @@ def duplicate_ids(tables: Tables, look: Look) -> list[Probe]:
     return probes
 
 
-def linked(frame: pl.DataFrame, path: str) -> pl.LazyFrame:
-    """(__i, id, value) for every value at a dotted path of each row, lists flattened, nulls left out, in
-    row order and then list order (`index.link_reader`)."""
+def linked(frame: pl.DataFrame, path: str, *also: pl.Expr) -> pl.LazyFrame:
+    """(__i, id, value, *also) for every value at a dotted path of each row, lists flattened, nulls left out, in
+    row order and then list order (`index.link_reader`); `also`: more columns of the row."""
     head, *rest = path.split(".")
-    values, dtype = _rows(frame, _id(frame), pl.col(head).alias("value")), frame.schema[head]
+    values, dtype = _rows(frame, _id(frame), pl.col(head).alias("value"), *also), frame.schema[head]
     for part in [None, *rest]:
         if isinstance(dtype, pl.List):
             values, dtype = values.explode("value", empty_as_null=True), dtype.inner
@@ -79,13 +79,13 @@ def dangling_references(tables: Tables, look: Look) -> list[Probe]:
         frame, targets = tables.get(ref.collection), tables.get(ref.target)
         if frame is None or targets is None or look.resolves(ref):
             continue
-        values = linked(frame, ref.path)
-        if not ref.same_team or "team_id" not in frame.columns:  # only whether the target exists
+        own = ref.same_team and "team_id" in frame.columns
+        values = linked(frame, ref.path, *([pl.col("team_id").alias("own_team")] if own else []))
+        if not own:  # only whether the target exists
             found = values.filter(~pl.col("value").is_in(pl.lit(targets.get_column("id")).implode())).select(
                 "__i", "id", "value", pl.lit(None, pl.Boolean).alias("found"), pl.lit(None, pl.String).alias("team_id"),
                 pl.lit(None, pl.String).alias("own_team"))
         else:
-            values = values.join(_rows(frame, pl.col("team_id").alias("own_team")), on="__i", maintain_order="left")
             known = targets.lazy().select("id", "team_id").unique("id", keep="last", maintain_order=True).with_columns(
                 found=pl.lit(True))
             joined = values.join(known.rename({"id": "value"}), on="value", how="left", maintain_order="left")

@@ -28,6 +28,7 @@ _NONE = type(None)
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 """What `str.strip` strips (none is above U+3000), a superset of Unicode's White_Space, which the models strip
 (str_strip_whitespace): a value starting or ending with one is suspect."""
+_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _INSTANT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
             r"(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])?$")
 _SAFE_FLOAT_INT = 2 ** 53
@@ -393,23 +394,15 @@ def checks(spec: Spec, e: pl.Expr) -> tuple[pl.Expr | None, pl.Expr | None]:
             doubts.append(e < spec.ge)
         if spec.le is not None:
             doubts.append(e > spec.le)
-    elif spec.kind == "day":  # exactly YYYY-MM-DD: the day read back as text is the text
+    elif spec.kind == "day":  # exactly YYYY-MM-DD (ASCII digits) that is a day: the day read back as text is the text
         typed = e.str.to_date("%Y-%m-%d", strict=False)
-        doubts.append((typed.dt.to_string("%Y-%m-%d") != e).fill_null(True) | ~typed.dt.year().is_between(1900, 2199))
+        doubts.append(~e.str.contains(_DAY) | typed.is_null() | ~typed.dt.year().is_between(1900, 2199))
     elif spec.kind == "instant":
         typed, doubt = _instants(e)
         doubts.append(doubt)
     if not doubts:
         return typed, None
     return typed, pl.any_horizontal(doubts) & e.is_not_null()
-
-
-def _check(spec: Spec, s: pl.Series) -> tuple[pl.Series, pl.Series | None]:
-    """`checks` on a series: (the typed series, its mask of values not surely valid, or None)."""
-    typed, doubt = checks(spec, pl.col(s.name))
-    out = s.to_frame().select((pl.col(s.name) if typed is None else typed).alias("typed"),
-                              (pl.lit(None, pl.Boolean) if doubt is None else doubt).alias("doubt"))
-    return out.get_column("typed").alias(s.name), None if doubt is None else out.get_column("doubt")
 
 
 def _instants(e: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
