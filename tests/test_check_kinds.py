@@ -227,3 +227,112 @@ def test_via_through_another_collection_and_its_errors():
     for bad in ("team_id->nothing.association_id", "team_id->teams.nothing", "nothing->teams.association_id"):
         with pytest.raises(ConditionError, match="via"):
             Selection(of="activities", via=bad).validate_selection("associations")
+
+
+@pytest.mark.parametrize("check", [
+    {"kind": "count", "of": "members", "at_least": {"unit": "person", "values": {"2020-01-01": 2, "2025-06-01": None}}},
+    {"kind": "count", "of": "members", "distinct": "skills",
+     "at_least": {"unit": "item", "values": {"2020-01-01": 2, "2025-06-01": None}}},
+    {"kind": "share", "of": "members", "numerator": {"roles": {"contains": "core"}},
+     "at_least": {"unit": "percent", "values": {"2020-01-01": 50, "2025-06-01": None}}},
+    {"kind": "mean", "of": "members", "value": "@age_years", "where": {"birth_date": {"is_set": True}},
+     "at_most": {"unit": "year", "values": {"2020-01-01": 50, "2025-06-01": None}}},
+], ids=["count", "distinct", "share", "mean"])
+def test_a_bound_with_no_value_in_force_is_not_applicable_and_says_so(tmp_path, check):
+    """The value in force on the reference date (31 December 2025) is none: not applicable, "no value in force",
+    nothing measured or listed; the value in force before it (2024) judges the same records."""
+    data = team_data(members=[member(0, roles=["core"], skills=["law"], birth_date="1990-01-01"), member(1)])
+    (f,) = run(tmp_path / "a", check, data)
+    assert (f.status, f.measured, f.expected, f.evidence_ids, f.note) == (
+        "not_applicable", None, None, [], "no value in force")
+    (judged,) = run(tmp_path / "b", check, data, period="2024", as_of=datetime(2025, 1, 15))
+    assert judged.status in ("pass", "fail") and judged.note is None
+
+
+def three_teams(members: list[dict]):
+    teams = [{"id": t, "association_id": "a1", "name": t.upper(), "founded_on": "2020-01-01"} for t in ("t1", "t2", "t3")]
+    return team_data(members=members, teams=teams)
+
+
+def test_count_reports_the_number_the_bound_and_the_records(tmp_path):
+    """t1 has three members (at least 2: pass), t2 one (fail), t3 none (fail, 0, nothing listed)."""
+    data = three_teams([member(0), member(1), member(2), member(3, team="t2")])
+    check = {"kind": "count", "of": "members", "at_least": {"value": 2, "unit": "person"}}
+    found = [(f.subject.id, f.status, f.measured, f.expected, f.evidence_ids) for f in run(tmp_path, check, data)]
+    assert found == [("t1", "pass", 3, "≥ 2 person", ["m0", "m1", "m2"]), ("t2", "fail", 1, "≥ 2 person", ["m3"]),
+                     ("t3", "fail", 0, "≥ 2 person", [])]
+
+
+@pytest.mark.parametrize("check, expected", [
+    ({"kind": "count", "of": "members", "distinct": "skills", "at_least": {"value": 2, "unit": "item"}},
+     [("t1", "pass", "2: first_aid, law", "≥ 2 item"), ("t2", "fail", "0", "≥ 2 item")]),  # a list: its items
+    ({"kind": "count", "of": "members", "distinct": "status", "at_most": {"value": 1, "unit": "item"}},
+     [("t1", "fail", "2: active, demoted", "≤ 1 item"), ("t2", "pass", "1: active", "≤ 1 item")]),  # a value
+], ids=["list", "value"])
+def test_count_of_distinct_values_names_each_value_once(tmp_path, check, expected):
+    """Distinct values over each team's members (law twice, an empty list: none); a team with no members has
+    nothing to count over: not applicable."""
+    data = three_teams([member(0, skills=["law", "first_aid"], status="active"),
+                        member(1, skills=["law"], status="demoted"), member(2, skills=[], status="active"),
+                        member(3, team="t2", status="active")])
+    found = run(tmp_path, check, data)
+    assert [(f.subject.id, f.status, f.measured, f.expected) for f in found[:2]] == expected
+    assert [f.evidence_ids for f in found[:2]] == [["m0", "m1", "m2"], ["m3"]]
+    assert (found[2].status, found[2].measured, found[2].note) == (
+        "not_applicable", None, f"no members to count {check['distinct']} over")
+
+
+@pytest.mark.parametrize("certified, status", [(1, "fail"), (2, "pass"), (3, "pass")])
+def test_a_share_at_its_threshold_minus_one_at_it_and_plus_one(tmp_path, certified, status):
+    """1, 2 and 3 of 4 members certified against at least 50 %: 25 % fails and names the members not counted;
+    50 % (the threshold itself) and 75 % pass with nothing listed."""
+    cert = [{"name": "c"}]
+    data = team_data(members=[member(i, certificates=cert if i < certified else []) for i in range(4)])
+    check = {"kind": "share", "of": "members", "numerator": {"certificates": {"min_items": 1}},
+             "at_least": {"value": 50, "unit": "percent"}}
+    (f,) = run(tmp_path, check, data)
+    assert (f.status, f.measured, f.expected, f.note) == (
+        status, f"{100 * certified / 4}% ({certified}/4)", "≥ 50 percent", None)
+    assert f.evidence_ids == ([] if status == "pass" else [f"m{i}" for i in range(certified, 4)])
+
+
+def test_a_share_is_judged_exactly_and_a_team_with_no_records_is_not_applicable(tmp_path):
+    """2 of 3 is 66.666… %: under 66.67 (shown rounded as 66.67 %), over 66.66; t3 has no members."""
+    cert = [{"name": "c"}]
+    data = three_teams([member(0, certificates=cert), member(1, certificates=cert), member(2), member(3, team="t2")])
+    share = {"kind": "share", "of": "members", "numerator": {"certificates": {"min_items": 1}}}
+    for limit, status in [(66.67, "fail"), (66.66, "pass")]:
+        found = run(tmp_path / str(limit), {**share, "at_least": {"value": limit, "unit": "percent"}}, data)
+        assert [(f.subject.id, f.status, f.measured) for f in found[:2]] == [
+            ("t1", status, "66.67% (2/3)"), ("t2", "fail", "0.0% (0/1)")]
+        assert (found[2].status, found[2].measured, found[2].evidence_ids, found[2].note) == (
+            "not_applicable", None, [], "no members to take a share of")
+
+
+@pytest.mark.parametrize("bound, limit, status", [
+    ("at_most", 39, "fail"), ("at_most", 40, "pass"), ("at_most", 41, "pass"),
+    ("at_least", 39, "pass"), ("at_least", 40, "pass"), ("at_least", 41, "fail"),
+])
+def test_a_mean_at_its_limit_minus_one_at_it_and_plus_one(tmp_path, bound, limit, status):
+    """Ages 35, 45 and 40 on 31 December 2025: the mean is 40 exactly; t2 has a member without a birth date
+    (not assessable, naming it), t3 no members (not applicable)."""
+    data = three_teams([member(0, birth_date="1990-06-01"), member(1, birth_date="1980-01-01"),
+                        member(2, birth_date="1985-12-31"), member(3, team="t2"),
+                        member(4, team="t2", birth_date="1990-01-01")])
+    check = {"kind": "mean", "of": "members", "value": "@age_years", bound: {"value": limit, "unit": "year"}}
+    t1, t2, t3 = run(tmp_path, check, data)
+    sign = "≤" if bound == "at_most" else "≥"
+    assert (t1.status, t1.measured, t1.expected, t1.evidence_ids) == (status, 40.0, f"{sign} {limit} year", [])
+    assert (t2.status, t2.measured, t2.evidence_ids, t2.note) == (
+        "not_assessable", None, ["m3"], "@age_years not recorded for 1 of 2")
+    assert (t3.status, t3.measured, t3.note) == ("not_applicable", None, "no members to average")
+
+
+def test_a_mean_is_exact_and_shown_rounded(tmp_path):
+    """Ages 40, 40 and 41: a mean of 40.333… is over 40 (shown as 40.33), under 40.34."""
+    data = team_data(members=[member(0, birth_date="1985-01-01"), member(1, birth_date="1985-06-01"),
+                              member(2, birth_date="1984-12-31")])
+    for limit, status in [(40, "fail"), (40.34, "pass")]:
+        check = {"kind": "mean", "of": "members", "value": "@age_years", "at_most": {"value": limit, "unit": "year"}}
+        (f,) = run(tmp_path / str(limit), check, data)
+        assert (f.status, f.measured) == (status, 40.33)
