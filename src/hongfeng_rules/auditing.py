@@ -142,7 +142,7 @@ def _report(find, packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
         period_start=period.start, period_end=period.end, as_of=as_of,
         packs=[PackInfo(pack=p.name, version=p.manifest.version, title=Text(**p.manifest.title.model_dump()),
                         code=p.manifest.code, rules=len(p.rules), digest=pack_digest(p)) for p in packs],
-        rules=[_fixed_parts(r, p.name)["info"] for p in packs for r in p.rules],
+        rules=[fixed_parts(r, p.name)["info"] for p in packs for r in p.rules],
         calendar=CalendarInfo(source=ctx.calendar.source, version=ctx.calendar.version,
                               first_year=ctx.calendar.first_year, last_year=ctx.calendar.last_year),
         **summaries(findings, _rows(tables, "teams", "id", "name", "association_id")
@@ -180,9 +180,9 @@ def message_of(rule: CompiledRule, outcome: Outcome, subject_id: str, name: str 
         return trusted(Text, zh=f"{STATUS_NAMES['zh'][outcome.status]}：{localise(outcome.note, 'zh')}",
                        en=f"{outcome.status}: {localise(outcome.note, 'en')}"), None
     if outcome.status == "pass":
-        return _fixed_parts(rule)["pass_message"], None
+        return fixed_parts(rule)["pass_message"], None
     values = {
-        "measured": _plain(outcome.measured), "expected": _plain(outcome.expected),
+        "measured": plain(outcome.measured), "expected": plain(outcome.expected),
         "evidence": ", ".join(outcome.evidence[:10]) + (" …" if len(outcome.evidence) > 10 else ""),
         "count": len(outcome.evidence), "subject": subject_id, "name": name or subject_id, "note": outcome.note or "",
         "nickname": nickname or "", "due": outcome.due.isoformat() if outcome.due else "",
@@ -190,6 +190,12 @@ def message_of(rule: CompiledRule, outcome: Outcome, subject_id: str, name: str 
     return trusted(Text, **{lang: fill_message(getattr(spec.message, lang), {
         **values, "measured": _localised(values["measured"], lang), "expected": _localised(values["expected"], lang),
         "note": _localised(values["note"], lang)}) for lang in ("zh", "en")}), None
+
+
+def placeholder_text(value, lang: str) -> str:
+    """A measured, expected or note value as a message template's plain placeholder writes it (`message_of`:
+    `str.format_map` of the value `plain` and localised), for the messages made as columns (columns.messages)."""
+    return f"{_localised(plain(value), lang)}"
 
 
 def _localised(value, lang: str):
@@ -204,7 +210,7 @@ def _localised_text(value: str, lang: str) -> str:
     return localise(value, lang)
 
 
-def _fixed_parts(rule: CompiledRule, pack: str | None = None) -> dict:
+def fixed_parts(rule: CompiledRule, pack: str | None = None) -> dict:
     """The parts of a finding and of the report's rule list that only depend on its rule (and the name of the
     pack the audit reads it from), built on first use."""
     if rule.finding_parts is None or rule.finding_parts["info"].pack != (pack or rule.pack):
@@ -227,7 +233,8 @@ def finding_order(f: Finding):
             clause_key(f.clause), f.rule_id, f.subject.id)
 
 
-def _plain(value):
+def plain(value):
+    """A measured or expected value as a finding holds it: an instant as its ISO text."""
     if isinstance(value, datetime):
         return value.isoformat()
     return value

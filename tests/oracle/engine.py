@@ -3,7 +3,7 @@ subject at a time. Retired from the product (issue 18): the oracle the column-wi
 (tests/test_columns_engine.py, test_columns_differential.py) and the "before" of benchmarks/engines.py."""
 from __future__ import annotations
 
-from hongfeng_rules.auditing import _fixed_parts, _plain, audit_by, final_status, message_of, records_context
+from hongfeng_rules.auditing import fixed_parts, plain, audit_by, final_status, message_of, records_context
 from hongfeng_rules.checks.context import Context
 from hongfeng_rules.checks.outcome import Outcome, not_assessable
 from hongfeng_rules.columns.context import ColumnContext
@@ -64,12 +64,12 @@ def make_finding(rule: CompiledRule, subject: Subject, outcome: Outcome, ctx: Co
     """One finding, as the column-wise `columns.findings.findings` makes each from its row (the parts the
     product shares with it: auditing's `message_of`, `final_status` and a rule's fixed parts), built without
     re-validation."""
-    spec, fixed = rule.rule, _fixed_parts(rule)
+    spec, fixed = rule.rule, fixed_parts(rule)
     message, left = message_of(rule, outcome, subject.id, subject.name, getattr(record, "nickname", None), ctx.as_of)
     return trusted(
         Finding,
         **fixed["fields"], status=final_status(outcome.status, spec.strength), subject=subject,
-        measured=_plain(outcome.measured), expected=_plain(outcome.expected), evidence_ids=list(outcome.evidence),
+        measured=plain(outcome.measured), expected=plain(outcome.expected), evidence_ids=list(outcome.evidence),
         note=outcome.note, due=outcome.due, time_left_hours=round(left, 2) if left is not None else None,
         message=message, waiver=None, explanation=None,
     )

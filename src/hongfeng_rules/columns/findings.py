@@ -13,6 +13,7 @@ from ..rulebook.pack import CompiledRule
 from .context import PLAN_FLAGS, ColumnContext
 from .engine import MEASURED
 from .literals import lit
+from .messages import columnar, filled
 from .select import table
 
 _PENDING = (pl.col("status") == "pending") & pl.col("due").is_not_null()
@@ -31,7 +32,7 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
     "*" of a rule whose subject collection is missing has its kind only), the statuses of
     `auditing.final_status`, the messages of `auditing.message_of` (called once per rule, status and note, and
     once per failing or pending row)."""
-    from ..auditing import _fixed_parts, _plain, final_status, message_of  # auditing imports this module
+    from ..auditing import final_status, fixed_parts, message_of, placeholder_text, plain  # auditing imports this module
 
     if not rules:
         return FindingRows.concat([])
@@ -40,7 +41,7 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
     measured = [c for c in rows.columns if c.startswith(MEASURED)]
     by_cast = [json_text(pl.col(c)) if rows.schema[c] == pl.String else pl.col(c).cast(pl.String)
                for c in measured if rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT]
-    pass_blocks = pl.Series([message_block(_fixed_parts(r)["pass_message"]) for r in rules], dtype=pl.String)
+    pass_blocks = pl.Series([message_block(fixed_parts(r)["pass_message"]) for r in rules], dtype=pl.String)
     frame = (rows.lazy()
              .with_columns(_source=pl.lit(pl.Series([distinct.index(s) for s in sources], dtype=pl.UInt32))
                            .gather(pl.col("rule")))
@@ -48,22 +49,24 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
              .with_columns(_case=_CASE, _message=pl.lit(pass_blocks).gather(pl.col("rule")), _expected=_EXPECTED,
                            _measured=pl.coalesce(*by_cast) if by_cast else lit(None, dtype=pl.String))
              .collect(optimizations=PLAN_FLAGS))
-    by_python = [json_column(frame[c], _plain, null=None) for c in measured  # each distinct value once
+    by_python = [json_column(frame[c], plain, null=None) for c in measured  # each distinct value once
                  if not (rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT)]
 
     notes = frame.filter(pl.col("_case") == "note").select("rule", "status", "note").unique(maintain_order=True)
     notes = notes.with_columns(_noted=pl.Series([  # one message per rule, status and note
         message_block(message_of(rules[r], Outcome(status, note=note), "", None, None, ctx.as_of)[0])
         for r, status, note in notes.iter_rows()], dtype=pl.String))
-    at, messages, left = [], [], []
-    for i, r, status, expected, evidence, note, due, id_, name, nickname, *values in (
-            frame.with_row_index("_at").filter(pl.col("_case") == "row")
-            .select("_at", "rule", "status", "expected", "evidence", "note", "due", "id", "name", "nickname",
-                    *measured).iter_rows()):
+    rows = (frame.with_row_index("_at").filter(pl.col("_case") == "row")
+            .select("_at", "rule", "status", "expected", "evidence", "note", "due", "id", "name", "nickname", *measured))
+    in_python = _PENDING | ~pl.lit(pl.Series([columnar(r) for r in rules], dtype=pl.Boolean)).gather(pl.col("rule"))
+    plain = rows.filter(~in_python)
+    at, messages, left = plain["_at"].to_list(), filled(rules, plain, measured, placeholder_text).to_list(), []
+    for i, r, status, expected, evidence, note, due, id_, name, nickname, *values in rows.filter(in_python).iter_rows():
         value = next((v for v in values if v is not None), None)  # only its rule's dtype column holds a value
         message, hours = message_of(rules[r], Outcome(status, value, expected, evidence, note, due), id_, name,
                                     nickname, ctx.as_of)
         at.append(i), messages.append(message_block(message)), left.append(None if hours is None else round(hours, 2))
+    timed = pl.Series(at[len(at) - len(left):], dtype=pl.UInt32)
     at = pl.Series(at, dtype=pl.UInt32)
     frame = frame.join(notes, on=["rule", "status", "note"], how="left", maintain_order="left")
     fail_as = pl.Series([final_status("fail", r.rule.strength) for r in rules], dtype=pl.String)
@@ -74,9 +77,9 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
         message=frame.select(pl.when(pl.col("_case") == "note").then(pl.col("_noted")).otherwise(pl.col("_message")))
         .to_series().scatter(at, pl.Series(messages, dtype=pl.String)),
         time_left_hours=pl.repeat(None, frame.height, dtype=pl.Float64, eager=True)
-        .scatter(at, pl.Series(left, dtype=pl.Float64)),
+        .scatter(timed, pl.Series(left, dtype=pl.Float64)),
         waiver=lit(None, dtype=pl.String), explanation=lit(None, dtype=pl.String))
-    return FindingRows(frame.select(*SCHEMA), tuple(RuleParts(_fixed_parts(r)["fields"]) for r in rules))
+    return FindingRows(frame.select(*SCHEMA), tuple(RuleParts(fixed_parts(r)["fields"]) for r in rules))
 
 
 def _source(rule: CompiledRule, ctx: ColumnContext) -> str | tuple[str, str]:

@@ -1,0 +1,85 @@
+"""The messages made as columns (columns.messages) are `auditing.message_of`'s, character for character: random
+templates (plain placeholders, unknown ones, doubled braces, whitespace to strip) and awkward values."""
+from __future__ import annotations
+
+import string
+import sys
+from datetime import datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from hypothesis import example, given, settings, strategies as st
+
+from hongfeng_rules.auditing import message_of, placeholder_text
+from hongfeng_rules.checks.outcome import Outcome
+from hongfeng_rules.columns.messages import FIELDS, SPACE, columnar, filled, pieces
+from hongfeng_rules.report.finding_rows import message_block
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+AS_OF = datetime(2026, 1, 15, 23, 59, 59, 999999, tzinfo=SHANGHAI)
+WORDS = ["", " ", "\u3000", "\x1c", "\t", "a", "义警", '"q"', "\\", "\n", "1 person", "3 of 4 met", "{", "}", "é"]
+texts = st.lists(st.sampled_from(WORDS), max_size=3).map("".join)
+template_parts = st.one_of(st.sampled_from(WORDS).map(lambda w: w.replace("{", "{{").replace("}", "}}")),
+                           st.sampled_from(FIELDS + ("unknown", "x_1")).map(lambda f: "{" + f + "}"))
+templates = st.lists(template_parts, max_size=8).map("".join)
+ids = st.sampled_from(["m1", "m2", "义-3", "*"])
+dues = st.one_of(st.none(), st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1)).map(
+    lambda d: d.replace(tzinfo=SHANGHAI)))
+def _row_case(row: dict) -> dict:
+    """A row whose message the template makes (findings' case "row"): a failure, or no note; not timed."""
+    if row["status"] != "fail":
+        row["note"] = None if row["note"] is None else ""
+    if row["status"] == "pending":
+        row["due"] = None
+    return row
+
+
+rows = st.fixed_dictionaries({
+    "status": st.sampled_from(["fail", "not_assessable", "pending"]), "measured": st.one_of(st.none(), texts),
+    "count": st.one_of(st.none(), st.integers(-3, 10 ** 6)), "expected": st.one_of(st.none(), texts),
+    "evidence": st.lists(ids, max_size=12), "note": st.one_of(st.none(), texts), "due": dues, "id": ids,
+    "name": st.one_of(st.none(), texts), "nickname": st.one_of(st.none(), texts)}).map(_row_case)
+
+
+def _rule(zh: str, en: str):
+    return SimpleNamespace(rule=SimpleNamespace(message=SimpleNamespace(zh=zh, en=en)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(templates, templates), min_size=1, max_size=3),
+       st.lists(st.tuples(st.integers(0, 2), rows), min_size=1, max_size=12), st.booleans())
+@example([(" {measured} of {expected}: {evidence} ({count}) {name} {nickname} {note} {due} {x} {{y}} ", "")],
+         [(0, {"status": "fail", "measured": None, "count": None, "expected": None, "evidence": ["m1"] * 11,
+               "note": None, "due": datetime(2025, 3, 1, 12, tzinfo=SHANGHAI), "id": "m1", "name": "",
+               "nickname": None})], False)
+def test_filled_is_message_of(templates, picked, by_count):
+    rules = [_rule(zh, en) for zh, en in templates]
+    rows = [(min(r, len(rules) - 1), row) for r, row in picked]
+    measured = ["measured:Int64" if by_count else "measured:String"]
+    frame = pl.DataFrame({
+        "rule": pl.Series([r for r, _ in rows], dtype=pl.UInt32),
+        **{k: [row[k] for _, row in rows] for k in ("status", "expected", "evidence", "note", "due", "id", "name",
+                                                    "nickname")},
+        measured[0]: [row["count" if by_count else "measured"] for _, row in rows]},
+        schema_overrides={"due": pl.Datetime("us", "Asia/Shanghai"), "evidence": pl.List(pl.String),
+                          **{k: pl.String for k in ("status", "expected", "note", "id", "name", "nickname")},
+                          measured[0]: pl.Int64 if by_count else pl.String})
+    got = filled(rules, frame, measured, placeholder_text).to_list()
+    want = [message_block(message_of(rules[r], Outcome(
+        row["status"], row["count" if by_count else "measured"], row["expected"], row["evidence"], row["note"],
+        row["due"]), row["id"], row["name"], row["nickname"], AS_OF)[0]) for r, row in rows]
+    assert got == want
+
+
+def test_pieces():
+    assert pieces("{measured} of {{x}} {who}") == (("", None), (None, "measured"), (" of {", None), ("x}", None),
+                                                   (" ", None), ("{who}", None))
+    for odd in ("{measured:>4}", "{measured!r}", "{0}", "{}", "{evidence[0]}", "{a.b}", "{", "}"):
+        assert pieces(odd) is None, odd
+    assert not columnar(_rule("{measured}", "{measured:.1f}")) and columnar(_rule("{measured}", "x"))
+
+
+def test_space_is_str_strip():
+    assert set(SPACE) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
+    assert not set(string.ascii_letters + "\u200b") & set(SPACE)
