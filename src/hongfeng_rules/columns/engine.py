@@ -16,7 +16,7 @@ import polars as pl
 from ..models import COLLECTIONS
 from ..rulebook.pack import CompiledRule
 from .context import PLAN_FLAGS, ColumnContext
-from .kinds import IN_ORDER, KINDS, MANY, MEASURED_TYPE, RESULT_SCHEMA
+from .kinds import ALONE, IN_ORDER, KINDS, MANY, MEASURED_TYPE, RESULT_SCHEMA
 from .kinds.result import EVIDENCE, Finish, result_schema
 from .literals import lit
 from .select import counted, table
@@ -60,11 +60,15 @@ def evaluate_all(rules: list[CompiledRule], ctx: ColumnContext) -> pl.DataFrame:
 def _batch(rule: CompiledRule, ctx: ColumnContext) -> tuple | None:
     """The batch of rules evaluated in one plan with this one (its kind's `MANY`, over the same subjects), or
     None: a rule evaluated alone (`results`)."""
-    collection = rule.subject_collection
-    if rule.rule.check.kind not in MANY or not ctx.tables.has(collection) or any(
+    collection, check = rule.subject_collection, rule.rule.check
+    if check.kind not in MANY or ALONE.get(check.kind, _never)(check) or not ctx.tables.has(collection) or any(
             not ctx.tables.has(c) for c in rule.needs):
         return None
     return rule.rule.check.kind, collection, spelling(rule.rule.where)
+
+
+def _never(check) -> bool:
+    return False
 
 
 def _normalised(i: int | None, plan: pl.LazyFrame, schema: pl.Schema, dtypes: list[pl.DataType]) -> pl.LazyFrame:

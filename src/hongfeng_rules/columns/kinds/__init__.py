@@ -25,6 +25,7 @@ MEASURED_TYPE: dict[str, pl.DataType] = {}
 # subject_collection, subjects, ctx) -> a plan of `rule` (the index, UInt32) and the result columns, the checks in
 # the order given and the subjects in theirs within each (planning a query costs more than running it on a team)
 MANY: dict[str, Callable[[list, str, pl.LazyFrame, ColumnContext], pl.LazyFrame]] = {}
+ALONE: dict[str, Callable[[object], bool]] = {}  # kind -> which of its checks `MANY` leaves to `KINDS` (evaluated alone)
 # the derived kinds (levels, ranking): derive(check, subject_collection, subjects, ctx) -> their results
 # (derived_results.MemberLevel / TeamTitle, `rule_id` and `clause` left to the collector), in the subjects' order
 DERIVES: dict[str, Callable[[object, str, pl.DataFrame, ColumnContext], list]] = {}
