@@ -53,10 +53,19 @@ class Env:
 class Condition:
     build: Build
     extras: list[Extra] = field(default_factory=list)
+    _built: dict[tuple, pl.Expr] = field(default_factory=dict, repr=False, compare=False)
 
     def expr(self, ctx: ColumnContext, schema) -> pl.Expr:
-        """The Boolean expression over a frame with this schema (extras already joined)."""
-        return self.build(ctx, Env(dict(schema)))
+        """The Boolean expression over a frame with this schema (extras already joined), built once per schema
+        and audit dates: an expression reads the audit only through its period and as-of (`$as_of`, thresholds
+        in force, `not_older_than`), the frame only through its columns' types."""
+        key = (ctx.period.start, ctx.period.end, ctx.as_of, tuple(schema.items()))
+        found = self._built.get(key)
+        if found is None:
+            if len(self._built) >= 64:
+                self._built.clear()
+            found = self._built[key] = self.build(ctx, Env(dict(schema))).cast(pl.Boolean)
+        return found
 
 
 _COMPILED: dict[tuple, Condition] = {}
@@ -99,7 +108,7 @@ def with_extras(frame: pl.LazyFrame, conditions: list[Condition], ctx: ColumnCon
 
 def holds(frame: pl.LazyFrame, condition: Condition, ctx: ColumnContext) -> pl.Expr:
     """The condition's three-valued answer for each row of the frame (extras already joined), as an expression."""
-    return condition.expr(ctx, ctx.schema(frame)).cast(pl.Boolean)
+    return condition.expr(ctx, ctx.schema(frame))
 
 
 def _condition(cond: dict | None, model, extras: list[Extra]) -> Build:
