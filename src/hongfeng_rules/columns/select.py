@@ -63,16 +63,20 @@ def links(collection: str, path: str, ctx: ColumnContext) -> pl.LazyFrame:
     each value once per record (index.Index.groups)."""
     def build() -> pl.LazyFrame:
         parts, rows = path.split("."), table(collection, ctx)
-        dtype = rows.schema[parts[0]]
-        frame = rows.lazy().select(ROW, pl.col(parts[0]).alias("key"))
-        for part in parts[1:]:
-            if isinstance(dtype, pl.List):
-                frame, dtype = frame.explode("key", empty_as_null=False, keep_nulls=False), dtype.inner
-            frame, dtype = frame.select(ROW, pl.col("key").struct.field(part).alias("key")), {f.name: f.dtype for f in dtype.fields}[part]
-        if isinstance(dtype, pl.List):
-            frame = frame.explode("key", empty_as_null=False, keep_nulls=False)
-        frame = frame.drop_nulls("key")
-        return frame.unique(maintain_order=True) if len(parts) > 1 or isinstance(dtype, pl.List) else frame
+        key, dtype, listed = pl.col(parts[0]), rows.schema[parts[0]], False  # listed: a list of values per record
+        for part in [*parts[1:], None]:
+            if isinstance(dtype, pl.List):  # a list within the list is flattened into it
+                key = key.list.eval(pl.element().explode(empty_as_null=False)) if listed else key
+                dtype, listed = dtype.inner, True
+            if part is None:
+                break
+            key = key.list.eval(pl.element().struct.field(part)) if listed else key.struct.field(part)
+            dtype = {f.name: f.dtype for f in dtype.fields}[part]
+        if not listed:
+            return rows.lazy().select(ROW, key.alias("key")).drop_nulls("key")
+        # each record's values once, in their order (the records' lists, not one frame of every pair, deduplicated)
+        frame = rows.lazy().select(ROW, key.list.eval(pl.element().drop_nulls().unique(maintain_order=True)).alias("key"))
+        return frame.explode("key", empty_as_null=False, keep_nulls=False).drop_nulls("key")
     if "." not in path and not isinstance(table(collection, ctx).schema[path], pl.List):
         return build()  # one column: nothing worth collecting
     return ctx.frame(f"links:{collection}:{path}", build)

@@ -19,7 +19,7 @@ from ...tables import SHANGHAI_INSTANT
 from ...timecalc import Period, whole_periods
 from ..context import ColumnContext
 from ..literals import lit
-from ..select import linked, table
+from ..select import ROW, linked, table
 from . import KINDS, MANY, MEASURED_TYPE
 from .every import RULE
 
@@ -83,16 +83,16 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
             elif limit is None:
                 verdicts.append((i, key, "not_applicable", expected))
             units += [(i, key, n, p.start, p.label) for n, p in enumerate(judged)]
-        field = check.place_by or COLLECTIONS[check.of].time_field
-        links = linked(check, subject_collection, ctx, [field] if field else [])
-        day = record_day(check, table(check.of, ctx).schema)  # the linked records' columns
-        placed.append(links.select(lit(i, RULE).alias("rule"), "owner", _start=_unit_start(day, check.per)).drop_nulls())
+        records = table(check.of, ctx)  # each record's unit placed once, however many subjects it links to
+        starts = records.lazy().select(ROW, _start=_unit_start(record_day(check, records.schema), check.per))
+        placed.append(linked(check, subject_collection, ctx, [ROW]).join(starts, on=ROW).select(
+            lit(i, RULE).alias("rule"), "owner", "_start").drop_nulls())
 
     limits = pl.Float64 if any(isinstance(w[3], float) for w in words) else pl.Int64
     rules = pl.LazyFrame(words, orient="row", schema={"rule": RULE, "_founding": pl.Boolean, "_bound": pl.String,
                                                       "_limit": limits, "_expected": pl.String, "_per": pl.String})
     keys = rules.join(subjects.select("id", _founded=founded), how="cross", maintain_order="left_right").with_columns(
-        _key=pl.when(pl.col("_founding")).then(pl.col("_founded").cast(pl.String)).fill_null("-"))
+        _key=pl.when(pl.col("_founding")).then(pl.col("_founded").cast(pl.String)).fill_null("-")).cache()  # read 3 times
     counts = (pl.concat(placed) if len(placed) > 1 else placed[0]).group_by("rule", "owner", "_start").agg(
         n=pl.len().cast(pl.Int64))
     unit_rows = pl.LazyFrame(units, orient="row", schema={"rule": RULE, "_key": pl.String, "_order": pl.Int64,
