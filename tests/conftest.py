@@ -21,14 +21,15 @@ if "MUTANT_UNDER_TEST" in os.environ:  # only under mutmut (mutation/run.py), in
         a process-wide cache filled by an earlier test (or at collection) would hide the mutant from this test, and
         mutmut would record only the first test as reaching the code that built it (docs/testing.md)."""
         from hongfeng_rules.columns import calendar, messages, once, select, where
+        from hongfeng_rules.columns.kinds import count, result
         from hongfeng_rules.sources import fields as source_fields
         from hongfeng_rules.timecalc import workdays
         from hongfeng_rules.validation import fields, model_checks, rows, screen
 
-        where._COMPILED.clear()
+        where._COMPILED.clear()  # and with them each condition's expressions (Condition._built)
         select._COMPILED.clear()
         once._BUILT.clear()
-        for module in (calendar, messages, source_fields, workdays, fields, model_checks, rows, screen):  # every @cache'd function
+        for module in (calendar, messages, count, result, source_fields, workdays, fields, model_checks, rows, screen):  # every @cache'd function
             for cached in vars(module).values():
                 if hasattr(cached, "cache_clear") and getattr(cached, "__module__", None) == module.__name__:
                     cached.cache_clear()
