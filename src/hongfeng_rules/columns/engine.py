@@ -19,7 +19,7 @@ from .context import PLAN_FLAGS, ColumnContext
 from .kinds import ALONE, IN_ORDER, KINDS, MANY, MEASURED_TYPE, RESULT_SCHEMA
 from .kinds.result import EVIDENCE, Finish, result_schema
 from .literals import lit
-from .select import counted, table
+from .select import counted, schema_of, table
 from .where import compile_where, holds, spelling, uses_derived, with_extras
 
 MEASURED = "measured:"  # a result's `measured`, in the column of its dtype: "measured:Int64", "measured:String", …
@@ -97,7 +97,7 @@ def _subjects(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame:
     collection = rule.subject_collection
     rows = table(collection, ctx)
     subjects = ctx.with_schema(counted(collection, True, ctx) if COLLECTIONS[collection].event else rows.lazy(),
-                               rows.schema)
+                               schema_of(collection, ctx))
     if rule.rule.where:
         applies = ctx.memo(f"applies:{id(rule)}",
                            lambda: compile_where(rule.rule.where, COLLECTIONS[collection].model, "where"))

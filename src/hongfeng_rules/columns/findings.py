@@ -38,9 +38,9 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
         return FindingRows.concat([])
     sources = [_source(r, ctx) for r in rules]
     distinct = list(dict.fromkeys(sources))
-    measured = [c for c in rows.columns if c.startswith(MEASURED)]
-    by_cast = [json_text(pl.col(c)) if rows.schema[c] == pl.String else pl.col(c).cast(pl.String)
-               for c in measured if rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT]
+    measured, schema = [c for c in rows.columns if c.startswith(MEASURED)], rows.schema
+    by_cast = [json_text(pl.col(c)) if schema[c] == pl.String else pl.col(c).cast(pl.String)
+               for c in measured if schema[c] == pl.String or schema[c] in _AS_TEXT]
     pass_blocks = pl.Series([message_block(fixed_parts(r)["pass_message"]) for r in rules], dtype=pl.String)
     frame = (rows.lazy()
              .with_columns(_source=pl.lit(pl.Series([distinct.index(s) for s in sources], dtype=pl.UInt32))
@@ -50,7 +50,7 @@ def findings(rules: list[CompiledRule], rows: pl.DataFrame, ctx: ColumnContext) 
                            _measured=pl.coalesce(*by_cast) if by_cast else lit(None, dtype=pl.String))
              .collect(optimizations=PLAN_FLAGS))
     by_python = [json_column(frame[c], plain, null=None) for c in measured  # each distinct value once
-                 if not (rows.schema[c] == pl.String or rows.schema[c] in _AS_TEXT)]
+                 if not (schema[c] == pl.String or schema[c] in _AS_TEXT)]
 
     notes = frame.filter(pl.col("_case") == "note").select("rule", "status", "note").unique(maintain_order=True)
     notes = notes.with_columns(_noted=pl.Series([  # one message per rule, status and note

@@ -38,6 +38,11 @@ def table(collection: str, ctx: ColumnContext) -> pl.DataFrame:
     return ctx.memo(f"table:{collection}", build)
 
 
+def schema_of(collection: str, ctx: ColumnContext) -> pl.Schema:
+    """The schema of the collection's `table`, once per audit (a DataFrame builds its schema anew when asked)."""
+    return ctx.memo(f"schema:{collection}", lambda: table(collection, ctx).schema)
+
+
 def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFrame:
     """The records counted: those of the evaluation period, or all not dated after as-of (checks.context); a
     filter, cheaper to repeat in each plan than to collect."""
@@ -46,7 +51,7 @@ def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFram
         return rows.lazy().head(0) if in_period else rows.lazy()
     if not in_period and time_field in FUTURE_BY_NATURE:
         return rows.lazy()
-    when, dtype = pl.col(time_field), rows.schema[time_field]
+    when, dtype = pl.col(time_field), schema_of(collection, ctx)[time_field]
     instant = isinstance(dtype, pl.Datetime)
     if not in_period:
         latest = ctx.as_of if instant else ctx.reference_date
@@ -63,7 +68,7 @@ def links(collection: str, path: str, ctx: ColumnContext) -> pl.LazyFrame:
     each value once per record (index.Index.groups)."""
     def build() -> pl.LazyFrame:
         parts, rows = path.split("."), table(collection, ctx)
-        key, dtype, listed = pl.col(parts[0]), rows.schema[parts[0]], False  # listed: a list of values per record
+        key, dtype, listed = pl.col(parts[0]), schema_of(collection, ctx)[parts[0]], False  # listed: a list of values per record
         for part in [*parts[1:], None]:
             if isinstance(dtype, pl.List):  # a list within the list is flattened into it
                 key = key.list.eval(pl.element().explode(empty_as_null=False)) if listed else key
@@ -77,7 +82,7 @@ def links(collection: str, path: str, ctx: ColumnContext) -> pl.LazyFrame:
         # each record's values once, in their order (the records' lists, not one frame of every pair, deduplicated)
         frame = rows.lazy().select(ROW, key.list.eval(pl.element().drop_nulls().unique(maintain_order=True)).alias("key"))
         return frame.explode("key", empty_as_null=False, keep_nulls=False).drop_nulls("key")
-    if "." not in path and not isinstance(table(collection, ctx).schema[path], pl.List):
+    if "." not in path and not isinstance(schema_of(collection, ctx)[path], pl.List):
         return build()  # one column: nothing worth collecting
     return ctx.frame(f"links:{collection}:{path}", build)
 
@@ -127,8 +132,8 @@ class Select:
         # there: collecting a selection that one rule reads costs more than filtering its rows in that rule's plan
         pairs = ctx.frame(f"select:{self.key}", lambda: linked_rows(self.of, self.via, self.in_period, ctx))
         records = table(self.of, ctx)
-        rows = ctx.with_schema(pairs.join(records.lazy(), on=ROW, maintain_order="left"),
-                               pl.Schema({**ctx.schema(pairs), **records.schema}))
+        rows = ctx.with_schema(pairs.join(records.lazy(), on=ROW, maintain_order="left"), ctx.memo(
+            f"rows-schema:{self.key}", lambda: pl.Schema({**ctx.schema(pairs), **schema_of(self.of, ctx)})))
         if self.where is not None:
             rows = with_extras(rows, [self.where], ctx)
             rows = ctx.with_schema(rows.filter(holds(rows, self.where, ctx).fill_null(False)), ctx.schema(rows))

@@ -19,7 +19,7 @@ from ...tables import SHANGHAI_INSTANT
 from ...timecalc import Period, whole_periods
 from ..context import ColumnContext
 from ..literals import lit
-from ..select import ROW, linked, table
+from ..select import ROW, linked, schema_of, table
 from . import KINDS, MANY, MEASURED_TYPE
 from .every import RULE
 
@@ -84,7 +84,7 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
                 verdicts.append((i, key, "not_applicable", expected))
             units += [(i, key, n, p.start, p.label) for n, p in enumerate(judged)]
         records = table(check.of, ctx)  # each record's unit placed once, however many subjects it links to
-        starts = records.lazy().select(ROW, _start=_unit_start(record_day(check, records.schema), check.per))
+        starts = records.lazy().select(ROW, _start=_unit_start(record_day(check, schema_of(check.of, ctx)), check.per))
         placed.append(linked(check, subject_collection, ctx, [ROW]).join(starts, on=ROW).select(
             lit(i, RULE).alias("rule"), "owner", "_start").drop_nulls())
 

@@ -3,6 +3,7 @@ records, the bound."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 import polars as pl
@@ -25,6 +26,7 @@ class Finish:
     finish: Callable[[pl.DataFrame], pl.DataFrame]
 
 
+@lru_cache(maxsize=64)
 def result_schema(measured: pl.DataType) -> pl.Schema:
     """The schema of a kind's result rows: `id`, the result columns (`result_columns`), `measured` of its dtype."""
     return pl.Schema({"id": pl.String, "status": pl.String, "measured": measured, **_COLUMNS})
