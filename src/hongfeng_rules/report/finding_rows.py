@@ -15,7 +15,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Iterable
+from typing import ClassVar, Iterable
 
 import polars as pl
 import pydantic_core
@@ -24,6 +24,7 @@ from ..models.base import trusted
 from ..rulebook.spec import clause_key
 from .explanation import Explanation
 from .model import STATUS_ORDER, Finding, Subject, Text
+from .rule_rows import RuleRows
 
 SHANGHAI = pl.Datetime("us", "Asia/Shanghai")
 SCHEMA = {"rule": pl.UInt32, "kind": pl.String, "id": pl.String, "name": pl.String, "team_id": pl.String,
@@ -129,22 +130,9 @@ class RuleParts:
 
 
 @dataclass(frozen=True, eq=False)
-class FindingRows:
-    frame: pl.DataFrame
+class FindingRows(RuleRows):
     parts: tuple[RuleParts, ...]
-
-    def __len__(self) -> int:
-        return self.frame.height
-
-    @classmethod
-    def concat(cls, pieces: Iterable[FindingRows]) -> FindingRows:
-        """One table of several (each a rule's, or a list's), their `rule` indices renumbered."""
-        frames, parts = [], []
-        for piece in pieces:
-            frames.append(piece.frame.with_columns(pl.col("rule") + len(parts)))
-            parts.extend(piece.parts)
-        frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMA)
-        return cls(frame.select(*SCHEMA), tuple(parts))
+    SCHEMA: ClassVar[dict] = SCHEMA
 
     @classmethod
     def of_findings(cls, findings: Iterable[Finding]) -> FindingRows:

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Iterable, Iterator
+from typing import ClassVar, Iterable, Iterator
 
 import polars as pl
 
 from ..derived_results import MemberLevel, Step
 from ..models.base import trusted
 from .finding_rows import json_column, json_lists, json_text, nested, to_json
+from .rule_rows import RuleRows
 
 SCHEMA = {"rule": pl.UInt32, "member_id": pl.String, "team_id": pl.String, "association_id": pl.String,
           "points": pl.Float64, "entries": pl.Int64, "adjustments": pl.Float64, "reached": pl.UInt32,
@@ -37,12 +38,9 @@ class LevelParts:
 
 
 @dataclass(frozen=True, eq=False)
-class LevelRows:
-    frame: pl.DataFrame
+class LevelRows(RuleRows):
     parts: tuple[LevelParts, ...]
-
-    def __len__(self) -> int:
-        return self.frame.height
+    SCHEMA: ClassVar[dict] = SCHEMA
 
     def __iter__(self) -> Iterator[MemberLevel]:
         return iter(self.materialise())
@@ -50,19 +48,6 @@ class LevelRows:
     def of_rule(self, rule_id: str, clause: str) -> LevelRows:
         """The rows with their rule's id and clause (a kind's `derive` leaves them to the collector)."""
         return LevelRows(self.frame, tuple(replace(p, rule_id=rule_id, clause=clause) for p in self.parts))
-
-    @classmethod
-    def concat(cls, pieces: Iterable[LevelRows]) -> LevelRows:
-        """One table of several, their `rule` indices renumbered."""
-        pieces = list(pieces)
-        if len(pieces) == 1:
-            return pieces[0]
-        frames, parts = [], []
-        for piece in pieces:
-            frames.append(piece.frame.with_columns(pl.col("rule") + len(parts)))
-            parts.extend(piece.parts)
-        frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMA)
-        return cls(frame.select(*SCHEMA), tuple(parts))
 
     def sorted(self) -> LevelRows:
         """By rule id, then member id (a stable sort, as the derived section lists its levels)."""
