@@ -1,6 +1,7 @@
 """The condition language (checks/where.py), operator by operator, on single records: three-valued results
 (True, False, unknown = None), operands that are variables, and the error texts of conditions that cannot
 compile. These tests pin what mutation testing found unpinned (issue 24)."""
+import json
 import re
 from datetime import date, datetime, timedelta
 
@@ -491,3 +492,93 @@ def test_a_pattern_on_a_derived_value_reads_it_in_context():
     thirty = m(birth_date="1995-06-30")
     assert holds({"@age_years": {"matches": "3[0-9]"}}, thirty, ctx(as_of=datetime(2025, 6, 30))) is True
     assert holds({"@age_years": {"matches": "3[0-9]"}}, thirty, ctx(as_of=datetime(2025, 6, 29))) is False
+
+
+# -- both engines, operator by operator (issue 24: columns/where.py's mutants were reached only by the random
+# differential test): each condition on three members, the column-wise answer, the per-object one and the written one
+THREE = [
+    member(0, status="active", join_date="2025-04-01", birth_date="1990-05-01", roles=["captain", "core"],
+           party_member=True, real_name_verified=True, skills=["law", "first_aid"], insurance=[], mentor_id="m1",
+           status_since="2025-04-10", certificates=[{"name": "First aid", "valid_until": "2025-12-31"}],
+           file={"personal_info": True}),
+    member(1, status="demoted", join_date="2020-01-01", roles=["member"], file={"personal_info": False}),
+    member(2, status="exited", join_date="2025-06-30", birth_date="2000-06-30", real_name_verified=False,
+           skills=["Law"], status_since="2025-06-01",
+           certificates=[{"name": "law"}, {"name": "Z", "valid_until": "2025-01-01"}]),
+]
+T, F, U = True, False, None
+BOTH = [  # (condition, the answers for m0, m1, m2) with as-of at noon on 30 June 2025, the period 2025-Q2
+    ({"status": "active"}, [T, F, F]),
+    ({"status": {"eq": "active"}}, [T, F, F]),
+    ({"status": {"ne": "active"}}, [F, T, T]),
+    ({"join_date": {"eq": "$period_start"}}, [T, F, F]),
+    ({"join_date": {"ne": "$reference_date"}}, [T, T, F]),
+    ({"status": {"in": ["active", "demoted"]}}, [T, T, F]),
+    ({"status": {"not_in": ["active"]}}, [F, T, T]),
+    ({"status": {"in": [1, "exited"]}}, [F, F, T]),
+    ({"roles": {"contains": "core"}}, [T, F, F]),
+    ({"roles": {"contains_all": ["captain", "core"]}}, [T, F, F]),
+    ({"roles": {"contains_all": ["member", "core"]}}, [F, F, F]),
+    ({"skills": {"contains": "law"}}, [T, F, F]),  # "Law" is another text
+    ({"name": {"contains": "1"}}, [F, T, F]),
+    ({"birth_date": {"is_set": True}}, [T, F, T]),
+    ({"skills": {"is_set": False}}, [F, T, F]),
+    ({"insurance": {"min_items": 1}}, [F, U, U]),  # [] has none; not recorded is unknown
+    ({"insurance": {"max_items": 0}}, [T, U, U]),
+    ({"skills": {"max_items": 1}}, [F, T, T]),
+    ({"skills": {"min_items": 2}}, [T, F, F]),
+    ({"name": {"min_items": 2}}, [T, T, T]),  # a text's length
+    ({"name": {"max_items": 1}}, [F, F, F]),
+    ({"name": {"matches": "M[01]"}}, [T, T, F]),
+    ({"birth_date": {"lt": "1995-01-01"}}, [T, U, F]),
+    ({"birth_date": {"lte": "1990-05-01"}}, [T, U, F]),
+    ({"birth_date": {"gt": "1990-05-01"}}, [F, U, T]),
+    ({"birth_date": {"gte": "2000-06-30"}}, [F, U, T]),
+    ({"join_date": {"gte": "$as_of"}}, [F, F, T]),  # a date against the as-of instant: its Shanghai day
+    ({"join_date": {"gt": "$as_of"}}, [F, F, F]),
+    ({"join_date": {"lt": "$period_start"}}, [F, T, F]),
+    ({"join_date": {"lte": "$period_end"}}, [T, T, T]),
+    ({"real_name_verified": True}, [T, U, F]),
+    ({"not": {"real_name_verified": True}}, [F, U, T]),
+    ({"any_of": [{"real_name_verified": True}, {"party_member": True}]}, [T, U, F]),
+    ({"any_of": [{"real_name_verified": False}, {"status": "demoted"}]}, [F, T, T]),
+    ({"all_of": [{"real_name_verified": True}, {"status": "active"}]}, [T, F, F]),
+    ({"all_of": [{"real_name_verified": {"is_set": False}}, {"status": "demoted"}]}, [F, T, F]),
+    ({"real_name_verified": True, "party_member": True}, [T, F, F]),
+    ({"certificates": {"any": {"name": "law"}}}, [F, F, T]),
+    ({"certificates": {"all": {"valid_until": {"gte": "$reference_date"}}}}, [T, T, F]),  # no items: all hold
+    ({"certificates": {"any": {"valid_until": {"lt": "2025-06-30"}}}}, [F, F, T]),
+    ({"certificates": {"any": {"valid_until": {"gt": "2026-01-01"}}}}, [F, F, U]),  # one unknown, none true
+    ({"certificates": {"all": {"valid_until": {"is_set": True}}}}, [T, T, F]),
+    ({"status_since": {"gte_field": "join_date"}}, [T, U, F]),
+    ({"status_since": {"gt_field": "join_date"}}, [T, U, F]),
+    ({"status_since": {"lte_field": "join_date"}}, [F, U, T]),
+    ({"status_since": {"lt_field": "join_date"}}, [F, U, T]),
+    ({"status_since": {"eq_field": "join_date"}}, [F, U, F]),
+    ({"party_member": {"eq": 1}}, [T, F, F]),  # a Boolean is a number to Python
+    ({"party_member": {"ne": 0}}, [T, F, F]),
+    ({"@age_years": {"gte": 35}}, [T, U, F]),  # 35 and 25 on 30 June 2025
+    ({"@age_years": {"lt": 25}}, [F, U, F]),
+    ({"file.personal_info": True}, [T, F, U]),
+    ({"mentor_id": {"is_set": True}}, [T, F, F]),
+    ({"skills": ["law", "first_aid"]}, [T, F, F]),  # a list equals a list
+    ({"skills": {"in": [["law", "first_aid"], []]}}, [T, T, F]),
+    ({}, [T, T, T]),
+]
+
+
+@pytest.mark.parametrize("cond, expected", BOTH, ids=[json.dumps(c, sort_keys=True) for c, _ in BOTH])
+def test_both_engines_answer_each_operator_as_written(cond, expected):
+    from hongfeng_rules.columns.context import ColumnContext
+    from hongfeng_rules.columns.where import compile_where, holds as column_holds, with_extras
+    from hongfeng_rules.tables import from_dataset
+
+    dataset = team_data(members=THREE)
+    period, as_of = Period.parse("2025-Q2"), supported_as_of(Q2_NOON)
+    cctx = ColumnContext(from_dataset(dataset), period, as_of, default_calendar())
+    condition = compile_where(cond, Member)
+    frame = with_extras(cctx.tables.get("members").lazy(), [condition], cctx)
+    columns = frame.with_columns(h=column_holds(frame, condition, cctx)).collect()["h"].to_list()
+    context = Context(Index(dataset), period, as_of, default_calendar())
+    per_object = [compile_condition(cond, Member)(r, context) for r in dataset.members]
+    assert columns == per_object == expected
