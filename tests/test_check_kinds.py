@@ -336,3 +336,15 @@ def test_a_mean_is_exact_and_shown_rounded(tmp_path):
         check = {"kind": "mean", "of": "members", "value": "@age_years", "at_most": {"value": limit, "unit": "year"}}
         (f,) = run(tmp_path / str(limit), check, data)
         assert (f.status, f.measured) == (status, 40.33)
+
+
+@pytest.mark.parametrize("limit, status", [(1.74, "pass"), (1.75, "pass"), (1.76, "fail")])
+def test_a_mean_of_fractional_values_is_not_rounded_to_whole_numbers(tmp_path, limit, status):
+    """Service hours 1.5 and 2.0 (floats, not whole numbers): the mean is 1.75, at least 1.75 holds."""
+    activity = {"id": "a1", "team_id": "t1", "kind": "patrol", "start": "2025-05-01T09:00:00",
+                "end": "2025-05-01T11:00:00", "participants": [{"member_id": "m0", "hours": 1.5},
+                                                              {"member_id": "m1", "hours": 2.0}]}
+    data = team_data(members=[member(0), member(1)], activities=[activity])
+    check = {"kind": "mean", "of": "members", "value": "@service_hours", "at_least": {"value": limit, "unit": "hour"}}
+    (f,) = run(tmp_path, check, data)
+    assert (f.status, f.measured, f.expected) == (status, 1.75, f"≥ {limit} hour")
