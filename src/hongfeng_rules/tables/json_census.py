@@ -27,7 +27,6 @@ row not surely valid to its model, with the strict reader's records, as the exac
 """
 from __future__ import annotations
 
-import io
 import re
 from collections import defaultdict
 from functools import cache
@@ -113,35 +112,39 @@ def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
         return None
     if b"\x7f" in raw or (b"\xc2" in raw and _C1_CONTROL.search(raw)):  # the exact path words these
         return None
-    text = pl.Series([raw]).cast(pl.String, strict=False)
-    if text.null_count():  # not UTF-8
+    twofold = {name: (b"{" if "struct" in kinds else b"[") for name, kinds in plan.kinds.items() if len(kinds) > 1}
+    text, t = pl.Series("t", [raw]).cast(pl.String, strict=False), pl.col("t")
+    found = text.to_frame().select(  # one query for the passes over the text
+        t.is_null().alias(" not UTF-8"), t.str.contains(_bad(collection)).alias(" bad"),
+        t.str.contains(_RARE).alias(" rare"), t.str.count_matches('":', literal=True).alias(" keys"),
+        t.str.contains("null", literal=True).alias(" null"),
+        *(t.str.count_matches(f'"{name}":{opens.decode()}', literal=True).alias(name)
+          for name, opens in twofold.items())).row(0, named=True)
+    if found[" not UTF-8"] or found[" bad"]:
         return None
-    written, spaces = raw.count(b'":'), (b"",)
-    if text.str.contains(_RARE).item():
+    written, opened = found[" keys"], {name: found[name] for name in twofold}
+    if found[" rare"]:
         if text.str.contains(_REFUSED).item():
             return None
-        written, spaces = written + text.str.count_matches(r'"\s+:').item(), (b"", b" ")
-    if text.str.contains(_bad(collection)).item():
-        return None
-    raw, nulls = _nulls(raw, plan.nullable)
+        written += text.str.count_matches(r'"\s+:').item()
+        opened = {name: n + raw.count(b'"%s": %s' % (name.encode(), twofold[name])) for name, n in opened.items()}
+    raw, nulls = _nulls(raw, plan.nullable) if found[" null"] else (raw, {})
     if raw is None:
         return None
     schema = pl.Schema({k: (pl.Int64 if plan.nullable.get(k) == "bool" and k in nulls else v)
                         for k, v in plan.schema.items()})
     try:
-        frame = pl.read_json(io.BytesIO(raw), schema=schema)
+        frame = pl.read_json(raw, schema=schema)
     except Exception:  # Polars refuses the text (not JSON, a value it cannot read as its field): the exact path
         return None
     cells: dict[tuple[str, str], int] = defaultdict(int)
     _cells(frame.get_columns(), COLLECTIONS[collection].model, cells)
     if sum(cells.values()) != written:
         return None
-    for name, kinds in plan.kinds.items():  # a name of two kinds: its lists (or records) counted apart
-        if len(kinds) > 1:
-            opens = b"{" if "struct" in kinds else b"["
-            found = sum(raw.count(b'"%s":%s%s' % (name.encode(), space, opens)) for space in spaces)
-            if found != cells[(name, "struct" if "struct" in kinds else next(iter(kinds & {"texts", "structs"})))]:
-                return None
+    for name, n in opened.items():  # a name of two kinds: its lists (or records) counted apart
+        kinds = plan.kinds[name]
+        if n != cells[(name, "struct" if "struct" in kinds else next(iter(kinds & {"texts", "structs"})))]:
+            return None
     if nulls:
         texts = [n for n in nulls if plan.nullable[n] == "text"]
         if texts and frame.select((pl.col(n) == _NULL_TEXT).sum() for n in texts).row(0) != tuple(nulls[n] for n in texts):
