@@ -63,11 +63,15 @@ QUICK_TESTS = {
 }
 
 
-def only_own_tests() -> None:
-    """`--quick`: narrow mutmut's tests of each function (collected or loaded, not saved again) to its module's."""
+def only_own_tests(modules: list[str]) -> None:
+    """`--quick`: narrow mutmut's tests of each function (collected or loaded, not saved again) to its module's,
+    and collect the stats of only those files (of these modules, or of every module): the other tests are
+    "new" to mutmut in a later run, which collects their stats then."""
     import mutmut.__main__ as mutmut_main
 
-    collect = mutmut_main.collect_or_load_stats
+    collect, run_stats = mutmut_main.collect_or_load_stats, mutmut_main.run_stats_collection
+    wanted = {f for m, files in QUICK_TESTS.items() if not modules or any(_within(m, x) or _within(x, m)
+                                                                          for x in modules) for f in files}
 
     def collect_then_narrow(*args, **kwargs):
         collect(*args, **kwargs)
@@ -79,7 +83,14 @@ def only_own_tests() -> None:
             if own:
                 by_function[function] = own
 
+    def own_stats(runner, tests=None):
+        tests = sorted(f"tests/{f}" for f in wanted) if tests is None else \
+            [t for t in tests if t.split("::")[0].removeprefix("tests/") in wanted]
+        if tests:
+            run_stats(runner, tests)
+
     mutmut_main.collect_or_load_stats = collect_then_narrow
+    mutmut_main.run_stats_collection = own_stats
 
 
 _CACHES = ("cache", "lru_cache")  # functools' own: they wrap a function without changing what it computes
@@ -222,7 +233,7 @@ def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
         _generate()
         known = results()
         names = tuple(n for m in modules for k in known if _within(k, m)
-                      for n, status in known[k].items() if status == "not checked")
+                      for n, status in known[k].items() if status in ("not checked", "no tests"))
         names += tuple(f"hongfeng_rules.{m}.*" for m in modules if not any(_within(k, m) for k in known))  # all
         if not names:
             return  # every mutant of these modules is judged
@@ -305,8 +316,8 @@ def table() -> None:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--quick"]:
-        only_own_tests()
         argv = argv[1:]
+        only_own_tests([m for m in argv if not m.startswith("--")])
     if argv[:1] in (["--survivors"], ["--timeouts"]):  # after adding tests: the survivors (or timeouts) again
         modules, again = argv[1:], "survived" if argv[0] == "--survivors" else "timeout"
         names = tuple(n for m, by_name in results().items() if not modules or any(_within(m, x) for x in modules)
