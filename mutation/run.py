@@ -66,7 +66,8 @@ QUICK_TESTS = {
 def only_own_tests(modules: list[str]) -> None:
     """`--quick`: narrow mutmut's tests of each function (collected or loaded, not saved again) to its module's,
     and collect the stats of only those files (of these modules, or of every module): the other tests are
-    "new" to mutmut in a later run, which collects their stats then."""
+    "new" to mutmut in a later run, which collects their stats then. When the stats were collected afresh, mutmut's
+    clean run (every test of the mutants, unmutated) is skipped: the stats run has just run them all."""
     import mutmut.__main__ as mutmut_main
 
     collect, run_stats = mutmut_main.collect_or_load_stats, mutmut_main.run_stats_collection
@@ -84,10 +85,13 @@ def only_own_tests(modules: list[str]) -> None:
                 by_function[function] = own
 
     def own_stats(runner, tests=None):
-        tests = sorted(f"tests/{f}" for f in wanted) if tests is None else \
+        every = tests is None
+        tests = sorted(f"tests/{f}" for f in wanted) if every else \
             [t for t in tests if t.split("::")[0].removeprefix("tests/") in wanted]
         if tests:
-            run_stats(runner, tests)
+            run_stats(runner, tests)  # exits if a test fails
+        if every:  # every test a mutant of these modules runs has just passed: the clean run would repeat it
+            runner.run_clean_tests = lambda tests: 0
 
     mutmut_main.collect_or_load_stats = collect_then_narrow
     mutmut_main.run_stats_collection = own_stats
@@ -248,10 +252,23 @@ def _generate() -> None:
 
     set_mutant_under_test("mutant_generation")
     (ROOT / "mutants").mkdir(exist_ok=True)
+    _drop_half_written()
     copy_src_dir()
     copy_also_copy_files()
     setup_source_paths()
     create_mutants(WORKERS)
+
+
+def _drop_half_written() -> None:
+    """Delete each mutated file a stopped run left without its .meta (mutmut writes the .meta after the file, and
+    would take a newer file as done: an empty or cut-off copy of the module, which every test then fails on)."""
+    from mutmut.configuration import config
+
+    for mutated in (ROOT / "mutants" / "src").rglob("*.py"):
+        meta = mutated.with_name(mutated.name + ".meta")
+        if config().should_mutate(mutated.relative_to(ROOT / "mutants")) and (
+                not meta.exists() or meta.stat().st_mtime < mutated.stat().st_mtime):
+            mutated.unlink()
 
 
 def _within(module: str, name: str) -> bool:
