@@ -33,7 +33,8 @@ def batches(c: httpx.Client) -> dict[int, int]:
 
 def post(base: str, body: bytes, **params):
     with httpx.Client(base_url=base, timeout=120) as c:
-        return c.post("/v1/audit", params={**QUERY, **params}, content=body, headers=JSON)
+        return c.post("/v1/audit", params={k: v for k, v in {**QUERY, **params}.items() if v is not None},
+                      content=body, headers=JSON)
 
 
 def test_waiting_audits_are_audited_together_each_as_alone(tmp_path):
@@ -57,6 +58,27 @@ def test_waiting_audits_are_audited_together_each_as_alone(tmp_path):
         assert together[-3].json()["problems"][0]["line"] == 1
         assert max(sizes) > 1, sizes  # some were audited together
         assert sum(size * n for size, n in sizes.items()) == 2 * len(requests)
+    finally:
+        stop(proc)
+
+
+def test_audits_as_of_now_share_the_batch_instant_each_as_alone_at_it(tmp_path):
+    """Without as-of (and period) each audit is judged "now": the jobs of a batch share one clock reading, taken
+    when the worker takes the batch (after each arrived, before any is answered), so they are audited together;
+    each answer is byte for byte the audit alone as of the instant its report names."""
+    proc, base = start(tmp_path, workers=1, max_concurrent=32, gather_seconds=0.05)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            now = list(pool.map(lambda body: post(base, body, period=None, as_of=None), TEAMS + TEAMS[:3]))
+        with httpx.Client(base_url=base, timeout=120) as c:
+            sizes = batches(c)
+        assert max(sizes) > 1, sizes  # some were audited together
+        for body, answer in zip(TEAMS + TEAMS[:3], now):
+            report = answer.json()
+            alone = post(base, body, period=report["period"], as_of=report["as_of"])
+            assert (answer.status_code, answer.content) == (alone.status_code, alone.content)
+        instants = [r.json()["as_of"] for r in now]
+        assert len(set(instants)) < len(instants)  # shared, not one instant a request
     finally:
         stop(proc)
 

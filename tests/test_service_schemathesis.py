@@ -1,8 +1,11 @@
 """Schemathesis against the live server: examples generated from its own OpenAPI document (valid and
 invalid ones) find no 500, no answer outside the document (status, content type, schema) and none
-slower than the server's time limit. Bounded: a few dozen examples an operation."""
+slower than the server's time limit. Bounded: a few dozen examples an operation. Without the monitor extra
+(durable-rules) the monitor's operations answer their documented 501 to every valid request, and the test
+expects exactly that."""
 from __future__ import annotations
 
+import importlib.util
 import time
 
 import pytest
@@ -24,6 +27,7 @@ DOCUMENT = create_app(ServiceConfig()).openapi()  # the same document the live s
 OPERATIONS = [(method.upper(), path, mode) for path, ops in DOCUMENT["paths"].items() for method, op in ops.items()
               for mode in [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
               if mode == GenerationMode.POSITIVE or op.get("parameters") or op.get("requestBody")]  # something to break
+MONITOR = importlib.util.find_spec("durable") is not None  # the extra installed: the monitor answers
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -35,6 +39,11 @@ def live(tmp_path_factory):
         yield schemathesis.openapi.from_url(base + "/openapi.json"), base
     finally:
         stop(proc)
+
+
+def test_the_monitor_documents_its_501():
+    monitor = [op for path, ops in DOCUMENT["paths"].items() if path.startswith("/v1/monitor/") for op in ops.values()]
+    assert len(monitor) == 4 and all("501" in op["responses"] for op in monitor)
 
 
 def test_the_live_document_is_the_one_tested(live):
@@ -57,6 +66,8 @@ def test_the_api_keeps_its_document(live, method, path, mode):
         response = case.call(base_url=base, timeout=REQUEST_SECONDS + 5)
         elapsed = time.monotonic() - started
         case.validate_response(response, checks=CHECKS)
+        if path.startswith("/v1/monitor/") and not MONITOR and mode == GenerationMode.POSITIVE:
+            assert response.status_code == 501, (case.as_curl_command(), response.text)
         if elapsed > REQUEST_SECONDS:
             slow.append(f"{method} {path}: {elapsed:.1f} s")
 

@@ -26,14 +26,16 @@ from typing import Iterable
 
 import polars as pl
 
-from .auditing import _context, _findings, audit, audit_by, as_tables
+from .auditing import audit, audit_by, as_tables
+from .columns import engine, findings as column_findings
+from .columns.context import ColumnContext
 from .derived_results import is_derived
 from .gcpause import paused_gc
 from .report.finding_rows import FindingRows
 from .report.model import ComplianceReport
 from .rulebook.pack import RulePack
 from .tables import Tables
-from .timecalc import Period, WorkCalendar
+from .timecalc import Period, WorkCalendar, default_calendar, supported_as_of, supported_day
 
 KEY = "\ue000{}\ue001"  # dataset k's prefix of every id
 _MARKS = "[\ue000\ue001]"
@@ -111,10 +113,17 @@ def _shape(tables: Tables) -> tuple[str, ...]:
 
 
 def _together(datasets: list[Tables], packs: list[RulePack], period, as_of, calendar) -> FindingRows:
-    """The findings rows of the packs' rules (not the derived ones) over the datasets' prefixed tables."""
-    frames = {name: _prefixed([d.frames[name] for d in datasets]) for name in _shape(datasets[0])}
+    """The findings rows of the packs' rules (not the derived ones) over the datasets' prefixed tables, as `audit`
+    makes them (the column-wise engine's result rows, then its findings), in a context of the same period, as-of
+    and calendar (ValueError, as `audit`'s, for a period or as-of outside the supported dates)."""
+    period = Period.parse(period) if isinstance(period, str) else period
+    supported_day(period.start), supported_day(period.end)
     rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
-    return _findings(rules, _context(Tables(frames), period, as_of, calendar)) if rules else FindingRows.concat([])
+    if not rules:
+        return FindingRows.concat([])
+    frames = {name: _prefixed([d.frames[name] for d in datasets]) for name in _shape(datasets[0])}
+    ctx = ColumnContext(Tables(frames), period, supported_as_of(as_of), calendar or default_calendar())
+    return column_findings.findings(rules, engine.evaluate_all(rules, ctx), ctx)
 
 
 def _split(rows: FindingRows, count: int) -> list[FindingRows]:

@@ -114,15 +114,15 @@ def run_all(batch: list[Job]) -> list[Result]:
     if len(batch) == 1 or batch[0].batch_key() is None:
         return [run(job) for job in batch]
     results: list[Result | None] = [None] * len(batch)
-    prepared = {}
+    prepared, when = {}, {}
     for i, job in enumerate(batch):
-        outcome = _guarded(lambda job=job: _prepare(job))
+        outcome = _guarded(lambda job=job: _prepare(job, when))
         if isinstance(outcome, Result):
             results[i] = outcome
         else:
             prepared[i] = outcome
     groups: dict[tuple, list[int]] = {}
-    for i, p in prepared.items():  # the same strings give the same instants, but for an as-of of "now"
+    for i, p in prepared.items():
         groups.setdefault((p.period, p.as_of, tuple(batch[i].packs)), []).append(i)
     for members in groups.values():
         first = prepared[members[0]]
@@ -158,8 +158,15 @@ class _Prepared:
     waivers: object
 
 
-def _prepare(job: Job) -> _Prepared:
-    period, as_of = period_and_as_of(job.period, job.as_of)
+def _prepare(job: Job, when: dict | None = None) -> _Prepared:
+    """`when`: the period and instant of each (period, as_of) text already read in this batch. An as-of of "now"
+    (none given, in a period not yet over) is the clock read once for the batch, when its worker takes it: an
+    instant after every job of the batch arrived and before any is answered, as the clock read for a job alone
+    is; so the jobs of a batch share one instant and are audited together."""
+    when = {} if when is None else when
+    if (job.period, job.as_of) not in when:
+        when[job.period, job.as_of] = period_and_as_of(job.period, job.as_of)
+    period, as_of = when[job.period, job.as_of]
     packs = [_PACKS[name] for name in job.packs]
     tables, locate = tables_from_files(job.files, _LIMITS, _MAPPINGS[job.mapping] if job.mapping else None)
     require_matched(tables, packs, job.label)
