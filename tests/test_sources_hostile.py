@@ -172,3 +172,181 @@ def test_a_workbook_of_long_identical_texts_is_read_and_a_bomb_refused(tmp_path)
         check_unpacked(bomb.read_bytes(), str(bomb), DEFAULT_LIMITS)
     [line] = caught.value.lines()
     assert line.startswith(f"{bomb}: the workbook's part 'xl/worksheets/sheet1.xml' unpacks ") and "zip bomb" in line
+
+
+# ---------------------------------------------------------------- nothing read silently as nothing
+
+def lines(load, *args, **kwargs) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load(*args, **kwargs)
+    return caught.value.lines()
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n\n", b"\xef\xbb\xbf"])
+def test_an_empty_csv_is_an_error_not_an_empty_collection(data):
+    assert lines(load_upload, data, "members.csv") == [
+        "members.csv: empty: not even a header row (a collection without records is its header row alone)"]
+
+
+def test_a_header_alone_is_a_collection_without_records():
+    from hongfeng_rules.sources import file_source  # noqa: F401  (the reader the loader uses)
+    from hongfeng_rules.sources.csv import read_csv
+    from hongfeng_rules.sources.mapping import EMPTY
+    from hongfeng_rules.sources.table import table_document
+
+    doc = table_document("members", [read_csv(b"id,team_id\n", "members.csv")], EMPTY, 10)
+    assert doc.data == [] and doc.problems == []
+
+
+def test_an_empty_sheet_is_an_error(tmp_path):
+    def sheets(ws):
+        ws.parent.create_sheet("培训")
+    path = workbook(tmp_path / "w.xlsx", sheets)
+    assert f"{path}, sheet 培训: empty: not even a header row (a collection without records is its header row " \
+           "alone)" in lines(load_upload, path.read_bytes(), str(path))[0].replace("w.xlsx", str(path))
+
+
+def test_values_under_no_header_are_errors_naming_their_cells():
+    data = "id,team_id,\nm1,t1,stray\nm2,t1,,,more\n".encode()
+    assert [line for line in lines(load_upload, data, "members.csv") if "header" in line] == [
+        "members.csv, row 2 (column 3): 'stray' has no header above it: give its column a header, or delete the value",
+        "members.csv, row 3 (column 5): 'more' has no header above it: give its column a header, or delete the value"]
+
+
+def test_a_value_right_of_the_sheets_headers_is_an_error(tmp_path):
+    path = workbook(tmp_path / "w.xlsx", lambda ws: ws.cell(2, 22, "orphan"))
+    assert f"w.xlsx, sheet 队员, row 2 (V2): 'orphan' has no header above it: give its column a header, or delete " \
+           "the value" in lines(load_upload, path.read_bytes(), "w.xlsx")
+
+
+def test_a_duplicate_header_names_both_columns():
+    assert lines(load_upload, b"id,team_id,id\nm1,t1,m1\n", "members.csv") == [
+        "members.csv, row 1 (column 3 id): column 'id' is id, as is column column 1 'id': one column a field"]
+
+
+# ---------------------------------------------------------------- cells a spreadsheet or a typed file can hold
+
+@pytest.mark.parametrize("number, lost", [(10 ** 15 - 1, False), (10 ** 15, True), (10 ** 15 + 1, True)])
+def test_an_id_typed_as_a_number_beyond_15_digits_has_lost_digits(tmp_path, number, lost):
+    def member(ws):
+        ws["A2"] = float(number)
+    path = workbook(tmp_path / "w.xlsx", member)
+    if lost:
+        assert lines(load_upload, path.read_bytes(), "w.xlsx") == [
+            f"w.xlsx, sheet 队员, row 2 (A2 编号): the number {float(number)!r} has more digits than a number cell "
+            "keeps (15); its last digits are lost: write it as text"]
+    else:
+        assert load_upload(path.read_bytes(), "w.xlsx").members[0].id == str(number)
+
+
+@pytest.mark.parametrize("serial, day", [(1, "1900-01-01"), (59, "1900-02-28"), (60, None), (61, "1900-03-01"),
+                                         (43835, "2020-01-05")])
+def test_serial_days_count_excels_29_february_1900(serial, day):
+    import datetime as dt
+
+    from hongfeng_rules.sources.fields import fields_of
+    from hongfeng_rules.sources.mapping import Column
+    from hongfeng_rules.sources.table import convert
+
+    field = fields_of("members")["join_date"]
+    if day is None:
+        with pytest.raises(ValueError, match="29 February 1900, a day that never was"):
+            convert(serial, field, Column(field="join_date"), serial=True)
+    else:
+        assert convert(serial, field, Column(field="join_date"), serial=True) == dt.date.fromisoformat(day)
+
+
+def test_a_time_of_day_in_a_date_column_is_said_as_one(tmp_path):
+    import datetime as dt
+    path = workbook(tmp_path / "w.xlsx", lambda ws: ws.__setitem__("D2", dt.time(9, 30)))
+    assert "w.xlsx, sheet 队员, row 2 (D2 入队日期): '09:30:00' is a time of day; a date is expected" in lines(
+        load_upload, path.read_bytes(), "w.xlsx")
+
+
+def test_formulas_never_calculated_and_error_values_name_their_cells(tmp_path):
+    def cells(ws):
+        ws["C2"] = '=CONCAT("张","三")'  # openpyxl writes <f>…</f><v/>: never calculated
+        ws["E2"] = "#N/A"  # an error value, t="e"
+    path = workbook(tmp_path / "w.xlsx", cells)
+    found = lines(load_upload, path.read_bytes(), "w.xlsx")
+    assert "w.xlsx, sheet 队员, row 2 (C2 姓名): the cell holds a formula saved without its value (written by a " \
+           "program that does not calculate): open and save the workbook in Excel or LibreOffice, or write the value" \
+           in found
+    assert "w.xlsx, sheet 队员, row 2 (E2 状态): the cell holds Excel's error #N/A, not a value" in found
+
+
+def test_a_formula_calculated_to_empty_text_is_an_empty_cell():
+    from hongfeng_rules.sources.sheet_extent import Extent
+
+    extent = Extent()
+    extent.feed(b'<row r="2"><c r="B2" t="str"><f>""</f><v></v></c><c r="C2"><f>A1</f><v/></c>'
+                b'<c r="D2" t="e"><v>#DIV/0!</v></c></row>')
+    extent._lost(b"", last=True)
+    assert sorted(extent.lost) == ["C2", "D2"]
+
+
+pa = pytest.importorskip("pyarrow")
+
+
+def _parquet(table) -> bytes:
+    import pyarrow.parquet as pq
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def test_parquet_lists_and_records_are_not_text_and_bytes_are_utf8():
+    data = _parquet(pa.table({"id": pa.array([b"m1", b"\xff"]), "team_id": ["t1", "t1"],
+                              "name": pa.array([["a"], ["b"]])}))
+    found = lines(load_upload, data, "members.parquet")
+    assert "members.parquet, row 2 (column 1 id): b'\\xff' is bytes that are not UTF-8 text" in found
+    assert "members.parquet, row 1 (column 3 name): ['a'] is a list, not text" in found
+    assert not any("row 1 (column 1 id)" in line for line in found)  # b"m1" is the id m1
+
+
+def test_a_parquet_struct_is_a_column_per_field_and_a_file_without_columns_is_empty():
+    import datetime as dt
+    from hongfeng_rules.sources.parquet import arrow_table
+    table = arrow_table(pa.table({"id": ["m1"], "file": pa.array([{"contact": True, "zzz": 1}])}), "members")
+    assert table.headers == ["id", "file.contact", "file.zzz"] and list(table.rows) == [("1", ["m1", True, 1])]
+    assert lines(load_upload, _parquet(pa.table({})), "members.parquet") == [
+        "members.parquet: empty: not even a header row (a collection without records is its header row alone)"]
+    utc_midnight = pa.array([dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)])  # 08:00 in Shanghai: not a date
+    assert "members.parquet, row 1 (column 2 join_date): '2020-01-01 08:00:00' is a date with a time; a date is " \
+           "expected" in lines(load_upload, _parquet(pa.table({"id": ["m1"], "join_date": utc_midnight})),
+                               "members.parquet")
+
+
+def test_a_filled_template_keeps_a_missing_collection_missing(tmp_path):
+    """A sheet for a collection the dataset lacks would read back as one without records: 70 findings of a
+    one-team export went from not assessable to pass or fail."""
+    import shutil
+
+    from hongfeng_rules import load_dataset
+    from test_sources import EXAMPLE, report_bytes
+    from hongfeng_rules.rulebook.locate import load_packs
+
+    export = tmp_path / "export"
+    shutil.copytree(EXAMPLE, export)
+    (export / "trainings.json").unlink()
+    (export / "meetings.json").unlink()
+    filled = tmp_path / "filled.xlsx"
+    assert main(["template", "xlsx", str(filled), "--fill", str(export)]) == 0
+    assert {"培训", "会议"}.isdisjoint(openpyxl.load_workbook(filled, read_only=True).sheetnames)
+    packs = load_packs(["hongfeng"])
+    assert report_bytes(load_dataset(filled), packs) == report_bytes(load_dataset(export), packs)
+
+
+def test_a_database_row_without_its_key_is_named_by_its_number(tmp_path):
+    sqlite3 = pytest.importorskip("sqlite3")
+    pytest.importorskip("sqlalchemy")
+    from hongfeng_rules import load_dataset
+
+    db = sqlite3.connect(tmp_path / "d.db")
+    db.executescript("CREATE TABLE members (id TEXT, team_id TEXT, name TEXT, join_date TEXT, status TEXT);"
+                     "INSERT INTO members VALUES ('m1', 't1', 'N', '2020-01-01', 'active');"
+                     "INSERT INTO members VALUES (NULL, 't1', 'N', '2020-02-30', 'active');")
+    db.commit()
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    assert f"{url}, table members, row 1 (no id) (column join_date): '2020-02-30' is not a date" in lines(
+        load_dataset, url)

@@ -14,8 +14,8 @@ from typing import Any
 from ..errors import InputError, Problem, fail
 from ..safe_load import DEFAULT_LIMITS, Limits
 from .mapping import INSTRUCTIONS_SHEET, Mapping
-from .table import Table, table_document
-from .sheet_extent import SheetExtents
+from .table import Lost, Table, table_document
+from .sheet_extent import SheetExtents, column_number
 from .unpacked import check_unpacked
 
 HEADER_SEARCH_ROWS = 10
@@ -35,13 +35,14 @@ def _cell_name(index: int, row: str) -> str:
 
 
 def _open(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS):
+    """(the calamine workbook, sheet name → cell reference → why calamine would drop that cell's value)."""
     from . import need
     extents = SheetExtents()
     check_unpacked(data, file, limits, extents.watch)  # a zip bomb is refused before calamine inflates it,
     extents.check(data, file, limits)  # and a sheet whose grid is too large before calamine lays it out
     calamine = need("python_calamine", file)
     try:
-        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)), extents.lost(data)
     except Exception as exc:  # calamine's errors: not a zip, not a workbook, password, bad XML
         raise fail(file, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})") from None
 
@@ -56,7 +57,7 @@ def _grid(workbook, name: str, file: str) -> tuple[list[list[Any]], list]:
 
 def workbook_sources(data: bytes, file: str, mapping: Mapping, limits: Limits) -> dict:
     """The loader's sources of a workbook: collection → reader of its sheet(s)."""
-    workbook = _open(data, file, limits)
+    workbook, lost = _open(data, file, limits)
     names = [m.name for m in workbook.sheets_metadata]
     by_collection: dict[str, list[str]] = {}
     problems = []
@@ -77,16 +78,18 @@ def workbook_sources(data: bytes, file: str, mapping: Mapping, limits: Limits) -
     def reader(collection: str, sheets: list[str]):
         def read():
             source = mapping.collections.get(collection)
-            tables = [sheet_table(workbook, sheet, file, mapping, collection, source.header_row if source else None)
-                      for sheet in sheets]
+            tables = [sheet_table(workbook, sheet, file, mapping, collection, source.header_row if source else None,
+                                  lost.get(sheet, {})) for sheet in sheets]
             return table_document(collection, tables, mapping, limits.max_records), ()
         return read
 
     return {c: reader(c, sheets) for c, sheets in by_collection.items()}
 
 
-def sheet_table(workbook, name: str, file: str, mapping: Mapping, collection: str, header_row: int | None) -> Table:
+def sheet_table(workbook, name: str, file: str, mapping: Mapping, collection: str, header_row: int | None,
+                lost: dict[str, str] = {}) -> Table:
     grid, merged = _grid(workbook, name, file)
+    _mark_lost(grid, lost)
     _fill_merged(grid, merged)
     if header_row is None:
         header_row = _find_header(grid, mapping, collection, merged)
@@ -94,6 +97,18 @@ def sheet_table(workbook, name: str, file: str, mapping: Mapping, collection: st
     headers = _headers(grid, h, merged, mapping, collection) if h < len(grid) else []
     rows = ((str(i + 1), grid[i]) for i in range(h + 1, len(grid)))
     return Table(file, f"sheet {name}", headers, rows, _cell_name, header_row=str(header_row), serial_dates=True)
+
+
+def _mark_lost(grid: list[list[Any]], lost: dict[str, str]) -> None:
+    """Each cell whose value calamine dropped (an error, a formula never calculated) holds why, not an empty value."""
+    for ref, reason in lost.items():
+        letters = ref.rstrip("0123456789")
+        r, c = int(ref[len(letters):]) - 1, column_number(letters.encode()) - 1
+        while len(grid) <= r:
+            grid.append([])
+        row = grid[r]
+        row.extend([None] * (c + 1 - len(row)))
+        row[c] = Lost(reason)
 
 
 def _fill_merged(grid: list[list[Any]], merged: list) -> None:
@@ -147,7 +162,7 @@ def _find_header(grid, mapping: Mapping, collection: str, merged: list) -> int:
 def sheet_headers(data: bytes, file: str) -> dict[str, list[str]]:
     """`mapping init`: each sheet's header cells (the first non-blank row, or the row naming most fields)."""
     from .mapping import EMPTY, default_collection
-    workbook = _open(data, file)
+    workbook, _ = _open(data, file)
     found = {}
     for meta in workbook.sheets_metadata:
         if meta.name == INSTRUCTIONS_SHEET:

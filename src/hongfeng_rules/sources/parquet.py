@@ -1,8 +1,9 @@
 """Parquet files and in-memory Arrow tables (pyarrow; a Polars DataFrame through its `to_arrow()`): one
 collection per file or table, a column per field.
 
-Typed columns come through as they are (dates, timestamps, booleans, lists, structs); text columns are
-read like CSV cells. Rows are numbered from 1; problems name the row and the column.
+Typed columns come through as they are (dates, timestamps, booleans, lists); a struct column is one column per
+field (`file` with `contact` is `file.contact`, as a nested record's columns are named); text columns are read like
+CSV cells. Rows are numbered from 1; problems name the row and the column.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def read_parquet(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Tab
     except Exception as exc:  # pyarrow's ArrowInvalid and kin: not Parquet, truncated, bad footer
         raise fail(file, f"not a readable Parquet file ({str(exc).splitlines()[0][:200]})") from None
     check_parquet(io.BytesIO(data), file, limits)
-    headers = list(parquet.schema_arrow.names)
+    headers = _names(parquet.schema_arrow)
     return Table(file, None, headers, _rows(lambda: parquet.iter_batches(batch_size=65536), file, limits), _column)
 
 
@@ -35,8 +36,30 @@ def arrow_table(table, name: str) -> Table:
         table = table.to_arrow()
     if not hasattr(table, "to_batches") or not hasattr(table, "schema"):
         raise fail(name, f"expected a pyarrow Table or a Polars DataFrame, not {type(table).__name__}")
-    return Table("tables", f"table {name}", list(table.schema.names), _rows(lambda: table.to_batches(65536), name),
+    return Table("tables", f"table {name}", _names(table.schema), _rows(lambda: table.to_batches(65536), name),
                  _column)
+
+
+def _names(schema) -> list[str]:
+    """The columns' names, a struct's fields each its own column (`file.contact`)."""
+    import pyarrow as pa
+
+    def names(field, prefix):
+        if pa.types.is_struct(field.type):
+            return [n for i in range(field.type.num_fields) for n in names(field.type.field(i), f"{prefix}{field.name}.")]
+        return [prefix + field.name]
+    return [n for field in schema for n in names(field, "")]
+
+
+def _columns(batch) -> list:
+    """The batch's columns as Python lists, a struct's fields each its own column (a null struct: null fields)."""
+    import pyarrow as pa
+
+    def flat(array):
+        if pa.types.is_struct(array.type):
+            return [c for child in array.flatten() for c in flat(child)]
+        return [array.to_pylist()]
+    return [c for i in range(batch.num_columns) for c in flat(batch.column(i))]
 
 
 def _rows(batches, file: str, limits: Limits = DEFAULT_LIMITS):
@@ -48,7 +71,7 @@ def _rows(batches, file: str, limits: Limits = DEFAULT_LIMITS):
             if size > limits.max_file_bytes:
                 raise fail(file, f"rows after {n}: the file decodes to more than the limit of {limits.max_file_bytes}"
                                  f" bytes {limit_named('max_file_bytes')}")
-            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            columns = _columns(batch)
             for cells in zip(*columns):
                 n += 1
                 yield str(n), list(cells)

@@ -4,7 +4,12 @@ for 17 billion cells (a 512 GB allocation: the process aborted). Counted as the 
 (`unpacked.check_unpacked`): cells written with their reference (`<c r="B7">`, what Excel, LibreOffice, openpyxl and
 xlsxwriter write) by a regular expression; a sheet with cells or rows written without one is walked tag by tag, as
 the reader places them (the next column, the next row). A cell without a value (`<c r="Z9" s="1"/>`, formatting
-only) is not laid out and does not count."""
+only) is not laid out and does not count.
+
+The same scan finds the cells whose value the reader would drop without a word: an error value (`#N/A`, `#DIV/0!`,
+`t="e"`) and a formula saved without the value it computes (a program that writes formulas but never calculates
+them, such as openpyxl: `<c r="D2"><f>…</f><v/></c>`); the sheet's reader turns each into a problem naming its
+cell (`lost`), where it read as an empty cell before."""
 from __future__ import annotations
 
 import io
@@ -21,6 +26,10 @@ _REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
 _TAG = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>]*)>')
 _R = re.compile(rb'\br="([A-Z]{0,3})([0-9]{1,7})"')
 _ROW_R = re.compile(rb'row r="([0-9]{1,7})"')
+_FORMULA = rb'<f\b[^>]*(?:/>|>[^<]*</f>)'
+_ERROR = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?\st="e"[^>]*>\s*(?:' + _FORMULA + rb'\s*)?<v>([^<]{0,64})</v>')
+_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"((?:\s[^>]*?)?)>\s*' + _FORMULA + rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_LOST_CARRY = 64 << 10  # a cell still open after this much is long text: neither an error nor a bare formula
 
 
 def column_number(letters: bytes) -> int:
@@ -35,9 +44,12 @@ class Extent:
 
     def __init__(self):
         self.rows = self.columns = 0
+        self.lost: dict[str, str] = {}  # cell reference → why its value is lost
         self._carry, self._walk, self._row, self._column = b"", False, 0, 0
+        self._open_cell = b""
 
     def feed(self, piece: bytes) -> None:
+        self._lost(piece)
         text = self._carry + piece
         cut = text.rfind(b"<")
         text, self._carry = (text[:cut], text[cut:]) if cut >= 0 and b">" not in text[cut:] else (text, b"")
@@ -57,6 +69,22 @@ class Extent:
         unnumbered = text.count(b"<row") + text.count(b":row") - len(numbered)
         self._row = max(self._row, *numbered) + max(unnumbered, 0) if numbered or unnumbered else self._row
         self._column = self.columns
+
+    def _lost(self, piece: bytes, last: bool = False) -> None:
+        """Error cells and formulas without their value, among the whole cells of `piece` (with the one left open)."""
+        text = self._open_cell + piece
+        cut = -1 if last else text.rfind(b"<c ")
+        self._open_cell = text[cut:] if cut >= 0 and len(text) - cut <= _LOST_CARRY else b""
+        text = text[:cut] if cut >= 0 else text
+        if b't="e"' in text:
+            for ref, value in _ERROR.findall(text):
+                self.lost[ref.decode()] = f"the cell holds Excel's error {value.decode('utf-8', 'replace')}, not a value"
+        if b"<f" in text:
+            for ref, attributes in _NO_VALUE.findall(text):
+                if b't="str"' not in attributes:  # a formula giving empty text is an empty cell
+                    self.lost[ref.decode()] = ("the cell holds a formula saved without its value (written by a program "
+                                               "that does not calculate): open and save the workbook in Excel or "
+                                               "LibreOffice, or write the value")
 
     def _tags(self, text: bytes) -> None:
         """As the reader places them: a row or a cell without a reference is the next one."""
@@ -84,6 +112,12 @@ class SheetExtents:
         if _PART.fullmatch(part):
             return self.parts.setdefault(part, Extent()).feed
         return None
+
+    def lost(self, data: bytes) -> dict[str, dict[str, str]]:
+        """Sheet name → cell reference → why the reader would drop its value (see `Extent.lost`)."""
+        for extent in self.parts.values():
+            extent._lost(b"", last=True)
+        return {_sheet_named(data, part).removeprefix("sheet "): e.lost for part, e in self.parts.items() if e.lost}
 
     def check(self, data: bytes, file: str, limits: Limits) -> None:
         """InputError naming the sheet when its grid (A1 to its last value) has more cells than the limit allows."""

@@ -102,7 +102,8 @@ def _rows(result, headers: list[str], key: str):
     at = headers.index(key) if key in headers else None
     for n, row in enumerate(result, 1):
         cells = list(row)
-        yield (f"{key}={cells[at]}" if at is not None else str(n)), cells
+        named = at is not None and cells[at] is not None and str(cells[at]).strip()
+        yield (f"{key}={cells[at]}" if named else f"{n}" + (f" (no {key})" if at is not None else "")), cells
 
 
 def _column(index: int, row: str) -> str:

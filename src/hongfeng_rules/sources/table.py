@@ -12,10 +12,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from ..errors import Problem
 from ..safe_load import Document
+from ..timecalc.zone import SHANGHAI
 from .fields import BOOL_WORDS, Field, fields_of
 from .limit_names import limit_named
 from .mapping import Column, Mapping
@@ -23,7 +25,7 @@ from .mapping import Column, Mapping
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 TIME_FORMATS = ("%H:%M:%S", "%H:%M")
 LIST_SEPARATORS = (";", "；")
-EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (with Excel's 1900 leap-year quirk)
+EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 61 = 1900-03-01 (Excel's 1900 leap-year quirk: see _serial)
 
 
 @dataclass
@@ -37,6 +39,16 @@ class Table:
     cell_name: Callable[[int, str], str]  # (column index, row label) → "C17" / "column 3"
     header_row: str | None = None  # the header's row label, for problems with a header
     serial_dates: bool = False  # a number in a date column is an Excel serial date
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A cell whose value the workbook reader could not give (an error value, a formula never calculated)."""
+
+    reason: str
+
+    def __repr__(self) -> str:
+        return "a cell without a value"
 
 
 @dataclass
@@ -119,16 +131,28 @@ def _read(collection: str, table: Table, mapping: Mapping, doc: TableDocument, m
             problems.append(Problem(reason=f"column {text!r} is not mapped to a field of {collection} (map it, or "
                                            f"list it under ignore_columns); fields: {', '.join(fields)}", **where))
         elif spec.field in by_field:
+            first = by_field[spec.field]
             problems.append(Problem(reason=f"column {text!r} is {spec.field}, as is column "
-                                           f"{_text(table.headers[by_field[spec.field]])!r}", **where))
+                                           f"{table.cell_name(first, table.header_row or '')} "
+                                           f"{_text(table.headers[first])!r}: one column a field", **where))
         else:
             by_field[spec.field] = i
             columns.append((i, fields[spec.field], spec))
     if problems:
         return False
+    unheaded = [i for i, header in enumerate(table.headers) if not _text(header)]  # a value there would be lost
+    reported: set[int] = set()
+    rows = 0
     for label, cells in table.rows:
         if all(_blank(c) for c in cells):
             continue
+        rows += 1
+        for i in [*unheaded, *range(len(table.headers), len(cells))]:
+            if i < len(cells) and i not in reported and not _blank(cells[i]):
+                reported.add(i)
+                problems.append(Problem(table.file, f"{_short(cells[i])} has no header above it: give its column a "
+                                                    "header, or delete the value", part=table.part, row=label,
+                                        cell=table.cell_name(i, label)))
         if len(records) >= max_records:
             problems.append(Problem(table.file, f"more than {max_records} records in {collection} "
                                     + limit_named("max_records"),
@@ -151,6 +175,10 @@ def _read(collection: str, table: Table, mapping: Mapping, doc: TableDocument, m
                 _put(record, path, value)
         records.append(record)
         places.append(_Place(table, label, by_field))
+    if not rows and not by_field and not any(_text(h) for h in table.headers):
+        problems.append(Problem(table.file, "empty: not even a header row (a collection without records is its header "
+                                            "row alone)", part=table.part))
+        return False
     return True
 
 
@@ -181,6 +209,8 @@ def convert(value: Any, field_: Field, spec: Column, formats: list[str] = (), se
     """A cell's value as its field's (or _ABSENT for an empty cell); ValueError says why it cannot be."""
     if _blank(value):
         return _ABSENT
+    if isinstance(value, Lost):
+        raise ValueError(value.reason)
     if isinstance(value, str):
         value = value.strip()
         if value in spec.values:
@@ -220,7 +250,7 @@ def _scalar(value: Any, kind: str, spec: Column, formats, serial: bool) -> Any:
     if isinstance(value, str) and value in spec.values:
         return spec.values[value]
     if kind == "text" or kind == "choice":
-        return _as_text(value)
+        return _as_text(value, serial)
     if kind == "whole":
         return _whole(value)
     if kind == "number":
@@ -235,20 +265,53 @@ def _scalar(value: Any, kind: str, spec: Column, formats, serial: bool) -> Any:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, (time, timedelta)):  # as a person writes them, not datetime.time(9, 30)
+        value = value.isoformat() if isinstance(value, time) else str(value)
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…'"
 
 
-def _as_text(value: Any) -> str:
+EXACT_DIGITS = 15  # a spreadsheet keeps 15 significant digits of a number: 330681199001011234 is stored 3306811990010110…
+
+
+def _as_text(value: Any, serial: bool = False) -> str:
+    """A cell as text: a number as its digits, a date in ISO 8601; a record, a list, a time of day or a number that
+    cannot have kept its digits is a ValueError, never its Python spelling."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # an id typed as a number reads 1001.0
-    if isinstance(value, datetime):
+    if isinstance(value, float) and value.is_integer():  # an id typed as a number reads 1001.0
+        if serial and abs(value) >= 10 ** EXACT_DIGITS:
+            raise ValueError(f"the number {value!r} has more digits than a number cell keeps ({EXACT_DIGITS}); its "
+                             "last digits are lost: write it as text")
+        if abs(value) >= 2 ** 53:
+            raise ValueError(f"the number {value!r} is too large for a floating-point number to hold its digits "
+                             "exactly: write it as text")
+        return str(int(value))
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{_short(value)} is bytes that are not UTF-8 text") from None
+    raise ValueError(f"{_short(value)} is {_kind(value)}, not text")
+
+
+def _kind(value: Any) -> str:
+    """What a typed cell that is not a scalar holds, in words."""
+    if isinstance(value, time):
+        return "a time of day"
+    if isinstance(value, timedelta):
+        return "a duration"
+    if isinstance(value, dict):
+        return "a record"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def _whole(value: Any) -> int:
@@ -289,12 +352,19 @@ def _yes_no(value: Any) -> bool:
 
 
 def _serial(value: Any, serial: bool, what: str) -> datetime:
+    """An Excel serial day number: 1 is 1900-01-01; Excel counts a 29 February 1900 (60) that never was, so the
+    days after it are counted from 1899-12-30 and the days before from 1899-12-31."""
     if not serial or isinstance(value, bool) or not 1 <= value < 2958466:  # 9999-12-31
         raise ValueError(f"{_short(value)} is not {what}")
-    return EXCEL_EPOCH + timedelta(days=value)
+    if 60 <= value < 61:
+        raise ValueError(f"the serial day {value!r} is 29 February 1900, a day that never was (Excel counts 1900 as a "
+                         "leap year): write the date")
+    return EXCEL_EPOCH + timedelta(days=value) if value >= 61 else EXCEL_EPOCH + timedelta(days=value + 1)
 
 
 def _date(value: Any, formats: list[str], serial: bool) -> date:
+    if isinstance(value, datetime) and value.tzinfo is not None:  # a date written as an instant: its Shanghai day
+        value = value.astimezone(SHANGHAI).replace(tzinfo=None)
     if isinstance(value, datetime):
         if value.time() != time(0):
             raise ValueError(f"{value.isoformat(sep=' ')!r} is a date with a time; a date is expected")
@@ -303,6 +373,8 @@ def _date(value: Any, formats: list[str], serial: bool) -> date:
         return value
     if isinstance(value, (int, float)):
         return _date(_serial(value, serial, "a date"), formats, serial)
+    if isinstance(value, (time, timedelta, dict, list, tuple)):
+        raise ValueError(f"{_short(value)} is {_kind(value)}; a date is expected")
     text = _as_text(value)
     for fmt in (*DATE_FORMATS, *formats):
         try:
@@ -319,6 +391,8 @@ def _instant(value: Any, formats: list[str], serial: bool) -> datetime:
         return datetime.combine(value, time(0))
     if isinstance(value, (int, float)):
         return _serial(value, serial, "a date and time")
+    if isinstance(value, (time, timedelta, dict, list, tuple)):
+        raise ValueError(f"{_short(value)} is {_kind(value)}; a date and time is expected")
     text = _as_text(value)
     try:
         return datetime.fromisoformat(text)

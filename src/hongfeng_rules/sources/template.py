@@ -28,10 +28,11 @@ EMPTY_ROWS = 1000  # rows below the data that carry the validations and formats
 
 
 def collections_for(packs, dataset: Dataset | None = None) -> list[str]:
-    """The sheets: what the packs' rules need, the core collections, and what the dataset gives."""
-    wanted = set(CORE) | {c for pack in packs for rule in pack.rules for c in rule.needs}
-    if dataset is not None:
-        wanted |= set(present(dataset))
+    """The sheets: what the packs' rules need and the core collections; filled from a dataset, what it gives, and
+    no more (a header-only sheet reads back as a collection without records: "not provided" would become "none",
+    and rules not assessable would pass or fail)."""
+    wanted = set(present(dataset)) if dataset is not None else (
+        set(CORE) | {c for pack in packs for rule in pack.rules for c in rule.needs})
     return [c for c in COLLECTIONS if c in wanted]
 
 
