@@ -83,3 +83,20 @@ def test_pieces():
 def test_space_is_str_strip():
     assert set(SPACE) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
     assert not set(string.ascii_letters + "\u200b") & set(SPACE)
+
+
+def test_evidence_list_cut_after_ten():
+    """`{evidence}` names the first ten ids and ` …` past them; `{count}` all of them: 9, 10 and 11 ids."""
+    rules = [_rule("{evidence} ({count})", "{evidence}")]
+    for n in (9, 10, 11):
+        ids = [f"m{i}" for i in range(n)]
+        frame = pl.DataFrame({"rule": pl.Series([0], dtype=pl.UInt32), "status": ["fail"], "expected": [None],
+                              "evidence": [ids], "note": [None], "due": [None], "id": ["t1"], "name": [None],
+                              "nickname": [None], "measured:String": [None]},
+                             schema_overrides={"due": pl.Datetime("us", "Asia/Shanghai"), "expected": pl.String,
+                                               "note": pl.String, "name": pl.String, "nickname": pl.String,
+                                               "measured:String": pl.String})
+        got = filled(rules, frame, ["measured:String"], placeholder_text).to_list()
+        want = message_block(message_of(rules[0], Outcome("fail", None, None, ids), "t1", None, None, AS_OF)[0])
+        assert got == [want], n
+        assert ("…" in want) == (n > 10) and f"({n})" in want
