@@ -128,6 +128,7 @@ def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
             return None
         written += text.str.count_matches(r'"\s+:').item()
         opened = {name: n + raw.count(b'"%s": %s' % (name.encode(), twofold[name])) for name, n in opened.items()}
+    del text  # its copy of the text, let go before Polars reads it
     raw, nulls = _nulls(raw, plan.nullable) if found[" null"] else (raw, {})
     if raw is None:
         return None
