@@ -348,3 +348,16 @@ def test_a_mean_of_fractional_values_is_not_rounded_to_whole_numbers(tmp_path, l
     check = {"kind": "mean", "of": "members", "value": "@service_hours", "at_least": {"value": limit, "unit": "hour"}}
     (f,) = run(tmp_path, check, data)
     assert (f.status, f.measured, f.expected) == (status, 1.75, f"≥ {limit} hour")
+
+
+def test_a_share_counts_an_unknown_numerator_as_not_met_and_judges_every_team_after_an_empty_one(tmp_path):
+    """t1 has no members (not applicable) and comes first; in t2 one member is verified, one unknown, one not:
+    1 of 3 (the unknown one is not counted as verified, and is listed with the unverified one)."""
+    data = three_teams([member(0, team="t2", real_name_verified=True), member(1, team="t2"),
+                        member(2, team="t2", real_name_verified=False), member(3, team="t3", real_name_verified=True)])
+    check = {"kind": "share", "of": "members", "numerator": {"real_name_verified": True},
+             "at_least": {"value": 50, "unit": "percent"}}
+    t1, t2, t3 = run(tmp_path, check, data)
+    assert (t1.subject.id, t1.status, t1.note) == ("t1", "not_applicable", "no members to take a share of")
+    assert (t2.subject.id, t2.status, t2.measured, t2.evidence_ids) == ("t2", "fail", "33.33% (1/3)", ["m1", "m2"])
+    assert (t3.subject.id, t3.status, t3.measured, t3.evidence_ids) == ("t3", "pass", "100.0% (1/1)", [])

@@ -582,3 +582,29 @@ def test_both_engines_answer_each_operator_as_written(cond, expected):
     context = Context(Index(dataset), period, as_of, default_calendar())
     per_object = [compile_condition(cond, Member)(r, context) for r in dataset.members]
     assert columns == per_object == expected
+
+
+def test_the_column_wise_compile_tells_conditions_and_record_types_apart():
+    """Compiled once per process, by the condition's spelling and the record type: two conditions (a text and a
+    date that reads the same) and one condition on two record types are each compiled for themselves."""
+    from hongfeng_rules.columns.where import compile_where
+
+    text, day = compile_where({"name": {"eq": "2025-01-01"}}, Member), compile_where({"name": "x"}, Member)
+    assert text is not day and compile_where({"name": {"eq": "2025-01-01"}}, Member) is text
+    assert compile_where({"id": "h1"}, Hazard) is not compile_where({"id": "h1"}, Member)
+    dates = compile_where({"join_date": {"eq": "2025-04-01"}}, Member)
+    assert dates is not compile_where({"join_date": {"eq": date(2025, 4, 1)}}, Member)  # spelt apart, not equal
+
+
+@pytest.mark.parametrize("cond, at", [({"nope": 1}, "where"), ({"status": {"like": "a"}}, "where"),
+                                      ({"name": {"matches": "("}}, "check.require")])
+def test_the_column_wise_compile_refuses_a_condition_as_the_per_object_one(cond, at):
+    """columns/where.py compiles only what checks/where.py accepts, with the same error and its place."""
+    from hongfeng_rules.columns.where import compile_where
+
+    with pytest.raises(ConditionError) as per_object:
+        compile_condition(cond, Member, at)
+    args = (at,) if at != "where" else ()  # "where" is the default place
+    with raises(str(per_object.value)):
+        compile_where(cond, Member, *args)
+    assert str(per_object.value).startswith(at + ".")
