@@ -654,3 +654,14 @@ def test_a_count_at_the_limit_minus_one_at_it_and_plus_one(tmp_path, bound, met,
     check = {"kind": "count", "of": "members", bound: {"value": 2, "unit": "person"}}
     (f,) = run(tmp_path, check, team_data(members=[member(i) for i in range(n)]))
     assert (f.status, f.measured) == (met[n], n)
+
+
+@pytest.mark.parametrize("since, expected", [("2025-12-30", "active"), ("2025-12-31", "active"),
+                                             ("2026-01-01", "not_joined")])
+def test_an_auxiliary_post_is_not_yet_one_before_the_day_it_began(since, expected):
+    """derived.status_on: an auxiliary post's `since` (到岗日期) is its joining day (the day before, on and after
+    the reference date; mutation testing found it unread, issue 24)."""
+    from hongfeng_rules.derived import status_on
+    from hongfeng_rules.models.community import AuxiliaryPost
+    post = AuxiliaryPost.model_validate({"id": "a1", "place_id": "p1", "name": "张三", "since": since})
+    assert status_on(post, date(2025, 12, 31)) == expected
