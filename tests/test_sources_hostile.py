@@ -350,3 +350,43 @@ def test_a_database_row_without_its_key_is_named_by_its_number(tmp_path):
     url = f"sqlite:///{tmp_path / 'd.db'}"
     assert f"{url}, table members, row 1 (no id) (column join_date): '2020-02-30' is not a date" in lines(
         load_dataset, url)
+
+
+def ods(rows: int, columns: int) -> bytes:
+    """An OpenDocument workbook of a header row and one value repeated `rows` × `columns` times: under 1 kB."""
+    cell = (f'<table:table-cell table:number-columns-repeated="{columns}" office:value-type="float" office:value="1">'
+            "<text:p>1</text:p></table:table-cell>")
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               '<office:spreadsheet><table:table table:name="队员"><table:table-row><table:table-cell '
+               'office:value-type="string"><text:p>编号</text:p></table:table-cell>'
+               '<table:table-cell table:number-columns-repeated="1020"/></table:table-row>'
+               f'<table:table-row table:number-rows-repeated="{rows}">{cell}</table:table-row>'
+               '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+               'table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet>'
+               "</office:body></office:document-content>")
+    manifest = ('<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+                'manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+                'vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", manifest)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("over", [-1, 0, 1])
+def test_repeated_cells_of_an_ods_count_as_often_as_they_are_laid_out(over):
+    limits = Limits(max_file_bytes=2_000_000)  # 100,000 cells: the header row and 999 rows of 100 values fit
+    rows = 999 + over
+    data = ods(rows, 100)
+    if over > 0:
+        with pytest.raises(InputError, match=f"w.ods, sheet 队员: the sheet's cells reach CV{rows + 1}: "):
+            _open(data, "w.ods", limits)
+    else:  # the trailing empty rows and cells LibreOffice writes are not laid out
+        workbook, _ = _open(data, "w.ods", limits)
+        grid = workbook.get_sheet_by_name("队员").to_python()
+        assert (len(grid), len(grid[1])) == (rows + 1, 100)

@@ -4,7 +4,9 @@ for 17 billion cells (a 512 GB allocation: the process aborted). Counted as the 
 (`unpacked.check_unpacked`): cells written with their reference (`<c r="B7">`, what Excel, LibreOffice, openpyxl and
 xlsxwriter write) by a regular expression; a sheet with cells or rows written without one is walked tag by tag, as
 the reader places them (the next column, the next row). A cell without a value (`<c r="Z9" s="1"/>`, formatting
-only) is not laid out and does not count.
+only) is not laid out and does not count. An OpenDocument sheet (`.ods`, its `content.xml`) is walked the same way,
+a cell or row repeated (`table:number-columns-repeated`, `table:number-rows-repeated`) counting as often as the
+reader lays it out: a 1 kB `.ods` repeating one value 3,000 × 3,000 times took 930 MB.
 
 The same scan finds the cells whose value the reader would drop without a word: an error value (`#N/A`, `#DIV/0!`,
 `t="e"`) and a formula saved without the value it computes (a program that writes formulas but never calculates
@@ -79,7 +81,7 @@ class Extent:
         if b't="e"' in text:
             for ref, value in _ERROR.findall(text):
                 self.lost[ref.decode()] = f"the cell holds Excel's error {value.decode('utf-8', 'replace')}, not a value"
-        if b"<f" in text:
+        if b"<f>" in text or b"<f " in text:  # not <formula1> of a validation
             for ref, attributes in _NO_VALUE.findall(text):
                 if b't="str"' not in attributes:  # a formula giving empty text is an empty cell
                     self.lost[ref.decode()] = ("the cell holds a formula saved without its value (written by a program "
@@ -102,15 +104,57 @@ class Extent:
                 self.rows, self.columns = max(self.rows, self._row), max(self.columns, self._column)
 
 
+_ODS_TAG = re.compile(rb'<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s>/])([^>]*)>')
+_ODS_REPEAT = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]{1,10})"')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+
+
+class OdsExtent:
+    """Each table's last row and column holding a value in an OpenDocument `content.xml`, repeats counted."""
+
+    def __init__(self):
+        self.tables: dict[str, list[int]] = {}  # name → [rows, columns]
+        self._carry, self._name, self._row, self._repeat, self._column, self._widest = b"", "", 0, 1, 0, 0
+
+    def feed(self, piece: bytes) -> None:
+        text = self._carry + piece
+        cut = text.rfind(b"<")
+        text, self._carry = (text[:cut], text[cut:]) if cut >= 0 and b">" not in text[cut:] else (text, b"")
+        for end, tag, attributes in _ODS_TAG.findall(text):
+            repeat = _ODS_REPEAT.search(attributes)
+            times = int(repeat.group(1)) if repeat else 1
+            closed = attributes.endswith(b"/")
+            if tag == b"table" and not end:
+                name = _ODS_NAME.search(attributes)
+                self._name, self._row = (name.group(1).decode("utf-8", "replace") if name else ""), 0
+            elif tag == b"table-row" and not end:
+                self._repeat, self._column, self._widest = times, 0, 0
+                if closed:
+                    self._row += times
+            elif tag == b"table-row":
+                if self._widest:
+                    extent = self.tables.setdefault(self._name, [0, 0])
+                    extent[0], extent[1] = max(extent[0], self._row + self._repeat), max(extent[1], self._widest)
+                self._row += self._repeat
+            elif not end:  # a cell: laid out when it holds something
+                if not closed or b"office:value-type" in attributes:
+                    self._widest = max(self._widest, self._column + times)
+                self._column += times
+
+
 class SheetExtents:
     """Every worksheet part's extent (`watch` for `check_unpacked`), then `check` against the limit."""
 
     def __init__(self):
         self.parts: dict[str, Extent] = {}
+        self.ods: OdsExtent | None = None
 
     def watch(self, part: str):
         if _PART.fullmatch(part):
             return self.parts.setdefault(part, Extent()).feed
+        if part == "content.xml":
+            self.ods = OdsExtent()
+            return self.ods.feed
         return None
 
     def lost(self, data: bytes) -> dict[str, dict[str, str]]:
@@ -122,15 +166,17 @@ class SheetExtents:
     def check(self, data: bytes, file: str, limits: Limits) -> None:
         """InputError naming the sheet when its grid (A1 to its last value) has more cells than the limit allows."""
         most = max(limits.max_file_bytes // BYTES_A_CELL, 1)
-        for part, extent in self.parts.items():
-            cells = extent.rows * extent.columns
+        grids = [(lambda p=part: _sheet_named(data, p), e.rows, e.columns) for part, e in self.parts.items()]
+        grids += [(lambda n=name: f"sheet {n}", rows, columns)
+                  for name, (rows, columns) in (self.ods.tables if self.ods else {}).items()]
+        for sheet, rows, columns in grids:
+            cells = rows * columns
             if cells > most:
                 from .excel import column_letter
-                corner = f"{column_letter(extent.columns - 1)}{extent.rows}"
-                raise fail(file, f"the sheet's cells reach {corner}: {extent.rows} rows × {extent.columns} columns is "
-                                 f"{cells} cells to lay out, more than the {most} cells (one per {BYTES_A_CELL} bytes) "
-                                 f"the limit of {limits.max_file_bytes} bytes allows {limit_named('max_file_bytes')}; "
-                                 "delete the stray cells far from the data", part=_sheet_named(data, part))
+                raise fail(file, f"the sheet's cells reach {column_letter(columns - 1)}{rows}: {rows} rows × {columns} "
+                                 f"columns is {cells} cells to lay out, more than the {most} cells (one per "
+                                 f"{BYTES_A_CELL} bytes) the limit of {limits.max_file_bytes} bytes allows "
+                                 f"{limit_named('max_file_bytes')}; delete the stray cells far from the data", part=sheet())
 
 
 def _sheet_named(data: bytes, part: str) -> str:

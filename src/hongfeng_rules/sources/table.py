@@ -142,12 +142,12 @@ def _read(collection: str, table: Table, mapping: Mapping, doc: TableDocument, m
         return False
     unheaded = [i for i, header in enumerate(table.headers) if not _text(header)]  # a value there would be lost
     reported: set[int] = set()
-    rows = 0
+    rows, width = 0, len(table.headers)
     for label, cells in table.rows:
         if all(_blank(c) for c in cells):
             continue
         rows += 1
-        for i in [*unheaded, *range(len(table.headers), len(cells))]:
+        for i in [*unheaded, *range(width, len(cells))] if unheaded or len(cells) > width else ():
             if i < len(cells) and i not in reported and not _blank(cells[i]):
                 reported.add(i)
                 problems.append(Problem(table.file, f"{_short(cells[i])} has no header above it: give its column a "
