@@ -361,3 +361,20 @@ def test_a_share_counts_an_unknown_numerator_as_not_met_and_judges_every_team_af
     assert (t1.subject.id, t1.status, t1.note) == ("t1", "not_applicable", "no members to take a share of")
     assert (t2.subject.id, t2.status, t2.measured, t2.evidence_ids) == ("t2", "fail", "33.33% (1/3)", ["m1", "m2"])
     assert (t3.subject.id, t3.status, t3.measured, t3.evidence_ids) == ("t3", "pass", "100.0% (1/1)", [])
+
+
+@pytest.mark.parametrize("bound, limit, certified, status, listed", [
+    ("at_most", 25, 2, "fail", ["m0", "m1"]), ("at_most", 50, 2, "pass", []), ("at_most", 75, 2, "pass", []),
+    ("exactly", 50, 3, "fail", ["m0", "m1", "m2"]), ("exactly", 50, 2, "pass", []), ("exactly", 50, 1, "fail", ["m1", "m2", "m3"]),
+])
+def test_a_failed_share_names_the_records_on_the_side_that_broke_the_bound(tmp_path, bound, limit, certified, status,
+                                                                           listed):
+    """Over its bound a share names the records counted (they push it over), under it the rest: 2 of 4 certified
+    against at most 25 % names the two certified members; against exactly 50 %, 3 of 4 names the certified
+    three, 1 of 4 the three not certified."""
+    cert = [{"name": "c"}]
+    data = team_data(members=[member(i, certificates=cert if i < certified else []) for i in range(4)])
+    check = {"kind": "share", "of": "members", "numerator": {"certificates": {"min_items": 1}},
+             bound: {"value": limit, "unit": "percent"}}
+    (f,) = run(tmp_path, check, data)
+    assert (f.status, f.measured, f.evidence_ids) == (status, f"{100 * certified / 4}% ({certified}/4)", listed)

@@ -41,6 +41,8 @@ RULES = [  # (subject, check, where)
     ("team", {"kind": "share", "of": "members", "numerator": {"any_of": [{"party_member": True},
                                                                           {"real_name_verified": True}]},
               "at_least": {"value": 33.33, "unit": "percent"}}, None),
+    ("team", {"kind": "share", "of": "members", "numerator": {"real_name_verified": True},
+              "at_most": {"value": 50, "unit": "percent"}}, None),  # over its bound: lists the records counted
     ("member", {"kind": "mean", "of": "points", "value": "amount", "at_least": {"value": 1.5, "unit": "point"}}, None),
     ("member", {"kind": "every", "require": {"birth_date": {"lt": "$reference_date"}, "real_name_verified": True}},
      {"status": {"not_in": ["exited"]}}),

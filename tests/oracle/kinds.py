@@ -96,7 +96,9 @@ def share(check, subject_collection: str) -> Evaluate:
         if met is None:
             return not_applicable(expected)
         share = round(100 * hits / len(base), 2)  # rounded for the reader only
-        return Outcome("pass" if met else "fail", f"{share}% ({hits}/{len(base)})", expected, [] if met else missing)
+        counted = [r.id for r in base if counts(r, ctx) is True]
+        listed = [] if met else counted if check.lists_counted(Fraction(100 * hits, len(base)), ctx) else missing
+        return Outcome("pass" if met else "fail", f"{share}% ({hits}/{len(base)})", expected, listed)
 
     return evaluate
 

@@ -1,6 +1,7 @@
 """`share`: the percentage of related records that meet a condition (certified share ≥ 5%)."""
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Literal
 
 from ..models import COLLECTIONS
@@ -18,3 +19,8 @@ class ShareCheck(Selection, Bound):
         compile_condition(self.numerator, COLLECTIONS[self.of].model, "check.numerator")
         if share_problem(*self.bound):
             raise ConditionError(*share_problem(*self.bound))
+
+    def lists_counted(self, measured: Fraction, ctx) -> bool:
+        """Which records a failed share names: over its bound (`at_most`, or above `exactly`) the records counted,
+        which push it over; under it, the rest, which keep it under."""
+        return measured > self.bound[1].in_force(ctx.reference_date)

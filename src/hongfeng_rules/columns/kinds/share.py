@@ -18,14 +18,15 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx) -> Fin
     counts = compile_where(check.numerator, COLLECTIONS[check.of].model, "check.numerator")
     rows = select.rows(ctx, [counts])
     rows = rows.with_columns(holds(rows, counts, ctx).fill_null(False).alias("_counts"))
-    return Finish(per_subject(subjects, rows, missing=pl.col("id").filter(~pl.col("_counts"))),
+    return Finish(per_subject(subjects, rows, missing=pl.col("id").filter(~pl.col("_counts")),
+                              counted=pl.col("id").filter(pl.col("_counts"))),
                   lambda frame: _judge(check, frame, ctx))
 
 
 def _judge(check, frame: pl.DataFrame, ctx) -> pl.DataFrame:
     judged: dict[tuple[int, int], tuple] = {}
     out = []
-    for subject, n, missing in frame.iter_rows():  # per_subject's columns
+    for subject, n, missing, counted in frame.iter_rows():  # per_subject's columns
         if n == 0:
             out.append((subject, "not_applicable", None, None, [], f"no {check.of} to take a share of"))
             continue
@@ -37,8 +38,8 @@ def _judge(check, frame: pl.DataFrame, ctx) -> pl.DataFrame:
             out.append((subject, "not_applicable", None, None, [], expected))
             continue
         share = round(100 * hits / n, 2)  # rounded for the reader only
-        out.append((subject, "pass" if ok else "fail", f"{share}% ({hits}/{n})", expected,
-                    [] if ok else missing, None))
+        listed = [] if ok else counted if check.lists_counted(Fraction(100 * hits, n), ctx) else missing
+        out.append((subject, "pass" if ok else "fail", f"{share}% ({hits}/{n})", expected, listed, None))
     return from_python(out, pl.String)
 
 
