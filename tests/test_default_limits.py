@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hongfeng_rules.cli import main
+from hongfeng_rules.limit_names import limit_named
 from hongfeng_rules.safe_load import DEFAULT_LIMITS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,13 +18,14 @@ sys.path.insert(0, str(REPO))
 from benchmarks.generate import generate, write  # noqa: E402
 
 RUN = ["--period", "2025", "--as-of", "2026-01-15"]
+FILE_LIMIT = " " + limit_named("max_file_bytes")
 
 
 def test_the_defaults_are_the_documented_ones():
     text = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
     assert (DEFAULT_LIMITS.max_file_bytes, DEFAULT_LIMITS.max_records) == (200 * 1024 * 1024, 5_000_000)
     assert "max_file_bytes: int = 200 * 1024 * 1024" in text and "max_records: int = 5_000_000" in text
-    assert "limit of 209715200 (limit: --max-file-bytes)" in text
+    assert "limit of 209715200 " + limit_named("max_file_bytes") in text
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +41,8 @@ def test_every_json_file_over_the_limit_is_one_line_naming_the_option(export, ca
     code = main(["check", str(export), *RUN, "--max-file-bytes", str(limit)])
     err = capsys.readouterr().err.splitlines()
     assert code == 2
-    assert err == [f"error: {export / name}: file is {size} bytes, larger than the limit of {limit} "
-                   "(limit: --max-file-bytes)" for size, name in sorted(sizes[-2:], key=lambda s: s[1])]
+    assert err == [f"error: {export / name}: file is {size} bytes, larger than the limit of {limit}"
+                   + FILE_LIMIT for size, name in sorted(sizes[-2:], key=lambda s: s[1])]
 
 
 def test_typed_parquet_over_the_limit_by_what_it_decodes_names_the_option(export, tmp_path, capsys):

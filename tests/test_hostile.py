@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from hongfeng_rules import cli
+from hongfeng_rules.limit_names import limit_named
 from hongfeng_rules.checks.where import compile_condition
 from hongfeng_rules.cli import main
 from hongfeng_rules.models import Member
@@ -25,6 +26,7 @@ PACK = HOSTILE / "_pack"
 VALID = HOSTILE / "valid.json"
 EXPECTED = yaml.safe_load((HOSTILE / "expected.yaml").read_text(encoding="utf-8"))
 WHEN = ["--period", "2025", "--as-of", "2026-01-15"]
+FILE_LIMIT = " " + limit_named("max_file_bytes")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, list[str]]:
@@ -85,7 +87,7 @@ def test_raising_a_limit_lets_the_file_through(capsys):
 
 def test_rules_lint_takes_the_limits_too(capsys):
     code, _, err = run(capsys, "rules", "lint", str(PACK), "--max-file-bytes", "50")
-    assert code == 2 and len(err) == 3 and all("(limit: --max-file-bytes)" in line for line in err)
+    assert code == 2 and len(err) == 3 and all(FILE_LIMIT in line for line in err)
 
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(monkeypatch, capsys):

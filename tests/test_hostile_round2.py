@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hongfeng_rules import audit, load_dataset, load_pack
+from hongfeng_rules.limit_names import limit_named
 from hongfeng_rules.cli import main
 from hongfeng_rules.errors import InputError
 from hongfeng_rules.invisible import _HIDDEN, escape_hidden, refuse_hidden
@@ -21,6 +22,8 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 VALID = HOSTILE / "valid.json"
 PACK = HOSTILE / "_pack"
 WHEN = ["--period", "2025", "--as-of", "2026-01-15"]
+FILE_LIMIT = " " + limit_named("max_file_bytes")
+RECORDS_LIMIT = " " + limit_named("max_records")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, list[str]]:
@@ -53,7 +56,7 @@ def test_a_waiver_file_over_max_file_bytes_is_refused(tmp_path, capsys):
     code, out, err = run(capsys, "check", str(VALID), "--rules", str(PACK), *WHEN, "--waivers", str(path),
                          "--max-file-bytes", "400000")
     assert code == 2 and out == ""
-    assert err == [f"error: {path}: file is {size} bytes, larger than the limit of 400000 (limit: --max-file-bytes)"]
+    assert err == [f"error: {path}: file is {size} bytes, larger than the limit of 400000" + FILE_LIMIT]
 
 
 def test_a_waiver_file_over_max_records_is_refused(tmp_path, capsys):
@@ -61,7 +64,7 @@ def test_a_waiver_file_over_max_records_is_refused(tmp_path, capsys):
     path.write_text("waivers:\n" + "".join(f"  - {json.dumps(waiver(subject=f't{i}'))}\n" for i in range(11)))
     code, _, err = run(capsys, "check", str(VALID), "--rules", str(PACK), *WHEN, "--waivers", str(path),
                        "--max-records", "10")
-    assert code == 2 and err == [f"error: {path}:12: waivers: more than 10 items (limit: --max-records)"]
+    assert code == 2 and err == [f"error: {path}:12: waivers: more than 10 items" + RECORDS_LIMIT]
     code, _, err = run(capsys, "check", str(VALID), "--rules", str(PACK), *WHEN, "--waivers", str(path),
                        "--max-records", "11")
     assert code == 2 and any("has no finding for subject 't10'" in line for line in err)  # read, then judged

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from hongfeng_rules.cli import main
+from hongfeng_rules.limit_names import limit_named
 from helpers import REPO
 
 WHEN = ["--period", "2025", "--as-of", "2026-01-15"]
@@ -35,7 +36,7 @@ def test_a_pack_folder_of_your_own_is_limited(tmp_path, capsys):
     shutil.copytree(REPO / "rules" / "hongfeng", own)
     assert main(["rules", "lint", str(own), "--max-records", "30"]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err and all("(limit: --max-records)" in line for line in err)
+    assert err and all(limit_named("max_records") in line for line in err)
     assert main(["rules", "lint", str(own)]) == 0
 
 
@@ -45,5 +46,5 @@ def test_the_dataset_is_limited(tmp_path, capsys):
     assert main(["check", str(data), *WHEN, "--max-file-bytes", str(size - 1)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [f"error: {data / 'teams.json'}: file is {size} bytes, larger than the limit of {size - 1} "
-                   "(limit: --max-file-bytes)"]
+                   + limit_named("max_file_bytes")]
     assert main(["check", str(data), *WHEN, "--max-file-bytes", str(size), "--format", "json"]) in (0, 1)

@@ -14,7 +14,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 from hongfeng_rules import InputError, load_dataset  # noqa: E402
 from hongfeng_rules.cli import main  # noqa: E402
 from hongfeng_rules.safe_load import Limits  # noqa: E402
-from hongfeng_rules.sources.limit_names import limit_named  # noqa: E402
+from hongfeng_rules.limit_names import limit_named  # noqa: E402
 from hongfeng_rules.tables import load_tables  # noqa: E402
 
 FILE_BYTES = limit_named("max_file_bytes")

@@ -15,7 +15,7 @@ from hongfeng_rules import InputError
 from hongfeng_rules.cli import main
 from hongfeng_rules.safe_load import DEFAULT_LIMITS, Limits
 from hongfeng_rules.sources import load_upload
-from hongfeng_rules.sources.limit_names import limit_named
+from hongfeng_rules.limit_names import limit_named
 from hongfeng_rules.sources.unpacked import BOMB_FLOOR, MAX_RATIO, check_unpacked
 
 openpyxl = pytest.importorskip("openpyxl")

@@ -22,6 +22,7 @@ from pydantic import AfterValidator, Field, StrictInt, StringConstraints, Valida
 
 from .errors import InputError, Problem, validation_reason
 from .invisible import refuse_hidden
+from .limit_names import larger_than_limit
 from .models.base import StrictModel
 from .safe_load import DEFAULT_LIMITS, Document, Limits, field_path, read_document, read_text_document
 
@@ -78,8 +79,7 @@ def file_digest(path: Path, limits: Limits) -> str:
         raise InputError([Problem(str(path), f"cannot be checked against {NAME}: not a regular file")])
     with os.fdopen(fd, "rb") as f:
         if st.st_size > limits.max_file_bytes:
-            raise InputError([Problem(str(path), f"file is {st.st_size} bytes, larger than the limit of "
-                                                 f"{limits.max_file_bytes} (limit: --max-file-bytes)")])
+            raise InputError([Problem(str(path), larger_than_limit(st.st_size, limits.max_file_bytes))])
         digest, left = hashlib.sha256(), limits.max_file_bytes + 1
         while left > 0 and (chunk := f.read(min(left, 1 << 20))):
             digest.update(chunk)

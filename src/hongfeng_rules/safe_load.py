@@ -32,6 +32,7 @@ from yaml.events import (
 )
 
 from .errors import InputError, fail
+from .limit_names import larger_than_limit, limit_named
 
 __all__ = ["Limits", "DEFAULT_LIMITS", "Document", "read_document", "read_text_document", "field_path"]
 
@@ -149,8 +150,7 @@ def read_text_document(text: str | bytes, file: str, fmt: str, limits: Limits = 
 
 
 def too_big(file: str, size: int, limits: Limits) -> InputError:
-    return fail(file, f"file is {size} bytes, larger than the limit of {limits.max_file_bytes} "
-                      "(limit: --max-file-bytes)")
+    return fail(file, larger_than_limit(size, limits.max_file_bytes))
 
 
 # --------------------------------------------------------------------------- text checks
@@ -317,7 +317,7 @@ def _build_yaml(loader: Any, limits: Limits) -> tuple[Any, Any]:
             return
         top = stack[-1]
         if len(top.value) >= limits.max_records and (top.key is _NO_KEY or isinstance(top.value, list)):
-            raise _Stop(f"more than {limits.max_records} items (limit: --max-records)", line, column, top.path)
+            raise _Stop(f"more than {limits.max_records} items {limit_named('max_records')}", line, column, top.path)
         if isinstance(top.value, list):
             top.value.append(value)
             top.lines.append(lines)
@@ -466,7 +466,7 @@ def _check_shape(data: Any, limits: Limits) -> tuple[Path, str] | None:
         if depth > limits.max_depth:
             return path, f"nested deeper than {limits.max_depth} levels (Limits.max_depth)"
         if len(value) > limits.max_records:
-            return path, f"more than {limits.max_records} items (limit: --max-records)"
+            return path, f"more than {limits.max_records} items {limit_named('max_records')}"
         for key, child in (value.items() if type(value) is dict else enumerate(value)):
             if type(child) is dict or type(child) is list:
                 stack.append((child, depth + 1, path + (key,)))

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError, Problem, fail
+from ..limit_names import larger_than_limit
 from ..safe_load import DEFAULT_LIMITS, FORMATS, Limits, read_text_document
 from .mapping import EMPTY, INSTRUCTIONS_SHEET, Mapping, load_mapping
 from .table import table_document
-from .limit_names import limit_named
 
 __all__ = ["Mapping", "load_mapping", "load_upload", "load_frames", "SUFFIXES", "is_url"]
 
@@ -54,10 +54,6 @@ def ignored(path: Path, mapping: Mapping | None) -> bool:
     return bool(mapping) and (path.name in mapping.ignore or path.stem in mapping.ignore)
 
 
-def too_big(size: int, limits: Limits) -> str:
-    return f"file is {size} bytes, larger than the limit of {limits.max_file_bytes} {limit_named('max_file_bytes')}"
-
-
 def read_bytes(path: Path, limits: Limits) -> bytes:
     """A file's bytes, within the size limit."""
     file = str(path)
@@ -66,7 +62,7 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise fail(file, "not a regular file")
         if st.st_size > limits.max_file_bytes:
-            raise fail(file, too_big(st.st_size, limits))
+            raise fail(file, larger_than_limit(st.st_size, limits.max_file_bytes))
         with open(file, "rb") as f:
             return f.read(limits.max_file_bytes + 1)
     except OSError as exc:
@@ -121,7 +117,7 @@ def load_upload(data: bytes, filename: str, mapping=None, *, encoding: str | Non
 
     file = os.path.basename(filename.replace("\\", "/")) or "upload"
     if len(data) > limits.max_file_bytes:
-        raise fail(file, too_big(len(data), limits))
+        raise fail(file, larger_than_limit(len(data), limits.max_file_bytes))
     mapping = load_mapping(mapping, limits)
     suffix = os.path.splitext(file)[1].lower()
     with paused_gc():

@@ -12,7 +12,7 @@ import io
 from ..errors import InputError, fail
 from ..safe_load import DEFAULT_LIMITS, Limits
 from .parquet_limits import check_parquet
-from .limit_names import limit_named
+from ..limit_names import limit_named
 from .table import Table
 
 

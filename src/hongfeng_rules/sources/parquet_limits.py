@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import InputError, fail
 from ..safe_load import Limits
-from .limit_names import limit_named
+from ..limit_names import limit_named
 
 
 def check_parquet(source, file: str, limits: Limits) -> None:

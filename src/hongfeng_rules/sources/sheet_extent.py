@@ -20,7 +20,7 @@ import zipfile
 
 from ..errors import fail
 from ..safe_load import Limits
-from .limit_names import limit_named
+from ..limit_names import limit_named
 
 BYTES_A_CELL = 20  # a cell with a value is at least ~20 bytes of XML (<c r="A1"><v>1</v></c>): a dense sheet fits
 _PART = re.compile(r"xl/worksheets/[^/]+\.xml")

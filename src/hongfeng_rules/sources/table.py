@@ -19,7 +19,7 @@ from ..errors import Problem
 from ..safe_load import Document
 from ..timecalc.zone import SHANGHAI
 from .fields import BOOL_WORDS, Field, fields_of
-from .limit_names import limit_named
+from ..limit_names import limit_named
 from .mapping import Column, Mapping
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")

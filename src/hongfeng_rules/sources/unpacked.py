@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 from ..errors import fail
 from ..safe_load import Limits
-from .limit_names import limit_named
+from ..limit_names import limit_named
 
 MAX_RATIO = 200
 BOMB_FLOOR = 10 << 20  # a part under 10 MB is never called a bomb, whatever its ratio

@@ -6,6 +6,11 @@ from __future__ import annotations
 _KNOBS = {"max_file_bytes": ("--max-file-bytes", "max_body_bytes"), "max_records": ("--max-records", "max_records")}
 
 
+def larger_than_limit(size: int, max_file_bytes: int) -> str:
+    """The one wording of a file over `max_file_bytes`, wherever it is read."""
+    return f"file is {size} bytes, larger than the limit of {max_file_bytes} {limit_named('max_file_bytes')}"
+
+
 def limit_named(name: str) -> str:
     """`(limit: --max-records on the command line, Limits.max_records in Python, max_records in the service)`."""
     option, service = _KNOBS[name]
