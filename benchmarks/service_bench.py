@@ -20,7 +20,7 @@ processes) and the 1-minute load average are sampled every second, and the batch
 many jobs were audited together, from /metrics) are counted per phase. Targets on a 2-core machine: ≥ 50 single-team audits/s with
 p99 ≤ 200 ms, zero errors, RSS flat: the peak of the run's last third at most `RSS_SLACK_MB` above the peak of its middle
 third (a leak keeps raising the peaks; warm-up, the mixed phase's larger datasets and the workers' garbage
-collections, a sawtooth of up to `workers.GARBAGE_BYTES` each, stay within it). Prints
+collections stay within it). Prints
 the figures and PASS/FAIL; exit status 1 when a target fails.
 """
 from __future__ import annotations
@@ -184,7 +184,7 @@ def direct_cpu_ms(teams: list[bytes], count: int = 80) -> float:
 def rss_growth_mb(samples: list[int]) -> float:
     """How much higher the resident memory peaked in the last third of the run than in its middle third, in MB:
     a leak keeps raising the peaks; the first third (the allocators' warm-up, the first big dataset) and the
-    sawtooth of the workers' garbage collections (`workers.GARBAGE_BYTES`) do not count."""
+    sawtooth of the workers' garbage collections do not count."""
     if len(samples) < 3:
         return 0.0
     third = len(samples) // 3

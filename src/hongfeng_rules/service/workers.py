@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import fcntl
-import gc
 import os
 import pickle
 import struct
@@ -23,9 +22,6 @@ from .limits import Busy
 
 _SIZE = struct.Struct(">Q")  # the length of the pickle that follows
 _PIPE_BYTES = 1 << 20
-GARBAGE_BYTES = 32 << 20
-"""A worker collects garbage (a full collection) after receiving this many bytes of jobs: an upload's bytes
-stay in a reference cycle of the reader's until then (see `main`)."""
 
 
 class Worker:
@@ -191,13 +187,13 @@ class Pool:
             self.waiting.popleft()[1].cancel()
 
 
-def _read(stream) -> tuple[object, int] | None:
-    """The next message and its size in bytes; None once the server closed the pipe (or is gone)."""
+def _read(stream) -> object | None:
+    """The next message; None once the server closed the pipe (or is gone)."""
     head = stream.read(_SIZE.size)
     if len(head) < _SIZE.size:
         return None
     (size,) = _SIZE.unpack(head)
-    return pickle.loads(stream.read(size)), size
+    return pickle.loads(stream.read(size))
 
 
 def _write(stream, message: object) -> None:
@@ -208,15 +204,9 @@ def _write(stream, message: object) -> None:
 
 def main() -> None:
     """A worker: its answers go to a copy of standard output, and standard output itself to standard error
-    (nothing the library prints can break the stream).
-
-    Memory stays bounded: a JSON upload read fast keeps its bytes in a reference cycle (the document and its
-    `confirm` closure, tables/json_text.py) that only a full collection frees, and the audit moves what it made
-    to the oldest generation (gcpause), which Python collects rarely, so the bytes of every upload stayed
-    (RSS grew ~1 MB a batch of single-team audits). A full collection after each `GARBAGE_BYTES` of jobs
-    received bounds that, at ~50 ms of CPU each (~0.2 ms a 240 KB request). (`gc.freeze` after start would
-    spare collections the packs' objects, but `gcpause` asks `gc.get_freeze_count`, which walks every frozen
-    object: 13 ms on each call.)"""
+    (nothing the library prints can break the stream). A job's memory is freed when its answer is written, by
+    reference counting: the audit leaves what it made in the oldest generation (`gcpause`), which Python
+    collects seldom, so the reading of an upload makes no reference cycle (tests/test_service_memory.py)."""
     inp, out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     for pipe in (inp, out):  # a report in a few writes, not one wake-up of the server each 64 KiB
@@ -227,17 +217,10 @@ def main() -> None:
     init = _read(inp)
     if init is None:
         return
-    jobs.start(*init[0])
+    jobs.start(*init)
     _write(out, os.getpid())
-    received = 0
-    while (message := _read(inp)) is not None:
-        batch, size = message
+    while (batch := _read(inp)) is not None:
         _write(out, jobs.run_all(batch))
-        received += size
-        if received >= GARBAGE_BYTES:
-            del batch, message
-            gc.collect()
-            received = 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 
 from functools import cache
 from typing import Callable
@@ -83,7 +84,7 @@ def _fast(raw: bytes, file: str, limits: Limits, strict: Callable[[], Document],
     frame = read_census(body, collection) if collection is not None else None
     typed = typed_table(COLLECTIONS[collection].model, frame) if frame is not None else None
     if typed is not None and frame.height <= limits.max_records:
-        doc = Document(None, file, lines or (lambda path: confirm().line_of(path)))
+        doc = Document(None, file, lines)
         doc.frame, doc.typed = frame, typed
     else:
         if (raw[:2] in (b"\xfe\xff", b"\xff\xfe") or raw[:4] == b"\x00\x00\xfe\xff" or b"\x7f" in raw
@@ -97,17 +98,32 @@ def _fast(raw: bytes, file: str, limits: Limits, strict: Callable[[], Document],
             return strict()
         if type(data) in (dict, list) and len(data) > limits.max_records:
             return strict()
-        doc = Document(data, file, lines or (lambda path: confirm().line_of(path)))
+        doc = Document(data, file, lines)
         doc.keys_in_text = keys_in_text
     doc.strict = None
-
-    def confirm() -> Document:
-        """The strict reader's document of the file (raises its problem, if it has one), read once."""
-        if doc.strict is None:
-            doc.strict = strict()
-        return doc.strict
-    doc.confirm = confirm
+    doc.confirm = _Confirm(doc, strict)
+    if lines is None:
+        doc._find_line = doc.confirm.line_of
     return doc
+
+
+class _Confirm:
+    """A fast-read document's `confirm()`: the strict reader's document of its file (raising its problem, if it
+    has one), read once and kept as the document's `strict`. It holds the document weakly, so the two make no
+    reference cycle: an upload's bytes are freed when its document is, with no garbage collection (a cycle kept
+    them until a full collection, which a worker, its audits' objects frozen old by `gcpause`, seldom ran)."""
+
+    def __init__(self, doc: Document, strict: Callable[[], Document]):
+        self.doc, self.strict = weakref.ref(doc), strict
+
+    def __call__(self) -> Document:
+        doc = self.doc()
+        if doc.strict is None:
+            doc.strict = self.strict()
+        return doc.strict
+
+    def line_of(self, path) -> int | None:
+        return self().line_of(path)
 
 
 def confirm_complete(doc: Document, top_keys: int = 0) -> None:
