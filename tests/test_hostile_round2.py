@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from hongfeng_rules import audit, load_dataset, load_pack
-from hongfeng_rules.limit_names import limit_named
 from hongfeng_rules.cli import main
 from hongfeng_rules.errors import InputError
-from hongfeng_rules.invisible import _HIDDEN, escape_hidden, refuse_hidden
+from hongfeng_rules.invisible import _CONTROL, _HIDDEN, escape_hidden, refuse_hidden
+from hongfeng_rules.limit_names import limit_named
 from hongfeng_rules.models import Dataset, Member, Training
 from hongfeng_rules.timecalc import FIRST_DAY, LAST_DAY, SHANGHAI, supported_day, supported_instant
 
@@ -195,6 +195,47 @@ def test_an_error_line_never_carries_a_hidden_character(tmp_path, capsys):
     code, _, err = run(capsys, "check", str(path), "--rules", str(PACK), *WHEN)
     assert code == 2 and "bad<U+202E>.json" in err[0] and not _HIDDEN.search("\n".join(err))
     assert escape_hidden("plain 中文") == "plain 中文"
+
+
+# ---------------------------------------------------------------- class 7b: control characters
+
+def test_the_control_set_is_c0_but_tab_and_line_breaks_then_del_and_c1():
+    expected = {c for c in range(0x20) if chr(c) not in "\t\n\r"} | set(range(0x7F, 0xA0))
+    assert {c for c in range(0x110) if _CONTROL.fullmatch(chr(c))} == expected
+    assert escape_hidden("a\tb\nc\rd e~\xa0") == "a\tb\nc\rd e~\xa0"  # the neighbours of each range are kept
+    assert escape_hidden("\x00\x08\x0b\x0c\x0e\x1f\x7f\x9f") == ("<U+0000><U+0008><U+000B><U+000C><U+000E>"
+                                                                 "<U+001F><U+007F><U+009F>")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x85"])
+def test_ids_refuse_each_control_character(char):
+    with pytest.raises(ValueError, match=f"invisible character U\\+{ord(char):04X} \\(control character\\)"):
+        Member(id=f"m{char}1", team_id="t", name="M", join_date="2020-01-01")  # inside: U+0085 is stripped at an end
+
+
+def test_a_control_character_in_an_id_of_a_file_is_exit_2_naming_the_field(tmp_path, capsys):
+    data = json.loads(VALID.read_text(encoding="utf-8"))
+    data["teams"][0]["id"] = "t\x001"
+    path = tmp_path / "ids.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # JSON writes it as the escape \u0000
+    code, _, err = run(capsys, "check", str(path), "--rules", str(PACK), *WHEN)
+    assert code == 2
+    assert len(err) == 1 and err[0].endswith("ids.json:1: teams[0] (id=t<U+0000>1): id: identifier contains the "
+                                             "invisible character U+0000 (control character) at position 2"), err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_names_keep_control_characters_and_reports_for_people_escape_them(tmp_path, capsys, fmt):
+    data = json.loads(VALID.read_text(encoding="utf-8"))
+    data["teams"][0]["name"] = "Team\x00\x1b[2J\x07x"  # ESC [2J clears an inspector's terminal
+    path = tmp_path / "names.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(path), "--rules", str(PACK), *WHEN, "--format", fmt)
+    assert code == 0 and not _CONTROL.search(out)
+    shown = out.replace("\\", "")  # Markdown escapes < + > [ as \< \+ \> \[
+    assert "Team<U+0000><U+001B>[2J<U+0007>x" in shown or "Team&lt;U+0000&gt;&lt;U+001B&gt;[2J&lt;U+0007&gt;x" in shown
+    _, out, _ = run(capsys, "check", str(path), "--rules", str(PACK), *WHEN, "--format", "json")
+    assert json.loads(out)["teams"][0]["name"] == "Team\x00\x1b[2J\x07x"  # JSON keeps the data
 
 
 def test_an_input_error_from_the_loader_is_raised_not_printed():

@@ -221,7 +221,32 @@ def test_a_value_right_of_the_sheets_headers_is_an_error(tmp_path):
 
 def test_a_duplicate_header_names_both_columns():
     assert lines(load_upload, b"id,team_id,id\nm1,t1,m1\n", "members.csv") == [
-        "members.csv, row 1 (column 3 id): column 'id' is id, as is column column 1 'id': one column a field"]
+        "members.csv, row 1 (column 3 id): column 'id' is id, as is column 1 'id': one column a field"]
+
+
+def test_a_duplicate_header_of_a_sheet_names_the_other_by_its_cell(tmp_path):
+    path = workbook(tmp_path / "w.xlsx", lambda ws: ws.cell(row=1, column=6, value="编号"))
+    assert "w.xlsx, sheet 队员, row 1 (F1 编号): column '编号' is id, as is A1 '编号': one column a field" \
+        in lines(load_upload, path.read_bytes(), "w.xlsx")
+
+
+@pytest.mark.parametrize("length", [131_071, 131_072, 131_073, 300_000])
+def test_a_csv_cell_is_read_whole_however_long(length):
+    """Python's csv refuses a cell over 131,072 characters (naming no column); the file's size limit is the bound."""
+    from hongfeng_rules.sources.csv import read_csv
+
+    name = "张" * length
+    table = read_csv(f"id,team_id,name\nm1,t1,{name}\n".encode(), "members.csv")
+    assert list(table.rows) == [("2", ["m1", "t1", name])]
+
+
+def test_a_control_character_in_a_csv_cell_is_kept_in_a_name_and_refused_in_an_id():
+    from hongfeng_rules.sources.csv import read_csv
+
+    assert list(read_csv(b"id,team_id,name\nm1,t1,a\x00b\n", "members.csv").rows) == [("2", ["m1", "t1", "a\x00b"])]
+    assert lines(load_upload, b"id,team_id,name,join_date\nm\x001,t1,a,2020-01-01\n", "members.csv") == [
+        "members.csv, row 2 (column 1 id): identifier contains the invisible character U+0000 (control character) "
+        "at position 2"]
 
 
 # ---------------------------------------------------------------- cells a spreadsheet or a typed file can hold

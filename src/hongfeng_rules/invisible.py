@@ -1,4 +1,4 @@
-"""Characters that change how text looks without being seen: bidi controls and zero-width characters.
+"""Characters that change how text looks without being seen: bidi controls, zero-width and control characters.
 
 They are Unicode's format characters (category Cf: U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF,
 U+00AD, U+061C, …). In an identifier they are refused (`refuse_hidden`): `t1` and `t1` followed by U+200B
@@ -21,7 +21,12 @@ _HIDDEN = re.compile("[\u00AD\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\
 # and the Hangul fillers, which show as blank space. Refused in identifiers, escaped wherever the others are.
 _BLANK_IN_IDS = re.compile("[\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180D\u180F\u3164\uFE00-\uFE0F\uFFA0"
                            "\U000E0100-\U000E01EF]")
-_SHOWN = re.compile(f"{_HIDDEN.pattern}|{_BLANK_IN_IDS.pattern}")
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): valid in a JSON string as escapes
+# (`\u0000`, `\u001b`) and in a CSV cell, but in a report they are bytes a terminal acts on (ESC starts a
+# sequence that can rewrite what an inspector sees) or a viewer drops (NUL). Refused in ids, escaped in reports;
+# the JSON report keeps them as JSON escapes, so nothing is lost.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SHOWN = re.compile(f"{_HIDDEN.pattern}|{_BLANK_IN_IDS.pattern}|{_CONTROL.pattern}")
 
 
 def refuse_hidden(value: str) -> str:
@@ -30,8 +35,12 @@ def refuse_hidden(value: str) -> str:
     if found:
         code = ord(found.group())
         raise ValueError(f"identifier contains the invisible character U+{code:04X} "
-                         f"({unicodedata.name(found.group(), 'format character')}) at position {found.start() + 1}")
+                         f"({unicodedata.name(found.group(), _kind(code))}) at position {found.start() + 1}")
     return value
+
+
+def _kind(code: int) -> str:
+    return "control character" if _CONTROL.fullmatch(chr(code)) else "format character"
 
 
 def escape_hidden(text: str) -> str:

@@ -53,6 +53,9 @@ def read_csv(data: bytes, file: str, encoding: str | None = None) -> Table:
     text = decode(data, file, encoding)
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)  # the header line's most frequent of comma, tab, semicolon
+    # the csv module refuses a cell over 131,072 characters without saying which: the file's size is the bound
+    # (its limit is the process's; it only ever grows here, so concurrent readers never see it shrink)
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader, [])

@@ -132,7 +132,7 @@ def _read(collection: str, table: Table, mapping: Mapping, doc: TableDocument, m
                                            f"list it under ignore_columns); fields: {', '.join(fields)}", **where))
         elif spec.field in by_field:
             first = by_field[spec.field]
-            problems.append(Problem(reason=f"column {text!r} is {spec.field}, as is column "
+            problems.append(Problem(reason=f"column {text!r} is {spec.field}, as is "
                                            f"{table.cell_name(first, table.header_row or '')} "
                                            f"{_text(table.headers[first])!r}: one column a field", **where))
         else:
