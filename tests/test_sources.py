@@ -284,6 +284,11 @@ def test_template_needs_no_mapping_and_guides_the_filler(tmp_path, example, pack
     scores = {str(v.sqref): v.type for v in wb["队伍评分"].data_validations.dataValidation}
     assert [c.value for c in wb["队伍评分"][1]][1] == "年度" and scores["B2:B1001"] == "whole"
     assert load_dataset(out).members == []  # the empty template reads as empty collections
+    said = [row[0] for row in wb["填写说明"].iter_rows(max_col=1, values_only=True) if row[0]]
+    assert any("keep its header row alone (read as none" in line and "delete its sheet" in line for line in said)
+    del wb["培训"]  # what the instructions say to do with a kind not collected
+    wb.save(out)
+    assert load_dataset(out).trainings is None and load_dataset(out).members == []
     filled = tmp_path / "filled.xlsx"
     assert main(["template", "xlsx", str(filled), "--fill", str(EXAMPLE)]) == 0
     assert report_bytes(load_dataset(filled), packs) == report_bytes(example, packs)

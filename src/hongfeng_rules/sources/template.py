@@ -66,6 +66,9 @@ def _instructions(ws, collections: list[str]) -> None:
         "One sheet per kind of record, one record per row; keep the header row (its comments name the fields).",
         "日期写成 2025-03-01，日期时间写成 2025-03-01 09:30；多项用分号（;）分隔；是/否从下拉列表选择。",
         "Dates as 2025-03-01, times as 2025-03-01 09:30; several items separated by ';'; yes/no from the drop-down.",
+        "某类记录确实没有：只留表头（读作“无”，相关条款据此判定）；某类情况未收集：删除该工作表（相关条款为“无法评估”）。",
+        "No records of a kind: keep its header row alone (read as none, and judged so); a kind not collected: delete "
+        "its sheet (the clauses needing it are not assessable).",
         "检查：hongfeng-rules check 本文件.xlsx （无需映射文件 no mapping needed）",
         "",
     ]:
