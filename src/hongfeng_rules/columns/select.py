@@ -126,11 +126,15 @@ class Select:
     where: Condition | None
     key: str
 
+    def pairs(self, ctx: ColumnContext) -> pl.LazyFrame:
+        """(`key`, `_row`) of the selected records, whatever the `where`: one shared frame per (of, via, period)."""
+        return ctx.frame(f"select:{self.key}", lambda: linked_rows(self.of, self.via, self.in_period, ctx))
+
     def rows(self, ctx: ColumnContext, extra: list[Condition] = ()) -> pl.LazyFrame:
         # the (key, record) pairs are shared by every selection of these records (whatever its `where`); the
         # records' columns are joined in each rule's plan, which reads only those it needs, and `where` filters
         # there: collecting a selection that one rule reads costs more than filtering its rows in that rule's plan
-        pairs = ctx.frame(f"select:{self.key}", lambda: linked_rows(self.of, self.via, self.in_period, ctx))
+        pairs = self.pairs(ctx)
         records = table(self.of, ctx)
         rows = ctx.with_schema(pairs.join(records.lazy(), on=ROW, maintain_order="left"), ctx.memo(
             f"rows-schema:{self.key}", lambda: pl.Schema({**ctx.schema(pairs), **schema_of(self.of, ctx)})))

@@ -18,7 +18,7 @@ from ...checks.every import _fields
 from ...checks.selection import Selection
 from ...models import COLLECTIONS
 from ..literals import lit
-from ..select import compile_select
+from ..select import ROW, compile_select, schema_of, table
 from ..where import compile_where, holds, with_extras
 from . import KINDS, MANY, MEASURED_TYPE
 from .result import result_columns
@@ -66,21 +66,24 @@ def _rows(group: list[tuple[int, object]], subject_collection: str, subjects: pl
         waiting = compile_where(check.pending_while, model, "check.pending_while") if check.pending_while else None
         parts.append((i, where, test, waiting))
     conditions = [c for _, *cs in parts for c in cs if c is not None]
-    if of is None:
-        extended = with_extras(subjects, conditions, ctx)
-        rows = ctx.with_schema(extended.with_columns(key=pl.col("id")), pl.Schema({**ctx.schema(extended), "key": pl.String}))
-    else:
-        first = group[0][1]
-        every_record = Selection(of=of, via=first.via, where=None, in_period=first.in_period)
-        rows = compile_select(every_record, subject_collection).rows(ctx, conditions)
-    shared = rows.cache()  # computed once for all the checks' selects (a list of structs per row is ~8x slower)
-    per_rule = []
+    records = subjects if of is None else ctx.with_schema(table(of, ctx).lazy(), schema_of(of, ctx))
+    records = with_extras(records, conditions, ctx)
+    flags = []  # each check's three answers, per record
     for i, where, test, waiting in parts:
-        ok = holds(rows, test, ctx)
-        pending = ok.ne_missing(True) & holds(rows, waiting, ctx).fill_null(False) if waiting else lit(False)
-        counted = holds(rows, where, ctx).fill_null(False) if where is not None else lit(True)
-        per_rule.append(shared.select("key", "id", lit(i, RULE).alias("rule"), counted.alias("_counted"),
-                                      ok.alias("_ok"), pending.alias("_pending")))
+        ok = holds(records, test, ctx)
+        pending = ok.ne_missing(True) & holds(records, waiting, ctx).fill_null(False) if waiting else lit(False)
+        counted = holds(records, where, ctx).fill_null(False) if where is not None else lit(True)
+        flags += [counted.alias(f"_counted{i}"), ok.alias(f"_ok{i}"), pending.alias(f"_pending{i}")]
+    if of is None:
+        rows = records.select("id", *flags).with_columns(key=pl.col("id"))
+    else:  # the answers joined to the (subject, record) pairs: a record's nested columns are never gathered
+        first = group[0][1]
+        pairs = compile_select(Selection(of=of, via=first.via, where=None, in_period=first.in_period),
+                               subject_collection).pairs(ctx)
+        rows = pairs.join(records.select(ROW, "id", *flags), on=ROW, maintain_order="left")
+    shared = rows.cache()  # computed once for all the checks' selects (a list of structs per row is ~8x slower)
+    per_rule = [shared.select("key", "id", lit(i, RULE).alias("rule"), *(pl.col(f"{name}{i}").alias(name)
+                for name in ("_counted", "_ok", "_pending"))) for i, *_ in parts]
     return pl.concat(per_rule) if len(per_rule) > 1 else per_rule[0]
 
 
