@@ -268,11 +268,7 @@ class FindingRows(RuleRows):
 
 def json_lists(lists: pl.Series, key: str = _KEY) -> pl.Series:
     """Each list of strings' JSON text as the value of a key whose line starts with `key` (`[]` when empty or
-    null): a finding's evidence by default."""
-    flat = pl.DataFrame({"at": pl.int_range(lists.len(), eager=True, dtype=pl.UInt32), "item": lists})
-    flat = flat.explode("item", empty_as_null=True).drop_nulls("item")
-    flat = flat.with_columns(json_column(flat["item"]))
-    joined = flat.group_by("at", maintain_order=True).agg(
-        pl.concat_str(pl.lit("[" + key + "  "), pl.col("item").str.join("," + key + "  "), pl.lit(key + "]")).alias("text"))
-    everyone = pl.DataFrame({"at": pl.int_range(lists.len(), eager=True, dtype=pl.UInt32)})
-    return everyone.join(joined, on="at", how="left", maintain_order="left")["text"].fill_null("[]")
+    null; a null item left out): a finding's evidence by default."""
+    items = lists.list.eval(json_text(pl.element().drop_nulls()))
+    text = pl.concat_str(pl.lit("[" + key + "  "), items.list.join("," + key + "  "), pl.lit(key + "]"))
+    return pl.select(pl.when(items.list.len() > 0).then(text).otherwise(pl.lit("[]")).alias("text")).to_series()
