@@ -121,7 +121,8 @@ def _together(datasets: list[Tables], packs: list[RulePack], period, as_of, cale
     rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
     if not rules:
         return FindingRows.concat([])
-    frames = {name: _prefixed([d.frames[name] for d in datasets]) for name in _shape(datasets[0])}
+    names = _shape(datasets[0])
+    frames = dict(zip(names, pl.collect_all([_prefixed([d.frames[name] for d in datasets]) for name in names])))
     ctx = ColumnContext(Tables(frames), period, supported_as_of(as_of), calendar or default_calendar())
     return column_findings.findings(rules, engine.evaluate_all(rules, ctx), ctx)
 
@@ -146,18 +147,20 @@ def _unkeyed(name: str, dtype: pl.DataType, key: str) -> pl.Expr | None:
     return None
 
 
-def _prefixed(frames: list[pl.DataFrame]) -> pl.DataFrame:
+def _prefixed(frames: list[pl.DataFrame]) -> pl.LazyFrame:
     """The frames, one after the other, every id and reference of frame k prefixed by `KEY.format(k)` (nulls stay
-    null): the ids in lists item by item in each frame, the others in one pass over all of them."""
-    in_lists = [name for name, dtype in frames[0].schema.items()
+    null): the ids in lists item by item in each frame, the others in one pass over all of them (a query: the
+    collections' run together, `pl.collect_all`)."""
+    schema = frames[0].schema
+    in_lists = [name for name, dtype in schema.items()
                 if isinstance(dtype, pl.List) and _prefix(pl.element(), name, dtype.inner, pl.lit("")) is not None]
+    lazy = [f.lazy() for f in frames]
     if in_lists:
-        frames = [f.with_columns(pl.col(n).list.eval(_prefix(pl.element(), n, f.schema[n].inner, pl.lit(KEY.format(k))))
-                                 for n in in_lists) for k, f in enumerate(frames)]
-    together = pl.concat(frames, how="vertical")
-    key = pl.lit(pl.concat([pl.repeat(KEY.format(k), f.height, dtype=pl.String, eager=True)
-                            for k, f in enumerate(frames)]))
-    changes = [expr.alias(name) for name, dtype in together.schema.items()
+        lazy = [f.with_columns(pl.col(n).list.eval(_prefix(pl.element(), n, schema[n].inner, pl.lit(KEY.format(k))))
+                               for n in in_lists) for k, f in enumerate(lazy)]
+    together = pl.concat(lazy, how="vertical")
+    key = pl.lit(pl.Series([KEY.format(k) for k, f in enumerate(frames) for _ in range(f.height)], dtype=pl.String))
+    changes = [expr.alias(name) for name, dtype in schema.items()
                if name not in in_lists and (expr := _prefix(pl.col(name), name, dtype, key)) is not None]
     return together.with_columns(changes) if changes else together
 
@@ -184,22 +187,21 @@ def _is_id(name: str) -> bool:
 
 def _marked_each(datasets: list[Tables]) -> list[bool]:
     """Whether each dataset holds a key's characters in any text (looked at together first: it is rare)."""
-    if not _marked(Tables({name: pl.concat([d.frames[name] for d in datasets], how="vertical")
-                           for name in _shape(datasets[0])})):
+    if not _marked([pl.concat([d.frames[name].lazy() for d in datasets], how="vertical")
+                    for name in _shape(datasets[0])]):
         return [False] * len(datasets)
-    return [_marked(d) for d in datasets]
+    return [_marked([f.lazy() for f in d.frames.values() if f is not None]) for d in datasets]
 
 
-def _marked(tables: Tables) -> bool:
-    """Whether any text of the dataset holds a key's characters (it is then audited alone)."""
-    for frame in tables.frames.values():
-        if frame is None or not frame.height:
-            continue
-        checks = [e.alias(f"_{i}") for i, (name, dtype) in enumerate(frame.schema.items())
+def _marked(frames: list[pl.LazyFrame]) -> bool:
+    """Whether any text of the tables holds a key's characters (the dataset is then audited alone), in one query."""
+    queries = []
+    for frame in frames:
+        checks = [e.alias(f"_{i}") for i, (name, dtype) in enumerate(frame.collect_schema().items())
                   if (e := _has_marks(pl.col(name), dtype)) is not None]
-        if checks and any(frame.select(checks).row(0)):
-            return True
-    return False
+        if checks:
+            queries.append(frame.select(pl.any_horizontal(checks).fill_null(False)))
+    return any(found.item() for found in pl.collect_all(queries)) if queries else False
 
 
 def _has_marks(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr | None:

@@ -106,7 +106,49 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
     (already in memory) are screened together, in one query (`validation.screen`); so are consecutive files of
     one collection each while they hold at most `FILES_TOGETHER` records in all, and a larger file is read,
     screened and let go before the next is opened."""
-    found, frames, located, together, pools, files, held = {}, {}, {}, [], Pools(), [], 0
+    found = build_each([sources], limits)[0]
+    if isinstance(found, InputError):
+        raise InputError(found.problems)  # not `found`: this frame, in the traceback, holds it
+    return found
+
+
+def build_each(each: list, limits: Limits) -> list:
+    """`build` of several datasets' sources (each its own problems: one's bad data changes no other's answer),
+    their documents' collections screened together in one query: (tables, locator) or the InputError of each."""
+    pools, opened = Pools(), []
+    for sources in each:
+        try:
+            opened.append(_opened(sources, limits, pools))
+        except InputError as exc:
+            opened.append(_kept(exc))
+    tables = [[read.table for _, _, read, _ in o[3] if read is not None and read.table is not None]
+              for o in opened if not isinstance(o, InputError)]
+    if any(tables):
+        pools.evaluate()
+    screened = iter(finish([t for some in tables for t in some]))
+    out = []
+    for o in opened:
+        if isinstance(o, InputError):
+            out.append(o)
+            continue
+        mine = iter([next(screened) for _ in tables.pop(0)])  # taken whole, whatever its settling raises
+        try:
+            out.append(_built(*o, mine, limits))
+        except InputError as exc:
+            out.append(_kept(exc))
+    return out
+
+
+def _kept(exc: InputError) -> InputError:
+    """The problems of `exc` in a new InputError, with no traceback or context: kept with others, the original's
+    frames (and the callers they hold) would make a reference cycle with the list that holds it."""
+    return InputError(exc.problems)
+
+
+def _opened(sources: dict, limits: Limits, pools: Pools) -> tuple:
+    """A dataset's collections read: those of its own files screened and settled, those of one document read
+    into `pools` (`together`, screened once the pools are evaluated)."""
+    found, frames, located, together, files, held = {}, {}, {}, [], [], 0
     file_pools = Pools()
     for name, open_source in sources.items():
         try:
@@ -129,10 +171,16 @@ def build(sources: dict, limits: Limits) -> tuple[Tables, TableLocator]:
         files.append((name, doc, read, failed))
         held += len(read.data) if read is not None and read.table is not None else 0
         if held > FILES_TOGETHER:
-            _settle_all(files, file_pools, found, frames, limits, own_files=True)
+            _settle_all(files, file_pools, found, frames, limits)
             files, file_pools, held = [], Pools(), 0
-    _settle_all(files, file_pools, found, frames, limits, own_files=True)
-    _settle_all(together, pools, found, frames, limits, own_files=False)
+    _settle_all(files, file_pools, found, frames, limits)
+    return sources, found, frames, together, located
+
+
+def _built(sources: dict, found: dict, frames: dict, together: list, located: dict, screened,
+           limits: Limits) -> tuple[Tables, TableLocator]:
+    """The dataset's tables once its document's collections are screened (`screened`, in order), checked whole."""
+    _settle_together(together, screened, found, frames, limits)
     for doc in {id(d): d for _, d, _, _ in together}.values():  # one file holds the dataset
         confirm_complete(doc, getattr(doc, "top_keys", 0))
         doc.data = doc.strict = None
@@ -150,25 +198,29 @@ FILES_TOGETHER = 20_000
 """Records of consecutive one-collection files screened together (their Python records are held meanwhile)."""
 
 
-def _settle_all(entries: list, pools: Pools, found: dict, frames: dict, limits: Limits, own_files: bool) -> None:
-    """The tables of collections read into `pools`: evaluated, finished and settled together. A collection of
-    its own file whose text the strict reader refuses has that refusal as its problem, and its records are
-    let go; in one document the refusal is raised (it is the document's only problem)."""
+def _settle_all(entries: list, pools: Pools, found: dict, frames: dict, limits: Limits) -> None:
+    """The tables of collections of their own files read into `pools`: evaluated, finished and settled together.
+    One whose text the strict reader refuses has that refusal as its problem, and its records are let go."""
     if not entries:
         return
     pools.evaluate()
     screened = iter(finish([read.table for _, _, read, _ in entries if read is not None and read.table is not None]))
     for name, doc, read, failed in entries:
         done = next(screened) if read is not None and read.table is not None else None
-        if not own_files:
-            frames[name] = _settled(read, found[name], failed, doc, limits, done)
-            continue
         try:
             frames[name] = _settled(read, found[name], failed, doc, limits, done)
             confirm_complete(doc)
         except InputError as exc:
             found[name] = exc.problems
         doc.data = doc.strict = None
+
+
+def _settle_together(entries: list, screened, found: dict, frames: dict, limits: Limits) -> None:
+    """The tables of one document's collections, screened (`screened`, in order); in one document the strict
+    reader's refusal is raised (it is the document's only problem)."""
+    for name, doc, read, failed in entries:
+        done = next(screened) if read is not None and read.table is not None else None
+        frames[name] = _settled(read, found[name], failed, doc, limits, done)
 
 
 def _settled(read, problems: list, failed: frozenset, doc: Document, limits: Limits,
@@ -219,3 +271,27 @@ def tables_from_files(files: list[tuple[str, bytes]], limits: Limits = DEFAULT_L
     return located_from_files(files, limits, mapping, build=lambda sources: build(sources, limits),
                               count=lambda tables, collection: _height(tables.get(collection)),
                               read_text=read_text_fast, sources_of=_single_file)
+
+
+def tables_from_files_each(uploads: list[list[tuple[str, bytes]]], limits: Limits = DEFAULT_LIMITS,
+                           mapping=None) -> list:
+    """`tables_from_files` of each upload, (tables, locator) or its InputError: each read as alone (same problems,
+    word for word; one's bad data changes no other's answer), the documents' collections of all of them screened
+    together in one query (`build_each`); an upload with a manifest is read alone."""
+    from ..loading import located_from_files
+
+    out: list = [None] * len(uploads)
+    each: dict[int, dict] = {}
+    with paused_gc():
+        for i, files in enumerate(uploads):
+            try:
+                if any(os.path.basename(name) == manifest.NAME for name, _ in files):
+                    out[i] = tables_from_files(files, limits, mapping)
+                else:
+                    each[i] = located_from_files(files, limits, mapping, build=lambda sources: sources,
+                                                 read_text=read_text_fast, sources_of=_single_file)
+            except InputError as exc:
+                out[i] = _kept(exc)
+        for i, found in zip(each, build_each(list(each.values()), limits)):
+            out[i] = found
+    return out
