@@ -20,7 +20,7 @@ from ..timecalc import as_shanghai
 from .context import ColumnContext
 from .exact import divide
 from .literals import lit
-from .select import counted, table
+from .select import counted, counts, table
 
 Build = Callable[[pl.DataFrame, ColumnContext], pl.LazyFrame]  # (the collection's table, ctx)
 
@@ -64,10 +64,25 @@ def _age(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     return rows.lazy().select("id", value=(day.year - born.dt.year().cast(pl.Int64) - before_birthday.cast(pl.Int64)))
 
 
+def _participations(ctx: ColumnContext) -> pl.LazyFrame:
+    """Each activity participant's member (`member_id`, first seen first) with `hours`, the hours of the
+    period's activities added in record order (as the per-object sums; null: none in the period), and `active`,
+    the latest activity end not after the reference instant: one explode and one group-by of every
+    participation, shared by @service_hours and @last_active_at."""
+    def build() -> pl.LazyFrame:
+        field, _ = LAST_ACTIVE_SOURCES["activities"]
+        in_period = counts("activities", True, ctx)
+        rows = table("activities", ctx).lazy().select(
+            field, "participants", _in=lit(True) if in_period is None else in_period.fill_null(False))
+        parts = explode(rows, "participants").unnest("participants")
+        return parts.group_by("member_id", maintain_order=True).agg(
+            hours=pl.col("hours").filter("_in").cum_sum().last(),
+            active=pl.col(field).filter(pl.col(field) <= instant(ctx.reference_instant)).max())
+    return ctx.frame("participations", build)
+
+
 def _service_hours(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
-    parts = explode(counted("activities", True, ctx).select("participants"), "participants").unnest("participants")
-    hours = parts.group_by("member_id", maintain_order=True).agg(value=pl.col("hours").cum_sum().last())
-    return _per_member(members, hours, 0.0)
+    return _per_member(members, _participations(ctx).select("member_id", value="hours"), 0.0)
 
 
 def _activity_count(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
@@ -77,8 +92,7 @@ def _activity_count(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     return _per_member(members, linked.group_by("member_id").agg(value=pl.len().cast(pl.Int64)), 0)
 
 
-_MEMBER_IDS = {  # LAST_ACTIVE_SOURCES' "members the record names", as columns
-    "activities": pl.col("participants").list.eval(pl.element().struct.field("member_id")),
+_MEMBER_IDS = {  # LAST_ACTIVE_SOURCES' "members the record names", as columns (the activities': `_participations`)
     "trainings": pl.col("attendee_ids"),
     "patrol_sign_ins": pl.concat_list(pl.col("member_id")),
 }
@@ -87,14 +101,17 @@ _MEMBER_IDS = {  # LAST_ACTIVE_SOURCES' "members the record names", as columns
 def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
     sources = []
     for collection, (field, _) in LAST_ACTIVE_SOURCES.items():
-        rows = table(collection, ctx).lazy().filter(pl.col(field) <= instant(ctx.reference_instant))
-        sources.append(explode(rows.select(when=pl.col(field), member_id=_MEMBER_IDS[collection]), "member_id"))
+        if collection != "activities":  # the activities' latest end: `_participations`
+            rows = table(collection, ctx).lazy().filter(pl.col(field) <= instant(ctx.reference_instant))
+            sources.append(explode(rows.select(when=pl.col(field), member_id=_MEMBER_IDS[collection]), "member_id"))
     latest = pl.concat(sources).group_by("member_id").agg(value=pl.col("when").max())
     joined = pl.col("join_date").cast(pl.Datetime("us")).dt.replace_time_zone("Asia/Shanghai")  # day_start
     joined = pl.when(joined <= instant(ctx.reference_instant)).then(joined)  # joined later: no fallback
     out = members.lazy().select("id", joined=joined).join(latest.rename({"member_id": "id"}), on="id", how="left",
                                                    maintain_order="left")
-    return out.select("id", value=pl.max_horizontal("value", "joined").cast(SHANGHAI_INSTANT))
+    out = out.join(_participations(ctx).select(id="member_id", active="active"), on="id", how="left",
+                   maintain_order="left")
+    return out.select("id", value=pl.max_horizontal("value", "active", "joined").cast(SHANGHAI_INSTANT))
 
 
 def _pre_job(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:

@@ -47,20 +47,30 @@ def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFram
     """The records counted: those of the evaluation period, or all not dated after as-of (checks.context); a
     filter, cheaper to repeat in each plan than to collect."""
     rows, time_field = table(collection, ctx), COLLECTIONS[collection].time_field
+    if time_field is None and in_period:
+        return rows.lazy().head(0)
+    kept = counts(collection, in_period, ctx)
+    return rows.lazy() if kept is None else rows.lazy().filter(kept)
+
+
+def counts(collection: str, in_period: bool, ctx: ColumnContext) -> pl.Expr | None:
+    """`counted`'s test of a record as an expression over the collection's table (null: not counted), or None
+    when every record counts."""
+    time_field = COLLECTIONS[collection].time_field
     if time_field is None:
-        return rows.lazy().head(0) if in_period else rows.lazy()
+        return lit(False) if in_period else None
     if not in_period and time_field in FUTURE_BY_NATURE:
-        return rows.lazy()
+        return None
     when, dtype = pl.col(time_field), schema_of(collection, ctx)[time_field]
     instant = isinstance(dtype, pl.Datetime)
     if not in_period:
         latest = ctx.as_of if instant else ctx.reference_date
-        return rows.lazy().filter(when.is_null() | (when <= lit(latest, dtype=dtype)))
+        return when.is_null() | (when <= lit(latest, dtype=dtype))
     if instant:
         lo, hi = day_start(ctx.period.start), min(day_end(ctx.period.end), ctx.as_of)
     else:
         lo, hi = ctx.period.start, min(ctx.period.end, ctx.reference_date)
-    return rows.lazy().filter((when >= lit(lo, dtype=dtype)) & (when <= lit(hi, dtype=dtype)))
+    return (when >= lit(lo, dtype=dtype)) & (when <= lit(hi, dtype=dtype))
 
 
 def links(collection: str, path: str, ctx: ColumnContext) -> pl.LazyFrame:
