@@ -2,11 +2,11 @@
 an unknown answer is not assessable, a record still within `pending_while` is pending.
 
 Several `every` rules over the same subjects are one plan (`evaluate_many`): the rules reading the same records
-(the same `of`, `via` and period) share one pass over them, each rule's `where`, `require` and `pending_while` a
-field of a long frame (one row per record and rule, every collection's records in it), counted by one group-by;
-the verdict is one expression over
-every rule's counts, the rule's words (`what`, the fields needed) as columns. Planning a query costs more than
-running it on a team's rows, so fewer, larger plans are what makes a small audit cheap.
+(the same `of`, `via` and period) share one pass over them: each rule's `where`, `require` and `pending_while`
+answered once per record, joined to the (subject, record) pairs, and counted by one group-by per subject; the
+verdict is one expression over every rule's counts, the rule's words (`what`, the fields needed) as columns.
+Planning a query costs more than running it on a team's rows, so fewer, larger plans are what makes a small
+audit cheap.
 """
 from __future__ import annotations
 
@@ -37,10 +37,8 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
     groups: dict[tuple, list[tuple[int, object]]] = {}
     for i, check in checks:
         groups.setdefault((check.of, check.via, check.in_period), []).append((i, check))
-    rows = [_rows(group, subject_collection, subjects, ctx) for group in groups.values()]
-    long = pl.concat(rows) if len(rows) > 1 else rows[0]
-    counts = (long.filter(pl.col("_counted")).group_by("rule", "key", maintain_order=True)
-              .agg(pl.len().alias("n"), **_lists()).rename({"key": "id"}))
+    counts = [_counts(group, subject_collection, subjects, ctx) for group in groups.values()]
+    counts = pl.concat(counts) if len(counts) > 1 else counts[0]
     words = pl.LazyFrame({"rule": [i for i, _ in checks],
                           "_what": [c.of or COLLECTIONS[subject_collection].kind for _, c in checks],
                           "_needed": ["/".join(_fields(c.require)) or "value" for _, c in checks]},
@@ -51,9 +49,11 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
     return frame.select("rule", "id", *_outcome())
 
 
-def _rows(group: list[tuple[int, object]], subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame:
-    """(`key`: the subject, `id`: the record, `rule`, `_counted` (its selection's where), `_ok` (its require),
-    `_pending`) of each check and record the checks read (the same records: one of, via, period)."""
+def _counts(group: list[tuple[int, object]], subject_collection: str, subjects: pl.LazyFrame, ctx) -> pl.LazyFrame:
+    """(`rule`, `id`: the subject, `n`: its records counted (its selection's where), and the ids of those
+    `failing` (not meeting the require), `unknown` and `pending`) of each check and subject with records the
+    checks read (the same records: one of, via, period). Each check's answers are columns of one row per
+    (subject, record), grouped once by subject: not one row per record and check."""
     of = group[0][1].of
     model = COLLECTIONS[of or subject_collection].model
     parts = []  # (index, its selection's where, require, pending_while), compiled
@@ -68,12 +68,17 @@ def _rows(group: list[tuple[int, object]], subject_collection: str, subjects: pl
     conditions = [c for _, *cs in parts for c in cs if c is not None]
     records = subjects if of is None else ctx.with_schema(table(of, ctx).lazy(), schema_of(of, ctx))
     records = with_extras(records, conditions, ctx)
-    flags = []  # each check's three answers, per record
+    flags, tallies = [], []  # each check's three answers per record; its count and lists per subject
     for i, where, test, waiting in parts:
         ok = holds(records, test, ctx)
         pending = ok.ne_missing(True) & holds(records, waiting, ctx).fill_null(False) if waiting else lit(False)
         counted = holds(records, where, ctx).fill_null(False) if where is not None else lit(True)
         flags += [counted.alias(f"_counted{i}"), ok.alias(f"_ok{i}"), pending.alias(f"_pending{i}")]
+        c, ok, pending, record = pl.col(f"_counted{i}"), pl.col(f"_ok{i}"), pl.col(f"_pending{i}"), pl.col("id")
+        tallies += [c.sum().cast(pl.UInt32).alias(f"n{i}"),
+                    record.filter(c & ~pending & (ok == False)).alias(f"failing{i}"),  # noqa: E712
+                    record.filter(c & ~pending & ok.is_null()).alias(f"unknown{i}"),
+                    record.filter(c & pending).alias(f"pending{i}")]
     if of is None:
         rows = records.select("id", *flags).with_columns(key=pl.col("id"))
     else:  # the answers joined to the (subject, record) pairs: a record's nested columns are never gathered
@@ -81,17 +86,10 @@ def _rows(group: list[tuple[int, object]], subject_collection: str, subjects: pl
         pairs = compile_select(Selection(of=of, via=first.via, where=None, in_period=first.in_period),
                                subject_collection).pairs(ctx)
         rows = pairs.join(records.select(ROW, "id", *flags), on=ROW, maintain_order="left")
-    shared = rows.cache()  # computed once for all the checks' selects (a list of structs per row is ~8x slower)
-    per_rule = [shared.select("key", "id", lit(i, RULE).alias("rule"), *(pl.col(f"{name}{i}").alias(name)
-                for name in ("_counted", "_ok", "_pending"))) for i, *_ in parts]
+    shared = rows.group_by("key").agg(*tallies).cache()  # computed once for all the checks' selects
+    per_rule = [shared.select(lit(i, RULE).alias("rule"), pl.col("key").alias("id"), *(pl.col(f"{name}{i}").alias(name)
+                for name in ("n", "failing", "unknown", "pending"))) for i, *_ in parts]
     return pl.concat(per_rule) if len(per_rule) > 1 else per_rule[0]
-
-
-@lru_cache(maxsize=1)
-def _lists() -> dict[str, pl.Expr]:
-    pending, ok = pl.col("_pending"), pl.col("_ok")
-    return {"failing": pl.col("id").filter(~pending & (ok == False)),  # noqa: E712
-            "unknown": pl.col("id").filter(~pending & ok.is_null()), "pending": pl.col("id").filter(pending)}
 
 
 @lru_cache(maxsize=1)
