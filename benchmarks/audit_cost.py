@@ -11,8 +11,12 @@ up (imports, the calendar, compiled expressions), then times `--audits` audits (
 rule of the pack, the report object built) in CPU seconds (`time.process_time`, every thread of the process).
 The figure is the median over the children of their CPU per audit. With 1,000 teams in `--sizes`, each child
 at that size also times R — Polars reading the same generated JSON files with no validation (the faster of
-`run.child_floor`'s two ways), in CPU seconds — so the line gives the audit ÷ R. The load average is printed
-before and after.
+`run.child_floor`'s two ways), in CPU seconds — so the line gives the audit ÷ R — and the report JSON
+(`to_json_bytes()`, CPU, ÷ R; its sha256 printed, so that the checkouts' reports can be compared). With `--check`,
+each checkout's `hongfeng-rules check FOLDER --format json --out FILE` is also run end to end at that size, from
+the JSON files and from the same tables as typed Parquet (`tables.parquet.write_parquet`, written once), each a
+fresh child interleaved with the others; its CPU is the child's user + system time (`wait4`), so the line gives
+Parquet ÷ JSON. The load average is printed before and after.
 """
 from __future__ import annotations
 
@@ -59,7 +63,43 @@ def child(code: str, teams: int, audits: int, folder: str | None) -> dict:
         report = audit(tables[(i + 1) % len(tables)], packs, PERIOD, as_of)
     out["audit_cpu"] = (time.process_time() - start) / audits
     out["findings"] = len(report.findings)
+    if folder:
+        import hashlib
+
+        start = time.process_time()
+        text = report.to_json_bytes()
+        out["json_cpu"] = time.process_time() - start
+        out["sha256"] = hashlib.sha256(text).hexdigest()
     return out
+
+
+def check_cpu(code: str, source: str) -> dict:
+    """`hongfeng-rules check` of `source` end to end in a fresh child: its CPU (user + system) and wall seconds."""
+    from generate import AS_OF, PERIOD
+
+    env = dict(os.environ, PYTHONPATH=code) if code else None
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = [sys.executable, "-c", "import sys; from hongfeng_rules.cli import main; sys.exit(main())", "check",
+                source, "--period", PERIOD, "--as-of", AS_OF, "--format", "json", "--out", f"{tmp}/report.json",
+                "--max-file-bytes", str(8 * 1024 ** 3), "--max-records", "50000000"]
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"check of {source} failed with status {os.waitstatus_to_exitcode(status)}")
+        return {"cpu": usage.ru_utime + usage.ru_stime, "wall": time.perf_counter() - start}
+
+
+def _parquet(folder: Path) -> Path:
+    """The folder's tables as typed Parquet, written once beside it."""
+    target = Path(f"{folder}-parquet")
+    if not target.exists():
+        from hongfeng_rules.tables import load_tables
+        from hongfeng_rules.tables.parquet import write_parquet
+
+        write_parquet(load_tables(str(folder), _limits()), str(target) + ".partial")
+        Path(str(target) + ".partial").rename(target)
+    return target
 
 
 def _limits():
@@ -90,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audits", default="10,3", help="audits timed per child, per size")
     parser.add_argument("--repeat", type=int, default=3, help="children per checkout and size; medians")
     parser.add_argument("--data-dir", help="generated 1,000-team JSON folders kept here (else a temporary folder)")
+    parser.add_argument("--check", action="store_true", help="at 1,000 teams and more, also `check` end to end from "
+                        "JSON and from typed Parquet")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -108,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                 folder.mkdir(parents=True)
                 _generate(size, folder)
         runs: dict[str, list[dict]] = {c: [] for c in codes}
+        checks: dict[tuple[str, str], list[dict]] = {}
+        sources = {"JSON": str(folder), "Parquet": str(_parquet(folder))} if folder and args.check else {}
         for _ in range(args.repeat):
             for code in codes:
                 spec = json.dumps([code, size, n, str(folder) if folder else None])
@@ -116,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                     sys.stderr.write(proc.stderr)
                     return 1
                 runs[code].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                for form, source in sources.items():
+                    checks.setdefault((code, form), []).append(check_cpu(code, source))
         for code in codes:
             cpu = statistics.median(r["audit_cpu"] for r in runs[code])
             each = ", ".join(f"{r['audit_cpu'] * 1000:.1f}" for r in runs[code])
@@ -124,8 +170,16 @@ def main(argv: list[str] | None = None) -> int:
                     f"{runs[code][0]['findings']} findings)")
             if folder:
                 r = statistics.median(x["r_cpu"] for x in runs[code])
-                line += f"; R {r:.2f} s CPU; audit = {cpu / r:.2f} R"
+                text = statistics.median(x["json_cpu"] for x in runs[code])
+                line += (f"; R {r:.2f} s CPU; audit = {cpu / r:.2f} R; report JSON {text:.2f} s = {text / r:.2f} R "
+                         f"(sha256 {runs[code][0]['sha256'][:12]}…)")
             print(line, flush=True)
+            if sources:
+                cpu = {form: statistics.median(c["cpu"] for c in checks[code, form]) for form in sources}
+                each = {form: ", ".join(f"{c['cpu']:.2f}" for c in checks[code, form]) for form in sources}
+                print(f"{'':>12}check end to end, CPU: from JSON {cpu['JSON']:.2f} s (runs {each['JSON']}), from "
+                      f"Parquet {cpu['Parquet']:.2f} s (runs {each['Parquet']}): Parquet = "
+                      f"{cpu['Parquet'] / cpu['JSON']:.2f} of JSON", flush=True)
     print(f"load average {load_average()}")
     return 0
 
