@@ -10,9 +10,14 @@ object as one record, and overflows its stack on deep nesting. The census theref
 - its text is UTF-8 with none of the characters the exact path refuses at once, a top-level array with no
   surrogate escape and no bracket inside a string, whose brackets nest at most twice as deep as a valid record
   can (Polars refuses a shape its schema does not have);
-- no key of a known field name is followed by a value of another kind (one regular expression, `_bad`): text,
-  days and instants are strings; whole numbers integers of at most 18 digits; decimals numbers; lists of text
-  lists of strings only; records objects; or null. A null of a field that may be null (a top-level yes/no or
+- no value is of another kind than its field's where Polars would coerce it (`_bad`, one regular expression
+  over the keys of the few names where that can happen): whole numbers are integers of at most 18 digits,
+  decimals numbers, a list of text a list, a nullable yes/no read through its stand-in true, false or null.
+  Elsewhere Polars refuses a value of another kind (a yes/no, a record, a list of records), or the read
+  columns tell it (`_cells`): a text cell or list item that reads as a printed number or yes/no (what Polars
+  makes of 3, 2.5 or true in a text column) sends its name to the same expression over the text (`_written`),
+  which finds whether the text wrote it as a string; days, instants and choices need no such look, the column
+  checks refuse every printed number. A null of a field that may be null (a top-level yes/no or
   text field whose name is used nowhere else) is written as a stand-in of the same length before Polars reads
   it, so that it is a cell: the integer 2 for a yes/no (true and false read as 1 and 0), a backspace (`"\b"`)
   for a text, read back as null (a text of that field that reads as a backspace makes the counts differ: the
@@ -114,8 +119,9 @@ def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
         return None
     twofold = {name: (b"{" if "struct" in kinds else b"[") for name, kinds in plan.kinds.items() if len(kinds) > 1}
     text, t = pl.Series("t", [raw]).cast(pl.String, strict=False), pl.col("t")
+    bad = _bad(collection)
     found = text.to_frame().select(  # one query for the passes over the text
-        t.is_null().alias(" not UTF-8"), t.str.contains(_bad(collection)).alias(" bad"),
+        t.is_null().alias(" not UTF-8"), (t.str.contains(bad) if bad else pl.lit(False)).alias(" bad"),
         t.str.contains(_RARE).alias(" rare"), t.str.count_matches('":', literal=True).alias(" keys"),
         t.str.contains("null", literal=True).alias(" null"),
         *(t.str.count_matches(f'"{name}":{opens.decode()}', literal=True).alias(name)
@@ -139,8 +145,9 @@ def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
     except Exception:  # Polars refuses the text (not JSON, a value it cannot read as its field): the exact path
         return None
     cells: dict[tuple[str, str], int] = defaultdict(int)
-    _cells(frame.get_columns(), COLLECTIONS[collection].model, cells)
-    if sum(cells.values()) != written:
+    coerced: set[str] = set()
+    _cells(frame.get_columns(), COLLECTIONS[collection].model, cells, coerced)
+    if sum(cells.values()) != written or (coerced and _written(raw, collection, coerced)):
         return None
     for name, n in opened.items():  # a name of two kinds: its lists (or records) counted apart
         kinds = plan.kinds[name]
@@ -198,43 +205,75 @@ def _nests_within(raw: bytes, most: int) -> bool:
     return not structure
 
 
+_PRINTED = r"^(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|-?inf|NaN)$"
+"""What Polars writes in a text column for a number or a yes/no of the JSON text (3 → "3", 1e2 → "100", true
+→ "true"; tests/test_json_census.py pins it), and so what a text cell that was not written as a string reads as."""
+_NOT_LIST = r"[^\[n\s]"
+_NOT_TEXTS = rf'\[\s*(?:{_STRING}\s*,\s*)*[^"\s\]]'  # a list with an item that is not a string
+_VALUES = {"int": r"[^-0-9n\s]|-?[0-9]+[.eE]|-?[0-9]{19}", "number": r"[^-0-9n\s]", "texts": _NOT_LIST,
+           "bool": r"[^tfn\s]"}
+"""A value of a name of one kind that Polars would coerce into its column (a yes/no only where it is read as a
+whole number, through its stand-in); a text's is told by its cells (`_cells`), a record's and a list of
+records' Polars refuses."""
+_TWOFOLD = {"texts": r"[^\[tfn\s]"}  # (`skills`) a yes/no of one record, a list of text of another
+
+
 @cache
-def _bad(collection: str) -> str:
-    """One regular expression matching a key of a known name followed by a value not of its kind (the text is
-    JSON, as Polars checks when it reads it: a number is well formed). Null passes here: it is read as no
-    cell, or as its stand-in (`_nulls`), so the count of cells tells it."""
-    by_kind = defaultdict(list)
-    for name, kinds in _plan(collection).kinds.items():
-        by_kind["|".join(sorted(kinds))].append(re.escape(name))
-    bad = {"text": '[^"n\\s]', "int": r"[^-0-9n\s]|-?[0-9]+[.eE]|-?[0-9]{19}", "number": r"[^-0-9n\s]",
-           "bool": r"[^tfn\s]", "struct": r"[^{n\s]", "structs": r"[^\[n\s]",
-           "texts": rf'[^\[n\s]|\[\s*(?:{_STRING}\s*,\s*)*[^"\s\]]'}
-    out = []
-    for kinds, names in sorted(by_kind.items()):
-        kinds = kinds.split("|")
+def _bad(collection: str) -> str | None:
+    """One regular expression matching a key of a name whose value Polars would coerce, followed by a value not
+    of its kind (the text is JSON, as Polars checks when it reads it: a number is well formed); None when no
+    name of the collection can be coerced unseen. Null passes here: it is read as no cell, or as its stand-in
+    (`_nulls`), so the count of cells tells it."""
+    plan = _plan(collection)
+    by_values = defaultdict(list)
+    for name, kinds in plan.kinds.items():
         if len(kinds) == 1:
-            values = bad[kinds[0]]
-        elif len(kinds) == 2 and "bool" in kinds:  # (`skills`) a yes/no, or the other kind's value
-            other = next(k for k in kinds if k != "bool")
-            values = {"texts": rf'[^\[tfn\s]|\[\s*(?:{_STRING}\s*,\s*)*[^"\s\]]', "struct": r"[^{tfn\s]",
-                      "structs": r"[^\[tfn\s]"}.get(other)
-            if values is None:
-                return r"[\s\S]"  # no census for such a name: every file matches
+            kind = next(iter(kinds))
+            values = _VALUES.get(kind) if kind != "bool" or name in plan.nullable else None
+        elif len(kinds) == 2 and "bool" in kinds and kinds - {"bool"} <= {"texts", "struct", "structs"}:
+            values = _TWOFOLD.get(next(k for k in kinds if k != "bool"))  # a record or a list of records: refused
         else:
-            return r"[\s\S]"
-        out.append(rf'"(?:{"|".join(sorted(names))})"\s*:\s*(?:{values})')
-    return "|".join(out)
+            return r"[\s\S]"  # no census for such a name: every file matches
+        if values is not None:
+            by_values[values].append(re.escape(name))
+    return "|".join(rf'"(?:{"|".join(sorted(names))})"\s*:\s*(?:{values})'
+                    for values, names in sorted(by_values.items())) or None
 
 
-def _cells(columns: list[pl.Series], model, cells: dict) -> None:
-    """Count the non-empty cells of `columns` (the fields of `model`), nested records included, by name and kind."""
+def _written(raw: bytes, collection: str, names: set[str]) -> bool:
+    """Whether a key of one of `names` (whose cells read as `_PRINTED`) is followed by a value that is not a
+    string (a text) or a list of strings only (a list of text) in the text."""
+    kinds = _plan(collection).kinds
+    texts = sorted(re.escape(n) for n in names if "texts" in kinds[n])
+    scalars = sorted(re.escape(n) for n in names if "texts" not in kinds[n])
+    pattern = "|".join([*([rf'"(?:{"|".join(scalars)})"\s*:\s*[^"n\s]'] if scalars else []),
+                        *([rf'"(?:{"|".join(texts)})"\s*:\s*{_NOT_TEXTS}'] if texts else [])])
+    return bool(pl.Series([raw]).cast(pl.String).str.contains(pattern).item())
+
+
+def _printed(texts: pl.Series) -> bool:
+    """Whether a text reads as `_PRINTED` (a number or a yes/no: a superset, quicker than the expression)."""
+    return bool((texts.cast(pl.Float64, strict=False).is_not_null() | (texts == "true") | (texts == "false")).any())
+
+
+def _looked_at(spec: Spec) -> bool:
+    """Whether a text cell of `spec` could pass its column checks if it were a printed number or yes/no."""
+    return spec.kind == "str" and (spec.choices is None or any(re.match(_PRINTED, c) for c in spec.choices))
+
+
+def _cells(columns: list[pl.Series], model, cells: dict, coerced: set[str]) -> None:
+    """Count the non-empty cells of `columns` (the fields of `model`), nested records included, by name and kind;
+    add to `coerced` the name of each text field or list of text with a cell (item) that reads as `_PRINTED`."""
     specs = {f.name: f.spec for f in model_specs(model)}
     for s in columns:
         spec = specs[s.name]
         cells[(s.name, _kind(spec))] += len(s) - s.null_count()
+        if s.name not in coerced and (_looked_at(spec) or (spec.kind == "list" and _looked_at(spec.item))):
+            if _printed(s if spec.kind != "list" else s.explode(empty_as_null=False)):
+                coerced.add(s.name)
         if spec.kind in ("struct", "list") and (spec.kind == "struct" or spec.item.kind == "struct"):
             present = s.drop_nulls() if s.null_count() else s
             if spec.kind == "list":
                 present = present.explode(empty_as_null=False)
                 present = present.drop_nulls() if present.null_count() else present
-            _cells(present.struct.unnest().get_columns(), spec.model or spec.item.model, cells)
+            _cells(present.struct.unnest().get_columns(), spec.model or spec.item.model, cells, coerced)
