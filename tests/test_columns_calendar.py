@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 import polars as pl
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from hongfeng_rules.columns.calendar import calendar_table, working_days_after
@@ -86,3 +87,14 @@ def test_counting_from_the_day_before_the_calendar_past_its_end_names_the_year_a
     assert list(zip(out["due_day"], out["unavailable_year"])) == [expected(FIRST - timedelta(days=1), held),
                                                                    expected(FIRST - timedelta(days=1), held + 1)]
     assert out["unavailable_year"].to_list() == [None, CAL.last_year + 1]
+
+
+@pytest.mark.parametrize("day", [date(CAL.first_year - 2, 12, 31), date(CAL.first_year - 1, 1, 1),
+                                 date(CAL.last_year + 1, 12, 31), date(CAL.last_year + 2, 1, 1)])
+def test_the_year_a_count_cannot_answer_is_that_of_the_day_after_across_new_year(day):
+    """From a day outside the calendar, the year named is the next day's (the first a count would need), on either
+    side of a new year, and only `due_day` and `unavailable_year` are added to the frame."""
+    frame = pl.DataFrame({"day": [day]}, schema={"day": pl.Date})
+    out = working_days_after(frame.lazy(), "day", 1, CAL).collect()
+    assert out.columns == ["day", "due_day", "unavailable_year"]
+    assert (out["due_day"].item(), out["unavailable_year"].item()) == expected(day, 1) == (None, (day + timedelta(days=1)).year)

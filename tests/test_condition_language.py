@@ -375,6 +375,65 @@ def test_age_tests_at_their_ends(op, at, expected):
     assert holds({"rectified_at": {op: amount}}, hazard(), context) is None
 
 
+@pytest.mark.parametrize("found, not_older, within", [
+    ("2025-03-01T10:59:59.999999", False, False),  # an hour and a microsecond before as-of
+    ("2025-03-01T11:00:00", False, True),           # exactly an hour: 以上 includes it; 以内 still on time
+    ("2025-03-01T11:00:00.000001", True, True),
+])
+def test_age_tests_at_the_instant_their_period_runs_out(found, not_older, within):
+    """At as-of (12:00 on 1 March, the period 2025-Q1 still running) one hour after the value: `not_older_than`
+    is false from that instant on, `within_limit` still true at it (a deadline met at its end)."""
+    context = ctx(period="2025-Q1", as_of=datetime(2025, 3, 1, 12))
+    hour = {"value": 1, "unit": "hour"}
+    assert holds({"found_at": {"not_older_than": hour}}, hazard(found_at=found), context) is not_older
+    assert holds({"found_at": {"within_limit": hour}}, hazard(found_at=found), context) is within
+
+
+@pytest.mark.parametrize("found, expected", [("2025-03-01T11:59:59.999999", True), ("2025-03-01T12:00:00", True),
+                                             ("2025-03-01T12:00:00.000001", None)])
+def test_not_older_than_is_unknown_for_a_value_dated_after_the_reference_instant(found, expected):
+    context = ctx(period="2025-Q1", as_of=datetime(2025, 3, 1, 12))  # the reference instant: as-of
+    assert holds({"found_at": {"not_older_than": {"value": 1, "unit": "day"}}}, hazard(found_at=found),
+                 context) is expected
+
+
+def test_not_older_than_counts_to_the_periods_end_and_within_limit_to_as_of():
+    """As-of after the period: `not_older_than` is judged at the end of its last day, `within_limit` at as-of."""
+    context = ctx(period="2025-Q1", as_of=datetime(2025, 4, 10, 12))
+    week = {"value": 7, "unit": "day"}
+    assert holds({"found_at": {"not_older_than": week}}, hazard(found_at="2025-03-25T00:00:00"), context) is True
+    assert holds({"found_at": {"within_limit": week}}, hazard(found_at="2025-03-25T00:00:00"), context) is False
+    assert holds({"found_at": {"not_older_than": week}}, hazard(found_at="2025-04-05T00:00:00"), context) is None
+    assert holds({"found_at": {"within_limit": week}}, hazard(found_at="2025-04-05T00:00:00"), context) is True
+
+
+@pytest.mark.parametrize("op", ["not_older_than", "within_limit"])
+def test_a_time_limit_beyond_100_years_is_refused_with_its_bound(op):
+    with raises(f"where.found_at.{op}: a time limit is at most 36600 day (100 years; got 1e+12)"):
+        compile_condition({"found_at": {op: {"value": 10**12, "unit": "day"}}}, Hazard)
+    assert holds({"found_at": {op: {"value": 36600, "unit": "day"}}}, hazard()) is True
+
+
+def test_age_tests_on_a_derived_instant_read_it_in_context():
+    context = ctx(period="2025-Q2", as_of=datetime(2025, 6, 30, 12), activities=[], trainings=[])
+    recent, old = m(join_date="2025-06-01"), m(join_date="2025-01-01")  # never active: last active on the join day
+    for op in ("not_older_than", "within_limit"):
+        cond = {"@last_active_at": {op: {"value": 1, "unit": "month"}}}
+        assert (holds(cond, recent, context), holds(cond, old, context)) == (True, False), op
+
+
+def test_a_path_through_a_value_that_is_not_a_record_is_refused():
+    with raises("where.name.first: unknown field 'first'; fields here: []"):
+        compile_condition({"name.first": 1}, Member)
+
+
+def test_a_dotted_path_through_a_list_of_records_is_unknown():
+    """A list is read by `any`/`all`; a dotted path through one has no single value (both engines: unknown)."""
+    certs = m(certificates=[{"name": "law"}])
+    assert holds({"certificates.name": "law"}, certs) is None
+    assert holds({"certificates": {"any": {"name": "law"}}}, certs) is True
+
+
 def test_a_condition_error_keeps_its_path_and_reason():
     with pytest.raises(ConditionError) as info:
         compile_condition({"status": {"like": "a"}}, Member)
@@ -507,6 +566,8 @@ THREE = [
            certificates=[{"name": "law"}, {"name": "Z", "valid_until": "2025-01-01"}]),
 ]
 T, F, U = True, False, None
+REVIEWS = [{"id": "p0", "member_id": "m0", "result": "passed", "completed_on": "2025-06-30"},
+           {"id": "p1", "member_id": "m1", "result": "passed", "completed_on": "2025-04-01"}]
 BOTH = [  # (condition, the answers for m0, m1, m2) with as-of at noon on 30 June 2025, the period 2025-Q2
     ({"status": "active"}, [T, F, F]),
     ({"status": {"eq": "active"}}, [T, F, F]),
@@ -559,6 +620,12 @@ BOTH = [  # (condition, the answers for m0, m1, m2) with as-of at noon on 30 Jun
     ({"party_member": {"ne": 0}}, [T, F, F]),
     ({"@age_years": {"gte": 35}}, [T, U, F]),  # 35 and 25 on 30 June 2025
     ({"@age_years": {"lt": 25}}, [F, U, F]),
+    ({"@status_on_reference_date": {"in": ["active", "demoted"]}}, [T, T, F]),  # m2 exited on 1 June
+    ({"@status_on_reference_date": {"not_in": ["active"]}}, [F, T, T]),
+    ({"@status_on_reference_date": {"contains": "ite"}}, [F, F, T]),  # a text contains a text
+    ({"@status_on_reference_date": {"contains_all": ["de", "mo"]}}, [F, T, F]),
+    ({"@political_review_passed_on": {"eq": "$reference_date"}}, [T, F, U]),  # REVIEWS; m2 has none
+    ({"@political_review_passed_on": {"ne": "$reference_date"}}, [F, T, U]),
     ({"file.personal_info": True}, [T, F, U]),
     ({"mentor_id": {"is_set": True}}, [T, F, F]),
     ({"skills": ["law", "first_aid"]}, [T, F, F]),  # a list equals a list
@@ -573,7 +640,7 @@ def test_both_engines_answer_each_operator_as_written(cond, expected):
     from hongfeng_rules.columns.where import compile_where, holds as column_holds, with_extras
     from hongfeng_rules.tables import from_dataset
 
-    dataset = team_data(members=THREE)
+    dataset = team_data(members=THREE, political_reviews=REVIEWS)
     period, as_of = Period.parse("2025-Q2"), supported_as_of(Q2_NOON)
     cctx = ColumnContext(from_dataset(dataset), period, as_of, default_calendar())
     condition = compile_where(cond, Member)
