@@ -26,11 +26,3 @@ def validator_checks(model: type) -> tuple[pl.Expr, ...]:
     """The checks of `model`'s validators over its table (true or unknown: the validator may refuse)."""
     return tuple(MODEL_CHECKS[(model, name)]() for name in model.__pydantic_decorators__.model_validators)
 
-
-def refused_by_validators(model: type, frame: pl.DataFrame) -> list[int]:
-    """Rows of `frame` (the model's table) that a model validator of `model` may refuse."""
-    checks = validator_checks(model)
-    if not checks or frame.height == 0:
-        return []
-    suspect = pl.any_horizontal(checks).fill_null(True)
-    return frame.select(suspect.arg_true()).to_series().to_list()

@@ -28,15 +28,6 @@ def _adapter(model) -> TypeAdapter:
     return TypeAdapter(model)
 
 
-def collection_table(name: str, doc: Document, keys: tuple, problems: list[Problem],
-                     failed: frozenset = frozenset()) -> pl.DataFrame | None:
-    """The collection's table, or None with its problems added (`failed`: (index, field) already reported)."""
-    pools = Pools()
-    read = read_collection(name, doc, keys, problems, pools)
-    pools.evaluate()
-    return settle(read, problems, failed)
-
-
 class Read(NamedTuple):
     """A collection read into the pools (`screen.prepare`), or already typed (`frame`, `suspect`)."""
     name: str

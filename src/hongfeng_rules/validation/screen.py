@@ -52,14 +52,6 @@ class Screened(NamedTuple):
     longest: int  # most items in any list cell, nested lists included
 
 
-def screen(model, records: list) -> Screened:
-    """The typed table of `records` of `model`, its suspect rows, the keys read and the longest list."""
-    pools = Pools()
-    table = prepare(model, records, pools)
-    pools.evaluate()
-    return finish([table])[0]
-
-
 class Pools:
     """The pools of the tables prepared together (`prepare`), checked in one `collect_all` (`evaluate`)."""
 
