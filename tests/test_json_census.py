@@ -188,3 +188,38 @@ def test_a_text_null_the_census_cannot_tell_apart_takes_the_exact_path(edit, tmp
                                                                       "end": "2025-12-31"}]})}[edit]
     assert read_census(text.encode(), "members") is None
     same(_folder(tmp_path, text))
+
+
+EQUIPPED = {**MEMBER, "id": "m9", "equipment": [{"item": "uniform", "issued_on": None},
+                                                 {"item": "radio", "issued_on": "2021-01-01"}]}
+
+
+def test_a_nested_nullable_day_null_is_read_as_empty_and_counted(tmp_path):
+    """A null of a day of a list of records (equipment's issued_on, a name used once) is read through its
+    stand-in, in place in the list: the file passes the census with the oracle's tables."""
+    text = _members(EQUIPPED, {**MEMBER, "id": "m8", "equipment": []})
+    frame = read_census(text.encode(), "members")
+    assert frame is not None
+    assert frame["equipment"].to_list()[-2:] == [EQUIPPED["equipment"], []]
+    assert same(_folder(tmp_path, text))[0] == "ok"
+
+
+@pytest.mark.parametrize("written", ["\b", "\\u0008"])
+def test_a_nested_text_that_reads_as_the_stand_in_takes_the_exact_path(written, tmp_path):
+    text = _members(EQUIPPED, {**MEMBER, "id": "m8", "equipment": [{"item": "radio", "issued_on": "X"}]})
+    text = text.replace('"X"', json.dumps(written) if written == "\b" else '"\\u0008"')
+    assert read_census(text.encode(), "members") is None
+    same(_folder(tmp_path, text))
+
+
+def test_a_nullable_number_null_is_read_as_empty_and_counted():
+    """team_scores' score (the one number that may be null) is read through its stand-in, 9e99; a score written
+    as 9e99 in the same file makes the counts differ."""
+    rows = [{"team_id": "t1", "year": 2024, "score": None}, {"team_id": "t1", "year": 2025, "score": 91.5}]
+    text = json.dumps(rows)
+    frame = read_census(text.encode(), "team_scores")
+    assert frame is not None and frame["score"].to_list() == [None, 91.5]
+    both = json.dumps([*rows, {"team_id": "t2", "year": 2025, "score": 9e99}])
+    assert read_census(both.encode(), "team_scores") is None
+    assert read_census(json.dumps(rows[1:] + [{"team_id": "t2", "year": 2025, "score": 9e99}]).encode(),
+                       "team_scores")["score"].to_list() == [91.5, 9e99]

@@ -58,7 +58,8 @@ _RARE = _REFUSED + r"|[ \t\r\n]:"  # or a space before a colon (a key the count 
 class _Plan(NamedTuple):
     schema: pl.Schema  # the table's schema, days and instants as text
     kinds: dict[str, frozenset[str]]  # field name (at any depth) -> its kinds
-    nullable: dict[str, str]  # top-level fields that may be null, whose name is used nowhere else -> "bool" or "text"
+    nullable: dict[str, str]  # fields that may be null with a stand-in (`_nulls`), whose name is used once -> kind
+    paths: dict[str, tuple[tuple[str, bool], ...]]  # a nullable name's records above it: (field, is a list)
     depth: int  # the deepest nesting of a valid file (the top-level array is 1)
 
 
@@ -91,8 +92,17 @@ def _plan(collection: str) -> _Plan | None:
     walk(model, 2)
     if not ok[0]:
         return None
-    top = {f.name: _KIND[f.spec.kind] for f in model_specs(model)
-           if f.spec.nullable and _KIND.get(f.spec.kind) in ("bool", "text")}
+    top, paths = {}, {}
+
+    def nullable(model, above: tuple) -> None:  # a yes/no or number at the top, a text, day or instant anywhere
+        for f in model_specs(model):
+            if f.spec.nullable and _KIND.get(f.spec.kind) in (("text",) if above else ("bool", "text", "number")):
+                top[f.name], paths[f.name] = _KIND[f.spec.kind], above
+            elif f.spec.kind == "struct":
+                nullable(f.spec.model, (*above, (f.name, False)))
+            elif f.spec.kind == "list" and f.spec.item.kind == "struct":
+                nullable(f.spec.item.model, (*above, (f.name, True)))
+    nullable(model, ())
     counted = defaultdict(int)
     for name in kinds:
         counted[name] = 0
@@ -106,7 +116,7 @@ def _plan(collection: str) -> _Plan | None:
                 count(f.spec.item.model)
     count(model)
     return _Plan(json_read_schema(model, days_as_text=True), {k: frozenset(v) for k, v in kinds.items()},
-                 {n: kind for n, kind in top.items() if counted[n] == 1}, depth[0])
+                 {n: kind for n, kind in top.items() if counted[n] == 1}, paths, depth[0])
 
 
 def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
@@ -154,20 +164,40 @@ def read_census(raw: bytes, collection: str) -> pl.DataFrame | None:
         if n != cells[(name, "struct" if "struct" in kinds else next(iter(kinds & {"texts", "structs"})))]:
             return None
     if nulls:
-        texts = [n for n in nulls if plan.nullable[n] == "text"]
-        if texts and frame.select((pl.col(n) == _NULL_TEXT).sum() for n in texts).row(0) != tuple(nulls[n] for n in texts):
-            return None  # a text of the file reads as the stand-in: not told apart
-        frame = frame.with_columns(pl.when(pl.col(n) != 2).then(pl.col(n) == 1).alias(n)
-                                   if plan.nullable[n] == "bool" else
-                                   pl.when(pl.col(n) != _NULL_TEXT).then(pl.col(n)).alias(n) for n in nulls)
+        told = [n for n in nulls if plan.nullable[n] != "bool"]
+        if any((_cells_at(frame, plan.paths[n], n) == _READ_AS[plan.nullable[n]]).sum() != nulls[n] for n in told):
+            return None  # a value of the file reads as the stand-in: not told apart
+        frame = frame.with_columns(_restored(plan.paths[n], n, plan.nullable[n]) for n in nulls)
     return frame
 
 
+def _cells_at(frame: pl.DataFrame, above: tuple, name: str) -> pl.Series:
+    """The cells of the field `name` below the records `above` (lists of records flattened)."""
+    names = [*(field for field, _ in above), name]
+    s = frame.get_column(names[0])
+    for (_, is_list), child in zip(above, names[1:]):
+        s = (s.explode(empty_as_null=False) if is_list else s).struct.field(child)
+    return s
+
+
+def _restored(above: tuple, name: str, kind: str, get=pl.col) -> pl.Expr:
+    """The column holding `name` (below the records `above`) with its stand-ins read back as null (a yes/no's 0
+    and 1 as false and true)."""
+    if above:
+        field, is_list = above[0]
+        inner = _restored(above[1:], name, kind, pl.field)
+        e = get(field)
+        return (e.list.eval(pl.element().struct.with_fields(inner)) if is_list else e.struct.with_fields(inner)).alias(field)
+    e = get(name)
+    return (pl.when(e != 2).then(e == 1) if kind == "bool" else pl.when(e != _READ_AS[kind]).then(e)).alias(name)
+
+
 _MOST_NULLS = 200_000
-_NULL_TEXT = "\b"
-_STAND_IN = {"bool": b"2   ", "text": b'"\\b"'}
+_STAND_IN = {"bool": b"2   ", "text": b'"\\b"', "number": b"9e99"}
+_READ_AS = {"text": "\b", "number": 9e99}
 """What a null is written as, as long as null (the text keeps its offsets), so that Polars reads it as a cell: the
-integer 2 for a yes/no (read as a whole number: true and false are 1 and 0), a backspace for a text."""
+integer 2 for a yes/no (read as a whole number: true and false are 1 and 0), a backspace for a text, 9e99 for a
+number (a value written so in the file makes the counts differ)."""
 
 
 def _nulls(raw: bytes, names: dict[str, str]) -> tuple[bytes | None, dict[str, int]]:
