@@ -17,11 +17,11 @@ object as one record, and overflows its stack on deep nesting. The census theref
   columns tell it (`_cells`): a text cell or list item that reads as a printed number or yes/no (what Polars
   makes of 3, 2.5 or true in a text column) sends its name to the same expression over the text (`_written`),
   which finds whether the text wrote it as a string; days, instants and choices need no such look, the column
-  checks refuse every printed number. A null of a field that may be null (a top-level yes/no or
-  text field whose name is used nowhere else) is written as a stand-in of the same length before Polars reads
-  it, so that it is a cell: the integer 2 for a yes/no (true and false read as 1 and 0), a backspace (`"\b"`)
-  for a text, read back as null (a text of that field that reads as a backspace makes the counts differ: the
-  exact path); any other null is read as no cell;
+  checks refuse every printed number. A null of a field that may be null (a top-level yes/no or number, a
+  text, day or instant at any depth; a name used once in the collection) is written as a stand-in of the same
+  length before Polars reads it, so that it is a cell: the integer 2 for a yes/no (true and false read as 1
+  and 0), a backspace (`"\b"`) for a text, 9e99 for a number, read back as null (a value of that field that
+  reads as its stand-in makes the counts differ: the exact path); any other null is read as no cell;
 - the cells Polars read (every non-empty field of every record, nested records included) are as many as the
   keys written in the text (`"` then `:`, which counts every key at least once): so every key is a known field
   of its record, read once, with a value; a name with two kinds (`skills`: a list of members, a yes/no of their
