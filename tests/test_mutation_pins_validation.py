@@ -47,3 +47,39 @@ def test_a_lone_surrogate_in_a_text_sends_only_its_record_to_the_model():
         "raw data as a unicode string" for i in (0, 2)]
     records["members"][0]["name"] = records["members"][2]["name"] = "张三"
     assert tables_from_data(records).get("members")["name"].to_list()[:3] == ["张三", records["members"][1]["name"], "张三"]
+
+
+@pytest.mark.parametrize("limit", [3, 4, 5])
+def test_future_records_are_listed_up_to_the_limit_then_counted(limit):
+    """Four records after as-of, at limit n - 1, n and n + 1: '… and N more' only below n. Three members join
+    after as-of; the one training (a collection of one record, after `units`, which is absent) starts a second
+    after it; a member joining on the as-of day (as-of 07:00 in Shanghai, before 08:00, UTC midnight) is not."""
+    from datetime import datetime
+
+    from hongfeng_rules.validation.future import records_after
+
+    records = data()
+    for i, member in enumerate(records["members"]):
+        member["join_date"] = f"2025-03-0{2 + i}"
+    records["members"].append({**records["members"][0], "id": "m9", "join_date": "2025-03-01"})
+    records["trainings"][0].update(start="2025-03-01T07:00:01", end="2025-03-01T08:00:00")
+    as_of = datetime.fromisoformat("2025-03-01T07:00:00+08:00")
+    lines = [f"members[{i}] (id=m{i}): join_date 2025-03-0{2 + i} is after as-of {as_of.isoformat()}" for i in range(3)]
+    lines.append(f"trainings[0] (id=tr1): start 2025-03-01T07:00:01+08:00 is after as-of {as_of.isoformat()}")
+    found = records_after(tables_from_data(records), as_of, limit=limit)
+    assert found == lines[:limit] + (["… and 1 more"] if limit == 3 else [])
+
+
+def test_references_at_a_dotted_path_and_from_a_collection_without_ids_are_checked():
+    """`activities.participants.member_id` (a list of records: the path's second part is a struct field) of the
+    activity's own team, and `team_scores.team_id` (a collection with no `id`: its records are named by index)."""
+    records = data(teams=[*BASE["teams"], {"id": "t2", "association_id": "a1", "name": "T2"}])
+    records["members"].append({"id": "m9", "team_id": "t2", "name": "M9", "join_date": "2020-01-01"})
+    records["activities"] = [{"id": "ac1", "team_id": "t1", "kind": "patrol", "start": "2025-03-01T09:00:00",
+                              "end": "2025-03-01T10:00:00", "participants": [
+                                  {"member_id": m, "hours": 1} for m in ("m0", "ghost", "m9")]}]
+    records["team_scores"] = [{"team_id": "t1", "year": 2025}, {"team_id": "tX", "year": 2025}]
+    assert problems(records) == [
+        "data: activities[0] (id=ac1): participants.member_id: refers to member 'ghost', which is not in members",
+        "data: activities[0] (id=ac1): participants.member_id: member 'm9' belongs to team 't2', not 't1'",
+        "data: team_scores[1]: team_id: refers to team 'tX', which is not in teams"]

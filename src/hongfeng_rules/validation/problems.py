@@ -22,11 +22,10 @@ def from_error(name: str, doc: Document, keys: tuple, data: list, err: dict) -> 
 
 
 def from_issue(issue, located: dict) -> Problem:
-    """A dataset issue (`errors.Issue`) as the Problem that names its file and line."""
-    doc, keys = located.get(issue.collection, (None, ()))
+    """A dataset issue (`errors.Issue`) as the Problem that names its file and line (`located`: the document and
+    key path of every collection read; an issue is found only in a collection read)."""
+    doc, keys = located[issue.collection]
     label = record_label(issue.collection, issue.index, issue.record_id)
-    if doc is None:
-        return Problem(issue.collection, issue.reason, record=label, field=issue.field)
     path = keys + ((issue.index,) if issue.index is not None else ())
     place = where(doc, path + ((issue.field,) if issue.field and getattr(doc, "locate", None) else ()))
     return Problem(reason=issue.reason, **{"record": label, "field": issue.field, **place})
