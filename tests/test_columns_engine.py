@@ -44,3 +44,16 @@ def test_every_rule_case_passes_column_wise(folder):
     assert all(engine.supports(r) for r in pack.rules if not is_derived(r))
     failures = [f"{r.case}: {f}" for r in run_cases(pack) for f in r.failures]
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("kind", ["document", "every"])
+def test_a_batched_kind_evaluated_alone_gives_each_subject_the_per_object_outcome(kind):
+    """`kinds.KINDS` of a kind the audit batches (`kinds.MANY`): one rule alone, on the hongfeng example, gives
+    every subject the oracle's status, measured value, expected text, evidence and note."""
+    from columns_oracle import assert_same_outcomes, case, contexts, pack_rules
+    from oracle.engine import evaluate_of
+
+    ctx, cctx = contexts(*case("hongfeng")[1:])
+    judged = sum(assert_same_outcomes(kind, r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
+                 for r in pack_rules("hongfeng", kind))
+    assert judged > 0

@@ -43,11 +43,6 @@ def result_columns(measured_type: pl.DataType, **columns: pl.Expr | str) -> list
                                                     **_COLUMNS}.items()]
 
 
-def result(frame: pl.LazyFrame, measured_type: pl.DataType, **columns: pl.Expr | str) -> pl.LazyFrame:
-    """`id` and the result columns (`result_columns`) of each row of the plan."""
-    return frame.select("id", *result_columns(measured_type, **columns))
-
-
 def from_python(out: list[tuple], measured: pl.DataType) -> pl.DataFrame:
     """Result rows made in Python, (id, status, measured, expected, evidence, note) each, as a result frame."""
     schema = {"id": pl.String, "status": pl.String, "measured": measured, "expected": pl.String,
@@ -68,9 +63,3 @@ def limit_in_force(check, ctx: ColumnContext) -> tuple[Any, str]:
     met, expected = check.judge(0, ctx)
     name, threshold = check.bound
     return (None if met is None else threshold.in_force(ctx.reference_date)), expected
-
-
-def met(check, measured: pl.Expr, limit) -> pl.Expr:
-    """The bound as an expression (exact for whole counts against a limit)."""
-    name = check.bound[0]
-    return measured >= limit if name == "at_least" else measured <= limit if name == "at_most" else measured == limit
