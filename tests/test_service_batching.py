@@ -3,6 +3,7 @@ request in a batch affects no other; a worker whose replacement cannot start lea
 with none left every audit is a 503 problem (the real server, over HTTP)."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -14,6 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
+
+from hongfeng_rules.service import jobs
+from hongfeng_rules.service.workers import Pool
 
 from helpers import REPO
 from service_server import running, start, stop
@@ -81,6 +86,34 @@ def test_audits_as_of_now_share_the_batch_instant_each_as_alone_at_it(tmp_path):
         assert len(set(instants)) < len(instants)  # shared, not one instant a request
     finally:
         stop(proc)
+
+
+def taken(waiting: int, live: int, max_batch: int = 16) -> list[int]:
+    """The batches `live` free workers take, one after another, from `waiting` jobs of one key (no worker started:
+    the pool's queue alone)."""
+    async def run():
+        pool = Pool(live, 100, [], 1 << 20, 1000, max_batch=max_batch)
+        pool.live = live
+        job = jobs.Job("audit", [("body.json", b"{}")], ["hongfeng"], period="2025", as_of="2026-01-15")
+        asking = [asyncio.ensure_future(pool.run(job)) for _ in range(waiting)]
+        await asyncio.sleep(0)
+        sizes = []
+        while pool.waiting:
+            sizes.append(len(await pool._next()))
+        for a in asking:
+            a.cancel()
+        return sizes
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("waiting, live, max_batch, sizes", [
+    (7, 2, 16, [4, 3]), (8, 2, 16, [4, 4]), (9, 2, 16, [5, 4]),  # each worker its share of the jobs held
+    (1, 2, 16, [1]), (2, 2, 16, [1, 1]), (3, 2, 16, [2, 1]),
+    (15, 1, 16, [15]), (16, 1, 16, [16]), (17, 1, 16, [16, 1]),  # and at most max_batch
+    (33, 2, 16, [16, 16, 1]), (31, 2, 16, [16, 15]),
+])
+def test_a_free_worker_takes_at_most_its_share(waiting, live, max_batch, sizes):
+    assert taken(waiting, live, max_batch) == sizes
 
 
 def children(pid: int) -> list[int]:

@@ -69,8 +69,9 @@ class NoWorkers(Exception):
 class Pool:
     """`workers` worker processes taking jobs from one queue, with a bound on the jobs given to the pool
     (Busy beyond it). A worker takes the job waiting longest and every other waiting job of its `batch_key`
-    (at most `max_batch`), audited together (`jobs.run_all`); when more requests are at work in the server
-    than the pool holds (`at_work`: they are on their way), it first waits up to `gather_seconds` for them.
+    (at most `max_batch`, and at most its share of the jobs the pool holds, `share`), audited together
+    (`jobs.run_all`); when more requests are at work in the server than the pool holds (`at_work`: they are on
+    their way), it first waits up to `gather_seconds` for them.
     A job whose request has given up (time limit) and not started yet is dropped; one already started holds
     its place until its worker answers."""
 
@@ -124,17 +125,23 @@ class Pool:
                         or len(self.waiting) >= self.max_batch - 1), self.gather_seconds)
                 except asyncio.TimeoutError:
                     pass
-            kept = collections.deque()
+            kept, limit = collections.deque(), self.share()
             while self.waiting:
                 other = self.waiting.popleft()
                 if other[1].cancelled():
                     self.outstanding -= 1
-                elif other[0].batch_key() == key and len(batch) < self.max_batch:
+                elif other[0].batch_key() == key and len(batch) < limit:
                     batch.append(other)
                 else:
                     kept.append(other)
             self.waiting = kept
             return batch
+
+    def share(self) -> int:
+        """The most jobs one worker takes at once: `max_batch`, and its share of the jobs the pool holds (waiting or
+        at work), so that no worker takes them all while another audits the few left one by one (16 clients on
+        2 workers fell into batches of 15 beside batches of 1, each at the full fixed cost of a run of the rules)."""
+        return max(1, min(self.max_batch, -(-self.outstanding // max(1, self.live))))
 
     async def _lane(self, worker: Worker | None) -> None:
         """One worker's loop: the next jobs, their answers to their requests; a worker that died is replaced by
