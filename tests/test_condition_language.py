@@ -624,6 +624,7 @@ BOTH = [  # (condition, the answers for m0, m1, m2) with as-of at noon on 30 Jun
     ({"@status_on_reference_date": {"not_in": ["active"]}}, [F, T, T]),
     ({"@status_on_reference_date": {"contains": "ite"}}, [F, F, T]),  # a text contains a text
     ({"@status_on_reference_date": {"contains_all": ["de", "mo"]}}, [F, T, F]),
+    ({"@status_on_reference_date": {"max_items": 6}}, [T, F, T]),  # a text's length: "demoted" has 7
     ({"@political_review_passed_on": {"eq": "$reference_date"}}, [T, F, U]),  # REVIEWS; m2 has none
     ({"@political_review_passed_on": {"ne": "$reference_date"}}, [F, T, U]),
     ({"file.personal_info": True}, [T, F, U]),
