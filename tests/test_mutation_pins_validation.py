@@ -83,3 +83,31 @@ def test_references_at_a_dotted_path_and_from_a_collection_without_ids_are_check
         "data: activities[0] (id=ac1): participants.member_id: refers to member 'ghost', which is not in members",
         "data: activities[0] (id=ac1): participants.member_id: member 'm9' belongs to team 't2', not 't1'",
         "data: team_scores[1]: team_id: refers to team 'tX', which is not in teams"]
+
+
+def test_a_dataset_issue_names_the_records_line_in_a_file_and_its_cell_in_a_table(tmp_path: Path):
+    """`problems.from_issue` (which the per-object loader, the differential tests' oracle, shares): the line of
+    the record itself in a JSON file, not its collection's; the row and the referring column in a CSV file."""
+    from hongfeng_rules.tables import load_tables
+
+    records = {"associations": BASE["associations"], "teams": BASE["teams"],
+               "members": [{"id": "m1", "team_id": TEAM, "name": "M1", "join_date": "2020-01-01"},
+                           {"id": "m1", "team_id": TEAM, "name": "M2", "join_date": "2020-01-01"}]}
+    text = json.dumps(records, indent=1)
+    (tmp_path / "d.json").write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    line = [i for i in range(lines.index(' "members": ['), len(lines)) if lines[i] == "  {"][1] + 1  # the 2nd's "{"
+    with pytest.raises(InputError) as exc:
+        load_tables(tmp_path / "d.json")
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path / 'd.json'}:{line}: members[1] (id=m1): id: duplicate id 'm1' (first at members[0])"]
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "associations.csv").write_text("id,name,level\na1,A,county\n", encoding="utf-8")
+    (folder / "teams.csv").write_text(f"id,association_id,name\n{TEAM},a1,T1\n", encoding="utf-8")
+    (folder / "members.csv").write_text(f"id,team_id,name,join_date\nm1,{TEAM},M1,2020-01-01\nm2,t9,M2,2020-01-01\n",
+                                        encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_tables(folder)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{folder / 'members.csv'}, row 3 (column 2 team_id): refers to team 't9', which is not in teams"]
