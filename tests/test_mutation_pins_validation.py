@@ -111,3 +111,43 @@ def test_a_dataset_issue_names_the_records_line_in_a_file_and_its_cell_in_a_tabl
         load_tables(folder)
     assert [str(p) for p in exc.value.problems] == [
         f"{folder / 'members.csv'}, row 3 (column 2 team_id): refers to team 't9', which is not in teams"]
+
+
+def test_a_constraint_inside_a_field_is_read_and_one_with_no_column_check_is_named_by_its_field():
+    """`validation.fields`: the constraints of a pydantic `Field(...)` inside `Annotated` are read like the others,
+    and one the screen cannot check is a TypeError naming the model's field (not None)."""
+    from typing import Annotated
+
+    from pydantic import Field
+
+    from hongfeng_rules.validation.fields import Spec, spec_of
+
+    assert spec_of(Annotated[int, Field(ge=1, le=9)], (), "Team.size") == Spec("int", ge=1, le=9)
+    with pytest.raises(TypeError, match=r"^Team\.size: no column-wise check for MultipleOf\(multiple_of=2\)$"):
+        spec_of(Annotated[int, Field(multiple_of=2)], (), "Team.size")
+
+
+def test_an_id_with_an_invisible_character_empty_or_too_long_is_not_taken_as_surely_valid():
+    """The screen reads `refuse_hidden`, `min_length` and `max_length` from the models (`validation.fields`): a
+    value breaking one goes to its model, which refuses it (200 characters are accepted, 201 not)."""
+    records = data()
+    records["members"][0]["id"], records["members"][1]["id"] = "m\u200b0", ""
+    records["members"][2]["team_id"] = "t" * 201
+    assert problems(records) == [
+        "data: members[0] (id=m<U+200B>0): id: identifier contains the invisible character U+200B (ZERO WIDTH SPACE) "
+        "at position 2",
+        "data: members[1] (id=): id: String should have at least 1 character",
+        "data: members[2] (id=m2): team_id: String should have at most 200 characters"]
+    records = data(teams=[{**BASE["teams"][0], "id": "t" * 200}])
+    for member in records["members"]:
+        member["team_id"] = "t" * 200
+    records["trainings"][0]["team_id"] = "t" * 200
+    assert tables_from_data(records).get("members")["team_id"].to_list() == ["t" * 200] * len(records["members"])
+
+
+def test_a_whole_number_outside_its_bounds_is_not_taken_as_surely_valid():
+    """`ge`/`le` read from the models: a team score's year 1999 and 2101 refused, 2000 and 2100 accepted."""
+    scores = [{"team_id": TEAM, "year": year} for year in (1999, 2000, 2100, 2101)]
+    assert problems(data(team_scores=scores)) == [
+        "data: team_scores[0]: year: Input should be greater than or equal to 2000",
+        "data: team_scores[3]: year: Input should be less than or equal to 2100"]
