@@ -151,3 +151,11 @@ def test_a_whole_number_outside_its_bounds_is_not_taken_as_surely_valid():
     assert problems(data(team_scores=scores)) == [
         "data: team_scores[0]: year: Input should be greater than or equal to 2000",
         "data: team_scores[3]: year: Input should be less than or equal to 2100"]
+
+
+def test_a_text_that_breaks_its_fields_pattern_is_not_taken_as_surely_valid():
+    """`pattern` read from the models: a patrol report's month 2025-13 and 2025-1 refused, 2025-12 accepted."""
+    reports = [{"id": f"p{i}", "team_id": TEAM, "month": month, "submitted_at": "2026-01-05T09:00:00"}
+               for i, month in enumerate(["2025-13", "2025-12", "2025-1"])]
+    why = "month: String should match pattern '^\\d{4}-(0[1-9]|1[0-2])$'"
+    assert problems(data(patrol_reports=reports)) == [f"data: patrol_reports[{i}] (id=p{i}): {why}" for i in (0, 2)]
