@@ -234,6 +234,16 @@ def test_period_end_is_the_periods_last_day(at, expected):
                  ctx()) is False  # 00:30 on 1 July in Shanghai
 
 
+@pytest.mark.parametrize("at, expected", [("2025-06-29T23:59:59", False), ("2025-06-30T00:00:00", True),
+                                          ("2025-06-30T23:59:59", True), ("2025-07-01T00:00:00", False),
+                                          ("2025-06-30T16:30:00+00:00", False)])  # 00:30 on 1 July in Shanghai
+def test_an_instant_equals_a_date_on_its_shanghai_day(at, expected):
+    """`eq`/`ne: $period_end` on an instant: the day it falls on, as gte/lte and eq_field compare (an instant
+    never equalled a date: `closed_at: {eq: $period_end}` was false whenever it was recorded)."""
+    assert holds({"found_at": {"eq": "$period_end"}}, hazard(found_at=at)) is expected
+    assert holds({"found_at": {"ne": "$period_end"}}, hazard(found_at=at)) is (not expected)
+
+
 @pytest.mark.parametrize("at, expected", [("2025-03-31T23:59:59", False), ("2025-04-01T00:00:00", True)])
 def test_period_start_is_the_periods_first_day(at, expected):
     assert holds({"found_at": {"gte": "$period_start"}}, hazard(found_at=at)) is expected
@@ -597,6 +607,8 @@ BOTH = [  # (condition, the answers for m0, m1, m2) with as-of at noon on 30 Jun
     ({"birth_date": {"gte": "2000-06-30"}}, [F, U, T]),
     ({"join_date": {"gte": "$as_of"}}, [F, F, T]),  # a date against the as-of instant: its Shanghai day
     ({"join_date": {"gt": "$as_of"}}, [F, F, F]),
+    ({"join_date": {"eq": "$as_of"}}, [F, F, T]),  # a date and an instant: the same Shanghai day, as gte/lte
+    ({"join_date": {"ne": "$as_of"}}, [T, T, F]),
     ({"join_date": {"lt": "$period_start"}}, [F, T, F]),
     ({"join_date": {"lte": "$period_end"}}, [T, T, T]),
     ({"real_name_verified": True}, [T, U, F]),

@@ -278,17 +278,17 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
 
         def eq_constant(r, ctx):
             v = get(r, ctx)
-            return None if v is None else (v == constant) is equal
+            return None if v is None else _same(v, constant) is equal
         return eq_constant
     if op == "eq":
         def eq(r, ctx):
             v = get(r, ctx)
-            return None if v is None else v == resolve(ctx)
+            return None if v is None else _same(v, resolve(ctx))
         return eq
     if op == "ne":
         def ne(r, ctx):
             v = get(r, ctx)
-            return None if v is None else v != resolve(ctx)
+            return None if v is None else not _same(v, resolve(ctx))
         return ne
     if op == "in":
         def in_(r, ctx):
@@ -334,6 +334,13 @@ def _comparable(a, b):
     if isinstance(b, datetime) and isinstance(a, date) and not isinstance(a, datetime):
         return a, as_shanghai(b).date()
     return a, b
+
+
+def _same(a, b) -> bool:
+    """`eq`: an instant and a date are the same when the instant falls on that Shanghai day, as gte/lte and
+    eq_field compare them (`closed_at: {eq: $period_end}`); otherwise Python's equality."""
+    a, b = _comparable(a, b)
+    return a == b
 
 
 def _maybe(value, test) -> bool | None:

@@ -319,8 +319,11 @@ def _value_kind(v) -> str:
 
 
 def _equals(expr: pl.Expr, dtype, value) -> pl.Expr:
-    """Python's `v == value` for every recorded v (a text never equals a date, a date never an instant)."""
+    """Python's `v == value` for every recorded v (a text never equals a date), but an instant and a date
+    compare as Shanghai calendar dates, as in `_comparable` (checks.where._same)."""
     kind, vkind = _kind(dtype), _value_kind(value)
+    if {kind, vkind} == {"instant", "date"}:
+        return _cmp("eq", *_comparable(expr, dtype, value))
     if kind == "bool" and vkind == "number":
         return expr.cast(pl.Float64) == float(value)
     if kind == "number" and vkind == "number":
