@@ -51,7 +51,7 @@ QUICK_TESTS = {
                  "test_columns_deadline.py"),
     "derived": ("test_derived_needs.py", "test_verdict_pins.py", "test_verdicts.py", "test_columns_derived.py"),
     "checks.where": ("test_condition_language.py", "test_where_field_compare.py", "test_verdicts.py"),
-    "sources": ("test_sources.py",),
+    "sources": ("test_sources.py", "test_mutation_pins_sources.py"),
     "columns.where": ("test_condition_language.py", "test_where_field_compare.py", "test_columns_differential.py"),
     "columns.derived": ("test_columns_derived.py", "test_columns_differential.py", "test_verdict_pins.py"),
     "columns.calendar": ("test_columns_calendar.py", "test_columns_deadline.py"),
@@ -59,7 +59,8 @@ QUICK_TESTS = {
                       "test_levels_stars.py", "test_columns_deadline.py", "test_columns_frequency.py",
                       "test_columns_levels_ranking.py", "test_columns_rank_within.py",
                       "test_columns_rank_within_scores.py", "test_columns_exact.py", "test_columns_differential.py"),
-    "validation": ("test_load_tables.py", "test_loading.py", "test_tables.py", "test_trusted.py"),
+    "validation": ("test_load_tables.py", "test_loading.py", "test_tables.py", "test_trusted.py",
+                   "test_mutation_pins_validation.py"),
 }
 
 
