@@ -112,3 +112,35 @@ def test_last_active_at_of_a_member_joined_after_the_reference_instant_is_unknow
     assert derived_frame("last_active_at", "members", cctx).collect()["value"].to_list() == [
         None, datetime(2025, 6, 30, tzinfo=SHANGHAI)]
     assert assert_agree(dataset, "2025-01-01..2025-06-30", AS_OF) > 0
+
+
+@pytest.mark.parametrize("source", ["trainings", "activities", "patrol_sign_ins"])
+@pytest.mark.parametrize("shift, counted", [(-US, True), (timedelta(0), True), (US, False)])
+def test_each_source_of_last_active_at_counts_up_to_the_reference_instant_itself(source, shift, counted):
+    """Each of @last_active_at's three sources alone (the others emptied): a training ending, an activity ending or
+    a sign-in at the reference instant (as-of) counts, a microsecond later does not (the join date then)."""
+    data = _around_as_of(shift).model_dump()
+    for other in {"trainings", "activities", "patrol_sign_ins"} - {source}:
+        data[other] = []
+    dataset = Dataset.model_validate(data)
+    _, cctx = contexts(dataset, "2025", AS_OF)
+    joined = datetime(2025, 1, 1, tzinfo=SHANGHAI)
+    assert derived_frame("last_active_at", "members", cctx).collect()["value"].to_list() == [
+        AS_OF + shift if counted else joined]
+    assert assert_agree(dataset, "2025", AS_OF) > 0
+
+
+@pytest.mark.parametrize("joined, value", [("2025-12-30", datetime(2025, 12, 30, tzinfo=SHANGHAI)),
+                                           ("2025-12-31", datetime(2025, 12, 31, tzinfo=SHANGHAI)),
+                                           ("2026-01-01", None)])
+def test_a_member_never_active_counts_from_a_join_day_starting_at_the_reference_instant(joined, value):
+    """As-of 00:00 on 31 December: the join day's start (00:00) is the reference instant itself, so a member who
+    joined that day counts from it; one joining the day after is unknown."""
+    as_of = datetime(2025, 12, 31, tzinfo=SHANGHAI)
+    dataset = Dataset.model_validate({
+        "teams": [{"id": "t1", "association_id": "a1", "name": "T"}],
+        "members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": joined}],
+        "trainings": [], "activities": [], "patrol_sign_ins": []})
+    _, cctx = contexts(dataset, "2025", as_of)
+    assert derived_frame("last_active_at", "members", cctx).collect()["value"].to_list() == [value]
+    assert assert_agree(dataset, "2025", as_of) > 0

@@ -65,17 +65,15 @@ def _age(rows: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
 
 
 def _participations(ctx: ColumnContext) -> pl.LazyFrame:
-    """Each activity participant's member (`member_id`, first seen first) with `hours`, the hours of the
-    period's activities added in record order (as the per-object sums; null: none in the period), and `active`,
-    the latest activity end not after the reference instant: one explode and one group-by of every
-    participation, shared by @service_hours and @last_active_at."""
+    """Each activity participant's member (`member_id`) with `hours`, the hours of the period's activities added in
+    record order (as the per-object sums; null: none in the period), and `active`, the latest activity end not
+    after the reference instant: one explode and one group-by of every participation, shared by @service_hours
+    and @last_active_at."""
     def build() -> pl.LazyFrame:
         field, _ = LAST_ACTIVE_SOURCES["activities"]
-        in_period = counts("activities", True, ctx)
-        rows = table("activities", ctx).lazy().select(
-            field, "participants", _in=lit(True) if in_period is None else in_period.fill_null(False))
+        rows = table("activities", ctx).lazy().select(field, "participants", _in=counts("activities", True, ctx))
         parts = explode(rows, "participants").unnest("participants")
-        return parts.group_by("member_id", maintain_order=True).agg(
+        return parts.group_by("member_id").agg(
             hours=pl.col("hours").filter("_in").cum_sum().last(),
             active=pl.col(field).filter(pl.col(field) <= instant(ctx.reference_instant)).max())
     return ctx.frame("participations", build)
