@@ -9,6 +9,7 @@
     python mutation/run.py --survivors [MODULE…]  # after adding tests: the surviving mutants again
     python mutation/run.py --timeouts [MODULE…]   # the mutants that ran out of time again (a busy machine's slow
                                                  # survivor is a "timeout" too: read each one)
+    python mutation/run.py --mutants NAME…       # these mutants again (a gap's new test): `columns.where.x_f__mutmut_3`
     python mutation/run.py --scores              # only print the scores of the last runs
     python mutation/run.py --table               # the same as docs/testing.md's table
     python mutation/run.py --estimate            # what each module's mutants would cost if all survived
@@ -342,6 +343,14 @@ def main(argv: list[str]) -> int:
                       for n, status in by_name.items() if status == again)
         if names:
             run(modules, names)
+    elif argv[:1] == ["--mutants"]:  # these mutants again, by name: the gaps a new test is meant to kill
+        known = {n for by_name in results().values() for n in by_name}
+        names = tuple(n if n.startswith("hongfeng_rules.") else f"hongfeng_rules.{n}" for n in argv[1:])
+        unknown = [n for n in names if n not in known]
+        if unknown or not names:
+            print(f"no such mutant: {', '.join(unknown) or '(none named)'}", file=sys.stderr)
+            return 2
+        run([], names)
     elif argv == ["--estimate"]:
         estimate()
         return 0
