@@ -9,12 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from hongfeng_rules.checks.frequency import FrequencyCheck
+from hongfeng_rules.columns.kinds.frequency import evaluate_many
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
 from oracle.engine import evaluate_of
 from oracle.kinds import evaluator
-from columns_oracle import assert_same_outcomes, case, contexts, pack_cases, instants, pack_rules
+from columns_oracle import assert_same_outcomes, case, contexts, pack_cases, instants, pack_rules, subject_records
 
 
 
@@ -74,3 +75,67 @@ def test_dated_threshold_not_in_force():
     data = {"teams": [{"id": "t1", "association_id": "a1", "name": "T1"}], "meetings": []}
     ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, tzinfo=SHANGHAI))
     assert assert_same_outcomes("frequency", check, "teams", evaluator(check, "teams"), None, ctx, cctx) == 1
+
+
+def _batch_agrees(specs: list[dict], data: dict, period: str, as_of: datetime) -> int:
+    """`evaluate_many` of the checks in one plan over the teams: each (rule, team) row is the per-object outcome of
+    its own check; the number of rows."""
+    checks = [FrequencyCheck.model_validate(spec) for spec in specs]
+    ctx, cctx = contexts(Dataset.model_validate(data), period, as_of)
+    records = subject_records("teams", None, ctx)
+    out = evaluate_many(list(enumerate(checks)), "teams", cctx.tables.get("teams").lazy(), cctx).collect()
+    assert out.height == len(checks) * len(records)
+    rows = {(row["rule"], row["id"]): row for row in out.to_dicts()}
+    for i, check in enumerate(checks):
+        for record in records:
+            o, row = evaluator(check, "teams")(record, ctx), rows[(i, record.id)]
+            assert ({k: row[k] for k in ("status", "measured", "expected", "evidence", "note")}
+                    == {"status": o.status, "measured": o.measured, "expected": o.expected,
+                        "evidence": list(o.evidence), "note": o.note}), (i, record.id)
+    return len(rows)
+
+
+_TEAMS = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
+          "teams": [{"id": "t1", "association_id": "a1", "name": "T1", "founded_on": "2024-06-01"},
+                    {"id": "t2", "association_id": "a1", "name": "T2", "founded_on": "2024-06-01"}],
+          "meetings": [{"id": f"mt{i}", "team_id": "t1" if i % 3 else "t2", "kind": "weekly",
+                        "held_at": f"2025-{1 + i % 6:02d}-1{i % 9}T10:00:00+08:00"} for i in range(20)],
+          "patrol_reports": [{"id": f"pr{i}", "team_id": "t2" if i % 2 else "t1", "month": f"2025-{1 + i:02d}",
+                              "submitted_at": f"2025-{1 + i:02d}-28T10:00:00+08:00"} for i in range(6)]}
+
+
+@pytest.mark.parametrize("rules", [2, 3, 5, 6, 7])
+def test_frequency_rules_in_one_plan_count_each_its_own_records(rules):
+    """Several frequency rules over the same teams are one plan: each counts its own records (meetings by month,
+    reports placed by their month by quarter, thresholds differing), never the first rule's for all; 6 rules are as
+    many as the plan's table of words has columns, which must still be read a row per rule."""
+    specs = [{"kind": "frequency", "of": "meetings", "per": "month", "where": {"kind": "weekly"},
+              "at_least": {"value": k % 3, "unit": "times"}} if k % 2 == 0 else
+             {"kind": "frequency", "of": "patrol_reports", "per": "quarter", "place_by": "month",
+              "at_most": {"value": k % 2 + 1, "unit": "times"}} for k in range(rules)]
+    assert _batch_agrees(specs, _TEAMS, "2025-01-01..2025-06-30", datetime(2025, 7, 15, tzinfo=SHANGHAI)) == 2 * rules
+
+
+@pytest.mark.parametrize("months", [4, 5, 6])
+def test_a_plan_of_as_many_units_as_its_unit_table_has_columns_reads_a_row_per_unit(months):
+    """Five judged months are as many as the plan's table of units has columns: each must still be read as a unit
+    (four and six around it)."""
+    spec = {"kind": "frequency", "of": "meetings", "per": "month", "at_least": {"value": 1, "unit": "times"}}
+    period = f"2025-01-01..2025-{months:02d}-{[31, 28, 31, 30, 31, 30][months - 1]}"
+    assert _batch_agrees([spec], _TEAMS, period, datetime(2025, 7, 15, tzinfo=SHANGHAI)) == 2
+
+
+@pytest.mark.parametrize("rules", [3, 4, 5])
+def test_as_many_rules_without_a_value_in_force_as_the_verdict_table_has_columns(rules):
+    """Rules whose threshold is in force only from 2026 are not applicable in 2025, each by a verdict of its own:
+    four such verdicts are as many as the plan's table of verdicts has columns (three and five around it)."""
+    specs = [{"kind": "frequency", "of": "meetings", "per": "month",
+              "at_least": {"unit": "times", "values": {"2026-01-01": k + 1}}} for k in range(rules)]
+    assert _batch_agrees(specs, _TEAMS, "2025", datetime(2026, 1, 15, tzinfo=SHANGHAI)) == 2 * rules
+
+
+@pytest.mark.parametrize("written", [1.0, 2.0, 3.0])
+def test_a_whole_threshold_written_as_a_decimal_counts_as_that_number(written):
+    """`at_least: 2.0` is the count 2 (a fraction is refused when the rule is read): judged as the whole number."""
+    spec = {"kind": "frequency", "of": "meetings", "per": "month", "at_least": {"value": written, "unit": "times"}}
+    assert _batch_agrees([spec], _TEAMS, "2025-01-01..2025-06-30", datetime(2025, 7, 15, tzinfo=SHANGHAI)) == 2

@@ -60,10 +60,6 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
     given, the subjects in theirs within each. Each check's records are placed in its units by a plan of its own;
     the units are counted, judged and summed up for every check at once, its bound, limit and words columns."""
     has_founding = "founded_on" in COLLECTIONS[subject_collection].model.model_fields
-    if (has_founding and any(c.from_founding for _, c in checks)
-            and "founded_on" not in ctx.schema(subjects).names()):
-        subjects = subjects.join(table(subject_collection, ctx).lazy().select("id", "founded_on"), on="id", how="left",
-                                 maintain_order="left")
     founded = pl.col("founded_on") if has_founding and any(c.from_founding for _, c in checks) else lit(None, pl.Date)
     words, units, verdicts, placed = [], [], [], []
     for i, check in checks:
@@ -71,7 +67,8 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
         _, expected = check.judge(0, ctx)  # the expected text, or "no value in force"
         bound, threshold = check.bound
         limit = threshold.in_force(ctx.reference_date)
-        words.append((i, founding, bound, 0 if limit is None else limit, f"{expected} every {check.per}", check.per))
+        words.append((i, founding, bound, 0 if limit is None else int(limit), f"{expected} every {check.per}",
+                      check.per))  # a count's bound is whole (rulebook.units.count_problem), if written 2.0
         days = dict.fromkeys(table(subject_collection, ctx)["founded_on"].to_list()) if founding else {None: None}
         for day in days:  # every founding day of the collection (the subjects' among them)
             judged, skipped = ctx.memo(f"whole_periods:{check.per}:{day}",
@@ -88,9 +85,8 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
         placed.append(linked(check, subject_collection, ctx, [ROW]).join(starts, on=ROW).select(
             lit(i, RULE).alias("rule"), "owner", "_start").drop_nulls())
 
-    limits = pl.Float64 if any(isinstance(w[3], float) for w in words) else pl.Int64
     rules = pl.LazyFrame(words, orient="row", schema={"rule": RULE, "_founding": pl.Boolean, "_bound": pl.String,
-                                                      "_limit": limits, "_expected": pl.String, "_per": pl.String})
+                                                      "_limit": pl.Int64, "_expected": pl.String, "_per": pl.String})
     keys = rules.join(subjects.select("id", _founded=founded), how="cross", maintain_order="left_right").with_columns(
         _key=pl.when(pl.col("_founding")).then(pl.col("_founded").cast(pl.String)).fill_null("-")).cache()  # read 3 times
     counts = (pl.concat(placed) if len(placed) > 1 else placed[0]).group_by("rule", "owner", "_start").agg(
