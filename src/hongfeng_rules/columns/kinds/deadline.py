@@ -95,13 +95,12 @@ def due_and_end(check, frame: pl.LazyFrame, amount: int, ctx: ColumnContext) -> 
 
 
 def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: ColumnContext) -> pl.LazyFrame:
+    """`subjects` are rows of the subject collection's table with all its columns (`engine._subjects`, the
+    differential tests' `kind_rows`), so the fields the check reads (model fields: `DeadlineCheck.validate`) are
+    there."""
     fields = [check.start] + ([check.end] if isinstance(check.end, str) else [])
     if check.extension:
         fields += [check.extension.notified_at, check.extension.reason, check.extension.until]
-    missing = [f for f in fields if f not in ctx.schema(subjects).names()]
-    if missing:
-        subjects = subjects.join(table(subject_collection, ctx).lazy().select("id", *missing), on="id", how="left",
-                                 maintain_order="left")
     frame = subjects.select("id", *dict.fromkeys(fields))
     amount = check.within.in_force(ctx.reference_date)
     unit, start = check.within.unit, pl.col(check.start)
