@@ -11,7 +11,8 @@ from hongfeng_rules.checks.rank_within import RankWithinCheck
 from hongfeng_rules.models import Dataset
 from hongfeng_rules.timecalc import SHANGHAI
 
-from columns_oracle import contexts, kind_rows
+from oracle.kinds import evaluator
+from columns_oracle import assert_same_outcomes, contexts, kind_rows
 
 
 @pytest.mark.parametrize("spec, ranks", [
@@ -31,6 +32,12 @@ def test_a_score_read_from_a_field_or_a_dotted_path(spec, ranks):
 
 def rank_rows(spec: dict, extra_members: tuple = ()) -> dict:
     """rank_within's rows by team: t0 has captain m0 (unset score) and m1; t1 captain m2 and m3; t2 no members."""
+    check, (ctx, cctx) = RankWithinCheck.model_validate({"kind": "rank_within", **spec}), rank_contexts(extra_members)
+    return kind_rows("rank_within", check, "teams", ctx.index.records("teams"), cctx)
+
+
+def rank_contexts(extra_members: tuple = ()) -> tuple:
+    """The per-object and column-wise contexts of `rank_rows`' teams and members (and `extra_members`)."""
     members = [{"id": "m0", "team_id": "t0", "name": "A", "join_date": "2024-01-01", "roles": ["captain"],
                 "file": {"personal_info": True}},
                {"id": "m1", "team_id": "t0", "name": "B", "join_date": "2024-01-01", "file": {"personal_info": True},
@@ -41,9 +48,7 @@ def rank_rows(spec: dict, extra_members: tuple = ()) -> dict:
                *extra_members]
     data = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
             "teams": [{"id": f"t{t}", "association_id": "a1", "name": "T"} for t in range(3)], "members": members}
-    check = RankWithinCheck.model_validate({"kind": "rank_within", **spec})
-    ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, 12, tzinfo=SHANGHAI))
-    return kind_rows("rank_within", check, "teams", ctx.index.records("teams"), cctx)
+    return contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, 12, tzinfo=SHANGHAI))
 
 
 CAPTAIN = {"roles": {"contains": "captain"}}
@@ -82,3 +87,20 @@ def test_a_top_that_changes_by_date_is_read_on_the_reference_date(values, status
     rows = rank_rows({"of": "members", "score": "party_member", "target": CAPTAIN,
                       "top": {"unit": "rank", "values": values}})
     assert (rows["t0"]["status"], rows["t0"]["note"]) == (status, note)  # t0's captain m0 ranks 2 of 2
+
+
+@pytest.mark.parametrize("size", [100, 101, 102])
+def test_a_top_of_0_percent_is_rank_1_in_a_group_of_more_than_100(size):
+    """t0's captain m0 (unset score) ties for rank 2 with `size` − 2 members scoring false, behind m1 (true): the top
+    0 % of any group is rank 1 (at least one rank), so m0 fails in a group of 100, 101 and 102 alike — not rank ≤ 2
+    from 1 % of 101 or 102 (issue 24: x_evaluate__mutmut_94, `limit or 1`, read 0 % as 1 %)."""
+    zeros = tuple({"id": f"z{i}", "team_id": "t0", "name": "Z", "join_date": "2024-01-01", "party_member": False}
+                  for i in range(size - 2))
+    spec = {"kind": "rank_within", "of": "members", "score": "party_member", "target": CAPTAIN,
+            "top": {"value": 0, "unit": "percent"}}
+    rows = rank_rows(spec, zeros)
+    assert (rows["t0"]["status"], rows["t0"]["measured"], rows["t0"]["expected"], rows["t0"]["evidence"]) == (
+        "fail", f"m0 rank 2 of {size}", "rank ≤ 1", ["m0"])
+    check = RankWithinCheck.model_validate(spec)
+    assert assert_same_outcomes("rank_within", check, "teams", evaluator(check, "teams"), None,
+                                *rank_contexts(zeros)) == 3
