@@ -1,7 +1,8 @@
 """Check kinds over tables. Each module gives `evaluate(check, subject_collection, subjects, ctx)`:
-`subjects` is the plan of the subject rows (at least `id`); the result is a plan of one row per subject, in
-any order, with the columns below, or a `result.Finish` (its rows in the subjects' order). `measured` may be any dtype (the kind's natural one); the finding takes its
-Python value. Statuses are those of `checks.outcome.Outcome` ("pass", "fail", "not_assessable",
+`subjects` is the plan of the subject rows, every column of their table (`engine._subjects`: rows filtered,
+extras added, none dropped); the result is a plan of one row per subject, in any order, with the columns below,
+or a `result.Finish` (its rows in the subjects' order). `measured` may be any dtype (the kind's natural one); the
+finding takes its Python value. Statuses are those of `checks.outcome.Outcome` ("pass", "fail", "not_assessable",
 "not_applicable", "pending"); `note` is the English note the per-object Outcome carries."""
 from __future__ import annotations
 
