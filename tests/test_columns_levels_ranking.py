@@ -13,6 +13,7 @@ from hongfeng_rules.checks.levels import LevelsCheck
 from hongfeng_rules.checks.ranking import RankingCheck
 from hongfeng_rules.columns.kinds import DERIVES
 from hongfeng_rules.models import Dataset
+from hongfeng_rules.report.level_rows import LevelRows
 from hongfeng_rules.timecalc import SHANGHAI
 
 from oracle.engine import evaluate_of
@@ -84,3 +85,120 @@ def test_random_score_histories(scores, scope, ties, upgrades):
             "team_scores": [{"team_id": t, "year": y, "score": s, "title": title} for t, y, s, title in scores]}
     ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, 12, tzinfo=SHANGHAI))
     assert_same_results("ranking", check, "teams", evaluator(check, "teams"), None, ctx, cctx)
+
+
+# -- ledgers the hongfeng pack does not use: a rule may point `levels` at another collection and field -------------
+
+def levels_check(of: str, amount: str, *at_least) -> LevelsCheck:
+    """A levels check over `of`, one level at each `at_least` (a number, or a Threshold spec), keys l0, l1, …"""
+    return LevelsCheck.model_validate({"kind": "levels", "of": of, "amount": amount, "levels": [
+        {"at_least": a if isinstance(a, dict) else {"value": a, "unit": "point"},
+         "name": {"key": f"l{i}", "zh": f"级{i}", "en": f"L{i}"}} for i, a in enumerate(at_least)]})
+
+
+def derived_levels(check, collection: str, data: dict, as_of=datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)) -> dict:
+    """Every subject's column-wise MemberLevel (as a dict, by subject id), checked against the per-object one."""
+    ctx, cctx = contexts(Dataset.model_validate(data), "2025", as_of)
+    assert assert_same_results("levels", check, collection, evaluator(check, collection), None, ctx, cctx) > 0
+    return {r.member_id: r.model_dump() for r in DERIVES["levels"](check, collection, cctx.tables.get(collection), cctx)}
+
+
+ASSOCIATIONS = [{"id": "a1", "name": "A", "level": "county"}]
+THREE_TEAMS = [{"id": f"t{i}", "association_id": "a1", "name": f"T{i}"} for i in range(3)]
+
+
+def inspection(i: int, team: str, at: str, major_issues: int = 0, **fields) -> dict:
+    return {"id": f"i{i}", "team_id": team, "kind": "random", "at": at, "major_issues": major_issues, **fields}
+
+
+@pytest.mark.parametrize("as_of, counted", [
+    # period 2025, as-of after it: the reference day is 2025-12-31; entries after it but before as-of do not count
+    (datetime(2026, 1, 15, 12, tzinfo=SHANGHAI), {"t0": 2, "t1": 0, "t2": 0}),
+    # as-of on the period's last day: an entry at as-of counts, one a microsecond after it does not
+    (datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=SHANGHAI), {"t0": 2, "t1": 0, "t2": 0}),
+    (datetime(2025, 12, 31, 23, 59, 59, 999998, tzinfo=SHANGHAI), {"t0": 0, "t1": 0, "t2": 0}),
+])
+def test_a_ledger_of_instants_counts_the_entries_to_the_end_of_the_reference_day(as_of, counted):
+    """A time field that is an instant (inspections' `at`) is compared by its Shanghai day with the reference day:
+    the last microsecond of 2025-12-31 counts, the first of 2026-01-01 does not (though before as-of)."""
+    check = levels_check("inspections", "major_issues", 1, 2, 3)
+    got = derived_levels(check, "teams", {"associations": ASSOCIATIONS, "teams": THREE_TEAMS, "inspections": [
+        inspection(0, "t0", "2025-12-31T23:59:59.999999+08:00", 2),
+        inspection(1, "t1", "2026-01-01T00:00:00+08:00", 3),
+        inspection(2, "t2", "2026-01-15T12:00:00.000001+08:00", 1)]}, as_of)
+    assert {t: r["points"] for t, r in got.items()} == counted
+    assert got["t0"]["entries"] == (counted["t0"] > 0) and got["t1"]["entries"] == 0
+    assert [(t, r["level"] and r["level"]["key"]) for t, r in got.items()] == [
+        (t, "l1" if n == 2 else None) for t, n in counted.items()]
+
+
+@pytest.mark.parametrize("amount", ["score", "year"])
+def test_a_ledger_without_a_time_field_counts_no_entries(amount):
+    """`team_scores` has no time field (and no id): no entry is dated on or before the reference day, so every
+    team's sum is 0, a level at 0 points reached and one at 1 not — for a float amount (score) and a whole one."""
+    check = levels_check("team_scores", amount, 0, 1)
+    got = derived_levels(check, "teams", {"associations": ASSOCIATIONS, "teams": THREE_TEAMS, "team_scores": [
+        {"team_id": "t0", "year": 2025, "score": 90.5}, {"team_id": "t1", "year": 2024, "score": None}]})
+    assert [(r["points"], r["entries"], r["level"]["key"], r["points_to_next"], r["evidence_ids"], r["team_id"])
+            for r in got.values()] == [(0.0, 0, "l0", 1.0, [], None)] * 3
+
+
+MEMBERS = [{"id": f"m{i}", "team_id": "t0", "name": "M", "join_date": "2020-01-01"} for i in range(3)]
+
+
+def ledger(*amounts: int) -> list[dict]:
+    """One entry for each member m0, m1, …: its amount, credited on 2025-03-01."""
+    return [{"id": f"p{i}", "member_id": f"m{i}", "on": "2025-03-01", "amount": a} for i, a in enumerate(amounts)]
+
+
+def test_a_whole_sum_beyond_float_precision_is_compared_exactly():
+    """2**53 + 3 points do not reach a level at 2**53 + 4 (as Python compares an int with a float), though the sum
+    as a float is 2**53 + 4; 2**53 + 4 and + 5 do."""
+    n = 2 ** 53 + 4
+    got = derived_levels(levels_check("points", "amount", 1, float(n)), "members",
+                         {"associations": ASSOCIATIONS, "teams": THREE_TEAMS[:1], "members": MEMBERS,
+                          "points": ledger(n - 1, n, n + 1)})
+    assert [r["level"]["key"] for r in got.values()] == ["l0", "l1", "l1"]
+
+
+def test_a_level_above_every_int64_sum_is_never_reached():
+    """A level at 2**63 points: the greatest Int64 sum (2**63 - 1, 2**63 as a float) stays below it."""
+    top = 2 ** 63 - 1
+    got = derived_levels(levels_check("points", "amount", 1, float(2 ** 63)), "members",
+                         {"associations": ASSOCIATIONS, "teams": THREE_TEAMS[:1], "members": MEMBERS,
+                          "points": ledger(top - 1, top, 0)})
+    assert [(r["level"] and r["level"]["key"], r["next"] and r["next"]["name"]["key"]) for r in got.values()] == [
+        ("l0", "l1"), ("l0", "l1"), (None, "l0")]
+
+
+def test_a_yes_no_amount_counts_its_yes_entries_and_not_the_unset_ones():
+    """`amount` may name a yes/no field (inspections with a checklist used): yes counts 1, no and unset 0."""
+    got = derived_levels(levels_check("inspections", "checklist_used", 1, 2), "teams", {
+        "associations": ASSOCIATIONS, "teams": THREE_TEAMS, "inspections": [
+            inspection(0, "t0", "2025-03-01T10:00:00+08:00", checklist_used=True),
+            inspection(1, "t0", "2025-04-01T10:00:00+08:00", checklist_used=True),
+            inspection(2, "t1", "2025-03-01T10:00:00+08:00", checklist_used=True),
+            inspection(3, "t1", "2025-04-01T10:00:00+08:00"),
+            inspection(4, "t2", "2025-03-01T10:00:00+08:00", checklist_used=False),
+            inspection(5, "t2", "2025-04-01T10:00:00+08:00")]})
+    assert [(r["points"], r["entries"], r["level"] and r["level"]["key"]) for r in got.values()] == [
+        (2.0, 2, "l1"), (1.0, 2, "l0"), (0.0, 2, None)]
+
+
+@pytest.mark.parametrize("collection, check, drop", [
+    ("members", levels_check("points", "amount", 1, 2), None),
+    ("members", levels_check("points", "amount", 1, 2), "teams"),  # no teams: no association
+    ("teams", levels_check("inspections", "major_issues", 1, 2), None),  # teams have no team_id
+    ("teams", levels_check("inspections", "major_issues", {"unit": "point", "values": {"2000-01-01": 1, "2025-01-01": None}}),
+     None),  # no level in force
+])
+def test_the_level_rows_have_their_declared_column_types(collection, check, drop):
+    """Whatever the subjects (with or without a team, a teams table, a level in force), the rows' columns are
+    LevelRows.SCHEMA's: a null team or association is a null String, not a Null column."""
+    data = {"associations": ASSOCIATIONS, "teams": THREE_TEAMS[:2], "members": MEMBERS, "points": ledger(1, 2),
+            "inspections": [inspection(0, "t0", "2025-03-01T10:00:00+08:00", 2)]}
+    data.pop(drop, None)
+    ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, 12, tzinfo=SHANGHAI))
+    assert assert_same_results("levels", check, collection, evaluator(check, collection), None, ctx, cctx) > 0
+    rows = DERIVES["levels"](check, collection, cctx.tables.get(collection), cctx)
+    assert dict(rows.frame.schema) == LevelRows.SCHEMA
