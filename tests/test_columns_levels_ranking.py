@@ -202,3 +202,87 @@ def test_the_level_rows_have_their_declared_column_types(collection, check, drop
     assert assert_same_results("levels", check, collection, evaluator(check, collection), None, ctx, cctx) > 0
     rows = DERIVES["levels"](check, collection, cctx.tables.get(collection), cctx)
     assert dict(rows.frame.schema) == LevelRows.SCHEMA
+
+
+# -- ranking: ties, dated bands, one upgrade, scopes --------------------------------------------------------------
+
+def band(key: str, up_to) -> dict:
+    return {"up_to": up_to if isinstance(up_to, dict) else {"value": up_to, "unit": "rank"},
+            "title": {"key": key, "zh": key, "en": key}}
+
+
+FOUR_AFTER_TWO_YEARS = [{"of": "three", "consecutive": {"value": 2, "unit": "year"},
+                         "title": {"key": "four", "zh": "四星", "en": "4"}}]
+
+
+def derived_titles(spec: dict, data: dict) -> dict:
+    """Every team's column-wise TeamTitle (a dict, by team id) in 2025, checked against the per-object one."""
+    check = RankingCheck.model_validate({"kind": "ranking", **spec})
+    ctx, cctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, 12, tzinfo=SHANGHAI))
+    assert assert_same_results("ranking", check, "teams", evaluator(check, "teams"), None, ctx, cctx) > 0
+    return {t.team_id: t.model_dump() for t in DERIVES["ranking"](check, "teams", cctx.tables.get("teams"), cctx)}
+
+
+def scored(*rows: tuple) -> list[dict]:
+    return [{"team_id": t, "year": y, "score": s} for t, y, s in rows]
+
+
+@pytest.mark.parametrize("ties, titles", [("better", ["three", "three", "three", "two", None]),
+                                          ("worse", ["three", "two", "two", "two", None])])
+def test_a_tie_across_a_band_boundary_takes_the_band_of_the_tie_policy(ties, titles):
+    """t1 and t2 share rank 2 (positions 2 and 3) across the boundary of a top-2 band: `better` gives both the top
+    band, `worse` the next."""
+    teams = [{"id": f"t{i}", "association_id": "a1", "name": f"T{i}"} for i in range(5)]
+    got = derived_titles({"ties": ties, "bands": [band("three", 2), band("two", 4)]}, {
+        "associations": ASSOCIATIONS, "teams": teams,
+        "team_scores": scored(("t0", 2025, 90.0), ("t1", 2025, 80.0), ("t2", 2025, 80.0), ("t3", 2025, 70.0),
+                              ("t4", 2025, 60.0))})
+    assert [r["base_title"] and r["base_title"]["key"] for r in got.values()] == titles
+    assert got["t1"]["positions"] == [2, 3]
+
+
+def test_dated_band_limits_are_read_on_the_reference_day_and_on_each_prior_year_end():
+    """The top band is the top 1 until 2024 and the top 2 from 2025; one upgrade (two years running). t1, second in
+    2025 and first in 2024, held the top band both years (four stars); t0, first in 2025 and second in 2024, did
+    not hold it in 2024 (recomputed on 2024-12-31: the top 1)."""
+    got = derived_titles({"bands": [band("three", {"unit": "rank", "values": {"2000-01-01": 1, "2025-01-01": 2}}),
+                                    band("two", 4)], "upgrades": FOUR_AFTER_TWO_YEARS}, {
+        "associations": ASSOCIATIONS, "teams": THREE_TEAMS,
+        "team_scores": scored(("t0", 2025, 90.0), ("t1", 2025, 80.0), ("t2", 2025, 70.0),
+                              ("t0", 2024, 80.0), ("t1", 2024, 90.0), ("t2", 2024, 70.0))})
+    assert [(r["base_title"]["key"], r["title"]["key"], r["run"]) for r in got.values()] == [
+        ("three", "three", 1), ("three", "four", 2), ("two", "two", 0)]
+    assert [(p["source"], p["title"]) for p in got["t0"]["prior_years"]] == [("computed", "two")]
+
+
+def test_each_association_ranks_its_own_prior_years():
+    """scope `association`: the first of a1 and the first of a3 each held the top band in 2024 within their own
+    association (a prior year's ranking is per scope, not shared between associations)."""
+    teams = [{"id": t, "association_id": a, "name": t} for t, a in [("t0", "a1"), ("t1", "a1"), ("t3", "a3"),
+                                                                    ("t4", "a3")]]
+    rows = [(t, y, s) for y in (2024, 2025) for t, s in [("t0", 90.0), ("t1", 80.0), ("t3", 70.0), ("t4", 60.0)]]
+    got = derived_titles({"scope": "association", "bands": [band("three", 1)], "upgrades": FOUR_AFTER_TWO_YEARS}, {
+        "associations": ASSOCIATIONS + [{"id": "a3", "name": "C", "level": "county"}], "teams": teams,
+        "team_scores": scored(*rows)})
+    assert [(t, r["rank"], r["title"] and r["title"]["key"]) for t, r in got.items()] == [
+        ("t0", 1, "four"), ("t1", 2, None), ("t3", 1, "four"), ("t4", 2, None)]
+
+
+def test_an_association_scope_without_an_associations_table_holds_that_associations_teams():
+    teams = [{"id": "t0", "association_id": "a1", "name": "T0"}, {"id": "t1", "association_id": "a1", "name": "T1"},
+             {"id": "t2", "association_id": "a2", "name": "T2"}]
+    got = derived_titles({"scope": "a1", "bands": [band("three", 1)]}, {
+        "teams": teams, "team_scores": scored(("t0", 2025, 1.0), ("t1", 2025, 2.0), ("t2", 2025, 3.0))})
+    assert [(t, r["rank"], r["ranked"]) for t, r in got.items()] == [("t0", 2, 2), ("t1", 1, 2)]
+
+
+def test_an_association_scope_takes_in_its_sub_associations_at_every_depth():
+    """a1 > a2 > a4 > a5: a team of each is ranked in a1's scope; a6, outside, is not."""
+    chain = [("a1", None), ("a2", "a1"), ("a4", "a2"), ("a5", "a4"), ("a6", None)]
+    associations = [{"id": a, "name": a, "level": "county", **({"parent_id": p} if p else {})} for a, p in chain]
+    teams = [{"id": f"t{a}", "association_id": a, "name": a} for a, _ in chain]
+    got = derived_titles({"scope": "a1", "bands": [band("three", 1)]}, {
+        "associations": associations, "teams": teams,
+        "team_scores": scored(*[(t["id"], 2025, float(i)) for i, t in enumerate(teams)])})
+    assert [(t, r["rank"], r["ranked"]) for t, r in got.items()] == [
+        ("ta1", 4, 4), ("ta2", 3, 4), ("ta4", 2, 4), ("ta5", 1, 4)]
