@@ -245,3 +245,27 @@ def test_stars_scope_ranks_only_within_that_association(capsys):
     assert max(r["ranked"] for r in within.values()) < max(r["ranked"] for r in everywhere.values())
     assert main(["stars", example, "--year", "2025", "--scope", "nowhere"]) == 2
     assert "unknown scope 'nowhere'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("subject, check, teams", [
+    ("team", {"kind": "levels", "of": "inspections", "amount": "major_issues", "levels": LEVELS.rule.check.model_dump(
+        include={"levels"})["levels"]}, True),  # teams have no team (nor association) of their own
+    ("member", LEVELS.rule.check.model_dump(exclude_none=True), False),  # members of teams the dataset lacks
+])
+def test_the_report_json_writes_levels_without_a_team_or_an_association(tmp_path, subject, check, teams):
+    """The report JSON, written from the level columns, says what the MemberLevel objects say: a null team or
+    association is null."""
+    from hongfeng_rules import audit
+
+    data = {"members": [{"id": "m1", "team_id": "t1", "name": "M", "join_date": "2020-01-01"}],
+            "points": [{"id": "p1", "member_id": "m1", "on": "2025-03-01", "amount": THRESHOLDS[0][0]}],
+            "inspections": [{"id": "i1", "team_id": "t1", "kind": "random", "at": "2025-03-01T10:00:00+08:00",
+                             "major_issues": THRESHOLDS[0][0]}]}
+    if teams:
+        data["teams"] = [{"id": "t1", "association_id": "a1", "name": "T"}]
+    pack = load_pack(write_pack(tmp_path / "p", rule(check, subject, modal="none", reading="derived")))
+    report = audit(Dataset.model_validate(data), pack, str(YEAR), AS_OF)
+    written = json.loads(report.to_json_bytes())["derived"]["levels"]
+    assert written == [json.loads(level.model_dump_json()) for level in report.derived.levels]
+    assert [(r["team_id"], r["association_id"], r["level"]["zh"]) for r in written] == [
+        (None if subject == "team" else "t1", None, THRESHOLDS[0][1])]
