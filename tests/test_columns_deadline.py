@@ -106,3 +106,28 @@ def test_no_value_in_force():
              "investigation_closed_at": start} for i, start in enumerate([None, "2025-06-02T00:00:00+08:00"])]
     ctx, cctx = contexts(Dataset.model_validate({"complaints": rows}), "2025", datetime(2025, 12, 1, tzinfo=SHANGHAI))
     assert assert_same_outcomes("deadline", check, "complaints", evaluator(check, "complaints"), None, ctx, cctx) == 2
+
+
+def test_no_value_in_force_beside_a_deadline_in_force(tmp_path):
+    """A deadline rule with no value in force (only statuses and notes, no `measured`) in one audit with one in
+    force (a text `measured`): each subject gets its own rule's outcome."""
+    from hongfeng_rules import audit, load_pack
+
+    from helpers import rule, write_pack
+
+    spec = {"kind": "deadline", "start": "investigation_closed_at", "end": "feedback_at"}
+    pack = load_pack(write_pack(
+        tmp_path / "p", rule({**spec, "within": {"unit": "working_day", "values": {"2026-01-01": 7}}}, "complaint",
+                             rid="hf-5.0.1-retired"),
+        rule({**spec, "within": {"value": 7, "unit": "working_day"}}, "complaint", rid="hf-5.0.2-live")))
+    rows = [{"id": f"c{i}", "team_id": "t1", "channel": "phone", "received_at": "2025-06-01T00:00:00+08:00",
+             "investigation_closed_at": start} for i, start in enumerate([None, "2025-06-02T00:00:00+08:00"])]
+    dataset = Dataset.model_validate({"associations": [{"id": "a1", "name": "A", "level": "county"}],
+                                      "teams": [{"id": "t1", "association_id": "a1", "name": "T"}], "complaints": rows})
+    report = audit(dataset, pack, "2025", datetime(2025, 12, 1, tzinfo=SHANGHAI))
+    got = sorted((f.rule_id, f.subject.id, f.status, f.measured, f.note) for f in report.findings)
+    not_started = "investigation_closed_at not recorded: the clock has not started"
+    assert got == [("hf-5.0.1-retired", "c0", "not_applicable", None, not_started),
+                   ("hf-5.0.1-retired", "c1", "not_applicable", None, "no value in force"),
+                   ("hf-5.0.2-live", "c0", "not_applicable", None, not_started),
+                   ("hf-5.0.2-live", "c1", "fail", "none by 2025-12-01T00:00:00+08:00", None)]
