@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Iterable
 
 import polars as pl
@@ -128,41 +129,51 @@ def _together(datasets: list[Tables], packs: list[RulePack], period, as_of, cale
 
 
 def _split(rows: FindingRows, count: int) -> list[FindingRows]:
-    """Each dataset's rows (its key's, and the subject "*"'s), in the run's order, its key removed."""
-    frame = rows.frame.with_columns(_k=pl.col("id").str.extract(r"^\ue000(\d+)\ue001").cast(pl.Int64))
-    out = []
-    for k in range(count):
-        mine = frame.filter(pl.col("_k").is_null() | (pl.col("_k") == k)).drop("_k")
-        out.append(FindingRows(mine.with_columns(_unkeyed(name, dtype, KEY.format(k))
-                                                 for name, dtype in mine.schema.items()
-                                                 if _unkeyed(name, dtype, "") is not None), rows.parts))
+    """Each dataset's rows (its key's, and the subject "*"'s), in the run's order, its key removed (one query)."""
+    frame = rows.frame.lazy().with_columns(_k=pl.col("id").str.extract(r"^\ue000(\d+)\ue001").cast(pl.Int64))
+    schema = tuple(rows.frame.schema.items())
+    mine = [frame.filter(pl.col("_k").is_null() | (pl.col("_k") == k)).drop("_k").with_columns(_unkeyed(schema, k))
+            for k in range(count)]
+    return [FindingRows(part, rows.parts) for part in pl.collect_all(mine)]
+
+
+@lru_cache(maxsize=1024)
+def _unkeyed(schema: tuple, k: int) -> list[pl.Expr]:
+    """Dataset k's key removed from every text of columns of this schema (built once per process)."""
+    key, out = KEY.format(k), []
+    for name, dtype in schema:
+        if dtype == pl.String:
+            out.append(pl.col(name).str.replace_all(key, "", literal=True))
+        elif dtype == pl.List(pl.String):
+            out.append(pl.col(name).list.eval(pl.element().str.replace_all(key, "", literal=True)))
     return out
-
-
-def _unkeyed(name: str, dtype: pl.DataType, key: str) -> pl.Expr | None:
-    if dtype == pl.String:
-        return pl.col(name).str.replace_all(key, "", literal=True)
-    if dtype == pl.List(pl.String):
-        return pl.col(name).list.eval(pl.element().str.replace_all(key, "", literal=True))
-    return None
 
 
 def _prefixed(frames: list[pl.DataFrame]) -> pl.LazyFrame:
     """The frames, one after the other, every id and reference of frame k prefixed by `KEY.format(k)` (nulls stay
-    null): the ids in lists item by item in each frame, the others in one pass over all of them (a query: the
-    collections' run together, `pl.collect_all`)."""
-    schema = frames[0].schema
-    in_lists = [name for name, dtype in schema.items()
-                if isinstance(dtype, pl.List) and _prefix(pl.element(), name, dtype.inner, pl.lit("")) is not None]
-    lazy = [f.lazy() for f in frames]
-    if in_lists:
-        lazy = [f.with_columns(pl.col(n).list.eval(_prefix(pl.element(), n, schema[n].inner, pl.lit(KEY.format(k))))
-                               for n in in_lists) for k, f in enumerate(lazy)]
-    together = pl.concat(lazy, how="vertical")
-    key = pl.lit(pl.Series([KEY.format(k) for k, f in enumerate(frames) for _ in range(f.height)], dtype=pl.String))
-    changes = [expr.alias(name) for name, dtype in schema.items()
-               if name not in in_lists and (expr := _prefix(pl.col(name), name, dtype, key)) is not None]
-    return together.with_columns(changes) if changes else together
+    null): the ids in lists item by item in each frame, the others in one pass over all of them, each row's key
+    in a column (a query: the collections' run together, `pl.collect_all`)."""
+    schema = tuple(frames[0].schema.items())
+    lazy = [f.lazy().with_columns(*_in_lists(schema, k), pl.lit(KEY.format(k)).alias(_KEY)) for k, f in enumerate(frames)]
+    return pl.concat(lazy, how="vertical").with_columns(_others(schema)).drop(_KEY)
+
+
+_KEY = "\ue000key"  # `_prefixed`'s column of each row's key (no field's name)
+
+
+@lru_cache(maxsize=1024)
+def _in_lists(schema: tuple, k: int) -> list[pl.Expr]:
+    """The lists of ids of a table of this schema, each id prefixed by dataset k's key (built once per process)."""
+    return [pl.col(name).list.eval(inner) for name, dtype in schema
+            if isinstance(dtype, pl.List) and (inner := _prefix(pl.element(), name, dtype.inner, pl.lit(KEY.format(k))))
+            is not None]
+
+
+@lru_cache(maxsize=64)
+def _others(schema: tuple) -> list[pl.Expr]:
+    """The other ids of a table of this schema, prefixed by the row's key (`_KEY`) (built once per process)."""
+    return [expr.alias(name) for name, dtype in schema
+            if not isinstance(dtype, pl.List) and (expr := _prefix(pl.col(name), name, dtype, pl.col(_KEY))) is not None]
 
 
 def _prefix(expr: pl.Expr, name: str, dtype: pl.DataType, key: pl.Expr | None) -> pl.Expr | None:
@@ -195,13 +206,17 @@ def _marked_each(datasets: list[Tables]) -> list[bool]:
 
 def _marked(frames: list[pl.LazyFrame]) -> bool:
     """Whether any text of the tables holds a key's characters (the dataset is then audited alone), in one query."""
-    queries = []
-    for frame in frames:
-        checks = [e.alias(f"_{i}") for i, (name, dtype) in enumerate(frame.collect_schema().items())
-                  if (e := _has_marks(pl.col(name), dtype)) is not None]
-        if checks:
-            queries.append(frame.select(pl.any_horizontal(checks).fill_null(False)))
+    queries = [frame.select(found) for frame in frames
+               if (found := _marks(tuple(frame.collect_schema().items()))) is not None]
     return any(found.item() for found in pl.collect_all(queries)) if queries else False
+
+
+@lru_cache(maxsize=64)
+def _marks(schema: tuple) -> pl.Expr | None:
+    """Whether any text of a table of this schema holds a key's characters (None: it has no text); built once per
+    process."""
+    checks = [e.alias(f"_{i}") for i, (name, dtype) in enumerate(schema) if (e := _has_marks(pl.col(name), dtype)) is not None]
+    return pl.any_horizontal(checks).fill_null(False) if checks else None
 
 
 def _has_marks(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr | None:
