@@ -10,6 +10,7 @@ import pytest
 from hongfeng_rules.checks.context import Context
 from hongfeng_rules.checks.where import AGE_UNITS, OPERATORS, VARIABLES, ConditionError, compile_condition
 from hongfeng_rules.index import Index
+from hongfeng_rules.models.activities import Participation
 from hongfeng_rules.models import COLLECTIONS, AssistanceCase, Dispute, FollowUp, Hazard, ImprovementItem, Member
 from hongfeng_rules.timecalc import Period, default_calendar, supported_as_of
 
@@ -688,3 +689,31 @@ def test_the_column_wise_compile_refuses_a_condition_as_the_per_object_one(cond,
     with raises(str(per_object.value)):
         compile_where(cond, Member, *args)
     assert str(per_object.value).startswith(at + ".")
+
+
+@pytest.mark.parametrize("at, expected", [("2025-03-31T23:59:59", True), ("2025-04-01T00:00:00", False)])
+def test_not_and_a_junction_read_their_variables_in_the_audit_s_context(at, expected):
+    """`not` of a test against `$period_start`, and two tests of one field against `$period_start` and
+    `$period_end` (a junction), read the variables of the context they are given."""
+    assert holds({"not": {"found_at": {"gte": "$period_start"}}}, hazard(found_at=at)) is expected
+    inside = {"found_at": {"gte": "$period_start", "lte": "$period_end"}}
+    assert holds(inside, hazard(found_at=at)) is (not expected)
+    assert holds({"any_of": [{"found_at": {"lt": "$period_start"}}, {"found_at": {"gt": "$period_end"}}]},
+                 hazard(found_at=at)) is expected
+
+
+@pytest.mark.parametrize("op", ["gte_field", "lte_field"])
+def test_a_field_comparison_does_not_end_the_tests_of_its_field(op):
+    """`{home_visit_at: {gte_field: started_at, lte: …}}`: the test after a field comparison is still applied."""
+    start = datetime(2025, 3, 1, 9)
+    case = AssistanceCase(id="c", team_id="t", started_at=start, home_visit_at=start)
+    assert holds({"home_visit_at": {op: "started_at", "lte": "2025-03-01"}}, case) is True
+    assert holds({"home_visit_at": {op: "started_at", "lt": "2025-03-01"}}, case) is False
+
+
+@pytest.mark.parametrize("value", [{"value": 5}, {"unit": "hours"}])
+def test_half_a_quantity_is_read_as_operators_and_refused(value):
+    """Only a mapping with both `value` and `unit` is a quantity compared for equality; one key alone is an
+    unknown operator, named where it is."""
+    with raises(f"where.hours.{next(iter(value))}: unknown operator; allowed: {sorted(OPERATORS)}"):
+        compile_condition({"hours": value}, Participation)
