@@ -378,3 +378,15 @@ def test_a_failed_share_names_the_records_on_the_side_that_broke_the_bound(tmp_p
              bound: {"value": limit, "unit": "percent"}}
     (f,) = run(tmp_path, check, data)
     assert (f.status, f.measured, f.evidence_ids) == (status, f"{100 * certified / 4}% ({certified}/4)", listed)
+
+
+def test_a_share_with_no_value_in_force_is_not_applicable_for_every_team(tmp_path):
+    """A threshold in force only from 2026, judged in 2025: each of the teams with members is not applicable
+    ("no value in force"), the second and third as the first."""
+    data = three_teams([member(0, team="t1", real_name_verified=True), member(1, team="t2"),
+                        member(2, team="t3", real_name_verified=False)])
+    check = {"kind": "share", "of": "members", "numerator": {"real_name_verified": True},
+             "at_least": {"unit": "percent", "values": {"2026-01-01": 50}}}
+    found = run(tmp_path, check, data)
+    assert [(f.subject.id, f.status, f.note) for f in found] == [
+        (t, "not_applicable", "no value in force") for t in ("t1", "t2", "t3")]

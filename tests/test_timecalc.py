@@ -322,6 +322,19 @@ def test_unsupported_years_raise(day):
     assert "年" in info.value.message and "cannot be computed" in info.value.message  # zh and en
 
 
+@pytest.mark.parametrize("day, reason", [
+    (date(2000, 12, 31), "2000 is before 2001, the first year of the working-day calendar; working days in 2000 "
+                         "cannot be computed"),
+    (date(2027, 1, 1), "the 2027 holiday arrangement has not been published (official data ends with 2026); "
+                       "working days in 2027 cannot be computed")])
+def test_an_unsupported_year_names_the_calendar_s_first_or_last_year(day, reason):
+    """The calendar's own bounds in the reason (a year before the first, or after the last published)."""
+    with pytest.raises(CalendarUnavailable) as info:
+        CAL.is_working_day(day)
+    assert info.value.en == reason
+    assert info.value.message.endswith(f" / {reason}")
+
+
 def test_2027_is_unavailable_today():
     # holidays 0.109 publishes through 2026; if this fails after an upgrade, update docs/time.md.
     assert CAL.last_year == 2026
