@@ -46,7 +46,7 @@ def test_every_rule_case_passes_column_wise(folder):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("kind", ["document", "every"])
+@pytest.mark.parametrize("kind", ["document", "every", "count"])
 def test_a_batched_kind_evaluated_alone_gives_each_subject_the_per_object_outcome(kind):
     """`kinds.KINDS` of a kind the audit batches (`kinds.MANY`): one rule alone, on the hongfeng example, gives
     every subject the oracle's status, measured value, expected text, evidence and note."""
@@ -57,3 +57,36 @@ def test_a_batched_kind_evaluated_alone_gives_each_subject_the_per_object_outcom
     judged = sum(assert_same_outcomes(kind, r.rule.check, r.subject_collection, evaluate_of(r), r.applies, ctx, cctx)
                  for r in pack_rules("hongfeng", kind))
     assert judged > 0
+
+
+@pytest.mark.parametrize("rules", [1, 2, 3])
+def test_count_rules_in_one_plan_count_each_its_own_records_and_no_unknown_one(rules):
+    """Plain count rules over the same members of a team are one plan (one cached frame, each rule's `where` a
+    filter of it): each counts the members its own `where` holds for — an unset yes/no is not counted — never the
+    first rule's records for all; per team, as the per-object count."""
+    from datetime import datetime
+
+    from hongfeng_rules.checks.count import CountCheck
+    from hongfeng_rules.columns.kinds.count import evaluate_many
+    from hongfeng_rules.timecalc import SHANGHAI
+    from columns_oracle import contexts, subject_records
+    from helpers import member, team_data
+    from oracle.kinds import evaluator
+
+    wheres = [{"real_name_verified": True}, {"party_member": True}, {"real_name_verified": False}]
+    specs = [{"kind": "count", "of": "members", "where": wheres[k], "at_least": {"value": 1, "unit": "person"}}
+             for k in range(rules)]
+    members = [member(0, real_name_verified=True), member(1, party_member=True), member(2),
+               member(3, real_name_verified=False, party_member=False)]
+    checks = [CountCheck.model_validate(spec) for spec in specs]
+    ctx, cctx = contexts(team_data(members=members), "2025",
+                         datetime(2025, 12, 31, 12, tzinfo=SHANGHAI))
+    teams = subject_records("teams", None, ctx)
+    out = evaluate_many(list(enumerate(checks)), "teams", cctx.tables.get("teams").lazy(), cctx).collect()
+    rows = {(row["rule"], row["id"]): row for row in out.to_dicts()}
+    assert len(rows) == rules * len(teams) == out.height
+    for i, check in enumerate(checks):
+        for team in teams:
+            o, row = evaluator(check, "teams")(team, ctx), rows[(i, team.id)]
+            assert (row["status"], row["measured"], row["evidence"]) == (o.status, o.measured, list(o.evidence))
+    assert [rows[(i, teams[0].id)]["measured"] for i in range(rules)] == [1, 1, 1][:rules]
