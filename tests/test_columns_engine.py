@@ -10,7 +10,7 @@ from hongfeng_rules.columns import engine
 from hongfeng_rules.derived_results import is_derived
 from hongfeng_rules.rulebook.cases import run_cases
 from hongfeng_rules.rulebook.locate import pack_dirs
-from helpers import REPO
+from helpers import REPO, member, team_data
 
 EXAMPLES = {
     "hongfeng": ("2025", "2026-01-15"),
@@ -59,34 +59,58 @@ def test_a_batched_kind_evaluated_alone_gives_each_subject_the_per_object_outcom
     assert judged > 0
 
 
+def _plan_agrees(kind: str, specs: list[dict], data) -> dict:
+    """The kind's `evaluate_many` of the checks in one plan over the teams of `data` (as-of the end of 2025): each
+    (rule, team) row's status, measured value and evidence are the per-object outcome's; the rows by (rule, team)."""
+    from datetime import datetime
+    from importlib import import_module
+
+    from hongfeng_rules.checks.registry import CHECK_KINDS
+    from hongfeng_rules.timecalc import SHANGHAI
+    from columns_oracle import contexts, subject_records
+    from oracle.kinds import evaluator
+
+    checks = [CHECK_KINDS[kind].model_validate(spec) for spec in specs]
+    ctx, cctx = contexts(data, "2025", datetime(2025, 12, 31, 12, tzinfo=SHANGHAI))
+    teams = subject_records("teams", None, ctx)
+    many = import_module(f"hongfeng_rules.columns.kinds.{kind}").evaluate_many
+    out = many(list(enumerate(checks)), "teams", cctx.tables.get("teams").lazy(), cctx).collect()
+    rows = {(row["rule"], row["id"]): row for row in out.to_dicts()}
+    assert len(rows) == len(checks) * len(teams) == out.height
+    for i, check in enumerate(checks):
+        for team in teams:
+            o, row = evaluator(check, "teams")(team, ctx), rows[(i, team.id)]
+            assert (row["status"], row["measured"], row["evidence"]) == (o.status, o.measured, list(o.evidence)), (
+                i, team.id)
+    return rows
+
+
+MEMBERS = [member(0, real_name_verified=True), member(1, party_member=True), member(2),
+           member(3, real_name_verified=False, party_member=False)]
+
+
 @pytest.mark.parametrize("rules", [1, 2, 3])
 def test_count_rules_in_one_plan_count_each_its_own_records_and_no_unknown_one(rules):
     """Plain count rules over the same members of a team are one plan (one cached frame, each rule's `where` a
     filter of it): each counts the members its own `where` holds for — an unset yes/no is not counted — never the
     first rule's records for all; per team, as the per-object count."""
-    from datetime import datetime
-
-    from hongfeng_rules.checks.count import CountCheck
-    from hongfeng_rules.columns.kinds.count import evaluate_many
-    from hongfeng_rules.timecalc import SHANGHAI
-    from columns_oracle import contexts, subject_records
-    from helpers import member, team_data
-    from oracle.kinds import evaluator
-
     wheres = [{"real_name_verified": True}, {"party_member": True}, {"real_name_verified": False}]
     specs = [{"kind": "count", "of": "members", "where": wheres[k], "at_least": {"value": 1, "unit": "person"}}
              for k in range(rules)]
-    members = [member(0, real_name_verified=True), member(1, party_member=True), member(2),
-               member(3, real_name_verified=False, party_member=False)]
-    checks = [CountCheck.model_validate(spec) for spec in specs]
-    ctx, cctx = contexts(team_data(members=members), "2025",
-                         datetime(2025, 12, 31, 12, tzinfo=SHANGHAI))
-    teams = subject_records("teams", None, ctx)
-    out = evaluate_many(list(enumerate(checks)), "teams", cctx.tables.get("teams").lazy(), cctx).collect()
-    rows = {(row["rule"], row["id"]): row for row in out.to_dicts()}
-    assert len(rows) == rules * len(teams) == out.height
-    for i, check in enumerate(checks):
-        for team in teams:
-            o, row = evaluator(check, "teams")(team, ctx), rows[(i, team.id)]
-            assert (row["status"], row["measured"], row["evidence"]) == (o.status, o.measured, list(o.evidence))
-    assert [rows[(i, teams[0].id)]["measured"] for i in range(rules)] == [1, 1, 1][:rules]
+    rows = _plan_agrees("count", specs, team_data(members=MEMBERS))
+    assert [rows[(i, "t1")]["measured"] for i in range(rules)] == [1, 1, 1][:rules]
+
+
+@pytest.mark.parametrize("rules", [1, 2, 3])
+def test_every_rules_in_one_plan_select_each_its_own_records(rules):
+    """`every` rules over two selections (members, trainings) in one plan: each judges its own records; a member
+    whose `where` is unknown is not selected, and one failing `require` whose `pending_while` is unknown fails
+    (not pending) — per team, as the per-object check."""
+    specs = [{"kind": "every", "of": "members", "where": {"real_name_verified": True}, "require": {"party_member": True}},
+             {"kind": "every", "of": "trainings", "require": {"kind": "pre_job"}},
+             {"kind": "every", "of": "members", "require": {"party_member": True},
+              "pending_while": {"real_name_verified": True}}][:rules]
+    trainings = [{"id": "tr1", "team_id": "t1", "kind": "regular", "start": "2025-05-01T09:00:00",
+                  "end": "2025-05-01T11:00:00", "attendee_ids": ["m0"]}]
+    rows = _plan_agrees("every", specs, team_data(members=MEMBERS, trainings=trainings))
+    assert [rows[(i, "t1")]["status"] for i in range(rules)] == ["fail", "fail", "fail"][:rules]
