@@ -136,8 +136,8 @@ def _title(check, team_id: str, association_id, ctx: ColumnContext) -> TeamTitle
 
 
 def derive(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnContext) -> list[TeamTitle]:
-    if "association_id" not in subjects.columns:
-        subjects = subjects.join(ctx.tables.get("teams").select("id", "association_id"), on="id", how="left")
+    """Each team's title; `subjects` are rows of the teams table (derived_results.collect), `association_id` among
+    their columns."""
     titles = (_title(check, team_id, association_id, ctx)
               for team_id, association_id in subjects.select("id", "association_id").rows())
     return [t for t in titles if t is not None]
