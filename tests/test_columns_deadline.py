@@ -131,3 +131,18 @@ def test_no_value_in_force_beside_a_deadline_in_force(tmp_path):
                    ("hf-5.0.1-retired", "c1", "not_applicable", None, "no value in force"),
                    ("hf-5.0.2-live", "c0", "not_applicable", None, not_started),
                    ("hf-5.0.2-live", "c1", "fail", "none by 2025-12-01T00:00:00+08:00", None)]
+
+
+@pytest.mark.parametrize("shift, status", [(-US, "pass"), (timedelta(0), "pass"), (US, "pending")])
+def test_a_closing_event_at_the_as_of_instant_has_happened(shift, status):
+    """Feedback a microsecond before or at the as-of instant has been given (on time: pass); a microsecond after,
+    it has not yet (the deadline still running: pending) — as the per-object check."""
+    as_of = datetime(2025, 6, 3, 12, tzinfo=SHANGHAI)
+    check = DeadlineCheck.model_validate({"kind": "deadline", "start": "investigation_closed_at", "end": "feedback_at",
+                                          "within": {"value": 7, "unit": "day"}})
+    rows = [{"id": "c1", "team_id": "t1", "channel": "phone", "received_at": "2025-06-01T00:00:00+08:00",
+             "investigation_closed_at": "2025-06-02T00:00:00+08:00", "feedback_at": (as_of + shift).isoformat()}]
+    dataset = Dataset.model_validate({"teams": [{"id": "t1", "association_id": "a1", "name": "T"}], "complaints": rows})
+    ctx, cctx = contexts(dataset, "2025", as_of)
+    assert evaluator(check, "complaints")(dataset.complaints[0], ctx).status == status
+    assert assert_same_outcomes("deadline", check, "complaints", evaluator(check, "complaints"), None, ctx, cctx) == 1
