@@ -10,6 +10,7 @@
     python mutation/run.py --timeouts [MODULE…]   # the mutants that ran out of time again (a busy machine's slow
                                                  # survivor is a "timeout" too: read each one)
     python mutation/run.py --mutants NAME…       # these mutants again (a gap's new test): `columns.where.x_f__mutmut_3`
+    python mutation/run.py --equivalent NAME "why"  # a survivor read as equivalent: not run again while its code stands
     python mutation/run.py --scores              # only print the scores of the last runs
     python mutation/run.py --table               # the same as docs/testing.md's table
     python mutation/run.py --estimate            # what each module's mutants would cost if all survived
@@ -31,6 +32,8 @@ from pathlib import Path
 from mutmut.configuration import config as mutmut_config
 from mutmut.state import state as mutmut_state
 from mutmut.stats import status_by_exit_code
+
+import equivalents
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc.periods",
@@ -226,7 +229,8 @@ def _threads() -> list[str]:
 
 
 def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
-    """mutmut on one worker: the named mutants, or those not yet judged (of these modules, or of the whole core).
+    """mutmut on one worker: the named mutants, or those not yet judged (of these modules, or of the whole core),
+    leaving out those read as equivalent in the code they were read in (mutation/equivalents.py).
 
     A module is chosen by naming its mutants not yet judged, not by narrowing `only_mutate`: mutmut drops the
     test coverage it recorded for files left out of `only_mutate`, and would then find no test for them."""
@@ -235,15 +239,17 @@ def run(modules: list[str], names: tuple[str, ...] = ()) -> None:
     mutate_cached_functions()
     collect_once()
     os.chdir(ROOT)
-    if modules and not names:
+    if not names:
         _generate()
         known = results()
-        names = tuple(n for m in modules for k in known if _within(k, m)
+        names = tuple(n for k in known if not modules or any(_within(k, m) for m in modules)
                       for n, status in known[k].items() if status in ("not checked", "no tests"))
-        names += tuple(f"hongfeng_rules.{m}.*" for m in modules if not any(_within(k, m) for k in known))  # all
         if not names:
             return  # every mutant of these modules is judged
-    _run(names, max_children=WORKERS)
+    equivalent, _ = equivalents.standing()
+    names = tuple(n for n in names if n not in equivalent)
+    if names:
+        _run(names, max_children=WORKERS)
 
 
 def _generate() -> None:
@@ -278,15 +284,44 @@ def _within(module: str, name: str) -> bool:
     return module == name or module.startswith(name + ".")
 
 
-def results() -> dict[str, dict[str, str]]:
-    """Module -> {mutant name: status}, from the .meta files mutmut writes beside each mutated file."""
+def results(equivalent: set[str] | None = None) -> dict[str, dict[str, str]]:
+    """Module -> {mutant name: status}, from the .meta files mutmut writes beside each mutated file; with
+    `equivalent` (mutants read as equivalent, their code unchanged), "equivalent" for those not killed."""
     out: dict[str, dict[str, str]] = {}
     for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
         module = ".".join(meta.relative_to(ROOT / "mutants" / "src").with_suffix("").with_suffix("").parts)
         codes = json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {})
         if codes:
-            out[module.removeprefix("hongfeng_rules.")] = {k: status_by_exit_code[v] for k, v in codes.items()}
+            out[module.removeprefix("hongfeng_rules.")] = {
+                k: "equivalent" if equivalent and k in equivalent and status_by_exit_code[v] in (
+                    "survived", "not checked") else status_by_exit_code[v] for k, v in codes.items()}
     return out
+
+
+def _counts(by_name: dict[str, str]) -> tuple[Counter, int, int, str]:
+    """A module's statuses, its killed (a timeout too), its judged, and the score: killed of judged, equivalents
+    set aside."""
+    counts = Counter(by_name.values())
+    killed = counts["killed"] + counts["timeout"]
+    judged = len(by_name) - counts["not checked"]
+    scored = judged - counts["equivalent"]
+    return counts, killed, judged, f"{100 * killed / scored:.1f} %" if scored else "-"
+
+
+def scores() -> None:
+    equivalent, stale = equivalents.standing()
+    for module, by_name in results(equivalent).items():
+        counts, killed, judged, share = _counts(by_name)
+        rest = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in ("killed", "timeout"))
+        print(f"{module:22} {killed:4}/{judged - counts['equivalent']:<4} killed {share:>8}  "
+              f"({counts['timeout']} by timeout){'; ' + rest if rest else ''}")
+        for name, status in sorted(by_name.items()):
+            if status == "survived":
+                print(f"    survived: {name}")
+            elif status in ("killed", "timeout") and name in equivalent:
+                print(f"    killed, but registered as equivalent (read again): {name}")
+    for name in stale:
+        print(f"stale equivalent (its function changed, or no such mutant: read again or delete): {name}")
 
 
 def scores() -> None:
@@ -325,12 +360,12 @@ def estimate() -> None:
 
 def table() -> None:
     """The scores as docs/testing.md's table."""
-    print("| module | mutants | judged | killed (by timeout) | survived | killed of judged |\n|---|---|---|---|---|---|")
-    for module, by_name in results().items():
-        counts = Counter(by_name.values())
-        killed, judged = counts["killed"] + counts["timeout"], len(by_name) - counts["not checked"]
-        share = f"{100 * killed / judged:.1f} %" if judged else "-"
-        print(f"| `{module}` | {len(by_name)} | {judged} | {killed} ({counts['timeout']}) | {counts['survived']} | {share} |")
+    print("| module | mutants | judged | killed (by timeout) | equivalent | survived | killed of judged, equivalents "
+          "aside |\n|---|---|---|---|---|---|---|")
+    for module, by_name in results(equivalents.standing()[0]).items():
+        counts, killed, judged, share = _counts(by_name)
+        print(f"| `{module}` | {len(by_name)} | {judged} | {killed} ({counts['timeout']}) | {counts['equivalent']} "
+              f"| {counts['survived']} | {share} |")
 
 
 def main(argv: list[str]) -> int:
@@ -351,6 +386,9 @@ def main(argv: list[str]) -> int:
             print(f"no such mutant: {', '.join(unknown) or '(none named)'}", file=sys.stderr)
             return 2
         run([], names)
+    elif argv[:1] == ["--equivalent"] and len(argv) == 3:  # a survivor read as equivalent: NAME "why"
+        print(f"{argv[1]}: registered as equivalent in code {equivalents.register(argv[1], argv[2])}")
+        return 0
     elif argv == ["--estimate"]:
         estimate()
         return 0
