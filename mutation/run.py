@@ -62,7 +62,8 @@ QUICK_TESTS = {
     "columns.kinds": ("test_check_kinds.py", "test_verdicts.py", "test_verdict_pins.py", "test_hongfeng_thresholds.py",
                       "test_levels_stars.py", "test_columns_deadline.py", "test_columns_frequency.py",
                       "test_columns_levels_ranking.py", "test_columns_rank_within.py",
-                      "test_columns_rank_within_scores.py", "test_columns_exact.py", "test_columns_differential.py"),
+                      "test_columns_rank_within_scores.py", "test_columns_exact.py", "test_columns_differential.py",
+                      "test_columns_engine.py"),
     "validation": ("test_load_tables.py", "test_loading.py", "test_tables.py", "test_trusted.py",
                    "test_mutation_pins_validation.py"),
 }
