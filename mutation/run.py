@@ -4,6 +4,7 @@
     python mutation/run.py                       # every verdict-core mutant not yet judged, then the scores
     python mutation/run.py timecalc.periods      # only those of one module (hongfeng_rules.timecalc.periods)
     python mutation/run.py columns.kinds         # those of a package's modules (or columns.kinds.deadline)
+    python mutation/run.py --quick core          # the verdict core (GROUPS: core, data), against its own tests
     MUTATION_WORKERS=2 nice -n 19 python mutation/run.py …   # two workers, on CPU time nobody else wants
     python mutation/run.py --quick [MODULE…]     # the same against each module's own tests only (QUICK_TESTS)
     python mutation/run.py --survivors [MODULE…]  # after adding tests: the surviving mutants again
@@ -40,8 +41,12 @@ MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc
            "derived", "checks.where", "sources.mapping", "sources.fields",
            "columns.kinds", "columns.where", "columns.derived", "columns.calendar", "validation")
 # a name in MODULES that is a package (columns.kinds, validation) stands for each of its modules
+GROUPS = {"core": ("timecalc", "derived", "checks.where", "columns.where", "columns.derived", "columns.calendar",
+                   "columns.kinds"),  # the verdict core: what decides a status (issue 24's hour)
+          "data": ("validation", "sources.mapping", "sources.fields")}  # what reads and checks a dataset
 WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))  # one mutmut worker: the machine's two cores are shared
 # (MUTATION_WORKERS=2 under `nice -n 19`: the second takes only CPU time nobody else wants)
+KILLERS = ROOT / "mutants" / "killers.tsv"  # function, then a test that killed one of its mutants: one a line
 WALL_SLACK = 20  # a mutant's wall-clock limit is 20 x mutmut's (collect_once): its CPU-time limit is the one that judges
 
 
@@ -169,10 +174,16 @@ def collect_once() -> None:
                 return super().run_tests(mutant_name=mutant_name, tests=tests)
             by_id = {item.nodeid: item for item in session.items}
             durations = mutmut_state().duration_by_test
-            items = sorted((by_id[t] for t in tests), key=lambda item: durations.get(item.nodeid, 0))
+            function = mutant_name.rsplit("__mutmut_", 1)[0]
+            killers = _killers_of(function)
+            items = sorted((by_id[t] for t in tests), key=lambda item: (
+                killers.get(item.nodeid, len(killers)), durations.get(item.nodeid, 0)))
             for item, next_item in zip(items, [*items[1:], None]):
                 session.config.hook.pytest_runtest_protocol(item=item, nextitem=next_item)
                 if session.testsfailed:
+                    if item.nodeid not in killers:
+                        with open(KILLERS, "a", encoding="utf-8") as out:  # one short line: an atomic append
+                            out.write(f"{function}\t{item.nodeid}\n")
                     return 1
             return 0
 
@@ -221,6 +232,17 @@ def collect_once() -> None:
     in_one_session._collected_once = True
     isolation.ForkServerRunner._forkserver_main = in_one_session
     isolation.PytestRunner = Collected  # the class get_mutant_runner gives the fork server
+
+
+def _killers_of(function: str) -> dict[str, int]:
+    """The tests that killed a mutant of `function` (in this run or an earlier one), the latest first: a mutant's
+    worker runs them before its other tests, cheapest first, since mutants of one function mostly fall to the same
+    test. The order only saves time; every test still runs until one fails."""
+    if not KILLERS.exists():
+        return {}
+    prefix = function + "\t"
+    tests = [line[len(prefix):] for line in KILLERS.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)]
+    return {test: rank for rank, test in enumerate(reversed(tests))}
 
 
 def _threads() -> list[str]:
@@ -370,6 +392,7 @@ def table() -> None:
 
 
 def main(argv: list[str]) -> int:
+    argv = [m for a in argv for m in GROUPS.get(a, (a,))] if argv[:1] != ["--equivalent"] else argv
     if argv[:1] == ["--quick"]:
         argv = argv[1:]
         only_own_tests([m for m in argv if not m.startswith("--")])
