@@ -78,3 +78,26 @@ def test_a_workers_batch_leaves_no_cyclic_garbage():
     finally:
         if was:
             gc.enable()
+
+
+def test_a_polars_panic_in_a_batch_answers_each_job_alone(monkeypatch):
+    """A Polars panic is a BaseException, not an Exception: in a batch's audit it falls back to each job alone
+    (answered as if it had come alone), and in a job alone it is that job's internal error, not the worker's end."""
+    from polars.exceptions import PanicException
+
+    from hongfeng_rules.service import jobs
+
+    jobs.start(["hongfeng"], 32 << 20, 1_000_000)
+    job = lambda: jobs.Job("audit", [("body.json", json.dumps(TEAM).encode())], ["hongfeng"], period="2025",
+                           as_of="2026-01-15")
+    alone = jobs.run(job()).body
+
+    def panics(*args, **kwargs):
+        raise PanicException("a panic beneath the audit")
+
+    monkeypatch.setattr(jobs, "audit_each", panics)
+    answers = jobs.run_all([job(), job()])
+    assert [a.body for a in answers] == [alone, alone] and not any(a.internal for a in answers)
+    monkeypatch.setitem(jobs._AUDIT, "audit", panics)
+    answer = jobs.run(job())
+    assert answer.internal.startswith("PanicException: a panic beneath the audit") and not answer.body

@@ -12,6 +12,8 @@ import dataclasses
 import traceback
 from dataclasses import dataclass, field
 
+from polars.exceptions import PanicException
+
 from ..audit_each import audit_each
 from ..auditing import audit, derive, require_matched
 from ..derived_results import Derived, known_scopes, only_kind
@@ -67,6 +69,10 @@ class Result:
     problems: list[Problem] = field(default_factory=list)  # bad input: the CLI's exit 2
     internal: str | None = None  # a bug: its type and message, never a traceback to the client
 
+
+# a bug in the library or beneath it: a Polars panic is a BaseException (pyo3's), not an Exception, and would
+# otherwise end the worker and every job of its batch with it
+BUG = (Exception, PanicException)
 
 _PACKS: dict = {}
 _MAPPINGS: dict = {}
@@ -130,7 +136,7 @@ def run_all(batch: list[Job]) -> list[Result]:
         try:
             reports = audit_each([prepared[i].tables for i in members], first.packs, first.period, first.as_of,
                                  labels=[batch[i].label for i in members])
-        except Exception:  # a bug: each job alone, so that it is answered (and named) on its own
+        except BUG:  # a bug: each job alone, so that it is answered (and named) on its own
             reports = [None] * len(members)
         for i, report in zip(members, reports):
             results[i] = run(batch[i]) if report is None else _guarded(
@@ -148,7 +154,7 @@ def _loaded_each(batch: list[Job]) -> dict[int, object]:
         try:
             found = tables_from_files_each([batch[i].files for i in members], _LIMITS,
                                            _MAPPINGS[mapping] if mapping else None)
-        except Exception:  # noqa: BLE001  (a bug: each job reads its own and is answered alone)
+        except BUG:  # a bug: each job reads its own and is answered alone
             continue
         loaded.update(zip(members, found))
     return loaded
@@ -160,7 +166,7 @@ def _guarded(work):
         return work()
     except InputError as exc:
         return Result(problems=exc.problems)
-    except Exception as exc:  # a bug in the library: logged by the caller in full, named to the client
+    except BUG as exc:  # a bug in the library: logged by the caller in full, named to the client
         return Result(internal=f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
 
 
