@@ -114,3 +114,20 @@ def test_every_rules_in_one_plan_select_each_its_own_records(rules):
                   "end": "2025-05-01T11:00:00", "attendee_ids": ["m0"]}]
     rows = _plan_agrees("every", specs, team_data(members=MEMBERS, trainings=trainings))
     assert [rows[(i, "t1")]["status"] for i in range(rules)] == ["fail", "fail", "fail"][:rules]
+
+
+def test_an_every_rule_selects_its_records_through_its_via():
+    """`via` through another collection: points have no `team_id`, so `member_id->members.team_id` links each entry
+    to its member's team. Each team judges the entries of its own members (t1's are all `hours`, one of t2's is
+    not), alone and in one plan with a rule over the members themselves — per team, as the per-object check."""
+    specs = [{"kind": "every", "of": "points", "via": "member_id->members.team_id", "require": {"reason": "hours"}},
+             {"kind": "every", "of": "members", "require": {"party_member": True}}]
+    teams = [{"id": t, "association_id": "a1", "name": t, "founded_on": "2020-01-01"} for t in ("t1", "t2")]
+    points = [{"id": f"p{i}", "member_id": m, "on": "2025-03-01", "amount": 1, "reason": reason}
+              for i, (m, reason) in enumerate([("m0", "hours"), ("m1", "hours"), ("m2", "hours"), ("m2", "quality")])]
+    data = team_data(teams=teams, members=[member(0), member(1), member(2, team="t2", party_member=True)],
+                     points=points)
+    for n in (1, 2):
+        rows = _plan_agrees("every", specs[:n], data)
+        assert [(rows[(0, t)]["status"], rows[(0, t)]["evidence"]) for t in ("t1", "t2")] == [
+            ("pass", []), ("fail", ["p3"])]

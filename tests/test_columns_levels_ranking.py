@@ -286,3 +286,36 @@ def test_an_association_scope_takes_in_its_sub_associations_at_every_depth():
         "team_scores": scored(*[(t["id"], 2025, float(i)) for i, t in enumerate(teams)])})
     assert [(t, r["rank"], r["ranked"]) for t, r in got.items()] == [
         ("ta1", 4, 4), ("ta2", 3, 4), ("ta4", 2, 4), ("ta5", 1, 4)]
+
+
+def test_a_prior_year_ranked_below_every_band_holds_no_title_and_ends_the_run():
+    """t0, first in 2025, was ranked fourth in 2024, below both bands (top 1, top 2): that year is recomputed as no
+    title (not an error), so the run stays 1 and no upgrade is earned; t1, first in 2024, is second in 2025."""
+    got = derived_titles({"bands": [band("three", 1), band("two", 2)], "upgrades": FOUR_AFTER_TWO_YEARS}, {
+        "associations": ASSOCIATIONS, "teams": THREE_TEAMS + [{"id": "t3", "association_id": "a1", "name": "T3"}],
+        "team_scores": scored(("t0", 2025, 90.0), ("t1", 2025, 80.0), ("t2", 2025, 70.0), ("t3", 2025, 60.0),
+                              ("t0", 2024, 60.0), ("t1", 2024, 90.0), ("t2", 2024, 80.0), ("t3", 2024, 70.0))})
+    assert [(r["base_title"] and r["base_title"]["key"], r["title"] and r["title"]["key"], r["run"])
+            for r in got.values()] == [("three", "three", 1), ("two", "two", 0), (None, None, 0), (None, None, 0)]
+    assert [(p["source"], p["rank"], p["title"], p["counts"]) for p in got["t0"]["prior_years"]] == [
+        ("computed", 4, None, False)]
+
+
+@pytest.mark.parametrize("years, titles", [
+    # two years running earn four stars from 2025 (three before): t0 held the top band in 2024 and 2025
+    ({"2000-01-01": 3, "2025-01-01": 2}, ["four", "three", None]),
+    # three before 2025 and from 2026: in force on the reference day 2025-12-31 is 3, not reached in two years
+    ({"2000-01-01": 2, "2025-01-01": 3, "2026-01-01": 2}, ["three", "three", None]),
+])
+def test_dated_consecutive_years_are_read_on_the_reference_day(years, titles):
+    """An upgrade's `consecutive` with dated values: the value in force on the reference day decides how many prior
+    years are read and whether the run earns it."""
+    upgrades = [{"of": "three", "consecutive": {"unit": "year", "values": years},
+                 "title": {"key": "four", "zh": "四星", "en": "4"}}]
+    got = derived_titles({"bands": [band("three", 2)], "upgrades": upgrades}, {
+        "associations": ASSOCIATIONS, "teams": THREE_TEAMS,
+        "team_scores": scored(("t0", 2025, 90.0), ("t1", 2025, 80.0), ("t2", 2025, 70.0),
+                              ("t0", 2024, 90.0), ("t1", 2024, 70.0), ("t2", 2024, 80.0),
+                              ("t0", 2023, 70.0), ("t1", 2023, 90.0), ("t2", 2023, 80.0))})
+    assert [r["title"] and r["title"]["key"] for r in got.values()] == titles
+    assert got["t0"]["run"] == 2 and got["t1"]["run"] == 1
