@@ -144,3 +144,31 @@ def test_a_member_never_active_counts_from_a_join_day_starting_at_the_reference_
     _, cctx = contexts(dataset, "2025", as_of)
     assert derived_frame("last_active_at", "members", cctx).collect()["value"].to_list() == [value]
     assert assert_agree(dataset, "2025", as_of) > 0
+
+
+BIRTHDAYS = [("1990-06-14", 35), ("1990-06-15", 35), ("1990-06-16", 34),  # the day before, on and after
+             ("1990-05-20", 35), ("1990-07-10", 34),  # an earlier month on a later day; a later month on an earlier one
+             ("1990-01-31", 35), ("1990-12-01", 34), ("2000-02-29", 25)]
+
+
+def test_age_years_counts_the_birthday_by_month_then_by_day_on_the_reference_date():
+    """On 15 June 2025 (the reference date of 2025-01-01..2025-06-15): a member born on 14 or 15 June is a year
+    older than one born on 16 June; the day decides only within the birthday's month, so 20 May has passed and
+    10 July has not. Both engines, against the written ages."""
+    dataset = Dataset.model_validate({
+        "teams": [{"id": "t1", "association_id": "a1", "name": "T"}],
+        "members": [{"id": f"m{i}", "team_id": "t1", "name": "M", "join_date": "2020-01-01", "birth_date": born}
+                    for i, (born, _) in enumerate(BIRTHDAYS)]})
+    ctx, cctx = contexts(dataset, "2025-01-01..2025-06-15", AS_OF)
+    assert ctx.reference_date == cctx.reference_date == datetime(2025, 6, 15).date()
+    assert derived_frame("age_years", "members", cctx).collect()["value"].to_list() == [age for _, age in BIRTHDAYS]
+    assert assert_agree(dataset, "2025-01-01..2025-06-15", AS_OF) > 0
+
+
+@pytest.mark.parametrize("collection", ["teams", "member", "embers", ""])
+def test_a_derived_value_is_refused_for_a_collection_it_is_not_computed_for(collection):
+    """@age_years is computed for members only: another collection, or a part of the name "members", is a KeyError
+    naming the value, not a frame (or a KeyError of a table) read as if it were members'."""
+    _, cctx = contexts(_around_as_of(timedelta(0)), "2025", AS_OF)
+    with pytest.raises(KeyError, match=f"@age_years is not computed for {collection}'"):
+        derived_frame("age_years", collection, cctx)
