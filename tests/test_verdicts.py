@@ -93,3 +93,19 @@ def test_an_as_of_before_the_period_ends_is_stated_in_the_report_and_on_stderr(t
         assert notices == [] and "warning" not in err
     else:
         assert len(notices) == 1 and expected in notices[0]["en"] and expected in err
+
+
+@pytest.mark.parametrize("pattern", [5, 1.5, True])
+def test_a_pattern_that_is_not_text_is_refused_at_its_place_when_the_pack_is_loaded(tmp_path, pattern):
+    """`matches: 5` in a rule file is not a pattern: the pack is refused with an error naming the rule's line and
+    the condition's place, not a crash inside the compile (RE2's own reason is given as text, never decoded)."""
+    from hongfeng_rules.checks.where import ConditionError, compile_condition
+    from hongfeng_rules.errors import InputError
+    from hongfeng_rules.models import Member
+
+    with pytest.raises(ConditionError, match=r"^where\.name\.matches: invalid pattern \(RE2 syntax, linear time\): "):
+        compile_condition({"name": {"matches": pattern}}, Member)
+    pack = write_pack(tmp_path / "pack", rule({"kind": "count", "of": "members", "where": {"name": {"matches": pattern}},
+                                                "at_least": {"value": 1, "unit": "person"}}, subject="team"))
+    with pytest.raises(InputError, match=r"hf-5\.0\.1-test\.yaml:\d+: check\.where\.name\.matches: invalid pattern "):
+        load_pack(pack)
