@@ -33,7 +33,7 @@ from hongfeng_rules.timecalc import (
     whole_periods,
 )
 from hongfeng_rules.timecalc.deadlines import LONGEST, amount_problem
-from hongfeng_rules.timecalc.zone import as_of_instant, supported_as_of, supported_day, supported_instant
+from hongfeng_rules.timecalc.zone import FIRST_DAY, LAST_DAY, as_of_instant, supported_as_of, supported_day, supported_instant
 from hongfeng_rules.timecalc.workdays import derive_last_year, has_makeup_workdays
 
 CAL = WorkCalendar()
@@ -778,3 +778,19 @@ def test_an_as_of_far_outside_the_supported_dates_is_a_value_error_not_an_overfl
     for value in (datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))), datetime(1, 1, 1, tzinfo=UTC)):
         with pytest.raises(ValueError, match=f"^{value.date().isoformat()} is outside the supported dates"):
             supported_as_of(value)
+
+
+@pytest.mark.parametrize("value, named", [
+    (datetime(1899, 12, 31, 20, tzinfo=timezone(timedelta(hours=-5))), None),  # 1900-01-01 in Shanghai: supported
+    (datetime(1898, 12, 31, 20, tzinfo=timezone(timedelta(hours=-5))), "1898-12-31"),  # two years out: not converted
+    (datetime(2200, 1, 1, tzinfo=timezone(timedelta(hours=9))), None),  # 2199-12-31 23:00 in Shanghai: supported
+    (datetime(2201, 1, 1, tzinfo=timezone(timedelta(hours=9))), "2201-01-01")])
+def test_only_an_instant_within_a_year_of_the_supported_dates_is_read_in_shanghai(value, named):
+    """The year margin is one year each side: a value dated in 1899 or 2200 is converted and judged by its Shanghai
+    date; one dated in 1898 or 2201 is refused by its own date, unconverted (as 0001-01-01 is, which would overflow),
+    though its Shanghai date (1899-01-01, 2200-12-31) differs from it."""
+    if named is None:
+        assert FIRST_DAY <= supported_instant(value).date() <= LAST_DAY
+    else:
+        with pytest.raises(ValueError, match=f"^{named} {re.escape(OUTSIDE)}$"):
+            supported_instant(value)
