@@ -794,3 +794,20 @@ def test_only_an_instant_within_a_year_of_the_supported_dates_is_read_in_shangha
     else:
         with pytest.raises(ValueError, match=f"^{named} {re.escape(OUTSIDE)}$"):
             supported_instant(value)
+
+
+def test_a_holidays_release_without_any_official_arrangement_is_refused_by_name(monkeypatch):
+    """Were `holidays.China` to hold no year with make-up working days (调休上班), there is no last official year:
+    the calendar refuses to start, saying why, rather than guess one."""
+    from hongfeng_rules.timecalc import workdays
+
+    monkeypatch.setattr(workdays, "has_makeup_workdays", lambda year: False)
+    derive_last_year.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match=r"^holidays\.China has no official holiday arrangement "
+                                               r"\(no make-up working days\)$"):
+            derive_last_year()
+    finally:
+        derive_last_year.cache_clear()
+    monkeypatch.undo()
+    assert derive_last_year() == CAL.last_year
