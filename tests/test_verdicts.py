@@ -98,14 +98,15 @@ def test_an_as_of_before_the_period_ends_is_stated_in_the_report_and_on_stderr(t
 @pytest.mark.parametrize("pattern", [5, 1.5, True])
 def test_a_pattern_that_is_not_text_is_refused_at_its_place_when_the_pack_is_loaded(tmp_path, pattern):
     """`matches: 5` in a rule file is not a pattern: the pack is refused with an error naming the rule's line and
-    the condition's place, not a crash inside the compile (RE2's own reason is given as text, never decoded)."""
+    the condition's place, not a crash inside the compile, and not RE2's own complaint (its C++ signature and an
+    object's address: a message that differs from one run to the next)."""
     from hongfeng_rules.checks.where import ConditionError, compile_condition
     from hongfeng_rules.errors import InputError
     from hongfeng_rules.models import Member
 
-    with pytest.raises(ConditionError, match=r"^where\.name\.matches: invalid pattern \(RE2 syntax, linear time\): "):
+    with pytest.raises(ConditionError, match=r"^where\.name\.matches: matches takes a pattern: a text \(RE2 syntax\)$"):
         compile_condition({"name": {"matches": pattern}}, Member)
     pack = write_pack(tmp_path / "pack", rule({"kind": "count", "of": "members", "where": {"name": {"matches": pattern}},
                                                 "at_least": {"value": 1, "unit": "person"}}, subject="team"))
-    with pytest.raises(InputError, match=r"hf-5\.0\.1-test\.yaml:\d+: check\.where\.name\.matches: invalid pattern "):
+    with pytest.raises(InputError, match=r"hf-5\.0\.1-test\.yaml:\d+: check\.where\.name\.matches: matches takes a pattern: a text \(RE2 syntax\)"):
         load_pack(pack)

@@ -245,6 +245,8 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
         cmp = (lambda n: n >= operand) if op == "min_items" else (lambda n: n <= operand)
         return lambda r, ctx: None if get(r, ctx) is None else cmp(len(get(r, ctx)))
     if op == "matches":
+        if not isinstance(operand, str):  # re2 would name its C++ signature and an object's address
+            raise ConditionError(at, "matches takes a pattern: a text (RE2 syntax)")
         try:
             pattern = re2.compile(operand, _RE2_OPTIONS)
         except Exception as exc:  # re2 rejects back-references and other non-linear constructs
