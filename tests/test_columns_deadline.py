@@ -146,3 +146,23 @@ def test_a_closing_event_at_the_as_of_instant_has_happened(shift, status):
     ctx, cctx = contexts(dataset, "2025", as_of)
     assert evaluator(check, "complaints")(dataset.complaints[0], ctx).status == status
     assert assert_same_outcomes("deadline", check, "complaints", evaluator(check, "complaints"), None, ctx, cctx) == 1
+
+
+FIRST = default_calendar().first_year
+
+
+@pytest.mark.parametrize("start, bound", [
+    (datetime(LAST, 12, 25, 12, tzinfo=SHANGHAI), f"(official data ends with {LAST})"),  # due in the year after
+    (datetime(FIRST - 1, 12, 20, 12, tzinfo=SHANGHAI), f"{FIRST - 1} is before {FIRST}, the first year")])
+def test_a_working_day_deadline_the_calendar_cannot_answer_names_the_calendar_s_first_or_last_year(start, bound):
+    """7 working days from 25 December of the calendar's last year, or from a day of the year before its first: not
+    assessable, the note naming the year the calendar ends with, or the first year it has — as the per-object check."""
+    check = DeadlineCheck.model_validate({"kind": "deadline", "start": "investigation_closed_at", "end": "feedback_at",
+                                          "within": {"value": 7, "unit": "working_day"}})
+    rows = [{"id": "c1", "team_id": "t1", "channel": "phone", "received_at": "2025-06-01T00:00:00+08:00",
+             "investigation_closed_at": start.isoformat()}]
+    dataset = Dataset.model_validate({"teams": [{"id": "t1", "association_id": "a1", "name": "T"}], "complaints": rows})
+    ctx, cctx = contexts(dataset, "2025", datetime(2025, 12, 1, tzinfo=SHANGHAI))
+    outcome = evaluator(check, "complaints")(dataset.complaints[0], ctx)
+    assert outcome.status == "not_assessable" and bound in outcome.note
+    assert assert_same_outcomes("deadline", check, "complaints", evaluator(check, "complaints"), None, ctx, cctx) == 1
