@@ -139,3 +139,16 @@ def test_a_whole_threshold_written_as_a_decimal_counts_as_that_number(written):
     """`at_least: 2.0` is the count 2 (a fraction is refused when the rule is read): judged as the whole number."""
     spec = {"kind": "frequency", "of": "meetings", "per": "month", "at_least": {"value": written, "unit": "times"}}
     assert _batch_agrees([spec], _TEAMS, "2025-01-01..2025-06-30", datetime(2025, 7, 15, tzinfo=SHANGHAI)) == 2
+
+
+@pytest.mark.parametrize("per", ["week", "month", "quarter", "year"])
+def test_records_of_a_collection_without_a_time_field_are_placed_in_no_unit(per):
+    """A team's units (a collection with no time field) and no `place_by`: no record has a day, so every whole unit
+    counts none of them — at least 1 fails each, at most 0 passes each, as the per-object check."""
+    data = {**_TEAMS, "units": [{"id": f"u{i}", "team_id": "t1", "level": "group", "name": f"U{i}"} for i in range(3)]}
+    specs = [{"kind": "frequency", "of": "units", "per": per, "at_least": {"value": 1, "unit": "times"}},
+             {"kind": "frequency", "of": "units", "per": per, "at_most": {"value": 0, "unit": "times"}}]
+    assert _batch_agrees(specs, data, "2025", datetime(2026, 1, 15, tzinfo=SHANGHAI)) == 4
+    ctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, tzinfo=SHANGHAI))[0]
+    team = subject_records("teams", None, ctx)[0]
+    assert [evaluator(FrequencyCheck.model_validate(s), "teams")(team, ctx).status for s in specs] == ["fail", "pass"]
