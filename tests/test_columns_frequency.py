@@ -152,3 +152,13 @@ def test_records_of_a_collection_without_a_time_field_are_placed_in_no_unit(per)
     ctx = contexts(Dataset.model_validate(data), "2025", datetime(2026, 1, 15, tzinfo=SHANGHAI))[0]
     team = subject_records("teams", None, ctx)[0]
     assert [evaluator(FrequencyCheck.model_validate(s), "teams")(team, ctx).status for s in specs] == ["fail", "pass"]
+
+
+@pytest.mark.parametrize("reports", [0, 1])
+def test_records_placed_by_their_label_count_when_there_are_none_or_one(reports):
+    """Patrol reports placed by their month label by quarter: with no report at all (no label to read) every quarter
+    counts 0, with one the quarter of its month counts it — at least 1 fails the other quarters, as per object."""
+    data = {**_TEAMS, "patrol_reports": _TEAMS["patrol_reports"][:reports]}
+    spec = {"kind": "frequency", "of": "patrol_reports", "per": "quarter", "place_by": "month",
+            "at_least": {"value": 1, "unit": "times"}}
+    assert _batch_agrees([spec], data, "2025-01-01..2025-06-30", datetime(2025, 7, 15, tzinfo=SHANGHAI)) == 2
