@@ -49,3 +49,82 @@ def test_eq_field_against_a_derived_value(nickname, name, expected):
     member = GroupMember(id="m", online_group_id="g", role="community_police_officer", nickname=nickname, name=name)
     test = compile_condition({"@nickname_name": {"eq_field": "name"}}, GroupMember)
     assert test(member, None) is expected
+
+
+# -- both engines (issue 24: columns/where.py's field comparisons, `in`, `contains`, `is_set` and `related` were
+# reached by no column-wise test of these cases): the column-wise answer, the per-object one and the written one
+def both_engines(collection: str, cond: dict, dataset, cctx=None) -> tuple[list, list]:
+    from hongfeng_rules.checks.context import Context
+    from hongfeng_rules.columns.context import ColumnContext
+    from hongfeng_rules.columns.where import compile_where, holds, with_extras
+    from hongfeng_rules.index import Index
+    from hongfeng_rules.models import COLLECTIONS
+    from hongfeng_rules.tables import from_dataset
+    from hongfeng_rules.timecalc import Period, default_calendar, supported_as_of
+
+    period, as_of = Period.parse("2025-Q2"), supported_as_of(datetime(2025, 6, 30, 12))
+    cctx = cctx or ColumnContext(from_dataset(dataset), period, as_of, default_calendar())
+    model = COLLECTIONS[collection].model
+    condition = compile_where(cond, model)
+    frame = with_extras(cctx.tables.get(collection).lazy(), [condition], cctx)
+    columns = frame.with_columns(h=holds(frame, condition, cctx)).collect()["h"].to_list()
+    context = Context(Index(dataset), period, as_of, default_calendar())
+    per_object = [compile_condition(cond, model)(r, context) for r in getattr(dataset, collection)]
+    return columns, per_object
+
+
+T, F, U = True, False, None
+# due on 1 May; closed on its Shanghai day at 01:00 (30 April in UTC) and at 23:30, the evening before, never
+ITEMS = [{"id": f"i{i}", "team_id": "t1", "measure": "m", "due": "2025-05-01", "closed_at": at}
+         for i, at in enumerate(["2025-05-01T01:00:00", "2025-05-01T23:30:00", "2025-04-30T23:30:00", None])]
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"closed_at": {"eq_field": "due"}}, [T, T, F, U]),
+    ({"closed_at": {"lte_field": "due"}}, [T, T, T, U]),
+    ({"closed_at": {"gt_field": "due"}}, [F, F, F, U]),
+    ({"closed_at": {"lt_field": "due"}}, [F, F, T, U]),
+    ({"due": {"eq_field": "closed_at"}}, [T, T, F, U]),
+    ({"due": {"gte_field": "closed_at"}}, [T, T, T, U]),
+    ({"due": {"lt_field": "closed_at"}}, [F, F, F, U]),
+    ({"due": {"gt_field": "closed_at"}}, [F, F, T, U]),
+])
+def test_an_instant_and_a_date_field_compare_as_shanghai_days_in_both_engines(cond, expected):
+    from helpers import team_data
+
+    columns, per_object = both_engines("improvements", cond, team_data(improvements=ITEMS))
+    assert columns == per_object == expected
+
+
+MEMBERS = [
+    {"id": "m0", "team_id": "t1", "name": "M0", "join_date": "2025-04-01", "status_since": "2025-04-01",
+     "mentor_id": "m1", "birth_date": "1990-05-01"},
+    {"id": "m1", "team_id": "t1", "name": "M1", "join_date": "2020-01-01", "status_since": "2025-04-02"},
+    {"id": "m2", "team_id": "t1", "name": "M2", "join_date": "2020-01-01", "birth_date": "2000-06-30"},
+    {"id": "m3", "team_id": "t1", "name": "M3", "join_date": "2020-01-01", "mentor_id": "m2"},
+]
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"status_since": {"eq_field": "join_date"}}, [T, F, U, U]),  # the same kind: equal or not
+    ({"mentor_id": {"eq_field": "birth_date"}}, [F, U, U, U]),  # a text never equals a date; unknown if unset
+    ({"birth_date": {"eq_field": "mentor_id"}}, [F, U, U, U]),
+    ({"name": {"eq_field": "join_date"}}, [F, F, F, F]),
+])
+def test_eq_field_of_two_kinds_is_false_unless_a_value_is_not_recorded_in_both_engines(cond, expected):
+    from helpers import team_data
+
+    columns, per_object = both_engines("members", cond, team_data(members=MEMBERS))
+    assert columns == per_object == expected
+
+
+def test_eq_field_of_a_number_and_a_boolean_compares_them_as_numbers_in_both_engines():
+    """To Python 1 == True and 0 == False: a count and a Boolean field are equal in both engines."""
+    from helpers import team_data
+
+    rows = [(1, True), (0, False), (2, True), (1, False), (0, None)]
+    inspections = [{"id": f"p{i}", "team_id": "t1", "kind": "random", "at": "2025-05-01T09:00:00",
+                    "major_issues": n, "archived": b} for i, (n, b) in enumerate(rows)]
+    columns, per_object = both_engines("inspections", {"major_issues": {"eq_field": "archived"}},
+                                       team_data(inspections=inspections))
+    assert columns == per_object == [T, T, F, F, U]
