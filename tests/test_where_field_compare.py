@@ -128,3 +128,99 @@ def test_eq_field_of_a_number_and_a_boolean_compares_them_as_numbers_in_both_eng
     columns, per_object = both_engines("inspections", {"major_issues": {"eq_field": "archived"}},
                                        team_data(inspections=inspections))
     assert columns == per_object == [T, T, F, F, U]
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"real_name_verified": {"in": [1]}}, [T, F, U]),  # a Boolean is a number to Python: True in [1]
+    ({"real_name_verified": {"not_in": [0]}}, [T, F, U]),
+    ({"real_name_verified": {"in": ["yes", 0.0]}}, [F, T, U]),
+    ({"status": {"in": [1, 2]}}, [F, F, F]),  # no value of the field's kind: never in
+    ({"status": {"not_in": [1]}}, [T, T, T]),
+    ({"unit_id": {"in": [1]}}, [U, U, U]),  # not recorded: unknown
+    ({"file": {"in": [1, [1], "x"]}}, [F, F, U]),  # a record is none of these
+])
+def test_in_takes_only_values_of_the_fields_kind_in_both_engines(cond, expected):
+    from helpers import member, team_data
+
+    members = [member(0, real_name_verified=True, file={"personal_info": True}),
+               member(1, real_name_verified=False, file={"contact": False}), member(2)]
+    columns, per_object = both_engines("members", cond, team_data(members=members))
+    assert columns == per_object == expected
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"skills": {"contains": 1}}, [F, F, F]),  # a number is no element of a list of texts, "1" included
+    ({"skills": {"contains": "1"}}, [T, F, F]),
+    ({"skills": {"contains_all": ["1", 1]}}, [F, F, F]),
+])
+def test_contains_of_another_kind_than_the_lists_items_is_false_in_both_engines(cond, expected):
+    from helpers import member, team_data
+
+    members = [member(0, skills=["1", "law"]), member(1, skills=["law"]), member(2)]  # m2: no skills, []
+    columns, per_object = both_engines("members", cond, team_data(members=members))
+    assert columns == per_object == expected
+
+
+@pytest.mark.parametrize("cond, expected", [({"owner": {"is_set": True}}, [F, T, F]),
+                                            ({"owner": {"is_set": False}}, [T, F, T])])
+def test_an_empty_text_is_not_set_in_both_engines(cond, expected):
+    from helpers import team_data
+
+    items = [{"id": f"i{i}", "team_id": "t1", "measure": "m", "owner": owner} for i, owner in enumerate(["", "x", None])]
+    columns, per_object = both_engines("improvements", cond, team_data(improvements=items))
+    assert columns == per_object == expected
+
+
+# d1: followed up before the period (counted: not after as-of), in it, and after as-of noon; d2 once; d3 never
+DISPUTES = [{"id": f"d{i}", "team_id": "t1", "registered_at": "2025-03-01T09:00:00"} for i in (1, 2, 3)]
+FOLLOW_UPS = [{"id": "f1", "dispute_id": "d1", "at": "2025-03-10T10:00:00", "evaluation": "good"},
+              {"id": "f2", "dispute_id": "d1", "at": "2025-05-01T10:00:00", "evaluation": "good"},
+              {"id": "f3", "dispute_id": "d1", "at": "2025-06-30T12:00:01", "evaluation": "bad"},
+              {"id": "f4", "dispute_id": "d2", "at": "2025-05-02T10:00:00", "evaluation": "bad"}]
+
+
+def related(at_least, where: dict | None = None) -> dict:
+    at_least = at_least if isinstance(at_least, dict) else {"value": at_least, "unit": "times"}
+    return {"related": {"of": "follow_ups", "via": "dispute_id", "at_least": at_least}
+            | ({"where": where} if where else {})}
+
+
+def disputes_context():
+    from hongfeng_rules.columns.context import ColumnContext
+    from hongfeng_rules.tables import from_dataset
+    from hongfeng_rules.timecalc import Period, default_calendar, supported_as_of
+
+    from helpers import team_data
+
+    dataset = team_data(disputes=DISPUTES, follow_ups=FOLLOW_UPS)
+    return dataset, ColumnContext(from_dataset(dataset), Period.parse("2025-Q2"),
+                                  supported_as_of(datetime(2025, 6, 30, 12)), default_calendar())
+
+
+@pytest.mark.parametrize("cond, expected", [
+    (related(1), [T, T, F]),
+    (related(2), [T, F, F]),  # d1's two: before the period and in it; not the one after as-of
+    (related(3), [F, F, F]),
+    (related({"unit": "times", "values": {"2025-01-01": 2}}), [T, F, F]),  # the value in force on 30 June
+    (related({"unit": "times", "values": {"2026-01-01": 1}}), [U, U, U]),  # none in force: unknown
+    ({"not": related({"unit": "times", "values": {"2026-01-01": 1}})}, [U, U, U]),
+    ({"any_of": [related({"unit": "times", "values": {"2026-01-01": 1}}), {"id": "d3"}]}, [U, U, T]),
+])
+def test_related_counts_linked_records_up_to_as_of_in_both_engines(cond, expected):
+    dataset, cctx = disputes_context()
+    columns, per_object = both_engines("disputes", cond, dataset, cctx)
+    assert columns == per_object == expected
+
+
+def test_related_counts_of_two_wheres_are_told_apart_in_one_audit():
+    """Two `related` of the same collection and link but different `where`s, in one audit: each its own count
+    (a date in a `where`, as YAML gives it, included)."""
+    from datetime import date
+
+    dataset, cctx = disputes_context()
+    conds = [(related(1, {"evaluation": "good"}), [T, F, F]), (related(1, {"evaluation": "bad"}), [F, T, F]),
+             (related(2, {"at": {"gte": date(2025, 3, 10)}}), [T, F, F]),
+             (related(2, {"at": {"gte": date(2025, 3, 11)}}), [F, F, F]), ({"id": "d2"}, [F, T, F])]
+    for cond, expected in conds:
+        columns, per_object = both_engines("disputes", cond, dataset, cctx)
+        assert columns == per_object == expected, cond
