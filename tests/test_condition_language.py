@@ -717,3 +717,14 @@ def test_half_a_quantity_is_read_as_operators_and_refused(value):
     unknown operator, named where it is."""
     with raises(f"where.hours.{next(iter(value))}: unknown operator; allowed: {sorted(OPERATORS)}"):
         compile_condition({"hours": value}, Participation)
+
+
+# -- columns/where.py (issue 24, second pass): what mutation testing of the column-wise compile found unpinned
+MORE = [  # (condition, the answers for THREE's m0, m1, m2), as BOTH
+    ({"any_of": [{"join_date": {"eq": "$period_start"}}, {"status": "exited"}]}, [T, F, T]),  # a variable in any_of
+]
+
+
+@pytest.mark.parametrize("cond, expected", MORE, ids=[json.dumps(c, sort_keys=True) for c, _ in MORE])
+def test_both_engines_answer_each_condition_as_written(cond, expected):
+    test_both_engines_answer_each_operator_as_written(cond, expected)
