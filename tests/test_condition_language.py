@@ -722,9 +722,63 @@ def test_half_a_quantity_is_read_as_operators_and_refused(value):
 # -- columns/where.py (issue 24, second pass): what mutation testing of the column-wise compile found unpinned
 MORE = [  # (condition, the answers for THREE's m0, m1, m2), as BOTH
     ({"any_of": [{"join_date": {"eq": "$period_start"}}, {"status": "exited"}]}, [T, F, T]),  # a variable in any_of
+    ({"@age_years": {"value": 35, "unit": "year"}}, [T, U, F]),  # a bare threshold with its unit: eq
+    ({"@age_years": {"lt": {"value": 30, "unit": "year"}}}, [F, U, T]),
+    ({"@age_years": {"gte": 30}, "@status_on_reference_date": "active"}, [T, F, F]),  # two derived values
+    ({"certificates.name": "law"}, [U, U, U]),  # a dotted path through a list of records: no single value
+    ({"certificates.name": {"contains": "a"}}, [U, U, U]),  # ... an unknown text, as a text
+    ({"mentor_id": {"matches": "None|m1"}}, [T, U, U]),  # not recorded is unknown, not the text "None"
 ]
 
 
 @pytest.mark.parametrize("cond, expected", MORE, ids=[json.dumps(c, sort_keys=True) for c, _ in MORE])
 def test_both_engines_answer_each_condition_as_written(cond, expected):
     test_both_engines_answer_each_operator_as_written(cond, expected)
+
+
+def column_answers(cond: dict, frame=None, period="2025-Q2", as_of=Q2_NOON) -> list:
+    """The column-wise answers for THREE (or `frame`, a plan over them) in one audit."""
+    from hongfeng_rules.columns.context import ColumnContext
+    from hongfeng_rules.columns.where import compile_where, holds as column_holds, with_extras
+    from hongfeng_rules.tables import from_dataset
+
+    cctx = ColumnContext(from_dataset(team_data(members=THREE, political_reviews=REVIEWS)), Period.parse(period),
+                         supported_as_of(as_of), default_calendar())
+    condition = compile_where(cond, Member)
+    frame = with_extras(cctx.tables.get("members").lazy() if frame is None else frame, [condition], cctx)
+    return frame.with_columns(h=column_holds(frame, condition, cctx)).collect()["h"].to_list()
+
+
+def test_one_compiled_condition_reads_each_audit_s_period_and_as_of():
+    """The expression is built once per audit dates: the same condition in two audits reads each one's."""
+    cond = {"join_date": {"gte": "$period_start"}, "status_since": {"lte": "$as_of"}}
+    assert column_answers(cond) == [T, F, T]  # m1 joined in 2020
+    assert column_answers(cond, period="2025-Q3", as_of=datetime(2025, 9, 30, 12)) == [F, F, F]
+    assert column_answers(cond, as_of=datetime(2025, 4, 9, 12)) == [F, F, F]  # m0's status since 10 April
+    assert column_answers(cond) == [T, F, T]
+
+
+def test_one_compiled_condition_is_built_for_the_types_of_the_columns_it_reads():
+    """A text is never a date: the same condition over a frame whose birth_date is text answers as for a text."""
+    import polars as pl
+
+    cond = {"birth_date": {"eq": "1990-05-01"}}
+    assert column_answers(cond) == [T, U, F]
+    from hongfeng_rules.tables import from_dataset
+    texts = from_dataset(team_data(members=THREE)).get("members").lazy().with_columns(pl.col("birth_date").cast(pl.String))
+    assert column_answers(cond, texts) == [F, U, F]
+    assert column_answers(cond) == [T, U, F]
+
+
+def test_the_column_wise_compile_shares_a_condition_whatever_its_keys_order():
+    from hongfeng_rules.columns.where import compile_where
+
+    first = compile_where({"status": "active", "party_member": True}, Member)
+    assert compile_where({"party_member": True, "status": "active"}, Member) is first
+
+
+def test_the_column_wise_compile_tells_two_dates_apart():
+    """Operands that are dates (as YAML reads them) are spelt by their value: two dates are two conditions."""
+    assert column_answers({"join_date": {"eq": date(2025, 4, 1)}}) == [T, F, F]
+    assert column_answers({"join_date": {"eq": date(2025, 6, 30)}}) == [F, F, T]
+    assert column_answers({"join_date": {"eq": datetime(2025, 6, 30, 12)}}) == [F, F, T]  # an instant: its day
