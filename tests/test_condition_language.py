@@ -728,6 +728,14 @@ MORE = [  # (condition, the answers for THREE's m0, m1, m2), as BOTH
     ({"certificates.name": "law"}, [U, U, U]),  # a dotted path through a list of records: no single value
     ({"certificates.name": {"contains": "a"}}, [U, U, U]),  # ... an unknown text, as a text
     ({"mentor_id": {"matches": "None|m1"}}, [T, U, U]),  # not recorded is unknown, not the text "None"
+    ({"not": {"@age_years": {"gte": 30}}}, [F, U, T]),  # a derived value under not
+    ({"not": {"join_date": {"eq": "$period_start"}}}, [F, T, T]),  # a variable under not
+    ({"any_of": [{"@age_years": {"gt": 30}}, {"certificates": {"any": {"name": "law"}}}]}, [T, U, T]),
+    ({"related": {"of": "political_reviews", "via": "member_id", "at_least": {"value": 1, "unit": "times"}}},
+     [T, T, F]),
+    ({"join_date": {"lte_field": "@political_review_passed_on"}}, [T, T, U]),  # a field against a derived value
+    ({"skills": {"contains_all": []}}, [T, T, T]),  # all of none: true where the list is recorded
+    ({"insurance": {"contains_all": []}}, [T, U, U]),
 ]
 
 
@@ -782,3 +790,18 @@ def test_the_column_wise_compile_tells_two_dates_apart():
     assert column_answers({"join_date": {"eq": date(2025, 4, 1)}}) == [T, F, F]
     assert column_answers({"join_date": {"eq": date(2025, 6, 30)}}) == [F, F, T]
     assert column_answers({"join_date": {"eq": datetime(2025, 6, 30, 12)}}) == [F, F, T]  # an instant: its day
+
+
+def test_one_compiled_condition_is_built_once_per_audit_dates_and_column_types():
+    """`Condition.expr` gives the expression it built for the same dates and column types, a new one else."""
+    from hongfeng_rules.columns.context import ColumnContext
+    from hongfeng_rules.columns.where import compile_where
+    from hongfeng_rules.tables import from_dataset
+
+    tables = from_dataset(team_data(members=THREE))
+    audit = lambda as_of: ColumnContext(tables, Period.parse("2025-Q2"), supported_as_of(as_of), default_calendar())  # noqa: E731
+    condition = compile_where({"join_date": {"lte": "$as_of"}, "name": {"min_items": 2}}, Member)
+    schema = tables.get("members").lazy().collect_schema()
+    built = condition.expr(audit(Q2_NOON), schema)
+    assert condition.expr(audit(Q2_NOON), dict(schema)) is built
+    assert condition.expr(audit(datetime(2025, 6, 1)), schema) is not built
