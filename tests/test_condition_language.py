@@ -736,6 +736,9 @@ MORE = [  # (condition, the answers for THREE's m0, m1, m2), as BOTH
     ({"join_date": {"lte_field": "@political_review_passed_on"}}, [T, T, U]),  # a field against a derived value
     ({"skills": {"contains_all": []}}, [T, T, T]),  # all of none: true where the list is recorded
     ({"insurance": {"contains_all": []}}, [T, U, U]),
+    ({"file": {"eq": {"personal_info": True}}}, [F, F, U]),  # a record equals no YAML value (was NotImplementedError)
+    ({"file": {"ne": "x"}}, [T, T, U]),
+    ({"file": {"in": [{"personal_info": True}, "x"]}}, [F, F, U]),
 ]
 
 

@@ -337,6 +337,8 @@ def _equals(expr: pl.Expr, dtype, value) -> pl.Expr:
         if all(_value_kind(v) == inner or inner == "number" and _value_kind(v) == "number" for v in value):
             return expr == lit(value, dtype=dtype)
         return _unknown_if_null(expr, False)
+    if isinstance(dtype, pl.Struct):  # a record never equals a YAML value (checks.where: a model is no dict)
+        return _unknown_if_null(expr, False)
     if kind == "other" or kind == "list" and isinstance(value, list):
         raise NotImplementedError(f"eq on a {dtype} value")
     return _unknown_if_null(expr, False)
