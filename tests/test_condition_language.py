@@ -318,6 +318,18 @@ def test_related_errors_name_the_path_and_why():
     assert compile_condition({"related": ok | {"at_least": {"value": 2, "unit": "item"}}}, Dispute)
 
 
+@pytest.mark.parametrize("collection, cond, at, model", [
+    ("activities", lambda r: {"participants": {"any": r}}, "where.participants.any.related", "Participation"),
+    ("members", lambda r: {"certificates": {"all": {"not": r}}}, "where.certificates.all.not.related", "Certificate"),
+    ("team_scores", lambda r: r, "where.related", "TeamScore"),
+])
+def test_related_is_refused_where_the_record_has_no_id_to_link_to(collection, cond, at, model):
+    related = {"related": {"of": "follow_ups", "via": "dispute_id", "at_least": {"value": 1, "unit": "times"}}}
+    with pytest.raises(ConditionError, match=rf"^{re.escape(at)}: related counts the records that link to this "
+                                             rf"record's id, and a {model} has no id$"):
+        compile_condition(cond(related), COLLECTIONS[collection].model)
+
+
 def test_related_collections_finds_every_nested_related():
     from hongfeng_rules.checks.where import related_collections
     inner = {"related": {"of": "follow_ups", "via": "dispute_id"}}

@@ -88,7 +88,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         inner = compile_condition(value, model, at)
         return lambda r, ctx: _not(inner(r, ctx))
     if key == "related":
-        return _related(value, at)
+        return _related(value, model, at)
     getter, field_type, unit = _field(key, model, at)
     if not isinstance(value, dict) or "value" in value and "unit" in value:
         value = {"eq": value}
@@ -116,11 +116,15 @@ def related_collections(cond: Any) -> set[str]:
     return set()
 
 
-def _related(spec: Any, at: str) -> Pred:
+def _related(spec: Any, model, at: str) -> Pred:
     """At least N records of another collection link to this record (`via` holds its id), not dated after
-    as-of, matching `where`."""
+    as-of, matching `where`. Only a record with an id can be linked to (not an item of a list, not a team's
+    score)."""
     from ..rulebook.units import Threshold  # the rule format's threshold, with its unit
 
+    if "id" not in model.model_fields:
+        raise ConditionError(at, f"related counts the records that link to this record's id, and a "
+                                 f"{model.__name__} has no id")
     if not isinstance(spec, dict) or set(spec) - RELATED_KEYS or not {"of", "via", "at_least"} <= set(spec):
         raise ConditionError(at, f"related takes of, via, at_least and optionally where; got {sorted(spec or {})}")
     target = COLLECTIONS.get(spec["of"])
