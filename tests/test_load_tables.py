@@ -440,3 +440,34 @@ def test_a_folder_with_a_file_over_the_size_limit_is_refused_before_any_file_is_
         assert read == []
     else:
         assert not over and [p.file for p in problems] == [str(tmp_path / "teams.json")]
+
+
+
+@pytest.mark.parametrize("start", ["kept", "empty"])
+def test_an_empty_cell_of_a_field_with_a_default_inside_a_list_of_records_is_its_default(tmp_path, start):
+    """Typed Parquet whose types already fit: an insurance cover with no kind is the model's default (accident),
+    as the per-object oracle reads the same file; with its required start empty too, both name the same field."""
+    import polars as pl
+    from hongfeng_rules.tables.parquet import write_parquet
+
+    tables = load_tables(ROOT / "examples" / "hongfeng")
+    write_parquet(tables, tmp_path)
+    members = tables.get("members")
+    covered = members.filter(pl.col("insurance").list.len() > 0)["id"][0]
+    empty = [pl.lit(None, pl.String).alias("kind")] + ([pl.lit(None, pl.Date).alias("start")] if start == "empty" else [])
+    unset = members.with_columns(
+        pl.when(pl.col("id") == covered)
+        .then(pl.col("insurance").list.eval(pl.element().struct.with_fields(*empty)))
+        .otherwise(pl.col("insurance")).alias("insurance"))
+    assert unset.schema == members.schema
+    unset.write_parquet(tmp_path / "members.parquet")
+    found, expected = outcome(load_tables, tmp_path), outcome(load_dataset, tmp_path)
+    if start == "kept":
+        assert_same_outcome(found, expected)
+        read = found[1].get("members").filter(pl.col("id") == covered)["insurance"][0]
+        assert len(read) and [cover["kind"] for cover in read] == ["accident"] * len(read)
+    else:  # the typed file's problems name the cell by its field, the oracle's (a table's) by its column number
+        n = len(unset.filter(pl.col("id") == covered)["insurance"][0])
+        assert found[0] == expected[0] == "problems" and n
+        assert [p.reason for p in found[1]] == [p.reason for p in expected[1]] == ["required field 'start' is missing"] * n
+        assert [p.field for p in found[1]] == [f"insurance[{i}].start" for i in range(n)]

@@ -52,14 +52,26 @@ def _names(schema) -> list[str]:
 
 
 def _columns(batch) -> list:
-    """The batch's columns as Python lists, a struct's fields each its own column (a null struct: null fields)."""
+    """The batch's columns as Python lists, a struct's fields each its own column (a null struct: null fields);
+    a list's records without their null fields (`given`)."""
     import pyarrow as pa
 
     def flat(array):
         if pa.types.is_struct(array.type):
             return [c for child in array.flatten() for c in flat(child)]
-        return [array.to_pylist()]
+        values = array.to_pylist()
+        return [[given(v) for v in values] if pa.types.is_nested(array.type) else values]
     return [c for i in range(batch.num_columns) for c in flat(batch.column(i))]
+
+
+def given(value):
+    """A Parquet value with its records' null fields left out: a null field is a field not given (its default),
+    inside a list of records as in a cell."""
+    if isinstance(value, dict):
+        return {k: given(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [given(v) for v in value]
+    return value
 
 
 def _rows(batches, file: str, limits: Limits = DEFAULT_LIMITS):

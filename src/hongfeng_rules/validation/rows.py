@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..errors import Problem
 from ..models import COLLECTIONS
 from ..safe_load import Document
+from ..sources.parquet import given
 from ..tables.schema import table_schema
 from .problems import from_error
 from .screen import Pools, Screened, finish, prepare
@@ -98,7 +99,7 @@ class _Rows:
 
     def __init__(self, frame: pl.DataFrame, rows: list[int]):
         self.n = frame.height
-        self.records = {i: {k: v for k, v in frame.row(i, named=True).items() if v is not None} for i in rows}
+        self.records = {i: given(frame.row(i, named=True)) for i in rows}
 
     def __len__(self) -> int:
         return self.n

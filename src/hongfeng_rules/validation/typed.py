@@ -77,7 +77,7 @@ def _column(spec: Spec, e: pl.Expr, dtype, want) -> tuple[pl.Expr, pl.Expr] | No
         item = _column(spec.item, pl.element(), dtype.inner, want.inner)
         if item is None:
             return None
-        value = e if dtype == want else e.list.eval(item[0])
+        value = e.list.eval(item[0])  # rebuilt even when the types fit: an item's empty cell takes its default
         doubt = e.list.eval(item[1]).list.any().fill_null(False)
     elif spec.kind in _TIMES and dtype == _TIMES[spec.kind]:
         day = e if spec.kind == "day" else e.dt.date()  # an instant column is in Shanghai time
