@@ -50,3 +50,26 @@ def test_answers_follow_the_as_of():
         got = frame.select(holds(frame, condition, ctx).alias("h")).collect()["h"].to_list()
         records = Context(Index(dataset), ctx.period, as_of, default_calendar())
         assert got == [compile_condition(COND, Hazard)(r, records) for r in dataset.hazards], day
+
+
+def test_a_text_spelled_like_a_tagged_date_is_another_condition():
+    """The cache key tells a text from a date however the text is spelled ("date:2025-04-01" is a place's
+    name here), and keys of several types in one mapping do not break it."""
+    from datetime import date
+
+    from hongfeng_rules.columns.where import spelling
+
+    dataset = team_data(hazards=[{"id": "h1", "team_id": "t1", "found_at": "2025-03-01T10:00:00+08:00",
+                                  "place": "date:2025-04-01"}])
+    tables = from_dataset(dataset)
+    ctx = _ctx(datetime(2025, 3, 31, 12, tzinfo=SHANGHAI), tables=tables)
+    records = Context(Index(dataset), ctx.period, ctx.as_of, default_calendar())
+    frame = tables.get("hazards").lazy()
+    for value in (date(2025, 4, 1), "date:2025-04-01", date(2025, 4, 1)):
+        cond = {"place": {"eq": value}}
+        got = frame.select(holds(frame, compile_where(cond, Hazard), ctx).alias("h")).collect()["h"].to_list()
+        assert got == [compile_condition(cond, Hazard)(r, records) for r in dataset.hazards] == [
+            isinstance(value, str)], value
+    assert len({spelling(v) for v in ("1", 1, 1.0, True, "True", [1], "[1]", {"a": 1}, {1: "a"}, {"1": "a"},
+                                      date(2025, 4, 1), "date:2025-04-01", datetime(2025, 4, 1))}) == 13
+    assert spelling({1: "a", "b": 2}) == spelling({"b": 2, 1: "a"})

@@ -13,7 +13,6 @@ when the expression is built for a context, as are the column types (`Condition.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
@@ -104,8 +103,13 @@ def compile_where(cond: dict | None, model: type[BaseModel], at: str = "where") 
 
 
 def spelling(value: Any) -> str:
-    """A condition (or any YAML value) as text that tells its values' types apart (a date from its ISO text)."""
-    return json.dumps(value, sort_keys=True, default=lambda v: f"{type(v).__name__}:{v}")
+    """A condition (or any YAML value) as text that tells its values' types apart (a date from any text, 1 from
+    1.0, True and "1"), a mapping's entries in one order whatever the types of its keys."""
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{spelling(k)}:{spelling(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(spelling(v) for v in value) + "]"
+    return f"{type(value).__name__}:{value!r}"
 
 
 def with_extras(frame: pl.LazyFrame, conditions: list[Condition], ctx: ColumnContext) -> pl.LazyFrame:
@@ -487,7 +491,7 @@ def related_test(spec: dict, extras: list[Extra]) -> Build:
     threshold = Threshold.model_validate(spec["at_least"])
     keep = compile_where(spec.get("where"), COLLECTIONS[spec["of"]].model, "related.where")
     of, via = spec["of"], spec["via"]
-    name = "related:" + json.dumps([of, via, spec.get("where")], sort_keys=True, default=str)
+    name = "related:" + spelling([of, via, spec.get("where")])
 
     def counts(ctx: ColumnContext) -> pl.LazyFrame:
         from .select import linked_rows, matching
