@@ -224,3 +224,71 @@ def test_related_counts_of_two_wheres_are_told_apart_in_one_audit():
     for cond, expected in conds:
         columns, per_object = both_engines("disputes", cond, dataset, cctx)
         assert columns == per_object == expected, cond
+
+
+# -- eq, ne and in against a constant (issue 24: columns.where._equals survivors): a value of another kind than
+# the field's is never equal (Python's ==), an instant equals only the same instant, a list only an equal list
+def kinds_members():
+    from helpers import member
+
+    return [member(0, skills=["1", "law"], real_name_verified=True, mentor_id="m1", insurance=[]),
+            member(1, skills=[], real_name_verified=False,
+                   insurance=[{"kind": "accident", "start": "2025-01-01", "end": "2025-12-31"}]),
+            member(2)]
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"name": {"eq": 1}}, [F, F, F]),  # a text is no number
+    ({"mentor_id": {"ne": 1}}, [T, U, U]),
+    ({"join_date": {"eq": 20200101}}, [F, F, F]),  # nor is a day
+    ({"name": {"eq": ["M0"]}}, [F, F, F]),  # a text is no list
+    ({"name": {"in": [["M1"], "M0", 0]}}, [T, F, F]),
+    ({"skills": {"eq": "1"}}, [F, F, F]),  # a list is no text ...
+    ({"skills": {"ne": 1}}, [T, T, T]),  # ... nor a number
+    ({"skills": {"eq": ["1", "law"]}}, [T, F, F]),  # an equal list (m2's skills: [])
+    ({"skills": {"eq": []}}, [F, T, T]),
+    ({"skills": {"eq": [1, "law"]}}, [F, F, F]),  # "1" is not 1
+    ({"skills": {"ne": [1]}}, [T, T, T]),
+    ({"skills": {"in": [[], ["1", "law"]]}}, [T, T, T]),
+    ({"real_name_verified": {"eq": 1.0}}, [T, F, U]),  # a Boolean is a number to Python
+])
+def test_eq_and_in_of_a_value_of_another_kind_than_the_field_in_both_engines(cond, expected):
+    from helpers import team_data
+
+    columns, per_object = both_engines("members", cond, team_data(members=kinds_members()))
+    assert columns == per_object == expected
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"insurance": {"eq": []}}, [T, F, U]),  # a list of records equals [] when it is empty (m2's: not recorded)
+    ({"insurance": {"ne": []}}, [F, T, U]),
+    ({"insurance": {"in": [[], "x"]}}, [T, F, U]),
+    ({"insurance": {"eq": [{"kind": "accident", "start": "2025-01-01", "end": "2025-12-31"}]}}, [F, F, U]),
+])
+def test_eq_of_a_list_of_records_with_a_list_in_both_engines(cond, expected):
+    """A record equals no YAML value (checks.where: a model is no dict), so a list of records equals only the empty
+    list, when it is empty (was NotImplementedError column-wise)."""
+    from helpers import team_data
+
+    columns, per_object = both_engines("members", cond, team_data(members=kinds_members()))
+    assert columns == per_object == expected
+
+
+# closed one microsecond before as-of (30 June, noon), at it, and not recorded; the owner a text
+AT_AS_OF = [{"id": f"i{i}", "team_id": "t1", "measure": "m", "due": "2025-06-30", "owner": "o", "closed_at": at}
+            for i, at in enumerate(["2025-06-30T11:59:59.999999", "2025-06-30T12:00:00", None])]
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"closed_at": {"eq": "$as_of"}}, [F, T, U]),  # the same instant only
+    ({"closed_at": {"ne": "$as_of"}}, [T, F, U]),
+    ({"closed_at": {"eq": "$period_end"}}, [T, T, U]),  # an instant and a day: the Shanghai day
+    ({"due": {"eq": "$as_of"}}, [T, T, T]),
+    ({"owner": {"eq": "$as_of"}}, [F, F, F]),  # a text is no instant
+    ({"owner": {"ne": "$as_of"}}, [T, T, T]),
+])
+def test_eq_of_an_instant_with_as_of_in_both_engines(cond, expected):
+    from helpers import team_data
+
+    columns, per_object = both_engines("improvements", cond, team_data(improvements=AT_AS_OF))
+    assert columns == per_object == expected

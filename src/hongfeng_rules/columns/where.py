@@ -343,6 +343,8 @@ def _equals(expr: pl.Expr, dtype, value) -> pl.Expr:
         return _unknown_if_null(expr, False)
     if isinstance(dtype, pl.Struct):  # a record never equals a YAML value (checks.where: a model is no dict)
         return _unknown_if_null(expr, False)
+    if kind == "list" and isinstance(value, list) and isinstance(dtype.inner, pl.Struct):  # so a list of them
+        return expr.list.len() == 0 if not value else _unknown_if_null(expr, False)  # equals only [], when empty
     if kind == "other" or kind == "list" and isinstance(value, list):
         raise NotImplementedError(f"eq on a {dtype} value")
     return _unknown_if_null(expr, False)
