@@ -820,3 +820,107 @@ def test_one_compiled_condition_is_built_once_per_audit_dates_and_column_types()
     built = condition.expr(audit(Q2_NOON), schema)
     assert condition.expr(audit(Q2_NOON), dict(schema)) is built
     assert condition.expr(audit(datetime(2025, 6, 1)), schema) is not built
+
+
+# -- columns/where.py (issue 24, third pass): comparisons, contains and age tests the tables above left unpinned
+def both_answers(cond: dict, collection: str, records: list[dict], as_of=Q2_NOON) -> list:
+    """The column-wise answers for `records` of `collection`, checked equal to the per-object ones."""
+    from hongfeng_rules.columns.context import ColumnContext
+    from hongfeng_rules.columns.where import compile_where, holds as column_holds, with_extras
+    from hongfeng_rules.tables import from_dataset
+
+    dataset = team_data(**{collection: records})
+    model = COLLECTIONS[collection].model
+    period, as_of = Period.parse("2025-Q2"), supported_as_of(as_of)
+    cctx = ColumnContext(from_dataset(dataset), period, as_of, default_calendar())
+    condition = compile_where(cond, model)
+    frame = with_extras(cctx.tables.get(collection).lazy(), [condition], cctx)
+    columns = frame.with_columns(h=column_holds(frame, condition, cctx)).collect()["h"].to_list()
+    context = Context(Index(dataset), period, as_of, default_calendar())
+    assert columns == [compile_condition(cond, model)(r, context) for r in getattr(dataset, collection)]
+    return columns
+
+
+def hazards(*found_at: str, **fields) -> list[dict]:
+    return [{"id": f"h{i}", "team_id": "t1", "found_at": at, "major": i % 2 == 0, **fields}
+            for i, at in enumerate(found_at)]
+
+
+def test_both_engines_compare_an_instant_with_the_as_of_instant():
+    """An instant against `$as_of` (noon, 30 June) compares instants, to the microsecond, not days."""
+    found = hazards("2025-06-30T11:00:00", "2025-06-30T12:00:00", "2025-06-30T12:00:00.000001", "2025-05-31T20:00:00")
+    assert both_answers({"found_at": {"gte": "$as_of"}}, "hazards", found) == [F, T, T, F]
+    assert both_answers({"found_at": {"lt": "$as_of"}}, "hazards", found) == [T, F, F, T]
+    assert both_answers({"found_at": {"lte": "$as_of"}}, "hazards", found) == [T, T, F, T]
+    assert both_answers({"reported_at": {"gt": "$as_of"}}, "hazards", found) == [U, U, U, U]
+
+
+def test_both_engines_compare_a_boolean_with_a_number():
+    """A Boolean is a number to Python: True >= 1, False < 1."""
+    found = hazards("2025-06-01T09:00:00", "2025-06-01T09:00:00", "2025-06-01T09:00:00")  # major: T, F, T
+    assert both_answers({"major": {"gte": 1}}, "hazards", found) == [T, F, T]
+    assert both_answers({"major": {"lt": 0.5}}, "hazards", found) == [F, T, F]
+
+
+def test_both_engines_compare_texts_as_python_does():
+    """Texts are ordered by their characters ("M10" < "M2"); the threshold a text, never a date."""
+    names = [member(i, name=n) for i, n in enumerate(["M10", "M2", "m0", "L"])]
+    assert both_answers({"name": {"gte": "M2"}}, "members", names) == [F, T, T, F]
+    assert both_answers({"name": {"lt": "M10"}}, "members", names) == [F, F, F, T]
+
+
+def test_both_engines_compare_a_whole_number_with_a_fraction():
+    """`@age_years` (a whole number) against 34.5 is not against 34: a member of 34 is younger."""
+    ages = [member(0, birth_date="1990-05-01"), member(1, birth_date="1990-07-01"), member(2)]  # 35, 34, unknown
+    assert both_answers({"@age_years": {"gte": 34.5}}, "members", ages) == [T, F, U]
+    assert both_answers({"@age_years": {"lte": 34.5}}, "members", ages) == [F, T, U]
+
+
+def test_both_engines_read_contains_on_a_text_literally():
+    """`contains: "."` is a full stop in the text, not a pattern that matches any character."""
+    names = [member(0, name="M.0"), member(1, name="Mx0"), member(2, name="M[0]")]
+    assert both_answers({"name": {"contains": "."}}, "members", names) == [T, F, F]
+    assert both_answers({"name": {"contains": "[0]"}}, "members", names) == [F, F, T]
+    assert both_answers({"name": {"contains_all": ["M", "x"]}}, "members", names) == [F, T, F]
+
+
+def test_both_engines_never_find_a_yaml_value_in_a_list_of_records():
+    """A record is no YAML mapping: a list of records contains no mapping, even one spelling a record, nor null."""
+    records = [member(0, certificates=[{"name": "law"}]), member(1, certificates=[]),
+               member(2, certificates=[{"name": "First aid", "valid_until": "2025-12-31"}])]
+    same = {"name": "law", "valid_until": None}
+    assert both_answers({"certificates": {"contains": same}}, "members", records) == [F, F, F]
+    assert both_answers({"certificates": {"contains": None}}, "members", records) == [F, F, F]
+    assert both_answers({"insurance": {"contains": {"kind": "accident"}}}, "members", records) == [U, U, U]
+    assert both_answers({"skills": {"contains": None}}, "members", [member(0, skills=["law"])]) == [F]
+
+
+@pytest.mark.parametrize("op", ["not_older_than", "within_limit"])
+def test_both_engines_count_months_from_an_instant_s_shanghai_day(op):
+    """A month from an instant counts from its Shanghai calendar day: on 30 June, whatever the hour, an
+    instant found on 30 May is within a month, one found on 29 May is not."""
+    found = hazards("2025-05-30T00:00:00", "2025-05-30T07:59:59", "2025-05-30T23:59:59", "2025-05-29T23:59:59",
+                    "2025-05-31T00:00:00")
+    answers = both_answers({"found_at": {op: {"value": 1, "unit": "month"}}}, "hazards", found)
+    assert answers == [T, T, T, F, T]
+    at_day_end = both_answers({"found_at": {op: {"value": 1, "unit": "month"}}}, "hazards", found,
+                              as_of=datetime(2025, 6, 30, 23, 59, 59, 999999))
+    assert at_day_end == ([F, F, F, F, F] if op == "not_older_than" else [T, T, T, F, T])
+
+
+@pytest.mark.parametrize("cond, error", [
+    ({"name": {"gt": 5}}, "cannot compare a String value with 5"),
+    ({"join_date": {"lte": "x"}}, "cannot compare a Date value with 'x'"),
+    ({"name": {"gt": None}}, "cannot compare with None (gt)"),
+    ({"name": {"contains": 5}}, "contains on a String value"),
+    ({"join_date": {"contains": "2"}}, "contains on a Date value"),
+])
+def test_the_column_wise_compile_names_a_test_python_cannot_answer(cond, error):
+    """A comparison or `contains` of values of two types (a text and a number, a date and a text) fails per
+    object with Python's TypeError; the column-wise one fails too, naming the column's type and the operand."""
+    with pytest.raises((TypeError, NotImplementedError), match=f"^{re.escape(error)}$"):
+        column_answers(cond)
+    dataset = team_data(members=THREE)
+    with pytest.raises(TypeError):
+        context = Context(Index(dataset), Period.parse("2025-Q2"), supported_as_of(Q2_NOON), default_calendar())
+        [compile_condition(cond, Member)(r, context) for r in dataset.members]
