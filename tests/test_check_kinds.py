@@ -390,3 +390,35 @@ def test_a_share_with_no_value_in_force_is_not_applicable_for_every_team(tmp_pat
     found = run(tmp_path, check, data)
     assert [(f.subject.id, f.status, f.note) for f in found] == [
         (t, "not_applicable", "no value in force") for t in ("t1", "t2", "t3")]
+
+
+def test_a_share_just_under_its_bound_names_the_records_not_counted(tmp_path):
+    """1 of 3 certified is 33.33… %, just under at least 33.5 % (within 1 % of it): it fails and names the two
+    members not certified, who keep it under, not the one certified."""
+    cert = [{"name": "c"}]
+    data = team_data(members=[member(0, certificates=cert), member(1), member(2)])
+    check = {"kind": "share", "of": "members", "numerator": {"certificates": {"min_items": 1}},
+             "at_least": {"value": 33.5, "unit": "percent"}}
+    (f,) = run(tmp_path, check, data)
+    assert (f.status, f.measured, f.expected, f.evidence_ids) == ("fail", "33.33% (1/3)", "≥ 33.5 percent", ["m1", "m2"])
+
+
+def test_seven_teams_each_get_their_own_share_row(tmp_path):
+    """Seven teams, as many as a result row has columns: each team still gets its own row (not a column of
+    them) — team ti has i + 1 members, the first of them certified — as in the per-object audit."""
+    from oracle import engine as object_engine
+    from hongfeng_rules import load_pack
+    from helpers import AS_OF
+
+    teams = [{"id": f"t{i}", "association_id": "a1", "name": f"T{i}", "founded_on": "2020-01-01"} for i in range(7)]
+    cert = [{"name": "c"}]
+    members = [member(10 * t + k, team=f"t{t}", certificates=cert if k == 0 else []) for t in range(7) for k in range(t + 1)]
+    data = team_data(teams=teams, members=members)
+    check = {"kind": "share", "of": "members", "numerator": {"certificates": {"min_items": 1}},
+             "at_least": {"value": 50, "unit": "percent"}}
+    found = run(tmp_path, check, data)
+    assert [(f.subject.id, f.status, f.measured) for f in found] == [
+        (f"t{t}", "pass" if t < 2 else "fail", f"{round(100 / (t + 1), 2)}% (1/{t + 1})") for t in range(7)]
+    assert found[6].evidence_ids == [f"m{60 + k}" for k in range(1, 7)]
+    pack = load_pack(tmp_path / "pack")  # the pack `run` wrote
+    assert [f.model_dump() for f in found] == [f.model_dump() for f in object_engine.audit(data, pack, "2025", AS_OF).findings]
