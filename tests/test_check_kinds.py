@@ -422,3 +422,42 @@ def test_seven_teams_each_get_their_own_share_row(tmp_path):
     assert found[6].evidence_ids == [f"m{60 + k}" for k in range(1, 7)]
     pack = load_pack(tmp_path / "pack")  # the pack `run` wrote
     assert [f.model_dump() for f in found] == [f.model_dump() for f in object_engine.audit(data, pack, "2025", AS_OF).findings]
+
+
+def _both_engines(tmp_path, check: dict, data) -> list:
+    """The column-wise audit's findings (`run`), checked to be the per-object audit's, field for field."""
+    from oracle import engine as object_engine
+    from hongfeng_rules import load_pack
+    from helpers import AS_OF
+
+    found = run(tmp_path, check, data)
+    objects = object_engine.audit(data, load_pack(tmp_path / "pack"), "2025", AS_OF).findings
+    assert [f.model_dump() for f in found] == [f.model_dump() for f in objects]
+    return found
+
+
+def test_every_reports_each_outcome_with_its_count_records_and_note(tmp_path):
+    """Every core member of a team is a verified party member, pending while they hold a certificate: t1 one
+    of two core members unrecorded (not assessable, naming both fields); t2 one pending; t3 one failing, one
+    unknown and one pending (fail: only the failing one listed, no note); t4 no members; t5 one core member who
+    passes and one not core (not counted, though failing and pending) — each its measured "N of M", evidence and
+    note, as the per-object audit."""
+    teams = [{"id": f"t{i}", "association_id": "a1", "name": f"T{i}", "founded_on": "2020-01-01"} for i in range(1, 6)]
+    core, cert = {"roles": ["core"]}, [{"name": "c"}]
+    ok = dict(core, party_member=True, real_name_verified=True)
+    members = [member(0, **ok), member(1, **core, party_member=True),
+               member(2, team="t2", **ok), member(3, team="t2", **core, party_member=False, real_name_verified=True,
+                                                  certificates=cert),
+               member(4, team="t3", **core, party_member=False, real_name_verified=True), member(5, team="t3", **core, party_member=True),
+               member(6, team="t3", **core, party_member=False, real_name_verified=False, certificates=cert),
+               member(7, team="t5", **ok), member(8, team="t5", party_member=False, certificates=cert)]
+    check = {"kind": "every", "of": "members", "where": {"roles": {"contains": "core"}},
+             "require": {"party_member": True, "real_name_verified": True},
+             "pending_while": {"certificates": {"min_items": 1}}}
+    found = _both_engines(tmp_path, check, team_data(teams=teams, members=members))
+    assert [(f.subject.id, f.status, f.measured, f.expected, f.evidence_ids, f.note) for f in found] == [
+        ("t1", "not_assessable", "1 of 2", "all", ["m1"], "party_member/real_name_verified not recorded for 1 of 2"),
+        ("t2", "pending", "1 of 2", "all", ["m3"], "1 of 2 still within their time limit"),
+        ("t3", "fail", "0 of 3", "all", ["m4"], None),
+        ("t4", "not_applicable", None, None, [], "no members to check"),
+        ("t5", "pass", "1 of 1", "all", [], None)]
