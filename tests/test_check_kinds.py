@@ -438,25 +438,25 @@ def _both_engines(tmp_path, check: dict, data) -> list:
 
 def test_every_reports_each_outcome_with_its_count_records_and_note(tmp_path):
     """Every core member of a team is a verified party member, pending while they hold a certificate: t1 one
-    of two core members unrecorded (not assessable, naming both fields); t2 one pending; t3 one failing, one
+    of three core members unrecorded (not assessable, naming both fields), one unrecorded but pending; t2 one pending; t3 one failing, one
     unknown and one pending (fail: only the failing one listed, no note); t4 no members; t5 one core member who
-    passes and one not core (not counted, though failing and pending) — each its measured "N of M", evidence and
+    passes (holding a certificate too) and one not core (not counted, though failing and pending) — each its measured "N of M", evidence and
     note, as the per-object audit."""
     teams = [{"id": f"t{i}", "association_id": "a1", "name": f"T{i}", "founded_on": "2020-01-01"} for i in range(1, 6)]
     core, cert = {"roles": ["core"]}, [{"name": "c"}]
     ok = dict(core, party_member=True, real_name_verified=True)
-    members = [member(0, **ok), member(1, **core, party_member=True),
+    members = [member(0, **ok), member(1, **core, party_member=True), member(9, **core, party_member=True, certificates=cert),
                member(2, team="t2", **ok), member(3, team="t2", **core, party_member=False, real_name_verified=True,
                                                   certificates=cert),
                member(4, team="t3", **core, party_member=False, real_name_verified=True), member(5, team="t3", **core, party_member=True),
                member(6, team="t3", **core, party_member=False, real_name_verified=False, certificates=cert),
-               member(7, team="t5", **ok), member(8, team="t5", party_member=False, certificates=cert)]
+               member(7, team="t5", **ok, certificates=cert), member(8, team="t5", party_member=False, certificates=cert)]
     check = {"kind": "every", "of": "members", "where": {"roles": {"contains": "core"}},
              "require": {"party_member": True, "real_name_verified": True},
              "pending_while": {"certificates": {"min_items": 1}}}
     found = _both_engines(tmp_path, check, team_data(teams=teams, members=members))
     assert [(f.subject.id, f.status, f.measured, f.expected, f.evidence_ids, f.note) for f in found] == [
-        ("t1", "not_assessable", "1 of 2", "all", ["m1"], "party_member/real_name_verified not recorded for 1 of 2"),
+        ("t1", "not_assessable", "1 of 3", "all", ["m1"], "party_member/real_name_verified not recorded for 1 of 3"),
         ("t2", "pending", "1 of 2", "all", ["m3"], "1 of 2 still within their time limit"),
         ("t3", "fail", "0 of 3", "all", ["m4"], None),
         ("t4", "not_applicable", None, None, [], "no members to check"),
