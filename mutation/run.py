@@ -354,19 +354,6 @@ def scores() -> None:
         print(f"stale equivalent (its function changed, or no such mutant: read again or delete): {name}")
 
 
-def scores() -> None:
-    for module, by_name in results().items():
-        counts = Counter(by_name.values())
-        killed = counts["killed"] + counts["timeout"]
-        judged = sum(counts.values()) - counts["not checked"]
-        share = f"{100 * killed / judged:.1f} %" if judged else "-"
-        rest = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in ("killed", "timeout"))
-        print(f"{module:22} {killed:4}/{judged:<4} killed {share:>8}  ({counts['timeout']} by timeout){'; ' + rest if rest else ''}")
-        for name, status in sorted(by_name.items()):
-            if status == "survived":
-                print(f"    survived: {name}")
-
-
 def estimate() -> None:
     """Per module: its mutants and what they would cost if every one survived (the time of every test reaching its
     function, as mutmut recorded it in the stats run: wall time on the machine as loaded then), for the full and the
