@@ -570,6 +570,33 @@ def test_aggregate_check_errors_are_lint_errors(tmp_path, capsys, check, why):
     assert re.fullmatch(re.escape(f"error: {tmp_path / 'pack' / 'hf-5.0.1-test.yaml'}:") + r"1[2-9]: " + re.escape(why), err)
 
 
+LEVELS = [{"at_least": {"value": 100, "unit": "point"}, "name": {"key": "v3", "zh": "三级", "en": "Third"}}]
+
+
+@pytest.mark.parametrize("subject, check, why", [
+    ("team", {"kind": "rank_within", "of": "improvements", "score": "closed_at", "target": {"owner": {"is_set": True}},
+              "top": {"value": 1, "unit": "rank"}}, "check.score: closed_at is a datetime, not a number"),
+    ("team", {"kind": "rank_within", "of": "improvements", "score": "owner", "target": {"owner": {"is_set": True}},
+              "top": {"value": 1, "unit": "rank"}}, "check.score: owner is a str, not a number"),
+    ("team", {"kind": "rank_within", "of": "members", "score": "@status_on_reference_date",
+              "target": {"roles": {"contains": "captain"}}, "top": {"value": 20, "unit": "percent"}},
+     "check.score: @status_on_reference_date is in status, not a number"),
+    ("team", {"kind": "mean", "of": "members", "value": "join_date", "at_most": {"value": 50, "unit": "day"}},
+     "check.value: join_date is a date, not a number"),
+    ("team", {"kind": "mean", "of": "members", "value": "@last_active_at", "at_most": {"value": 50, "unit": "day"}},
+     "check.value: @last_active_at is in day, not a number"),
+    ("member", {"kind": "levels", "of": "points", "amount": "reason", "levels": LEVELS},
+     "check.amount: reason is a str, not a number"),
+])
+def test_a_score_value_or_amount_that_is_not_a_number_is_a_lint_error(tmp_path, capsys, subject, check, why):
+    """A rank's score, a mean's value and a levels amount are numbers (a yes/no counts 0 or 1): a date, an instant, a
+    text or a status is refused at lint (the column-wise engine failed on an instant or a date with a Polars error)."""
+    write_pack(tmp_path / "pack", rule(check, subject=subject))
+    assert main(["rules", "lint", str(tmp_path / "pack")]) == 2
+    (err,) = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(re.escape(f"error: {tmp_path / 'pack' / 'hf-5.0.1-test.yaml'}:") + r"1[2-9]: " + re.escape(why), err)
+
+
 def test_two_rules_selecting_differently_do_not_share_a_selection(tmp_path):
     core = {"kind": "count", "of": "members", "where": {"roles": {"contains": "core"}},
             "at_least": {"value": 1, "unit": "person"}}

@@ -17,7 +17,7 @@ from ..models import COLLECTIONS
 from ..models.base import StrictModel
 from ..rulebook.units import Threshold
 from .selection import Selection
-from .where import ConditionError, _field
+from .where import ConditionError, number_field
 
 
 class Level(StrictModel):
@@ -56,4 +56,4 @@ class LevelsCheck(Selection):
     def validate(self, subject_collection: str) -> None:
         self._validate_table()
         self.validate_selection(subject_collection)
-        _field(self.amount, COLLECTIONS[self.of].model, "check.amount")
+        number_field(self.amount, COLLECTIONS[self.of].model, "check.amount")

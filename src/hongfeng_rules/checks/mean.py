@@ -5,7 +5,7 @@ from typing import Literal
 
 from ..models import COLLECTIONS
 from .selection import Bound, Selection
-from .where import ConditionError, _field
+from .where import ConditionError, number_field
 
 
 class MeanCheck(Selection, Bound):
@@ -14,6 +14,6 @@ class MeanCheck(Selection, Bound):
 
     def validate(self, subject_collection: str) -> None:
         self.validate_selection(subject_collection)
-        _, _, unit = _field(self.value, COLLECTIONS[self.of].model, "check.value")
+        _, _, unit = number_field(self.value, COLLECTIONS[self.of].model, "check.value")
         if unit is not None and unit != self.bound[1].unit:
             raise ConditionError("check.value", f"{self.value} is in {unit}, the bound in {self.bound[1].unit}")

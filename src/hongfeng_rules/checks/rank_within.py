@@ -6,7 +6,7 @@ from typing import Any, Literal
 from ..models import COLLECTIONS
 from ..rulebook.units import Threshold
 from .selection import Selection
-from .where import compile_condition, _field
+from .where import compile_condition, number_field
 
 
 class RankWithinCheck(Selection):
@@ -18,7 +18,7 @@ class RankWithinCheck(Selection):
     def validate(self, subject_collection: str) -> None:
         self.validate_selection(subject_collection)
         model = COLLECTIONS[self.of].model
-        _field(self.score, model, "check.score")
+        number_field(self.score, model, "check.score")
         compile_condition(self.target, model, "check.target")
         if self.top.unit not in ("percent", "rank"):
             raise ValueError("top is measured in percent or rank")

@@ -151,6 +151,20 @@ def _related(spec: Any, model, at: str) -> Pred:
     return enough
 
 
+NOT_NUMBERS = ("status", "day", "text")  # the units of derived values that are not numbers
+
+
+def number_field(path: str, model, at: str):
+    """`_field` for a value that is summed, averaged or ranked (a levels amount, a mean's value, a rank's score):
+    ConditionError unless it is a number (a yes/no counts as 0 or 1)."""
+    found = _field(path, model, at)
+    kind = found[2] if path.startswith("@") else found[1]
+    if kind in NOT_NUMBERS or (not path.startswith("@") and not (isinstance(kind, type) and issubclass(kind, (int, float)))):
+        what = f"in {kind}" if path.startswith("@") else f"a {getattr(kind, '__name__', kind)}"
+        raise ConditionError(at, f"{path} is {what}, not a number")
+    return found
+
+
 def _field(path: str, model, at: str):
     """A getter for a dotted path or @derived name, the type found there, and its unit."""
     if path.startswith("@"):

@@ -175,6 +175,6 @@ def compile_select(selection: Selection, subject_collection: str) -> Select:
 
 def linked(check, subject_collection: str, ctx: ColumnContext, columns: list[str] | None = None) -> pl.LazyFrame:
     """A check's selected records (only `columns` of them, if given) with the id of the subject each links to,
-    as `owner`."""
-    rows = compile_select(check, subject_collection).rows(ctx).rename({"key": "owner"})
-    return rows if columns is None else rows.select("owner", *columns)
+    as `_owner` (an engine column: no model field starts with "_", and improvements have an `owner`)."""
+    rows = compile_select(check, subject_collection).rows(ctx).rename({"key": "_owner"})
+    return rows if columns is None else rows.select("_owner", *columns)

@@ -83,18 +83,18 @@ def evaluate_many(checks: list[tuple[int, object]], subject_collection: str, sub
         records = table(check.of, ctx)  # each record's unit placed once, however many subjects it links to
         starts = records.lazy().select(ROW, _start=_unit_start(record_day(check, schema_of(check.of, ctx)), check.per))
         placed.append(linked(check, subject_collection, ctx, [ROW]).join(starts, on=ROW).select(
-            lit(i, RULE).alias("rule"), "owner", "_start").drop_nulls())
+            lit(i, RULE).alias("rule"), "_owner", "_start").drop_nulls())
 
     rules = pl.LazyFrame(words, orient="row", schema={"rule": RULE, "_founding": pl.Boolean, "_bound": pl.String,
                                                       "_limit": pl.Int64, "_expected": pl.String, "_per": pl.String})
     keys = rules.join(subjects.select("id", _founded=founded), how="cross", maintain_order="left_right").with_columns(
         _key=pl.when(pl.col("_founding")).then(pl.col("_founded").cast(pl.String)).fill_null("-")).cache()  # read 3 times
-    counts = (pl.concat(placed) if len(placed) > 1 else placed[0]).group_by("rule", "owner", "_start").agg(
+    counts = (pl.concat(placed) if len(placed) > 1 else placed[0]).group_by("rule", "_owner", "_start").agg(
         n=pl.len().cast(pl.Int64))
     unit_rows = pl.LazyFrame(units, orient="row", schema={"rule": RULE, "_key": pl.String, "_order": pl.Int64,
                                                           "_start": pl.Date, "_label": pl.String})
     judged = (keys.join(unit_rows, on=["rule", "_key"])
-              .join(counts, left_on=["rule", "id", "_start"], right_on=["rule", "owner", "_start"], how="left")
+              .join(counts, left_on=["rule", "id", "_start"], right_on=["rule", "_owner", "_start"], how="left")
               .with_columns(pl.col("n").fill_null(0)))
     n, limit, bound = pl.col("n"), pl.col("_limit"), pl.col("_bound")
     judged = judged.with_columns(_met=pl.when(bound == "at_least").then(n >= limit).when(bound == "at_most")

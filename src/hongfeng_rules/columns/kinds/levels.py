@@ -34,7 +34,7 @@ def _ledger(check, subject_collection: str, ctx: ColumnContext) -> pl.LazyFrame:
     amount = pl.col(check.amount).fill_null(0)
     links = links.with_columns(_id=pl.col("id").fill_null("") if "id" in fields else lit(""))
     whole = _whole(check, ctx)  # a float sum adds in record order (cum_sum), as the per-object sum() adds
-    return links.group_by("owner").agg(
+    return links.group_by("_owner").agg(
         _points=amount.sum() if whole else amount.cum_sum().last(), _entries=pl.len().cast(pl.Int64),
         _adjustments=(amount.filter(amount < 0).sum() if whole else amount.filter(amount < 0).cum_sum().last()),
         _evidence="_id")
@@ -50,7 +50,7 @@ def derive(check, subject_collection: str, subjects: pl.DataFrame, ctx: ColumnCo
     steps = check.steps(on)
     frame = subjects.lazy().select(member_id="id", team_id=pl.col("team_id") if "team_id" in subjects.columns
                                    else lit(None, dtype=pl.String))
-    frame = frame.join(_ledger(check, subject_collection, ctx), left_on="member_id", right_on="owner", how="left",
+    frame = frame.join(_ledger(check, subject_collection, ctx), left_on="member_id", right_on="_owner", how="left",
                        maintain_order="left")
     if "team_id" in subjects.columns and ctx.tables.has("teams"):
         frame = frame.join(table("teams", ctx).lazy().select(team_id="id", association_id="association_id"),

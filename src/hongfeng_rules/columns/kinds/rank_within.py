@@ -34,19 +34,19 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
     target = compile_where(check.target, COLLECTIONS[check.of].model, "check.target")
     links = with_extras(_score(check, linked(check, subject_collection, ctx), ctx), [target], ctx)
     links = links.with_columns(_target=holds(links, target, ctx).fill_null(False),
-                               _rank=pl.col("_score").rank("min", descending=True).over("owner").cast(pl.Int64),
-                               _size=pl.len().over("owner").cast(pl.Int64))
+                               _rank=pl.col("_score").rank("min", descending=True).over("_owner").cast(pl.Int64),
+                               _size=pl.len().over("_owner").cast(pl.Int64))
     limit = check.top.in_force(ctx.reference_date)
     if check.top.unit == "rank":
         allowed = lit(int(limit) if limit is not None else 0, dtype=pl.Int64)
     else:
         allowed = pl.max_horizontal(lit(1), divide(pl.col("_size") * (limit or 0), 100).ceil().cast(pl.Int64))
     targets = links.filter("_target").with_columns(_allowed=allowed)
-    groups = targets.group_by("owner").agg(
+    groups = targets.group_by("_owner").agg(
         measured=pl.format("{} rank {} of {}", "id", "_rank", "_size").str.join(", "),
         expected=pl.format("rank ≤ {}", pl.col("_allowed").first()),
         _late=pl.col("id").filter(pl.col("_rank") > pl.col("_allowed")), _all=pl.col("id"))
-    out = subjects.select("id").join(groups, left_on="id", right_on="owner", how="left", maintain_order="left")
+    out = subjects.select("id").join(groups, left_on="id", right_on="_owner", how="left", maintain_order="left")
     none_note = f"no {check.of} matching the target"
     judged = pl.col("_all").is_not_null() & (limit is not None)
     late = pl.col("_late").list.len() > 0
