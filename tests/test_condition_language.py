@@ -909,15 +909,34 @@ def test_both_engines_count_months_from_an_instant_s_shanghai_day(op):
 
 
 @pytest.mark.parametrize("cond, error", [
-    ({"name": {"gt": 5}}, "cannot compare a String value with 5"),
-    ({"join_date": {"lte": "x"}}, "cannot compare a Date value with 'x'"),
-    ({"name": {"gt": None}}, "cannot compare with None (gt)"),
+    ({"name": {"gt": 5}}, "where.name.gt: orders a text: compare it with a text, not 5"),
+    ({"join_date": {"lte": "x"}},
+     "where.join_date.lte: orders an instant or a date: compare it with a date (2025-06-30) or $as_of, $period_start, "
+     "$period_end, $reference_date, not 'x'"),
+    ({"name": {"gt": None}}, "where.name.gt: orders a text: compare it with a text, not None"),
+    ({"file.personal_info": {"gte": "$as_of"}},
+     "where.file.personal_info.gte: orders a number: compare it with a number, not '$as_of'"),
+    ({"join_date": {"lte_field": "name"}}, "where.join_date.lte_field: orders an instant or a date, and name is a text"),
+])
+def test_an_ordering_test_of_values_that_cannot_be_ordered_is_refused_at_compile(cond, error):
+    """gte/gt/lte/lt (and their _field forms) of a text against a number, a date against a time of day as text, a
+    yes/no against a variable …: refused when the condition is compiled, by either engine (so `rules lint` names
+    it), where before both failed on the first record: an internal error of the audit."""
+    from hongfeng_rules.columns.where import compile_where
+
+    with pytest.raises(ConditionError, match=f"^{re.escape(error)}$"):
+        compile_condition(cond, Member, "where")
+    with pytest.raises(ConditionError, match=f"^{re.escape(error)}$"):
+        compile_where(cond, Member, "where")
+
+
+@pytest.mark.parametrize("cond, error", [
     ({"name": {"contains": 5}}, "contains on a String value"),
     ({"join_date": {"contains": "2"}}, "contains on a Date value"),
 ])
 def test_the_column_wise_compile_names_a_test_python_cannot_answer(cond, error):
-    """A comparison or `contains` of values of two types (a text and a number, a date and a text) fails per
-    object with Python's TypeError; the column-wise one fails too, naming the column's type and the operand."""
+    """A `contains` of values of two types (a text and a number, a date and a text) fails per object with Python's
+    TypeError; the column-wise one fails too, naming the column's type and the operand."""
     with pytest.raises((TypeError, NotImplementedError), match=f"^{re.escape(error)}$"):
         column_answers(cond)
     dataset = team_data(members=THREE)

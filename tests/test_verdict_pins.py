@@ -587,10 +587,15 @@ LEVELS = [{"at_least": {"value": 100, "unit": "point"}, "name": {"key": "v3", "z
      "check.value: @last_active_at is in day, not a number"),
     ("member", {"kind": "levels", "of": "points", "amount": "reason", "levels": LEVELS},
      "check.amount: reason is a str, not a number"),
+    ("team", {"kind": "count", "of": "improvements", "where": {"closed_at": {"lte": "2025-06-30 12:00:00"}},
+              "at_least": {"value": 1, "unit": "item"}},
+     "check.where.closed_at.lte: orders an instant or a date: compare it with a date (2025-06-30) or $as_of, "
+     "$period_start, $period_end, $reference_date, not '2025-06-30 12:00:00'"),
 ])
-def test_a_score_value_or_amount_that_is_not_a_number_is_a_lint_error(tmp_path, capsys, subject, check, why):
+def test_values_a_check_cannot_measure_or_order_are_lint_errors(tmp_path, capsys, subject, check, why):
     """A rank's score, a mean's value and a levels amount are numbers (a yes/no counts 0 or 1): a date, an instant, a
-    text or a status is refused at lint (the column-wise engine failed on an instant or a date with a Polars error)."""
+    text or a status is refused at lint (the column-wise engine failed on an instant or a date with a Polars error);
+    so is an instant ordered against a time of day written as text (both engines failed on the first record)."""
     write_pack(tmp_path / "pack", rule(check, subject=subject))
     assert main(["rules", "lint", str(tmp_path / "pack")]) == 2
     (err,) = capsys.readouterr().err.splitlines()

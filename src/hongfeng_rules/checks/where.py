@@ -19,7 +19,7 @@ so `every` can report "not assessable" instead of guessing.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any, Callable, Literal, get_args, get_origin
 
 import re2
 from pydantic import BaseModel, ValidationError
@@ -97,7 +97,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         if op not in OPERATORS:
             raise ConditionError(f"{at}.{op}", f"unknown operator; allowed: {sorted(OPERATORS)}")
         if op in FIELD_COMPARE:
-            tests.append(_compare_fields(op, operand, getter, model, f"{at}.{op}"))
+            tests.append(_compare_fields(op, operand, getter, (field_type, unit), model, f"{at}.{op}"))
             continue
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
     return _junction(tests, decisive=False)
@@ -234,6 +234,45 @@ _VARIABLE_GETTERS = {"as_of": lambda ctx: ctx.as_of, "period_start": lambda ctx:
                      "period_end": lambda ctx: ctx.period.end, "reference_date": lambda ctx: ctx.reference_date}
 
 
+_ORDERED = {"time": "an instant or a date", "text": "a text", "number": "a number"}  # what an ordering test compares
+_ORDER_OPERANDS = {"time": "a date (2025-06-30) or $as_of, $period_start, $period_end, $reference_date",
+                   "text": "a text", "number": "a number"}
+
+
+def _ordered_as(value_type, unit: str | None) -> str | None:
+    """What an ordering test (gte, lt, …, lte_field) compares a field or derived value (`value_type` None) as: "time"
+    (a date or an instant), "text" or "number" (a yes/no too); None when it is none of these."""
+    if value_type is None:
+        return {"day": "time", "status": "text", "text": "text"}.get(unit, "number" if unit else None)
+    if get_origin(value_type) is Literal:
+        kinds = {_ordered_as(type(a), None) for a in get_args(value_type)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if not isinstance(value_type, type):
+        return None
+    if issubclass(value_type, date):
+        return "time"
+    if issubclass(value_type, (bool, int, float)):
+        return "number"
+    return "text" if issubclass(value_type, str) else None
+
+
+def _check_ordered(op: str, operand: Any, value_type, unit: str | None, at: str) -> None:
+    """ConditionError when an ordering test's operand cannot be ordered against the value (an instant against a time
+    of day as text, a number against a text, …): both engines would otherwise fail on the first record."""
+    kind = _ordered_as(value_type, unit)
+    if kind is None:
+        return
+    if isinstance(operand, str) and operand.startswith("$"):
+        got = "time"
+    elif isinstance(operand, dict) and set(operand) == {"value", "unit"}:
+        got = "number"
+    else:
+        constant = _operand(operand, unit, at)(None)
+        got = None if isinstance(constant, (list, dict)) else _ordered_as(type(constant), None)
+    if got != kind:
+        raise ConditionError(at, f"orders {_ORDERED[kind]}: compare it with {_ORDER_OPERANDS[kind]}, not {operand!r}")
+
+
 def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
     if op in ("any", "all"):
         if not (isinstance(field_type, type) and issubclass(field_type, BaseModel)):
@@ -287,6 +326,7 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
         return lambda r, ctx: _maybe(get(r, ctx), lambda v: ctx.as_of <= deadline(_instant(v), amount, age_unit))
     resolve = _operand(operand, unit, at)
     if op in COMPARE:
+        _check_ordered(op, operand, field_type, unit, at)
         cmp = COMPARE[op]
         return lambda r, ctx: _maybe(get(r, ctx), lambda v: cmp(*_comparable(v, resolve(ctx))))
     if op in ("in", "not_in", "contains_all"):
@@ -328,11 +368,14 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
     return lambda r, ctx: _maybe(get(r, ctx), lambda v: all(x in v for x in operand))
 
 
-def _compare_fields(op, other, get, model, at) -> Pred:
+def _compare_fields(op, other, get, typed: tuple, model, at) -> Pred:
     """`{lte_field: started_at}`: compare with another field of the same record (unknown if either is unset)."""
     if not isinstance(other, str):
         raise ConditionError(at, f"{op} takes the name of another field of the record")
-    get_other, _, _ = _field(other, model, at)
+    get_other, other_type, other_unit = _field(other, model, at)
+    mine, theirs = _ordered_as(*typed), _ordered_as(other_type, other_unit)
+    if op not in ("eq_field",) and None not in (mine, theirs) and mine != theirs:
+        raise ConditionError(at, f"orders {_ORDERED[mine]}, and {other} is {_ORDERED[theirs]}")
     cmp = FIELD_COMPARE[op]
     return lambda r, ctx: _maybe(get(r, ctx), lambda a: _maybe(get_other(r, ctx), lambda b: cmp(*_comparable(a, b))))
 
