@@ -19,7 +19,8 @@ so `every` can report "not assessable" instead of guessing.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable, Literal, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Callable, Literal, Union, get_args, get_origin
 
 import re2
 from pydantic import BaseModel, ValidationError
@@ -99,6 +100,8 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         if op in FIELD_COMPARE:
             tests.append(_compare_fields(op, operand, getter, (field_type, unit), model, f"{at}.{op}"))
             continue
+        if op in ("contains", "contains_all"):
+            _check_contains(operand, op, key, model, unit, f"{at}.{op}")
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
     return _junction(tests, decisive=False)
 
@@ -271,6 +274,41 @@ def _check_ordered(op: str, operand: Any, value_type, unit: str | None, at: str)
         got = None if isinstance(constant, (list, dict)) else _ordered_as(type(constant), None)
     if got != kind:
         raise ConditionError(at, f"orders {_ORDERED[kind]}: compare it with {_ORDER_OPERANDS[kind]}, not {operand!r}")
+
+
+def _check_contains(operand: Any, op: str, key: str, model, unit: str | None, at: str) -> None:
+    """ConditionError when `contains`/`contains_all` cannot be answered: over a value that is not a list, the value
+    must be a text and what is looked for texts (a substring); both engines would otherwise fail on the first record."""
+    if not key.startswith("@") and _through_list(key, model):
+        return
+    wanted = operand if op == "contains_all" and isinstance(operand, list) else [] if op == "contains_all" else [operand]
+    kind = _ordered_as(None, unit) if key.startswith("@") else _ordered_as(_field(key, model, at)[1], None)
+    if kind != "text":
+        raise ConditionError(at, f"looks in a list, or for a text in a text: {key} is {_ORDERED.get(kind, 'neither')}")
+    for item in wanted:
+        if not isinstance(item, str):
+            raise ConditionError(at, f"{key} is a text: look for a text in it, not {item!r}")
+
+
+def _through_list(path: str, model) -> bool:
+    """Whether a dotted field path reads a list (a list field, or a field of the records of one)."""
+    current = model
+    for part in path.split("."):
+        annotation = current.model_fields[part].annotation
+        if _is_list(annotation):
+            return True
+        current = inner_type(annotation)
+    return False
+
+
+def _is_list(annotation) -> bool:
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        return len(inner) == 1 and _is_list(inner[0])
+    if origin is Annotated:
+        return _is_list(get_args(annotation)[0])
+    return origin is list
 
 
 def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
