@@ -937,3 +937,13 @@ def test_a_test_of_values_it_cannot_compare_is_refused_at_compile(cond, error):
         compile_where(cond, Member, "where")
 
 
+
+
+def test_a_naive_instant_in_a_condition_built_in_python_is_shanghai_time_in_both_engines():
+    """A host may build a condition in Python with a `datetime` without a zone: it is Shanghai wall-clock time, as
+    `as_shanghai` reads one everywhere (docs/time.md); the per-object engine failed on it (naive against aware)."""
+    found = hazards("2025-06-30T11:59:59", "2025-06-30T12:00:00", "2025-06-30T04:00:00Z")
+    noon = datetime(2025, 6, 30, 12)
+    assert both_answers({"found_at": {"gte": noon}}, "hazards", found) == [F, T, T]
+    assert both_answers({"found_at": {"lt": noon}}, "hazards", found) == [T, F, F]
+    assert both_answers({"found_at": {"eq": noon}}, "hazards", found) == [F, T, T]

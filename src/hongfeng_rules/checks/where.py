@@ -212,7 +212,8 @@ def _collections(d) -> tuple[str, ...]:
 
 
 def _operand(raw: Any, unit: str | None, at: str):
-    """Resolve an operand once: a variable name, a threshold, a date string, or a constant."""
+    """Resolve an operand once: a variable name, a threshold, a date string, an instant (naive: Shanghai time), or a
+    constant."""
     if isinstance(raw, str) and raw.startswith("$"):
         if raw not in VARIABLES:
             raise ConditionError(at, f"unknown variable {raw}; known: {list(VARIABLES)}")
@@ -230,6 +231,9 @@ def _operand(raw: Any, unit: str | None, at: str):
             return lambda ctx: parsed
         except ValueError:
             pass
+    if isinstance(raw, datetime):  # from a host's Python (YAML keeps times as text): naive is Shanghai time
+        instant = as_shanghai(raw)
+        return lambda ctx: instant
     return lambda ctx: raw
 
 
