@@ -923,10 +923,16 @@ def test_both_engines_count_months_from_an_instant_s_shanghai_day(op):
      "where.join_date.contains: looks in a list, or for a text in a text: join_date is an instant or a date"),
     ({"@age_years": {"contains": "2"}},
      "where.@age_years.contains: looks in a list, or for a text in a text: @age_years is a number"),
+    ({"join_date": {"min_items": 1}},
+     "where.join_date.min_items: counts a list's items, or a text's characters: join_date is an instant or a date"),
+    ({"file.personal_info": {"max_items": 1}},
+     "where.file.personal_info.max_items: counts a list's items, or a text's characters: file.personal_info is a "
+     "number"),
 ])
 def test_a_test_of_values_it_cannot_compare_is_refused_at_compile(cond, error):
     """gte/gt/lte/lt (and their _field forms) of a text against a number, a date against a time of day as text, a
-    yes/no against a variable; `contains` in a value that is neither a list nor a text, or of a number in a text:
+    yes/no against a variable; `contains` (or `min_items`) in a value that is neither a list nor a text, or a number
+    looked for in a text:
     refused when the condition is compiled, by either engine (so `rules lint` names it), where before both failed
     on the first record: an internal error of the audit."""
     from hongfeng_rules.columns.where import compile_where

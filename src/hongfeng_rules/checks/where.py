@@ -100,7 +100,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
         if op in FIELD_COMPARE:
             tests.append(_compare_fields(op, operand, getter, (field_type, unit), model, f"{at}.{op}"))
             continue
-        if op in ("contains", "contains_all"):
+        if op in ("contains", "contains_all", "min_items", "max_items"):
             _check_contains(operand, op, key, model, unit, f"{at}.{op}")
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
     return _junction(tests, decisive=False)
@@ -281,14 +281,16 @@ def _check_ordered(op: str, operand: Any, value_type, unit: str | None, at: str)
 
 
 def _check_contains(operand: Any, op: str, key: str, model, unit: str | None, at: str) -> None:
-    """ConditionError when `contains`/`contains_all` cannot be answered: over a value that is not a list, the value
-    must be a text and what is looked for texts (a substring); both engines would otherwise fail on the first record."""
+    """ConditionError when `contains`, `contains_all`, `min_items` or `max_items` cannot be answered: over a value that
+    is not a list, the value must be a text (its characters) and what is looked for texts (a substring); both engines
+    would otherwise fail on the first record."""
     if not key.startswith("@") and _through_list(key, model):
         return
-    wanted = operand if op == "contains_all" and isinstance(operand, list) else [] if op == "contains_all" else [operand]
+    wanted = [operand] if op == "contains" else operand if op == "contains_all" and isinstance(operand, list) else []
     kind = _ordered_as(None, unit) if key.startswith("@") else _ordered_as(_field(key, model, at)[1], None)
     if kind != "text":
-        raise ConditionError(at, f"looks in a list, or for a text in a text: {key} is {_ORDERED.get(kind, 'neither')}")
+        does = "looks in a list, or for a text in a text" if "contains" in op else "counts a list's items, or a text's characters"
+        raise ConditionError(at, f"{does}: {key} is {_ORDERED.get(kind, 'neither')}")
     for item in wanted:
         if not isinstance(item, str):
             raise ConditionError(at, f"{key} is a text: look for a text in it, not {item!r}")
