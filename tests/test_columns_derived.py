@@ -46,6 +46,25 @@ def test_small_random_datasets(data, as_of, period):
     assert_agree(Dataset.model_validate(data), period, as_of)
 
 
+def test_last_active_at_when_nothing_counts_by_the_reference_instant():
+    """Every member joined after the reference instant (end of 30 June), took part only after it, and the one
+    training by then was attended by someone else: each source is a column of nulls that Polars keeps as one
+    broadcast value, and `max_horizontal` of such columns gave one row for two members (ShapeError, an internal
+    error of the audit; found by test_small_random_datasets). Both engines: no value for either."""
+    at = "2025-12-31T23:59:59.999999+08:00"
+    data = {"associations": [{"id": "a1", "name": "A", "level": "county"}],
+            "teams": [{"id": "t1", "association_id": "a1", "name": "T1"}],
+            "members": [{"id": f"m{i}", "team_id": "t1", "name": f"M{i}", "join_date": "2025-12-31"} for i in (0, 1)],
+            "activities": [{"id": "a0", "team_id": "t1", "kind": "patrol", "start": at, "end": at,
+                            "participants": [{"member_id": "m0", "hours": 0.0}]}],
+            "trainings": [{"id": "tr0", "team_id": "t1", "kind": "pre_job", "start": "2025-01-01T00:00:00+08:00",
+                           "end": "2025-01-01T00:00:00+08:00", "attendee_ids": ["m2"]}]}
+    as_of = datetime(2025, 6, 30, 23, 59, 59, 999999, tzinfo=SHANGHAI)
+    assert assert_agree(Dataset.model_validate(data), "2025", as_of) > 0
+    _, cctx = contexts(Dataset.model_validate(data), "2025", as_of)
+    assert derived_frame("last_active_at", "members", cctx).collect()["value"].to_list() == [None, None]
+
+
 def test_memoised_and_scoped():
     _, dataset, period, as_of = case(LABELS[0])
     _, cctx = contexts(dataset, period, as_of)

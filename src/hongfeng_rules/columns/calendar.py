@@ -14,6 +14,7 @@ from functools import lru_cache
 import polars as pl
 
 from ..timecalc import WorkCalendar
+from .exact import greatest
 from .literals import lit
 
 _ONE_DAY = timedelta(days=1)
@@ -45,7 +46,7 @@ def working_days_after(frame: pl.LazyFrame, day: str, n: str | int, calendar: Wo
     out = frame.join(ordinals, on=day, how="left", maintain_order="left").with_columns(_target=ordinal + steps)
     out = out.join(working, on="_target", how="left", maintain_order="left")
     after = pl.col(day) + pl.duration(days=1)
-    beyond = pl.max_horizontal(after, lit(date(calendar.last_year + 1, 1, 1))).dt.year()
+    beyond = greatest(after, lit(date(calendar.last_year + 1, 1, 1))).dt.year()
     unavailable = pl.when(pl.col(day).is_not_null() & steps.is_not_null() & pl.col("due_day").is_null())
     out = out.with_columns(unavailable_year=unavailable.then(
         pl.when(pl.col(day) < date(calendar.first_year, 1, 1) - _ONE_DAY).then(after.dt.year()).otherwise(beyond)

@@ -18,7 +18,7 @@ from ..derived import DERIVED, LAST_ACTIVE_SOURCES
 from ..tables import SHANGHAI_INSTANT
 from ..timecalc import as_shanghai
 from .context import ColumnContext
-from .exact import divide
+from .exact import divide, greatest
 from .literals import lit
 from .select import counted, counts, table
 
@@ -109,7 +109,7 @@ def _last_active_at(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:
                                                    maintain_order="left")
     out = out.join(_participations(ctx).select(id="member_id", active="active"), on="id", how="left",
                    maintain_order="left")
-    return out.select("id", value=pl.max_horizontal("value", "active", "joined").cast(SHANGHAI_INSTANT))
+    return out.select("id", value=greatest("value", "active", "joined").cast(SHANGHAI_INSTANT))
 
 
 def _pre_job(members: pl.DataFrame, ctx: ColumnContext) -> pl.LazyFrame:

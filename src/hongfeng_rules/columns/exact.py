@@ -3,6 +3,9 @@
 Polars divides by a literal by multiplying with its reciprocal, which differs from Python's `/` in the last bit
 for about a third of all values (3 s / 3600 → 0.0008333333333333333, Python 0.0008333333333333334). A divisor
 that is a column, not a literal, is divided element by element, correctly rounded, as Python divides.
+
+Polars 1.44's `max_horizontal` of columns that are all broadcast scalars (a literal, a left join that matched
+nothing) gives one row, not one per row of the frame, and the select then fails (ShapeError); `greatest` does not.
 """
 from __future__ import annotations
 
@@ -22,3 +25,8 @@ def isoformat(instants: pl.Expr) -> pl.Expr:
     `strftime` and two replacements: a small expression, cheap to plan at each use."""
     text = instants.dt.strftime("%Y-%m-%dT%H:%M:%S%.6f%::z")
     return text.str.replace(r"\.000000([+-])", "${1}").str.replace(r":00$", "")
+
+
+def greatest(*values: pl.Expr | str) -> pl.Expr:
+    """The greatest non-null of the values in each row (null when all are null), as `max_horizontal` should."""
+    return pl.concat_list(*values).list.max()

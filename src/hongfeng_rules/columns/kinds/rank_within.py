@@ -9,7 +9,7 @@ from ...models import COLLECTIONS
 from ...tables import SHANGHAI_INSTANT
 from ..context import ColumnContext
 from ..derived import derived_frame
-from ..exact import divide
+from ..exact import divide, greatest
 from ..literals import lit
 from ..select import linked
 from ..where import compile_where, holds, with_extras
@@ -40,7 +40,7 @@ def evaluate(check, subject_collection: str, subjects: pl.LazyFrame, ctx: Column
     if check.top.unit == "rank":
         allowed = lit(int(limit) if limit is not None else 0, dtype=pl.Int64)
     else:
-        allowed = pl.max_horizontal(lit(1), divide(pl.col("_size") * (limit or 0), 100).ceil().cast(pl.Int64))
+        allowed = greatest(lit(1), divide(pl.col("_size") * (limit or 0), 100).ceil().cast(pl.Int64))
     targets = links.filter("_target").with_columns(_allowed=allowed)
     groups = targets.group_by("_owner").agg(
         measured=pl.format("{} rank {} of {}", "id", "_rank", "_size").str.join(", "),
