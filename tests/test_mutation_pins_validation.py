@@ -3,6 +3,7 @@ test fails on a mutant the differential tests (test_load_tables) let through."""
 from __future__ import annotations
 
 import copy
+from datetime import date, datetime
 import json
 from pathlib import Path
 
@@ -159,3 +160,89 @@ def test_a_text_that_breaks_its_fields_pattern_is_not_taken_as_surely_valid():
                for i, month in enumerate(["2025-13", "2025-12", "2025-1"])]
     why = "month: String should match pattern '^\\d{4}-(0[1-9]|1[0-2])$'"
     assert problems(data(patrol_reports=reports)) == [f"data: patrol_reports[{i}] (id=p{i}): {why}" for i in (0, 2)]
+
+
+# ---------------------------------------------------------------------------------------- typed columns
+
+def typed(collection: str, frame):
+    """`validation.typed.typed_table` of a collection's model: (table, doubt as a list) or None."""
+    from hongfeng_rules.models import COLLECTIONS
+    from hongfeng_rules.validation.typed import typed_table
+
+    found = typed_table(COLLECTIONS[collection].model, frame)
+    return None if found is None else (found[0], found[1].to_list())
+
+
+def test_typed_columns_that_fit_are_the_table_with_defaults_for_missing_columns_and_empty_cells():
+    """A typed frame (as a Parquet file with the tables' schema is read): absent columns and empty cells of fields
+    with a default are the default, inside a record too; empty optional cells (a day, a flag, a list, a record)
+    and days at the ends of the supported range are surely valid: no row is doubted. An empty required cell and
+    a day outside the range are. A record field given as text does not carry the schema: None, not an error."""
+    import polars as pl
+
+    members = tables_from_data(data()).get("members")
+    s = members.schema
+    cover = {"kind": "accident", "start": date(2024, 1, 1), "end": date(2024, 12, 31)}
+    given = [pl.Series("file", [{"personal_info": True, "contact": False, "skills": False, "service_record": True},
+                                None, None], dtype=s["file"]),
+             pl.Series("insurance", [None, [], [cover]], dtype=s["insurance"]),
+             pl.Series("birth_date", [None, date(1900, 1, 1), date(2199, 12, 31)]),
+             pl.Series("real_name_verified", [None, True, False])]
+    expected = members.with_columns(*given, pl.Series("roles", [["member"], ["core"], ["core"]]),
+                                    pl.Series("party_member", [False, True, False]))
+    assert expected["status"].to_list() == ["active"] * 3 and expected["skills"].to_list() == [[]] * 3
+    frame = members.drop("status", "unit_id", "skills", "certificates").with_columns(
+        *given, pl.Series("roles", [None, ["core"], ["core"]], dtype=s["roles"]),
+        pl.Series("party_member", [None, True, False])).with_columns(
+        pl.col("file").struct.with_fields(pl.when(pl.int_range(pl.len()) == 0).then(None)
+                                          .otherwise(pl.field("contact")).alias("contact")))
+    table, doubt = typed("members", frame)
+    assert table.equals(expected) and doubt == [False] * 3
+    bad = frame.with_columns(pl.Series("name", ["M0", None, "M2"]),
+                             pl.Series("join_date", [date(1899, 12, 31), date(2020, 1, 1), date(2200, 1, 1)]))
+    assert typed("members", bad)[1] == [True] * 3
+    assert typed("members", frame.with_columns(pl.lit("x").alias("file"))) is None
+
+
+def test_typed_days_and_instants_may_be_text_and_are_read_as_the_models_read_them():
+    """Days and instants as text (a JSON file's, a Parquet file's written so) are parsed: the same table, no
+    doubt; an instant is checked by its day in Shanghai (23:30 on the last supported day is within it), and a
+    model validator (a training ending before it starts) doubts its row."""
+    import polars as pl
+
+    tables = tables_from_data(data())
+    members = tables.get("members").with_columns(pl.Series("birth_date", [None, date(1900, 1, 1), date(2199, 12, 31)]))
+    table, doubt = typed("members", members.with_columns(pl.col("join_date", "birth_date").cast(pl.String)))
+    assert table.equals(members) and doubt == [False] * 3
+    tr = tables.get("trainings")
+    late = pl.lit(datetime(2199, 12, 31, 23, 30)).dt.replace_time_zone("Asia/Shanghai").cast(tr.schema["end"])
+    trainings = pl.concat([tr, tr.with_columns(pl.col("start").alias("end"), pl.col("end").alias("start"), id=pl.lit("tr2")),
+                           tr.with_columns(late.alias("end"), id=pl.lit("tr3"))])
+    table, doubt = typed("trainings", trainings)
+    assert table.equals(trainings) and doubt == [False, True, False]
+    text = tr.with_columns(pl.col("start").dt.to_string("%Y-%m-%dT%H:%M:%S"),
+                           pl.col("end").dt.convert_time_zone("UTC").dt.to_string("%Y-%m-%dT%H:%M:%S%:z"))
+    assert text["end"].to_list() == ["2025-03-01T03:00:00+00:00"]
+    table, doubt = typed("trainings", text)
+    assert table.equals(tr) and doubt == [False]
+
+
+def test_a_typed_parquet_files_days_out_of_range_and_a_training_ending_before_it_starts_are_problems(tmp_path):
+    """The CLI's problems for typed Parquet files: the file, row and column, the record and the model's reason."""
+    import polars as pl
+    from hongfeng_rules.tables import load_tables
+    from hongfeng_rules.tables.parquet import write_parquet
+
+    tables = tables_from_data(data())
+    write_parquet(tables, tmp_path)
+    tables.get("members").with_columns(pl.Series("join_date", [date(1899, 12, 31), date(2020, 1, 1), date(2200, 1, 1)])
+                                       ).write_parquet(tmp_path / "members.parquet")
+    tables.get("trainings").with_columns(pl.col("start").alias("end"), pl.col("end").alias("start")
+                                         ).write_parquet(tmp_path / "trainings.parquet")
+    with pytest.raises(InputError) as exc:
+        load_tables(tmp_path)
+    range_ = "is outside the supported dates (1900-01-01 to 2199-12-31)"
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path / 'members.parquet'}, row 1 (column join_date): members[0] (id=m0): join_date: 1899-12-31 {range_}",
+        f"{tmp_path / 'members.parquet'}, row 3 (column join_date): members[2] (id=m2): join_date: 2200-01-01 {range_}",
+        f"{tmp_path / 'trainings.parquet'}, row 1: trainings[0] (id=tr1): end is before start"]
