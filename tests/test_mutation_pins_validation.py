@@ -246,3 +246,12 @@ def test_a_typed_parquet_files_days_out_of_range_and_a_training_ending_before_it
         f"{tmp_path / 'members.parquet'}, row 1 (column join_date): members[0] (id=m0): join_date: 1899-12-31 {range_}",
         f"{tmp_path / 'members.parquet'}, row 3 (column join_date): members[2] (id=m2): join_date: 2200-01-01 {range_}",
         f"{tmp_path / 'trainings.parquet'}, row 1: trainings[0] (id=tr1): end is before start"]
+
+
+def test_a_record_that_is_not_a_mapping_is_named_by_its_index_alone():
+    """`problems.from_error`: a number or a list among a collection's records has no id to name it by."""
+    records = data()
+    records["members"].insert(1, 5)
+    records["members"].append(["m9"])
+    assert problems(records) == [f"data: members[{i}]: Input should be a valid dictionary or instance of Member"
+                                 for i in (1, 4)]
