@@ -71,3 +71,160 @@ def test_the_first_look_leaves_follow_ups_to_the_query_when_either_table_is_abov
     monkeypatch.setattr(integrity_look, "SMALL", 3 if large == "follow_ups" else 1)
     assert tables.get(large).height > integrity_look.SMALL
     assert integrity_look.Look(tables).follow_ups_in_order() is False
+
+
+EXAMPLES = ["hongfeng", "gucheng", "keqiao-zhucun", "yunge"]
+
+
+def _answers(tables) -> dict:
+    """Each dataset check the tables have, and the first look's answer for it (True: surely nothing to find)."""
+    from hongfeng_rules.models import COLLECTIONS
+    from hongfeng_rules.models.constraints import ORDER, REFERENCES
+    from hongfeng_rules.validation.integrity_look import Look
+
+    look, has = Look(tables), lambda *names: all(tables.get(n) is not None for n in names)
+    answers = {f"unique {n}": look.unique(n, "id") for n in COLLECTIONS if has(n) and "id" in tables.get(n).columns}
+    if has("team_scores"):
+        answers["unique team_scores team_id, year"] = look.unique("team_scores", "team_id", "year")
+    answers |= {f"resolves {r.collection}.{r.path}": look.resolves(r) for r in REFERENCES if has(r.collection, r.target)}
+    answers |= {f"in_order {n} {first}": look.in_order(n, first, laters) for n, first, laters in ORDER if has(n)}
+    if has("follow_ups", "disputes"):
+        answers["follow_ups_in_order"] = look.follow_ups_in_order()
+    return answers
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_first_look_is_sure_of_every_check_a_clean_example_passes(example):
+    """The examples are clean and small: the look answers True for every dataset check their tables have (no
+    query is built), each table's values read once."""
+    from hongfeng_rules.tables.load import load_tables
+
+    answers = _answers(load_tables(Path(__file__).resolve().parents[1] / "examples" / example))
+    assert answers and {k for k, v in answers.items() if v is not True} == set()
+
+
+def test_above_small_no_table_is_looked_at(monkeypatch):
+    """With `SMALL` below every table's height, the look is sure of nothing (False for every check)."""
+    from hongfeng_rules.tables.load import load_tables
+    from hongfeng_rules.validation import integrity_look
+
+    tables = load_tables(Path(__file__).resolve().parents[1] / "examples" / "hongfeng")
+    monkeypatch.setattr(integrity_look, "SMALL", 2)  # associations has 3 rows
+    answers = _answers(tables)
+    assert answers and {k for k, v in answers.items() if v is not False} == set()
+
+
+MEMBERS = [{"id": "m0", "team_id": TEAM, "name": "M0", "join_date": "2020-01-01"},
+           {"id": "m1", "team_id": "t2", "name": "M1", "join_date": "2020-01-01"}]
+TEAMS = [*BASE["teams"], {"id": "t2", "association_id": "a1", "name": "T2"}]
+
+
+CASES = [
+    ("a duplicate id", {"members": [*MEMBERS, {**MEMBERS[0], "name": "again"}]}, "unique members", False),
+    ("a second score of a team in a year", {"team_scores": [{"team_id": TEAM, "year": 2024, "score": 1},
+                                                            {"team_id": TEAM, "year": 2024, "score": 2}]},
+     "unique team_scores team_id, year", False),
+    ("scores of one team in two years", {"team_scores": [{"team_id": TEAM, "year": 2024, "score": 1},
+                                                         {"team_id": TEAM, "year": 2025, "score": 2}]},
+     "unique team_scores team_id, year", True),
+    ("a reference to no team", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "team_id": "ghost"}]},
+     "resolves members.team_id", False),
+    ("a mentor of another team", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "mentor_id": "m1"}]},
+     "resolves members.mentor_id", False),
+    ("a mentor of the same team", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "mentor_id": "m0"}]},
+     "resolves members.mentor_id", True),
+    ("a mentor who is not a member", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "mentor_id": "ghost"}]},
+     "resolves members.mentor_id", False),
+    ("an attendee of another team", {"trainings": [{**BASE["trainings"][0], "attendee_ids": ["m0", "m1"]}]},
+     "resolves trainings.attendee_ids", False),
+    ("attendees of a training of no team", {"trainings": [{**BASE["trainings"][0], "team_id": None,
+                                                           "patrol_team_id": "p1", "attendee_ids": ["m0", "m1"]}],
+                                            "patrol_teams": [{"id": "p1", "name": "P1", "kind": "village"}]},
+     "resolves trainings.attendee_ids", True),
+    ("an attendee who is not a member", {"trainings": [{**BASE["trainings"][0], "team_id": None,
+                                                        "patrol_team_id": "p1", "attendee_ids": ["m0", "ghost"]}],
+                                         "patrol_teams": [{"id": "p1", "name": "P1", "kind": "village"}]},
+     "resolves trainings.attendee_ids", False),
+    ("a participant of another team", {"activities": [{"id": "ac1", "team_id": TEAM, "kind": "patrol",
+                                                       "start": "2025-03-01T09:00:00", "end": "2025-03-01T11:00:00",
+                                                       "participants": [{"member_id": "m0", "hours": 1},
+                                                                        {"member_id": "m1", "hours": 1}]}]},
+     "resolves activities.participants.member_id", False),
+    ("participants of the same team", {"activities": [{"id": "ac1", "team_id": TEAM, "kind": "patrol",
+                                                       "start": "2025-03-01T09:00:00", "end": "2025-03-01T11:00:00",
+                                                       "participants": [{"member_id": "m0", "hours": 1}]},
+                                                      {"id": "ac2", "team_id": TEAM, "kind": "patrol",
+                                                       "start": "2025-03-01T09:00:00", "end": "2025-03-01T11:00:00"}]},
+     "resolves activities.participants.member_id", True),
+    ("a join before the birth", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "birth_date": "2020-01-02"}]},
+     "in_order members birth_date", False),
+    ("a join on the birth day", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "birth_date": "2020-01-01"}]},
+     "in_order members birth_date", True),
+    ("a cover ending before it starts", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "insurance": [
+        {"start": "2025-01-01", "end": "2025-01-01"}, {"start": "2025-03-02", "end": "2025-03-01"}]}]},
+     "in_order members insurance[].start", False),
+    ("covers in order", {"members": [*MEMBERS, {**MEMBERS[0], "id": "m9", "insurance": [
+        {"start": "2025-01-01", "end": "2025-01-01"}, {"start": "2025-03-01", "end": "2025-03-02"}]}]},
+     "in_order members insurance[].start", True),
+]
+
+
+@pytest.mark.parametrize("case, records, check, sure", CASES, ids=[c[0] for c in CASES])
+def test_the_first_look_is_sure_only_where_there_is_nothing_to_find(case, records, check, sure):
+    """Small tables with one thing wrong (or at its edge): the look answers False where the check's query has
+    something to find, True where it has not."""
+    answers = _answers(unchecked(data(**{"teams": TEAMS, "members": MEMBERS, **records})))
+    assert answers[check] is sure
+
+
+def test_a_follow_up_before_the_mediation_but_after_the_registration_is_found():
+    """A mediated dispute is followed up after its mediation, not its registration: a follow-up between the two,
+    alone, is reported, naming the mediation."""
+    follow_ups = [*IN_ORDER, {"id": "f5", "dispute_id": "d1", "at": "2025-03-04T10:00:00"}]
+    assert problems(data(disputes=DISPUTES, follow_ups=follow_ups)) == [
+        "data: follow_ups[4] (id=f5): at: follow-up at 2025-03-04T10:00:00+08:00 is before its dispute 'd1' was "
+        "mediated (2025-03-05T10:00:00+08:00)"]
+
+
+def test_a_follow_up_of_no_dispute_is_a_dangling_reference_not_out_of_order():
+    """The first look of the follow-ups' order passes over one whose dispute is not in disputes (the reference
+    check reports it); the follow-ups of known disputes are still looked at."""
+    follow_ups = [*IN_ORDER, {"id": "f5", "dispute_id": "ghost", "at": "2025-03-01T09:00:00"}]
+    assert problems(data(disputes=DISPUTES, follow_ups=follow_ups)) == [
+        "data: follow_ups[4] (id=f5): dispute_id: refers to dispute 'ghost', which is not in disputes"]
+
+
+def test_a_table_of_exactly_small_rows_is_looked_at(monkeypatch):
+    """`SMALL` is the most rows a looked-at table may have: at 4 follow-ups and SMALL = 4 the look is sure."""
+    from hongfeng_rules.validation import integrity_look
+
+    tables = unchecked(data(disputes=DISPUTES, follow_ups=IN_ORDER))
+    monkeypatch.setattr(integrity_look, "SMALL", 4)
+    assert tables.get("follow_ups").height == 4 and integrity_look.Look(tables).follow_ups_in_order() is True
+
+
+@pytest.mark.parametrize("check, small, large", [("resolves members.team_id", "teams", "members"),
+                                                 ("resolves trainings.attendee_ids", "trainings", "members")])
+def test_a_reference_is_left_to_its_query_when_either_table_is_above_small(check, small, large, monkeypatch):
+    """A reference is looked at only when both its collection and its target are at most `SMALL` rows."""
+    from hongfeng_rules.validation import integrity_look
+
+    tables = unchecked(data(teams=TEAMS, members=[*MEMBERS, {**MEMBERS[0], "id": "m9"}],
+                            trainings=[{**BASE["trainings"][0], "attendee_ids": ["m0", "m9"]}]))
+    assert _answers(tables)[check] is True
+    monkeypatch.setattr(integrity_look, "SMALL", tables.get(small).height)
+    assert tables.get(large).height > integrity_look.SMALL
+    assert _answers(tables)[check] is False
+
+
+def test_the_first_look_reads_each_column_id_set_team_map_and_list_once():
+    """`Look` keeps what it reads: asked again, it gives the same object (a check of forty references reads
+    members' ids once)."""
+    from hongfeng_rules.validation.integrity_look import Look
+
+    look = Look(unchecked(data(teams=TEAMS, members=MEMBERS)))
+    assert look.column("members", "team_id") is look.column("members", "team_id")
+    assert look.ids("members") is look.ids("members") and look.ids("members") == {"m0", "m1"}
+    assert look.teams_of("members") is look.teams_of("members") and look.teams_of("members") == {"m0": TEAM, "m1": "t2"}
+    assert look.items("trainings", "attendee_ids") is look.items("trainings", "attendee_ids")
+    assert look.items("trainings", "attendee_ids").rows() == [(0, "m0"), (0, "m1")]
