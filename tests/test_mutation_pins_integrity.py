@@ -219,12 +219,13 @@ def test_a_reference_is_left_to_its_query_when_either_table_is_above_small(check
 
 def test_the_first_look_reads_each_column_id_set_team_map_and_list_once():
     """`Look` keeps what it reads: asked again, it gives the same object (a check of forty references reads
-    members' ids once)."""
+    members' ids once); a list's items are its values with their row, none for an empty list."""
     from hongfeng_rules.validation.integrity_look import Look
 
-    look = Look(unchecked(data(teams=TEAMS, members=MEMBERS)))
+    trainings = [BASE["trainings"][0], {**BASE["trainings"][0], "id": "tr2", "attendee_ids": []}]
+    look = Look(unchecked(data(teams=TEAMS, members=MEMBERS, trainings=trainings)))
     assert look.column("members", "team_id") is look.column("members", "team_id")
     assert look.ids("members") is look.ids("members") and look.ids("members") == {"m0", "m1"}
     assert look.teams_of("members") is look.teams_of("members") and look.teams_of("members") == {"m0": TEAM, "m1": "t2"}
     assert look.items("trainings", "attendee_ids") is look.items("trainings", "attendee_ids")
-    assert look.items("trainings", "attendee_ids").rows() == [(0, "m0"), (0, "m1")]
+    assert look.items("trainings", "attendee_ids").rows() == [(0, "m0"), (0, "m1")]  # an empty list has no item
