@@ -229,3 +229,27 @@ def test_the_first_look_reads_each_column_id_set_team_map_and_list_once():
     assert look.teams_of("members") is look.teams_of("members") and look.teams_of("members") == {"m0": TEAM, "m1": "t2"}
     assert look.items("trainings", "attendee_ids") is look.items("trainings", "attendee_ids")
     assert look.items("trainings", "attendee_ids").rows() == [(0, "m0"), (0, "m1")]  # an empty list has no item
+
+
+def test_a_reference_to_a_duplicate_id_is_checked_against_its_last_row():
+    """A member id given twice (in two teams) is a duplicate, and a reference to it is judged by its last row, as
+    the per-record loader keeps: a mentor of the last row's team is in order, one of the first row's is not."""
+    members = [*MEMBERS, {**MEMBERS[1], "id": "m0"},  # m0 of TEAM, then m0 of t2
+               {**MEMBERS[1], "id": "m8", "mentor_id": "m0"}, {**MEMBERS[0], "id": "m9", "mentor_id": "m0"}]
+    assert problems(data(teams=TEAMS, members=members, trainings=[])) == [
+        "data: members[2] (id=m0): id: duplicate id 'm0' (first at members[0])",
+        f"data: members[4] (id=m9): mentor_id: member 'm0' belongs to team 't2', not '{TEAM}'"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_a_clean_small_example_builds_no_query_of_the_dataset_checks(example):
+    """The checks a first look shows clean are not run: for the clean examples no probe is built (the team
+    scores' (team, year) pairs among them: one team in several years, several teams in one)."""
+    from hongfeng_rules.tables.load import load_tables
+    from hongfeng_rules.validation import integrity
+    from hongfeng_rules.validation.integrity_look import Look
+
+    tables = load_tables(Path(__file__).resolve().parents[1] / "examples" / example)
+    look = Look(tables)
+    assert (integrity.duplicate_ids(tables, look), integrity.dangling_references(tables, look),
+            integrity.impossible_order(tables, look)) == ([], [], [])
