@@ -253,3 +253,37 @@ def test_a_clean_small_example_builds_no_query_of_the_dataset_checks(example):
     look = Look(tables)
     assert (integrity.duplicate_ids(tables, look), integrity.dangling_references(tables, look),
             integrity.impossible_order(tables, look)) == ([], [], [])
+
+
+def test_events_out_of_order_are_reported_by_record_then_by_event():
+    """A hazard's later events before it was found: the problems follow the records' order, and within a record
+    the order of the events (reported, rectified, feedback), not the events' across records."""
+    at = "2025-03-0{}T10:00:00".format
+    hazards = [{"id": "h0", "team_id": TEAM, "found_at": at(5), "feedback_at": at(4), "reported_at": at(3)},
+               {"id": "h1", "team_id": TEAM, "found_at": at(5), "reported_at": at(2)}]
+    assert problems(data(hazards=hazards)) == [
+        "data: hazards[0] (id=h0): reported_at: reported_at 2025-03-03T10:00:00+08:00 is before found_at "
+        "2025-03-05T10:00:00+08:00",
+        "data: hazards[0] (id=h0): feedback_at: feedback_at 2025-03-04T10:00:00+08:00 is before found_at "
+        "2025-03-05T10:00:00+08:00",
+        "data: hazards[1] (id=h1): reported_at: reported_at 2025-03-02T10:00:00+08:00 is before found_at "
+        "2025-03-05T10:00:00+08:00"]
+
+
+@pytest.mark.parametrize("given", ["follow_ups", "disputes"])
+def test_follow_ups_or_disputes_alone_load(given):
+    """The follow-ups' order is checked only when both tables are given: either alone loads."""
+    records = data(disputes=DISPUTES, follow_ups=IN_ORDER)
+    del records["follow_ups" if given == "disputes" else "disputes"]
+    assert tables_from_data(records).get(given).height == len(records[given])
+
+
+def test_a_follow_up_of_a_duplicate_dispute_id_is_judged_by_its_last_row():
+    """A dispute id given twice: a follow-up before both registrations is reported once, against the last row's."""
+    disputes = [{"id": "d1", "team_id": TEAM, "registered_at": "2025-03-01T10:00:00"},
+                {"id": "d1", "team_id": TEAM, "registered_at": "2025-03-05T10:00:00"}]
+    follow_ups = [{"id": "f1", "dispute_id": "d1", "at": "2025-02-28T10:00:00"}]
+    assert problems(data(disputes=disputes, follow_ups=follow_ups)) == [
+        "data: disputes[1] (id=d1): id: duplicate id 'd1' (first at disputes[0])",
+        "data: follow_ups[0] (id=f1): at: follow-up at 2025-02-28T10:00:00+08:00 is before its dispute 'd1' was "
+        "registered (2025-03-05T10:00:00+08:00)"]
