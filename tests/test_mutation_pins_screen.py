@@ -1,0 +1,101 @@
+"""Pins of the column screen (`validation.screen`) found by mutation testing (issue 24, docs/testing.md): each test
+fails on a mutant the differential tests (test_load_tables) let through. The oracle is the model of each record
+(the per-record validation the screen stands in for): its problem text, or the row it builds."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from hongfeng_rules import InputError
+from hongfeng_rules.models import COLLECTIONS
+from hongfeng_rules.tables import tables_from_data
+
+BASE = json.loads((Path(__file__).resolve().parent / "hostile" / "valid.json").read_text(encoding="utf-8"))
+TEAM = BASE["teams"][0]["id"]
+MEMBER = BASE["members"][0]["id"]
+
+
+def data(**collections) -> dict:
+    return {**copy.deepcopy(BASE), **collections}
+
+
+def problems(records: dict) -> list[str]:
+    with pytest.raises(InputError) as exc:
+        tables_from_data(records)
+    return [str(p) for p in exc.value.problems]
+
+
+def modelled(collection: str, record: dict) -> dict:
+    """The record as its model builds it (the per-record validation)."""
+    return COLLECTIONS[collection].model.model_validate(record).model_dump()
+
+
+@pytest.mark.parametrize("number", [10 ** 400, -(2 ** 1030)], ids=["10**400", "-2**1030"])
+def test_an_integer_too_large_for_a_decimal_goes_to_its_model_not_read_as_null(number):
+    """A decimal field (a team's score, a participant's hours) given an integer no float holds: Polars would read it
+    as null, so the screen sends its record to the model, which refuses it."""
+    activity = {"id": "a1", "team_id": TEAM, "kind": "patrol", "start": "2025-03-01T09:00:00",
+                "end": "2025-03-01T10:00:00", "participants": [{"member_id": MEMBER, "hours": 1},
+                                                               {"member_id": MEMBER, "hours": number}]}
+    scores = [{"team_id": TEAM, "year": 2025, "score": 90}, {"team_id": TEAM, "year": 2024, "score": number}]
+    assert problems(data(activities=[activity], team_scores=scores)) == [
+        "data: activities[0] (id=a1): participants[1].hours: Input should be a valid number",
+        "data: team_scores[1]: score: Input should be a valid number"]
+
+
+def test_a_record_missing_its_whole_number_is_named_beside_records_that_have_one():
+    """A required whole number (a points entry's amount) missing in one record, given in the others: the missing one
+    is the model's problem (the screen looks for too large numbers among the values given only)."""
+    points = [{"id": "p1", "member_id": MEMBER, "on": "2025-01-01", "amount": 3},
+              {"id": "p2", "member_id": MEMBER, "on": "2025-01-01"},
+              {"id": "p3", "member_id": MEMBER, "on": "2025-01-01", "amount": -2}]
+    assert problems(data(points=points)) == ["data: points[1] (id=p2): amount: required field 'amount' is missing"]
+    del points[1]
+    assert tables_from_data(data(points=points)).get("points")["amount"].to_list() == [3, -2]
+
+
+def test_a_missing_or_null_required_text_is_the_models_problem_not_a_null_cell():
+    """A required text (an association's name) missing or null is refused by its model, in a record whose nullable
+    fields are all given (so that nothing else sends it to the model); a nullable one (its parent) may be null."""
+    associations = [*BASE["associations"], {"id": "a2", "level": "county", "parent_id": "a1"},
+                    {"id": "a3", "name": None, "level": "county", "parent_id": "a1"}]
+    assert problems(data(associations=associations)) == [
+        "data: associations[1] (id=a2): name: required field 'name' is missing",
+        "data: associations[2] (id=a3): name: Input should be a valid string"]
+    associations[1]["name"] = associations[2]["name"] = "A2"
+    found = tables_from_data(data(associations=associations)).get("associations")
+    assert found.rows() == [tuple(modelled("associations", a).values()) for a in associations]
+
+
+def test_a_suspect_record_among_absent_ones_is_sent_to_its_model_at_its_own_row():
+    """A nullable record field (a team's party branch) null in some teams: a present branch the screen doubts (a
+    secretary or brand with edge spaces, which the model strips) is validated at its own team's row, and one the
+    model refuses is named there."""
+    teams = [{**BASE["teams"][0]},
+             {"id": "t2", "association_id": "a1", "name": "T2", "party_branch": None},
+             {"id": "t3", "association_id": "a1", "name": "T3",
+              "party_branch": {"secretary": "王五", "secretary_role": "other"}},
+             {"id": "t4", "association_id": "a1", "name": "T4"},
+             {"id": "t5", "association_id": "a1", "name": "T5",
+              "party_branch": {"secretary": " 赵六 ", "secretary_role": "other", "brands": [" 红枫 "]}}]
+    found = tables_from_data(data(teams=teams)).get("teams")
+    assert found["party_branch"].to_list() == [modelled("teams", t)["party_branch"] for t in teams] == [
+        None, None, {"secretary": "王五", "secretary_role": "other", "brands": []}, None,
+        {"secretary": "赵六", "secretary_role": "other", "brands": ["红枫"]}]
+    teams[4]["party_branch"]["secretary_role"] = "chief"
+    assert problems(data(teams=teams)) == [
+        "data: teams[4] (id=t5): party_branch.secretary_role: Input should be 'community_police_officer' or 'other'"]
+
+
+def test_a_list_item_the_screen_doubts_is_validated_when_another_row_has_no_item():
+    """A list of texts (a member's skills) empty in one row: an item with edge spaces in another is still sent to
+    the model, which strips it; the lists come back in row order, empty where empty."""
+    records = data()
+    for member, skills in zip(records["members"], ([], [" 急救 ", "驾驶"], ["游泳"])):
+        member["skills"] = skills
+    found = tables_from_data(records).get("members")
+    assert found["skills"].to_list() == [modelled("members", m)["skills"] for m in records["members"]] == [
+        [], ["急救", "驾驶"], ["游泳"]]
