@@ -99,3 +99,24 @@ def test_a_list_item_the_screen_doubts_is_validated_when_another_row_has_no_item
     found = tables_from_data(records).get("members")
     assert found["skills"].to_list() == [modelled("members", m)["skills"] for m in records["members"]] == [
         [], ["急救", "驾驶"], ["游泳"]]
+
+
+@pytest.mark.parametrize("amount", [2 ** 63, -(2 ** 63) - 1, 10 ** 30], ids=["2**63", "-2**63-1", "10**30"])
+def test_a_whole_number_a_table_cannot_hold_is_refused_not_a_crash(amount, tmp_path):
+    """A points entry's amount beyond Int64 (what a whole-number column holds): the screen sends its record to the
+    model, which refuses it, in a dataset file as in a host's data. It was a Polars ComputeError building the
+    table from the model's row (the model took any integer); 2**63 - 1 and -2**63 are read."""
+    from hongfeng_rules.tables import load_tables
+
+    points = [{"id": "p1", "member_id": MEMBER, "on": "2025-01-01", "amount": 2 ** 63 - 1},
+              {"id": "p2", "member_id": MEMBER, "on": "2025-01-01", "amount": amount},
+              {"id": "p3", "member_id": MEMBER, "on": "2025-01-01", "amount": -(2 ** 63)}]
+    why = "amount: whole number out of range (at least -2**63 and below 2**63, what a table holds)"
+    assert problems(data(points=points)) == [f"data: points[1] (id=p2): {why}"]
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data(points=points)), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_tables(path)
+    assert [str(p).split(": ", 1)[1] for p in exc.value.problems] == [f"points[1] (id=p2): {why}"]
+    del points[1]
+    assert tables_from_data(data(points=points)).get("points")["amount"].to_list() == [2 ** 63 - 1, -(2 ** 63)]

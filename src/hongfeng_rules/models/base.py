@@ -87,8 +87,16 @@ def _number_not_bool_or_text(value: Any) -> Any:
     return value
 
 
-Whole = Annotated[int, Strict(False), BeforeValidator(_number_not_bool_or_text)]
-"""A whole number; 3.0 is read as 3 (exports often write numbers so), but `true` or `"3"` is an error."""
+def in_table_range(value: int) -> int:
+    """A whole number a table's Int64 column holds (the column screen sends any other to the model)."""
+    if not -2 ** 63 <= value < 2 ** 63:
+        raise ValueError("whole number out of range (at least -2**63 and below 2**63, what a table holds)")
+    return value
+
+
+Whole = Annotated[int, Strict(False), BeforeValidator(_number_not_bool_or_text), AfterValidator(in_table_range)]
+"""A whole number, from -2**63 to 2**63 - 1; 3.0 is read as 3 (exports often write numbers so), but `true` or
+`"3"` is an error."""
 
 Instant = Annotated[datetime, Strict(False), BeforeValidator(_text_not_number), AfterValidator(supported_instant)]
 """A point in time from 1900-01-01 to 2199-12-31 (timecalc.SUPPORTED). Naive input is read as

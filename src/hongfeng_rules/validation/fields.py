@@ -22,8 +22,9 @@ from ..invisible import refuse_hidden
 from ..models import base
 from ..timecalc import supported_day, supported_instant
 
-_IMPLIED = {base._text_not_number, base._number_not_bool_or_text, supported_day, supported_instant}
-"""Validators the kind itself stands for (text-only dates, whole numbers, the supported range)."""
+_IMPLIED = {base._text_not_number, base._number_not_bool_or_text, base.in_table_range, supported_day,
+            supported_instant}
+"""Validators the kind itself stands for (text-only dates, whole numbers within Int64, the supported range)."""
 
 
 @dataclass(frozen=True)
