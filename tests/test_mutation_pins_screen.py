@@ -120,3 +120,22 @@ def test_a_whole_number_a_table_cannot_hold_is_refused_not_a_crash(amount, tmp_p
     assert [str(p).split(": ", 1)[1] for p in exc.value.problems] == [f"points[1] (id=p2): {why}"]
     del points[1]
     assert tables_from_data(data(points=points)).get("points")["amount"].to_list() == [2 ** 63 - 1, -(2 ** 63)]
+
+
+def test_a_lone_surrogate_as_the_only_value_of_its_pool_is_the_models_problem():
+    """A training's topic with a lone surrogate, every other text of that spec (a nullable free text: topics,
+    titles, police stations, …) null, in this upload and in another screened with it: the pool's texts are all None
+    once the surrogate is set aside, and its column is still text (no Polars error); the other upload is read."""
+    from hongfeng_rules.tables.load import tables_from_files_each
+    from hongfeng_rules.tables.schema import table_schema
+
+    bad = data()
+    bad["trainings"][0]["topic"] = "\ud800"
+    why = "topic: Input should be a valid string, unable to parse raw data as a unicode string"
+    assert problems(bad) == [f"data: trainings[0] (id=tr1): {why}"]
+    uploads = [[("dataset.json", json.dumps(records).encode())] for records in (bad, data())]
+    refused, (tables, _) = tables_from_files_each(uploads)
+    assert [str(p) for p in refused.problems] == [f"dataset.json:1: trainings[0] (id=tr1): {why}"]
+    for name in ("teams", "trainings"):
+        assert tables.get(name).schema == table_schema(COLLECTIONS[name].model)
+    assert tables.get("trainings")["topic"].to_list() == [None]
