@@ -139,3 +139,28 @@ def test_a_lone_surrogate_as_the_only_value_of_its_pool_is_the_models_problem():
     for name in ("teams", "trainings"):
         assert tables.get(name).schema == table_schema(COLLECTIONS[name].model)
     assert tables.get("trainings")["topic"].to_list() == [None]
+
+
+def test_a_wrong_item_or_a_null_list_is_named_at_its_own_row():
+    """A list item of the wrong type (a skill 5, after a member with no skills), a null record in a list of records
+    (a certificate) and a null list that may not be null (roles): each is its own member's problem, in the model's
+    words (a list item's position is mapped back to its row)."""
+    records = data()
+    for member, skills in zip(records["members"], ([], [5], ["x", "y"])):
+        member["skills"] = skills
+    records["members"][2]["certificates"] = [None]
+    records["members"][0]["roles"] = None
+    assert problems(records) == [
+        "data: members[0] (id=m0): roles: Input should be a valid list",
+        "data: members[1] (id=m1): skills[0]: Input should be a valid string",
+        "data: members[2] (id=m2): certificates[0]: Input should be a valid dictionary or instance of Certificate"]
+
+
+def test_a_missing_whole_number_with_a_default_reads_as_its_default():
+    """An inspection without major_issues reads 0 (its default), as its model builds it, beside one that gives 4;
+    the first gives every other field (nothing else sends it to its model)."""
+    given = dict.fromkeys(("checklist_used", "written_report", "rectification_ordered", "archived"), True)
+    inspections = [{"id": "i1", "team_id": TEAM, "kind": "random", "at": "2025-03-01T09:00:00", **given},
+                   {"id": "i2", "team_id": TEAM, "kind": "periodic", "at": "2025-03-01T09:00:00", "major_issues": 4}]
+    found = tables_from_data(data(inspections=inspections)).get("inspections")
+    assert found["major_issues"].to_list() == [modelled("inspections", i)["major_issues"] for i in inspections] == [0, 4]
