@@ -70,7 +70,7 @@ QUICK_TESTS = {
                       "test_columns_rank_within_scores.py", "test_columns_exact.py", "test_columns_differential.py",
                       "test_columns_engine.py"),
     "validation": ("test_load_tables.py", "test_loading.py", "test_tables.py", "test_trusted.py",
-                   "test_mutation_pins_validation.py"),
+                   "test_mutation_pins_validation.py", "test_mutation_pins_integrity.py", "test_mutation_pins_screen.py"),
 }
 
 # ... but not the two wide differential tests: each audits every example dataset with both engines (12 and 10 s of
