@@ -331,11 +331,19 @@ def test_inactive_member_boundary(d, micro, last, at):
 
 @FEW
 @given(d=offsets, micro=offsets, last=_last_days)
+@example(d=1, micro=0, last=date(2025, 12, 1))  # as-of after the period: measured to its end, still active
+@example(d=1, micro=0, last=date(2025, 11, 30))  # ... a month before its end: inactive
 def test_inactive_sub_team_boundary(d, micro, last):
+    """As test_inactive_member_boundary, for a sub-team's last_active_on: measured to the reference instant (as-of,
+    or 24:00 of the period's last day when as-of is later)."""
     n = threshold("hf-5.2.7-inactive-sub-teams")
     as_of = _month_end(last, n + d) + timedelta(microseconds=micro if d == 0 else 0)
     data = {"units": [{"id": "s1", "team_id": "t1", "level": "sub_team", "name": "S", "last_active_on": last.isoformat()}]}
-    fresh = d < 0 or (d == 0 and micro < 0)
+    period_end = as_shanghai(datetime.combine(Period.parse(PERIOD).end, time.max))
+    if as_of <= period_end:
+        fresh = d < 0 or (d == 0 and micro < 0)
+    else:
+        fresh = period_end < _month_end(last, n)
     assert status("hf-5.2.7-inactive-sub-teams", data, as_of=as_of) == ("pass" if fresh else "fail")
 
 
