@@ -923,6 +923,11 @@ def test_both_engines_count_months_from_an_instant_s_shanghai_day(op):
      "where.join_date.contains: looks in a list, or for a text in a text: join_date is an instant or a date"),
     ({"@age_years": {"contains": "2"}},
      "where.@age_years.contains: looks in a list, or for a text in a text: @age_years is a number"),
+    ({"@age_years": {"gte": "x"}}, "where.@age_years.gte: orders a number: compare it with a number, not 'x'"),
+    ({"join_date": {"lte_field": "@age_years"}},
+     "where.join_date.lte_field: orders an instant or a date, and @age_years is a number"),
+    ({"name": {"contains_all": 5}}, "where.name.contains_all: contains_all takes a list"),
+    ({"file": {"contains": "x"}}, "where.file.contains: looks in a list, or for a text in a text: file is neither"),
     ({"join_date": {"min_items": 1}},
      "where.join_date.min_items: counts a list's items, or a text's characters: join_date is an instant or a date"),
     ({"file.personal_info": {"max_items": 1}},
@@ -941,6 +946,15 @@ def test_a_test_of_values_it_cannot_compare_is_refused_at_compile(cond, error):
         compile_condition(cond, Member, "where")
     with pytest.raises(ConditionError, match=f"^{re.escape(error)}$"):
         compile_where(cond, Member, "where")
+
+
+def test_a_derived_text_is_ordered_as_a_text():
+    """`@nickname` (a group member's nickname, unit text) orders as a text: against a number it is refused."""
+    from hongfeng_rules.models import COLLECTIONS as ALL
+
+    with pytest.raises(ConditionError, match=r"^where\.@nickname\.gt: orders a text: compare it with a text, not 5$"):
+        compile_condition({"@nickname": {"gt": 5}}, ALL["group_members"].model, "where")
+    assert compile_condition({"@nickname": {"gt": "a"}}, ALL["group_members"].model, "where")
 
 
 

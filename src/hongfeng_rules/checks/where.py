@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from types import UnionType
-from typing import Annotated, Any, Callable, Literal, Union, get_args, get_origin
+from typing import Any, Callable, Literal, Union, get_args, get_origin
 
 import re2
 from pydantic import BaseModel, ValidationError
@@ -101,7 +101,7 @@ def _compile_entry(key: str, value: Any, model, at: str) -> Pred:
             tests.append(_compare_fields(op, operand, getter, (field_type, unit), model, f"{at}.{op}"))
             continue
         if op in ("contains", "contains_all", "min_items", "max_items"):
-            _check_contains(operand, op, key, model, unit, f"{at}.{op}")
+            _check_contains(operand, op, key, model, (field_type, unit), f"{at}.{op}")
         tests.append(_compile_op(op, operand, getter, field_type, unit, f"{at}.{op}"))
     return _junction(tests, decisive=False)
 
@@ -250,7 +250,7 @@ def _ordered_as(value_type, unit: str | None) -> str | None:
     """What an ordering test (gte, lt, …, lte_field) compares a field or derived value (`value_type` None) as: "time"
     (a date or an instant), "text" or "number" (a yes/no too); None when it is none of these."""
     if value_type is None:
-        return {"day": "time", "status": "text", "text": "text"}.get(unit, "number" if unit else None)
+        return {"day": "time", "status": "text", "text": "text"}.get(unit, "number")  # a derived value: its unit
     if get_origin(value_type) is Literal:
         kinds = {_ordered_as(type(a), None) for a in get_args(value_type)}
         return kinds.pop() if len(kinds) == 1 else None
@@ -263,31 +263,26 @@ def _ordered_as(value_type, unit: str | None) -> str | None:
     return "text" if issubclass(value_type, str) else None
 
 
-def _check_ordered(op: str, operand: Any, value_type, unit: str | None, at: str) -> None:
+def _check_ordered(operand: Any, resolve, value_type, unit: str | None, at: str) -> None:
     """ConditionError when an ordering test's operand cannot be ordered against the value (an instant against a time
     of day as text, a number against a text, …): both engines would otherwise fail on the first record."""
     kind = _ordered_as(value_type, unit)
     if kind is None:
         return
-    if isinstance(operand, str) and operand.startswith("$"):
-        got = "time"
-    elif isinstance(operand, dict) and set(operand) == {"value", "unit"}:
-        got = "number"
-    else:
-        constant = _operand(operand, unit, at)(None)
-        got = None if isinstance(constant, (list, dict)) else _ordered_as(type(constant), None)
+    variable = isinstance(operand, str) and operand.startswith("$")
+    got = "time" if variable else _ordered_as(type(resolve(None)), None)  # a threshold resolves to its number
     if got != kind:
         raise ConditionError(at, f"orders {_ORDERED[kind]}: compare it with {_ORDER_OPERANDS[kind]}, not {operand!r}")
 
 
-def _check_contains(operand: Any, op: str, key: str, model, unit: str | None, at: str) -> None:
+def _check_contains(operand: Any, op: str, key: str, model, typed: tuple, at: str) -> None:
     """ConditionError when `contains`, `contains_all`, `min_items` or `max_items` cannot be answered: over a value that
     is not a list, the value must be a text (its characters) and what is looked for texts (a substring); both engines
     would otherwise fail on the first record."""
     if not key.startswith("@") and _through_list(key, model):
         return
     wanted = [operand] if op == "contains" else operand if op == "contains_all" and isinstance(operand, list) else []
-    kind = _ordered_as(None, unit) if key.startswith("@") else _ordered_as(_field(key, model, at)[1], None)
+    kind = _ordered_as(*typed)
     if kind != "text":
         does = "looks in a list, or for a text in a text" if "contains" in op else "counts a list's items, or a text's characters"
         raise ConditionError(at, f"{does}: {key} is {_ORDERED.get(kind, 'neither')}")
@@ -312,9 +307,7 @@ def _is_list(annotation) -> bool:
     if origin in (Union, UnionType):
         inner = [a for a in get_args(annotation) if a is not type(None)]
         return len(inner) == 1 and _is_list(inner[0])
-    if origin is Annotated:
-        return _is_list(get_args(annotation)[0])
-    return origin is list
+    return origin is list  # (a field's Annotated metadata is pydantic's, not in its annotation)
 
 
 def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
@@ -370,7 +363,7 @@ def _compile_op(op, operand, get, field_type, unit, at) -> Pred:
         return lambda r, ctx: _maybe(get(r, ctx), lambda v: ctx.as_of <= deadline(_instant(v), amount, age_unit))
     resolve = _operand(operand, unit, at)
     if op in COMPARE:
-        _check_ordered(op, operand, field_type, unit, at)
+        _check_ordered(operand, resolve, field_type, unit, at)
         cmp = COMPARE[op]
         return lambda r, ctx: _maybe(get(r, ctx), lambda v: cmp(*_comparable(v, resolve(ctx))))
     if op in ("in", "not_in", "contains_all"):
