@@ -1,6 +1,8 @@
 """Small builders shared by the engine tests: a rule pack in a temp folder, a minimal dataset."""
 from __future__ import annotations
 
+import copy
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -64,3 +66,23 @@ def member(i: int, team: str = "t1", **fields) -> dict:
 def run(tmp_path: Path, check: dict, dataset: Dataset, subject: str = "team", period: str = "2025", as_of=AS_OF, **extra):
     pack = load_pack(write_pack(tmp_path / "pack", rule(check, subject, **extra)))
     return audit(dataset, pack, period, as_of).findings
+
+
+VALID = json.loads((Path(__file__).resolve().parent / "hostile" / "valid.json").read_text(encoding="utf-8"))  # loads clean
+
+
+def valid_with(**collections) -> dict:
+    """A copy of the clean hostile-input dataset (tests/hostile/valid.json) with these collections replaced."""
+    return {**copy.deepcopy(VALID), **collections}
+
+
+def load_problems(records: dict) -> list[str]:
+    """The problems loading these records into tables gives (an InputError is expected), one text each."""
+    import pytest
+
+    from hongfeng_rules import InputError
+    from hongfeng_rules.tables import tables_from_data
+
+    with pytest.raises(InputError) as exc:
+        tables_from_data(records)
+    return [str(p) for p in exc.value.problems]

@@ -3,28 +3,20 @@
 No Polars at collection: the tables are built inside each test (mutation testing forks the collected session)."""
 from __future__ import annotations
 
-import copy
-import json
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
-from hongfeng_rules import InputError
 from hongfeng_rules.tables import tables_from_data
 
-BASE = json.loads((Path(__file__).resolve().parent / "hostile" / "valid.json").read_text(encoding="utf-8"))
+from helpers import VALID, load_problems, valid_with
+
+BASE = VALID
 TEAM = BASE["teams"][0]["id"]
 
 
-def data(**collections) -> dict:
-    return {**copy.deepcopy(BASE), **collections}
-
-
-def problems(records: dict) -> list[str]:
-    with pytest.raises(InputError) as exc:
-        tables_from_data(records)
-    return [str(p) for p in exc.value.problems]
+data, problems = valid_with, load_problems
 
 
 def unchecked(records: dict):

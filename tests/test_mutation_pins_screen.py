@@ -3,9 +3,7 @@ fails on a mutant the differential tests (test_load_tables) let through. The ora
 (the per-record validation the screen stands in for): its problem text, or the row it builds."""
 from __future__ import annotations
 
-import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,19 +11,14 @@ from hongfeng_rules import InputError
 from hongfeng_rules.models import COLLECTIONS
 from hongfeng_rules.tables import tables_from_data
 
-BASE = json.loads((Path(__file__).resolve().parent / "hostile" / "valid.json").read_text(encoding="utf-8"))
+from helpers import VALID, load_problems, valid_with
+
+BASE = VALID
 TEAM = BASE["teams"][0]["id"]
 MEMBER = BASE["members"][0]["id"]
 
 
-def data(**collections) -> dict:
-    return {**copy.deepcopy(BASE), **collections}
-
-
-def problems(records: dict) -> list[str]:
-    with pytest.raises(InputError) as exc:
-        tables_from_data(records)
-    return [str(p) for p in exc.value.problems]
+data, problems = valid_with, load_problems
 
 
 def modelled(collection: str, record: dict) -> dict:

@@ -2,7 +2,6 @@
 test fails on a mutant the differential tests (test_load_tables) let through."""
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime
 import json
 from pathlib import Path
@@ -12,18 +11,13 @@ import pytest
 from hongfeng_rules import InputError
 from hongfeng_rules.tables import tables_from_data
 
-BASE = json.loads((Path(__file__).resolve().parent / "hostile" / "valid.json").read_text(encoding="utf-8"))
+from helpers import VALID, load_problems, valid_with
+
+BASE = VALID
 TEAM = BASE["teams"][0]["id"]
 
 
-def data(**collections) -> dict:
-    return {**copy.deepcopy(BASE), **collections}
-
-
-def problems(records: dict) -> list[str]:
-    with pytest.raises(InputError) as exc:
-        tables_from_data(records)
-    return [str(p) for p in exc.value.problems]
+data, problems = valid_with, load_problems
 
 
 def test_a_follow_up_before_its_dispute_names_the_registration_when_it_was_not_mediated():
