@@ -154,16 +154,12 @@ def _related(spec: Any, model, at: str) -> Pred:
     return enough
 
 
-NOT_NUMBERS = ("status", "day", "text")  # the units of derived values that are not numbers
-
-
 def number_field(path: str, model, at: str):
     """`_field` for a value that is summed, averaged or ranked (a levels amount, a mean's value, a rank's score):
     ConditionError unless it is a number (a yes/no counts as 0 or 1)."""
     found = _field(path, model, at)
-    kind = found[2] if path.startswith("@") else found[1]
-    if kind in NOT_NUMBERS or (not path.startswith("@") and not (isinstance(kind, type) and issubclass(kind, (int, float)))):
-        what = f"in {kind}" if path.startswith("@") else f"a {getattr(kind, '__name__', kind)}"
+    if _ordered_as(found[1], found[2]) != "number":
+        what = f"in {found[2]}" if path.startswith("@") else f"a {getattr(found[1], '__name__', found[1])}"
         raise ConditionError(at, f"{path} is {what}, not a number")
     return found
 
@@ -411,7 +407,7 @@ def _compare_fields(op, other, get, typed: tuple, model, at) -> Pred:
         raise ConditionError(at, f"{op} takes the name of another field of the record")
     get_other, other_type, other_unit = _field(other, model, at)
     mine, theirs = _ordered_as(*typed), _ordered_as(other_type, other_unit)
-    if op not in ("eq_field",) and None not in (mine, theirs) and mine != theirs:
+    if op != "eq_field" and None not in (mine, theirs) and mine != theirs:
         raise ConditionError(at, f"orders {_ORDERED[mine]}, and {other} is {_ORDERED[theirs]}")
     cmp = FIELD_COMPARE[op]
     return lambda r, ctx: _maybe(get(r, ctx), lambda a: _maybe(get_other(r, ctx), lambda b: cmp(*_comparable(a, b))))
