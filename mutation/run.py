@@ -39,10 +39,12 @@ import equivalents
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc.periods",
            "derived", "checks.where", "sources.mapping", "sources.fields",
-           "columns.kinds", "columns.where", "columns.derived", "columns.calendar", "validation")
+           "columns.kinds", "columns.where", "columns.derived", "columns.calendar", "columns.engine", "columns.findings",
+           "columns.messages", "columns.select", "columns.exact", "validation")
 # a name in MODULES that is a package (columns.kinds, validation) stands for each of its modules
 GROUPS = {"core": ("timecalc", "derived", "checks.where", "columns.where", "columns.derived", "columns.calendar",
-                   "columns.kinds"),  # the verdict core: what decides a status (issue 24's hour)
+                   "columns.kinds", "columns.engine", "columns.findings", "columns.messages", "columns.select",
+                   "columns.exact"),  # the verdict core: what decides a status (issue 24's hour)
           "data": ("validation", "sources.mapping", "sources.fields")}  # what reads and checks a dataset
 WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))  # one mutmut worker: the machine's two cores are shared
 # (MUTATION_WORKERS=2 under `nice -n 19`: the second takes only CPU time nobody else wants)
@@ -69,6 +71,16 @@ QUICK_TESTS = {
                       "test_columns_levels_ranking.py", "test_columns_rank_within.py",
                       "test_columns_rank_within_scores.py", "test_columns_exact.py", "test_columns_differential.py",
                       "test_columns_engine.py"),
+    "columns.engine": ("test_columns_engine.py", "test_columns_differential.py", "test_check_kinds.py", "test_verdicts.py",
+                       "test_verdict_pins.py"),
+    "columns.findings": ("test_columns_engine.py", "test_columns_differential.py", "test_check_kinds.py",
+                         "test_verdicts.py", "test_verdict_pins.py"),
+    "columns.messages": ("test_columns_messages.py", "test_columns_engine.py", "test_columns_differential.py",
+                         "test_verdicts.py"),
+    "columns.select": ("test_columns_links.py", "test_columns_engine.py", "test_columns_differential.py",
+                       "test_check_kinds.py", "test_verdicts.py", "test_condition_language.py"),
+    "columns.exact": ("test_columns_exact.py", "test_columns_engine.py", "test_columns_differential.py",
+                      "test_columns_derived.py"),
     "validation": ("test_load_tables.py", "test_loading.py", "test_tables.py", "test_trusted.py",
                    "test_mutation_pins_validation.py", "test_mutation_pins_integrity.py", "test_mutation_pins_screen.py"),
 }
