@@ -20,7 +20,7 @@ from .kinds import ALONE, IN_ORDER, KINDS, MANY, MEASURED_TYPE, RESULT_SCHEMA
 from .kinds.result import EVIDENCE, Finish, result_schema
 from .literals import lit
 from .select import counted, schema_of, table
-from .where import compile_where, holds, spelling, uses_derived, with_extras
+from .where import compile_where, holds, spelling, with_extras
 
 MEASURED = "measured:"  # a result's `measured`, in the column of its dtype: "measured:Int64", "measured:String", …
 
@@ -129,14 +129,3 @@ def results(rule: CompiledRule, ctx: ColumnContext) -> pl.LazyFrame | Finish:
 
 _NOTED = pl.Schema({"id": pl.String, "status": pl.String, "note": pl.String})  # a not-assessable row's columns
 
-
-def supports(rule: CompiledRule) -> bool:
-    """Whether this engine has the rule's check kind (and the derived values it names)."""
-    if rule.rule.check.kind not in KINDS:
-        return False
-    if uses_derived(rule.rule.check.model_dump(), rule.rule.where):
-        try:
-            from . import derived  # noqa: F401  (issue 18c)
-        except ImportError:
-            return False
-    return True

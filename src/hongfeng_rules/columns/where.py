@@ -510,16 +510,3 @@ def value_of(path: str, model, schema) -> pl.Expr:
     """The value at a field path or `@name` column of a frame with this schema (extras already joined)."""
     return field_reader(path, model, [])(Env(dict(schema)))[0]
 
-
-def uses_derived(*parts: Any) -> bool:
-    """Whether conditions (or a check's fields) name an `@name` derived value anywhere."""
-    for part in parts:
-        if isinstance(part, dict):
-            if any(isinstance(k, str) and k.startswith("@") for k in part) or uses_derived(*part.values()):
-                return True
-        elif isinstance(part, list):
-            if uses_derived(*part):
-                return True
-        elif isinstance(part, str) and part.startswith("@"):
-            return True
-    return False
