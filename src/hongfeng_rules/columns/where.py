@@ -392,9 +392,7 @@ def _comparable(expr: pl.Expr, dtype, value) -> tuple[pl.Expr, Any]:
         return expr, lit(as_shanghai(value).date(), dtype=pl.Date)
     if kind == vkind == "instant":
         return expr, lit(as_shanghai(value), dtype=dtype)
-    if kind in ("date", "text") and kind == vkind:
-        return expr, lit(value, dtype=dtype)
-    return expr, value  # numbers (a yes/no as one): checks.where refuses any other pair at compile
+    return expr, value  # dates, texts, numbers (a yes/no as one): checks.where refuses any other pair at compile
 
 
 def _cmp(op: str, a: pl.Expr, b) -> pl.Expr:
