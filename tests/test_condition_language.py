@@ -543,6 +543,13 @@ def test_a_bad_pattern_names_re2s_reason(pattern, why):
         compile_condition({"name": {"matches": pattern}}, Member)
 
 
+def test_a_pattern_that_is_not_utf8_text_is_refused_not_a_crash():
+    """A lone surrogate (`whatif --set`: a command line's undecodable byte, or YAML's "\\ud800" through
+    yaml.safe_load) cannot be encoded for re2: its UnicodeEncodeError's reason is a str, not re2's bytes."""
+    with pytest.raises(ConditionError, match=r"^where\.name\.matches: invalid pattern \(RE2 syntax, linear time\): "):
+        compile_condition({"name": {"matches": "a\ud800"}}, Member)
+
+
 def test_tests_on_derived_values_pass_the_context_on():
     context = ctx(as_of=datetime(2025, 6, 30))
     assert holds({"@age_years": {"is_set": True}}, m(birth_date="1990-01-01"), context) is True
