@@ -587,6 +587,8 @@ LEVELS = [{"at_least": {"value": 100, "unit": "point"}, "name": {"key": "v3", "z
      "check.value: @last_active_at is in day, not a number"),
     ("member", {"kind": "levels", "of": "points", "amount": "reason", "levels": LEVELS},
      "check.amount: reason is a str, not a number"),
+    ("member", {"kind": "levels", "of": "points", "amount": "nope", "levels": LEVELS},
+     "check.amount: unknown field 'nope'; fields here: " + str(sorted(COLLECTIONS["points"].model.model_fields))),
     ("team", {"kind": "count", "of": "improvements", "where": {"closed_at": {"lte": "2025-06-30 12:00:00"}},
               "at_least": {"value": 1, "unit": "item"}},
      "check.where.closed_at.lte: orders an instant or a date: compare it with a date (2025-06-30) or $as_of, "
