@@ -344,6 +344,7 @@ def _counts(by_name: dict[str, str]) -> tuple[Counter, int, int, str]:
     """A module's statuses, its killed (a timeout too), its judged, and the score: killed of judged, equivalents
     set aside."""
     counts = Counter(by_name.values())
+    counts["timeout"] += counts.pop("segfault", 0)  # killed by a signal (an endless list's memory): read as a timeout
     killed = counts["killed"] + counts["timeout"]
     judged = len(by_name) - counts["not checked"]
     scored = judged - counts["equivalent"]
@@ -389,7 +390,7 @@ def estimate() -> None:
 
 def table() -> None:
     """The scores as docs/testing.md's table."""
-    print("| module | mutants | judged | killed (by timeout) | equivalent | survived | killed of judged, equivalents "
+    print("| module | mutants | judged | killed (by timeout or signal) | equivalent | survived | killed of judged, equivalents "
           "aside |\n|---|---|---|---|---|---|---|")
     for module, by_name in results(equivalents.standing()[0]).items():
         counts, killed, judged, share = _counts(by_name)
