@@ -349,3 +349,37 @@ def test_an_unrecorded_instant_is_unknown_in_both_age_tests():
         cond = {"rectified_at": {op: {"value": 1, "unit": "hour"}}}
         assert age_answers(cond, "hazards", records, AGE_AS_OF) == ([None], [None])
 
+
+
+def test_related_counts_no_record_whose_where_is_unknown():
+    """`related` counts the linked records whose `where` holds (is true): a follow-up with no evaluation is
+    unknown for `evaluation: good`, not a match (columns.select.matching) -- d1 has one good follow-up of two,
+    d2 two good ones."""
+    ups = [{"id": f"f{i}", "dispute_id": d, "at": "2025-05-01T10:00:00", "evaluation": e}
+           for i, (d, e) in enumerate([("d1", "good"), ("d1", None), ("d2", "good"), ("d2", "good")])]
+    dataset = team_data(disputes=[{"id": d, "team_id": "t1", "registered_at": "2025-04-01T09:00:00"}
+                                  for d in ("d1", "d2")], follow_ups=ups)
+    cond = {"related": {"of": "follow_ups", "via": "dispute_id", "at_least": {"value": 2, "unit": "times"},
+                        "where": {"evaluation": "good"}}}
+    period = Period.parse("2025")
+    cctx = ColumnContext(from_dataset(dataset), period, AS_OFS[0], default_calendar())
+    condition = compile_where(cond, type(dataset.disputes[0]))
+    frame = with_extras(cctx.tables.get("disputes").lazy(), [condition], cctx)
+    columns = frame.select(holds(frame, condition, cctx).alias("holds")).collect()["holds"].to_list()
+    ctx = Context(Index(dataset), period, AS_OFS[0], default_calendar())
+    assert columns == [compile_condition(cond, type(r))(r, ctx) for r in dataset.disputes] == [False, True]
+
+
+def test_a_selection_leaves_out_the_records_its_where_is_unknown_for(tmp_path):
+    """A check's `where` selects the records it holds for (true, not unknown: columns.select.Select.rows): m1,
+    whose real-name verification is unrecorded, is not among the verified members whose skills are counted."""
+    check = {"kind": "count", "of": "members", "distinct": "skills", "where": {"real_name_verified": True},
+             "at_least": {"value": 2, "unit": "item"}}
+    pack = load_pack(write_pack(tmp_path, rule(check)))
+    dataset = team_data(members=[member(0, real_name_verified=True, skills=["law"]),
+                                 member(1, skills=["first_aid"]),
+                                 member(2, real_name_verified=False, skills=["mediation"])])
+    columns = report(dataset, pack, AS_OFS[0], "columns")
+    assert columns == report(dataset, pack, AS_OFS[0], "objects")
+    [finding] = auditing.audit(dataset, pack, "2025", AS_OFS[0]).findings
+    assert (finding.status, finding.measured, finding.evidence_ids) == ("fail", "1: law", ["m0"])

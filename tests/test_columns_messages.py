@@ -100,3 +100,29 @@ def test_evidence_list_cut_after_ten():
         want = message_block(message_of(rules[0], Outcome("fail", None, None, ids), "t1", None, None, AS_OF)[0])
         assert got == [want], n
         assert ("…" in want) == (n > 10) and f"({n})" in want
+
+
+def test_float_placeholders_asked_each_time():
+    """A float measured value's text is asked for every row, not remembered: -0.0 == 0.0 (a mean rounded to
+    0.00 from below is -0.0) but they are written "-0.0" and "0.0"; other values once per distinct value."""
+    rules = [_rule("{measured} / {expected}", "{measured}")]
+    values, expected = [0.0, -0.0, 0.0, -0.0], ["1", "1", "2", "1"]
+    frame = pl.DataFrame({"rule": pl.Series([0] * 4, dtype=pl.UInt32), "status": ["fail"] * 4,
+                          "expected": expected, "evidence": [[]] * 4, "note": [None] * 4, "due": [None] * 4,
+                          "id": ["a", "b", "c", "d"], "name": [None] * 4, "nickname": [None] * 4,
+                          "measured:Float64": values},
+                         schema_overrides={"due": pl.Datetime("us", "Asia/Shanghai"), "note": pl.String,
+                                           "name": pl.String, "nickname": pl.String, "evidence": pl.List(pl.String)})
+    asked = []
+
+    def text(value, lang):
+        asked.append((value, lang))
+        return placeholder_text(value, lang)
+    got = filled(rules, frame, ["measured:Float64"], text).to_list()
+    want = [message_block(message_of(rules[0], Outcome("fail", v, e), i, None, None, AS_OF)[0])
+            for v, e, i in zip(values, expected, "abcd")]
+    assert got == want
+    assert [m.count("-0.0") for m in got] == [0, 2, 0, 2]
+    assert sorted(map(str, asked)) == sorted(map(str, [(v, lang) for v in values for lang in ("zh", "en")]
+                                                  + [(e, lang) for e in ("1", "2") for lang in ("zh", "en")]
+                                                  + [("", lang) for lang in ("zh", "en")]))
