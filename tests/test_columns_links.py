@@ -44,3 +44,30 @@ def test_links_are_each_records_values_once(rows):
         ctx = ColumnContext(SimpleNamespace(get=lambda name: frame), None, None, None)
         got = links("activities", path, ctx).collect().rows()
         assert got == _expected(rows, path), path
+
+
+def test_a_via_hop_reads_a_dotted_path_of_the_other_collection(tmp_path):
+    """`activity_id->activities.participants.member_id`: a sign-in links to every participant of its patrol (the
+    hop's path has a dot of its own: the collection is what comes before the first dot, columns.select.link_pairs);
+    m0 took part in both patrols signed in to, m1 in one, m2 in none -- as the per-object engine counts."""
+    from datetime import datetime
+
+    from hongfeng_rules import auditing, load_pack
+    from hongfeng_rules.timecalc import SHANGHAI
+    from helpers import member, rule, team_data, write_pack
+    from oracle import engine as object_engine
+
+    check = {"kind": "count", "of": "patrol_sign_ins", "via": "activity_id->activities.participants.member_id",
+             "at_least": {"value": 2, "unit": "times"}}
+    pack = load_pack(write_pack(tmp_path, rule(check, "member")))
+    activities = [{"id": f"ac{i}", "team_id": "t1", "kind": "patrol", "start": "2025-05-01T09:00:00",
+                   "end": "2025-05-01T11:00:00", "participants": [{"member_id": m, "hours": 2.0} for m in ms]}
+                  for i, ms in enumerate([["m0", "m1"], ["m0"]])]
+    sign_ins = [{"id": f"s{i}", "team_id": "t1", "member_id": "m2", "at": "2025-05-01T09:00:00", "activity_id": a}
+                for i, a in enumerate(["ac0", "ac1", None])]
+    dataset = team_data(members=[member(0), member(1), member(2)], activities=activities, patrol_sign_ins=sign_ins)
+    as_of = datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
+    report = auditing.audit(dataset, pack, "2025", as_of)
+    assert report.model_dump_json() == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json()
+    assert sorted((f.subject.id, f.status, f.measured, f.evidence_ids) for f in report.findings) == [
+        ("m0", "pass", 2, ["s0", "s1"]), ("m1", "fail", 1, ["s0"]), ("m2", "fail", 0, [])]

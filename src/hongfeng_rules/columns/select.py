@@ -46,9 +46,7 @@ def schema_of(collection: str, ctx: ColumnContext) -> pl.Schema:
 def counted(collection: str, in_period: bool, ctx: ColumnContext) -> pl.LazyFrame:
     """The records counted: those of the evaluation period, or all not dated after as-of (checks.context); a
     filter, cheaper to repeat in each plan than to collect."""
-    rows, time_field = table(collection, ctx), COLLECTIONS[collection].time_field
-    if time_field is None and in_period:
-        return rows.lazy().head(0)
+    rows = table(collection, ctx)
     kept = counts(collection, in_period, ctx)
     return rows.lazy() if kept is None else rows.lazy().filter(kept)
 
