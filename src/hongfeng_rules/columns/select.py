@@ -55,8 +55,8 @@ def counts(collection: str, in_period: bool, ctx: ColumnContext) -> pl.Expr | No
     """`counted`'s test of a record as an expression over the collection's table (null: not counted), or None
     when every record counts."""
     time_field = COLLECTIONS[collection].time_field
-    if time_field is None:
-        return lit(False) if in_period else None
+    if time_field is None:  # never in_period: validate_selection refuses it, the other callers ask dated collections
+        return None
     if not in_period and time_field in FUTURE_BY_NATURE:
         return None
     when, dtype = pl.col(time_field), schema_of(collection, ctx)[time_field]
