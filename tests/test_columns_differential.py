@@ -383,3 +383,24 @@ def test_a_selection_leaves_out_the_records_its_where_is_unknown_for(tmp_path):
     assert columns == report(dataset, pack, AS_OFS[0], "objects")
     [finding] = auditing.audit(dataset, pack, "2025", AS_OFS[0]).findings
     assert (finding.status, finding.measured, finding.evidence_ids) == ("fail", "1: law", ["m0"])
+
+
+def test_in_period_counts_the_records_at_the_period_s_first_instant_and_day(tmp_path):
+    """`in_period` includes the period's start (columns.select.counts: `>=`): a training starting at 00:00 of
+    1 January in Shanghai and a point dated 1 January count for 2025, those a microsecond or a day before do not."""
+    first = datetime(2025, 1, 1, tzinfo=SHANGHAI)
+    trainings = [{"id": f"tr{i}", "team_id": "t1", "kind": "drill", "start": at.isoformat(),
+                  "end": (at + timedelta(hours=1)).isoformat(), "attendee_ids": []}
+                 for i, at in enumerate([first - US, first])]
+    points = [{"id": f"p{i}", "member_id": "m0", "on": on, "amount": 1}
+              for i, on in enumerate(["2024-12-31", "2025-01-01"])]
+    rules = [rule({"kind": "count", "of": "trainings", "in_period": True, "at_least": T}, rid="hf-5.1.1-test"),
+             rule({"kind": "count", "of": "points", "in_period": True, "at_least": {"value": 1, "unit": "item"}},
+                  "member", rid="hf-5.2.1-test")]
+    pack = load_pack(write_pack(tmp_path, *rules))
+    dataset = team_data(members=[member(0)], trainings=trainings, points=points)
+    columns = report(dataset, pack, AS_OFS[0], "columns")
+    assert columns == report(dataset, pack, AS_OFS[0], "objects")
+    findings = auditing.audit(dataset, pack, "2025", AS_OFS[0]).findings
+    assert sorted((f.rule_id, f.status, f.evidence_ids) for f in findings) == [
+        ("hf-5.1.1-test", "pass", ["tr1"]), ("hf-5.2.1-test", "pass", ["p1"])]

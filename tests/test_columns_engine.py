@@ -127,3 +127,25 @@ def test_an_every_rule_selects_its_records_through_its_via():
         rows = _plan_agrees("every", specs[:n], data)
         assert [(rows[(0, t)]["status"], rows[(0, t)]["evidence"]) for t in ("t1", "t2")] == [
             ("pass", []), ("fail", ["p3"])]
+
+
+def test_rules_over_missing_subject_collections_give_each_its_own_subject_star(tmp_path):
+    """A rule whose subject collection the dataset lacks gives one not-assessable finding for the subject "*"
+    naming that collection (engine.results, remembered per collection): two rules over disputes, one over hazards,
+    as the per-object engine."""
+    from datetime import datetime
+
+    from hongfeng_rules.timecalc import SHANGHAI
+    from helpers import rule, write_pack
+
+    rules = [rule({"kind": "every", "require": {"major": True}}, "dispute", rid="hf-5.1.1-test"),
+             rule({"kind": "every", "require": {"rectified_at": {"is_set": True}}}, "hazard", rid="hf-5.2.1-test"),
+             rule({"kind": "every", "require": {"major": False}}, "dispute", rid="hf-5.3.1-test")]
+    pack = load_pack(write_pack(tmp_path, *rules))
+    dataset, as_of = team_data(members=[member(0)]), datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
+    report = auditing.audit(dataset, pack, "2025", as_of)
+    assert report.model_dump_json() == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json()
+    assert sorted((f.rule_id, f.subject.id, f.status, f.note) for f in report.findings) == [
+        ("hf-5.1.1-test", "*", "not_assessable", "the dataset has no disputes"),
+        ("hf-5.2.1-test", "*", "not_assessable", "the dataset has no hazards"),
+        ("hf-5.3.1-test", "*", "not_assessable", "the dataset has no disputes")]
