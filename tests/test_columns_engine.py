@@ -149,3 +149,22 @@ def test_rules_over_missing_subject_collections_give_each_its_own_subject_star(t
         ("hf-5.1.1-test", "*", "not_assessable", "the dataset has no disputes"),
         ("hf-5.2.1-test", "*", "not_assessable", "the dataset has no hazards"),
         ("hf-5.3.1-test", "*", "not_assessable", "the dataset has no disputes")]
+
+
+def test_a_rule_needing_missing_collections_names_them_for_each_subject(tmp_path):
+    """Subjects present, collections the rule needs missing (its selection's and its hop's): each subject is not
+    assessable, the note naming them in order, ", " between (engine.results), as the per-object engine."""
+    from datetime import datetime
+
+    from hongfeng_rules.timecalc import SHANGHAI
+    from helpers import rule, write_pack
+
+    check = {"kind": "count", "of": "patrol_sign_ins", "via": "activity_id->activities.participants.member_id",
+             "at_least": {"value": 1, "unit": "times"}}
+    pack = load_pack(write_pack(tmp_path, rule(check, "member")))
+    dataset, as_of = team_data(members=[member(0), member(1)]), datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
+    report = auditing.audit(dataset, pack, "2025", as_of)
+    assert report.model_dump_json() == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json()
+    note = "the dataset has no activities, patrol_sign_ins"
+    assert sorted((f.subject.id, f.status, f.note) for f in report.findings) == [
+        ("m0", "not_assessable", note), ("m1", "not_assessable", note)]
