@@ -279,3 +279,12 @@ def test_a_follow_up_of_a_duplicate_dispute_id_is_judged_by_its_last_row():
         "data: disputes[1] (id=d1): id: duplicate id 'd1' (first at disputes[0])",
         "data: follow_ups[0] (id=f1): at: follow-up at 2025-02-28T10:00:00+08:00 is before its dispute 'd1' was "
         "registered (2025-03-05T10:00:00+08:00)"]
+
+
+def test_a_second_score_for_a_team_in_a_year_names_the_first():
+    """Two team scores of one team and year: the second is refused, naming the first (a score of another year
+    is not)."""
+    team = VALID["teams"][0]["id"]
+    scores = [{"team_id": team, "year": 2025}, {"team_id": team, "year": 2024}, {"team_id": team, "year": 2025}]
+    assert load_problems(valid_with(team_scores=scores)) == [
+        f"data: team_scores[2]: year: second score for team {team} in 2025 (first at team_scores[0])"]
