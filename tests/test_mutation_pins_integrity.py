@@ -282,9 +282,11 @@ def test_a_follow_up_of_a_duplicate_dispute_id_is_judged_by_its_last_row():
 
 
 def test_a_second_score_for_a_team_in_a_year_names_the_first():
-    """Two team scores of one team and year: the second is refused, naming the first (a score of another year
-    is not)."""
+    """Two team scores of one team and year: the second is refused, naming the first (a score of another year,
+    or of another team that year, is not)."""
     team = VALID["teams"][0]["id"]
-    scores = [{"team_id": team, "year": 2025}, {"team_id": team, "year": 2024}, {"team_id": team, "year": 2025}]
-    assert load_problems(valid_with(team_scores=scores)) == [
-        f"data: team_scores[2]: year: second score for team {team} in 2025 (first at team_scores[0])"]
+    teams = [*VALID["teams"], {**VALID["teams"][0], "id": "t9"}]
+    scores = [{"team_id": "t9", "year": 2025}, {"team_id": team, "year": 2024}, {"team_id": team, "year": 2025},
+              {"team_id": team, "year": 2025}]
+    assert load_problems(valid_with(teams=teams, team_scores=scores)) == [
+        f"data: team_scores[3]: year: second score for team {team} in 2025 (first at team_scores[2])"]
