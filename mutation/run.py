@@ -37,15 +37,11 @@ from mutmut.stats import status_by_exit_code
 import equivalents
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ("timecalc.zone", "timecalc.deadlines", "timecalc.workdays", "timecalc.periods",
-           "derived", "checks.where", "sources.mapping", "sources.fields",
-           "columns.kinds", "columns.where", "columns.derived", "columns.calendar", "columns.engine", "columns.findings",
-           "columns.messages", "columns.select", "columns.exact", "validation")
-# a name in MODULES that is a package (columns.kinds, validation) stands for each of its modules
 GROUPS = {"core": ("timecalc", "derived", "checks.where", "columns.where", "columns.derived", "columns.calendar",
                    "columns.kinds", "columns.engine", "columns.findings", "columns.messages", "columns.select",
                    "columns.exact"),  # the verdict core: what decides a status (issue 24's hour)
           "data": ("validation", "sources.mapping", "sources.fields")}  # what reads and checks a dataset
+MODULES = GROUPS["core"] + GROUPS["data"]  # every mutated module; a package (columns.kinds) stands for each of its own
 WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))  # one mutmut worker: the machine's two cores are shared
 # (MUTATION_WORKERS=2 under `nice -n 19`: the second takes only CPU time nobody else wants)
 KILLERS = ROOT / "mutants" / "killers.tsv"  # function, then a test that killed one of its mutants: one a line

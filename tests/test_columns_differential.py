@@ -350,7 +350,6 @@ def test_an_unrecorded_instant_is_unknown_in_both_age_tests():
         assert age_answers(cond, "hazards", records, AGE_AS_OF) == ([None], [None])
 
 
-
 def test_related_counts_no_record_whose_where_is_unknown():
     """`related` counts the linked records whose `where` holds (is true): a follow-up with no evaluation is
     unknown for `evaluation: good`, not a match (columns.select.matching) -- d1 has one good follow-up of two,
