@@ -249,3 +249,122 @@ def test_a_record_that_is_not_a_mapping_is_named_by_its_index_alone():
     records["members"].append(["m9"])
     assert problems(records) == [f"data: members[{i}]: Input should be a valid dictionary or instance of Member"
                                  for i in (1, 4)]
+
+
+# ---------------------------------------------------------------------------------------- field specs
+
+def test_a_typed_frame_without_a_required_column_does_not_fit_its_model():
+    """`FieldSpec.required` (from pydantic's `is_required`): a members frame without its required `name` column
+    is not typed (None: its records go to the model, which names the missing field), while one without the
+    defaulted `status` is."""
+    from hongfeng_rules.models import COLLECTIONS
+    from hongfeng_rules.validation.fields import model_specs
+
+    members = tables_from_data(data()).get("members")
+    assert typed("members", members.drop("name")) is None
+    assert typed("members", members.drop("status")) is not None
+    required = {f.name: f.required for f in model_specs(COLLECTIONS["members"].model)}
+    assert required["id"] is True and required["name"] is True and required["status"] is False
+
+
+def test_a_default_factory_is_called_for_the_fields_default():
+    """A field with `default_factory` has the factory's value as its default (what a record missing it gets)."""
+    from pydantic import BaseModel, Field
+
+    from hongfeng_rules.validation.fields import model_specs
+
+    class Tagged(BaseModel):
+        tags: list[str] = Field(default_factory=lambda: ["x"])
+    (spec,) = model_specs(Tagged)
+    assert spec.default == ["x"] and spec.required is False
+
+
+def test_a_model_with_a_field_validator_or_a_required_nullable_field_is_refused_naming_it():
+    """Any pydantic field validator (`field_validator` or the v1 `validator`) has no column-wise check, and a
+    required field that may be null cannot be told from a missing one: each a TypeError naming the model (field)."""
+    import warnings
+
+    from pydantic import BaseModel, field_validator
+
+    from hongfeng_rules.validation.fields import model_specs
+
+    class Checked(BaseModel):
+        x: str
+
+        @field_validator("x")
+        @classmethod
+        def upper(cls, v):
+            return v.upper()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pydantic import validator
+
+        class Old(BaseModel):
+            x: str
+
+            @validator("x")
+            def upper(cls, v):
+                return v.upper()
+
+    class Maybe(BaseModel):
+        x: int | None
+
+    for model in (Checked, Old):
+        with pytest.raises(TypeError, match=rf"^{model.__name__}: a field validator has no column-wise check "
+                                            r"\(validation\.fields\)$"):
+            model_specs(model)
+    with pytest.raises(TypeError, match=r"^Maybe\.x: a required field that may be null reads as missing$"):
+        model_specs(Maybe)
+
+
+def test_a_field_with_no_column_check_is_named_by_its_place():
+    """Each annotation the screen cannot check is a TypeError naming the field (the model's, a list's item `[]`,
+    inside `| None` too); `spec_of` given no place names none."""
+    from typing import Literal
+
+    from pydantic import BaseModel
+
+    from hongfeng_rules.validation.fields import model_specs, spec_of
+
+    class Odd(BaseModel):
+        x: bytes
+
+    cases = [(Odd, None, r"Odd\.x: no column-wise check for <class 'bytes'>"),
+             (int | str, "M.x", r"M\.x: no column-wise check for the union int \| str"),
+             (bytes | None, "M.x", r"M\.x: no column-wise check for <class 'bytes'>"),
+             (list[bytes], "M.x", r"M\.x\[\]: no column-wise check for <class 'bytes'>"),
+             (Literal[1, 2], "M.x", r"M\.x: no column-wise check for typing\.Literal\[1, 2\]"),
+             (date, "M.d", r"M\.d: a strict day cannot be read from text"),
+             (datetime, "M.t", r"M\.t: a strict instant cannot be read from text"),
+             (bytes, "", r": no column-wise check for <class 'bytes'>")]
+    for annotation, where, message in cases:
+        with pytest.raises(TypeError, match=f"^{message}$"):
+            if where is None:
+                model_specs(annotation)
+            elif where:
+                spec_of(annotation, (), where)
+            else:
+                spec_of(annotation)
+
+
+def test_a_lists_constraints_other_than_lax_are_refused_and_literals_and_records_keep_theirs():
+    """A list may be lax (its items are checked, not the list), any other list constraint is a TypeError naming
+    the constraints; a Literal's and a record's own constraints are kept in their spec."""
+    from typing import Literal
+
+    import annotated_types as at
+    from pydantic import AfterValidator, BaseModel, Strict
+
+    from hongfeng_rules.invisible import refuse_hidden
+    from hongfeng_rules.validation.fields import Spec, spec_of
+
+    class Inner(BaseModel):
+        x: str
+
+    assert spec_of(list[str], (Strict(False),), "M.x") == Spec("list", item=Spec("str"))
+    with pytest.raises(TypeError, match=r"^M\.x: no column-wise check for list constraints \['lax', 'min_length'\]$"):
+        spec_of(list[str], (Strict(False), at.MinLen(1)), "M.x")
+    assert spec_of(Literal["a", "b"], (AfterValidator(refuse_hidden),), "M.x") == Spec(
+        "str", choices=frozenset({"a", "b"}), hidden=True)
+    assert spec_of(Inner, (Strict(False),), "M.x") == Spec("struct", model=Inner, lax=True)
