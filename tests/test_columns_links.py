@@ -71,3 +71,16 @@ def test_a_via_hop_reads_a_dotted_path_of_the_other_collection(tmp_path):
     assert report.model_dump_json() == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json()
     assert sorted((f.subject.id, f.status, f.measured, f.evidence_ids) for f in report.findings) == [
         ("m0", "pass", 2, ["s0", "s1"]), ("m1", "fail", 1, ["s0"]), ("m2", "fail", 0, [])]
+
+
+def test_paths_read_in_one_audit_are_each_their_own():
+    """One audit (one context) reads several paths of a collection: each path's links are its own values, not
+    those of a path read before it (each shared frame is named by its collection and path)."""
+    rows = [{"p": [{"m": "a", "t": ["x", "y"]}, {"m": "b", "t": []}], "l": ["c", "c", "d"], "s": {"m": "e", "t": ["z"]}},
+            {"p": None, "l": [], "s": {"m": None, "t": None}}]
+    frame = pl.DataFrame(rows, schema=SCHEMA)
+    ctx = ColumnContext(SimpleNamespace(get=lambda name: frame), None, None, None)
+    expected = {"p.m": [(0, "a"), (0, "b")], "p.t": [(0, "x"), (0, "y")], "l": [(0, "c"), (0, "d")],
+                "s.m": [(0, "e")], "s.t": [(0, "z")]}
+    for path in ("p.m", "p.t", "l", "s.m", "s.t", "p.m"):
+        assert links("activities", path, ctx).collect().rows() == expected[path] == _expected(rows, path), path
