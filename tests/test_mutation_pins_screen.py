@@ -157,3 +157,23 @@ def test_a_missing_whole_number_with_a_default_reads_as_its_default():
                    {"id": "i2", "team_id": TEAM, "kind": "periodic", "at": "2025-03-01T09:00:00", "major_issues": 4}]
     found = tables_from_data(data(inspections=inspections)).get("inspections")
     assert found["major_issues"].to_list() == [modelled("inspections", i)["major_issues"] for i in inspections] == [0, 4]
+
+
+@pytest.mark.parametrize("score", [float("nan"), float("inf"), float("-inf")], ids=["nan", "inf", "-inf"])
+def test_a_decimal_that_is_not_finite_is_refused_by_its_model(score):
+    """A team's score NaN or infinite (a Python host's data; the models refuse non-finite numbers): the screen sends
+    its record to the model, which names it, instead of reading it into the float column beside a finite score."""
+    scores = [{"team_id": TEAM, "year": 2025, "score": 90.5}, {"team_id": TEAM, "year": 2024, "score": score}]
+    assert problems(data(team_scores=scores)) == ["data: team_scores[1]: score: Input should be a finite number"]
+    del scores[1]
+    assert tables_from_data(data(team_scores=scores)).get("team_scores")["score"].to_list() == [90.5]
+
+
+@pytest.mark.parametrize("start", ["2025-03-01T9:0:0", "2025-03-01T09:00:00 +08:00"], ids=["one-digit", "spaced-offset"])
+def test_an_instant_polars_reads_but_not_iso_is_the_models_problem(start):
+    """An instant text not in ISO 8601 form (one-digit hour/minute/second, a space before the offset) that Polars'
+    lenient parser still reads as a time: the screen's pattern doubts it, so its model refuses it, as per record."""
+    records = data()
+    records["trainings"][0]["start"] = start
+    assert problems(records) == ["data: trainings[0] (id=tr1): start: Input should be a valid datetime or date, "
+                                 "unexpected extra characters at the end of the input"]
