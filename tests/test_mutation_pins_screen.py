@@ -177,3 +177,13 @@ def test_an_instant_polars_reads_but_not_iso_is_the_models_problem(start):
     records["trainings"][0]["start"] = start
     assert problems(records) == ["data: trainings[0] (id=tr1): start: Input should be a valid datetime or date, "
                                  "unexpected extra characters at the end of the input"]
+
+
+def test_a_wall_time_skipped_by_shanghai_summer_time_does_not_stop_the_screen():
+    """A naive instant in the hour Shanghai's 1986 summer time skipped (1986-05-04 02:30 did not exist there): the
+    screen reads it as null (doubted, not a Polars error over the whole column), so the record's own problem (its
+    kind) is named as per record."""
+    records = data()
+    records["trainings"][0].update(start="1986-05-04T02:30:00", kind="bogus")
+    assert problems(records) == ["data: trainings[0] (id=tr1): kind: Input should be 'pre_job', 'regular', "
+                                 "'professional', 'drill' or 'counselling'"]
