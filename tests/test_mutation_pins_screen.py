@@ -181,9 +181,11 @@ def test_an_instant_polars_reads_but_not_iso_is_the_models_problem(start):
 
 def test_a_wall_time_skipped_by_shanghai_summer_time_does_not_stop_the_screen():
     """A naive instant in the hour Shanghai's 1986 summer time skipped (1986-05-04 02:30 did not exist there): the
-    screen reads it as null (doubted, not a Polars error over the whole column), so the record's own problem (its
-    kind) is named as per record."""
+    screen reads it as null (doubted, not a Polars error over the whole column), so the record's problems (its
+    kind, and the instant no Shanghai clock read: `timecalc.zone.supported_instant`) are named as per record."""
     records = data()
     records["trainings"][0].update(start="1986-05-04T02:30:00", kind="bogus")
     assert problems(records) == ["data: trainings[0] (id=tr1): kind: Input should be 'pre_job', 'regular', "
-                                 "'professional', 'drill' or 'counselling'"]
+                                 "'professional', 'drill' or 'counselling'",
+                                 "data: trainings[0] (id=tr1): start: 1986-05-04T02:30:00 did not exist in Shanghai: its "
+                                 "clocks were put forward an hour that day (summer time); give the instant with its offset"]

@@ -811,3 +811,41 @@ def test_a_holidays_release_without_any_official_arrangement_is_refused_by_name(
         derive_last_year.cache_clear()
     monkeypatch.undo()
     assert derive_last_year() == CAL.last_year
+
+
+# 1986-05-04: Shanghai's clocks went from 02:00 to 03:00 (summer time, 1986-1991); 1986-09-14: from 02:00 back to 01:00
+@pytest.mark.parametrize("wall, exists", [
+    ("1986-05-04T01:59:59", True), ("1986-05-04T02:00:00", False), ("1986-05-04T02:30:00", False),
+    ("1986-05-04T02:59:59", False), ("1986-05-04T03:00:00", True),
+    ("1986-09-14T01:30:00", True),  # twice on the clock: the first (summer time), as Python's fold=0 reads it
+    ("1992-05-04T02:30:00", True),  # no summer time since 1992
+])
+def test_a_naive_instant_in_the_hour_summer_time_skipped_is_refused(wall: str, exists: bool):
+    value = datetime.fromisoformat(wall)
+    if exists:
+        assert supported_instant(value).replace(tzinfo=None) == value
+    else:
+        with pytest.raises(ValueError, match=rf"^{re.escape(wall)} did not exist in Shanghai: its clocks were put "
+                                             r"forward an hour that day \(summer time\); give the instant with its offset$"):
+            supported_instant(value)
+    aware = datetime.fromisoformat(wall + "+08:00")  # with its offset it is an instant, whatever the clocks read
+    assert supported_instant(aware).timestamp() == aware.timestamp()  # (PEP 495: an ambiguous time equals no other zone's)
+
+
+@pytest.mark.parametrize("start, problem", [
+    ("1986-05-04T01:59:59", None), ("1986-05-04T02:00:00", "1986-05-04T02:00:00 did not exist in Shanghai"),
+    ("1986-05-04T03:00:00", None), ("1986-05-04T02:30:00+08:00", None),
+])
+def test_a_skipped_wall_time_in_a_dataset_is_the_records_problem_not_a_crash(start: str, problem: str | None):
+    from helpers import load_problems, valid_with
+    from hongfeng_rules.tables import tables_from_data
+
+    day = start[:10]
+    training = {"id": "tr1", "team_id": "t1", "kind": "regular", "start": start, "end": f"{day}T23:00:00",
+                "attendee_ids": ["m0", "m1"]}
+    data = valid_with(trainings=[training])
+    if problem is None:
+        assert tables_from_data(data).frames["trainings"].height == 1
+    else:
+        found = load_problems(data)
+        assert len(found) == 1 and "trainings[0]" in found[0] and "start" in found[0] and problem in found[0], found

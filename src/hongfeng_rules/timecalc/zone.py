@@ -3,12 +3,12 @@
 Every datetime that enters a judgement goes through `as_shanghai`: a naive value
 is read as Shanghai wall-clock time, an aware value is converted. Dates become
 instants only through `day_start` / `day_end`. China has used a fixed UTC+08:00
-offset without daylight saving since 1992, so wall-clock and elapsed time agree
-for every date the library judges.
+offset since 1992; in its summer time (1986–1991) the hour skipped each spring is no
+Shanghai wall-clock time, and a naive instant in it is refused (`supported_instant`).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,9 +31,13 @@ def supported_instant(value: datetime) -> datetime:
     """`value` in Shanghai time, or ValueError if its Shanghai date lies outside FIRST_DAY..LAST_DAY.
 
     Only a value within a year of the range is converted, so 0001-01-01T00:00+09:00 or 9999-12-31T23:00-05:00 is a
-    plain ValueError, not an OverflowError; 2200-01-01T00:00+09:00 (2199-12-31 23:00 in Shanghai) is supported."""
+    plain ValueError, not an OverflowError; 2200-01-01T00:00+09:00 (2199-12-31 23:00 in Shanghai) is supported.
+    A naive value in the hour summer time skipped (1986-05-04T02:30) is a ValueError: no clock in Shanghai read it."""
     if FIRST_DAY.year - 1 <= value.year <= LAST_DAY.year + 1:
         result = as_shanghai(value)
+        if value.utcoffset() is None and result.astimezone(UTC).astimezone(SHANGHAI).replace(tzinfo=None) != value:
+            raise ValueError(f"{value.isoformat()} did not exist in Shanghai: its clocks were put forward an hour "
+                             "that day (summer time); give the instant with its offset")
         if FIRST_DAY <= result.date() <= LAST_DAY:
             return result
         if result.date() != value.date():
