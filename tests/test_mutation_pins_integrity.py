@@ -290,3 +290,15 @@ def test_a_second_score_for_a_team_in_a_year_names_the_first():
               {"team_id": team, "year": 2025}]
     assert load_problems(valid_with(teams=teams, team_scores=scores)) == [
         f"data: team_scores[3]: year: second score for team {team} in 2025 (first at team_scores[2])"]
+
+
+def test_an_event_at_the_very_instant_it_was_found_is_in_order():
+    """Only a later event strictly before the first is out of order: beside a hazard reported before it was found
+    (which sends the check to its query), events at the instant the hazard was found are not reported."""
+    at = "2025-03-0{}T10:00:00".format
+    hazards = [{"id": "h0", "team_id": TEAM, "found_at": at(5), "reported_at": at(5), "feedback_at": at(5)},
+               {"id": "h1", "team_id": TEAM, "found_at": at(5), "reported_at": at(2)},
+               {"id": "h2", "team_id": TEAM, "found_at": at(3), "reported_at": at(3)}]
+    assert problems(data(hazards=hazards)) == [
+        "data: hazards[1] (id=h1): reported_at: reported_at 2025-03-02T10:00:00+08:00 is before found_at "
+        "2025-03-05T10:00:00+08:00"]

@@ -368,3 +368,46 @@ def test_a_lists_constraints_other_than_lax_are_refused_and_literals_and_records
     assert spec_of(Literal["a", "b"], (AfterValidator(refuse_hidden),), "M.x") == Spec(
         "str", choices=frozenset({"a", "b"}), hidden=True)
     assert spec_of(Inner, (Strict(False),), "M.x") == Spec("struct", model=Inner, lax=True)
+
+
+def _settled_alone(records: dict, name: str):
+    """`rows.settle` of one collection of `records` as a caller without `screen.finish`'s result settles it."""
+    from hongfeng_rules.safe_load import Document
+    from hongfeng_rules.validation.rows import read_collection, settle
+    from hongfeng_rules.validation.screen import Pools
+
+    pools, found = Pools(), []
+    read = read_collection(name, Document(records, "data"), (name,), found, pools)
+    pools.evaluate()
+    return settle(read, found), found
+
+
+def test_a_collection_settled_without_its_screened_table_is_finished_by_settle_itself():
+    """`screened` is optional: without it `settle` finishes the read's table itself, to the table the loader
+    builds (members as given), and a refused record is its problem."""
+    from polars.testing import assert_frame_equal
+
+    records = data()
+    frame, found = _settled_alone(records, "members")
+    assert found == [] and frame is not None
+    assert_frame_equal(frame, tables_from_data(records).get("members"))
+    records["members"][1]["name"] = 5
+    frame, found = _settled_alone(records, "members")
+    assert frame is None and [(p.record, p.field, p.reason) for p in found] == [
+        (f"members[1] (id={records['members'][1]['id']})", "name", "Input should be a valid string")]
+
+
+def test_a_suspect_record_the_model_accepts_is_patched_in_with_the_tables_types():
+    """Text with spaces around it makes the screen send the record to its model, which strips it: the record is
+    patched into the table in place, with the table's own column types (its absent fields and its nested items'
+    absent dates too), so the table is the one of the same records written without the spaces."""
+    from polars.testing import assert_frame_equal
+
+    padded, plain = data(), data()
+    for records, name in ((padded, " M9 "), (plain, "M9")):
+        records["members"].insert(1, {**records["members"][0], "id": "m9", "name": name, "status": "demoted",
+                                      "certificates": [{"name": f" {name} "}], "party_member": True})
+    plain["members"][1]["certificates"][0]["name"] = "M9"
+    frame = tables_from_data(padded).get("members")
+    assert frame["name"].to_list()[:2] == [padded["members"][0]["name"], "M9"]
+    assert_frame_equal(frame, tables_from_data(plain).get("members"))
