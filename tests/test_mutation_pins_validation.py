@@ -411,3 +411,25 @@ def test_a_suspect_record_the_model_accepts_is_patched_in_with_the_tables_types(
     frame = tables_from_data(padded).get("members")
     assert frame["name"].to_list()[:2] == [padded["members"][0]["name"], "M9"]
     assert_frame_equal(frame, tables_from_data(plain).get("members"))
+
+
+def test_a_valid_json_file_read_fast_never_asks_the_strict_reader(tmp_path, monkeypatch):
+    """Every key written in a valid file is read into its tables, counted over all its collections: the keys
+    fall not short of those written, and the strict reader is not asked (a merged duplicate key would be)."""
+    from hongfeng_rules.tables import json_text
+    from hongfeng_rules.tables.load import load_tables
+
+    records = data()
+    assert sum(1 for name in records if records[name]) >= 2
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    asked = []
+    real = json_text.read_document
+    monkeypatch.setattr(json_text, "read_document", lambda *a, **k: asked.append(a) or real(*a, **k))
+    assert load_tables(path).get("members").height == len(records["members"])
+    assert asked == []
+    path.write_text(json.dumps(records, ensure_ascii=False).replace('"name":', '"name": "X", "name":', 1),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate key 'name'"):
+        load_tables(path)
+    assert len(asked) == 1
