@@ -433,3 +433,39 @@ def test_a_valid_json_file_read_fast_never_asks_the_strict_reader(tmp_path, monk
     with pytest.raises(InputError, match="duplicate key 'name'"):
         load_tables(path)
     assert len(asked) == 1
+
+
+@pytest.mark.parametrize("collection, given", [
+    ("trainings", {"id": "tr9", "kind": "regular", "start": "2025-03-01T09:00:00", "end": "2025-03-01T11:00:00"}),
+    ("team_scores", {"year": 2025, "score": 88}),
+])
+def test_a_suspect_record_keeps_its_instants_and_numbers_in_the_tables_types(collection, given):
+    """A suspect record (its team id written with spaces around it, which its model strips) patched in: its
+    instants are in the tables' zone and its numbers of the tables' types, so the table is the one of the same
+    record written plainly (an integer score read as the number it is)."""
+    from polars.testing import assert_frame_equal
+
+    padded, plain = data(), data()
+    for records, team in ((padded, f" {TEAM} "), (plain, TEAM)):
+        records[collection] = [*records.get(collection, []), {**given, "team_id": team}]
+    frame = tables_from_data(padded).get(collection)
+    assert frame["team_id"].to_list()[-1] == TEAM
+    assert_frame_equal(frame, tables_from_data(plain).get(collection))
+
+
+def test_many_suspect_records_keep_a_field_only_the_last_of_them_gives():
+    """A hundred and one suspect records (names written with spaces around them), only the last with a birth date
+    and a certificate: the patched rows take the table's columns, not types guessed from their first records, so
+    the last record's date and certificate are kept, as written plainly."""
+    from polars.testing import assert_frame_equal
+
+    padded, plain = data(), data()
+    for records, pad in ((padded, " "), (plain, "")):
+        extra = [{**records["members"][0], "id": f"x{i}", "name": f"{pad}X{i}{pad}"} for i in range(101)]
+        extra[-1].update(birth_date="1990-05-06", certificates=[{"name": "first aid", "valid_from": "2024-01-01"}])
+        records["members"] = [*records["members"], *extra]
+    frame = tables_from_data(padded).get("members")
+    assert frame["birth_date"].to_list()[-1] == date(1990, 5, 6)
+    assert frame["certificates"].to_list()[-1] == [{"name": "first aid", "valid_from": date(2024, 1, 1),
+                                                    "valid_until": None}]
+    assert_frame_equal(frame, tables_from_data(plain).get("members"))
