@@ -469,3 +469,27 @@ def test_many_suspect_records_keep_a_field_only_the_last_of_them_gives():
     assert frame["certificates"].to_list()[-1] == [{"name": "first aid", "valid_from": date(2024, 1, 1),
                                                     "valid_until": None}]
     assert_frame_equal(frame, tables_from_data(plain).get("members"))
+
+
+def test_a_nested_field_whose_cell_cannot_be_read_has_that_cells_problem_alone(tmp_path):
+    """A team's party branch in CSV columns: its brands cell is not valid JSON, and its secretary's role is left
+    blank. The branch is a field with a cell that could not be read: its one problem is that cell's, not also a
+    model error deeper in the branch (the role missing)."""
+    import csv
+    import shutil
+
+    from hongfeng_rules.tables.load import load_tables
+
+    folder = tmp_path / "csv"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "hongfeng-csv", folder)
+    with open(folder / "teams.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][rows[0].index("party_branch.brands")] = "[not json"
+    rows[1][rows[0].index("party_branch.secretary_role")] = ""
+    with open(folder / "teams.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(InputError) as exc:
+        load_tables(folder)
+    assert [(p.row, p.cell, p.reason) for p in exc.value.problems] == [
+        ("2", "column 10 party_branch.brands",
+         "'[not json' is not valid JSON (a list of records is written as JSON, e.g. [{\"name\": \"…\"}])")]
