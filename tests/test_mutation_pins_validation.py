@@ -493,3 +493,19 @@ def test_a_nested_field_whose_cell_cannot_be_read_has_that_cells_problem_alone(t
     assert [(p.row, p.cell, p.reason) for p in exc.value.problems] == [
         ("2", "column 10 party_branch.brands",
          "'[not json' is not valid JSON (a list of records is written as JSON, e.g. [{\"name\": \"…\"}])")]
+
+
+def test_a_collection_not_a_list_in_a_file_with_a_merged_duplicate_key_is_the_strict_readers_refusal(tmp_path):
+    """A JSON file read fast whose units are not a list and whose first association has a key written twice: the
+    strict reader is asked at once, and its refusal (the duplicate key, where it is) is the file's one problem."""
+    from hongfeng_rules.tables.load import load_tables
+
+    records = {"units": 5, **data()}
+    text = json.dumps(records, ensure_ascii=False)
+    first = text.index('"name":', text.index('"associations"'))
+    path = tmp_path / "d.json"
+    path.write_text(text[:first] + '"name": "X", ' + text[first:], encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_tables(path)
+    assert [(p.field, p.reason) for p in exc.value.problems] == [
+        ("associations[0].name", "duplicate key 'name' (first at line 1)")]
