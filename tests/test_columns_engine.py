@@ -2,6 +2,7 @@
 reports of the four examples are the same bytes, and every rule case passes on it."""
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from hongfeng_rules import auditing, load_dataset, load_pack
@@ -168,3 +169,70 @@ def test_a_rule_needing_missing_collections_names_them_for_each_subject(tmp_path
     note = "the dataset has no activities, patrol_sign_ins"
     assert sorted((f.subject.id, f.status, f.note) for f in report.findings) == [
         ("m0", "not_assessable", note), ("m1", "not_assessable", note)]
+
+
+def _audit_one(tmp_path, check, subject, dataset, **extra):
+    """One rule audited column-wise (as-of 2026-01-15, period 2025), the report checked against the per-object one."""
+    from datetime import datetime
+
+    from hongfeng_rules.timecalc import SHANGHAI
+    from helpers import rule, write_pack
+
+    pack = load_pack(write_pack(tmp_path, rule(check, subject, **extra)))
+    as_of = datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
+    report = auditing.audit(dataset, pack, "2025", as_of)
+    assert report.model_dump_json() == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json()
+    return sorted((f.subject.id, f.status, f.note) for f in report.findings)
+
+
+def test_an_event_collections_subjects_are_its_records_of_the_period_only(tmp_path):
+    """Trainings are events (engine._subjects, `counted(…, True, …)`): a rule over trainings judges only those that
+    start inside 2025 and not after as-of — neither the one of 2024 nor the one after as-of is a subject."""
+    trainings = [{"id": f"tr{y}", "team_id": "t1", "kind": "regular", "start": f"{y}-01-10T09:00:00",
+                  "end": f"{y}-01-10T11:00:00", "attendee_ids": ["m0"]} for y in (2024, 2025, 2026)]
+    findings = _audit_one(tmp_path, {"kind": "every", "require": {"kind": "regular"}}, "training",
+                          team_data(members=[member(0)], trainings=trainings))
+    assert [(s, status) for s, status, _ in findings] == [("tr2025", "pass")]
+
+
+def test_a_subject_whose_where_is_unknown_is_not_a_subject(tmp_path):
+    """The rule's `where` must hold (engine._subjects: an unknown answer is not held): of three members only the one
+    born before 1990 is judged, not the one whose date of birth is not recorded nor the one born in 2000."""
+    members = [member(0, birth_date="1980-01-01", real_name_verified=False), member(1, real_name_verified=False),
+               member(2, birth_date="2000-01-01", real_name_verified=False)]
+    findings = _audit_one(tmp_path, {"kind": "every", "require": {"real_name_verified": True}}, "member",
+                          team_data(members=members), where={"birth_date": {"lt": "1990-01-01"}})
+    assert [(s, status) for s, status, _ in findings] == [("m0", "fail")]
+
+
+def test_a_batched_kinds_rule_over_a_missing_subject_collection_gives_subject_star(tmp_path):
+    """A count rule (a kind of kinds.MANY) whose subject collection, teams, the dataset lacks is not batched
+    (engine._batch): one not-assessable finding for "*"."""
+    from hongfeng_rules.models import Dataset
+
+    check = {"kind": "count", "of": "members", "at_least": {"value": 1, "unit": "person"}}
+    dataset = Dataset.model_validate({"associations": [{"id": "a1", "name": "A", "level": "county"}]})
+    assert _audit_one(tmp_path, check, "team", dataset) == [("*", "not_assessable", "the dataset has no teams")]
+
+
+def test_a_batched_kinds_rule_needing_a_missing_collection_is_not_assessable_per_subject(tmp_path):
+    """A count rule (kinds.MANY) over trainings the dataset lacks is not batched (engine._batch): each team is not
+    assessable, the note naming trainings."""
+    teams = [{"id": t, "association_id": "a1", "name": t, "founded_on": "2020-01-01"} for t in ("t1", "t2")]
+    check = {"kind": "count", "of": "trainings", "at_least": {"value": 1, "unit": "times"}}
+    note = "the dataset has no trainings"
+    assert _audit_one(tmp_path, check, "team", team_data(teams=teams, members=[member(0)])) == [
+        ("t1", "not_assessable", note), ("t2", "not_assessable", note)]
+
+
+def test_no_rules_give_no_rows_in_the_columns_of_all_rows():
+    """`evaluate_all` of no rules: no rows, in its columns — `rule` (UInt32), `id` and the result columns but
+    `measured` (no dtype of `measured` is known, so none of its columns)."""
+    from hongfeng_rules.columns.engine import evaluate_all
+    from hongfeng_rules.columns.kinds import RESULT_SCHEMA
+    from columns_oracle import contexts
+
+    _, cctx = contexts(team_data(members=[member(0)]), "2025", "2025-12-31")
+    out = evaluate_all([], cctx)
+    assert out.height == 0
+    assert dict(out.schema) == {"rule": pl.UInt32, **{k: v for k, v in RESULT_SCHEMA.items() if k != "measured"}}
