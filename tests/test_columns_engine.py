@@ -236,3 +236,24 @@ def test_no_rules_give_no_rows_in_the_columns_of_all_rows():
     out = evaluate_all([], cctx)
     assert out.height == 0
     assert dict(out.schema) == {"rule": pl.UInt32, **{k: v for k, v in RESULT_SCHEMA.items() if k != "measured"}}
+
+
+def test_each_rules_rows_keep_the_subjects_table_order_after_the_sort_by_rule(tmp_path):
+    """`evaluate_all` sorts the rows by rule and keeps each rule's rows in their order (the subjects' table order):
+    rules 0 and 2 are one plan, rule 1 (another `where`) a second one after it, so the sort moves rule 1's rows
+    between the others; 150 members a rule, the table not in id order."""
+    from hongfeng_rules.columns.engine import evaluate_all
+    from columns_oracle import contexts
+    from helpers import rule, write_pack
+
+    ids = [(i * 37) % 150 for i in range(150)]  # a permutation of 0..149: table order is not id order
+    members = [member(i, birth_date="1980-01-01") for i in ids]
+    rules = [rule({"kind": "every", "require": {"party_member": True}}, "member", rid="hf-5.1.1-test"),
+             rule({"kind": "every", "require": {"party_member": False}}, "member", rid="hf-5.1.2-test",
+                  where={"birth_date": {"lt": "1990-01-01"}}),
+             rule({"kind": "every", "require": {"real_name_verified": True}}, "member", rid="hf-5.1.3-test")]
+    pack = load_pack(write_pack(tmp_path, *rules))
+    _, cctx = contexts(team_data(members=members), "2025", "2025-12-31")
+    out = evaluate_all(pack.rules, cctx)
+    order = [f"m{i}" for i in ids]
+    assert [out.filter(pl.col("rule") == k)["id"].to_list() for k in range(3)] == [order] * 3
