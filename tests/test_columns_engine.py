@@ -257,3 +257,116 @@ def test_each_rules_rows_keep_the_subjects_table_order_after_the_sort_by_rule(tm
     out = evaluate_all(pack.rules, cctx)
     order = [f"m{i}" for i in ids]
     assert [out.filter(pl.col("rule") == k)["id"].to_list() for k in range(3)] == [order] * 3
+
+
+def _report(tmp_path, rules, dataset, as_of=None):
+    """The rules audited column-wise (period 2025, as-of 2026-01-15 noon unless given); the report JSON is the
+    per-object engine's, byte for byte."""
+    from datetime import datetime
+
+    from hongfeng_rules.timecalc import SHANGHAI
+    from helpers import write_pack
+
+    pack = load_pack(write_pack(tmp_path, *rules))
+    as_of = as_of or datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
+    report = auditing.audit(dataset, pack, "2025", as_of)
+    assert report.model_dump_json(indent=2) == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json(
+        indent=2)
+    return report
+
+
+def _owners(report) -> dict:
+    """Each finding's (kind, id) -> the (team, association) it rolls up to."""
+    return {(f.subject.kind, f.subject.id): (f.subject.team_id, f.subject.association_id) for f in report.findings}
+
+
+def _roll_up_data():
+    """Two associations, a team in each; records of each kind whose roll-up differs from the table order: follow-ups
+    of the other team's dispute first, points of a member of t2 first, a sign-in whose own team is not its member's,
+    an online group's member (a Yunge group is its own team), a follow-up and a points entry whose dispute or
+    member is not in the dataset (no team, no association)."""
+    from hongfeng_rules.models import Dataset
+
+    return Dataset.model_validate({
+        "associations": [{"id": "a1", "name": "A1", "level": "county"}, {"id": "a2", "name": "A2", "level": "county"}],
+        "teams": [{"id": "t1", "association_id": "a1", "name": "T1", "founded_on": "2020-01-01"},
+                  {"id": "t2", "association_id": "a2", "name": "T2", "founded_on": "2020-01-01"}],
+        "members": [member(1, team="t2"), member(0)],
+        "disputes": [{"id": f"d{t}", "team_id": f"t{t}", "registered_at": "2025-03-01T09:00:00"} for t in (2, 1)],
+        "follow_ups": [{"id": "f1", "dispute_id": "d1", "at": "2025-04-01T09:00:00"},
+                       {"id": "f2", "dispute_id": "d2", "at": "2025-04-02T09:00:00"},
+                       {"id": "f3", "dispute_id": "d9", "at": "2025-04-03T09:00:00"}],
+        "points": [{"id": "p1", "member_id": "m1", "on": "2025-05-01", "amount": 2},
+                   {"id": "p0", "member_id": "m0", "on": "2025-05-02", "amount": 1},
+                   {"id": "p9", "member_id": "m9", "on": "2025-05-03", "amount": 1}],
+        "patrol_sign_ins": [{"id": "s1", "team_id": "t1", "member_id": "m1", "at": "2025-06-01T20:00:00"}],
+        "online_groups": [{"id": "g1", "name": "G1"}],
+        "group_members": [{"id": "gm1", "online_group_id": "g1", "role": "resident"}],
+    })
+
+
+def _every_rule(subject: str, k: int, require: dict) -> dict:
+    from helpers import rule
+
+    return rule({"kind": "every", "require": require}, subject, rid=f"hf-5.{k}.1-test")
+
+
+def test_a_findings_subject_rolls_up_to_its_own_team_else_its_disputes_or_members(tmp_path):
+    """`columns.findings.subjects`: a team and an online group are their own team, an association its own
+    association; a member and a sign-in have their own team (the sign-in's, not its member's); a follow-up has its
+    dispute's team, a points entry its member's, a group member its group; the association is the record's own,
+    else its team's; an unknown dispute or member gives neither — as the per-object engine (byte for byte)."""
+    rules = [_every_rule(s, k, {"id": {"is_set": True}}) for k, s in enumerate(
+        ("association", "team", "member", "follow_up", "points_entry", "patrol_sign_in", "group_member"), 1)]
+    owners = _owners(_report(tmp_path, rules, _roll_up_data()))
+    assert owners == {
+        ("association", "a1"): (None, "a1"), ("association", "a2"): (None, "a2"),
+        ("team", "t1"): ("t1", "a1"), ("team", "t2"): ("t2", "a2"),
+        ("member", "m0"): ("t1", "a1"), ("member", "m1"): ("t2", "a2"),
+        ("follow_up", "f1"): ("t1", "a1"), ("follow_up", "f2"): ("t2", "a2"), ("follow_up", "f3"): (None, None),
+        ("points_entry", "p0"): ("t1", "a1"), ("points_entry", "p1"): ("t2", "a2"), ("points_entry", "p9"): (None, None),
+        ("patrol_sign_in", "s1"): ("t1", "a1"), ("group_member", "gm1"): ("g1", None)}
+
+
+@pytest.mark.parametrize("subject", ["follow_up", "points_entry"])
+def test_a_rule_over_linked_records_alone_rolls_up_to_their_owners_teams(tmp_path, subject):
+    """The only rule's subjects have no team of their own (follow-ups: their dispute's; points: their member's):
+    the roll-up still follows the link when no other rule's subjects need it."""
+    owners = _owners(_report(tmp_path, [_every_rule(subject, 1, {"id": {"is_set": True}})], _roll_up_data()))
+    first, second, unknown = {"follow_up": ("f1", "f2", "f3"), "points_entry": ("p0", "p1", "p9")}[subject]
+    assert owners == {(subject, first): ("t1", "a1"), (subject, second): ("t2", "a2"), (subject, unknown): (None, None)}
+
+
+def test_a_pending_findings_time_left_is_in_hours_to_two_places(tmp_path):
+    """A major hazard found at 07:29:10 and not yet reported is pending at noon (due 24 h after it was found): its
+    time left is 19 h 29 min 10 s, written 19.49 (hours, two places); a reported one has none."""
+    from datetime import datetime
+
+    from hongfeng_rules.timecalc import SHANGHAI
+    from helpers import rule
+
+    check = {"kind": "deadline", "start": "found_at", "end": "reported_at", "within": {"value": 24, "unit": "hour"}}
+    hazards = [{"id": "h1", "team_id": "t1", "found_at": "2025-12-31T07:29:10", "major": True},
+               {"id": "h2", "team_id": "t1", "found_at": "2025-12-30T07:29:10", "major": True,
+                "reported_at": "2025-12-30T09:00:00"}]
+    report = _report(tmp_path, [rule(check, "hazard")], team_data(members=[member(0)], hazards=hazards),
+                     datetime(2025, 12, 31, 12, tzinfo=SHANGHAI))
+    assert sorted((f.subject.id, f.status, f.time_left_hours) for f in report.findings) == [
+        ("h1", "pending", 19.49), ("h2", "pass", None)]
+
+
+@pytest.mark.parametrize("members", [0, 2])
+def test_the_findings_frame_has_the_finding_rows_schema(tmp_path, members):
+    """`columns.findings.findings` gives the columns of `FindingRows.SCHEMA`, in order and of its types, whether
+    the rule has findings or none (no members)."""
+    from hongfeng_rules.columns.engine import evaluate_all
+    from hongfeng_rules.columns.findings import findings
+    from hongfeng_rules.report.finding_rows import SCHEMA
+    from columns_oracle import contexts
+    from helpers import rule, write_pack
+
+    pack = load_pack(write_pack(tmp_path, rule({"kind": "every", "require": {"party_member": True}}, "member")))
+    data = team_data(members=[member(i) for i in range(members)])
+    _, cctx = contexts(data, "2025", "2025-12-31")
+    out = findings(pack.rules, evaluate_all(pack.rules, cctx), cctx).frame
+    assert dict(out.schema) == SCHEMA and out.height == members
