@@ -284,7 +284,8 @@ def _roll_up_data():
     """Two associations, a team in each; records of each kind whose roll-up differs from the table order: follow-ups
     of the other team's dispute first, points of a member of t2 first, a sign-in whose own team is not its member's,
     an online group's member (a Yunge group is its own team), a follow-up and a points entry whose dispute or
-    member is not in the dataset (no team, no association)."""
+    member is not in the dataset (no team, no association), a dispute id twice (as a host's Dataset may hold:
+    the loader refuses it), evidence and a workstation with an association of their own; no hazards."""
     from hongfeng_rules.models import Dataset
 
     return Dataset.model_validate({
@@ -292,7 +293,12 @@ def _roll_up_data():
         "teams": [{"id": "t1", "association_id": "a1", "name": "T1", "founded_on": "2020-01-01"},
                   {"id": "t2", "association_id": "a2", "name": "T2", "founded_on": "2020-01-01"}],
         "members": [member(1, team="t2"), member(0)],
-        "disputes": [{"id": f"d{t}", "team_id": f"t{t}", "registered_at": "2025-03-01T09:00:00"} for t in (2, 1)],
+        "disputes": [{"id": "d2", "team_id": "t2", "registered_at": "2025-03-01T09:00:00"},
+                     {"id": "d1", "team_id": "t2", "registered_at": "2025-03-01T09:00:00"},  # d1 twice: the last is t1's
+                     {"id": "d1", "team_id": "t1", "registered_at": "2025-03-02T09:00:00"}],
+        "evidence": [{"id": "e1", "kind": "charter", "team_id": "t1", "association_id": "a2"},
+                     {"id": "e2", "kind": "charter", "association_id": "a1"}],
+        "workstations": [{"id": "w1", "association_id": "a2", "name": "W1"}],
         "follow_ups": [{"id": "f1", "dispute_id": "d1", "at": "2025-04-01T09:00:00"},
                        {"id": "f2", "dispute_id": "d2", "at": "2025-04-02T09:00:00"},
                        {"id": "f3", "dispute_id": "d9", "at": "2025-04-03T09:00:00"}],
@@ -315,9 +321,12 @@ def test_a_findings_subject_rolls_up_to_its_own_team_else_its_disputes_or_member
     """`columns.findings.subjects`: a team and an online group are their own team, an association its own
     association; a member and a sign-in have their own team (the sign-in's, not its member's); a follow-up has its
     dispute's team, a points entry its member's, a group member its group; the association is the record's own,
-    else its team's; an unknown dispute or member gives neither — as the per-object engine (byte for byte)."""
+    else its team's (evidence of t1 for a2 is a2's); an unknown dispute or member gives neither; a dispute id given
+    twice is its last record's; the subject "*" of the missing hazards, in the same audit, has neither — as the
+    per-object engine (byte for byte)."""
     rules = [_every_rule(s, k, {"id": {"is_set": True}}) for k, s in enumerate(
-        ("association", "team", "member", "follow_up", "points_entry", "patrol_sign_in", "group_member"), 1)]
+        ("association", "team", "member", "follow_up", "points_entry", "patrol_sign_in", "group_member", "evidence",
+         "workstation", "hazard"), 1)]
     owners = _owners(_report(tmp_path, rules, _roll_up_data()))
     assert owners == {
         ("association", "a1"): (None, "a1"), ("association", "a2"): (None, "a2"),
@@ -325,7 +334,9 @@ def test_a_findings_subject_rolls_up_to_its_own_team_else_its_disputes_or_member
         ("member", "m0"): ("t1", "a1"), ("member", "m1"): ("t2", "a2"),
         ("follow_up", "f1"): ("t1", "a1"), ("follow_up", "f2"): ("t2", "a2"), ("follow_up", "f3"): (None, None),
         ("points_entry", "p0"): ("t1", "a1"), ("points_entry", "p1"): ("t2", "a2"), ("points_entry", "p9"): (None, None),
-        ("patrol_sign_in", "s1"): ("t1", "a1"), ("group_member", "gm1"): ("g1", None)}
+        ("patrol_sign_in", "s1"): ("t1", "a1"), ("group_member", "gm1"): ("g1", None),
+        ("evidence", "e1"): ("t1", "a2"), ("evidence", "e2"): (None, "a1"), ("workstation", "w1"): (None, "a2"),
+        ("hazard", "*"): (None, None)}
 
 
 @pytest.mark.parametrize("subject", ["follow_up", "points_entry"])
