@@ -281,8 +281,8 @@ def _owners(report) -> dict:
 
 
 def _roll_up_data():
-    """Two associations, a team in each; records of each kind whose roll-up differs from the table order: follow-ups
-    of the other team's dispute first, points of a member of t2 first, a sign-in whose own team is not its member's,
+    """Two associations, a team in each; records of each kind whose roll-up differs from the table order: disputes
+    not in their follow-ups' order, points of a member of t2 first, a sign-in whose own team is not its member's,
     an online group's member (a Yunge group is its own team), a follow-up and a points entry whose dispute or
     member is not in the dataset (no team, no association), a dispute id twice (as a host's Dataset may hold:
     the loader refuses it), evidence and a workstation with an association of their own; no hazards."""
