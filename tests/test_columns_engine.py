@@ -171,17 +171,27 @@ def test_a_rule_needing_missing_collections_names_them_for_each_subject(tmp_path
         ("m0", "not_assessable", note), ("m1", "not_assessable", note)]
 
 
-def _audit_one(tmp_path, check, subject, dataset, **extra):
-    """One rule audited column-wise (as-of 2026-01-15, period 2025), the report checked against the per-object one."""
+def _report(tmp_path, rules, dataset, as_of=None):
+    """The rules audited column-wise (period 2025, as-of 2026-01-15 noon unless given); the report JSON is the
+    per-object engine's, byte for byte."""
     from datetime import datetime
 
     from hongfeng_rules.timecalc import SHANGHAI
-    from helpers import rule, write_pack
+    from helpers import write_pack
 
-    pack = load_pack(write_pack(tmp_path, rule(check, subject, **extra)))
-    as_of = datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
+    pack = load_pack(write_pack(tmp_path, *rules))
+    as_of = as_of or datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
     report = auditing.audit(dataset, pack, "2025", as_of)
-    assert report.model_dump_json() == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json()
+    assert report.model_dump_json(indent=2) == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json(
+        indent=2)
+    return report
+
+
+def _audit_one(tmp_path, check, subject, dataset, **extra):
+    """One rule audited column-wise (`_report`): its findings' (subject, status, note), sorted."""
+    from helpers import rule
+
+    report = _report(tmp_path, [rule(check, subject, **extra)], dataset)
     return sorted((f.subject.id, f.status, f.note) for f in report.findings)
 
 
@@ -257,22 +267,6 @@ def test_each_rules_rows_keep_the_subjects_table_order_after_the_sort_by_rule(tm
     out = evaluate_all(pack.rules, cctx)
     order = [f"m{i}" for i in ids]
     assert [out.filter(pl.col("rule") == k)["id"].to_list() for k in range(3)] == [order] * 3
-
-
-def _report(tmp_path, rules, dataset, as_of=None):
-    """The rules audited column-wise (period 2025, as-of 2026-01-15 noon unless given); the report JSON is the
-    per-object engine's, byte for byte."""
-    from datetime import datetime
-
-    from hongfeng_rules.timecalc import SHANGHAI
-    from helpers import write_pack
-
-    pack = load_pack(write_pack(tmp_path, *rules))
-    as_of = as_of or datetime(2026, 1, 15, 12, tzinfo=SHANGHAI)
-    report = auditing.audit(dataset, pack, "2025", as_of)
-    assert report.model_dump_json(indent=2) == object_engine.audit(dataset, pack, "2025", as_of).model_dump_json(
-        indent=2)
-    return report
 
 
 def _owners(report) -> dict:
