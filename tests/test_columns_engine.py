@@ -278,8 +278,7 @@ def _roll_up_data():
     """Two associations, a team in each; records of each kind whose roll-up differs from the table order: disputes
     not in their follow-ups' order, points of a member of t2 first, a sign-in whose own team is not its member's,
     an online group's member (a Yunge group is its own team), a follow-up and a points entry whose dispute or
-    member is not in the dataset (no team, no association), a dispute id twice (as a host's Dataset may hold:
-    the loader refuses it), evidence and a workstation with an association of their own; no hazards."""
+    member is not in the dataset (no team, no association), evidence and a workstation with an association of their own; no hazards."""
     from hongfeng_rules.models import Dataset
 
     return Dataset.model_validate({
@@ -288,7 +287,6 @@ def _roll_up_data():
                   {"id": "t2", "association_id": "a2", "name": "T2", "founded_on": "2020-01-01"}],
         "members": [member(1, team="t2"), member(0)],
         "disputes": [{"id": "d2", "team_id": "t2", "registered_at": "2025-03-01T09:00:00"},
-                     {"id": "d1", "team_id": "t2", "registered_at": "2025-03-01T09:00:00"},  # d1 twice: the last is t1's
                      {"id": "d1", "team_id": "t1", "registered_at": "2025-03-02T09:00:00"}],
         "evidence": [{"id": "e1", "kind": "charter", "team_id": "t1", "association_id": "a2"},
                      {"id": "e2", "kind": "charter", "association_id": "a1"}],
@@ -315,8 +313,7 @@ def test_a_findings_subject_rolls_up_to_its_own_team_else_its_disputes_or_member
     """`columns.findings.subjects`: a team and an online group are their own team, an association its own
     association; a member and a sign-in have their own team (the sign-in's, not its member's); a follow-up has its
     dispute's team, a points entry its member's, a group member its group; the association is the record's own,
-    else its team's (evidence of t1 for a2 is a2's); an unknown dispute or member gives neither; a dispute id given
-    twice is its last record's; the subject "*" of the missing hazards, in the same audit, has neither — as the
+    else its team's (evidence of t1 for a2 is a2's); an unknown dispute or member gives neither; the subject "*" of the missing hazards, in the same audit, has neither — as the
     per-object engine (byte for byte)."""
     rules = [_every_rule(s, k, {"id": {"is_set": True}}) for k, s in enumerate(
         ("association", "team", "member", "follow_up", "points_entry", "patrol_sign_in", "group_member", "evidence",

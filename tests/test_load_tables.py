@@ -2,6 +2,7 @@
 every Problem, in the same order) for every hostile, broken and invalid input."""
 import copy
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -272,6 +273,35 @@ def test_a_hosts_plain_data_is_validated_into_the_same_tables():
     found = outcome(tables_from_data, data)
     assert found[0] == "problems"
     assert_same_outcome(found, outcome(dataset_from_document, Document(data, "data")))
+
+
+@pytest.mark.parametrize("twice", ["members", "team_scores"])
+def test_a_hosts_dataset_with_an_id_given_twice_is_refused_as_its_plain_data_is(twice):
+    """`audit` and `derive` of a `Dataset` (model instances) holding one member id twice, or two scores of a team in
+    a year, raise the InputError the same records as plain dicts raise: each record and field named."""
+    from hongfeng_rules import audit, load_packs
+    from hongfeng_rules.auditing import derive
+    from hongfeng_rules.models import Dataset
+    from hongfeng_rules.tables import tables_from_data
+
+    data = copy.deepcopy(BASE)
+    if twice == "members":
+        data["members"].append({**data["members"][0]})
+        expected = [f"data: members[3] (id={data['members'][0]['id']}): id: duplicate id "
+                    f"{data['members'][0]['id']!r} (first at members[0])"]
+    else:
+        team = data["teams"][0]["id"]
+        data["team_scores"] = [{"team_id": team, "year": 2024, "score": 90}, {"team_id": team, "year": 2024}]
+        expected = [f"data: team_scores[1]: year: second score for team {team} in 2024 (first at team_scores[0])"]
+    dataset, packs = Dataset.model_validate(copy.deepcopy(data)), load_packs(["hongfeng"])
+    for run in (audit, derive):
+        with pytest.raises(InputError) as refused:
+            run(dataset, packs, "2025", date(2025, 12, 31))
+        assert [str(p) for p in refused.value.problems] == expected
+    plain = outcome(tables_from_data, data)
+    assert plain[0] == "problems" and [str(p) for p in plain[1]] == expected
+    data[twice].pop()
+    assert audit(Dataset.model_validate(data), packs, "2025", date(2025, 12, 31)).findings
 
 
 def test_a_database_gives_the_same_tables(tmp_path):

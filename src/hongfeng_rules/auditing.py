@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Mapping
 from . import __version__
 from .checks.context import Context
 from .checks.outcome import Outcome
-from .errors import InputError, Problem
+from .errors import InputError, Problem, record_label
 from .derived_results import Derived, collect as collect_derived, is_derived
 from .gcpause import paused_gc
 from .index import Index
@@ -24,6 +24,7 @@ from .summaries import summaries
 from .columns.context import ColumnContext
 from .tables import Tables, from_dataset, tables_from_data
 from .validation.future import records_after
+from .validation.integrity import check_unique
 from .timecalc import Period, WorkCalendar, default_calendar, supported_as_of, supported_day, time_left
 from .whatif import apply_overrides
 
@@ -60,14 +61,26 @@ def derive(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack
 
 def as_tables(data: Tables | Dataset | Mapping) -> Tables:
     """The tables of a dataset: `Tables` as they are; a `Dataset` (model instances) or plain dicts (a mapping of
-    collection name to a list of records, validated as a dataset file is) converted once."""
+    collection name to a list of records, validated as a dataset file is) converted once. InputError for a
+    `Dataset` holding one id twice in a collection (or two scores of a team in a year), as for a file."""
     if isinstance(data, Tables):
         return data
     if isinstance(data, Dataset):
-        return from_dataset(data)
+        return _unique(from_dataset(data))
     if isinstance(data, Mapping):
         return tables_from_data(data)
     raise TypeError(f"audit() takes Tables, a Dataset or a mapping of collections, not {type(data).__name__}")
+
+
+def _unique(tables: Tables) -> Tables:
+    """A `Dataset`'s tables, refused (InputError naming each record and field; its file is "data", as for plain
+    dicts) if a collection holds one id twice: a subject named twice has no one verdict. Its models are valid
+    records already; other cross-record checks are the host's to keep."""
+    issues = check_unique(tables)
+    if issues:
+        raise InputError([Problem(file="data", reason=i.reason, field=i.field,
+                                  record=record_label(i.collection, i.index, i.record_id)) for i in issues])
+    return tables
 
 
 def _context(data: Tables | Dataset | Mapping, period: Period | str, as_of: datetime | date,

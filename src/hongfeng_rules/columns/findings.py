@@ -90,13 +90,12 @@ def _source(rule: CompiledRule, ctx: ColumnContext) -> str | tuple[str, str]:
 
 
 def subjects(sources: list, ctx: ColumnContext) -> pl.LazyFrame:
-    """The subjects of every source (`_source`), one per id (the last, as a dict by id keeps), in one plan:
+    """The subjects of every source (`_source`; one per id: the tables of `audit` hold no id twice), in one plan:
     `_source` (its index), `id`, `kind`, `name`, `nickname` (which a message may name), the JSON block
     `subject`, and the roll-up of a finding to its team and association (tests/oracle/engine.py's `subject_of`
     copies it): its own team (a team or an online group is its own; a group member's is its group), else its
     dispute's or member's; its own association, else its team's."""
-    own = pl.concat([_own(i, source, ctx) for i, source in enumerate(sources)], how="vertical")
-    out = own.unique(["_source", "id"], keep="last", maintain_order=True)
+    out = pl.concat([_own(i, source, ctx) for i, source in enumerate(sources)], how="vertical")
     for link, owners in _LINKS:
         if any(link in COLLECTIONS[s].model.model_fields for s in sources if not isinstance(s, tuple)):
             theirs = _by_id(owners, "team_id", ctx).rename({"id": link, "team_id": "_theirs"})
@@ -134,5 +133,5 @@ def _own(i: int, source, ctx: ColumnContext) -> pl.LazyFrame:
 
 
 def _by_id(collection: str, column: str, ctx: ColumnContext) -> pl.LazyFrame:
-    """(`id`, column) of a collection, one row per id (the last, as a dict by id keeps)."""
-    return table(collection, ctx).lazy().select("id", column).unique("id", keep="last", maintain_order=True)
+    """(`id`, column) of a collection (one row per id: the tables of `audit` hold no id twice)."""
+    return table(collection, ctx).lazy().select("id", column)

@@ -25,10 +25,19 @@ Probe = tuple[pl.LazyFrame, Callable[[pl.DataFrame], list[Issue]]]
 def check_tables(tables: Tables) -> list[Issue]:
     look = Look(tables)  # a check a first look shows clean is not run
     before, after = duplicate_ids(tables, look) + dangling_references(tables, look), impossible_order(tables, look)
-    probes = before + after
-    found = [to_issues(rows) for (_, to_issues), rows in zip(probes, pl.collect_all([lf for lf, _ in probes]) if probes else [])]
+    found = _found(before + after)
     return [*chain.from_iterable(found[:len(before)]), *association_cycles(tables),
             *chain.from_iterable(found[len(before):])]
+
+
+def check_unique(tables: Tables) -> list[Issue]:
+    """Only the unique-id checks: what a host's `Dataset` is checked for (auditing.as_tables)."""
+    return list(chain.from_iterable(_found(duplicate_ids(tables, Look(tables)))))
+
+
+def _found(probes: list[Probe]) -> list[list[Issue]]:
+    """Each probe's issues, all probes run in one `collect_all`."""
+    return [to_issues(rows) for (_, to_issues), rows in zip(probes, pl.collect_all([lf for lf, _ in probes]) if probes else [])]
 
 
 def _rows(frame: pl.DataFrame, *columns) -> pl.LazyFrame:
