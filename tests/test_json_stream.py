@@ -122,3 +122,39 @@ def test_a_stream_that_breaks_keeps_the_previous_report(tmp_path):
     assert out.read_bytes() == b"old\n" and os.listdir(tmp_path) == ["report.json"]
     output.write_atomic(out, iter([b"new", b" ", b"report\n"]))
     assert out.read_bytes() == b"new report\n"
+
+
+def test_reports_written_together_are_each_the_bytes_written_alone(monkeypatch, province):
+    """`json_stream.each` (a service worker's batch) writes the findings and member levels of several reports by one
+    query each, and each report is the bytes pydantic writes for it alone: reports of one run of the rules (one
+    parts tuple), of other runs and packs (parts apart; levels rules of equal value), one with no levels, one
+    with no findings, and, written alone, one whose findings and one whose levels are objects."""
+    from hongfeng_rules.audit_each import audit_each
+    from hongfeng_rules.report.level_rows import LevelRows
+
+    dataset, packs = province
+    period, as_of = PERIOD, datetime.fromisoformat(AS_OF)
+    small = [load_tables_of(generate(1, seed=s, violation_rate=0.3)) for s in range(3)]
+    batch = audit_each(small, packs, period, as_of)
+    hongfeng = auditing.audit(dataset, [p for p in packs if p.name == "hongfeng"], period, as_of)
+    no_levels = auditing.audit(dataset, [p for p in packs if p.name != "hongfeng"], period, as_of)
+    no_findings = hongfeng.with_rows(FindingRows.concat([]))
+    objects = auditing.audit(small[0], packs, period, as_of)
+    objects.findings  # noqa: B018  (made objects: written alone)
+    level_objects = auditing.audit(small[1], packs, period, as_of)
+    level_objects.derived.levels  # noqa: B018
+    reports = [*batch, hongfeng, objects, no_levels, no_findings, level_objects]
+    assert no_levels.derived is None or not no_levels.derived.levels
+    calls = []
+    for rows in (FindingRows, LevelRows):
+        real = rows.json_arrays
+        monkeypatch.setattr(rows, "json_arrays", lambda many, *a, real=real, rows=rows: calls.append(
+            (rows.__name__, len(many))) or real(many, *a))
+    written = json_stream.each(reports)
+    assert calls == [("FindingRows", 6), ("LevelRows", 5)]  # the batch, hongfeng, no_levels, no_findings
+    assert written == [whole(r) for r in reports]
+
+
+def load_tables_of(data: dict):
+    from hongfeng_rules.tables import tables_from_data
+    return tables_from_data(data)

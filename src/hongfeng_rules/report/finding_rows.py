@@ -230,27 +230,20 @@ class FindingRows(RuleRows):
     def json_chunks(self, size: int = 10_000) -> Iterable[bytes]:
         """The findings' JSON objects as the report writes them (indent 2, each at depth 2), joined by ",\\n",
         in pieces of `size` findings."""
-        heads = pl.Series([p.head for p in self.parts], dtype=pl.String)
-        tails = pl.Series([p.tail for p in self.parts], dtype=pl.String)
-        statuses = pl.Series(STATUS_ORDER, dtype=pl.String)
         for start in range(0, self.frame.height, size):
-            chunk = self.frame.slice(start, size)
-            j = {c: json_column(chunk[c]) for c in ("note", "due", "time_left_hours")}
-            text = pl.select(pl.concat_str(
-                pl.lit(heads.gather(chunk["rule"])),
-                pl.lit(chunk["status"].replace_strict(statuses, [to_json(s) for s in STATUS_ORDER])),
-                pl.lit(f',{_KEY}"subject": '), pl.lit(chunk["subject"]),
-                pl.lit(f',{_KEY}"measured": '), pl.lit(chunk["measured"]),
-                pl.lit(f',{_KEY}"expected": '), pl.lit(chunk["expected"]),
-                pl.lit(f',{_KEY}"evidence_ids": '), pl.lit(json_lists(chunk["evidence"])),
-                pl.lit(f',{_KEY}"note": '), pl.lit(j["note"]), pl.lit(f',{_KEY}"due": '), pl.lit(j["due"]),
-                pl.lit(f',{_KEY}"time_left_hours": '), pl.lit(j["time_left_hours"]),
-                pl.lit(f',{_KEY}"message": '), pl.lit(chunk["message"]),
-                pl.lit(tails.gather(chunk["rule"])),
-                pl.lit(chunk["waiver"].fill_null("null")),
-                pl.lit(f',{_KEY}"explanation": ' + chunk["explanation"]).fill_null(""),  # only when explained
-                pl.lit("\n    }")).str.join(",\n")).to_series()
-            yield text.cast(pl.Binary).item()
+            yield _objects(self.frame.slice(start, size), self.parts).str.join(",\n").cast(pl.Binary).item()
+
+    @staticmethod
+    def json_arrays(many: list[FindingRows]) -> list[bytes]:
+        """Each one's `json_array()` joined, written by one query over all of them (the cost of a small report's
+        findings is mostly per query, not per finding: a batch of audits writes them together)."""
+        whole = many[0] if all(r.parts is many[0].parts for r in many) else None  # else each one's parts apart
+        joined = FindingRows.concat(many) if whole is None else FindingRows(
+            pl.concat([r.frame for r in many], how="vertical"), whole.parts)
+        texts = _objects(joined.frame, joined.parts)
+        owner = pl.Series([k for k, r in enumerate(many) for _ in range(r.frame.height)], dtype=pl.UInt32)
+        found = dict(pl.DataFrame({"k": owner, "text": texts}).group_by("k").agg(pl.col("text").str.join(",\n")).rows())
+        return [b"[\n" + found[k].encode("utf-8") + b"\n  ]" if k in found else b"[]" for k in range(len(many))]
 
     def json_array(self) -> Iterable[bytes]:
         """The pieces of the report's `findings` value, made one chunk at a time as they are read (the report is
@@ -264,6 +257,28 @@ class FindingRows(RuleRows):
                 yield b",\n"
             yield chunk
         yield b"\n  ]"
+
+
+def _objects(chunk: pl.DataFrame, parts: tuple[RuleParts, ...]) -> pl.Series:
+    """Each finding's JSON object as the report writes it (indent 2, at depth 2): one query."""
+    heads = pl.Series([p.head for p in parts], dtype=pl.String)
+    tails = pl.Series([p.tail for p in parts], dtype=pl.String)
+    statuses = pl.Series(STATUS_ORDER, dtype=pl.String)
+    j = {c: json_column(chunk[c]) for c in ("note", "due", "time_left_hours")}
+    return pl.select(pl.concat_str(
+        pl.lit(heads.gather(chunk["rule"])),
+        pl.lit(chunk["status"].replace_strict(statuses, [to_json(s) for s in STATUS_ORDER])),
+        pl.lit(f',{_KEY}"subject": '), pl.lit(chunk["subject"]),
+        pl.lit(f',{_KEY}"measured": '), pl.lit(chunk["measured"]),
+        pl.lit(f',{_KEY}"expected": '), pl.lit(chunk["expected"]),
+        pl.lit(f',{_KEY}"evidence_ids": '), pl.lit(json_lists(chunk["evidence"])),
+        pl.lit(f',{_KEY}"note": '), pl.lit(j["note"]), pl.lit(f',{_KEY}"due": '), pl.lit(j["due"]),
+        pl.lit(f',{_KEY}"time_left_hours": '), pl.lit(j["time_left_hours"]),
+        pl.lit(f',{_KEY}"message": '), pl.lit(chunk["message"]),
+        pl.lit(tails.gather(chunk["rule"])),
+        pl.lit(chunk["waiver"].fill_null("null")),
+        pl.lit(f',{_KEY}"explanation": ' + chunk["explanation"]).fill_null(""),  # only when explained
+        pl.lit("\n    }")).alias("text")).to_series()
 
 
 def json_lists(lists: pl.Series, key: str = _KEY) -> pl.Series:

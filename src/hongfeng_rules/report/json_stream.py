@@ -16,8 +16,9 @@ _FINDINGS = b'\n  "findings": [],\n'  # a top-level key: the only line with this
 _LEVELS = b'\n  "derived": {\n    "levels": [],\n'  # the levels, the derived section's first key (the last field)
 
 
-def pieces(report) -> Iterator[bytes]:
-    """The report's JSON (indent 2, a newline at the end), as consecutive pieces."""
+def pieces(report, written: tuple[bytes, bytes | None] | None = None) -> Iterator[bytes]:
+    """The report's JSON (indent 2, a newline at the end), as consecutive pieces. `written`: its findings' and
+    member levels' arrays already written (`each`)."""
     from .model import _put_findings
 
     rows = report.finding_rows() if "findings" not in report.__dict__ else None
@@ -32,7 +33,10 @@ def pieces(report) -> Iterator[bytes]:
     at = text.obj.index(_FINDINGS)
     yield text[:at].tobytes()
     yield b'\n  "findings": '
-    yield from rows.json_array() if rows is not None else _array(findings, 1)
+    if written is not None:
+        yield written[0]
+    else:
+        yield from rows.json_array() if rows is not None else _array(findings, 1)
     yield b",\n"
     if not levels:
         yield text[at + len(_FINDINGS):].tobytes() + b"\n"
@@ -40,9 +44,31 @@ def pieces(report) -> Iterator[bytes]:
     after = text.obj.rindex(_LEVELS)
     yield text[at + len(_FINDINGS):after].tobytes()
     yield _LEVELS[:-4]
-    yield from _array(levels, 2) if level_rows is None else level_rows.json_array(2)
+    if written is not None and written[1] is not None:
+        yield written[1]
+    else:
+        yield from _array(levels, 2) if level_rows is None else level_rows.json_array(2)
     yield b",\n"
     yield text[after + len(_LEVELS):].tobytes() + b"\n"
+
+
+def each(reports: list) -> list[bytes]:
+    """Each report's `to_json_bytes()`, the findings and member levels of all of them kept as columns written by
+    one query each (`FindingRows.json_arrays`, `LevelRows.json_arrays`): a small report's cost is mostly per
+    query, not per row. A report whose findings or levels are objects already is written alone."""
+    from .finding_rows import FindingRows
+    from .level_rows import LevelRows
+
+    levels = [r.derived.level_rows() if r.derived is not None else None for r in reports]
+    together = [k for k, r in enumerate(reports) if "findings" not in r.__dict__
+                and (levels[k] is not None or r.derived is None or not r.derived.levels)]
+    findings = FindingRows.json_arrays([reports[k].finding_rows() for k in together]) if together else []
+    leveled = [k for k in together if levels[k] is not None and len(levels[k])]
+    written = dict(zip(leveled, LevelRows.json_arrays([levels[k] for k in leveled], 2) if leveled else []))
+    out = [r.to_json_bytes() if k not in together else None for k, r in enumerate(reports)]
+    for k, text in zip(together, findings):
+        out[k] = b"".join(pieces(reports[k], (text, written.get(k))))
+    return out
 
 
 def _array(items: list, depth: int) -> Iterable[bytes]:

@@ -88,32 +88,67 @@ class LevelRows(RuleRows):
         if not self.frame.height:
             yield b"[]"
             return
-        outer = "\n" + "  " * (depth + 1)  # an item's braces
-        key = outer + "  "  # its keys
-        fixed = [[_fixed(p, reached, key) for reached in range(len(p.steps) + 1)] for p in self.parts]
-        heads = pl.DataFrame([(rule, reached, *texts) for rule, shapes in enumerate(fixed)
-                              for reached, texts in enumerate(shapes)],
-                             schema={"rule": pl.UInt32, "reached": pl.UInt32, "_head": pl.String, "_as_of": pl.String,
-                                     "_blocks": pl.String}, orient="row")
+        heads = _heads(self.parts, depth)
         yield b"[\n"
         for start in range(0, self.frame.height, size):
-            chunk = self.frame.slice(start, size).join(heads, on=["rule", "reached"], how="left",
-                                                       maintain_order="left")
-            text = pl.select(pl.concat_str(
-                pl.lit(outer[1:] + "{" + key) + pl.lit(chunk["_head"]),
-                pl.lit('"member_id": '), json_text(pl.lit(chunk["member_id"])),
-                pl.lit(f',{key}"team_id": '), json_text(pl.lit(chunk["team_id"])).fill_null("null"),
-                pl.lit(f',{key}"association_id": '), json_text(pl.lit(chunk["association_id"])).fill_null("null"),
-                pl.lit(f',{key}"as_of": '), pl.lit(chunk["_as_of"]),
-                pl.lit(f',{key}"points": '), pl.lit(json_column(chunk["points"])),
-                pl.lit(f',{key}"entries": '), pl.lit(chunk["entries"].cast(pl.String)),
-                pl.lit(f',{key}"adjustments": '), pl.lit(json_column(chunk["adjustments"])),
-                pl.lit(","), pl.lit(chunk["_blocks"]),
-                pl.lit(f',{key}"points_to_next": '), pl.lit(json_column(chunk["points_to_next"])),
-                pl.lit(f',{key}"evidence_ids": '), pl.lit(json_lists(chunk["evidence"], key)),
-                pl.lit(outer + "}")).str.join(",\n")).to_series()
-            yield (b",\n" if start else b"") + text.cast(pl.Binary).item()
-        yield outer[:-2].encode() + b"]"
+            text = _objects(self.frame.slice(start, size), heads, depth).str.join(",\n").cast(pl.Binary).item()
+            yield (b",\n" if start else b"") + text
+        yield _outer(depth)[:-2].encode() + b"]"
+
+    @staticmethod
+    def json_arrays(many: list[LevelRows], depth: int) -> list[bytes]:
+        """Each one's `json_array(depth)` joined, written by one query over all of them (as
+        `FindingRows.json_arrays`); the rules' parts of equal value written once."""
+        parts: list[LevelParts] = []
+        frames = []
+        for k, rows in enumerate(many):
+            index = []
+            for p in rows.parts:
+                if p not in parts:
+                    parts.append(p)
+                index.append(parts.index(p))
+            frames.append(rows.frame.with_columns(
+                pl.col("rule").replace_strict(range(len(index)), index, return_dtype=pl.UInt32), k=pl.lit(k, pl.UInt32)))
+        joined = pl.concat(frames, how="vertical")
+        texts = _objects(joined, _heads(tuple(parts), depth), depth)
+        found = dict(pl.DataFrame({"k": joined["k"], "text": texts}).group_by("k").agg(
+            pl.col("text").str.join(",\n")).rows())
+        end = _outer(depth)[:-2] + "]"
+        return [("[\n" + found[k] + end).encode("utf-8") if k in found else b"[]" for k in range(len(many))]
+
+
+def _outer(depth: int) -> str:
+    """A result's braces' line start at `depth` (a newline and the indent); its keys' are two spaces more."""
+    return "\n" + "  " * (depth + 1)
+
+
+def _heads(parts: tuple[LevelParts, ...], depth: int) -> pl.DataFrame:
+    """The JSON of each rule and level reached (`_fixed`), by `rule` and `reached`."""
+    key = _outer(depth) + "  "
+    return pl.DataFrame([(rule, reached, *_fixed(p, reached, key)) for rule, p in enumerate(parts)
+                         for reached in range(len(p.steps) + 1)],
+                        schema={"rule": pl.UInt32, "reached": pl.UInt32, "_head": pl.String, "_as_of": pl.String,
+                                "_blocks": pl.String}, orient="row")
+
+
+def _objects(chunk: pl.DataFrame, heads: pl.DataFrame, depth: int) -> pl.Series:
+    """Each result's JSON object at `depth` (`json_array`'s items), in the chunk's order: one query."""
+    outer = _outer(depth)
+    key = outer + "  "
+    chunk = chunk.join(heads, on=["rule", "reached"], how="left", maintain_order="left")
+    return pl.select(pl.concat_str(
+        pl.lit(outer[1:] + "{" + key) + pl.lit(chunk["_head"]),
+        pl.lit('"member_id": '), json_text(pl.lit(chunk["member_id"])),
+        pl.lit(f',{key}"team_id": '), json_text(pl.lit(chunk["team_id"])).fill_null("null"),
+        pl.lit(f',{key}"association_id": '), json_text(pl.lit(chunk["association_id"])).fill_null("null"),
+        pl.lit(f',{key}"as_of": '), pl.lit(chunk["_as_of"]),
+        pl.lit(f',{key}"points": '), pl.lit(json_column(chunk["points"])),
+        pl.lit(f',{key}"entries": '), pl.lit(chunk["entries"].cast(pl.String)),
+        pl.lit(f',{key}"adjustments": '), pl.lit(json_column(chunk["adjustments"])),
+        pl.lit(","), pl.lit(chunk["_blocks"]),
+        pl.lit(f',{key}"points_to_next": '), pl.lit(json_column(chunk["points_to_next"])),
+        pl.lit(f',{key}"evidence_ids": '), pl.lit(json_lists(chunk["evidence"], key)),
+        pl.lit(outer + "}")).alias("text")).to_series()
 
 
 def _fixed(p: LevelParts, reached: int, key: str) -> tuple[str, str, str]:
