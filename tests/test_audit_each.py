@@ -124,3 +124,31 @@ def test_a_pack_reading_ids_is_audited_alone_and_still_exact(tmp_path):
 def test_no_datasets_and_one_dataset():
     assert audit_each([], [pack("hongfeng")], *period_and_as_of("2025", "2026-01-15")) == []
     assert_same_as_alone([("one", tables_from_data(generated(1, 2, 0.1)))], [pack("hongfeng")])
+
+
+def test_member_levels_are_derived_together_unless_the_rule_reads_an_id(tmp_path, monkeypatch):
+    """A levels rule reading no id is run once over the batch's prefixed tables (a member's level is its own
+    ledger's), each dataset's levels split from it; one whose `where` names an id ("t0001", which the prefix would
+    hide) is run per dataset, as alone. Every report is the one `audit` gives alone."""
+    from hongfeng_rules import derived_results
+
+    levels = {"kind": "levels", "of": "points", "amount": "amount",
+              "levels": [{"at_least": {"value": v, "unit": "point"}, "name": {"key": f"l{v}", "zh": f"级{v}", "en": f"L{v}"}}
+                         for v in (100, 300)]}
+    packs = load_packs([str(write_pack(tmp_path / "p", rule(levels, "member", "hf-7.2.2-a"),
+                                       rule(levels, "member", "hf-7.2.2-b", where={"team_id": "t0001"}),
+                                       rule({"kind": "count", "of": "members", "at_least": {"value": 5, "unit": "person"}})))])
+    assert provable(packs)
+    together, alone = [], []
+    for module, calls in ((each_module, together), (derived_results, alone)):
+        real = module.results_of
+        monkeypatch.setattr(module, "results_of", lambda r, ctx, real=real, calls=calls: calls.append(r.rule.id) or real(r, ctx))
+    datasets = [(f"g{s}", tables_from_data(generated(1, s, 0.3))) for s in range(3)]
+    assert all(t.get("points").height for _, t in datasets)
+    period, as_of = period_and_as_of("2025", "2026-01-15")
+    reports = audit_each([t for _, t in datasets], packs, period, as_of)
+    calls = (list(together), list(alone))
+    for (_, t), report in zip(datasets, reports):
+        assert rendered(report) == rendered(audit(t, packs, period, as_of))
+        assert {m.rule_id for m in report.derived.levels} == {"hf-7.2.2-a", "hf-7.2.2-b"}
+    assert calls == (["hf-7.2.2-a"], ["hf-7.2.2-b"] * 3)

@@ -9,9 +9,10 @@ How it stays exact:
   owners, subjects, the roll-up to team and association), so no link can join two datasets; the prefix is the
   same for all ids of one dataset, so comparing and sorting them orders them as alone.
 - A pack is audited together only when no condition of its rules reads an id other than by `is_set` (which the
-  prefix keeps) and no field path other than a `via` names one (`provable`); its derived rules (levels, star
-  ranks, which rank teams across the dataset or in an association named by id) are run alone per dataset, as
-  are the dataset-level parts (summaries, future records, notices): only the findings rows are shared.
+  prefix keeps) and no field path other than a `via` names one (`provable`). Of its derived rules, a levels rule
+  reading no id is run together too (a member's level is its own ledger's); star ranks, which rank teams across
+  the dataset or in an association named by id, are run alone per dataset, as are the dataset-level parts
+  (summaries, future records, notices): only the findings rows and member levels are shared.
 - Datasets are together only with the same collections present (a missing collection makes a rule's subject
   "*" or its findings not assessable); the subject "*"'s rows belong to every dataset of the group.
 - Each dataset's rows are those whose subject carries its key, in the run's order (table order, rule after
@@ -30,9 +31,11 @@ import polars as pl
 from .auditing import audit, audit_by, as_tables
 from .columns import engine, findings as column_findings
 from .columns.context import ColumnContext
-from .derived_results import is_derived
+from .derived_results import is_derived, results_of
 from .gcpause import paused_gc
 from .report.finding_rows import FindingRows
+from .report.level_rows import LevelRows
+from .report.rule_rows import RuleRows
 from .report.model import ComplianceReport
 from .rulebook.pack import RulePack
 from .tables import Tables
@@ -66,11 +69,14 @@ def _audit_each(datasets: list[Tables], packs, period, as_of, calendar, labels) 
         for i in members:
             if i not in together:
                 reports[i] = audit(datasets[i], packs, period, as_of, calendar=calendar, dataset_label=labels[i])
-        rows = _split(_together([datasets[i] for i in together], packs, period, as_of, calendar), len(together)) \
-            if together else []
-        for i, part in zip(together, rows):
+        rows, levels = _together([datasets[i] for i in together], packs, period, as_of, calendar) \
+            if together else (None, {})
+        parts = _split(rows, len(together)) if together else []
+        levels = {rule: _split(found, len(together), "member_id") for rule, found in levels.items()}
+        for k, (i, part) in enumerate(zip(together, parts)):
             reports[i] = audit_by(lambda rules, ctx, part=part: part, datasets[i], packs, period, as_of,
-                                  calendar=calendar, dataset_label=labels[i])
+                                  calendar=calendar, dataset_label=labels[i],
+                                  derived={rule: found[k] for rule, found in levels.items()})
     return reports
 
 
@@ -113,28 +119,40 @@ def _shape(tables: Tables) -> tuple[str, ...]:
     return tuple(sorted(name for name, frame in tables.frames.items() if frame is not None))
 
 
-def _together(datasets: list[Tables], packs: list[RulePack], period, as_of, calendar) -> FindingRows:
+def _together(datasets: list[Tables], packs: list[RulePack], period, as_of,
+              calendar) -> tuple[FindingRows, dict[str, LevelRows]]:
     """The findings rows of the packs' rules (not the derived ones) over the datasets' prefixed tables, as `audit`
-    makes them (the column-wise engine's result rows, then its findings), in a context of the same period, as-of
-    and calendar (ValueError, as `audit`'s, for a period or as-of outside the supported dates)."""
+    makes them (the column-wise engine's result rows, then its findings), and the member levels of each levels
+    rule that reads no id (`derived_results.results_of`, by rule id: a member's level is its own ledger's), in a
+    context of the same period, as-of and calendar (ValueError, as `audit`'s, for a period or as-of outside the
+    supported dates)."""
     period = Period.parse(period) if isinstance(period, str) else period
     supported_day(period.start), supported_day(period.end)
     rules = [rule for pack in packs for rule in pack.rules if not is_derived(rule)]
-    if not rules:
-        return FindingRows.concat([])
     names = _shape(datasets[0])
     frames = dict(zip(names, pl.collect_all([_prefixed([d.frames[name] for d in datasets]) for name in names])))
     ctx = ColumnContext(Tables(frames), period, supported_as_of(as_of), calendar or default_calendar())
-    return column_findings.findings(rules, engine.evaluate_all(rules, ctx), ctx)
+    levels = {rule.rule.id: results_of(rule, ctx) for pack in packs for rule in pack.rules if _levels_alike(rule, ctx)}
+    return (column_findings.findings(rules, engine.evaluate_all(rules, ctx), ctx) if rules
+            else FindingRows.concat([])), levels
 
 
-def _split(rows: FindingRows, count: int) -> list[FindingRows]:
-    """Each dataset's rows (its key's, and the subject "*"'s), in the run's order, its key removed (one query)."""
-    frame = rows.frame.lazy().with_columns(_k=pl.col("id").str.extract(r"^\ue000(\d+)\ue001").cast(pl.Int64))
+def _levels_alike(rule, ctx: ColumnContext) -> bool:
+    """A levels rule whose results over the prefixed tables are each dataset's own: it reads no id, and every
+    collection it reads is there (else `collect` notes it, per dataset)."""
+    return (rule.rule.check.kind == "levels" and ctx.tables.has(rule.subject_collection)
+            and all(ctx.tables.has(c) for c in rule.needs)
+            and not _reads_ids({"where": rule.rule.where, "check": rule.rule.check.model_dump(exclude_none=True)}))
+
+
+def _split(rows: RuleRows, count: int, by: str = "id") -> list:
+    """Each dataset's rows (its key's in the column `by`, and those without a key: the subject "*"'s), in the
+    run's order, its key removed from every text (one query)."""
+    frame = rows.frame.lazy().with_columns(_k=pl.col(by).str.extract(r"^\ue000(\d+)\ue001").cast(pl.Int64))
     schema = tuple(rows.frame.schema.items())
     mine = [frame.filter(pl.col("_k").is_null() | (pl.col("_k") == k)).drop("_k").with_columns(_unkeyed(schema, k))
             for k in range(count)]
-    return [FindingRows(part, rows.parts) for part in pl.collect_all(mine)]
+    return [type(rows)(part, rows.parts) for part in pl.collect_all(mine)]
 
 
 @lru_cache(maxsize=1024)

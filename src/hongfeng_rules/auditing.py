@@ -43,12 +43,14 @@ def audit(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack]
 def audit_by(find: Callable[[list[CompiledRule], ColumnContext], list[Finding] | FindingRows], data: Tables | Dataset | Mapping,
              packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime | date, *,
              calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
-             overrides: Mapping[str, Any] | None = None, explain: str | None = None) -> ComplianceReport:
+             overrides: Mapping[str, Any] | None = None, explain: str | None = None,
+             derived: Mapping[str, Any] | None = None) -> ComplianceReport:
     """`audit`, with the findings of the (not derived) rules made by `find(rules, ctx)`: the column-wise engine
-    (`audit` itself), or the per-object oracle the tests compare it with (tests/oracle/engine.py)."""
+    (`audit` itself), or the per-object oracle the tests compare it with (tests/oracle/engine.py). `derived`: the
+    results of some derived rules made already, by rule id (`derived_results.collect`; audit_each's levels)."""
     packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
-        return _report(find, packs, _context(data, period, as_of, calendar), dataset_label, explain)
+        return _report(find, packs, _context(data, period, as_of, calendar), dataset_label, explain, derived)
 
 
 def derive(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack], period: Period | str,
@@ -124,8 +126,8 @@ def require_matched(data: Tables | Dataset, packs: Iterable[RulePack], file: str
                           for p, wanted in unmatched])
 
 
-def _derived(packs: list[RulePack], ctx: ColumnContext) -> Derived | None:
-    return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx)
+def _derived(packs: list[RulePack], ctx: ColumnContext, known: Mapping[str, Any] | None = None) -> Derived | None:
+    return collect_derived([rule for pack in packs for rule in pack.rules if is_derived(rule)], ctx, known)
 
 
 def _findings(rules: list[CompiledRule], ctx: ColumnContext) -> FindingRows:
@@ -137,10 +139,10 @@ def _findings(rules: list[CompiledRule], ctx: ColumnContext) -> FindingRows:
 
 
 def _report(find, packs: list[RulePack], ctx: ColumnContext, dataset_label: str,
-            explain: str | None = None) -> ComplianceReport:
+            explain: str | None = None, known: Mapping[str, Any] | None = None) -> ComplianceReport:
     period, as_of, tables = ctx.period, ctx.as_of, ctx.tables
     findings = find([rule for pack in packs for rule in pack.rules if not is_derived(rule)], ctx)
-    derived = _derived(packs, ctx)
+    derived = _derived(packs, ctx, known)
     if isinstance(findings, FindingRows):
         findings = findings.sorted()
     else:

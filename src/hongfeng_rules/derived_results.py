@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 
 from pydantic import PrivateAttr, model_serializer
@@ -179,38 +179,50 @@ def is_derived(rule) -> bool:
     return bool(getattr(rule.rule.check, "derives", False))
 
 
-def collect(rules, ctx) -> Derived | None:
-    """Run every derived rule over its subjects (the records its `where` selects), column-wise: each kind's
-    `columns.kinds.DERIVES` function over a ColumnContext (the levels' as columns, kept so)."""
+def collect(rules, ctx, known: Mapping[str, Any] | None = None) -> Derived | None:
+    """Run every derived rule over its subjects (the records its `where` selects), column-wise (`results_of`);
+    `known`: the results of some, by rule id, made already (a batch's levels, audit_each)."""
     if not rules:
         return None
+    from .report.level_rows import LevelRows
+
+    out, levels = Derived(), []
+    for rule in rules:
+        missing = sorted(c for c in rule.needs if not ctx.tables.has(c))
+        if not ctx.tables.has(rule.subject_collection) or missing:
+            out.notes.append(f"{rule.rule.id}: not assessable, the dataset has no "
+                             + ", ".join(missing or [rule.subject_collection]))
+            continue
+        results = known[rule.rule.id] if known and rule.rule.id in known else results_of(rule, ctx)
+        if isinstance(results, LevelRows):
+            levels.append(results)
+        else:
+            out.stars.extend(results)
+    out.stars.sort(key=attrgetter("rule_id", "team_id"))
+    return out.with_level_rows(LevelRows.concat(levels).sorted()) if levels else out
+
+
+def results_of(rule, ctx):
+    """A derived rule's results over the subjects its `where` selects, named by the rule: its kind's
+    `columns.kinds.DERIVES` over a ColumnContext (a levels rule's as columns, `LevelRows`; a ranking's objects)."""
     from .columns.kinds import DERIVES  # the kinds import this module's result types
     from .columns.select import table
     from .columns.where import compile_where, holds, with_extras
     from .models import COLLECTIONS
     from .report.level_rows import LevelRows
 
-    out, levels = Derived(), []
-    for rule in rules:
-        collection = rule.subject_collection
-        missing = sorted(c for c in rule.needs if not ctx.tables.has(c))
-        if not ctx.tables.has(collection) or missing:
-            out.notes.append(f"{rule.rule.id}: not assessable, the dataset has no " + ", ".join(missing or [collection]))
-            continue
-        subjects = table(collection, ctx)
-        if rule.rule.where:
-            applies = compile_where(rule.rule.where, COLLECTIONS[collection].model, "where")
-            plan = with_extras(subjects.lazy(), [applies], ctx)
-            subjects = plan.filter(holds(plan, applies, ctx).fill_null(False)).collect()
-        results = DERIVES[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx)
-        if isinstance(results, LevelRows):
-            levels.append(results.of_rule(rule.rule.id, rule.rule.clause))
-            continue
-        for result in results:
-            result.rule_id, result.clause = rule.rule.id, rule.rule.clause
-            out.stars.append(result)
-    out.stars.sort(key=attrgetter("rule_id", "team_id"))
-    return out.with_level_rows(LevelRows.concat(levels).sorted()) if levels else out
+    collection = rule.subject_collection
+    subjects = table(collection, ctx)
+    if rule.rule.where:
+        applies = compile_where(rule.rule.where, COLLECTIONS[collection].model, "where")
+        plan = with_extras(subjects.lazy(), [applies], ctx)
+        subjects = plan.filter(holds(plan, applies, ctx).fill_null(False)).collect()
+    results = DERIVES[rule.rule.check.kind](rule.rule.check, collection, subjects, ctx)
+    if isinstance(results, LevelRows):
+        return results.of_rule(rule.rule.id, rule.rule.clause)
+    for result in results:
+        result.rule_id, result.clause = rule.rule.id, rule.rule.clause
+    return results
 
 
 def only_kind(packs, kind: str, scope: str | None = None) -> list:
