@@ -43,7 +43,7 @@ class Look:
         rows None: the values are the column's own, one per row. None: a list below the path's first field
         (not looked at)."""
         head, *rest = path.split(".")
-        dtype = self.tables.get(name).schema[head]
+        dtype = self.schema(name)[head]
         inner = dtype.inner if isinstance(dtype, pl.List) else dtype
         for part in rest:
             inner = dict(inner)[part]
@@ -61,12 +61,20 @@ class Look:
             values = values.struct.field(part)
         return rows, values.to_list()
 
+    def schema(self, name: str) -> pl.Schema:
+        """The table's schema, read once (a frame makes it anew each time it is asked)."""
+        found = self.lists.get((name, "schema"))
+        if found is None:
+            found = self.lists[name, "schema"] = self.tables.get(name).schema
+        return found
+
     def items(self, name: str, column: str) -> pl.DataFrame:
         """The items of a list column, one per row, with the row each belongs to."""
         found = self.lists.get((name, column, "items"))
         if found is None:
-            found = self.lists[name, column, "items"] = self.tables.get(name).select(
-                pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"), column).explode(column, empty_as_null=False)
+            found = self.lists[name, column, "items"] = self.tables.get(name).lazy().select(
+                pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"), column).explode(
+                column, empty_as_null=False).collect()
         return found
 
     def resolves(self, ref: Reference) -> bool:
@@ -77,7 +85,7 @@ class Look:
         if found is None:
             return False
         rows, values = found
-        if not ref.same_team or "team_id" not in self.tables.get(ref.collection).columns:
+        if not ref.same_team or "team_id" not in self.schema(ref.collection):
             found = set(values)
             found.discard(None)
             return found <= self.ids(ref.target)
