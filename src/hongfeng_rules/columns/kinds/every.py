@@ -86,10 +86,13 @@ def _counts(group: list[tuple[int, object]], subject_collection: str, subjects: 
         pairs = compile_select(Selection(of=of, via=first.via, where=None, in_period=first.in_period),
                                subject_collection).pairs(ctx)
         rows = pairs.join(records.select(ROW, "id", *flags), on=ROW, maintain_order="left")
-    shared = rows.group_by("key").agg(*tallies).cache()  # computed once for all the checks' selects
-    per_rule = [shared.select(lit(i, RULE).alias("rule"), pl.col("key").alias("id"), *(pl.col(f"{name}{i}").alias(name)
-                for name in ("n", "failing", "unknown", "pending"))) for i, *_ in parts]
-    return pl.concat(per_rule) if len(per_rule) > 1 else per_rule[0]
+    each = [pl.struct(lit(i, RULE).alias("rule"), *(pl.col(f"{name}{i}").alias(name) for name in _TALLIES))
+            for i, *_ in parts]  # a subject's row of each check, turned into the check's row by one explode
+    return (rows.group_by("key").agg(*tallies).select(pl.col("key").alias("id"), pl.concat_list(each).alias("_r"))
+            .explode("_r", empty_as_null=False).unnest("_r").select("rule", "id", *_TALLIES))
+
+
+_TALLIES = ("n", "failing", "unknown", "pending")
 
 
 @lru_cache(maxsize=1)
