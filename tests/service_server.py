@@ -48,6 +48,18 @@ def start(folder: Path, env: dict | None = None, port: int | None = None, **conf
     raise RuntimeError("server did not become ready in 60 s")
 
 
+def children(pid: int) -> list[int]:
+    """A process's children, listed under the thread that started each (a thread that ends while they are read,
+    as the server's pool threads do, has none)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return out
+
+
 def stop(proc: subprocess.Popen) -> int:
     """SIGTERM (a graceful shutdown) and the exit code."""
     if proc.poll() is None:

@@ -13,7 +13,7 @@ import pytest
 
 from hongfeng_rules.cli import main
 from hongfeng_rules.service.auth import digest, new_key
-from service_server import EXAMPLE, example_files, running, start, stop
+from service_server import EXAMPLE, children, example_files, running, start, stop
 
 QUERY = {"period": "2025", "as_of": "2026-01-15"}
 CLI = ["check", str(EXAMPLE), "--period", "2025", "--as-of", "2026-01-15"]
@@ -416,11 +416,6 @@ def test_concurrency_limit_is_429_with_retry_after_and_time_limit_is_503(tmp_pat
         assert c.get("/healthz").status_code == 200
 
 
-def _children(pid: int) -> set[int]:
-    """A process's children (listed under the thread that started each)."""
-    return {int(c) for task in Path(f"/proc/{pid}/task").glob("*") for c in (task / "children").read_text().split()}
-
-
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -431,7 +426,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.parametrize("how", ["SIGTERM", "kill -9"])
 def test_worker_processes_end_with_the_server(tmp_path, how):
     proc, _ = start(tmp_path, workers=2)
-    workers = _children(proc.pid)
+    workers = set(children(proc.pid))
     assert len([w for w in workers if _alive(w)]) >= 2
     if how == "kill -9":
         proc.kill()
@@ -456,7 +451,7 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
         with httpx.Client(base_url=base, timeout=600) as c:
             before = send(c)
             assert before.status_code == 200
-            (worker,) = _children(proc.pid)
+            (worker,) = children(proc.pid)
             os.kill(worker, signal.SIGKILL)
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and _alive(worker):
@@ -465,7 +460,7 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
             assert died.status_code == 500 and "a worker process died" in died.json()["detail"]
             after = send(c)
             assert after.status_code == 200 and after.content == before.content
-            assert [w for w in _children(proc.pid) if _alive(w) and w != worker]
+            assert [w for w in children(proc.pid) if _alive(w) and w != worker]
     finally:
         stop(proc)
 

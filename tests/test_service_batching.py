@@ -12,7 +12,6 @@ import signal
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,7 +20,7 @@ from hongfeng_rules.service import jobs
 from hongfeng_rules.service.workers import Pool
 
 from helpers import REPO
-from service_server import running, start, stop
+from service_server import children, running, start, stop
 
 sys.path.insert(0, str(REPO))
 from benchmarks.generate import generate  # noqa: E402
@@ -114,10 +113,6 @@ def taken(waiting: int, live: int, max_batch: int = 16) -> list[int]:
 ])
 def test_a_free_worker_takes_at_most_its_share(waiting, live, max_batch, sizes):
     assert taken(waiting, live, max_batch) == sizes
-
-
-def children(pid: int) -> list[int]:
-    return [int(p) for task in Path(f"/proc/{pid}/task").glob("*") for p in (task / "children").read_text().split()]
 
 
 def test_a_replacement_that_cannot_start_leaves_the_others_and_then_503(tmp_path):
