@@ -60,13 +60,7 @@ def free_port() -> int:
 def rss_bytes(pid: int) -> int:
     """Resident memory of a process and its children (the worker processes)."""
     total = 0
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):  # children are listed under the thread that made them
-        try:
-            pids += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    for p in pids:
+    for p in [pid, *children(pid)]:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -150,7 +144,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 def children(pid: int) -> list[int]:
-    return [int(p) for task in Path(f"/proc/{pid}/task").glob("*") for p in (task / "children").read_text().split()]
+    """A process's children, listed under the thread that started each (a thread ending meanwhile has none)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
 
 
 def cpu_per_request(http: httpx.Client, pid: int, send, count: int = 80) -> dict:
