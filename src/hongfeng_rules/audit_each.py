@@ -76,7 +76,7 @@ def _audit_each(datasets: list[Tables], packs, period, as_of, calendar, labels) 
         for k, (i, part) in enumerate(zip(together, parts)):
             reports[i] = audit_by(lambda rules, ctx, part=part: part, datasets[i], packs, period, as_of,
                                   calendar=calendar, dataset_label=labels[i],
-                                  derived={rule: found[k] for rule, found in levels.items()})
+                                  known={rule: found[k] for rule, found in levels.items()})
     return reports
 
 

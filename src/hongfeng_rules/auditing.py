@@ -44,13 +44,13 @@ def audit_by(find: Callable[[list[CompiledRule], ColumnContext], list[Finding] |
              packs: RulePack | Iterable[RulePack], period: Period | str, as_of: datetime | date, *,
              calendar: WorkCalendar | None = None, dataset_label: str = "dataset",
              overrides: Mapping[str, Any] | None = None, explain: str | None = None,
-             derived: Mapping[str, Any] | None = None) -> ComplianceReport:
+             known: Mapping[str, Any] | None = None) -> ComplianceReport:
     """`audit`, with the findings of the (not derived) rules made by `find(rules, ctx)`: the column-wise engine
-    (`audit` itself), or the per-object oracle the tests compare it with (tests/oracle/engine.py). `derived`: the
+    (`audit` itself), or the per-object oracle the tests compare it with (tests/oracle/engine.py). `known`: the
     results of some derived rules made already, by rule id (`derived_results.collect`; audit_each's levels)."""
     packs = apply_overrides([packs] if isinstance(packs, RulePack) else list(packs), overrides)
     with paused_gc():  # also around the calendar: its first use imports modules, which would trigger full collections
-        return _report(find, packs, _context(data, period, as_of, calendar), dataset_label, explain, derived)
+        return _report(find, packs, _context(data, period, as_of, calendar), dataset_label, explain, known)
 
 
 def derive(data: Tables | Dataset | Mapping, packs: RulePack | Iterable[RulePack], period: Period | str,
